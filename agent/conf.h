@@ -1,0 +1,67 @@
+/*
+ * conf.h - vdsd.conf: one directive per line, snmpd.conf style.
+ *
+ *   agentXSocket PATH          AgentX master socket (default /var/agentx/master)
+ *   agentXPingInterval SEC     ping the master / retry connecting (default 5)
+ *   stateDir PATH              persistent state (default /var/lib/vdsd)
+ *   provider NAME              enable a provider; repeatable (default: sim)
+ *   allowDevice PATTERN        fnmatch(3) pattern of device nodes providers
+ *                              may write to; repeatable (default: none)
+ *   imageDisk PATH             an image file shown as a disk; repeatable
+ *   discovery yes|no           udev discovery of block devices (default yes)
+ *   jobMaxRunning N            jobs running at once (default 4)
+ *   jobMaxQueued N             jobs waiting to run (default 64)
+ *   jobPurgeTime SEC           finished rows kept this long (default 900)
+ *   jobMaxRetained N           finished rows kept at most (default 10000)
+ *   jobProgressInterval SEC    least gap between progress notifications (5)
+ *   simJobDuration MSEC        how long a sim job runs (default 3000)
+ *
+ * '#' starts a comment.  Errors name the file, the line and the reason.
+ */
+#ifndef VDS_CONF_H
+#define VDS_CONF_H
+
+#include <stddef.h>
+
+#define VDS_DEFAULT_CONFIG "/etc/vdsd/vdsd.conf"
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct vds_conf {
+	char *agentx_socket;
+	unsigned agentx_ping;
+	char *state_dir;
+	struct strlist providers;
+	struct strlist allow;
+	struct strlist image_disks;
+	int discovery;
+	unsigned job_max_running;
+	unsigned job_max_queued;
+	unsigned job_purge_time;
+	unsigned job_max_retained;
+	unsigned job_progress_interval;
+	unsigned sim_job_ms;
+};
+
+/* Fill conf with the defaults; conf_free() releases it. */
+void conf_defaults(struct vds_conf *conf);
+/*
+ * Parse path into conf (which must hold the defaults).  On error returns -1,
+ * writes "file:line: reason" into err and leaves conf freed and zeroed.
+ * A missing file is an error only when must_exist is set.
+ */
+int conf_load(const char *path, int must_exist, struct vds_conf *conf, char *err, size_t errlen);
+/* Parse one directive line; used by conf_load and the tests. */
+int conf_parse_line(struct vds_conf *conf, const char *line, char *err, size_t errlen);
+void conf_free(struct vds_conf *conf);
+
+int strlist_add(struct strlist *l, const char *s);
+int strlist_contains(const struct strlist *l, const char *s);
+void strlist_free(struct strlist *l);
+/* 1 when devnode matches one of the allowDevice patterns. */
+int conf_device_allowed(const struct vds_conf *conf, const char *devnode);
+
+#endif
