@@ -1,0 +1,419 @@
+/*
+ * model.c - the inventory tables and the rules that keep them consistent.
+ *
+ * Disks own their partitions; basic volumes (a partition or whole disk that
+ * holds a file system) are derived here from the disk, so every discoverer
+ * and provider gets them the same way.  Other objects are put by providers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "idmap.h"
+#include "log.h"
+#include "model.h"
+
+/* The leading members shared by every keyed row. */
+struct inv_hdr {
+	uint32_t index;
+	char objid[INV_OBJID_LEN];
+	char key[256];
+};
+
+#define INV_HDR_CHECK(type)                                                                        \
+	_Static_assert(offsetof(type, key) == offsetof(struct inv_hdr, key), #type " header")
+INV_HDR_CHECK(struct inv_disk);
+INV_HDR_CHECK(struct inv_volume);
+INV_HDR_CHECK(struct inv_plex);
+INV_HDR_CHECK(struct inv_pack);
+INV_HDR_CHECK(struct inv_vdisk);
+
+static struct {
+	struct idmap *ids;
+	struct vtab tabs[INV_NCLASS];
+	struct inv_observer obs;
+	time_t last_change;
+	uint64_t generation;
+} inv;
+
+static void
+inv_touch(void)
+{
+	inv.last_change = time(NULL);
+	inv.generation++;
+}
+
+static void
+inv_tell(enum inv_class cls, enum inv_event ev, const void *row)
+{
+	if (inv.obs.changed)
+		inv.obs.changed(cls, ev, row, inv.obs.arg);
+}
+
+int
+inv_init(const char *state_dir)
+{
+	char path[4096];
+
+	memset(&inv, 0, sizeof(inv));
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
+		log_warn("inv", "cannot create state directory %s", state_dir);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/index.map", state_dir);
+	if (idmap_open(path, INV_NCLASS, &inv.ids) < 0)
+		return -1;
+	inv.last_change = time(NULL);
+	return 0;
+}
+
+static void
+inv_free_row(enum inv_class cls, void *row)
+{
+	if (cls == INV_DISK)
+		free(((struct inv_disk *)row)->parts);
+	if (cls != INV_PARTITION)
+		free(row);
+}
+
+void
+inv_shutdown(void)
+{
+	size_t i;
+	void *row;
+
+	for (int c = 0; c < INV_NCLASS; c++) {
+		VTAB_FOREACH(&inv.tabs[c], i, row)
+		inv_free_row((enum inv_class)c, row);
+		vtab_free(&inv.tabs[c]);
+	}
+	if (inv.ids) {
+		idmap_flush(inv.ids);
+		idmap_close(inv.ids);
+	}
+	memset(&inv, 0, sizeof(inv));
+}
+
+void
+inv_set_observer(const struct inv_observer *obs)
+{
+	if (obs)
+		inv.obs = *obs;
+	else
+		memset(&inv.obs, 0, sizeof(inv.obs));
+}
+
+int
+inv_index_for(enum inv_class cls, const char *key, uint32_t *index, char objid[INV_OBJID_LEN])
+{
+	if (!inv.ids || idmap_get(inv.ids, (unsigned)cls, key, index, objid) < 0) {
+		log_warnx("inv", "cannot assign an index to %s", key);
+		return -1;
+	}
+	return 0;
+}
+
+const struct vtab *
+inv_table(enum inv_class cls)
+{
+	return &inv.tabs[cls];
+}
+
+const void *
+inv_get(enum inv_class cls, uint32_t index)
+{
+	return vtab_find(&inv.tabs[cls], index);
+}
+
+const void *
+inv_by_key(enum inv_class cls, const char *key)
+{
+	size_t i;
+	void *row;
+
+	if (cls == INV_PARTITION)
+		return NULL;
+	VTAB_FOREACH(&inv.tabs[cls], i, row)
+	if (strcmp(((struct inv_hdr *)row)->key, key) == 0)
+		return row;
+	return NULL;
+}
+
+const struct inv_disk *
+inv_disk_by_key(const char *key)
+{
+	return inv_by_key(INV_DISK, key);
+}
+
+const struct inv_disk *
+inv_disk_by_devnode(const char *devnode)
+{
+	size_t i;
+	struct inv_disk *d;
+
+	VTAB_FOREACH(&inv.tabs[INV_DISK], i, d)
+	if (strcmp(d->devnode, devnode) == 0)
+		return d;
+	return NULL;
+}
+
+/* The device node of partition n of devnode, if the kernel made one. */
+static void
+inv_part_devnode(const char *devnode, uint32_t n, char *out, size_t len)
+{
+	size_t l = strlen(devnode);
+	struct stat st;
+	int digit = l > 0 && devnode[l - 1] >= '0' && devnode[l - 1] <= '9';
+
+	snprintf(out, len, "%s%s%u", devnode, digit ? "p" : "", n);
+	if (devnode[0] != '/' || stat(out, &st) < 0 || !S_ISBLK(st.st_mode))
+		out[0] = '\0';
+}
+
+/* A basic volume for a file system at partition p (or the whole disk). */
+static struct inv_volume *
+inv_basic_volume(const struct inv_disk *d, const struct inv_part *p)
+{
+	struct inv_volume *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	if (p) {
+		snprintf(v->key, sizeof(v->key), "%s/p%u/vol", d->key, p->number);
+		v->size = p->size;
+		snprintf(v->fs_type, sizeof(v->fs_type), "%s", p->fs_type);
+		snprintf(v->fs_label, sizeof(v->fs_label), "%s", p->fs_label);
+		snprintf(v->fs_uuid, sizeof(v->fs_uuid), "%s", p->fs_uuid);
+		v->partition_index = p->index;
+		inv_part_devnode(d->devnode, p->number, v->devnode, sizeof(v->devnode));
+		snprintf(v->name, sizeof(v->name), "%.40s%s%u", d->name,
+			 v->devnode[0] && strchr(v->devnode + strlen(d->devnode), 'p') ? "p" : "-",
+			 p->number);
+	} else {
+		snprintf(v->key, sizeof(v->key), "%s/vol", d->key);
+		v->size = d->size;
+		snprintf(v->fs_type, sizeof(v->fs_type), "%s", d->fs_type);
+		snprintf(v->fs_label, sizeof(v->fs_label), "%s", d->fs_label);
+		snprintf(v->fs_uuid, sizeof(v->fs_uuid), "%s", d->fs_uuid);
+		snprintf(v->devnode, sizeof(v->devnode), "%s", d->devnode);
+		snprintf(v->name, sizeof(v->name), "%s", d->name);
+	}
+	if (v->fs_label[0])
+		snprintf(v->name, sizeof(v->name), "%s", v->fs_label);
+	snprintf(v->provider, sizeof(v->provider), "%s", d->provider);
+	v->type = INV_VT_SIMPLE;
+	v->health = d->status == INV_ST_ONLINE ? INV_H_HEALTHY : INV_H_UNKNOWN;
+	v->status = d->status;
+	v->disk_index = d->index;
+	v->nplexes = 1;
+	return v;
+}
+
+/* Put a row, replacing the one with the same key; reports the change. */
+static int
+inv_put_row(enum inv_class cls, void *row)
+{
+	struct inv_hdr *h = row;
+	const struct inv_hdr *old = inv_by_key(cls, h->key);
+	enum inv_event ev = old ? INV_EV_MODIFIED : INV_EV_ARRIVED;
+
+	if (inv_index_for(cls, h->key, &h->index, h->objid) < 0) {
+		inv_free_row(cls, row);
+		return -1;
+	}
+	if (old)
+		inv_free_row(cls, vtab_remove(&inv.tabs[cls], old->index));
+	if (vtab_insert(&inv.tabs[cls], row) < 0) {
+		inv_free_row(cls, row);
+		return -1;
+	}
+	inv_tell(cls, ev, row);
+	return 0;
+}
+
+int
+inv_put(enum inv_class cls, void *row)
+{
+	int rc;
+
+	if (cls == INV_DISK || cls == INV_PARTITION) {
+		inv_free_row(cls, row);
+		return -1;
+	}
+	rc = inv_put_row(cls, row);
+	inv_touch();
+	idmap_flush(inv.ids);
+	return rc;
+}
+
+int
+inv_del(enum inv_class cls, uint32_t index)
+{
+	void *row = vtab_find(&inv.tabs[cls], index);
+
+	if (!row || cls == INV_DISK || cls == INV_PARTITION)
+		return -1;
+	inv_tell(cls, INV_EV_REMOVED, row);
+	inv_free_row(cls, vtab_remove(&inv.tabs[cls], index));
+	inv_touch();
+	return 0;
+}
+
+/* Basic volumes of disk d that are not in keep (NULL: all) go away. */
+static void
+inv_drop_basic_volumes(const struct inv_disk *d, const struct inv_disk *keep)
+{
+	struct vtab *t = &inv.tabs[INV_VOLUME];
+	size_t i = 0;
+
+	while (i < t->n) {
+		struct inv_volume *v = t->rows[i];
+		int kept = 0;
+
+		if (v->disk_index != d->index || v->pack_index != 0) {
+			i++;
+			continue;
+		}
+		if (keep && keep->volume_index == v->index)
+			kept = 1;
+		for (size_t p = 0; keep && !kept && p < keep->nparts; p++)
+			kept = keep->parts[p].volume_index == v->index;
+		if (kept) {
+			i++;
+			continue;
+		}
+		inv_tell(INV_VOLUME, INV_EV_REMOVED, v);
+		free(vtab_remove(t, v->index));
+	}
+}
+
+/* Partitions of old that new (NULL: none) no longer has are reported gone. */
+static void
+inv_drop_partitions(const struct inv_disk *old, const struct inv_disk *new)
+{
+	for (size_t i = 0; i < old->nparts; i++) {
+		const struct inv_part *p = &old->parts[i];
+		int kept = 0;
+
+		for (size_t j = 0; new && j < new->nparts; j++)
+			kept |= new->parts[j].index == p->index;
+		if (!kept)
+			inv_tell(INV_PARTITION, INV_EV_REMOVED, p);
+		vtab_remove(&inv.tabs[INV_PARTITION], p->index);
+	}
+}
+
+static int
+inv_assign_parts(struct inv_disk *d)
+{
+	char key[300];
+
+	for (size_t i = 0; i < d->nparts; i++) {
+		struct inv_part *p = &d->parts[i];
+
+		snprintf(key, sizeof(key), "%s/p%u", d->key, p->number);
+		if (inv_index_for(INV_PARTITION, key, &p->index, p->objid) < 0)
+			return -1;
+		p->disk_index = d->index;
+		p->volume_index = 0;
+	}
+	return 0;
+}
+
+/* Derive and put the basic volumes of d, linking them to their partitions. */
+static void
+inv_add_basic_volumes(struct inv_disk *d)
+{
+	struct inv_volume *v;
+
+	d->volume_index = 0;
+	if (d->nparts == 0 && d->fs_type[0] && (v = inv_basic_volume(d, NULL)) &&
+	    inv_put_row(INV_VOLUME, v) == 0)
+		d->volume_index = v->index;
+	for (size_t i = 0; i < d->nparts; i++) {
+		struct inv_part *p = &d->parts[i];
+
+		if (p->fs_type[0] && (v = inv_basic_volume(d, p)) &&
+		    inv_put_row(INV_VOLUME, v) == 0)
+			p->volume_index = v->index;
+	}
+}
+
+static int
+inv_part_known(const struct inv_disk *old, uint32_t index)
+{
+	for (size_t i = 0; old && i < old->nparts; i++)
+		if (old->parts[i].index == index)
+			return 1;
+	return 0;
+}
+
+int
+inv_disk_update(struct inv_disk *d)
+{
+	struct inv_disk *old;
+
+	if (inv_index_for(INV_DISK, d->key, &d->index, d->objid) < 0 || inv_assign_parts(d) < 0)
+		goto fail;
+	old = vtab_find(&inv.tabs[INV_DISK], d->index);
+	if (old) {
+		inv_drop_partitions(old, d);
+		vtab_remove(&inv.tabs[INV_DISK], old->index);
+	}
+	if (vtab_insert(&inv.tabs[INV_DISK], d) < 0)
+		goto fail_old;
+	for (size_t i = 0; i < d->nparts; i++)
+		vtab_insert(&inv.tabs[INV_PARTITION], &d->parts[i]);
+	if (!old)
+		inv_tell(INV_DISK, INV_EV_ARRIVED, d);
+	inv_add_basic_volumes(d);
+	if (old)
+		inv_drop_basic_volumes(d, d);
+	for (size_t i = 0; i < d->nparts; i++)
+		if (!inv_part_known(old, d->parts[i].index))
+			inv_tell(INV_PARTITION, INV_EV_ARRIVED, &d->parts[i]);
+	if (old)
+		inv_free_row(INV_DISK, old);
+	inv_touch();
+	idmap_flush(inv.ids);
+	return 0;
+fail_old:
+	if (old)
+		inv_free_row(INV_DISK, old);
+fail:
+	inv_free_row(INV_DISK, d);
+	return -1;
+}
+
+int
+inv_disk_remove(uint32_t index)
+{
+	struct inv_disk *d = vtab_find(&inv.tabs[INV_DISK], index);
+
+	if (!d)
+		return -1;
+	inv_drop_basic_volumes(d, NULL);
+	inv_drop_partitions(d, NULL);
+	inv_tell(INV_DISK, INV_EV_REMOVED, d);
+	vtab_remove(&inv.tabs[INV_DISK], index);
+	inv_free_row(INV_DISK, d);
+	inv_touch();
+	return 0;
+}
+
+time_t
+inv_last_change(void)
+{
+	return inv.last_change;
+}
+
+uint64_t
+inv_generation(void)
+{
+	return inv.generation;
+}

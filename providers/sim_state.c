@@ -1,0 +1,339 @@
+/*
+ * sim_state.c - the sim provider's objects in memory: lookup, add, delete,
+ * and the geometry rules (1 MiB alignment, GPT/MBR usable areas, pack space)
+ * that the checks and the commits share.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "sim_state.h"
+
+#define SIM_GPT_TAIL (33ULL * SIM_SECTOR) /* backup entries + header */
+
+static uint64_t
+sim_align_up(uint64_t v)
+{
+	return (v + SIM_ALIGN - 1) / SIM_ALIGN * SIM_ALIGN;
+}
+
+struct sim_disk *
+sim_disk_find(struct sim_state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ndisks; i++)
+		if (strcmp(st->disks[i].name, name) == 0)
+			return &st->disks[i];
+	return NULL;
+}
+
+struct sim_part *
+sim_part_find(struct sim_disk *d, uint32_t number)
+{
+	size_t i;
+
+	for (i = 0; i < d->nparts; i++)
+		if (d->parts[i].number == number)
+			return &d->parts[i];
+	return NULL;
+}
+
+struct sim_pack *
+sim_pack_find(struct sim_state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->npacks; i++)
+		if (strcmp(st->packs[i].name, name) == 0)
+			return &st->packs[i];
+	return NULL;
+}
+
+struct sim_volume *
+sim_vol_find(struct sim_state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->nvols; i++)
+		if (strcmp(st->vols[i].name, name) == 0)
+			return &st->vols[i];
+	return NULL;
+}
+
+struct sim_plex *
+sim_plex_find(struct sim_volume *v, uint32_t number)
+{
+	size_t i;
+
+	for (i = 0; i < v->nplexes; i++)
+		if (v->plexes[i].number == number)
+			return &v->plexes[i];
+	return NULL;
+}
+
+struct sim_vdisk *
+sim_vdisk_find(struct sim_state *st, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < st->nvdisks; i++)
+		if (strcmp(st->vdisks[i].path, path) == 0)
+			return &st->vdisks[i];
+	return NULL;
+}
+
+struct sim_vdisk *
+sim_vdisk_of_disk(struct sim_state *st, const struct sim_disk *d)
+{
+	return d->vdisk[0] ? sim_vdisk_find(st, d->vdisk) : NULL;
+}
+
+struct sim_disk *
+sim_disk_add(struct sim_state *st, const char *name, uint64_t size)
+{
+	struct sim_disk *d;
+
+	if (st->ndisks >= SIM_MAX_DISKS || sim_disk_find(st, name))
+		return NULL;
+	d = &st->disks[st->ndisks++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->size = size;
+	d->pstyle = INV_PS_NONE;
+	return d;
+}
+
+/* Insert keeping parts sorted by offset; number = lowest free. */
+struct sim_part *
+sim_part_add(struct sim_disk *d, uint64_t offset, uint64_t size)
+{
+	uint32_t number = 1;
+	size_t pos = 0;
+	struct sim_part *p;
+
+	if (d->nparts >= SIM_MAX_PARTS)
+		return NULL;
+	while (sim_part_find(d, number))
+		number++;
+	while (pos < d->nparts && d->parts[pos].offset < offset)
+		pos++;
+	memmove(&d->parts[pos + 1], &d->parts[pos], (d->nparts - pos) * sizeof(d->parts[0]));
+	d->nparts++;
+	p = &d->parts[pos];
+	memset(p, 0, sizeof(*p));
+	p->number = number;
+	p->offset = offset;
+	p->size = size;
+	return p;
+}
+
+struct sim_volume *
+sim_vol_add(struct sim_state *st, const char *name)
+{
+	struct sim_volume *v;
+
+	if (st->nvols >= SIM_MAX_VOLS || sim_vol_find(st, name))
+		return NULL;
+	v = &st->vols[st->nvols++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	return v;
+}
+
+void
+sim_disk_del(struct sim_state *st, struct sim_disk *d)
+{
+	size_t i = (size_t)(d - st->disks);
+
+	memmove(d, d + 1, (st->ndisks - i - 1) * sizeof(*d));
+	st->ndisks--;
+}
+
+void
+sim_part_del(struct sim_disk *d, struct sim_part *p)
+{
+	size_t i = (size_t)(p - d->parts);
+
+	memmove(p, p + 1, (d->nparts - i - 1) * sizeof(*p));
+	d->nparts--;
+}
+
+void
+sim_vol_del(struct sim_state *st, struct sim_volume *v)
+{
+	size_t i = (size_t)(v - st->vols);
+
+	memmove(v, v + 1, (st->nvols - i - 1) * sizeof(*v));
+	st->nvols--;
+}
+
+void
+sim_plex_del(struct sim_volume *v, struct sim_plex *px)
+{
+	size_t i = (size_t)(px - v->plexes);
+
+	memmove(px, px + 1, (v->nplexes - i - 1) * sizeof(*px));
+	v->nplexes--;
+}
+
+void
+sim_vdisk_del(struct sim_state *st, struct sim_vdisk *vd)
+{
+	size_t i = (size_t)(vd - st->vdisks);
+
+	memmove(vd, vd + 1, (st->nvdisks - i - 1) * sizeof(*vd));
+	st->nvdisks--;
+}
+
+void
+sim_disk_usable(const struct sim_disk *d, uint64_t *first, uint64_t *end)
+{
+	uint64_t last = d->size;
+
+	if (d->pstyle == INV_PS_GPT)
+		last = d->size > SIM_GPT_TAIL ? d->size - SIM_GPT_TAIL : 0;
+	*first = SIM_ALIGN;
+	*end = last / SIM_ALIGN * SIM_ALIGN;
+	if (d->pstyle != INV_PS_GPT && d->pstyle != INV_PS_MBR)
+		*end = 0;
+	if (*end < *first)
+		*end = *first;
+}
+
+/* Walk the aligned gaps of d; cb returns 1 to stop. */
+static uint64_t
+sim_disk_gaps(const struct sim_disk *d, uint64_t from, uint64_t size, uint64_t *total)
+{
+	uint64_t first, end, pos, gap_end;
+	size_t i = 0;
+
+	sim_disk_usable(d, &first, &end);
+	pos = sim_align_up(from > first ? from : first);
+	for (;;) {
+		while (i < d->nparts && d->parts[i].offset + d->parts[i].size <= pos)
+			i++;
+		if (i < d->nparts && d->parts[i].offset <= pos) {
+			pos = sim_align_up(d->parts[i].offset + d->parts[i].size);
+			continue;
+		}
+		gap_end = i < d->nparts ? d->parts[i].offset / SIM_ALIGN * SIM_ALIGN : end;
+		if (gap_end > end)
+			gap_end = end;
+		if (pos >= end)
+			return 0;
+		if (gap_end >= pos + SIM_ALIGN && total)
+			*total += gap_end - pos;
+		if (size && gap_end >= pos + size)
+			return pos;
+		if (i >= d->nparts)
+			return 0;
+		pos = sim_align_up(d->parts[i].offset + d->parts[i].size);
+	}
+}
+
+uint64_t
+sim_disk_free(const struct sim_disk *d)
+{
+	uint64_t total = 0;
+
+	if (d->pstyle != INV_PS_GPT && d->pstyle != INV_PS_MBR)
+		return d->pack[0] ? 0 : d->size;
+	sim_disk_gaps(d, 0, 0, &total);
+	return total;
+}
+
+uint64_t
+sim_disk_fit(const struct sim_disk *d, uint64_t offset, uint64_t size)
+{
+	uint64_t at;
+
+	size = sim_align_up(size);
+	if (size == 0)
+		return 0;
+	at = sim_disk_gaps(d, offset, size, NULL);
+	/* An explicit offset must be the start of the chosen gap. */
+	if (offset && at != sim_align_up(offset))
+		return 0;
+	return at;
+}
+
+static size_t
+sim_list_count(const char *list)
+{
+	size_t n = list[0] ? 1 : 0;
+
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
+}
+
+int
+sim_list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t l = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (l == len && strncmp(p, name, len) == 0)
+			return 1;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+uint64_t
+sim_plex_share(const struct sim_volume *v, const struct sim_plex *px)
+{
+	size_t n = sim_list_count(px->devices);
+
+	if (n == 0)
+		return 0;
+	if (v->type == INV_VT_PARITY && n > 1)
+		return sim_align_up(v->size / (n - 1));
+	return sim_align_up((v->size + n - 1) / n);
+}
+
+uint64_t
+sim_disk_pack_cap(const struct sim_disk *d)
+{
+	if (!d->pack[0] || d->size <= SIM_PACK_RESERVE)
+		return 0;
+	return (d->size - SIM_PACK_RESERVE) / SIM_ALIGN * SIM_ALIGN;
+}
+
+uint64_t
+sim_disk_pack_used(const struct sim_state *st, const struct sim_disk *d)
+{
+	uint64_t used = 0;
+	size_t i, j;
+
+	for (i = 0; i < st->nvols; i++) {
+		const struct sim_volume *v = &st->vols[i];
+
+		for (j = 0; j < v->nplexes; j++)
+			if (sim_list_has(v->plexes[j].devices, d->name))
+				used += sim_plex_share(v, &v->plexes[j]);
+	}
+	return used;
+}
+
+void
+sim_new_guid(char out[40], int upper)
+{
+	char *c;
+
+	idmap_new_uuid(out);
+	if (upper)
+		for (c = out; *c; c++)
+			if (*c >= 'a' && *c <= 'f')
+				*c = (char)(*c - 'a' + 'A');
+}
