@@ -22,7 +22,7 @@
 #include "log.h"
 #include "probe.h"
 
-#define PROBE_GRAIN (1024 * 1024) /* libfdisk's default alignment */
+#define PROBE_GRAIN    (1024 * 1024) /* libfdisk's default alignment */
 #define PROBE_SB_FLAGS (BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE)
 
 /* A range of logical sectors, both ends inclusive. */
@@ -299,7 +299,7 @@ probe_free_space(struct inv_disk *d, const struct probe_geom *g)
 	}
 	for (size_t i = 0; i < d->nparts; i++) {
 		struct probe_span sp = {d->parts[i].offset / ss,
-					(d->parts[i].offset + d->parts[i].size) / ss - 1};
+		                        (d->parts[i].offset + d->parts[i].size) / ss - 1};
 		if (g->has_ext && d->pstyle == INV_PS_MBR && d->parts[i].number > 4)
 			lg[nlg++] = sp;
 		else
@@ -347,17 +347,18 @@ probe_table(blkid_partlist ls, int fd, struct inv_disk *d)
 }
 
 static int
-probe_whole_disk(blkid_probe pr, int rc, struct inv_disk *d)
+probe_whole_disk(int rc, const char *pttype, struct inv_disk *d)
 {
 	d->pstyle = INV_PS_NONE;
 	if (rc == -2) {
 		probe_fail(d, "ambivalent signatures (several file systems?)");
 		return -1;
 	}
-	if (rc == 0) {
-		probe_lookup(pr, "TYPE", d->fs_type, sizeof(d->fs_type));
-		probe_lookup(pr, "LABEL", d->fs_label, sizeof(d->fs_label));
-		probe_lookup(pr, "UUID", d->fs_uuid, sizeof(d->fs_uuid));
+	/* e.g. "PMBR": a protective MBR whose GPT headers are both damaged */
+	if (pttype[0]) {
+		d->pstyle = INV_PS_UNKNOWN;
+		probe_fail(d, "damaged or unsupported partition table \"%s\"", pttype);
+		return -1;
 	}
 	d->free_bytes = d->fs_type[0] ? 0 : d->size;
 	return 0;
@@ -367,7 +368,7 @@ static int
 probe_label(blkid_probe pr, int fd, struct inv_disk *d)
 {
 	blkid_partlist ls;
-	const char *pttype;
+	char pttype[32] = "";
 	int rc;
 
 	blkid_probe_enable_partitions(pr, 1);
@@ -379,15 +380,18 @@ probe_label(blkid_probe pr, int fd, struct inv_disk *d)
 		probe_fail(d, "cannot read label: %s", errno ? strerror(errno) : "probe failed");
 		return -1;
 	}
-	ls = blkid_probe_get_partitions(pr);
-	if (ls && blkid_partlist_get_table(ls))
-		return probe_table(ls, fd, d);
-	/* e.g. "PMBR": a protective MBR whose GPT headers are both damaged */
-	if (rc == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &pttype, NULL) == 0) {
-		probe_fail(d, "damaged or unsupported partition table \"%s\"", pttype);
-		return -1;
+	if (rc == 0) { /* copy now: blkid_probe_get_partitions() resets the values */
+		probe_lookup(pr, "PTTYPE", pttype, sizeof(pttype));
+		probe_lookup(pr, "TYPE", d->fs_type, sizeof(d->fs_type));
+		probe_lookup(pr, "LABEL", d->fs_label, sizeof(d->fs_label));
+		probe_lookup(pr, "UUID", d->fs_uuid, sizeof(d->fs_uuid));
 	}
-	return probe_whole_disk(pr, rc, d);
+	ls = blkid_probe_get_partitions(pr);
+	if (ls && blkid_partlist_get_table(ls)) {
+		d->fs_type[0] = d->fs_label[0] = d->fs_uuid[0] = '\0';
+		return probe_table(ls, fd, d);
+	}
+	return probe_whole_disk(rc, pttype, d);
 }
 
 int

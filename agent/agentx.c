@@ -1,0 +1,236 @@
+/*
+ * agentx.c - Net-SNMP subagent glue on libevent.
+ *
+ * Net-SNMP tells us which fds it wants watched and when its next timeout is
+ * (snmp_select_info2); we keep one persistent read event per fd and one
+ * timer, and resync after every read, timeout and notification.  An fd
+ * number can be reused after a reconnect (the old socket closed, the new one
+ * got the same number): each watched fd remembers its socket's inode, and a
+ * different inode means a fresh event.  Net-SNMP's log goes through log.c.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <event2/event.h>
+
+#include "agentx.h"
+#include "log.h"
+#include "mib.h"
+
+struct ax_watch {
+	struct ax_watch *next;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	struct event *ev;
+};
+
+static struct {
+	struct event_base *base;
+	struct event *timer;
+	struct ax_watch *watches;
+	int started;
+} ax;
+
+static void ax_on_read(evutil_socket_t fd, short what, void *arg);
+
+static int
+ax_log_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	const struct snmp_log_message *m = serverarg;
+	char buf[1024];
+	size_t len;
+
+	snprintf(buf, sizeof(buf), "%s", m->msg ? m->msg : "");
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (len == 0)
+		return 0;
+	if (m->priority <= LOG_ERR)
+		log_warnx("snmp", "%s", buf);
+	else if (m->priority <= LOG_INFO)
+		log_info("snmp", "%s", buf);
+	else
+		log_debug("snmp", "%s", buf);
+	return 0;
+}
+
+static void
+ax_unwatch(struct ax_watch **pp)
+{
+	struct ax_watch *w = *pp;
+
+	*pp = w->next;
+	event_free(w->ev);
+	free(w);
+}
+
+static int
+ax_watch(int fd, const struct stat *st)
+{
+	struct ax_watch *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -1;
+	w->fd = fd;
+	w->dev = st->st_dev;
+	w->ino = st->st_ino;
+	w->ev = event_new(ax.base, fd, EV_READ | EV_PERSIST, ax_on_read, NULL);
+	if (!w->ev || event_add(w->ev, NULL) < 0) {
+		if (w->ev)
+			event_free(w->ev);
+		free(w);
+		return -1;
+	}
+	w->next = ax.watches;
+	ax.watches = w;
+	log_debug("agentx", "watching fd %d", fd);
+	return 0;
+}
+
+/* Drop watches for fds Net-SNMP gave up, or whose number now names another socket. */
+static void
+ax_prune(netsnmp_large_fd_set *fds)
+{
+	struct ax_watch **pp = &ax.watches;
+	struct stat st;
+
+	while (*pp) {
+		struct ax_watch *w = *pp;
+
+		if (!NETSNMP_LARGE_FD_ISSET(w->fd, fds) || fstat(w->fd, &st) < 0 ||
+		    st.st_dev != w->dev || st.st_ino != w->ino) {
+			log_debug("agentx", "fd %d no longer watched", w->fd);
+			ax_unwatch(pp);
+			continue;
+		}
+		pp = &w->next;
+	}
+}
+
+static int
+ax_watched(int fd)
+{
+	for (struct ax_watch *w = ax.watches; w; w = w->next)
+		if (w->fd == fd)
+			return 1;
+	return 0;
+}
+
+void
+agentx_update(void)
+{
+	netsnmp_large_fd_set fds;
+	struct timeval tv = {0, 0};
+	struct stat st;
+	int maxfd = 0, block = 1;
+
+	if (!ax.started)
+		return;
+	netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+	snmp_select_info2(&maxfd, &fds, &tv, &block);
+	ax_prune(&fds);
+	for (int fd = 0; fd < maxfd; fd++)
+		if (NETSNMP_LARGE_FD_ISSET(fd, &fds) && !ax_watched(fd) && fstat(fd, &st) == 0 &&
+		    ax_watch(fd, &st) < 0)
+			log_warnx("agentx", "cannot watch fd %d", fd);
+	netsnmp_large_fd_set_cleanup(&fds);
+	if (block)
+		evtimer_del(ax.timer);
+	else
+		evtimer_add(ax.timer, &tv);
+}
+
+static void
+ax_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	netsnmp_large_fd_set fds;
+
+	netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+	NETSNMP_LARGE_FD_SET(fd, &fds);
+	snmp_read2(&fds);
+	netsnmp_large_fd_set_cleanup(&fds);
+	agentx_update();
+}
+
+static void
+ax_on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	snmp_timeout();
+	run_alarms();
+	agentx_update();
+}
+
+static void
+ax_configure(const struct vds_conf *conf)
+{
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+			      conf->agentx_socket);
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)conf->agentx_ping);
+	/* A short session timeout so a dead master is noticed within the ping interval. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_TIMEOUT, 1000000);
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_RETRIES, 1);
+	/* Our alarms run from the loop's timer, never from SIGALRM. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	/* vdsd.conf is ours, not Net-SNMP's; and no state under /var/lib/snmp. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
+			      conf->state_dir);
+	setenv("MIBS", "", 1);
+}
+
+int
+agentx_init(struct event_base *base, const struct vds_conf *conf)
+{
+	ax.base = base;
+	snmp_disable_log();
+	snmp_enable_calllog();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, ax_log_cb, NULL);
+	if (log_get_level() > 1)
+		snmp_set_do_debugging(1);
+	ax_configure(conf);
+	if (init_agent("vdsd") != 0) {
+		log_warnx("agentx", "cannot initialise the Net-SNMP agent library");
+		return -1;
+	}
+	if (mib_register_all() < 0)
+		return -1;
+	init_snmp("vdsd");
+	ax.timer = evtimer_new(base, ax_on_timeout, NULL);
+	if (!ax.timer)
+		return -1;
+	ax.started = 1;
+	agentx_update();
+	log_info("agentx", "subagent for %s (ping every %us)", conf->agentx_socket,
+		 conf->agentx_ping);
+	return 0;
+}
+
+void
+agentx_shutdown(void)
+{
+	if (!ax.started)
+		return;
+	while (ax.watches)
+		ax_unwatch(&ax.watches);
+	event_free(ax.timer);
+	ax.timer = NULL;
+	ax.started = 0;
+	snmp_shutdown("vdsd");
+	shutdown_agent();
+}

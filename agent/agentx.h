@@ -1,0 +1,22 @@
+/*
+ * agentx.h - vdsd as a Net-SNMP AgentX subagent driven from the libevent
+ * loop (no thread, no select loop of Net-SNMP's own).
+ */
+#ifndef VDS_AGENTX_H
+#define VDS_AGENTX_H
+
+#include "conf.h"
+
+struct event_base;
+
+/*
+ * Configure the subagent (socket, ping interval), register VDS-MIB and
+ * start connecting.  The master may be down: vdsd keeps retrying every ping
+ * interval and re-registers after a master restart.
+ */
+int agentx_init(struct event_base *base, const struct vds_conf *conf);
+/* Resync the loop's events with Net-SNMP's fds and timers. */
+void agentx_update(void);
+void agentx_shutdown(void);
+
+#endif

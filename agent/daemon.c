@@ -1,0 +1,210 @@
+/*
+ * daemon.c - start-up order, reload and shutdown of vdsd.
+ *
+ * Order: configuration, logging, (daemonise), loop, inventory, AgentX,
+ * providers and job engine, discovery; only then do inventory changes send
+ * notifications, so the disks found at start-up are not "arrivals".
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agentx.h"
+#include "daemon.h"
+#include "images.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "mib_inv.h"
+#include "model.h"
+#include "notify.h"
+#include "udev.h"
+
+static struct {
+	const struct daemon_opts *opts;
+	struct vds_conf conf;
+	struct udevmon *udev;
+	char providers[128];
+} dm;
+
+const struct vds_conf *
+daemon_conf(void)
+{
+	return &dm.conf;
+}
+
+static int
+dm_load(struct vds_conf *c, char *err, size_t errlen)
+{
+	conf_defaults(c);
+	if (conf_load(dm.opts->config, dm.opts->config_given, c, err, errlen) < 0)
+		return -1;
+	if (dm.opts->agentx_socket) {
+		free(c->agentx_socket);
+		c->agentx_socket = strdup(dm.opts->agentx_socket);
+	}
+	return 0;
+}
+
+static void
+dm_swap_list(struct strlist *dst, struct strlist *src)
+{
+	struct strlist tmp = *dst;
+
+	*dst = *src;
+	*src = tmp;
+}
+
+static int
+dm_lists_differ(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return 1;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/* SIGHUP: a bad file keeps the old configuration; some changes need a restart. */
+static void
+dm_reload(void *arg)
+{
+	struct vds_conf n;
+	char err[512];
+
+	if (dm_load(&n, err, sizeof(err)) < 0) {
+		log_warnx("main", "configuration not reloaded, keeping the old one: %s", err);
+		return;
+	}
+	if (strcmp(n.agentx_socket, dm.conf.agentx_socket) || strcmp(n.state_dir, dm.conf.state_dir) ||
+	    dm_lists_differ(&n.providers, &dm.conf.providers) || n.agentx_ping != dm.conf.agentx_ping)
+		log_warnx("main", "agentXSocket, agentXPingInterval, stateDir and provider changes "
+				  "take effect at the next start");
+	dm_swap_list(&dm.conf.allow, &n.allow);
+	dm_swap_list(&dm.conf.image_disks, &n.image_disks);
+	dm.conf.job_max_running = n.job_max_running;
+	dm.conf.job_max_queued = n.job_max_queued;
+	dm.conf.job_purge_time = n.job_purge_time;
+	dm.conf.job_max_retained = n.job_max_retained;
+	dm.conf.job_progress_interval = n.job_progress_interval;
+	dm.conf.sim_job_ms = n.sim_job_ms;
+	conf_free(&n);
+	images_sync(&dm.conf);
+	if (dm.udev)
+		udevmon_rescan(dm.udev);
+	log_info("main", "configuration reloaded from %s", dm.opts->config);
+}
+
+static uint32_t
+dm_job_count(int which)
+{
+	struct job_counters c;
+
+	job_get_counters(&c);
+	switch (which) {
+	case VDS_SVC_JOBS_RUNNING:
+		return c.running;
+	case VDS_SVC_JOBS_QUEUED:
+		return c.queued;
+	case VDS_SVC_JOBS_SUCCEEDED:
+		return c.succeeded;
+	case VDS_SVC_JOBS_FAILED:
+		return c.failed;
+	default:
+		return c.cancelled;
+	}
+}
+
+static void
+dm_service_info(void)
+{
+	struct mib_service_info info = {
+		.providers = dm.providers,
+		.start_time = time(NULL),
+		.job_count = dm_job_count,
+		.next_handle = job_next_handle,
+		.max_running = &dm.conf.job_max_running,
+		.max_queued = &dm.conf.job_max_queued,
+		.purge_time = &dm.conf.job_purge_time,
+		.max_retained = &dm.conf.job_max_retained,
+	};
+	size_t off = 0;
+
+	for (size_t i = 0; i < dm.conf.providers.n; i++)
+		off += (size_t)snprintf(dm.providers + off, sizeof(dm.providers) - off, "%s%s",
+					i ? "," : "", dm.conf.providers.v[i]);
+	mib_service_set_info(&info);
+}
+
+static int
+dm_start(struct event_base *base)
+{
+	if (inv_init(dm.conf.state_dir) < 0)
+		return -1;
+	dm_service_info();
+	if (agentx_init(base, &dm.conf) < 0)
+		return -1;
+	if (job_engine_init(base, &dm.conf, dm.conf.state_dir) < 0) {
+		log_warnx("main", "cannot start the job engine");
+		return -1;
+	}
+	job_set_observer(&notify_job_observer);
+	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
+		log_warnx("main", "udev discovery unavailable; only image and provider disks");
+	images_sync(&dm.conf);
+	inv_set_observer(&notify_inv_observer);
+	return 0;
+}
+
+static void
+dm_stop(void)
+{
+	inv_set_observer(NULL);
+	if (dm.udev)
+		udevmon_stop(dm.udev);
+	dm.udev = NULL;
+	job_engine_shutdown();
+	agentx_shutdown();
+	inv_shutdown();
+}
+
+int
+daemon_main(const struct daemon_opts *o)
+{
+	struct event_base *base;
+	char err[512];
+	int rc = 1;
+
+	dm.opts = o;
+	if (dm_load(&dm.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vdsd: %s\n", err);
+		return 1;
+	}
+	if (o->check_only) {
+		printf("vdsd: %s: configuration is valid\n", o->config);
+		conf_free(&dm.conf);
+		return 0;
+	}
+	log_init(o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG, o->debug, "vdsd");
+	if (!o->foreground && daemon(0, 0) < 0) {
+		log_warn("main", "cannot become a daemon");
+		goto out;
+	}
+	base = loop_init(dm_reload, NULL);
+	if (dm_start(base) == 0) {
+		log_info("main", "vdsd %s started (providers: %s)", PACKAGE_VERSION, dm.providers);
+		loop_run();
+		rc = 0;
+	}
+	dm_stop();
+	loop_fini();
+	log_info("main", "vdsd stopped");
+out:
+	conf_free(&dm.conf);
+	return rc;
+}

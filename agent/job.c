@@ -1,0 +1,602 @@
+/*
+ * job.c - the job engine: job table, state machine and scheduling.
+ *
+ * Loop thread only.  created -> queued -> running -> succeeded | failed |
+ * cancelled.  Per job: provider prepare() on the loop, run() on a worker
+ * (worker.c), commit() and free_plan() back on the loop.  Scheduling is
+ * FIFO with two rules: at most jobMaxRunning run at once, and a job never
+ * overtakes or runs beside an earlier job that touches one of its objects
+ * (jobrun order = queue order per object).  Rows are saved (jobstore.c) on
+ * every status change; percent and details are batched by a 1 s timer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "job.h"
+#include "jobprov.h"
+#include "jobstore.h"
+#include "log.h"
+#include "model.h"
+#include "worker.h"
+
+static struct {
+	struct event_base *base;
+	const struct vds_conf *conf;
+	struct vtab tab;
+	TAILQ_HEAD(, job) runq;	    /* queued, FIFO */
+	TAILQ_HEAD(, job) running;
+	TAILQ_HEAD(, job) finished; /* oldest end first */
+	size_t nfinished;
+	struct job_counters cnt;
+	uint32_t next;
+	struct job_observer obs;
+	const struct prov_ops *const *test_list;
+	struct event *flush_ev;
+} je;
+
+static void je_schedule(void);
+
+static int64_t
+je_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+je_save(struct job *j)
+{
+	j->update_ms = je_now_ms();
+	j->dirty = 0;
+	if (jobstore_save(j) < 0)
+		log_warnx("job", "job %u: cannot save the row", j->handle);
+}
+
+const char *
+job_status_name(enum job_status st)
+{
+	static const char *const names[] = {"?",	 "created", "queued",   "running",
+					    "succeeded", "failed",  "cancelled"};
+
+	return st >= JOB_ST_CREATED && st <= JOB_ST_CANCELLED ? names[st] : "?";
+}
+
+int
+job_is_finished(const struct job *j)
+{
+	return j->status >= JOB_ST_SUCCEEDED;
+}
+
+/* ------------------------------------------------------- finishing jobs */
+
+static void
+je_purge_cb(evutil_socket_t fd, short what, void *arg);
+
+static void
+je_remove(struct job *j)
+{
+	vtab_remove(&je.tab, j->handle);
+	if (job_is_finished(j)) {
+		TAILQ_REMOVE(&je.finished, j, q);
+		je.nfinished--;
+	}
+	if (j->purge_ev)
+		event_free(j->purge_ev);
+	if (jobstore_delete(j->handle) < 0)
+		log_warnx("job", "job %u: cannot delete the row", j->handle);
+	free(j);
+}
+
+static void
+je_arm_purge(struct job *j)
+{
+	int64_t left = j->end_ms + (int64_t)je.conf->job_purge_time * 1000 - je_now_ms();
+	struct timeval tv;
+
+	if (j->keep_result) {
+		if (j->purge_ev)
+			event_del(j->purge_ev);
+		return;
+	}
+	if (!j->purge_ev)
+		j->purge_ev = evtimer_new(je.base, je_purge_cb, j);
+	if (!j->purge_ev)
+		return;
+	if (left < 0)
+		left = 0;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	evtimer_add(j->purge_ev, &tv);
+}
+
+static void
+je_purge_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *j = arg;
+
+	log_debug("job", "job %u: purged", j->handle);
+	je_remove(j);
+}
+
+/* Keep at most jobMaxRetained finished rows: oldest non-kept go first. */
+static void
+je_retain(void)
+{
+	struct job *j, *next;
+
+	for (j = TAILQ_FIRST(&je.finished); j && je.nfinished > je.conf->job_max_retained;
+	     j = next) {
+		next = TAILQ_NEXT(j, q);
+		if (!j->keep_result)
+			je_remove(j);
+	}
+	/* Still too many: the cap bounds memory, so kept rows go too. */
+	while (je.nfinished > je.conf->job_max_retained) {
+		j = TAILQ_FIRST(&je.finished);
+		log_warnx("job", "job %u: dropped although kept (jobMaxRetained)", j->handle);
+		je_remove(j);
+	}
+}
+
+static void
+je_set_outcome(struct job *j, enum vds_result r, const char *msg)
+{
+	j->result = r;
+	j->hresult = vds_result_hresult(r);
+	j->details[0] = '\0';
+	if (r == VDS_R_OK) {
+		j->status = JOB_ST_SUCCEEDED;
+		j->percent = 100;
+		j->error_name[0] = j->error_message[0] = '\0';
+		if (j->cancel_state == JOB_CS_REQUESTED)
+			j->cancel_state = JOB_CS_TOO_LATE;
+		return;
+	}
+	j->status = r == VDS_R_CANCELLED ? JOB_ST_CANCELLED : JOB_ST_FAILED;
+	if (r == VDS_R_CANCELLED)
+		j->cancel_state = JOB_CS_DONE;
+	snprintf(j->error_name, sizeof(j->error_name), "%s", vds_result_name(r));
+	snprintf(j->error_message, sizeof(j->error_message), "%s",
+		 msg && *msg ? msg : vds_result_text(r));
+}
+
+/* Any state -> finished: row, counters, store, purge timer, observer. */
+static void
+je_finish(struct job *j, enum vds_result r, const char *msg)
+{
+	if (j->status == JOB_ST_RUNNING) {
+		je.cnt.running--;
+		TAILQ_REMOVE(&je.running, j, q);
+	} else if (j->status == JOB_ST_QUEUED) {
+		je.cnt.queued--;
+		TAILQ_REMOVE(&je.runq, j, q);
+	}
+	je_set_outcome(j, r, msg);
+	j->end_ms = je_now_ms();
+	if (j->status == JOB_ST_SUCCEEDED)
+		je.cnt.succeeded++;
+	else if (j->status == JOB_ST_CANCELLED)
+		je.cnt.cancelled++;
+	else
+		je.cnt.failed++;
+	je_save(j);
+	TAILQ_INSERT_TAIL(&je.finished, j, q);
+	je.nfinished++;
+	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
+		 vds_result_name(r));
+	if (je.obs.completed)
+		je.obs.completed(j, je.obs.arg);
+	je_arm_purge(j);
+	je_retain();
+}
+
+/* --------------------------------------------------------- running jobs */
+
+static void
+je_start(struct job *j)
+{
+	char msg[256] = "";
+	enum vds_result r;
+
+	TAILQ_REMOVE(&je.runq, j, q);
+	TAILQ_INSERT_TAIL(&je.running, j, q);
+	je.cnt.queued--;
+	je.cnt.running++;
+	j->status = JOB_ST_RUNNING;
+	j->start_ms = je_now_ms();
+	je_save(j);
+	if (!j->ops) {
+		je_finish(j, VDS_R_NOT_SUPPORTED, "no enabled provider handles this job");
+		return;
+	}
+	r = j->ops->prepare ? j->ops->prepare(j->pstate, &j->params, &j->plan, msg, sizeof(msg))
+			    : VDS_R_OK;
+	if (r == VDS_R_OK && !(j->pj = worker_submit(j->handle, j->ops, j->pstate, j->plan)))
+		r = VDS_R_NO_MEMORY;
+	if (r != VDS_R_OK) {
+		if (j->plan && j->ops->free_plan)
+			j->ops->free_plan(j->plan);
+		j->plan = NULL;
+		je_finish(j, r, msg);
+	}
+}
+
+/* Does j conflict with a running job or with an earlier queued one? */
+static int
+je_blocked(const struct job *j)
+{
+	const struct job *o;
+
+	TAILQ_FOREACH(o, &je.running, q)
+	if (jobprov_conflict(&j->params, &o->params))
+		return 1;
+	for (o = TAILQ_FIRST(&je.runq); o && o != j; o = TAILQ_NEXT(o, q))
+		if (jobprov_conflict(&j->params, &o->params))
+			return 1;
+	return 0;
+}
+
+static void
+je_schedule(void)
+{
+	struct job *j, *next;
+
+	for (j = TAILQ_FIRST(&je.runq); j && je.cnt.running < je.conf->job_max_running; j = next) {
+		next = TAILQ_NEXT(j, q);
+		if (!je_blocked(j))
+			je_start(j);
+	}
+}
+
+static void
+je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+	int64_t now = je_now_ms();
+
+	if (!j || j->status != JOB_ST_RUNNING)
+		return;
+	if (percent > j->percent && percent <= 99)
+		j->percent = percent;
+	if (details && *details)
+		snprintf(j->details, sizeof(j->details), "%s", details);
+	j->update_ms = now;
+	j->dirty = 1;
+	if (je.flush_ev && !evtimer_pending(je.flush_ev, NULL)) {
+		struct timeval sec = {1, 0};
+
+		evtimer_add(je.flush_ev, &sec);
+	}
+	if (!j->notify_progress || !je.obs.progress ||
+	    now - j->progress_sent_ms < (int64_t)je.conf->job_progress_interval * 1000)
+		return;
+	j->progress_sent_ms = now;
+	je.obs.progress(j, je.obs.arg);
+}
+
+static void
+je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const char *runmsg,
+	   void *arg)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+	char msg[256];
+
+	if (!j || j->status != JOB_ST_RUNNING)
+		return;
+	j->pj = NULL;
+	snprintf(msg, sizeof(msg), "%s", runmsg);
+	if (j->ops->commit)
+		r = j->ops->commit(j->pstate, j->plan, r, out, msg, sizeof(msg));
+	if (j->ops->free_plan)
+		j->ops->free_plan(j->plan);
+	j->plan = NULL;
+	if (r == VDS_R_OK)
+		j->outputs = *out;
+	je_finish(j, r, msg);
+	je_schedule();
+}
+
+/* Save the rows whose percent or details changed since their last save. */
+static void
+je_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job **dirty;
+	struct job *j;
+	size_t i, n = 0;
+
+	dirty = calloc(vtab_count(&je.tab) + 1, sizeof(*dirty));
+	if (!dirty)
+		return;
+	VTAB_FOREACH(&je.tab, i, j)
+	if (j->dirty) {
+		j->dirty = 0;
+		dirty[n++] = j;
+	}
+	if (n && jobstore_save_many(dirty, n) < 0)
+		log_warnx("job", "cannot save progress of %zu jobs", n);
+	free(dirty);
+}
+
+/* ------------------------------------------------------- table and API */
+
+void
+job_engine_set_providers(const struct prov_ops *const *list)
+{
+	je.test_list = list;
+}
+
+enum vds_result
+job_check(const struct job_params *p, char *why, size_t len)
+{
+	return jobprov_check(p, why, len);
+}
+
+int
+job_admit(void)
+{
+	unsigned limit = je.conf->job_max_running + je.conf->job_max_queued;
+
+	return je.cnt.running + je.cnt.queued < limit ? 0 : -1;
+}
+
+const struct vtab *
+job_table(void)
+{
+	return &je.tab;
+}
+
+struct job *
+job_find(uint32_t handle)
+{
+	return vtab_find(&je.tab, handle);
+}
+
+uint32_t
+job_next_handle(void)
+{
+	for (uint32_t tries = 0; tries < JOB_HANDLE_MAX; tries++) {
+		uint32_t h = je.next;
+
+		je.next = h >= JOB_HANDLE_MAX ? 1 : h + 1;
+		if (h && !vtab_find(&je.tab, h))
+			return h;
+	}
+	return 0;
+}
+
+static void
+je_enqueue(struct job *j)
+{
+	j->status = JOB_ST_QUEUED;
+	TAILQ_INSERT_TAIL(&je.runq, j, q);
+	je.cnt.queued++;
+}
+
+struct job *
+job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
+	   int notify_progress, int start_now)
+{
+	struct job *j;
+
+	if (!handle || handle > JOB_HANDLE_MAX || vtab_find(&je.tab, handle))
+		return NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->handle = handle;
+	j->params = *p;
+	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
+	j->keep_result = !!keep;
+	j->notify_progress = !!notify_progress;
+	j->control = JOB_CTL_NONE;
+	j->cancel_state = JOB_CS_NONE;
+	j->result = VDS_R_PENDING;
+	j->hresult = VDS_HR_OPERATION_PENDING;
+	j->create_ms = je_now_ms();
+	j->status = JOB_ST_CREATED;
+	if (jobprov_for(p, &j->ops, &j->pstate))
+		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
+	if (vtab_insert(&je.tab, j) < 0) {
+		free(j);
+		return NULL;
+	}
+	if (start_now)
+		je_enqueue(j);
+	je_save(j);
+	if (start_now)
+		je_schedule();
+	return j;
+}
+
+int
+job_start(uint32_t handle)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j || j->status != JOB_ST_CREATED)
+		return -1;
+	je_enqueue(j);
+	je_save(j);
+	je_schedule();
+	return 0;
+}
+
+int
+job_cancel(uint32_t handle)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j)
+		return JOB_CANCEL_NOT_FOUND;
+	if (job_is_finished(j))
+		return JOB_CANCEL_FINISHED;
+	j->control = JOB_CTL_CANCEL;
+	if (j->status != JOB_ST_RUNNING) {
+		j->cancel_state = JOB_CS_DONE;
+		je_finish(j, VDS_R_CANCELLED, "cancelled before it started");
+		je_schedule();
+		return JOB_CANCEL_DONE;
+	}
+	if (j->cancel_state == JOB_CS_TOO_LATE || worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
+		j->cancel_state = JOB_CS_TOO_LATE;
+		je_save(j);
+		return JOB_CANCEL_TOO_LATE;
+	}
+	j->cancel_state = JOB_CS_REQUESTED;
+	je_save(j);
+	return JOB_CANCEL_REQUESTED;
+}
+
+int
+job_destroy(uint32_t handle)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j)
+		return -2;
+	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING)
+		return -1;
+	je_remove(j);
+	return 0;
+}
+
+int
+job_set_keep(uint32_t handle, int keep)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j)
+		return -1;
+	j->keep_result = !!keep;
+	if (job_is_finished(j))
+		je_arm_purge(j);
+	je_save(j);
+	return 0;
+}
+
+int
+job_set_owner(uint32_t handle, const char *owner)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j)
+		return -1;
+	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
+	je_save(j);
+	return 0;
+}
+
+int
+job_set_notify_progress(uint32_t handle, int on)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j)
+		return -1;
+	j->notify_progress = !!on;
+	je_save(j);
+	return 0;
+}
+
+void
+job_get_counters(struct job_counters *c)
+{
+	*c = je.cnt;
+}
+
+void
+job_set_observer(const struct job_observer *obs)
+{
+	if (obs)
+		je.obs = *obs;
+	else
+		memset(&je.obs, 0, sizeof(je.obs));
+}
+
+/* ------------------------------------------------------ start and stop */
+
+/* A stored row comes back; one vdsd was running comes back interrupted. */
+static int
+je_load_one(struct job *j, void *arg)
+{
+	if (j->handle == 0 || j->handle > JOB_HANDLE_MAX || vtab_insert(&je.tab, j) < 0) {
+		free(j);
+		return 0;
+	}
+	jobprov_for(&j->params, &j->ops, &j->pstate);
+	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING) {
+		j->status = JOB_ST_CREATED; /* not counted as queued or running */
+		j->cancel_state = j->cancel_state == JOB_CS_REQUESTED ? JOB_CS_NONE : j->cancel_state;
+		je_finish(j, VDS_R_INTERRUPTED, "vdsd stopped while the job was running");
+	} else if (job_is_finished(j)) {
+		TAILQ_INSERT_TAIL(&je.finished, j, q);
+		je.nfinished++;
+		je_arm_purge(j);
+	}
+	return 0;
+}
+
+int
+job_engine_init(struct event_base *base, const struct vds_conf *conf, const char *state_dir)
+{
+	static const struct worker_ops wops = {.progress = je_on_progress, .done = je_on_done};
+
+	const struct prov_ops *const *test_list = je.test_list;
+
+	memset(&je, 0, sizeof(je));
+	je.test_list = test_list;
+	je.base = base;
+	je.conf = conf;
+	TAILQ_INIT(&je.runq);
+	TAILQ_INIT(&je.running);
+	TAILQ_INIT(&je.finished);
+	if (jobprov_init(conf, je.test_list) < 0 || jobstore_open(state_dir) < 0)
+		goto out;
+	je.flush_ev = evtimer_new(base, je_flush_cb, NULL);
+	if (!je.flush_ev || jobstore_load(je_load_one, NULL) < 0)
+		goto out;
+	je.next = jobstore_handle_floor() + 1;
+	if (je.next > JOB_HANDLE_MAX)
+		je.next = 1;
+	je_retain();
+	if (worker_init(base, conf->job_max_running, &wops) < 0)
+		goto out;
+	return 0;
+out:
+	job_engine_shutdown();
+	return -1;
+}
+
+void
+job_engine_shutdown(void)
+{
+	struct job *j;
+	size_t i;
+
+	worker_shutdown();
+	if (je.flush_ev) {
+		je_flush_cb(-1, 0, NULL);
+		event_free(je.flush_ev);
+	}
+	je.flush_ev = NULL;
+	VTAB_FOREACH(&je.tab, i, j)
+	{
+		if (j->plan && j->ops->free_plan)
+			j->ops->free_plan(j->plan);
+		if (j->purge_ev)
+			event_free(j->purge_ev);
+		free(j);
+	}
+	vtab_free(&je.tab);
+	memset(&je.tab, 0, sizeof(je.tab));
+	jobprov_fini();
+	jobstore_close();
+}

@@ -1,0 +1,151 @@
+/*
+ * job.h - the job table: storage operations started by an SNMP SET, run by
+ * a provider, tracked row by row (IVdsAsync / GetAsyncResult over SNMP).
+ *
+ * Loop thread only.  A job is created (createAndWait) or queued
+ * (createAndGo), runs when a slot is free and no earlier job touches the
+ * same object, and ends succeeded, failed or cancelled.  Finished rows are
+ * purged jobPurgeTime seconds after they end unless keepResult is set, and
+ * at most jobMaxRetained finished rows are kept.  Rows are stored in
+ * state_dir/jobs.db; a job that was running when vdsd died comes back failed
+ * with VDS_R_INTERRUPTED.
+ */
+#ifndef VDS_JOB_H
+#define VDS_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "conf.h"
+#include "provider.h"
+#include "result.h"
+#include "vtab.h"
+
+struct event_base;
+struct event;
+
+/* vdsJobStatus */
+enum job_status {
+	JOB_ST_CREATED = 1,
+	JOB_ST_QUEUED = 2,
+	JOB_ST_RUNNING = 3,
+	JOB_ST_SUCCEEDED = 4,
+	JOB_ST_FAILED = 5,
+	JOB_ST_CANCELLED = 6,
+};
+
+/* vdsJobControl */
+enum job_control { JOB_CTL_NONE = 1, JOB_CTL_CANCEL = 2 };
+
+/* vdsJobCancelState */
+enum job_cancel_state {
+	JOB_CS_NONE = 1,
+	JOB_CS_REQUESTED = 2,
+	JOB_CS_TOO_LATE = 3,
+	JOB_CS_DONE = 4,
+};
+
+#define JOB_HANDLE_MAX 2147483647U
+
+struct job {
+	uint32_t handle; /* must stay first (vtab) */
+	enum job_status status;
+	unsigned percent; /* 0..99 while running, 100 on success */
+	enum vds_result result;
+	uint32_t hresult;
+	char error_name[48];
+	char error_message[256];
+	char details[128]; /* while running */
+	char owner[128];
+	int keep_result;
+	enum job_control control;
+	enum job_cancel_state cancel_state;
+	int notify_progress;
+	char provider[16];
+	/* Wall-clock milliseconds since the epoch; 0 = not yet. */
+	int64_t create_ms, start_ms, end_ms, update_ms;
+	struct job_params params;
+	struct job_outputs outputs;
+
+	/* Private to the job engine. */
+	const struct prov_ops *ops;
+	void *pstate;
+	void *plan;
+	struct prov_job *pj;
+	struct event *purge_ev;
+	int64_t progress_sent_ms;
+	int dirty; /* percent/details not yet in the store */
+	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
+};
+
+struct job_observer {
+	/* Every finished job, after its row holds the outcome. */
+	void (*completed)(const struct job *j, void *arg);
+	/* Jobs with notify_progress, at most once per jobProgressInterval. */
+	void (*progress)(const struct job *j, void *arg);
+	void *arg;
+};
+
+struct job_counters {
+	unsigned running, queued;		 /* now */
+	uint32_t succeeded, failed, cancelled; /* since vdsd started */
+};
+
+/*
+ * Tests: use these providers (NULL-terminated) instead of the ones conf
+ * enables from the registry.  Call before job_engine_init; NULL resets.
+ */
+void job_engine_set_providers(const struct prov_ops *const *list);
+/*
+ * Initialise the enabled providers, open state_dir/jobs.db, load the stored
+ * rows (interrupted ones become failed) and start the workers.  conf must
+ * outlive the engine.
+ */
+int job_engine_init(struct event_base *base, const struct vds_conf *conf, const char *state_dir);
+/* Stops the workers; jobs still running stay "running" in the store. */
+void job_engine_shutdown(void);
+void job_set_observer(const struct job_observer *obs);
+
+const struct vtab *job_table(void);
+struct job *job_find(uint32_t handle);
+/* vdsJobNextHandle: successive reads differ; never a handle in use. */
+uint32_t job_next_handle(void);
+
+/*
+ * Validate p for the SET (RESERVE2): mandatory parameters of its type, a
+ * provider that claims it, the provider's validate().  Never blocks.
+ */
+enum vds_result job_check(const struct job_params *p, char *why, size_t len);
+/* 0 when one more job fits (running + queued below the limits), else -1. */
+int job_admit(void);
+
+/*
+ * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created
+ * (createAndWait).  NULL when handle is 0, too big or in use, or on ENOMEM.
+ */
+struct job *job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
+		       int notify_progress, int start_now);
+/* createAndWait -> active: queue a created job.  -1 if not created. */
+int job_start(uint32_t handle);
+
+enum job_cancel_answer {
+	JOB_CANCEL_NOT_FOUND = -1,
+	JOB_CANCEL_DONE = 0,	  /* created/queued: cancelled at once */
+	JOB_CANCEL_REQUESTED = 1, /* running: cooperative, honoured between steps */
+	JOB_CANCEL_TOO_LATE = 2,  /* running past its point of no return */
+	JOB_CANCEL_FINISHED = 3,  /* already finished: nothing to do */
+};
+int job_cancel(uint32_t handle);
+
+/* 0 removed; -1 refused (queued or running); -2 no such row. */
+int job_destroy(uint32_t handle);
+int job_set_keep(uint32_t handle, int keep);
+int job_set_owner(uint32_t handle, const char *owner);
+int job_set_notify_progress(uint32_t handle, int on);
+void job_get_counters(struct job_counters *c);
+
+const char *job_status_name(enum job_status st);
+int job_is_finished(const struct job *j);
+
+#endif

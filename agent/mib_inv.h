@@ -1,0 +1,29 @@
+/*
+ * mib_inv.h - the inventory tables and the service scalars of VDS-MIB.
+ */
+#ifndef VDS_MIB_INV_H
+#define VDS_MIB_INV_H
+
+#include "mib_oids.h"
+#include "mib_table.h"
+
+extern const struct mib_table mib_service_scalars;
+extern const struct mib_table mib_disk_table;
+extern const struct mib_table mib_part_table;
+extern const struct mib_table mib_volume_table;
+extern const struct mib_table mib_plex_table;
+extern const struct mib_table mib_pack_table;
+extern const struct mib_table mib_vdisk_table;
+
+/* What the service scalars report that the model does not know. */
+struct mib_service_info {
+	const char *providers; /* "sim,basic" */
+	time_t start_time;
+	/* Job figures; NULL until the job engine is there. */
+	uint32_t (*job_count)(int which);
+	uint32_t (*next_handle)(void);
+	const unsigned *max_running, *max_queued, *purge_time, *max_retained;
+};
+void mib_service_set_info(const struct mib_service_info *info);
+
+#endif

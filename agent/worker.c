@@ -1,0 +1,348 @@
+/*
+ * worker.c - pthread pool for provider run() calls, and the struct prov_job
+ * functions of provider.h.
+ *
+ * One mutex guards everything shared with the workers: the list of jobs
+ * waiting for a thread, the outbound queue to the loop, and each job's
+ * cancel/no-return flags and pending progress.  A job sits at most once in
+ * the outbound queue; flags say what the loop has to look at (progress,
+ * done), so a provider that reports progress in a tight loop costs the loop
+ * one wake-up, not one per call.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "worker.h"
+
+#define WQ_PROGRESS 0x01
+#define WQ_DONE 0x02
+
+struct prov_job {
+	uint32_t handle;
+	const struct prov_ops *ops;
+	void *pstate, *plan;
+	/* Everything below is under wk.mu. */
+	struct prov_job *next; /* waiting list or outbound queue */
+	int in_queue;
+	unsigned qflags;
+	int cancel, no_return;
+	unsigned percent;
+	char details[128];
+	/* Written by the worker before WQ_DONE, read by the loop after. */
+	enum vds_result result;
+	struct job_outputs out;
+	char msg[256];
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv;
+	pthread_cond_t sleep_cv; /* prov_job_sleep(); broadcast on any cancel */
+	struct prov_job *wait_head, *wait_tail; /* submitted, no thread yet */
+	struct prov_job *out_head, *out_tail;	/* for the loop */
+	pthread_t *threads;
+	unsigned nthreads;
+	int stopping;
+	int efd;
+	struct event *ev;
+	struct worker_ops ops;
+} wk = {.mu = PTHREAD_MUTEX_INITIALIZER, .work_cv = PTHREAD_COND_INITIALIZER, .efd = -1};
+
+/* sleep_cv waits on CLOCK_MONOTONIC so a clock step does not stretch a sleep. */
+static int
+worker_init_sleep_cv(void)
+{
+	static int done;
+	pthread_condattr_t attr;
+
+	if (done)
+		return 0;
+	if (pthread_condattr_init(&attr) || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) ||
+	    pthread_cond_init(&wk.sleep_cv, &attr))
+		return -1;
+	pthread_condattr_destroy(&attr);
+	done = 1;
+	return 0;
+}
+
+/* Caller holds wk.mu. */
+static void
+worker_post(struct prov_job *j, unsigned flag)
+{
+	static const uint64_t one = 1;
+
+	j->qflags |= flag;
+	if (j->in_queue)
+		return;
+	j->in_queue = 1;
+	j->next = NULL;
+	if (wk.out_tail)
+		wk.out_tail->next = j;
+	else
+		wk.out_head = j;
+	wk.out_tail = j;
+	if (write(wk.efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("worker", "eventfd write");
+}
+
+static struct prov_job *
+worker_take(void)
+{
+	struct prov_job *j;
+
+	while (!wk.stopping && !wk.wait_head)
+		pthread_cond_wait(&wk.work_cv, &wk.mu);
+	if (wk.stopping)
+		return NULL;
+	j = wk.wait_head;
+	wk.wait_head = j->next;
+	if (!wk.wait_head)
+		wk.wait_tail = NULL;
+	j->next = NULL;
+	return j;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct prov_job *j;
+	enum vds_result r;
+
+	pthread_mutex_lock(&wk.mu);
+	while ((j = worker_take())) {
+		pthread_mutex_unlock(&wk.mu);
+		r = j->ops->run(j->pstate, j->plan, j, &j->out, j->msg, sizeof(j->msg));
+		pthread_mutex_lock(&wk.mu);
+		j->result = r;
+		worker_post(j, WQ_DONE);
+	}
+	pthread_mutex_unlock(&wk.mu);
+	return NULL;
+}
+
+static void
+worker_free(struct prov_job *j)
+{
+	free(j);
+}
+
+/* Apply one dequeued job on the loop thread. */
+static void
+worker_deliver(struct prov_job *j, unsigned flags, unsigned percent, const char *details)
+{
+	if ((flags & WQ_PROGRESS) && wk.ops.progress)
+		wk.ops.progress(j->handle, percent, details, wk.ops.arg);
+	if (!(flags & WQ_DONE))
+		return;
+	if (wk.ops.done)
+		wk.ops.done(j->handle, j->result, &j->out, j->msg, wk.ops.arg);
+	worker_free(j);
+}
+
+static void
+worker_drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct prov_job *j, *next;
+	char details[sizeof(j->details)];
+	unsigned flags, percent;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warn("worker", "eventfd read");
+	pthread_mutex_lock(&wk.mu);
+	j = wk.out_head;
+	wk.out_head = wk.out_tail = NULL;
+	while (j) {
+		next = j->next;
+		j->in_queue = 0;
+		flags = j->qflags;
+		j->qflags = 0;
+		percent = j->percent;
+		memcpy(details, j->details, sizeof(details));
+		pthread_mutex_unlock(&wk.mu);
+		/* After WQ_DONE no worker touches j any more. */
+		worker_deliver(j, flags, percent, details);
+		pthread_mutex_lock(&wk.mu);
+		j = next;
+	}
+	pthread_mutex_unlock(&wk.mu);
+}
+
+static int
+worker_start_threads(unsigned n)
+{
+	wk.threads = calloc(n, sizeof(*wk.threads));
+	if (!wk.threads)
+		return -1;
+	for (wk.nthreads = 0; wk.nthreads < n; wk.nthreads++) {
+		int rc = pthread_create(&wk.threads[wk.nthreads], NULL, worker_main, NULL);
+
+		if (rc) {
+			errno = rc;
+			log_warn("worker", "pthread_create");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+worker_init(struct event_base *base, unsigned nthreads, const struct worker_ops *ops)
+{
+	wk.ops = *ops;
+	wk.stopping = 0;
+	if (worker_init_sleep_cv() < 0)
+		goto out;
+	wk.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (wk.efd < 0) {
+		log_warn("worker", "eventfd");
+		goto out;
+	}
+	wk.ev = event_new(base, wk.efd, EV_READ | EV_PERSIST, worker_drain, NULL);
+	if (!wk.ev || event_add(wk.ev, NULL) < 0)
+		goto out;
+	if (worker_start_threads(nthreads ? nthreads : 1) < 0)
+		goto out;
+	return 0;
+out:
+	worker_shutdown();
+	return -1;
+}
+
+static void
+worker_free_list(struct prov_job *j)
+{
+	struct prov_job *next;
+
+	for (; j; j = next) {
+		next = j->next;
+		worker_free(j);
+	}
+}
+
+void
+worker_shutdown(void)
+{
+	pthread_mutex_lock(&wk.mu);
+	wk.stopping = 1;
+	pthread_cond_broadcast(&wk.sleep_cv);
+	pthread_cond_broadcast(&wk.work_cv);
+	pthread_mutex_unlock(&wk.mu);
+	for (unsigned i = 0; i < wk.nthreads; i++)
+		pthread_join(wk.threads[i], NULL);
+	free(wk.threads);
+	wk.threads = NULL;
+	wk.nthreads = 0;
+	worker_free_list(wk.wait_head);
+	worker_free_list(wk.out_head);
+	wk.wait_head = wk.wait_tail = wk.out_head = wk.out_tail = NULL;
+	if (wk.ev)
+		event_free(wk.ev);
+	wk.ev = NULL;
+	if (wk.efd >= 0)
+		close(wk.efd);
+	wk.efd = -1;
+}
+
+struct prov_job *
+worker_submit(uint32_t handle, const struct prov_ops *ops, void *pstate, void *plan)
+{
+	struct prov_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->handle = handle;
+	j->ops = ops;
+	j->pstate = pstate;
+	j->plan = plan;
+	pthread_mutex_lock(&wk.mu);
+	if (wk.wait_tail)
+		wk.wait_tail->next = j;
+	else
+		wk.wait_head = j;
+	wk.wait_tail = j;
+	pthread_cond_signal(&wk.work_cv);
+	pthread_mutex_unlock(&wk.mu);
+	return j;
+}
+
+enum worker_cancel_answer
+worker_cancel(struct prov_job *j)
+{
+	enum worker_cancel_answer a = WORKER_CANCEL_REQUESTED;
+
+	pthread_mutex_lock(&wk.mu);
+	if (j->no_return)
+		a = WORKER_CANCEL_TOO_LATE;
+	else {
+		j->cancel = 1;
+		pthread_cond_broadcast(&wk.sleep_cv);
+	}
+	pthread_mutex_unlock(&wk.mu);
+	return a;
+}
+
+void
+prov_job_progress(struct prov_job *j, unsigned percent, const char *details)
+{
+	if (percent > 99)
+		percent = 99;
+	pthread_mutex_lock(&wk.mu);
+	if (percent > j->percent)
+		j->percent = percent;
+	if (details)
+		snprintf(j->details, sizeof(j->details), "%s", details);
+	worker_post(j, WQ_PROGRESS);
+	pthread_mutex_unlock(&wk.mu);
+}
+
+int
+prov_job_cancelled(struct prov_job *j)
+{
+	int c;
+
+	pthread_mutex_lock(&wk.mu);
+	c = (j->cancel || wk.stopping) && !j->no_return;
+	pthread_mutex_unlock(&wk.mu);
+	return c;
+}
+
+void
+prov_job_no_return(struct prov_job *j)
+{
+	pthread_mutex_lock(&wk.mu);
+	j->no_return = 1;
+	pthread_mutex_unlock(&wk.mu);
+}
+
+int
+prov_job_sleep(struct prov_job *j, unsigned ms)
+{
+	struct timespec until;
+	int c;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&wk.mu);
+	while (!(c = (j->cancel || wk.stopping) && !j->no_return))
+		if (pthread_cond_timedwait(&wk.sleep_cv, &wk.mu, &until) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&wk.mu);
+	return c;
+}
