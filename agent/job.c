@@ -29,7 +29,7 @@ static struct {
 	struct event_base *base;
 	const struct vds_conf *conf;
 	struct vtab tab;
-	TAILQ_HEAD(, job) runq;	    /* queued, FIFO */
+	TAILQ_HEAD(, job) runq; /* queued, FIFO */
 	TAILQ_HEAD(, job) running;
 	TAILQ_HEAD(, job) finished; /* oldest end first */
 	size_t nfinished;
@@ -63,8 +63,8 @@ je_save(struct job *j)
 const char *
 job_status_name(enum job_status st)
 {
-	static const char *const names[] = {"?",	 "created", "queued",   "running",
-					    "succeeded", "failed",  "cancelled"};
+	static const char *const names[] = {"?",         "created", "queued",   "running",
+	                                    "succeeded", "failed",  "cancelled"};
 
 	return st >= JOB_ST_CREATED && st <= JOB_ST_CANCELLED ? names[st] : "?";
 }
@@ -77,8 +77,7 @@ job_is_finished(const struct job *j)
 
 /* ------------------------------------------------------- finishing jobs */
 
-static void
-je_purge_cb(evutil_socket_t fd, short what, void *arg);
+static void je_purge_cb(evutil_socket_t fd, short what, void *arg);
 
 static void
 je_remove(struct job *j)
@@ -165,7 +164,7 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 		j->cancel_state = JOB_CS_DONE;
 	snprintf(j->error_name, sizeof(j->error_name), "%s", vds_result_name(r));
 	snprintf(j->error_message, sizeof(j->error_message), "%s",
-		 msg && *msg ? msg : vds_result_text(r));
+	         msg && *msg ? msg : vds_result_text(r));
 }
 
 /* Any state -> finished: row, counters, store, purge timer, observer. */
@@ -191,7 +190,7 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	TAILQ_INSERT_TAIL(&je.finished, j, q);
 	je.nfinished++;
 	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
-		 vds_result_name(r));
+	         vds_result_name(r));
 	if (je.obs.completed)
 		je.obs.completed(j, je.obs.arg);
 	je_arm_purge(j);
@@ -218,7 +217,7 @@ je_start(struct job *j)
 		return;
 	}
 	r = j->ops->prepare ? j->ops->prepare(j->pstate, &j->params, &j->plan, msg, sizeof(msg))
-			    : VDS_R_OK;
+	                    : VDS_R_OK;
 	if (r == VDS_R_OK && !(j->pj = worker_submit(j->handle, j->ops, j->pstate, j->plan)))
 		r = VDS_R_NO_MEMORY;
 	if (r != VDS_R_OK) {
@@ -284,7 +283,7 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 
 static void
 je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const char *runmsg,
-	   void *arg)
+           void *arg)
 {
 	struct job *j = vtab_find(&je.tab, handle);
 	char msg[256];
@@ -382,7 +381,7 @@ je_enqueue(struct job *j)
 
 struct job *
 job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
-	   int notify_progress, int start_now)
+           int notify_progress, int start_now)
 {
 	struct job *j;
 
@@ -534,7 +533,8 @@ je_load_one(struct job *j, void *arg)
 	jobprov_for(&j->params, &j->ops, &j->pstate);
 	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING) {
 		j->status = JOB_ST_CREATED; /* not counted as queued or running */
-		j->cancel_state = j->cancel_state == JOB_CS_REQUESTED ? JOB_CS_NONE : j->cancel_state;
+		j->cancel_state =
+		    j->cancel_state == JOB_CS_REQUESTED ? JOB_CS_NONE : j->cancel_state;
 		je_finish(j, VDS_R_INTERRUPTED, "vdsd stopped while the job was running");
 	} else if (job_is_finished(j)) {
 		TAILQ_INSERT_TAIL(&je.finished, j, q);

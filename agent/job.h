@@ -75,7 +75,7 @@ struct job {
 	struct prov_job *pj;
 	struct event *purge_ev;
 	int64_t progress_sent_ms;
-	int dirty; /* percent/details not yet in the store */
+	int dirty;          /* percent/details not yet in the store */
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
 };
 
@@ -88,7 +88,7 @@ struct job_observer {
 };
 
 struct job_counters {
-	unsigned running, queued;		 /* now */
+	unsigned running, queued;              /* now */
 	uint32_t succeeded, failed, cancelled; /* since vdsd started */
 };
 
@@ -125,13 +125,13 @@ int job_admit(void);
  * (createAndWait).  NULL when handle is 0, too big or in use, or on ENOMEM.
  */
 struct job *job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
-		       int notify_progress, int start_now);
+                       int notify_progress, int start_now);
 /* createAndWait -> active: queue a created job.  -1 if not created. */
 int job_start(uint32_t handle);
 
 enum job_cancel_answer {
 	JOB_CANCEL_NOT_FOUND = -1,
-	JOB_CANCEL_DONE = 0,	  /* created/queued: cancelled at once */
+	JOB_CANCEL_DONE = 0,      /* created/queued: cancelled at once */
 	JOB_CANCEL_REQUESTED = 1, /* running: cooperative, honoured between steps */
 	JOB_CANCEL_TOO_LATE = 2,  /* running past its point of no return */
 	JOB_CANCEL_FINISHED = 3,  /* already finished: nothing to do */

@@ -18,7 +18,7 @@
 #include "model.h"
 
 #define JP_MAX_PROVIDERS 16
-#define JP_MAX_KEYS (8 + 2 * JOB_MAX_DISKS)
+#define JP_MAX_KEYS      (8 + 2 * JOB_MAX_DISKS)
 
 struct jp_provider {
 	const struct prov_ops *ops;
@@ -127,8 +127,8 @@ jp_missing(const struct job_params *p)
 		return !p->partition ? "vdsJobPartition" : NULL;
 	case JOB_CREATE_VOLUME:
 		return !p->pack && !p->ndisks ? "vdsJobPack or vdsJobDisks"
-		       : !p->size	      ? "vdsJobSizeMiB"
-					      : NULL;
+		       : !p->size             ? "vdsJobSizeMiB"
+		                              : NULL;
 	case JOB_DELETE_VOLUME:
 		return !p->volume ? "vdsJobVolume" : NULL;
 	case JOB_SHRINK_VOLUME:
@@ -221,4 +221,3 @@ jobprov_conflict(const struct job_params *a, const struct job_params *b)
 				return 1;
 	return 0;
 }
-

@@ -28,17 +28,17 @@
 #define JS_LAYOUT ((int64_t)(sizeof(struct job_params) << 16 | sizeof(struct job_outputs)))
 
 static const char js_schema[] =
-	"CREATE TABLE IF NOT EXISTS jobs ("
-	" handle INTEGER PRIMARY KEY, status INTEGER, percent INTEGER, result INTEGER,"
-	" hresult INTEGER, error_name TEXT, error_message TEXT, details TEXT, owner TEXT,"
-	" keep INTEGER, control INTEGER, cancel_state INTEGER, notify INTEGER, provider TEXT,"
-	" create_ms INTEGER, start_ms INTEGER, end_ms INTEGER, update_ms INTEGER,"
-	" layout INTEGER, params BLOB, outputs BLOB);"
-	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);";
+    "CREATE TABLE IF NOT EXISTS jobs ("
+    " handle INTEGER PRIMARY KEY, status INTEGER, percent INTEGER, result INTEGER,"
+    " hresult INTEGER, error_name TEXT, error_message TEXT, details TEXT, owner TEXT,"
+    " keep INTEGER, control INTEGER, cancel_state INTEGER, notify INTEGER, provider TEXT,"
+    " create_ms INTEGER, start_ms INTEGER, end_ms INTEGER, update_ms INTEGER,"
+    " layout INTEGER, params BLOB, outputs BLOB);"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);";
 
 #define JS_COLUMNS                                                                                 \
 	"handle, status, percent, result, hresult, error_name, error_message, details, owner,"     \
-	" keep, control, cancel_state, notify, provider, create_ms, start_ms, end_ms,"            \
+	" keep, control, cancel_state, notify, provider, create_ms, start_ms, end_ms,"             \
 	" update_ms, layout, params, outputs"
 
 static struct {
@@ -73,14 +73,14 @@ static int
 js_prepare_all(void)
 {
 	if (js_prepare(&js.save, "INSERT OR REPLACE INTO jobs (" JS_COLUMNS ") VALUES "
-				 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") < 0 ||
+	                         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") < 0 ||
 	    js_prepare(&js.del, "DELETE FROM jobs WHERE handle = ?") < 0 ||
 	    js_prepare(&js.floor_get, "SELECT max(ifnull((SELECT value FROM meta WHERE key ="
-				      " 'handle_floor'), 0), ifnull((SELECT max(handle) FROM jobs),"
-				      " 0))") < 0 ||
+	                              " 'handle_floor'), 0), ifnull((SELECT max(handle) FROM jobs),"
+	                              " 0))") < 0 ||
 	    js_prepare(&js.floor_set, "INSERT OR REPLACE INTO meta (key, value) VALUES"
-				      " ('handle_floor', max(?, ifnull((SELECT value FROM meta"
-				      " WHERE key = 'handle_floor'), 0)))") < 0)
+	                              " ('handle_floor', max(?, ifnull((SELECT value FROM meta"
+	                              " WHERE key = 'handle_floor'), 0)))") < 0)
 		return -1;
 	return 0;
 }
@@ -264,7 +264,7 @@ jobstore_load(int (*fn)(struct job *j, void *arg), void *arg)
 	int rc = -1, step;
 
 	if (!js.db || js_prepare(&st, "SELECT " JS_COLUMNS " FROM jobs ORDER BY end_ms = 0,"
-					" end_ms, handle") < 0)
+	                              " end_ms, handle") < 0)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		j = calloc(1, sizeof(*j));

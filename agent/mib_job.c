@@ -244,6 +244,12 @@ mj_staged_row(uint32_t handle)
 	if ((j = job_find(handle))) {
 		r->exists = 1;
 		r->p = j->params;
+	} else {
+		/* The DEFVALs of the enumerated parameters. */
+		r->p.volume_type = INV_VT_SIMPLE;
+		r->p.vdisk_type = INV_VDT_EXPANDABLE;
+		r->p.vdisk_format = INV_VF_RAW;
+		r->p.init_label = JOB_LABEL_NONE;
 	}
 	r->next = js_staged;
 	js_staged = r;

@@ -412,7 +412,8 @@ udevmon_drop_unseen(const struct strlist *seen)
 	while (i < t->n) {
 		d = t->rows[i];
 		if (d->source == INV_SRC_UDEV && !strlist_contains(seen, d->devnode)) {
-			udevmon_forget(d->devnode);
+			log_info("udev", "disk %s (%s) gone", d->name, d->key);
+			inv_disk_remove(d->index);
 			continue; /* the table shifted down */
 		}
 		i++;

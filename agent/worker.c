@@ -26,7 +26,7 @@
 #include "worker.h"
 
 #define WQ_PROGRESS 0x01
-#define WQ_DONE 0x02
+#define WQ_DONE     0x02
 
 struct prov_job {
 	uint32_t handle;
@@ -48,9 +48,9 @@ struct prov_job {
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;
-	pthread_cond_t sleep_cv; /* prov_job_sleep(); broadcast on any cancel */
+	pthread_cond_t sleep_cv;                /* prov_job_sleep(); broadcast on any cancel */
 	struct prov_job *wait_head, *wait_tail; /* submitted, no thread yet */
-	struct prov_job *out_head, *out_tail;	/* for the loop */
+	struct prov_job *out_head, *out_tail;   /* for the loop */
 	pthread_t *threads;
 	unsigned nthreads;
 	int stopping;

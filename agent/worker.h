@@ -25,7 +25,7 @@ struct worker_ops {
 	 * struct prov_job is freed right after it returns.
 	 */
 	void (*done)(uint32_t handle, enum vds_result r, struct job_outputs *out, const char *msg,
-		     void *arg);
+	             void *arg);
 	void *arg;
 };
 
@@ -42,7 +42,7 @@ void worker_shutdown(void);
  * valid until ops.done has been called for it; NULL when out of memory.
  */
 struct prov_job *worker_submit(uint32_t handle, const struct prov_ops *ops, void *pstate,
-			       void *plan);
+                               void *plan);
 
 enum worker_cancel_answer {
 	WORKER_CANCEL_REQUESTED = 0, /* run() will see it between steps */

@@ -13,17 +13,17 @@
 
 #include "model.h"
 
-#define SIM_MIB 1048576ULL
-#define SIM_GIB (1024ULL * SIM_MIB)
-#define SIM_ALIGN SIM_MIB
-#define SIM_SECTOR 512U
-#define SIM_MAX_DISKS 64
-#define SIM_MAX_PARTS 128 /* GPT entries; MBR allows 4 */
-#define SIM_MAX_PACKS 16
-#define SIM_MAX_VOLS 64
-#define SIM_MAX_PLEXES 8
-#define SIM_MAX_VDISKS 32
-#define SIM_NAME_LEN 64
+#define SIM_MIB          1048576ULL
+#define SIM_GIB          (1024ULL * SIM_MIB)
+#define SIM_ALIGN        SIM_MIB
+#define SIM_SECTOR       512U
+#define SIM_MAX_DISKS    64
+#define SIM_MAX_PARTS    128 /* GPT entries; MBR allows 4 */
+#define SIM_MAX_PACKS    16
+#define SIM_MAX_VOLS     64
+#define SIM_MAX_PLEXES   8
+#define SIM_MAX_VDISKS   32
+#define SIM_NAME_LEN     64
 #define SIM_PACK_RESERVE (2 * SIM_MIB) /* metadata kept on each pack disk */
 
 struct sim_part {
@@ -45,9 +45,9 @@ struct sim_disk {
 	enum inv_pstyle pstyle;
 	char table_id[40];
 	char serial[32];
-	char pack[SIM_NAME_LEN];   /* "" when not in a pack */
-	char vdisk[256];	   /* backing vdisk path, "" for a plain disk */
-	size_t nparts;		   /* sorted by offset */
+	char pack[SIM_NAME_LEN]; /* "" when not in a pack */
+	char vdisk[256];         /* backing vdisk path, "" for a plain disk */
+	size_t nparts;           /* sorted by offset */
 	struct sim_part parts[SIM_MAX_PARTS];
 };
 
@@ -81,11 +81,12 @@ struct sim_vdisk {
 	enum inv_vdisk_format format;
 	enum inv_vdisk_type type;
 	int attached;
+	int read_only;           /* attached read-only */
 	char disk[SIM_NAME_LEN]; /* the sim disk holding its contents */
 };
 
 struct sim_state {
-	char path[512];	 /* the state file */
+	char path[512];   /* the state file */
 	char simdir[512]; /* <stateDir>/sim: where sim vdisk paths live */
 	unsigned next_serial;
 	size_t ndisks, npacks, nvols, nvdisks;

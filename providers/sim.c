@@ -1,0 +1,284 @@
+/*
+ * sim.c - the sim provider's operations.
+ *
+ * validate/prepare/commit run on the loop thread against struct sim_state
+ * (sim_check.c, sim_apply.c).  run() works on a worker thread from its plan
+ * only: it sleeps conf->sim_job_ms in steps, reports progress with a phase
+ * text, honours a cancel between steps and passes its point of no return at
+ * a realistic phase.  commit re-checks the job (the state may have changed),
+ * applies it, saves the state file and publishes the change.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sim.h"
+#include "sim_apply.h"
+#include "sim_check.h"
+#include "sim_inv.h"
+#include "sim_store.h"
+
+#define SIM_STEP_MS    100 /* about one progress report per 100 ms */
+#define SIM_MAX_STEPS  200
+#define SIM_MAX_PHASES 6
+
+struct sim_prov {
+	struct sim_state *st;
+	char state_dir[512];
+	unsigned job_ms;
+	int vdisk_provider; /* the vdisk provider is enabled: it takes other paths */
+};
+
+struct sim_phases {
+	const char *text[SIM_MAX_PHASES];
+	unsigned no_return; /* first phase past the point of no return */
+};
+
+struct sim_plan {
+	struct job_params p;
+	struct sim_phases ph;
+	unsigned nphases, nsteps, step_ms;
+};
+
+static const struct sim_phases sim_phase_table[] = {
+    [JOB_CREATE_PARTITION] = {{"checking disk", "writing partition table",
+                               "updating partition table", NULL},
+                              1},
+    [JOB_DELETE_PARTITION] = {{"checking partition", "removing partition",
+                               "updating partition table", NULL},
+                              1},
+    [JOB_CREATE_VOLUME] = {{"allocating extents", "creating volume", "initialising plexes", NULL},
+                           1},
+    [JOB_DELETE_VOLUME] = {{"checking volume", "removing volume", "releasing extents", NULL}, 1},
+    [JOB_SHRINK_VOLUME] = {{"checking file system", "moving data", "shrinking file system",
+                            "shrinking volume", NULL},
+                           2},
+    [JOB_BREAK_PLEX] = {{"checking plexes", "splitting plex", "creating volume", NULL}, 1},
+    [JOB_CREATE_VDISK] = {{"creating file", "writing header", "allocating blocks", "writing footer",
+                           NULL},
+                          3},
+    [JOB_ATTACH_VDISK] = {{"opening file", "attaching", "scanning disk", NULL}, 1},
+    [JOB_DETACH_VDISK] = {{"flushing", "detaching", NULL}, 1},
+    [JOB_DELETE_VDISK] = {{"checking file", "deleting file", NULL}, 1},
+};
+
+static int
+sim_init(const struct vds_conf *conf, void **state)
+{
+	struct sim_prov *sp = calloc(1, sizeof(*sp));
+
+	*state = NULL;
+	if (!sp)
+		return -1;
+	snprintf(sp->state_dir, sizeof(sp->state_dir), "%s", conf->state_dir);
+	sp->job_ms = conf->sim_job_ms;
+	sp->vdisk_provider = strlist_contains(&conf->providers, "vdisk");
+	sp->st = sim_store_open(conf->state_dir);
+	if (!sp->st) {
+		free(sp);
+		return -1;
+	}
+	sim_inv_sync(sp->st);
+	log_info("sim", "%zu disks, %zu packs, %zu volumes, %zu vdisks from %s", sp->st->ndisks,
+	         sp->st->npacks, sp->st->nvols, sp->st->nvdisks, sp->st->path);
+	*state = sp;
+	return 0;
+}
+
+static void
+sim_fini(void *state)
+{
+	struct sim_prov *sp = state;
+
+	if (!sp)
+		return;
+	sim_store_free(sp->st);
+	free(sp);
+}
+
+static int
+sim_is_sim(const char *provider)
+{
+	return strcmp(provider, "sim") == 0;
+}
+
+static int
+sim_claims_vdisk(struct sim_prov *sp, const struct job_params *p)
+{
+	const struct inv_vdisk *v = p->vdisk ? inv_get(INV_VDISK, p->vdisk) : NULL;
+	size_t l = strlen(sp->st->simdir);
+
+	if (p->type != JOB_CREATE_VDISK)
+		return v ? sim_is_sim(v->provider) : p->path[0] && sim_vdisk_find(sp->st, p->path);
+	if (strncmp(p->path, sp->st->simdir, l) == 0 && p->path[l] == '/')
+		return 1;
+	return !sp->vdisk_provider;
+}
+
+static int
+sim_claims(void *state, const struct job_params *p)
+{
+	const struct inv_disk *d;
+	const struct inv_part *pt;
+	const struct inv_pack *pk;
+	const struct inv_volume *v;
+
+	switch (p->type) {
+	case JOB_CREATE_PARTITION:
+		d = inv_get(INV_DISK, p->disk);
+		return d && sim_is_sim(d->provider);
+	case JOB_DELETE_PARTITION:
+		pt = inv_get(INV_PARTITION, p->partition);
+		d = pt ? inv_get(INV_DISK, pt->disk_index) : NULL;
+		return d && sim_is_sim(d->provider);
+	case JOB_CREATE_VOLUME:
+		pk = inv_get(INV_PACK, p->pack);
+		return pk && sim_is_sim(pk->provider);
+	case JOB_DELETE_VOLUME:
+	case JOB_SHRINK_VOLUME:
+	case JOB_BREAK_PLEX:
+		v = inv_get(INV_VOLUME, p->volume);
+		return v && sim_is_sim(v->provider);
+	case JOB_CREATE_VDISK:
+	case JOB_ATTACH_VDISK:
+	case JOB_DETACH_VDISK:
+	case JOB_DELETE_VDISK:
+		return sim_claims_vdisk(state, p);
+	}
+	return 0;
+}
+
+static enum vds_result
+sim_validate(void *state, const struct job_params *p, char *why, size_t whylen)
+{
+	struct sim_prov *sp = state;
+	struct sim_target t;
+
+	return sim_check(sp->st, p, &t, why, whylen);
+}
+
+static enum vds_result
+sim_prepare(void *state, const struct job_params *p, void **plan, char *msg, size_t msglen)
+{
+	struct sim_prov *sp = state;
+	struct sim_target t;
+	struct sim_plan *pl;
+	enum vds_result r;
+
+	*plan = NULL;
+	if ((r = sim_check(sp->st, p, &t, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (!(pl = calloc(1, sizeof(*pl))))
+		return VDS_R_NO_MEMORY;
+	pl->p = *p;
+	pl->ph = sim_phase_table[p->type];
+	if (p->type == JOB_CREATE_PARTITION && t.label != INV_PS_NONE) {
+		pl->ph.text[1] = "writing label"; /* a new label replaces the table */
+		pl->ph.text[2] = "creating partition";
+	}
+	if (p->type == JOB_CREATE_VOLUME && t.vtype == INV_VT_MIRROR)
+		pl->ph.text[2] = "synchronising plexes";
+	while (pl->nphases < SIM_MAX_PHASES && pl->ph.text[pl->nphases])
+		pl->nphases++;
+	pl->nsteps = sp->job_ms / SIM_STEP_MS;
+	if (pl->nsteps < pl->nphases)
+		pl->nsteps = pl->nphases;
+	if (pl->nsteps > SIM_MAX_STEPS)
+		pl->nsteps = SIM_MAX_STEPS;
+	pl->step_ms = sp->job_ms / pl->nsteps;
+	*plan = pl;
+	return VDS_R_OK;
+}
+
+/* Worker thread: only the plan and the job handle. */
+static enum vds_result
+sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg,
+        size_t msglen)
+{
+	struct sim_plan *pl = plan;
+	int past = 0;
+
+	(void)state;
+	(void)out;
+	for (unsigned i = 0; i < pl->nsteps; i++) {
+		unsigned phase = i * pl->nphases / pl->nsteps;
+
+		if (!past && prov_job_cancelled(j)) {
+			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
+			return VDS_R_CANCELLED;
+		}
+		if (!past && phase >= pl->ph.no_return) {
+			prov_job_no_return(j);
+			past = 1;
+		}
+		prov_job_progress(j, i * 100 / pl->nsteps, pl->ph.text[phase]);
+		if (pl->step_ms && prov_job_sleep(j, pl->step_ms) && !past) {
+			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
+			return VDS_R_CANCELLED;
+		}
+	}
+	return VDS_R_OK;
+}
+
+/* Saving failed: go back to the file on disk, which still holds the old state. */
+static void
+sim_rollback(struct sim_prov *sp)
+{
+	struct sim_state *old = sim_store_open(sp->state_dir);
+
+	if (!old)
+		return;
+	sim_store_free(sp->st);
+	sp->st = old;
+	sim_inv_sync(sp->st);
+}
+
+static enum vds_result
+sim_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, char *msg,
+           size_t msglen)
+{
+	struct sim_prov *sp = state;
+	struct sim_plan *pl = plan;
+	struct sim_target t;
+	char why[200];
+
+	if (r != VDS_R_OK)
+		return r;
+	if ((r = sim_check(sp->st, &pl->p, &t, why, sizeof(why))) != VDS_R_OK) {
+		snprintf(msg, msglen, "changed while the job ran: %s", why);
+		return r;
+	}
+	if ((r = sim_apply(sp->st, &pl->p, &t, out, msg, msglen)) != VDS_R_OK) {
+		sim_rollback(sp);
+		memset(out, 0, sizeof(*out));
+		return r;
+	}
+	if (sim_store_save(sp->st) < 0) {
+		sim_rollback(sp);
+		memset(out, 0, sizeof(*out));
+		snprintf(msg, msglen, "cannot save %s", sp->st->path);
+		return VDS_R_IO_ERROR;
+	}
+	return VDS_R_OK;
+}
+
+static void
+sim_free_plan(void *plan)
+{
+	free(plan);
+}
+
+const struct prov_ops sim_provider = {
+    .name = "sim",
+    .init = sim_init,
+    .fini = sim_fini,
+    .claims = sim_claims,
+    .validate = sim_validate,
+    .prepare = sim_prepare,
+    .run = sim_run,
+    .commit = sim_commit,
+    .free_plan = sim_free_plan,
+};

@@ -1,0 +1,277 @@
+/*
+ * sim_apply.c - the commit half of every sim job: change the simulated
+ * objects, publish them into the model and fill the outputs (seed 000).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_apply.h"
+#include "sim_inv.h"
+
+static void
+sa_objid(char out[INV_OBJID_LEN], const char *objid)
+{
+	snprintf(out, INV_OBJID_LEN, "%s", objid);
+}
+
+static void
+sa_new_label(struct sim_state *st, struct sim_disk *d, enum inv_pstyle style)
+{
+	d->pstyle = style;
+	if (style == INV_PS_GPT)
+		sim_new_guid(d->table_id, 1);
+	else
+		snprintf(d->table_id, sizeof(d->table_id), "0x51a1%04x",
+		         st->next_serial++ & 0xffff);
+}
+
+static enum vds_result
+sa_create_part(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_disk *d = sim_disk_find(st, t->disk);
+	const struct inv_disk *row;
+	struct sim_part *pt;
+	char key[300];
+
+	if (t->label != INV_PS_NONE)
+		sa_new_label(st, d, t->label);
+	if (!(pt = sim_part_add(d, t->offset, t->size)))
+		return VDS_R_NO_SPACE;
+	snprintf(pt->type, sizeof(pt->type), "%s", t->ptype);
+	if (d->pstyle == INV_PS_GPT)
+		sim_new_guid(pt->uuid, 0);
+	else
+		snprintf(pt->uuid, sizeof(pt->uuid), "%s-%02u", d->table_id + 2, pt->number);
+	if (sim_inv_disk(st, d->name) < 0)
+		return VDS_R_NO_MEMORY;
+	out->offset = t->offset;
+	snprintf(key, sizeof(key), "sim:%s", d->name);
+	row = inv_disk_by_key(key);
+	for (size_t i = 0; row && i < row->nparts; i++) {
+		const struct inv_part *ip = &row->parts[i];
+		const struct inv_volume *v;
+
+		if (ip->number != pt->number)
+			continue;
+		out->partition = ip->index;
+		out->volume = ip->volume_index;
+		v = ip->volume_index ? inv_get(INV_VOLUME, ip->volume_index) : NULL;
+		sa_objid(out->objid, v ? v->objid : ip->objid);
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+sa_delete_part(struct sim_state *st, const struct sim_target *t)
+{
+	struct sim_disk *d = sim_disk_find(st, t->disk);
+
+	sim_part_del(d, sim_part_find(d, t->part));
+	return sim_inv_disk(st, d->name) < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
+static void
+sa_out_volume(const char *name, struct job_outputs *out)
+{
+	char key[300];
+	const struct inv_volume *v;
+
+	snprintf(key, sizeof(key), "sim:vol:%s", name);
+	v = inv_by_key(INV_VOLUME, key);
+	if (v) {
+		out->volume = v->index;
+		sa_objid(out->objid, v->objid);
+	}
+}
+
+static enum vds_result
+sa_create_vol(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_volume *v = sim_vol_add(st, t->name);
+
+	if (!v)
+		return VDS_R_NO_SPACE;
+	snprintf(v->pack, sizeof(v->pack), "%s", t->pack);
+	v->type = t->vtype;
+	v->size = t->size;
+	v->stripe_size = t->stripe;
+	for (size_t i = 0; i < t->nplexes; i++) {
+		v->plexes[i].number = (uint32_t)i + 1;
+		snprintf(v->plexes[i].devices, sizeof(v->plexes[i].devices), "%s", t->plexdev[i]);
+	}
+	v->nplexes = t->nplexes;
+	if (sim_inv_volume(st, v->name) < 0 || sim_inv_pack(st, t->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_volume(t->name, out);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+sa_delete_vol(struct sim_state *st, const struct sim_target *t)
+{
+	struct sim_volume *v;
+	char pack[SIM_NAME_LEN];
+
+	if (!t->vol[0])
+		return sa_delete_part(st, t);
+	v = sim_vol_find(st, t->vol);
+	snprintf(pack, sizeof(pack), "%s", v->pack);
+	sim_vol_del(st, v);
+	if (sim_inv_volume(st, t->vol) < 0 || sim_inv_pack(st, pack) < 0)
+		return VDS_R_NO_MEMORY;
+	return VDS_R_OK;
+}
+
+static enum vds_result
+sa_shrink(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_volume *v;
+	struct sim_disk *d;
+	int rc;
+
+	if (t->vol[0]) {
+		v = sim_vol_find(st, t->vol);
+		v->size -= t->size;
+		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
+		sa_out_volume(v->name, out);
+	} else {
+		d = sim_disk_find(st, t->disk);
+		sim_part_find(d, t->part)->size -= t->size;
+		rc = sim_inv_disk(st, d->name);
+	}
+	out->reclaimed = t->size;
+	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
+static enum vds_result
+sa_break(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_volume *v = sim_vol_find(st, t->vol), *nv;
+	struct sim_plex *px = sim_plex_find(v, t->plex);
+
+	if (!(nv = sim_vol_add(st, t->name)))
+		return VDS_R_NO_SPACE;
+	snprintf(nv->pack, sizeof(nv->pack), "%s", v->pack);
+	nv->type = strchr(px->devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
+	nv->size = v->size;
+	snprintf(nv->fs_type, sizeof(nv->fs_type), "%s", v->fs_type);
+	snprintf(nv->fs_label, sizeof(nv->fs_label), "%s", v->fs_label);
+	snprintf(nv->fs_uuid, sizeof(nv->fs_uuid), "%s", v->fs_uuid); /* a copy of the data */
+	nv->used = v->used;
+	nv->nplexes = 1;
+	nv->plexes[0].number = 1;
+	snprintf(nv->plexes[0].devices, sizeof(nv->plexes[0].devices), "%s", px->devices);
+	sim_plex_del(v, px);
+	if (v->nplexes == 1)
+		v->type = strchr(v->plexes[0].devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
+	if (sim_inv_volume(st, v->name) < 0 || sim_inv_volume(st, nv->name) < 0 ||
+	    sim_inv_pack(st, v->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_volume(nv->name, out);
+	return VDS_R_OK;
+}
+
+static void
+sa_out_vdisk(const char *path, struct job_outputs *out)
+{
+	char key[300];
+	const struct inv_vdisk *v;
+
+	snprintf(key, sizeof(key), "sim:vdisk:%s", path);
+	v = inv_by_key(INV_VDISK, key);
+	if (v) {
+		out->vdisk = v->index;
+		sa_objid(out->objid, v->objid);
+	}
+}
+
+static enum vds_result
+sa_create_vdisk(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_vdisk *vd;
+	struct sim_disk *d = NULL;
+	char name[SIM_NAME_LEN];
+
+	for (unsigned n = 0; !d && n < 2 * SIM_MAX_DISKS; n++) {
+		snprintf(name, sizeof(name), "vd%u", n);
+		d = sim_disk_find(st, name) ? NULL : sim_disk_add(st, name, t->size);
+	}
+	if (!d || st->nvdisks >= SIM_MAX_VDISKS)
+		return VDS_R_NO_SPACE;
+	snprintf(d->serial, sizeof(d->serial), "SIM-%04u", st->next_serial++);
+	snprintf(d->vdisk, sizeof(d->vdisk), "%s", t->path);
+	vd = &st->vdisks[st->nvdisks++];
+	memset(vd, 0, sizeof(*vd));
+	snprintf(vd->path, sizeof(vd->path), "%s", t->path);
+	vd->virtual_size = t->size;
+	vd->format = t->format;
+	vd->type = t->vdtype;
+	snprintf(vd->disk, sizeof(vd->disk), "%s", d->name);
+	if (sim_inv_vdisk(st, vd->path) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_vdisk(vd->path, out);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+sa_vdisk_op(struct sim_state *st, const struct job_params *p, const struct sim_target *t,
+            struct job_outputs *out)
+{
+	struct sim_vdisk *vd = sim_vdisk_find(st, t->path);
+	struct sim_disk *d = sim_disk_find(st, t->disk);
+	int rc;
+
+	if (p->type == JOB_DELETE_VDISK) {
+		if (d)
+			sim_disk_del(st, d);
+		sim_vdisk_del(st, vd);
+		rc = sim_inv_disk(st, t->disk) | sim_inv_vdisk(st, t->path);
+		return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+	}
+	vd->attached = p->type == JOB_ATTACH_VDISK;
+	vd->read_only = vd->attached && p->read_only;
+	rc = sim_inv_disk(st, t->disk) | sim_inv_vdisk(st, t->path);
+	sa_out_vdisk(t->path, out);
+	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
+enum vds_result
+sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_target *t,
+          struct job_outputs *out, char *msg, size_t len)
+{
+	enum vds_result r = VDS_R_NOT_SUPPORTED;
+
+	switch (t->type) {
+	case JOB_CREATE_PARTITION:
+		r = sa_create_part(st, t, out);
+		break;
+	case JOB_DELETE_PARTITION:
+		r = sa_delete_part(st, t);
+		break;
+	case JOB_CREATE_VOLUME:
+		r = sa_create_vol(st, t, out);
+		break;
+	case JOB_DELETE_VOLUME:
+		r = sa_delete_vol(st, t);
+		break;
+	case JOB_SHRINK_VOLUME:
+		r = sa_shrink(st, t, out);
+		break;
+	case JOB_BREAK_PLEX:
+		r = sa_break(st, t, out);
+		break;
+	case JOB_CREATE_VDISK:
+		r = sa_create_vdisk(st, t, out);
+		break;
+	case JOB_ATTACH_VDISK:
+	case JOB_DETACH_VDISK:
+	case JOB_DELETE_VDISK:
+		r = sa_vdisk_op(st, p, t, out);
+		break;
+	}
+	if (r != VDS_R_OK)
+		snprintf(msg, len, "%s", vds_result_text(r));
+	return r;
+}

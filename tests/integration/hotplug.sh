@@ -1,0 +1,120 @@
+#!/bin/bash
+# hotplug.sh - a loop device attached while vdsd runs appears in vdsDiskTable
+# (and its partitions in vdsPartitionTable) within 1 s and vdsDiskArrived
+# reaches a private snmptrapd with name, devnode, serial and size; detached,
+# the row is gone within 1 s and vdsDiskRemoved arrives.  No udevd is
+# started: vdsd must cope with kernel uevents alone.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+vds_require_root
+vds_require_cmd sfdisk mkfs.ext4 losetup jq truncate
+vds_require_vdsd
+declare -A D=() P=()
+declare -a P_rows=()
+
+LIMIT_MS=${VDS_HOTPLUG_LIMIT_MS:-1000}
+c_ddev=$(mib_col VDS_DISK_DEVNODE)
+c_dname=$(mib_col VDS_DISK_NAME)
+c_dserial=$(mib_col VDS_DISK_SERIAL)
+c_dsize=$(mib_col VDS_DISK_SIZE)
+c_pdisk=$(mib_col VDS_PART_DISK_INDEX)
+disk_col=$VDS_ROOT_OID.1.2.1
+n_arrived=$VDS_ROOT_OID.0.1
+n_removed=$VDS_ROOT_OID.0.2
+n_part_arrived=$VDS_ROOT_OID.0.3
+
+vds_make_image "$VDS_TMP/hot.img" 40 gpt "10:linux:ext4:hot:hotfs" "10:linux:-:cold"
+
+vds_write_conf
+vds_start_trapd
+vds_start_master
+vds_start_vdsd
+vds_wait_registered 10000
+
+# The disk index whose devnode column is $1 (walks one column only).
+disk_index_of() {
+	vds_snmpwalk -On -OQ "$disk_col.$c_ddev" 2>/dev/null |
+		sed -n "s|^$disk_col\\.$c_ddev\\.\\([0-9]*\\) = $1\$|\\1|p" | grep .
+}
+row_present() { disk_index_of "$1" >/dev/null; }
+row_absent() { ! disk_index_of "$1" >/dev/null && vds_registered; }
+
+# ---- arrival
+skip_traps=$(vds_trap_count)
+t0=$(now_ms)
+dev=$(attach_loop "$VDS_TMP/hot.img")
+if wait_for 5000 row_present "$dev"; then
+	ms=$(($(now_ms) - t0))
+	note "attach $dev: row visible after $ms ms (limit $LIMIT_MS)"
+	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev appeared after $ms ms, more than $LIMIT_MS"
+else
+	fail "$dev did not appear in vdsDiskTable within 5 s"
+fi
+idx=$(disk_index_of "$dev")
+
+vds_load D 2 || fail "walk of vdsDiskTable failed"
+expect_eq "$dev size" "$(blockdev --getsize64 "$dev")" "${D[$c_dsize.$idx]}"
+expect_eq "$dev name" "${dev#/dev/}" "${D[$c_dname.$idx]}"
+
+if vds_wait_trap 3000 "$skip_traps" "$n_arrived" "$dev"; then
+	note "vdsDiskArrived received after $(($(now_ms) - t0)) ms"
+	line=$VDS_TRAP_LINE
+	expect_eq "vdsDiskArrived vdsDiskName" "${D[$c_dname.$idx]}" \
+		"$(vds_trap_varbind "$line" "$disk_col.$c_dname.$idx")"
+	expect_eq "vdsDiskArrived vdsDiskDevNode" "$dev" \
+		"$(vds_trap_varbind "$line" "$disk_col.$c_ddev.$idx")"
+	vds_trap_varbind "$line" "$disk_col.$c_dserial.$idx" >/dev/null ||
+		check_fail "vdsDiskArrived lacks vdsDiskSerial.$idx: $line"
+	expect_eq "vdsDiskArrived vdsDiskSize" "${D[$c_dsize.$idx]}" \
+		"$(vds_trap_varbind "$line" "$disk_col.$c_dsize.$idx")"
+else
+	check_fail "no vdsDiskArrived for $dev within 3 s; received: $(grep '^TRAP' "$VDS_TRAPLOG")"
+fi
+
+# Its two partitions, read from the label, and their notifications.
+vds_load P 3 || fail "walk of vdsPartitionTable failed"
+nparts=0
+for p in "${P_rows[@]}"; do
+	[ "${P[$c_pdisk.$p]}" = "$idx" ] && nparts=$((nparts + 1))
+done
+expect_eq "partitions of $dev" 2 "$nparts"
+got=0
+for ((i = 0; i < 50; i++)); do
+	got=$(grep '^TRAP' "$VDS_TRAPLOG" | tail -n +"$((skip_traps + 1))" |
+		grep -c "OID: $n_part_arrived"$'\t'".*$VDS_ROOT_OID.1.3.1.$c_pdisk.[0-9]* = [A-Za-z0-9]*: $idx"$'\(\t\|$\)') || true
+	[ "$got" -ge 2 ] && break
+	sleep 0.05
+done
+expect_eq "vdsPartitionArrived notifications for $dev" 2 "$got"
+
+# ---- removal
+skip_traps=$(vds_trap_count)
+t0=$(now_ms)
+detach_loop "$dev"
+if wait_for 5000 row_absent "$dev"; then
+	ms=$(($(now_ms) - t0))
+	note "detach $dev: row gone after $ms ms (limit $LIMIT_MS)"
+	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev vanished after $ms ms, more than $LIMIT_MS"
+else
+	check_fail "$dev still in vdsDiskTable 5 s after losetup -d"
+fi
+if vds_wait_trap 3000 "$skip_traps" "$n_removed" "$dev"; then
+	note "vdsDiskRemoved received after $(($(now_ms) - t0)) ms"
+	expect_eq "vdsDiskRemoved vdsDiskDevNode" "$dev" \
+		"$(vds_trap_varbind "$VDS_TRAP_LINE" "$disk_col.$c_ddev.$idx")"
+else
+	check_fail "no vdsDiskRemoved for $dev within 3 s; received: $(grep '^TRAP' "$VDS_TRAPLOG")"
+fi
+vds_load P 3 || fail "walk of vdsPartitionTable failed"
+for p in "${P_rows[@]}"; do
+	[ "${P[$c_pdisk.$p]}" = "$idx" ] && check_fail "partition $p of removed disk $idx is still listed"
+done
+
+# ---- attached again: the same index (the image is the identity)
+dev=$(attach_loop "$VDS_TMP/hot.img")
+wait_for 5000 row_present "$dev" || check_fail "$dev did not come back"
+expect_eq "index after re-attach" "$idx" "$(disk_index_of "$dev")"
+detach_loop "$dev"
+
+vds_stop_vdsd
+vds_finish

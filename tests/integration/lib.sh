@@ -1,0 +1,604 @@
+# shellcheck shell=bash
+#
+# lib.sh - the harness every integration test sources: the real vdsd behind a
+# private snmpd master on a loopback port, a private snmptrapd writing the
+# notifications it receives to a file, and snmpget/snmpbulkwalk as clients.
+#
+# Everything lives in one temp dir; nothing outside it is read or written
+# (Net-SNMP's own config and persistent files included).  One cleanup trap
+# kills exactly the PIDs started here and detaches exactly the loop devices
+# attached here, on success and failure alike.  VDS_KEEP_TMP=1 keeps the dir.
+#
+# A test:   . "$top_srcdir/tests/integration/lib.sh"
+#           vds_require_root; vds_start_master; vds_write_conf; vds_start_vdsd
+#           ... checks with expect_eq / fail ...
+#           vds_finish
+# Exit codes follow automake: 0 pass, 1 fail, 77 skip.
+
+set -u
+set -o pipefail
+
+vds_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${top_srcdir:=$(cd "$vds_here/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+export top_srcdir top_builddir
+
+VDSD=${VDSD:-$top_builddir/vdsd}
+VDS_BASE_MIBS=${VDS_BASE_MIBS:-$top_builddir/tests/mibs}
+VDS_ROOT_OID=.1.3.6.1.4.1.8072.9999.86
+VDS_TRAP_OID=.1.3.6.1.6.3.1.1.4.1.0
+VDS_TEST=$(basename "$0" .sh)
+
+declare -A VDS_PIDS=()	 # name -> PID of a process this test started
+declare -a VDS_LOOPS=()	 # "devnode|backing-file" attached by this test
+VDS_FAILURES=0
+VDS_MASTER_PORT=
+VDS_TRAP_PORT=
+
+# ------------------------------------------------------------------ basics
+
+note() { printf '# %s\n' "$*"; }
+
+fail() {
+	printf 'FAIL: %s: %s\n' "$VDS_TEST" "$*" >&2
+	exit 1
+}
+
+skip() {
+	printf '\n*** SKIP %s: %s ***\n\n' "$VDS_TEST" "$*" >&2
+	exit 77
+}
+
+# A failed check is counted and reported; vds_finish turns it into exit 1.
+check_fail() {
+	printf 'FAIL: %s: %s\n' "$VDS_TEST" "$*" >&2
+	VDS_FAILURES=$((VDS_FAILURES + 1))
+}
+
+expect_eq() { # WHAT EXPECTED ACTUAL
+	if [ "$2" != "$3" ]; then
+		check_fail "$1: expected \"$2\", got \"$3\""
+		return 1
+	fi
+	return 0
+}
+
+vds_finish() {
+	vds_check_sanitizers || VDS_FAILURES=$((VDS_FAILURES + 1))
+	if [ "$VDS_FAILURES" -gt 0 ]; then
+		printf 'FAIL: %s: %d check(s) failed\n' "$VDS_TEST" "$VDS_FAILURES" >&2
+		exit 1
+	fi
+	note "$VDS_TEST: all checks passed"
+	exit 0
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# wait_for TIMEOUT_MS CMD...: poll CMD until it succeeds; VDS_WAITED_MS is
+# the time it took.  Returns 1 on timeout.
+wait_for() {
+	local timeout=$1 start
+	shift
+	start=$(now_ms)
+	while :; do
+		if "$@"; then
+			VDS_WAITED_MS=$(($(now_ms) - start))
+			return 0
+		fi
+		VDS_WAITED_MS=$(($(now_ms) - start))
+		[ "$VDS_WAITED_MS" -ge "$timeout" ] && return 1
+		sleep 0.02
+	done
+}
+
+vds_require_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (loop devices, block device discovery)"
+}
+
+vds_require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "the command \"$c\" is not installed"
+	done
+}
+
+# ------------------------------------------------------------------ temp dir and cleanup
+
+VDS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vdsd-$VDS_TEST.XXXXXX") || fail "mktemp -d failed"
+mkdir -p "$VDS_TMP/snmpconf" "$VDS_TMP/persist" "$VDS_TMP/state"
+# Keep Net-SNMP (clients, snmpd, snmptrapd and vdsd itself) away from
+# /etc/snmp, ~/.snmp and /var/lib/snmp.
+export SNMPCONFPATH=$VDS_TMP/snmpconf
+export SNMP_PERSISTENT_DIR=$VDS_TMP/persist
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+vds_kill_pid() { # NAME: TERM, then KILL after 5 s
+	local name=$1 pid=${VDS_PIDS[$1]:-} i
+	[ -n "$pid" ] || return 0
+	unset "VDS_PIDS[$name]"
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 250; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.02
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+vds_dump_logs() {
+	local f
+	for f in "$VDS_TMP"/*.log; do
+		[ -f "$f" ] || continue
+		printf '\n----- %s (last 60 lines) -----\n' "${f##*/}" >&2
+		tail -n 60 "$f" >&2
+	done
+}
+
+vds_cleanup() {
+	local rc=$? name entry
+	trap - EXIT INT TERM
+	for name in "${!VDS_PIDS[@]}"; do
+		vds_kill_pid "$name"
+	done
+	for entry in "${VDS_LOOPS[@]}"; do
+		vds_detach_if_ours "${entry%%|*}" "${entry#*|}"
+	done
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		vds_dump_logs
+	fi
+	if [ "${VDS_KEEP_TMP:-0}" = 1 ]; then
+		note "kept $VDS_TMP"
+	else
+		rm -rf "$VDS_TMP"
+	fi
+	exit "$rc"
+}
+trap vds_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------ ports
+
+# A UDP port on 127.0.0.1 nobody listens on right now.
+vds_free_port() {
+	local p hex i
+	for ((i = 0; i < 500; i++)); do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		hex=$(printf ':%04X ' "$p")
+		if ! grep -qi "$hex" /proc/net/udp /proc/net/udp6 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ------------------------------------------------------------------ SNMP clients
+
+# Base MIBs (SNMPv2-SMI/TC/CONF) come from the npm package net-snmp.
+vds_ensure_mibs() {
+	local fetch=$top_srcdir/tests/mib/fetch-base-mibs.sh
+	[ -f "$VDS_BASE_MIBS/SNMPv2-SMI.mib" ] || [ -f "$VDS_BASE_MIBS/SNMPv2-SMI.txt" ] ||
+		[ -f "$VDS_BASE_MIBS/SNMPv2-SMI" ] && return 0
+	[ -f "$fetch" ] || fail "$fetch is missing: cannot get the base MIBs"
+	mkdir -p "$VDS_BASE_MIBS"
+	# Parallel tests share the directory: one fetch at a time.
+	(
+		flock 9
+		[ -e "$VDS_BASE_MIBS/SNMPv2-SMI.mib" ] || [ -e "$VDS_BASE_MIBS/SNMPv2-SMI.txt" ] ||
+			[ -e "$VDS_BASE_MIBS/SNMPv2-SMI" ] || sh "$fetch" "$VDS_BASE_MIBS"
+	) 9>"$VDS_BASE_MIBS/.lock" >"$VDS_TMP/fetch-mibs.log" 2>&1 ||
+		fail "fetching the base MIBs failed (see below)$(cat "$VDS_TMP/fetch-mibs.log")"
+}
+
+VDS_MIBDIRS=+$top_srcdir/mibs:$VDS_BASE_MIBS
+VDS_SNMP_OPTS=(-v2c -t 1 -r 2 -M "$VDS_MIBDIRS" -m VDS-MIB)
+
+# Clients of the private master: vds_snmpget OID..., vds_snmpset OID T V...,
+# vds_snmpwalk [OPTS] OID (the agent address is added).
+vds_snmpget() { snmpget "${VDS_SNMP_OPTS[@]}" -c public "127.0.0.1:$VDS_MASTER_PORT" "$@"; }
+vds_snmpset() { snmpset "${VDS_SNMP_OPTS[@]}" -c private "127.0.0.1:$VDS_MASTER_PORT" "$@"; }
+vds_snmpwalk() {
+	local opts=()
+	while [ $# -gt 1 ]; do
+		opts+=("$1")
+		shift
+	done
+	snmpbulkwalk "${VDS_SNMP_OPTS[@]}" -c public -Cr25 "${opts[@]}" \
+		"127.0.0.1:$VDS_MASTER_PORT" "$1"
+}
+
+# vds_get_value OID: the value alone (-Oqv), "" for noSuch*.
+vds_get_value() {
+	local v
+	v=$(vds_snmpget -Oqv -Oe -OU "$1" 2>/dev/null) || return 1
+	case "$v" in
+	"No Such"* | "") return 1 ;;
+	esac
+	[ "$v" = '""' ] && v=
+	printf '%s\n' "$v"
+}
+
+# vds_table ARC: walk vdsObjects.ARC (1 service, 2 disk, 3 partition, 4 volume,
+# ...; see agent/mib_oids.h) and print "COLUMN INDEX VALUE" lines, enums as
+# numbers.  The walk goes through the MIB's table name so it also proves that
+# Net-SNMP resolves VDS-MIB.
+vds_table() {
+	local arc=$1 name
+	case "$arc" in
+	1) name=vdsService ;;
+	2) name=vdsDiskTable ;;
+	3) name=vdsPartitionTable ;;
+	4) name=vdsVolumeTable ;;
+	5) name=vdsPlexTable ;;
+	6) name=vdsPackTable ;;
+	7) name=vdsVDiskTable ;;
+	8) name=vdsJobTable ;;
+	*) fail "vds_table: unknown arc $arc" ;;
+	esac
+	vds_snmpwalk -On -OQ -Oe -OU -Ot "VDS-MIB::$name" |
+		vds_table_parse "$arc"
+}
+
+# stdin: numeric walk lines; stdout "COLUMN INDEX VALUE".
+vds_table_parse() {
+	local prefix="$VDS_ROOT_OID.1.$1." line oid val rest
+	[ "$1" = 1 ] || prefix="${prefix}1."
+	while IFS= read -r line; do
+		oid=${line%% = *}
+		val=${line#* = }
+		case "$oid" in
+		"$prefix"*) ;;
+		*) continue ;;
+		esac
+		case "$val" in
+		"No Such"* | "No more variables"*) continue ;;
+		'""') val= ;;
+		esac
+		rest=${oid#"$prefix"}
+		printf '%s %s %s\n' "${rest%%.*}" "${rest#*.}" "$val"
+	done
+}
+
+# vds_load ARRAY ARC: walk a table into the associative array ARRAY
+# ("COL.INDEX" -> value) and the indexed array ARRAY_rows (row indexes).
+vds_load() {
+	local -n _vl_tab=$1 _vl_rows=${1}_rows
+	local col idx val out
+	_vl_tab=()
+	_vl_rows=()
+	out=$(vds_table "$2") || return 1
+	while read -r col idx val; do
+		_vl_tab["$col.$idx"]=$val
+		# Every table's column 2 is the object id: one per row.
+		[ "$col" = 2 ] && _vl_rows+=("$idx")
+	done <<<"$out"
+	return 0
+}
+
+# The number an agent/mib_oids.h enumerator stands for, e.g. VDS_DISK_NAME.
+mib_col() {
+	local v
+	v=$(sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\([0-9]*\),.*/\1/p" \
+		"$top_srcdir/agent/mib_oids.h" | head -n1)
+	[ -n "$v" ] || fail "mib_col: $1 not in agent/mib_oids.h"
+	echo "$v"
+}
+
+# The first row of ARRAY (loaded by vds_load) whose column COL equals VALUE.
+vds_find_row() { # ARRAY COL VALUE
+	local -n _vf_tab=$1 _vf_rows=${1}_rows
+	local idx
+	for idx in "${_vf_rows[@]}"; do
+		if [ "${_vf_tab[$2.$idx]:-}" = "$3" ]; then
+			echo "$idx"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ------------------------------------------------------------------ snmpd master
+
+vds_write_master_conf() {
+	cat >"$VDS_TMP/snmpd.conf" <<EOF
+agentAddress udp:127.0.0.1:$VDS_MASTER_PORT
+master agentx
+agentXSocket $VDS_TMP/agentx.sock
+agentXPerms 0600 0700
+agentXTimeout 2
+dontLogTCPWrappersConnects yes
+rwcommunity private 127.0.0.1
+rocommunity public 127.0.0.1
+${VDS_TRAP_PORT:+trap2sink 127.0.0.1:$VDS_TRAP_PORT public}
+EOF
+}
+
+vds_master_up() {
+	snmpget -v2c -c public -t 0.3 -r 0 -On "127.0.0.1:$VDS_MASTER_PORT" \
+		.1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
+}
+
+# Start snmpd on VDS_MASTER_PORT (a free one when unset); on a port clash
+# pick another and try again.
+vds_start_master() {
+	local try pid
+	for try in 1 2 3 4 5; do
+		[ -n "$VDS_MASTER_PORT" ] || VDS_MASTER_PORT=$(vds_free_port) ||
+			fail "no free UDP port"
+		vds_write_master_conf
+		MIBS='' MIBDIRS=$VDS_TMP/snmpconf snmpd -C -c "$VDS_TMP/snmpd.conf" -f \
+			-Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
+		pid=$!
+		VDS_PIDS[snmpd]=$pid
+		if wait_for 5000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
+			note "snmpd master pid $pid on udp:127.0.0.1:$VDS_MASTER_PORT," \
+				"AgentX $VDS_TMP/agentx.sock"
+			return 0
+		fi
+		vds_kill_pid snmpd
+		[ "$try" -gt 1 ] || note "snmpd did not come up on port $VDS_MASTER_PORT, retrying"
+		VDS_MASTER_PORT=
+	done
+	fail "snmpd master does not start"
+}
+
+vds_stop_master() { vds_kill_pid snmpd; }
+
+vds_kill9_master() {
+	local pid=${VDS_PIDS[snmpd]:-}
+	[ -n "$pid" ] || return 0
+	unset "VDS_PIDS[snmpd]"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# Same port, same AgentX socket.
+vds_restart_master() {
+	vds_stop_master
+	vds_start_master
+}
+
+# ------------------------------------------------------------------ snmptrapd
+
+VDS_TRAPLOG=
+VDS_TRAPD_FORMAT=${VDS_TRAPD_FORMAT:-'TRAP\t%V\t%v\n'}
+
+vds_trapd_up() { grep -q 'NET-SNMP version' "$VDS_TRAPLOG" 2>/dev/null; }
+
+# Must run before vds_start_master so the master's trap2sink points here.
+# Each notification is one line: "TRAP<tab>OID = value<tab>OID = value...",
+# numeric OIDs unless VDS_TRAPD_OPTS says otherwise.
+vds_start_trapd() {
+	local pid
+	VDS_TRAP_PORT=$(vds_free_port) || fail "no free UDP port"
+	VDS_TRAPLOG=$VDS_TMP/traps.log
+	printf 'disableAuthorization yes\n' >"$VDS_TMP/snmptrapd.conf"
+	# shellcheck disable=SC2086
+	snmptrapd -f -C -c "$VDS_TMP/snmptrapd.conf" -Lf "$VDS_TRAPLOG" \
+		-p "$VDS_TMP/snmptrapd.pid" -M "$VDS_MIBDIRS" -m VDS-MIB ${VDS_TRAPD_OPTS:--On} \
+		-F "$VDS_TRAPD_FORMAT" "udp:127.0.0.1:$VDS_TRAP_PORT" 2>>"$VDS_TMP/snmptrapd.err" &
+	pid=$!
+	VDS_PIDS[snmptrapd]=$pid
+	wait_for 5000 vds_trapd_up || fail "snmptrapd does not start"
+	kill -0 "$pid" 2>/dev/null || fail "snmptrapd exited (port $VDS_TRAP_PORT taken?)"
+	note "snmptrapd pid $pid on udp:127.0.0.1:$VDS_TRAP_PORT, writing $VDS_TRAPLOG"
+}
+
+vds_stop_trapd() { vds_kill_pid snmptrapd; }
+
+# Number of notifications received so far (to wait for later ones).
+vds_trap_count() { grep -c '^TRAP' "$VDS_TRAPLOG" 2>/dev/null || true; }
+
+# vds_trap_find SKIP TRAPOID [SUBSTRING...]: the first notification after the
+# first SKIP ones whose snmpTrapOID is TRAPOID and that holds every SUBSTRING.
+vds_trap_find() {
+	local skip=$1 oid=$2 line s ok
+	shift 2
+	while IFS= read -r line; do
+		case "$line" in
+		*"$VDS_TRAP_OID = OID: $oid"$'\t'* | *"$VDS_TRAP_OID = OID: $oid") ;;
+		*) continue ;;
+		esac
+		ok=1
+		for s in "$@"; do
+			case "$line" in
+			*"$s"*) ;;
+			*) ok=0 ;;
+			esac
+		done
+		if [ "$ok" = 1 ]; then
+			printf '%s\n' "$line"
+			return 0
+		fi
+	done < <(grep '^TRAP' "$VDS_TRAPLOG" 2>/dev/null | tail -n +"$((skip + 1))")
+	return 1
+}
+
+# vds_wait_trap TIMEOUT_MS SKIP TRAPOID [SUBSTRING...]: sets VDS_TRAP_LINE.
+VDS_TRAP_LINE=
+vds_wait_trap() {
+	local timeout=$1
+	shift
+	VDS_TRAP_LINE=
+	wait_for "$timeout" vds_trap_find_quiet "$@"
+}
+# shellcheck disable=SC2034 # read by the tests
+vds_trap_find_quiet() { VDS_TRAP_LINE=$(vds_trap_find "$@"); }
+
+# The value of varbind OID in a notification line ("" if absent).
+vds_trap_varbind() { # LINE OID
+	local vb
+	while IFS= read -r vb; do
+		case "$vb" in
+		"$2 = "*)
+			vb=${vb#"$2 = "}
+			vb=${vb#*: }
+			vb=${vb#\"}
+			printf '%s\n' "${vb%\"}"
+			return 0
+			;;
+		esac
+	done < <(printf '%s\n' "$1" | tr '\t' '\n')
+	return 1
+}
+
+# ------------------------------------------------------------------ vdsd
+
+VDS_CONF=$VDS_TMP/vdsd.conf
+VDS_VDSD_LOG=$VDS_TMP/vdsd.log
+
+# vds_write_conf [LINE...]: a config for this test; extra lines appended
+# (imageDisk, provider, simJobDuration, ...).
+vds_write_conf() {
+	{
+		printf '# written by %s\n' "$VDS_TEST"
+		printf 'agentXSocket %s\n' "$VDS_TMP/agentx.sock"
+		printf 'agentXPingInterval 1\n'
+		printf 'stateDir %s\n' "$VDS_TMP/state"
+		printf 'simJobDuration %s\n' "${VDS_SIM_JOB_MS:-500}"
+		printf '%s\n' "$@"
+	} >"$VDS_CONF"
+}
+
+vds_require_vdsd() {
+	[ -x "$VDSD" ] || fail "$VDSD not built"
+	command -v snmpd >/dev/null 2>&1 || skip "snmpd is not installed (apt-get install snmpd)"
+	vds_require_cmd snmpget snmpbulkwalk snmptrapd
+	vds_ensure_mibs
+}
+
+# vds_start_vdsd [ARGS...]: vdsd -f -c $VDS_CONF in the background, output
+# appended to $VDS_VDSD_LOG.  Does not wait for the registration.
+vds_start_vdsd() {
+	local pid
+	printf -- '--- %s: vdsd start\n' "$(date +%T.%N)" >>"$VDS_VDSD_LOG"
+	"$VDSD" -f -c "$VDS_CONF" "$@" >>"$VDS_VDSD_LOG" 2>&1 &
+	pid=$!
+	VDS_PIDS[vdsd]=$pid
+	VDS_VDSD_PID=$pid
+}
+
+# vdsServiceVersion answers through the master: vdsd is registered.
+vds_registered() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null; }
+
+vds_wait_registered() { # [TIMEOUT_MS]
+	wait_for "${1:-10000}" vds_registered ||
+		fail "vdsd did not register with the master within ${1:-10000} ms"
+	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd died"
+}
+
+# SIGTERM by PID, wait; a clean exit is status 0 and no sanitizer report.
+vds_stop_vdsd() {
+	local pid=${VDS_PIDS[vdsd]:-} rc i
+	[ -n "$pid" ] || return 0
+	unset "VDS_PIDS[vdsd]"
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 500; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.02
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		check_fail "vdsd (pid $pid) ignored SIGTERM for 10 s"
+		return 1
+	fi
+	wait "$pid"
+	rc=$?
+	printf -- '--- %s: vdsd exited with %s\n' "$(date +%T.%N)" "$rc" >>"$VDS_VDSD_LOG"
+	vds_check_sanitizers || return 1
+	[ "$rc" -eq 0 ] || { check_fail "vdsd exited with status $rc after SIGTERM"; return 1; }
+}
+
+vds_kill9_vdsd() {
+	local pid=${VDS_PIDS[vdsd]:-}
+	[ -n "$pid" ] || return 0
+	unset "VDS_PIDS[vdsd]"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	printf -- '--- %s: vdsd killed with SIGKILL\n' "$(date +%T.%N)" >>"$VDS_VDSD_LOG"
+	return 0
+}
+
+vds_restart_vdsd() {
+	vds_stop_vdsd
+	vds_start_vdsd "$@"
+}
+
+# ASan/UBSan/LSan reports in vdsd's output fail the test.
+vds_check_sanitizers() {
+	local pat='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer'
+	[ -f "$VDS_VDSD_LOG" ] || return 0
+	if grep -Eq "$pat" "$VDS_VDSD_LOG"; then
+		[ "${VDS_SANITIZER_REPORTED:-0}" = 1 ] && return 1
+		VDS_SANITIZER_REPORTED=1
+		printf 'FAIL: %s: sanitizer report in vdsd output:\n' "$VDS_TEST" >&2
+		grep -E -A30 "$pat" "$VDS_VDSD_LOG" | head -n 60 >&2
+		return 1
+	fi
+	return 0
+}
+
+# ------------------------------------------------------------------ disks
+
+# vds_make_image PATH SIZE_MIB LABEL [PART...]: a sparse image with a gpt or
+# dos label (or "none"), each PART "SIZE_MIB:TYPE:FS[:NAME[:FSLABEL]]"
+# (TYPE as sfdisk takes it; FS ext4 or "-"); file systems are made at the
+# partition's offset inside the image, as on a disk.
+vds_make_image() {
+	local path=$1 size=$2 label=$3 part script="" n=0 psize ptype fs pname flabel start
+	shift 3
+	rm -f "$path"
+	truncate -s "${size}M" "$path" || fail "truncate $path"
+	[ "$label" = none ] && return 0
+	for part in "$@"; do
+		IFS=: read -r psize ptype fs pname flabel <<<"$part"
+		script+="size=${psize}MiB, type=$ptype${pname:+, name=\"$pname\"}"$'\n'
+	done
+	printf 'label: %s\n%s' "$label" "$script" | sfdisk -q "$path" >/dev/null ||
+		fail "sfdisk $path"
+	for part in "$@"; do
+		n=$((n + 1))
+		IFS=: read -r psize ptype fs pname flabel <<<"$part"
+		[ "$fs" = - ] && continue
+		start=$(sfdisk --json "$path" | jq ".partitiontable.partitions[$((n - 1))].start")
+		mkfs."$fs" -q -F -E offset=$((start * 512)) ${flabel:+-L "$flabel"} "$path" \
+			"$((psize * 1024))k" >/dev/null 2>&1 || fail "mkfs.$fs in $path partition $n"
+	done
+}
+
+# attach_loop IMAGE: print the loop device now backed by IMAGE.
+attach_loop() {
+	local dev
+	dev=$(losetup --find --show "$1") || fail "losetup --find --show $1"
+	VDS_LOOPS+=("$dev|$1")
+	echo "$dev"
+}
+
+# detach_loop DEV: only a device this test attached.
+detach_loop() {
+	local i entry
+	for i in "${!VDS_LOOPS[@]}"; do
+		entry=${VDS_LOOPS[$i]}
+		[ "${entry%%|*}" = "$1" ] || continue
+		unset "VDS_LOOPS[$i]"
+		vds_detach_if_ours "${entry%%|*}" "${entry#*|}"
+		return
+	done
+	fail "detach_loop: $1 was not attached by this test"
+}
+
+# Detach DEV if it is still backed by FILE (someone may have reused it).
+vds_detach_if_ours() { # DEV FILE
+	local back
+	back=$(losetup -n -O BACK-FILE "$1" 2>/dev/null | sed 's/[[:space:]]*$//')
+	if [ "$back" = "$2" ] || [ "$back" = "$(readlink -f "$2")" ]; then
+		losetup -d "$1" || printf 'warning: losetup -d %s failed\n' "$1" >&2
+	fi
+}

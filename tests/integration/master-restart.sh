@@ -1,0 +1,67 @@
+#!/bin/bash
+# master-restart.sh - the AgentX master dies (SIGKILL) while vdsd runs and
+# comes back on the same socket: the tables answer again within 5 s, with
+# the same rows.  Also: vdsd started while no master runs connects once one
+# comes up, and a master stopped cleanly (SIGTERM) is survived the same way.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+vds_require_root
+vds_require_cmd truncate
+vds_require_vdsd
+
+LIMIT_MS=${VDS_MASTER_LIMIT_MS:-5000}
+c_ddev=$(mib_col VDS_DISK_DEVNODE)
+
+vds_make_image "$VDS_TMP/a.img" 16 gpt "4:linux:-:a"
+
+# disk rows as "index devnode" lines, sorted
+disk_rows() {
+	vds_table 2 | awk -v c="$c_ddev" '$1 == c { print $2, $3 }' | sort -n
+}
+tables_answer() { [ -n "$(disk_rows 2>/dev/null)" ]; }
+
+vds_write_conf "imageDisk $VDS_TMP/a.img"
+
+# ---- vdsd first, master later
+vds_start_vdsd
+sleep 1.5
+kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd exited while no master was running"
+vds_start_master
+if wait_for "$LIMIT_MS" tables_answer; then
+	note "vdsd started before the master: tables answer ${VDS_WAITED_MS} ms after the master came up"
+else
+	check_fail "vdsd started before the master: no tables ${LIMIT_MS} ms after the master came up"
+	wait_for 10000 tables_answer || fail "vdsd never registered"
+fi
+before=$(disk_rows) || fail "walk failed"
+grep -q " $VDS_TMP/a.img\$" <<<"$before" || fail "image disk missing: $before"
+
+# restart_after KIND: kill the master with KIND (kill9 or stop), start it on
+# the same port and socket, measure until the tables answer.
+restart_after() {
+	local t0 after
+	case "$1" in
+	kill9) vds_kill9_master ;;
+	stop) vds_stop_master ;;
+	esac
+	sleep 0.5
+	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd exited when the master went away ($1)"
+	t0=$(now_ms)
+	vds_start_master
+	if wait_for 20000 tables_answer; then
+		local ms=$(($(now_ms) - t0))
+		note "master restart after $1: tables answer again after $ms ms (limit $LIMIT_MS)"
+		[ "$ms" -le "$LIMIT_MS" ] || check_fail "after $1 the tables took $ms ms, more than $LIMIT_MS"
+	else
+		fail "after $1 the tables did not answer within 20 s"
+	fi
+	after=$(disk_rows) || fail "walk failed"
+	expect_eq "disk rows after master restart ($1)" "$before" "$after"
+}
+
+restart_after kill9
+restart_after kill9
+restart_after stop
+
+vds_stop_vdsd
+vds_finish

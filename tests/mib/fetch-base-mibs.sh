@@ -1,0 +1,72 @@
+#!/bin/sh
+# fetch-base-mibs.sh DESTDIR - put the IETF base modules VDS-MIB needs
+# (SNMPv2-SMI, SNMPv2-TC, SNMPv2-CONF, and SNMPv2-MIB when present) into
+# DESTDIR as NAME.txt.  Debian strips them from its snmp packages; they are
+# taken from the npm package net-snmp (package/lib/mibs/NAME.mib).
+#
+# Idempotent: modules already in DESTDIR are kept, so it works offline once
+# fetched.  If VDS_BASE_MIBS_DIR is set, it is used as a cache: modules are
+# copied from it when there, and what is fetched is stored in it too.
+# Never commit the fetched files.
+set -eu
+
+NEEDED="SNMPv2-SMI SNMPv2-TC SNMPv2-CONF"
+OPTIONAL="SNMPv2-MIB"
+
+die() {
+	echo "fetch-base-mibs: $*" >&2
+	exit 1
+}
+
+[ $# -eq 1 ] || die "usage: $0 DESTDIR"
+dest=$1
+mkdir -p "$dest" || die "cannot create $dest"
+cache=${VDS_BASE_MIBS_DIR:-}
+if [ -n "$cache" ]; then
+	mkdir -p "$cache" 2>/dev/null || true
+fi
+
+# Copy from the cache what DESTDIR lacks; list what is still missing.
+missing=
+for m in $NEEDED; do
+	[ -s "$dest/$m.txt" ] && continue
+	if [ -n "$cache" ] && [ -s "$cache/$m.txt" ]; then
+		cp "$cache/$m.txt" "$dest/$m.txt.tmp" && mv "$dest/$m.txt.tmp" "$dest/$m.txt"
+		continue
+	fi
+	missing="$missing $m"
+done
+for m in $OPTIONAL; do
+	if [ ! -s "$dest/$m.txt" ] && [ -n "$cache" ] && [ -s "$cache/$m.txt" ]; then
+		cp "$cache/$m.txt" "$dest/$m.txt"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+command -v npm >/dev/null 2>&1 ||
+	die "npm is missing: cannot fetch$missing (apt-get install npm, or put the modules in \$VDS_BASE_MIBS_DIR)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vds-basemibs.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack --silent net-snmp >npm.out 2>npm.err) ||
+	die "npm pack net-snmp failed: $(cat "$tmp/npm.err" 2>/dev/null)"
+tgz=$(ls "$tmp"/net-snmp-*.tgz 2>/dev/null | head -n 1)
+[ -n "$tgz" ] || die "npm pack net-snmp produced no tarball"
+tar -xzf "$tgz" -C "$tmp" || die "cannot unpack $tgz"
+
+for m in $NEEDED $OPTIONAL; do
+	src="$tmp/package/lib/mibs/$m.mib"
+	if [ ! -s "$src" ]; then
+		case " $NEEDED " in
+		*" $m "*) die "$m.mib is not in $(basename "$tgz")" ;;
+		*) continue ;;
+		esac
+	fi
+	if [ ! -s "$dest/$m.txt" ]; then
+		cp "$src" "$dest/$m.txt.tmp" && mv "$dest/$m.txt.tmp" "$dest/$m.txt"
+	fi
+	if [ -n "$cache" ] && [ ! -s "$cache/$m.txt" ]; then
+		cp "$src" "$cache/$m.txt.tmp" 2>/dev/null && mv "$cache/$m.txt.tmp" "$cache/$m.txt" || true
+	fi
+done
+echo "fetch-base-mibs: fetched$missing from npm $(basename "$tgz" .tgz) into $dest"

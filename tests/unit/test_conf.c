@@ -1,0 +1,188 @@
+/*
+ * test_conf.c - configuration parsing (good lines, every kind of bad line
+ * with its file:line: reason) and the persistent index map.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "conf.h"
+#include "idmap.h"
+
+static char tmpdir[] = "/tmp/vds-test-conf-XXXXXX";
+
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+test_defaults(void)
+{
+	struct vds_conf c;
+	char err[256];
+
+	conf_defaults(&c);
+	CU_ASSERT_EQUAL(conf_load("/nonexistent/vdsd.conf", 0, &c, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.agentx_socket, "/var/agentx/master");
+	CU_ASSERT_EQUAL(c.providers.n, 1);
+	CU_ASSERT_STRING_EQUAL(c.providers.v[0], "sim");
+	CU_ASSERT_EQUAL(c.job_purge_time, 900);
+	conf_free(&c);
+
+	conf_defaults(&c);
+	CU_ASSERT_EQUAL(conf_load("/nonexistent/vdsd.conf", 1, &c, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "No such file"));
+}
+
+static void
+test_full(void)
+{
+	struct vds_conf c;
+	char err[256];
+	const char *p = write_file("good.conf", "# comment\n"
+						"\n"
+						"agentXSocket /tmp/x/agentx.sock\n"
+						"  stateDir   /tmp/state   \n"
+						"provider sim\n"
+						"provider basic\n"
+						"provider sim\n"
+						"allowDevice /dev/loop*\n"
+						"imageDisk /tmp/a.img\n"
+						"imageDisk /tmp/b.img\n"
+						"jobMaxRunning 8\n"
+						"agentxpinginterval 2\n"
+						"discovery no\n");
+
+	conf_defaults(&c);
+	CU_ASSERT_EQUAL_FATAL(conf_load(p, 1, &c, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.agentx_socket, "/tmp/x/agentx.sock");
+	CU_ASSERT_STRING_EQUAL(c.state_dir, "/tmp/state");
+	CU_ASSERT_EQUAL(c.providers.n, 2); /* duplicates collapse */
+	CU_ASSERT_EQUAL(c.image_disks.n, 2);
+	CU_ASSERT_EQUAL(c.job_max_running, 8);
+	CU_ASSERT_EQUAL(c.agentx_ping, 2);
+	CU_ASSERT_EQUAL(c.discovery, 0);
+	CU_ASSERT_TRUE(conf_device_allowed(&c, "/dev/loop3"));
+	CU_ASSERT_FALSE(conf_device_allowed(&c, "/dev/sda"));
+	CU_ASSERT_FALSE(conf_device_allowed(&c, "/dev/loop/x"));
+	conf_free(&c);
+}
+
+static void
+expect_error(const char *text, const char *reason)
+{
+	struct vds_conf c;
+	char err[256];
+	const char *p = write_file("bad.conf", text);
+
+	conf_defaults(&c);
+	CU_ASSERT_EQUAL(conf_load(p, 1, &c, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, reason));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.conf:2: "));
+	CU_ASSERT_PTR_NULL(c.state_dir); /* freed on error */
+}
+
+static void
+test_errors(void)
+{
+	expect_error("provider sim\nfrobnicate yes\n", "unknown directive \"frobnicate\"");
+	expect_error("\nprovider zfs\n", "unknown provider \"zfs\"");
+	expect_error("\nstateDir relative/path\n", "absolute path");
+	expect_error("\njobMaxRunning 0\n", "from 1 to 256");
+	expect_error("\njobMaxRunning 12abc\n", "whole number");
+	expect_error("\njobMaxRunning -1\n", "whole number");
+	expect_error("\ndiscovery maybe\n", "yes or no");
+	expect_error("\nimageDisk\n", "needs a value");
+	expect_error("\nimageDisk disk.img\n", "absolute path");
+}
+
+static void
+test_idmap_persists(void)
+{
+	struct idmap *m;
+	char path[512], o1[37], o2[37], o3[37];
+	uint32_t a, b, c, a2, b2;
+
+	snprintf(path, sizeof(path), "%s/index.map", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(idmap_open(path, 3, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "serial:X", &a, o1), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "serial:Y", &b, o2), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 1, "serial:X", &c, o3), 0); /* classes are separate */
+	CU_ASSERT_EQUAL(a, 1);
+	CU_ASSERT_EQUAL(b, 2);
+	CU_ASSERT_EQUAL(c, 1);
+	CU_ASSERT_STRING_NOT_EQUAL(o1, o2);
+	CU_ASSERT_EQUAL(strlen(o1), 36);
+	CU_ASSERT_EQUAL(o1[14], '4'); /* version 4 */
+	CU_ASSERT_EQUAL(idmap_flush(m), 0);
+	idmap_close(m);
+
+	CU_ASSERT_EQUAL_FATAL(idmap_open(path, 3, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "serial:Y", &b2, o3), 0);
+	CU_ASSERT_EQUAL(b2, b);
+	CU_ASSERT_STRING_EQUAL(o3, o2);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "serial:X", &a2, NULL), 0);
+	CU_ASSERT_EQUAL(a2, a);
+	/* A new key never reuses an index. */
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "serial:Z", &c, NULL), 0);
+	CU_ASSERT_EQUAL(c, 3);
+	idmap_close(m);
+}
+
+static void
+test_idmap_garbage(void)
+{
+	struct idmap *m;
+	uint32_t i;
+	const char *p = write_file("garbage.map", "0 7 2b0b5a3e-0000-4000-8000-000000000000 k1\n"
+						  "not a line\n"
+						  "9 1 x k\n"
+						  "0 0 y k0\n");
+
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "k1", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, 7);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "new", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, 8);
+	idmap_close(m);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned failed;
+	char cmd[256];
+
+	if (!mkdtemp(tmpdir) || CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("conf", NULL, NULL);
+	CU_add_test(s, "defaults", test_defaults);
+	CU_add_test(s, "every directive", test_full);
+	CU_add_test(s, "bad lines name file, line and reason", test_errors);
+	s = CU_add_suite("idmap", NULL, NULL);
+	CU_add_test(s, "indexes persist", test_idmap_persists);
+	CU_add_test(s, "malformed lines are skipped", test_idmap_garbage);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		return 1;
+	return failed ? 1 : 0;
+}
