@@ -56,7 +56,14 @@ ax_log_cb(int major, int minor, void *serverarg, void *clientarg)
 		buf[--len] = '\0';
 	if (len == 0)
 		return 0;
-	if (m->priority <= LOG_ERR)
+	/*
+	 * A subagent has no trap sinks of its own, yet Net-SNMP still tries to
+	 * build an SNMPv1 template of every notification and says Counter64
+	 * cannot go into v1: true, irrelevant, and noisy.
+	 */
+	if (strncmp(buf, "send_trap: ", 11) == 0 && m->priority >= LOG_INFO)
+		log_debug("snmp", "%s", buf);
+	else if (m->priority <= LOG_ERR)
 		log_warnx("snmp", "%s", buf);
 	else if (m->priority <= LOG_INFO)
 		log_info("snmp", "%s", buf);
@@ -208,6 +215,8 @@ agentx_init(struct event_base *base, const struct vds_conf *conf)
 		log_warnx("agentx", "cannot initialise the Net-SNMP agent library");
 		return -1;
 	}
+	/* init_agent() puts Net-SNMP's defaults (a 15 s ping) back: set ours again. */
+	ax_configure(conf);
 	if (mib_register_all() < 0)
 		return -1;
 	init_snmp("vdsd");

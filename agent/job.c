@@ -125,20 +125,23 @@ je_purge_cb(evutil_socket_t fd, short what, void *arg)
 	je_remove(j);
 }
 
-/* Keep at most jobMaxRetained finished rows: oldest non-kept go first. */
+/*
+ * Keep at most jobMaxRetained finished rows (never fewer than one, so the
+ * row just finished outlives its own completion): oldest non-kept go first;
+ * the cap bounds memory, so kept rows go too if it is still exceeded.
+ */
 static void
 je_retain(void)
 {
+	size_t cap = je.conf->job_max_retained ? je.conf->job_max_retained : 1;
 	struct job *j, *next;
 
-	for (j = TAILQ_FIRST(&je.finished); j && je.nfinished > je.conf->job_max_retained;
-	     j = next) {
+	for (j = TAILQ_FIRST(&je.finished); j && je.nfinished > cap; j = next) {
 		next = TAILQ_NEXT(j, q);
 		if (!j->keep_result)
 			je_remove(j);
 	}
-	/* Still too many: the cap bounds memory, so kept rows go too. */
-	while (je.nfinished > je.conf->job_max_retained) {
+	while (je.nfinished > cap) {
 		j = TAILQ_FIRST(&je.finished);
 		log_warnx("job", "job %u: dropped although kept (jobMaxRetained)", j->handle);
 		je_remove(j);

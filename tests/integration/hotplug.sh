@@ -42,7 +42,8 @@ row_absent() { ! disk_index_of "$1" >/dev/null && vds_registered; }
 # ---- arrival
 skip_traps=$(vds_trap_count)
 t0=$(now_ms)
-dev=$(attach_loop "$VDS_TMP/hot.img")
+attach_loop "$VDS_TMP/hot.img"
+dev=$VDS_LOOP
 if wait_for 5000 row_present "$dev"; then
 	ms=$(($(now_ms) - t0))
 	note "attach $dev: row visible after $ms ms (limit $LIMIT_MS)"
@@ -111,7 +112,8 @@ for p in "${P_rows[@]}"; do
 done
 
 # ---- attached again: the same index (the image is the identity)
-dev=$(attach_loop "$VDS_TMP/hot.img")
+attach_loop "$VDS_TMP/hot.img"
+dev=$VDS_LOOP
 wait_for 5000 row_present "$dev" || check_fail "$dev did not come back"
 expect_eq "index after re-attach" "$idx" "$(disk_index_of "$dev")"
 detach_loop "$dev"

@@ -147,6 +147,7 @@ vds_cleanup() {
 	for entry in "${VDS_LOOPS[@]}"; do
 		vds_detach_if_ours "${entry%%|*}" "${entry#*|}"
 	done
+	vds_detach_leftovers
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		vds_dump_logs
 	fi
@@ -331,7 +332,7 @@ vds_start_master() {
 		[ -n "$VDS_MASTER_PORT" ] || VDS_MASTER_PORT=$(vds_free_port) ||
 			fail "no free UDP port"
 		vds_write_master_conf
-		MIBS='' MIBDIRS=$VDS_TMP/snmpconf snmpd -C -c "$VDS_TMP/snmpd.conf" -f \
+		MIBS='' MIBDIRS=$VDS_TMP/snmpconf snmpd -C -c "$VDS_TMP/snmpd.conf" -f -I -smux \
 			-Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
 		pid=$!
 		VDS_PIDS[snmpd]=$pid
@@ -381,7 +382,7 @@ vds_start_trapd() {
 	printf 'disableAuthorization yes\n' >"$VDS_TMP/snmptrapd.conf"
 	# shellcheck disable=SC2086
 	snmptrapd -f -C -c "$VDS_TMP/snmptrapd.conf" -Lf "$VDS_TRAPLOG" \
-		-p "$VDS_TMP/snmptrapd.pid" -M "$VDS_MIBDIRS" -m VDS-MIB ${VDS_TRAPD_OPTS:--On} \
+		-p "$VDS_TMP/snmptrapd.pid" -M "$VDS_MIBDIRS" -m VDS-MIB ${VDS_TRAPD_OPTS:--OnUe} \
 		-F "$VDS_TRAPD_FORMAT" "udp:127.0.0.1:$VDS_TRAP_PORT" 2>>"$VDS_TMP/snmptrapd.err" &
 	pid=$!
 	VDS_PIDS[snmptrapd]=$pid
@@ -573,12 +574,17 @@ vds_make_image() {
 	done
 }
 
-# attach_loop IMAGE: print the loop device now backed by IMAGE.
+# attach_loop IMAGE: attach IMAGE (a file inside $VDS_TMP) to a free loop
+# device; VDS_LOOP is that device.  Not in $(...): the record of what to
+# detach lives in this shell.
+VDS_LOOP=
 attach_loop() {
-	local dev
-	dev=$(losetup --find --show "$1") || fail "losetup --find --show $1"
-	VDS_LOOPS+=("$dev|$1")
-	echo "$dev"
+	case "$1" in
+	"$VDS_TMP"/*) ;;
+	*) fail "attach_loop: $1 is not inside $VDS_TMP" ;;
+	esac
+	VDS_LOOP=$(losetup --find --show "$1") || fail "losetup --find --show $1"
+	VDS_LOOPS+=("$VDS_LOOP|$1")
 }
 
 # detach_loop DEV: only a device this test attached.
@@ -594,10 +600,24 @@ detach_loop() {
 	fail "detach_loop: $1 was not attached by this test"
 }
 
+# Safety net: a loop device backed by a file in this test's own temp dir
+# (unique, from mktemp) was attached by this test, recorded or not.
+vds_detach_leftovers() {
+	local dev back
+	while read -r dev back; do
+		case "$back" in
+		"$VDS_TMP"/*)
+			printf 'warning: detaching unrecorded %s (%s)\n' "$dev" "$back" >&2
+			losetup -d "$dev" || true
+			;;
+		esac
+	done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
+}
+
 # Detach DEV if it is still backed by FILE (someone may have reused it).
 vds_detach_if_ours() { # DEV FILE
 	local back
-	back=$(losetup -n -O BACK-FILE "$1" 2>/dev/null | sed 's/[[:space:]]*$//')
+	back=$(losetup -n -O BACK-FILE "$1" 2>/dev/null | sed 's/[[:space:]]*$//; s/ (deleted)$//')
 	if [ "$back" = "$2" ] || [ "$back" = "$(readlink -f "$2")" ]; then
 		losetup -d "$1" || printf 'warning: losetup -d %s failed\n' "$1" >&2
 	fi

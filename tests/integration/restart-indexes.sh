@@ -15,7 +15,8 @@ vds_make_image "$img/one.img" 32 gpt "8:linux:ext4:p1:one" "8:linux:-:p2"
 vds_make_image "$img/two.img" 32 dos "8:83:ext4" "8:83:ext4"
 vds_make_image "$img/three.img" 16 gpt "4:linux:ext4:p1"
 vds_make_image "$img/loop.img" 32 gpt "8:linux:ext4:l1" "8:linux:-:l2"
-loopdev=$(attach_loop "$img/loop.img")
+attach_loop "$img/loop.img"
+loopdev=$VDS_LOOP
 
 # Index-bearing columns, one "TABLE INDEX COL=VALUE" line per cell, sorted.
 snapshot() {

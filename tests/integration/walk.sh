@@ -17,7 +17,8 @@ vds_make_image "$img/gpt.img" 64 gpt "8:linux:ext4:data:vdsdata" "16:linux:-:raw
 vds_make_image "$img/mbr.img" 32 dos "8:83:ext4::mbrfs" "6:7:-"
 vds_make_image "$img/blank.img" 16 none
 vds_make_image "$img/loop.img" 48 gpt "12:linux:ext4:onloop:looped" "20:linux:ext4:second"
-loopdev=$(attach_loop "$img/loop.img")
+attach_loop "$img/loop.img"
+loopdev=$VDS_LOOP
 note "loop device $loopdev backs $img/loop.img"
 
 vds_write_conf "imageDisk $img/gpt.img" "imageDisk $img/mbr.img" "imageDisk $img/blank.img"

@@ -50,7 +50,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vds-basemibs.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent net-snmp >npm.out 2>npm.err) ||
 	die "npm pack net-snmp failed: $(cat "$tmp/npm.err" 2>/dev/null)"
-tgz=$(ls "$tmp"/net-snmp-*.tgz 2>/dev/null | head -n 1)
+tgz=
+for f in "$tmp"/net-snmp-*.tgz; do
+	[ -f "$f" ] && tgz=$f
+done
 [ -n "$tgz" ] || die "npm pack net-snmp produced no tarball"
 tar -xzf "$tgz" -C "$tmp" || die "cannot unpack $tgz"
 
@@ -66,7 +69,9 @@ for m in $NEEDED $OPTIONAL; do
 		cp "$src" "$dest/$m.txt.tmp" && mv "$dest/$m.txt.tmp" "$dest/$m.txt"
 	fi
 	if [ -n "$cache" ] && [ ! -s "$cache/$m.txt" ]; then
-		cp "$src" "$cache/$m.txt.tmp" 2>/dev/null && mv "$cache/$m.txt.tmp" "$cache/$m.txt" || true
+		if cp "$src" "$cache/$m.txt.tmp" 2>/dev/null; then
+			mv "$cache/$m.txt.tmp" "$cache/$m.txt"
+		fi
 	fi
 done
 echo "fetch-base-mibs: fetched$missing from npm $(basename "$tgz" .tgz) into $dest"
