@@ -318,12 +318,18 @@ prov_job_cancelled(struct prov_job *j)
 	return c;
 }
 
-void
+int
 prov_job_no_return(struct prov_job *j)
 {
+	int cancelled;
+
+	/* One step under the lock: a cancel either wins here or is too late. */
 	pthread_mutex_lock(&wk.mu);
-	j->no_return = 1;
+	cancelled = (j->cancel || wk.stopping) && !j->no_return;
+	if (!cancelled)
+		j->no_return = 1;
 	pthread_mutex_unlock(&wk.mu);
+	return cancelled;
 }
 
 int

@@ -76,8 +76,12 @@ struct prov_job;
 void prov_job_progress(struct prov_job *j, unsigned percent, const char *details);
 /* 1 when a cancel was asked for and the job may still honour it. */
 int prov_job_cancelled(struct prov_job *j);
-/* From here on a cancel is answered "too late". */
-void prov_job_no_return(struct prov_job *j);
+/*
+ * Pass the point of no return: from here on a cancel is answered "too
+ * late".  Atomic with the cancel check: returns 1 (and passes nothing) when
+ * a cancel is pending, so the job stops cleanly instead; 0 once past.
+ */
+int prov_job_no_return(struct prov_job *j);
 /* Sleep up to ms; returns 1 early when a cancel is pending. */
 int prov_job_sleep(struct prov_job *j, unsigned ms);
 

@@ -206,14 +206,13 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
 	for (unsigned i = 0; i < pl->nsteps; i++) {
 		unsigned phase = i * pl->nphases / pl->nsteps;
 
-		if (!past && prov_job_cancelled(j)) {
+		if (!past && (prov_job_cancelled(j) ||
+			      (phase >= pl->ph.no_return && prov_job_no_return(j)))) {
 			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
 			return VDS_R_CANCELLED;
 		}
-		if (!past && phase >= pl->ph.no_return) {
-			prov_job_no_return(j);
+		if (phase >= pl->ph.no_return)
 			past = 1;
-		}
 		prov_job_progress(j, i * 100 / pl->nsteps, pl->ph.text[phase]);
 		if (pl->step_ms && prov_job_sleep(j, pl->step_ms) && !past) {
 			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);

@@ -204,7 +204,8 @@ sim_disk_usable(const struct sim_disk *d, uint64_t *first, uint64_t *end)
 		*end = *first;
 }
 
-/* Walk the aligned gaps of d; cb returns 1 to stop. */
+/* Walk the aligned gaps of d from offset on: the first start that fits size (0: none), summing the
+ * gaps into *total. */
 static uint64_t
 sim_disk_gaps(const struct sim_disk *d, uint64_t from, uint64_t size, uint64_t *total)
 {

@@ -31,27 +31,34 @@ vds_start_master
 vds_start_vdsd
 vds_wait_registered 10000
 
-# The disk index whose devnode column is $1 (walks one column only).
+# The index of the disk row with devnode $1 and, when given, size $2 (the
+# size tells this test's image from an earlier one on the same device).
 disk_index_of() {
-	vds_snmpwalk -On -OQ "$disk_col.$c_ddev" 2>/dev/null |
-		sed -n "s|^$disk_col\\.$c_ddev\\.\\([0-9]*\\) = $1\$|\\1|p" | grep .
+	vds_table 2 2>/dev/null | awk -v dev="$1" -v size="${2:-}" -v cd="$c_ddev" -v cs="$c_dsize" '
+		$1 == cd { d[$2] = substr($0, length($1) + length($2) + 3) }
+		$1 == cs { s[$2] = $3 }
+		END { for (i in d) if (d[i] == dev && (size == "" || s[i] == size)) { print i; ok = 1 }
+		      exit !ok }'
 }
-row_present() { disk_index_of "$1" >/dev/null; }
-row_absent() { ! disk_index_of "$1" >/dev/null && vds_registered; }
+row_present() { disk_index_of "$@" >/dev/null; }
+row_absent() { ! disk_index_of "$@" >/dev/null && vds_registered; }
+hot_size=$((40 << 20))
+swap_size=$((24 << 20))
+vds_make_image "$VDS_TMP/swap.img" 24 gpt "8:linux:ext4:swp"
 
 # ---- arrival
 skip_traps=$(vds_trap_count)
 t0=$(now_ms)
 attach_loop "$VDS_TMP/hot.img"
 dev=$VDS_LOOP
-if wait_for 5000 row_present "$dev"; then
+if wait_for 5000 row_present "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
 	note "attach $dev: row visible after $ms ms (limit $LIMIT_MS)"
 	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev appeared after $ms ms, more than $LIMIT_MS"
 else
 	fail "$dev did not appear in vdsDiskTable within 5 s"
 fi
-idx=$(disk_index_of "$dev")
+idx=$(disk_index_of "$dev" "$hot_size")
 
 vds_load D 2 || fail "walk of vdsDiskTable failed"
 expect_eq "$dev size" "$(blockdev --getsize64 "$dev")" "${D[$c_dsize.$idx]}"
@@ -92,7 +99,7 @@ expect_eq "vdsPartitionArrived notifications for $dev" 2 "$got"
 skip_traps=$(vds_trap_count)
 t0=$(now_ms)
 detach_loop "$dev"
-if wait_for 5000 row_absent "$dev"; then
+if wait_for 5000 row_absent "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
 	note "detach $dev: row gone after $ms ms (limit $LIMIT_MS)"
 	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev vanished after $ms ms, more than $LIMIT_MS"
@@ -114,9 +121,30 @@ done
 # ---- attached again: the same index (the image is the identity)
 attach_loop "$VDS_TMP/hot.img"
 dev=$VDS_LOOP
-wait_for 5000 row_present "$dev" || check_fail "$dev did not come back"
-expect_eq "index after re-attach" "$idx" "$(disk_index_of "$dev")"
+wait_for 5000 row_present "$dev" "$hot_size" || check_fail "$dev did not come back"
+expect_eq "index after re-attach" "$idx" "$(disk_index_of "$dev" "$hot_size")"
+
+# ---- another image on the same device node at once: the old disk leaves,
+# a new one (new index) arrives
+skip_traps=$(vds_trap_count)
 detach_loop "$dev"
+t0=$(now_ms)
+attach_loop "$VDS_TMP/swap.img"
+dev2=$VDS_LOOP
+if wait_for 5000 row_present "$dev2" "$swap_size"; then
+	note "swap $dev -> $dev2: new row after $(($(now_ms) - t0)) ms"
+else
+	check_fail "swap.img on $dev2 not listed 5 s after losetup"
+fi
+idx2=$(disk_index_of "$dev2" "$swap_size")
+[ "$idx2" != "$idx" ] || check_fail "swap.img got the index $idx of hot.img"
+row_absent "$dev" "$hot_size" || check_fail "hot.img still listed on $dev after it was detached"
+vds_wait_trap 3000 "$skip_traps" "$n_removed" "$disk_col.$c_ddev.$idx = STRING: $dev" ||
+	check_fail "no vdsDiskRemoved for hot.img (index $idx) after the swap"
+vds_wait_trap 3000 "$skip_traps" "$n_arrived" "$disk_col.$c_ddev.$idx2 = STRING: $dev2" ||
+	check_fail "no vdsDiskArrived for swap.img (index $idx2) after the swap"
+note "$( [ "$dev" = "$dev2" ] && echo "same device node $dev" || echo "$dev2 differs from $dev")"
+detach_loop "$dev2"
 
 vds_stop_vdsd
 vds_finish

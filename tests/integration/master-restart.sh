@@ -20,7 +20,8 @@ disk_rows() {
 }
 tables_answer() { [ -n "$(disk_rows 2>/dev/null)" ]; }
 
-vds_write_conf "imageDisk $VDS_TMP/a.img"
+# No udev discovery: other tests' loop devices would change the table.
+vds_write_conf "imageDisk $VDS_TMP/a.img" "discovery no"
 
 # ---- vdsd first, master later
 vds_start_vdsd

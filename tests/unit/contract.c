@@ -16,7 +16,7 @@
 #include "contract.h"
 #include "model.h"
 
-#define CT_MIB 1048576ULL
+#define CT_MIB     1048576ULL
 #define CT_UNKNOWN 0x7ffffff0U
 
 static const struct prov_ops *ct_ops;
@@ -99,7 +99,7 @@ out:
 
 enum vds_result
 contract_job(const struct prov_ops *ops, void *state, const struct job_params *p,
-	     struct contract_run *run)
+             struct contract_run *run)
 {
 	void *plan = NULL;
 	enum vds_result r;
@@ -169,15 +169,15 @@ static void
 ct_unknown_refused(void)
 {
 	static const struct job_params ps[] = {
-		{.type = JOB_CREATE_PARTITION, .disk = CT_UNKNOWN, .size = CT_MIB},
-		{.type = JOB_DELETE_PARTITION, .partition = CT_UNKNOWN},
-		{.type = JOB_DELETE_VOLUME, .volume = CT_UNKNOWN},
-		{.type = JOB_SHRINK_VOLUME, .volume = CT_UNKNOWN, .size = CT_MIB},
-		{.type = JOB_BREAK_PLEX, .volume = CT_UNKNOWN, .plex = CT_UNKNOWN},
-		{.type = JOB_CREATE_VOLUME, .pack = CT_UNKNOWN, .size = CT_MIB},
-		{.type = JOB_ATTACH_VDISK, .vdisk = CT_UNKNOWN},
-		{.type = JOB_DETACH_VDISK, .vdisk = CT_UNKNOWN},
-		{.type = JOB_DELETE_VDISK, .vdisk = CT_UNKNOWN},
+	    {.type = JOB_CREATE_PARTITION, .disk = CT_UNKNOWN, .size = CT_MIB},
+	    {.type = JOB_DELETE_PARTITION, .partition = CT_UNKNOWN},
+	    {.type = JOB_DELETE_VOLUME, .volume = CT_UNKNOWN},
+	    {.type = JOB_SHRINK_VOLUME, .volume = CT_UNKNOWN, .size = CT_MIB},
+	    {.type = JOB_BREAK_PLEX, .volume = CT_UNKNOWN, .plex = CT_UNKNOWN},
+	    {.type = JOB_CREATE_VOLUME, .pack = CT_UNKNOWN, .size = CT_MIB},
+	    {.type = JOB_ATTACH_VDISK, .vdisk = CT_UNKNOWN},
+	    {.type = JOB_DETACH_VDISK, .vdisk = CT_UNKNOWN},
+	    {.type = JOB_DELETE_VDISK, .vdisk = CT_UNKNOWN},
 	};
 	char why[256];
 	uint64_t gen;
@@ -187,7 +187,7 @@ ct_unknown_refused(void)
 	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
 		CU_ASSERT_FALSE(ct_ops->claims(ct_state, &ps[i]));
 		CU_ASSERT_EQUAL(ct_ops->validate(ct_state, &ps[i], why, sizeof(why)),
-				VDS_R_NOT_FOUND);
+		                VDS_R_NOT_FOUND);
 		CU_ASSERT_NOT_EQUAL(why[0], '\0');
 	}
 	CU_ASSERT_EQUAL(inv_generation(), gen);
@@ -281,7 +281,7 @@ static void
 ct_cancel_late(void)
 {
 	const struct inv_disk *d;
-	struct contract_run run = {.cancel_at = 90};
+	struct contract_run run = {.cancel_at = 50};
 	struct job_params p;
 	uint64_t free0;
 	char key[256];

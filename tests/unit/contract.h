@@ -35,7 +35,7 @@ struct contract_run {
 
 /* validate, prepare, run on a worker, commit, free_plan: run->result. */
 enum vds_result contract_job(const struct prov_ops *ops, void *state, const struct job_params *p,
-			     struct contract_run *run);
+                             struct contract_run *run);
 
 /*
  * Register the suite "contract:<name>" for ops.  One provider per test

@@ -85,9 +85,8 @@ tp_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, cha
 
 	tp_enter(pl->p.disk, 1);
 	for (unsigned step = 0; step < 10; step++) {
-		if (pl->p.plex_count == 1 && step == 2)
-			prov_job_no_return(j);
-		if (prov_job_cancelled(j)) {
+		if ((pl->p.plex_count == 1 && step == 2 && prov_job_no_return(j)) ||
+		    prov_job_cancelled(j)) {
 			r = VDS_R_CANCELLED;
 			break;
 		}

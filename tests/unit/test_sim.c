@@ -18,126 +18,356 @@
 #include "log.h"
 #include "model.h"
 #include "sim.h"
+#include "simfix.h"
 
-#define MIB 1048576ULL
-#define GIB (1024 * MIB)
-
-static char dir[64];
-static struct vds_conf conf;
-static void *sim;
+/* ---- inventory ---- */
 
 static void
-quiet(int prio, const char *token, const char *msg)
+test_defaults(void)
 {
-	(void)prio;
-	(void)token;
-	(void)msg;
-}
+	const struct inv_disk *d;
+	const struct inv_pack *pk;
+	const struct inv_volume *v;
+	const struct inv_plex *px;
+	const struct inv_vdisk *vd;
+	char path[128];
 
-static int
-rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* Open the inventory and start sim over dir (created by fresh_dir). */
-static int
-sim_up(unsigned job_ms, const char *extra_provider)
-{
-	conf_defaults(&conf);
-	free(conf.state_dir);
-	conf.state_dir = strdup(dir);
-	conf.sim_job_ms = job_ms;
-	strlist_add(&conf.providers, "sim");
-	if (extra_provider)
-		strlist_add(&conf.providers, extra_provider);
-	if (inv_init(dir) < 0)
-		return -1;
-	return sim_provider.init(&conf, &sim);
+	up(0);
+	snprintf(path, sizeof(path), "%s/sim.state", dir);
+	CU_ASSERT_EQUAL(access(path, R_OK), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_disk_by_key("sim:sim0"));
+	CU_ASSERT_EQUAL(d->size, 64 * GIB);
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_GPT);
+	CU_ASSERT_EQUAL(d->source, INV_SRC_SIM);
+	CU_ASSERT_STRING_EQUAL(d->provider, "sim");
+	CU_ASSERT_STRING_EQUAL(d->devnode, "/dev/sim/sim0");
+	CU_ASSERT_STRING_EQUAL(d->serial, "SIM-0001");
+	CU_ASSERT_EQUAL(d->sector_size, 512);
+	CU_ASSERT_EQUAL(strlen(d->table_id), 36);
+	CU_ASSERT_EQUAL_FATAL(d->nparts, 2);
+	CU_ASSERT_STRING_EQUAL(d->parts[0].fs_type, "vfat");
+	CU_ASSERT_EQUAL(d->parts[0].offset, MIB);
+	CU_ASSERT_EQUAL(d->parts[0].size, 512 * MIB);
+	CU_ASSERT_STRING_EQUAL(d->parts[1].fs_type, "ext4");
+	CU_ASSERT_EQUAL(d->parts[1].size, 20 * GIB);
+	CU_ASSERT_NOT_EQUAL(d->parts[1].volume_index, 0);
+	CU_ASSERT_EQUAL(strlen(d->parts[1].uuid), 36);
+	CU_ASSERT_EQUAL(d->free_bytes, 64 * GIB - 513 * MIB - 20 * GIB - MIB);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_disk_by_key("sim:sim1"));
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_MBR);
+	CU_ASSERT_EQUAL_FATAL(d->nparts, 1);
+	CU_ASSERT_EQUAL(d->parts[0].size, 100 * GIB);
+	CU_ASSERT_STRING_EQUAL(d->parts[0].type, "0x83");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pk = inv_by_key(INV_PACK, "sim:pack:pack0"));
+	CU_ASSERT_EQUAL(pk->ndisks, 2);
+	CU_ASSERT_EQUAL(pk->nvolumes, 2);
+	CU_ASSERT_EQUAL(pk->size, 2 * (500 * GIB - 2 * MIB));
+	CU_ASSERT_EQUAL(pk->free_bytes, pk->size - 110 * GIB);
+	CU_ASSERT_EQUAL(inv_disk_by_key("sim:sim2")->pack_index, pk->index);
+	CU_ASSERT_EQUAL(inv_disk_by_key("sim:sim3")->pack_index, pk->index);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_disk_by_key("sim:sim4"));
+	CU_ASSERT_EQUAL(d->size, 1024 * GIB);
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_NONE);
+	CU_ASSERT_EQUAL(d->free_bytes, d->size);
+	CU_ASSERT_PTR_NULL(inv_disk_by_key("sim:vd0")); /* detached vdisk */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_by_key(INV_VOLUME, "sim:vol:mirror0"));
+	CU_ASSERT_EQUAL(v->type, INV_VT_MIRROR);
+	CU_ASSERT_EQUAL(v->nplexes, 2);
+	CU_ASSERT_EQUAL(v->size, 50 * GIB);
+	CU_ASSERT_EQUAL(v->pack_index, pk->index);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(px = inv_by_key(INV_PLEX, "sim:plex:mirror0:2"));
+	CU_ASSERT_EQUAL(px->volume_index, v->index);
+	CU_ASSERT_STRING_EQUAL(px->devices, "sim3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_by_key(INV_VOLUME, "sim:vol:stripe0"));
+	CU_ASSERT_EQUAL(v->type, INV_VT_STRIPED);
+	CU_ASSERT_EQUAL(v->stripe_size, 65536);
+	CU_ASSERT_EQUAL(vtab_count(inv_table(INV_PLEX)), 3);
+	CU_ASSERT_EQUAL(vtab_count(inv_table(INV_DISK)), 5);
+	snprintf(path, sizeof(path), "sim:vdisk:%s/sim/disk0.vhd", dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd = inv_by_key(INV_VDISK, path));
+	CU_ASSERT_FALSE(vd->attached);
+	CU_ASSERT_EQUAL(vd->virtual_size, 10 * GIB);
+	CU_ASSERT_EQUAL(vd->type, INV_VDT_EXPANDABLE);
+	CU_ASSERT_EQUAL(vd->format, INV_VF_VHD);
+	down();
 }
 
 static void
-sim_down(void)
+test_state_file(void)
 {
-	sim_provider.fini(sim);
-	sim = NULL;
+	char path[128], line[256];
+	FILE *f;
+
+	up(0);
+	snprintf(path, sizeof(path), "%s/sim.state", dir);
+	sim_down();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "r"));
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
+	CU_ASSERT_EQUAL(line[0], '#');
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
+	CU_ASSERT_EQUAL(strncmp(line, "sim 1 next-serial=", 18), 0);
+	fclose(f);
+	/* A damaged file stops the provider and is left as it is. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "a"));
+	fputs("disk name=bad size=notanumber\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL(sim_up(0, NULL), -1);
 	inv_shutdown();
 	conf_free(&conf);
-}
-
-static void
-fresh_dir(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/vdsd-test-sim.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-}
-
-static void
-drop_dir(void)
-{
-	nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-up(unsigned job_ms)
-{
-	fresh_dir();
-	CU_ASSERT_EQUAL_FATAL(sim_up(job_ms, NULL), 0);
-}
-
-static void
-down(void)
-{
-	sim_down();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) && !strstr(line, "notanumber"))
+		;
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "notanumber"));
+	fclose(f);
 	drop_dir();
 }
 
-static uint32_t
-idx(enum inv_class cls, const char *key)
-{
-	const void *row = cls == INV_DISK ? (const void *)inv_disk_by_key(key) : inv_by_key(cls, key);
+struct snap {
+	size_t n;
+	char key[64][300];
+	uint32_t index[64];
+	char objid[64][INV_OBJID_LEN];
+};
 
-	return row ? *(const uint32_t *)row : 0;
+static void
+snap_take(struct snap *s)
+{
+	s->n = 0;
+	for (int c = 0; c < INV_NCLASS; c++) {
+		const struct vtab *t = inv_table(c);
+		const uint32_t *row;
+		size_t i;
+
+		VTAB_FOREACH(t, i, row)
+		{
+			/* index, objid, key lead every row but a partition. */
+			const char *objid = (const char *)(row + 1);
+			const char *key = c == INV_PARTITION ? "part" : objid + INV_OBJID_LEN;
+
+			if (s->n >= 64)
+				break;
+			snprintf(s->key[s->n], sizeof(s->key[0]), "%d:%s", c, key);
+			s->index[s->n] = *row;
+			snprintf(s->objid[s->n], INV_OBJID_LEN, "%s", objid);
+			s->n++;
+		}
+	}
 }
 
-static const struct inv_part *
-part_of(const char *diskkey, uint32_t number)
+static void
+test_reload(void)
 {
-	const struct inv_disk *d = inv_disk_by_key(diskkey);
+	static struct snap a, b;
+	struct contract_run run;
+	const struct inv_part *p;
+	struct job_params jp = {
+	    .type = JOB_CREATE_PARTITION, .size = 10 * MIB, .init_label = JOB_LABEL_GPT};
 
-	for (size_t i = 0; d && i < d->nparts; i++)
-		if (d->parts[i].number == number)
-			return &d->parts[i];
-	return NULL;
+	up(0);
+	jp.disk = idx(INV_DISK, "sim:sim4");
+	CU_ASSERT_EQUAL_FATAL(job(&jp, &run), VDS_R_OK);
+	snap_take(&a);
+	sim_down();
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, NULL), 0);
+	snap_take(&b);
+	CU_ASSERT_EQUAL_FATAL(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		CU_ASSERT_STRING_EQUAL(a.key[i], b.key[i]);
+		CU_ASSERT_EQUAL(a.index[i], b.index[i]);
+		CU_ASSERT_STRING_EQUAL(a.objid[i], b.objid[i]);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = part_of("sim:sim4", 1));
+	CU_ASSERT_EQUAL(p->offset, MIB);
+	CU_ASSERT_EQUAL(p->index, run.out.partition);
+	CU_ASSERT_EQUAL(inv_disk_by_key("sim:sim4")->pstyle, INV_PS_GPT);
+	down();
 }
 
-static uint32_t
-vol_of(const char *diskkey, uint32_t number)
-{
-	const struct inv_part *p = part_of(diskkey, number);
+/* ---- validation ---- */
 
-	return p ? p->volume_index : 0;
+static void
+test_validate_partition(void)
+{
+	uint32_t sim0, sim1, sim2, sim4;
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .size = GIB};
+
+	up(0);
+	sim0 = idx(INV_DISK, "sim:sim0");
+	sim1 = idx(INV_DISK, "sim:sim1");
+	sim2 = idx(INV_DISK, "sim:sim2");
+	sim4 = idx(INV_DISK, "sim:sim4");
+	p.disk = sim0;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.offset = 2 * MIB; /* inside the EFI partition */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NO_SPACE);
+	p.offset = 0;
+	p.size = 50 * GIB;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NO_SPACE);
+	p.size = 0;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.size = GIB;
+	snprintf(p.partition_type, sizeof(p.partition_type), "0x83");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM); /* MBR type on GPT */
+	p.disk = sim1;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.partition_type[0] = '\0';
+	p.init_label = JOB_LABEL_GPT; /* relabel a disk that has partitions */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_EMPTY);
+	p.init_label = 0;
+	p.disk = sim2;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_IN_USE);
+	p.disk = sim4;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM); /* no label */
+	p.init_label = JOB_LABEL_MBR;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.disk = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+
+	p = (struct job_params){.type = JOB_DELETE_PARTITION};
+	p.partition = part_of("sim:sim0", 1)->index;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_IN_USE); /* mounted EFI */
+	p.partition = part_of("sim:sim0", 2)->index;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.partition = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+	down();
 }
 
-static enum vds_result
-check(const struct job_params *p)
+static void
+test_validate_volume(void)
 {
-	char why[256];
+	uint32_t pack, mirror, stripe, data, efi;
+	struct job_params p = {.type = JOB_CREATE_VOLUME, .size = 10 * GIB};
 
-	return sim_provider.validate(sim, p, why, sizeof(why));
+	up(0);
+	pack = idx(INV_PACK, "sim:pack:pack0");
+	mirror = idx(INV_VOLUME, "sim:vol:mirror0");
+	stripe = idx(INV_VOLUME, "sim:vol:stripe0");
+	data = vol_of("sim:sim0", 2);
+	efi = vol_of("sim:sim0", 1);
+	p.pack = pack;
+	p.volume_type = INV_VT_MIRROR;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.size = 600 * GIB;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NO_SPACE);
+	p.size = GIB;
+	snprintf(p.name, sizeof(p.name), "mirror0");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_EXISTS);
+	p.name[0] = '\0';
+	p.volume_type = INV_VT_SIMPLE;
+	p.stripe_size = 65536; /* conflicts with a simple volume */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.volume_type = INV_VT_STRIPED;
+	p.stripe_size = 3000;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.stripe_size = 0;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.volume_type = INV_VT_PARITY; /* needs 3 disks, the pack has 2 */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.volume_type = INV_VT_SIMPLE;
+	p.ndisks = 1;
+	p.disks[0] = idx(INV_DISK, "sim:sim0"); /* not in the pack */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.disks[0] = idx(INV_DISK, "sim:sim3");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.disks[0] = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+	p.pack = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+
+	p = (struct job_params){.type = JOB_DELETE_VOLUME, .volume = mirror};
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.volume = efi;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_IN_USE);
+
+	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = data, .size = GIB};
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.size = 15 * GIB; /* 20 GiB with 6 GiB used */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_SHRINK_TOO_BIG);
+	p.size = 14 * GIB;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.size = 1000;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.size = GIB;
+	p.volume = stripe; /* xfs */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_FS_NO_SHRINK);
+	p.volume = efi; /* vfat */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_FS_NO_SHRINK);
+	p.volume = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+
+	p = (struct job_params){.type = JOB_BREAK_PLEX, .volume = mirror};
+	p.plex = idx(INV_PLEX, "sim:plex:mirror0:1");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.plex = idx(INV_PLEX, "sim:plex:stripe0:1"); /* another volume's plex */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.volume = stripe; /* not a mirror */
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	p.volume = mirror;
+	p.plex = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+	down();
 }
 
-static enum vds_result
-job(const struct job_params *p, struct contract_run *run)
+static void
+test_validate_vdisk(void)
 {
-	run->cancel_at = -1;
-	return contract_job(&sim_provider, sim, p, run);
+	struct job_params p = {.type = JOB_CREATE_VDISK, .size = 64 * MIB};
+	struct contract_run run;
+	uint32_t vd;
+
+	up(0);
+	snprintf(p.path, sizeof(p.path), "%s/sim/new.img", dir);
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	snprintf(p.path, sizeof(p.path), "%s/sim/disk0.vhd", dir);
+	CU_ASSERT_EQUAL(check(&p), VDS_R_EXISTS);
+	snprintf(p.path, sizeof(p.path), "relative.img");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	snprintf(p.path, sizeof(p.path), "/srv/x.img");
+	p.size = 0;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+
+	snprintf(p.path, sizeof(p.path), "sim:vdisk:%s/sim/disk0.vhd", dir);
+	vd = idx(INV_VDISK, p.path);
+	p = (struct job_params){.type = JOB_DETACH_VDISK, .vdisk = vd};
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM); /* not attached */
+	p.type = JOB_DELETE_VDISK;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.type = JOB_ATTACH_VDISK;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(check(&p), VDS_R_IN_USE); /* attached already */
+	p.type = JOB_DELETE_VDISK;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_EMPTY);
+	p.type = JOB_DETACH_VDISK;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_OK);
+	p.vdisk = 9999;
+	CU_ASSERT_EQUAL(check(&p), VDS_R_NOT_FOUND);
+	down();
 }
 
-#include "test_sim_cases.h"
+static void
+test_claims(void)
+{
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .size = MIB};
+
+	up(0);
+	p.disk = idx(INV_DISK, "sim:sim0");
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	p.disk = 9999;
+	CU_ASSERT_FALSE(sim_provider.claims(sim, &p));
+	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = vol_of("sim:sim0", 2)};
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	p = (struct job_params){.type = JOB_CREATE_VDISK, .size = MIB};
+	snprintf(p.path, sizeof(p.path), "/srv/images/a.img");
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p)); /* no vdisk provider */
+	sim_down();
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, "vdisk"), 0);
+	CU_ASSERT_FALSE(sim_provider.claims(sim, &p));
+	snprintf(p.path, sizeof(p.path), "%s/sim/a.img", dir);
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	down();
+}
 
 /* ---- contract suite environment: jobs of 200 ms ---- */
 
