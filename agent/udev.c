@@ -96,24 +96,30 @@ udevmon_is_candidate(const struct udevmon_dev *dev)
 	return strncmp(dev->sysname, "ram", 3) != 0 && strncmp(dev->sysname, "zram", 4) != 0;
 }
 
+/*
+ * The identity key comes from what the kernel itself reports (sysfs), never
+ * from udev's database: the same disk must get the same key, hence the same
+ * index, whether or not udevd runs.
+ */
 static void
 udevmon_key(const struct udevmon_dev *dev, struct inv_disk *d)
 {
 	const char *v, *off;
+	char serial[128];
 
-	if ((v = udevmon_prop(dev, "ID_WWN")))
-		snprintf(d->key, sizeof(d->key), "wwn:%s", v);
-	else if ((v = udevmon_prop(dev, "ID_SERIAL")))
-		snprintf(d->key, sizeof(d->key), "serial:%s", v);
-	else if (d->serial[0])
-		snprintf(d->key, sizeof(d->key), "serial:%s", d->serial);
-	else if (strncmp(dev->sysname, "loop", 4) == 0 &&
-	         (v = udevmon_attr(dev, "loop/backing_file")))
+	if ((v = udevmon_attr(dev, "device/wwid")) || (v = udevmon_attr(dev, "wwid"))) {
+		udevmon_copy_trim(serial, sizeof(serial), v);
+		snprintf(d->key, sizeof(d->key), "wwn:%s", serial);
+	} else if ((v = udevmon_attr(dev, "device/serial")) || (v = udevmon_attr(dev, "serial"))) {
+		udevmon_copy_trim(serial, sizeof(serial), v);
+		snprintf(d->key, sizeof(d->key), "serial:%s", serial);
+	} else if (strncmp(dev->sysname, "loop", 4) == 0 &&
+		   (v = udevmon_attr(dev, "loop/backing_file")))
 		snprintf(d->key, sizeof(d->key), "loop:%s@%s", v,
-		         (off = udevmon_attr(dev, "loop/offset")) ? off : "0");
+			 (off = udevmon_attr(dev, "loop/offset")) ? off : "0");
 	else
 		snprintf(d->key, sizeof(d->key), "devpath:%s",
-		         dev->devpath ? dev->devpath : dev->sysname);
+			 dev->devpath ? dev->devpath : dev->sysname);
 }
 
 int

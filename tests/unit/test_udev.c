@@ -120,12 +120,17 @@ test_translate_ids(void)
 	                          {"ID_SERIAL_SHORT", "Z1234"},
 	                          {"ID_MODEL", "ST2000"},
 	                          {NULL, NULL}};
-	const struct kv attrs[] = {
-	    {"size", "3907029168"}, {"ro", "0"}, {"removable", "1"}, {NULL, NULL}};
+	const struct kv attrs[] = {{"size", "3907029168"},
+	                           {"ro", "0"},
+	                           {"removable", "1"},
+	                           {"device/wwid", "naa.5000c500a1b2c3d4 \n"},
+	                           {"device/serial", "Z1234"},
+	                           {NULL, NULL}};
 	struct fixture fx = {full, attrs};
 
+	/* The key comes from sysfs, not from udev's database. */
 	CU_ASSERT_EQUAL_FATAL(translate("sda", "disk", &fx, &d), 1);
-	CU_ASSERT_STRING_EQUAL(d.key, "wwn:0x5000c500a1b2c3d4");
+	CU_ASSERT_STRING_EQUAL(d.key, "wwn:naa.5000c500a1b2c3d4");
 	CU_ASSERT_STRING_EQUAL(d.name, "sda");
 	CU_ASSERT_STRING_EQUAL(d.devnode, "/dev/sda");
 	CU_ASSERT_STRING_EQUAL(d.serial, "Z1234");
@@ -136,9 +141,22 @@ test_translate_ids(void)
 	CU_ASSERT_EQUAL(d.status, INV_ST_ONLINE);
 	CU_ASSERT_STRING_EQUAL(d.provider, "");
 
-	fx.props = full + 1; /* no WWN: ID_SERIAL */
+	/* Without udevd (no properties) the key is the same. */
+	fx.props = NULL;
 	CU_ASSERT_EQUAL_FATAL(translate("sda", "disk", &fx, &d), 1);
-	CU_ASSERT_STRING_EQUAL(d.key, "serial:ST2000_Z1234");
+	CU_ASSERT_STRING_EQUAL(d.key, "wwn:naa.5000c500a1b2c3d4");
+
+	fx.attrs = attrs + 1; /* no size: not a disk */
+	CU_ASSERT_EQUAL(translate("sda", "disk", &fx, &d), 0);
+	fx.attrs = attrs;
+	fx.props = full; /* no wwid: the sysfs serial, whatever udev says */
+	{
+		const struct kv no_wwid[] = {{"size", "8"}, {"device/serial", "Z1234"}, {NULL, NULL}};
+
+		fx.attrs = no_wwid;
+		CU_ASSERT_EQUAL_FATAL(translate("sda", "disk", &fx, &d), 1);
+		CU_ASSERT_STRING_EQUAL(d.key, "serial:Z1234");
+	}
 }
 
 static void
