@@ -1,0 +1,16 @@
+#!/bin/sh
+# Build the libFuzzer targets with clang in a build dir of their own and run
+# each for SECONDS (default 20).  Usage: tests/fuzz/run.sh [SECONDS]
+set -eu
+secs=${1:-20}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=${FUZZ_BUILD_DIR:-$src/build-fuzz}
+mkdir -p "$build"
+cd "$build"
+[ -f Makefile ] || CC=clang "$src/configure" -q --enable-fuzzer
+make -s -j2 tests/fuzz/fuzz_conf tests/fuzz/fuzz_probe tests/fuzz/fuzz_jobset
+for t in fuzz_conf fuzz_probe fuzz_jobset; do
+	echo "== $t for ${secs}s"
+	mkdir -p "corpus/$t"
+	"./tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 "corpus/$t" 2>&1 | tail -n 3
+done
