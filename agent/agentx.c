@@ -183,9 +183,9 @@ ax_configure(const struct vds_conf *conf)
 {
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-			      conf->agentx_socket);
+	                      conf->agentx_socket);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)conf->agentx_ping);
+	                   (int)conf->agentx_ping);
 	/* A short session timeout so a dead master is noticed within the ping interval. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_TIMEOUT, 1000000);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_RETRIES, 1);
@@ -197,7 +197,7 @@ ax_configure(const struct vds_conf *conf)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
-			      conf->state_dir);
+	                      conf->state_dir);
 	setenv("MIBS", "", 1);
 }
 
@@ -226,7 +226,7 @@ agentx_init(struct event_base *base, const struct vds_conf *conf)
 	ax.started = 1;
 	agentx_update();
 	log_info("agentx", "subagent for %s (ping every %us)", conf->agentx_socket,
-		 conf->agentx_ping);
+	         conf->agentx_ping);
 	return 0;
 }
 

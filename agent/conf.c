@@ -35,6 +35,7 @@ static const struct conf_directive conf_directives[] = {
 	{"provider", CK_LIST, F(providers), 0, 0},
 	{"allowDevice", CK_LIST, F(allow), 0, 0},
 	{"imageDisk", CK_LIST, F(image_disks), 0, 0},
+	{"vdiskRoot", CK_LIST, F(vdisk_roots), 0, 0},
 	{"discovery", CK_BOOL, F(discovery), 0, 1},
 	{"jobMaxRunning", CK_UINT, F(job_max_running), 1, 256},
 	{"jobMaxQueued", CK_UINT, F(job_max_queued), 0, 100000},
@@ -103,6 +104,7 @@ conf_free(struct vds_conf *conf)
 	strlist_free(&conf->providers);
 	strlist_free(&conf->allow);
 	strlist_free(&conf->image_disks);
+	strlist_free(&conf->vdisk_roots);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -154,8 +156,9 @@ conf_check_value(const struct conf_directive *d, const char *value, char *err, s
 		snprintf(err, errlen, "%s needs an absolute path, not \"%s\"", d->name, value);
 		return -1;
 	}
-	if (strcmp(d->name, "imageDisk") == 0 && value[0] != '/') {
-		snprintf(err, errlen, "imageDisk needs an absolute path, not \"%s\"", value);
+	if ((strcmp(d->name, "imageDisk") == 0 || strcmp(d->name, "vdiskRoot") == 0) &&
+	    value[0] != '/') {
+		snprintf(err, errlen, "%s needs an absolute path, not \"%s\"", d->name, value);
 		return -1;
 	}
 	if (strcmp(d->name, "provider") != 0)

@@ -8,6 +8,8 @@
  *   allowDevice PATTERN        fnmatch(3) pattern of device nodes providers
  *                              may write to; repeatable (default: none)
  *   imageDisk PATH             an image file shown as a disk; repeatable
+ *   vdiskRoot PATH             a directory where the vdisk provider may create
+ *                              virtual disks; repeatable (default: none)
  *   discovery yes|no           udev discovery of block devices (default yes)
  *   jobMaxRunning N            jobs running at once (default 4)
  *   jobMaxQueued N             jobs waiting to run (default 64)
@@ -37,6 +39,7 @@ struct vds_conf {
 	struct strlist providers;
 	struct strlist allow;
 	struct strlist image_disks;
+	struct strlist vdisk_roots;
 	int discovery;
 	unsigned job_max_running;
 	unsigned job_max_queued;

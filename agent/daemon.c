@@ -81,10 +81,12 @@ dm_reload(void *arg)
 		log_warnx("main", "configuration not reloaded, keeping the old one: %s", err);
 		return;
 	}
-	if (strcmp(n.agentx_socket, dm.conf.agentx_socket) || strcmp(n.state_dir, dm.conf.state_dir) ||
-	    dm_lists_differ(&n.providers, &dm.conf.providers) || n.agentx_ping != dm.conf.agentx_ping)
+	if (strcmp(n.agentx_socket, dm.conf.agentx_socket) ||
+	    strcmp(n.state_dir, dm.conf.state_dir) ||
+	    dm_lists_differ(&n.providers, &dm.conf.providers) ||
+	    n.agentx_ping != dm.conf.agentx_ping)
 		log_warnx("main", "agentXSocket, agentXPingInterval, stateDir and provider changes "
-				  "take effect at the next start");
+		                  "take effect at the next start");
 	dm_swap_list(&dm.conf.allow, &n.allow);
 	dm_swap_list(&dm.conf.image_disks, &n.image_disks);
 	dm.conf.job_max_running = n.job_max_running;
@@ -124,20 +126,20 @@ static void
 dm_service_info(void)
 {
 	struct mib_service_info info = {
-		.providers = dm.providers,
-		.start_time = time(NULL),
-		.job_count = dm_job_count,
-		.next_handle = job_next_handle,
-		.max_running = &dm.conf.job_max_running,
-		.max_queued = &dm.conf.job_max_queued,
-		.purge_time = &dm.conf.job_purge_time,
-		.max_retained = &dm.conf.job_max_retained,
+	    .providers = dm.providers,
+	    .start_time = time(NULL),
+	    .job_count = dm_job_count,
+	    .next_handle = job_next_handle,
+	    .max_running = &dm.conf.job_max_running,
+	    .max_queued = &dm.conf.job_max_queued,
+	    .purge_time = &dm.conf.job_purge_time,
+	    .max_retained = &dm.conf.job_max_retained,
 	};
 	size_t off = 0;
 
 	for (size_t i = 0; i < dm.conf.providers.n; i++)
 		off += (size_t)snprintf(dm.providers + off, sizeof(dm.providers) - off, "%s%s",
-					i ? "," : "", dm.conf.providers.v[i]);
+		                        i ? "," : "", dm.conf.providers.v[i]);
 	mib_service_set_info(&info);
 }
 

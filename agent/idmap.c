@@ -67,10 +67,9 @@ idmap_new_uuid(char out[37])
 	}
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
 }
 
 static struct idmap_entry *
@@ -187,7 +186,7 @@ idmap_write(struct idmap *m, FILE *f)
 	for (size_t b = 0; b < IDMAP_BUCKETS; b++)
 		for (struct idmap_entry *e = m->buckets[b]; e; e = e->next)
 			if (fprintf(f, "%u %" PRIu32 " %s %s\n", e->cls, e->index, e->objid,
-				    e->key) < 0)
+			            e->key) < 0)
 				return -1;
 	return 0;
 }

@@ -425,6 +425,10 @@ job_start(uint32_t handle)
 
 	if (!j || j->status != JOB_ST_CREATED)
 		return -1;
+	/* The parameters may have changed since createAndWait: choose now. */
+	j->provider[0] = '\0';
+	if (jobprov_for(&j->params, &j->ops, &j->pstate))
+		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	je_enqueue(j);
 	je_save(j);
 	je_schedule();

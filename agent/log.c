@@ -86,11 +86,10 @@ log_vlog(int prio, const char *token, const char *fmt, va_list ap)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(stderr, "%s.%03ldZ %-5s [%s] %s\n", stamp, ts.tv_nsec / 1000000L,
-		log_prio_name(prio), token, msg);
+	        log_prio_name(prio), token, msg);
 }
 
-static void
-log_emit(int prio, const char *token, const char *fmt, ...) VDS_PRINTF(3, 4);
+static void log_emit(int prio, const char *token, const char *fmt, ...) VDS_PRINTF(3, 4);
 
 static void
 log_emit(int prio, const char *token, const char *fmt, ...)

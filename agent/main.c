@@ -18,12 +18,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: vdsd [-f] [-d] [-c FILE] [-x SOCKET]\n"
-		   "  -c FILE    configuration file (default " VDS_DEFAULT_CONFIG ")\n"
-		   "  -f         stay in the foreground and log to stderr\n"
-		   "  -d         more debugging output (repeat for Net-SNMP debugging)\n"
-		   "  -x SOCKET  AgentX master socket (overrides agentXSocket)\n"
-		   "  -t         check the configuration and exit\n"
-		   "  -h, -v     help, version\n");
+	           "  -c FILE    configuration file (default " VDS_DEFAULT_CONFIG ")\n"
+	           "  -f         stay in the foreground and log to stderr\n"
+	           "  -d         more debugging output (repeat for Net-SNMP debugging)\n"
+	           "  -x SOCKET  AgentX master socket (overrides agentXSocket)\n"
+	           "  -t         check the configuration and exit\n"
+	           "  -h, -v     help, version\n");
 }
 
 int

@@ -128,38 +128,41 @@ MS_LIMIT_FN(ms_max_queued, max_queued)
 MS_LIMIT_FN(ms_purge_time, purge_time)
 MS_LIMIT_FN(ms_max_retained, max_retained)
 
-#define S(sub, fn) {sub, MK_FN, 0, fn}
+#define S(sub, fn)                                                                                 \
+	{                                                                                          \
+		sub, MK_FN, 0, fn                                                                  \
+	}
 static const struct mib_col ms_cols[] = {
-	S(VDS_SVC_VERSION, ms_version),
-	S(VDS_SVC_PROVIDERS, ms_providers),
-	S(VDS_SVC_START_TIME, ms_start_time),
-	S(VDS_SVC_LAST_CHANGE, ms_last_change),
-	S(VDS_SVC_DISK_COUNT, ms_disk_count),
-	S(VDS_SVC_VOLUME_COUNT, ms_volume_count),
-	S(VDS_SVC_JOBS_RUNNING, ms_running),
-	S(VDS_SVC_JOBS_QUEUED, ms_queued),
-	S(VDS_SVC_JOBS_SUCCEEDED, ms_succeeded),
-	S(VDS_SVC_JOBS_FAILED, ms_failed),
-	S(VDS_SVC_JOBS_CANCELLED, ms_cancelled),
-	S(VDS_SVC_JOB_NEXT_HANDLE, ms_next_handle),
-	S(VDS_SVC_JOB_MAX_RUNNING, ms_max_running),
-	S(VDS_SVC_JOB_MAX_QUEUED, ms_max_queued),
-	S(VDS_SVC_JOB_PURGE_TIME, ms_purge_time),
-	S(VDS_SVC_JOB_MAX_RETAINED, ms_max_retained),
+    S(VDS_SVC_VERSION, ms_version),
+    S(VDS_SVC_PROVIDERS, ms_providers),
+    S(VDS_SVC_START_TIME, ms_start_time),
+    S(VDS_SVC_LAST_CHANGE, ms_last_change),
+    S(VDS_SVC_DISK_COUNT, ms_disk_count),
+    S(VDS_SVC_VOLUME_COUNT, ms_volume_count),
+    S(VDS_SVC_JOBS_RUNNING, ms_running),
+    S(VDS_SVC_JOBS_QUEUED, ms_queued),
+    S(VDS_SVC_JOBS_SUCCEEDED, ms_succeeded),
+    S(VDS_SVC_JOBS_FAILED, ms_failed),
+    S(VDS_SVC_JOBS_CANCELLED, ms_cancelled),
+    S(VDS_SVC_JOB_NEXT_HANDLE, ms_next_handle),
+    S(VDS_SVC_JOB_MAX_RUNNING, ms_max_running),
+    S(VDS_SVC_JOB_MAX_QUEUED, ms_max_queued),
+    S(VDS_SVC_JOB_PURGE_TIME, ms_purge_time),
+    S(VDS_SVC_JOB_MAX_RETAINED, ms_max_retained),
 };
 
 const struct mib_table mib_service_scalars = {
-	.name = "vdsService",
-	.base = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_SERVICE},
-	.base_len = VDS_MIB_ROOT_LEN + 2,
-	.scalar = 1,
-	.cols = ms_cols,
-	.ncols = sizeof(ms_cols) / sizeof(ms_cols[0]),
+    .name = "vdsService",
+    .base = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_SERVICE},
+    .base_len = VDS_MIB_ROOT_LEN + 2,
+    .scalar = 1,
+    .cols = ms_cols,
+    .ncols = sizeof(ms_cols) / sizeof(ms_cols[0]),
 };
 
 static const struct mib_table *const mib_tables[] = {
-	&mib_service_scalars, &mib_disk_table, &mib_part_table,	 &mib_volume_table,
-	&mib_plex_table,      &mib_pack_table, &mib_vdisk_table, &mib_job_table,
+    &mib_service_scalars, &mib_disk_table, &mib_part_table,  &mib_volume_table,
+    &mib_plex_table,      &mib_pack_table, &mib_vdisk_table, &mib_job_table,
 };
 
 const struct mib_table *const *

@@ -51,13 +51,14 @@ static int
 mj_rowstatus(const void *row, struct mib_value *v)
 {
 	const struct job *j = row;
+	char why[256]; /* providers write into it: never NULL */
 
 	v->type = ASN_INTEGER;
 	if (j->status != JOB_ST_CREATED)
 		v->n.i = RS_ACTIVE;
 	else
-		v->n.i = job_check(&j->params, NULL, 0) == VDS_R_OK ? RS_NOT_IN_SERVICE
-								    : RS_NOT_READY;
+		v->n.i = job_check(&j->params, why, sizeof(why)) == VDS_R_OK ? RS_NOT_IN_SERVICE
+									     : RS_NOT_READY;
 	return 0;
 }
 

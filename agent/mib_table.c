@@ -50,7 +50,7 @@ mt_unsigned(struct mib_value *v, u_char type, uint32_t n)
 
 int
 mib_table_value(const struct mib_table *t, const struct mib_col *col, const void *row,
-		struct mib_value *v)
+                struct mib_value *v)
 {
 	const char *p = (const char *)row + col->off;
 	uint64_t b;
@@ -67,7 +67,7 @@ mib_table_value(const struct mib_table *t, const struct mib_col *col, const void
 		mt_unsigned(v, ASN_COUNTER, *(const uint32_t *)p);
 		return 0;
 	case MK_SIZE:
-		mt_unsigned(v, ASN_GAUGE, (uint32_t)*(const size_t *)p);
+		mt_unsigned(v, ASN_GAUGE, (uint32_t) * (const size_t *)p);
 		return 0;
 	case MK_INT:
 		v->type = ASN_INTEGER;
@@ -184,7 +184,7 @@ mt_start(const struct mib_table *t, const oid *name, size_t len, size_t *ci, uin
 
 static const void *
 mt_next(const struct mib_table *t, const oid *name, size_t len, const struct mib_col **colp,
-	struct mib_value *v)
+        struct mib_value *v)
 {
 	size_t ci;
 	uint64_t after;
@@ -201,8 +201,11 @@ mt_next(const struct mib_table *t, const oid *name, size_t len, const struct mib
 			}
 			continue;
 		}
-		for (const void *row = after > UINT32_MAX ? NULL : vtab_next(t->rows(), (uint32_t)(after ? after - 1 : 0)); row;
-		     row = vtab_next(t->rows(), VTAB_INDEX(row)))
+		for (const void *row =
+		         after > UINT32_MAX
+		             ? NULL
+		             : vtab_next(t->rows(), (uint32_t)(after ? after - 1 : 0));
+		     row; row = vtab_next(t->rows(), VTAB_INDEX(row)))
 			if (mib_table_value(t, col, row, v) == 0) {
 				*colp = col;
 				return row;
@@ -249,7 +252,7 @@ mt_getnext(const struct mib_table *t, netsnmp_request_info *r)
 
 int
 mib_table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-		  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+                  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	const struct mib_table *t = handler->myvoid;
 
@@ -283,7 +286,7 @@ mib_table_register(const struct mib_table *t)
 		return -1;
 	h->myvoid = (void *)t;
 	reg = netsnmp_handler_registration_create(t->name, h, t->base, t->base_len,
-						  t->set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+	                                          t->set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
 		log_warnx("mib", "cannot register %s", t->name);
 		return -1;

@@ -16,17 +16,17 @@
 #include "vtab.h"
 
 enum mib_kind {
-	MK_U32,	    /* uint32_t -> Unsigned32 */
+	MK_U32,     /* uint32_t -> Unsigned32 */
 	MK_GAUGE,   /* uint32_t -> Gauge32 */
 	MK_COUNTER, /* uint32_t -> Counter32 */
-	MK_INT,	    /* int (enum) -> INTEGER */
+	MK_INT,     /* int (enum) -> INTEGER */
 	MK_BOOL,    /* int -> TruthValue true(1)/false(2) */
-	MK_STR,	    /* char[] -> OCTET STRING */
+	MK_STR,     /* char[] -> OCTET STRING */
 	MK_BYTES,   /* uint64_t -> Counter64 (VdsBytes) */
 	MK_TIME,    /* time_t -> DateAndTime (UTC) */
 	MK_BITS8,   /* unsigned -> BITS, bit n of the value is BITS bit n */
 	MK_SIZE,    /* size_t -> Gauge32 */
-	MK_FN,	    /* computed by fn */
+	MK_FN,      /* computed by fn */
 };
 
 struct mib_value {
@@ -64,7 +64,7 @@ struct mib_table {
 int mib_table_register(const struct mib_table *t);
 /* Value of column col of row (NULL for scalars); -1 when it has none. */
 int mib_table_value(const struct mib_table *t, const struct mib_col *col, const void *row,
-		    struct mib_value *v);
+                    struct mib_value *v);
 const struct mib_col *mib_table_col(const struct mib_table *t, oid subid);
 /* Encode t as an 8-octet DateAndTime in UTC into buf; 0 gives 0-1-1,0:0:0.0. */
 size_t mib_date_and_time(int64_t t, int millis, u_char *buf);

@@ -192,8 +192,8 @@ inv_basic_volume(const struct inv_disk *d, const struct inv_part *p)
 		v->partition_index = p->index;
 		inv_part_devnode(d->devnode, p->number, v->devnode, sizeof(v->devnode));
 		snprintf(v->name, sizeof(v->name), "%.40s%s%u", d->name,
-			 v->devnode[0] && strchr(v->devnode + strlen(d->devnode), 'p') ? "p" : "-",
-			 p->number);
+		         v->devnode[0] && strchr(v->devnode + strlen(d->devnode), 'p') ? "p" : "-",
+		         p->number);
 	} else {
 		snprintf(v->key, sizeof(v->key), "%s/vol", d->key);
 		v->size = d->size;
@@ -300,7 +300,7 @@ inv_drop_partitions(const struct inv_disk *old, const struct inv_disk *new)
 		const struct inv_part *p = &old->parts[i];
 		int kept = 0;
 
-		for (size_t j = 0; new && j < new->nparts; j++)
+		for (size_t j = 0; new &&j < new->nparts; j++)
 			kept |= new->parts[j].index == p->index;
 		if (!kept)
 			inv_tell(INV_PARTITION, INV_EV_REMOVED, p);

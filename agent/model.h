@@ -47,10 +47,10 @@ enum inv_vdisk_format { INV_VF_RAW = 1, INV_VF_VHD = 2 };
 enum inv_vdisk_type { INV_VDT_FIXED = 1, INV_VDT_EXPANDABLE = 2 };
 
 /* Disk flags. */
-#define INV_DF_READONLY 0x01
+#define INV_DF_READONLY  0x01
 #define INV_DF_REMOVABLE 0x02
-#define INV_DF_SYSTEM 0x04 /* holds / or /boot: never written */
-#define INV_DF_INUSE 0x08  /* mounted, swap or held by another device */
+#define INV_DF_SYSTEM    0x04 /* holds / or /boot: never written */
+#define INV_DF_INUSE     0x08 /* mounted, swap or held by another device */
 
 struct inv_part {
 	uint32_t index; /* must stay first (vtab) */

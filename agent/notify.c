@@ -65,7 +65,7 @@ notify_send(oid arc, const struct mib_table *t, const void *row, const oid *cols
 	int rc = -1;
 
 	if (!snmp_varlist_add_variable(&vars, nt_trap_oid, OID_LENGTH(nt_trap_oid), ASN_OBJECT_ID,
-				       trap, sizeof(trap)))
+	                               trap, sizeof(trap)))
 		goto out;
 	for (size_t i = 0; i < ncols; i++)
 		if (nt_add_column(&vars, t, row, cols[i]) < 0)
@@ -73,7 +73,7 @@ notify_send(oid arc, const struct mib_table *t, const void *row, const oid *cols
 	send_v2trap(vars);
 	rc = 0;
 	log_debug("notify", "sent notification %lu for %s.%u", (unsigned long)arc, t->name,
-		  t->scalar ? 0 : VTAB_INDEX(row));
+	          t->scalar ? 0 : VTAB_INDEX(row));
 out:
 	if (rc < 0)
 		log_warnx("notify", "cannot build notification %lu", (unsigned long)arc);
@@ -82,10 +82,9 @@ out:
 	return rc;
 }
 
-static const oid nt_disk_cols[] = {VDS_DISK_NAME, VDS_DISK_DEVNODE, VDS_DISK_SERIAL,
-				   VDS_DISK_SIZE};
+static const oid nt_disk_cols[] = {VDS_DISK_NAME, VDS_DISK_DEVNODE, VDS_DISK_SERIAL, VDS_DISK_SIZE};
 static const oid nt_part_cols[] = {VDS_PART_DISK_INDEX, VDS_PART_NUMBER, VDS_PART_OFFSET,
-				   VDS_PART_SIZE};
+                                   VDS_PART_SIZE};
 static const oid nt_vol_cols[] = {VDS_VOL_NAME, VDS_VOL_DEVNODE, VDS_VOL_SIZE, VDS_VOL_HEALTH};
 static const oid nt_vdisk_cols[] = {VDS_VDISK_PATH, VDS_VDISK_DEVNODE, VDS_VDISK_VIRTUAL_SIZE};
 static const oid nt_pack_cols[] = {VDS_PACK_NAME, VDS_PACK_SIZE};
@@ -100,16 +99,16 @@ struct nt_map {
 
 #define NT_COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct nt_map nt_maps[] = {
-	{INV_DISK, &mib_disk_table, VDS_NOTIF_DISK_ARRIVED, VDS_NOTIF_DISK_REMOVED, 0,
-	 NT_COLS(nt_disk_cols)},
-	{INV_PARTITION, &mib_part_table, VDS_NOTIF_PARTITION_ARRIVED, VDS_NOTIF_PARTITION_REMOVED,
-	 0, NT_COLS(nt_part_cols)},
-	{INV_VOLUME, &mib_volume_table, VDS_NOTIF_VOLUME_ARRIVED, VDS_NOTIF_VOLUME_REMOVED,
-	 VDS_NOTIF_VOLUME_MODIFIED, NT_COLS(nt_vol_cols)},
-	{INV_VDISK, &mib_vdisk_table, VDS_NOTIF_VDISK_ARRIVED, VDS_NOTIF_VDISK_REMOVED, 0,
-	 NT_COLS(nt_vdisk_cols)},
-	{INV_PACK, &mib_pack_table, VDS_NOTIF_PACK_ARRIVED, VDS_NOTIF_PACK_REMOVED, 0,
-	 NT_COLS(nt_pack_cols)},
+    {INV_DISK, &mib_disk_table, VDS_NOTIF_DISK_ARRIVED, VDS_NOTIF_DISK_REMOVED, 0,
+     NT_COLS(nt_disk_cols)},
+    {INV_PARTITION, &mib_part_table, VDS_NOTIF_PARTITION_ARRIVED, VDS_NOTIF_PARTITION_REMOVED, 0,
+     NT_COLS(nt_part_cols)},
+    {INV_VOLUME, &mib_volume_table, VDS_NOTIF_VOLUME_ARRIVED, VDS_NOTIF_VOLUME_REMOVED,
+     VDS_NOTIF_VOLUME_MODIFIED, NT_COLS(nt_vol_cols)},
+    {INV_VDISK, &mib_vdisk_table, VDS_NOTIF_VDISK_ARRIVED, VDS_NOTIF_VDISK_REMOVED, 0,
+     NT_COLS(nt_vdisk_cols)},
+    {INV_PACK, &mib_pack_table, VDS_NOTIF_PACK_ARRIVED, VDS_NOTIF_PACK_REMOVED, 0,
+     NT_COLS(nt_pack_cols)},
 };
 
 static void
@@ -117,9 +116,9 @@ nt_inv_changed(enum inv_class cls, enum inv_event ev, const void *row, void *arg
 {
 	for (size_t i = 0; i < sizeof(nt_maps) / sizeof(nt_maps[0]); i++) {
 		const struct nt_map *m = &nt_maps[i];
-		oid arc = ev == INV_EV_ARRIVED	 ? m->arrived
-			  : ev == INV_EV_REMOVED ? m->removed
-						 : m->modified;
+		oid arc = ev == INV_EV_ARRIVED   ? m->arrived
+		          : ev == INV_EV_REMOVED ? m->removed
+		                                 : m->modified;
 
 		if (m->cls == cls && arc)
 			notify_send(arc, m->table, row, m->cols, m->ncols);
@@ -127,14 +126,14 @@ nt_inv_changed(enum inv_class cls, enum inv_event ev, const void *row, void *arg
 }
 
 const struct inv_observer notify_inv_observer = {
-	.changed = nt_inv_changed,
-	.arg = NULL,
+    .changed = nt_inv_changed,
+    .arg = NULL,
 };
 
 static const oid nt_job_done_cols[] = {
-	VDS_JOB_TYPE,	   VDS_JOB_STATUS,	VDS_JOB_RESULT,	     VDS_JOB_HRESULT,
-	VDS_JOB_O_OFFSET,  VDS_JOB_O_PARTITION, VDS_JOB_O_VOLUME,    VDS_JOB_O_RECLAIMED,
-	VDS_JOB_O_VDISK,   VDS_JOB_ERROR_MESSAGE,
+    VDS_JOB_TYPE,     VDS_JOB_STATUS,        VDS_JOB_RESULT,   VDS_JOB_HRESULT,
+    VDS_JOB_O_OFFSET, VDS_JOB_O_PARTITION,   VDS_JOB_O_VOLUME, VDS_JOB_O_RECLAIMED,
+    VDS_JOB_O_VDISK,  VDS_JOB_ERROR_MESSAGE,
 };
 static const oid nt_job_progress_cols[] = {VDS_JOB_STATUS, VDS_JOB_PERCENT};
 
@@ -151,7 +150,7 @@ nt_job_progress(const struct job *j, void *arg)
 }
 
 const struct job_observer notify_job_observer = {
-	.completed = nt_job_completed,
-	.progress = nt_job_progress,
-	.arg = NULL,
+    .completed = nt_job_completed,
+    .progress = nt_job_progress,
+    .arg = NULL,
 };

@@ -114,12 +114,12 @@ udevmon_key(const struct udevmon_dev *dev, struct inv_disk *d)
 		udevmon_copy_trim(serial, sizeof(serial), v);
 		snprintf(d->key, sizeof(d->key), "serial:%s", serial);
 	} else if (strncmp(dev->sysname, "loop", 4) == 0 &&
-		   (v = udevmon_attr(dev, "loop/backing_file")))
+	           (v = udevmon_attr(dev, "loop/backing_file")))
 		snprintf(d->key, sizeof(d->key), "loop:%s@%s", v,
-			 (off = udevmon_attr(dev, "loop/offset")) ? off : "0");
+		         (off = udevmon_attr(dev, "loop/offset")) ? off : "0");
 	else
 		snprintf(d->key, sizeof(d->key), "devpath:%s",
-			 dev->devpath ? dev->devpath : dev->sysname);
+		         dev->devpath ? dev->devpath : dev->sysname);
 }
 
 int

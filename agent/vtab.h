@@ -28,7 +28,6 @@ size_t vtab_count(const struct vtab *t);
 /* Frees the pointer array (not the rows). */
 void vtab_free(struct vtab *t);
 
-#define VTAB_FOREACH(t, i, row)                                                                    \
-	for ((i) = 0; (i) < (t)->n && (((row) = (t)->rows[(i)]), 1); (i)++)
+#define VTAB_FOREACH(t, i, row) for ((i) = 0; (i) < (t)->n && (((row) = (t)->rows[(i)]), 1); (i)++)
 
 #endif

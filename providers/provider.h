@@ -45,7 +45,7 @@ struct job_params {
 	enum job_type type;
 	uint32_t disk, partition, pack, volume, plex, vdisk;
 	uint64_t offset; /* 0: first fit */
-	uint64_t size;	 /* create: size; shrink: bytes to remove */
+	uint64_t size;   /* create: size; shrink: bytes to remove */
 	char partition_type[40];
 	enum inv_voltype volume_type;
 	uint32_t disks[JOB_MAX_DISKS];
@@ -93,14 +93,14 @@ struct prov_ops {
 	int (*claims)(void *state, const struct job_params *p);
 	/* Check p against the model now; VDS_R_OK or why not (into why). */
 	enum vds_result (*validate)(void *state, const struct job_params *p, char *why,
-				    size_t whylen);
+	                            size_t whylen);
 	/* Take what run() needs from the model into a plan. */
-	enum vds_result (*prepare)(void *state, const struct job_params *p, void **plan,
-				   char *msg, size_t msglen);
+	enum vds_result (*prepare)(void *state, const struct job_params *p, void **plan, char *msg,
+	                           size_t msglen);
 	enum vds_result (*run)(void *state, void *plan, struct prov_job *j, struct job_outputs *out,
-			       char *msg, size_t msglen);
+	                       char *msg, size_t msglen);
 	enum vds_result (*commit)(void *state, void *plan, enum vds_result r,
-				  struct job_outputs *out, char *msg, size_t msglen);
+	                          struct job_outputs *out, char *msg, size_t msglen);
 	void (*free_plan)(void *plan);
 };
 

@@ -10,11 +10,19 @@
 #ifdef ENABLE_SIM
 #include "sim.h"
 #endif
+#ifdef ENABLE_BASIC
+#include "basic.h"
+#endif
+#include "vdisk.h"
 
 const struct prov_ops *const prov_registry[] = {
 #ifdef ENABLE_SIM
     &sim_provider,
 #endif
+#ifdef ENABLE_BASIC
+    &basic_provider,
+#endif
+    &vdisk_provider,
     NULL,
 };
 

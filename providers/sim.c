@@ -207,7 +207,7 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
 		unsigned phase = i * pl->nphases / pl->nsteps;
 
 		if (!past && (prov_job_cancelled(j) ||
-			      (phase >= pl->ph.no_return && prov_job_no_return(j)))) {
+		              (phase >= pl->ph.no_return && prov_job_no_return(j)))) {
 			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
 			return VDS_R_CANCELLED;
 		}

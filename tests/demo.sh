@@ -27,7 +27,8 @@ make -C "$build" -s -j"$jobs" >"$build/demo-make.log" 2>&1 || {
 
 top_srcdir=$top
 top_builddir=$build
-VDS_TRAPD_OPTS=-Os # notifications with names
+VDS_TRAPD_OPTS=-OsU # notifications with names
+VDS_TRAPD_MIBS=VDS-MIB:SNMPv2-MIB
 # shellcheck source=tests/integration/lib.sh
 . "$top/tests/integration/lib.sh"
 vds_require_vdsd
@@ -49,7 +50,8 @@ note "vdsd registered with the master after $VDS_WAITED_MS ms"
 echo "==> VDS-MIB through the master (udp:$agent)"
 show snmpbulkwalk "${opts[@]}" -Os "$agent" VDS-MIB::vdsService
 for t in vdsDiskTable vdsPartitionTable vdsVolumeTable vdsPlexTable vdsPackTable vdsVDiskTable; do
-	if snmpbulkwalk "${opts[@]}" -Cr25 "$agent" "VDS-MIB::$t" 2>/dev/null | grep -qv 'No Such'; then
+	rows=$(snmpbulkwalk "${opts[@]}" -Cr25 "$agent" "VDS-MIB::$t" 2>/dev/null | grep -v 'No Such')
+	if [ -n "$rows" ]; then
 		show snmptable "${opts[@]}" -Cb -Ci -Cw 150 "$agent" "VDS-MIB::$t"
 	else
 		printf '\n$ snmptable ... %s\n(no rows)\n' "$t"

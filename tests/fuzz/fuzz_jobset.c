@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const u_char types[] = {ASN_INTEGER, ASN_UNSIGNED, ASN_OCTET_STR, ASN_COUNTER64,
-				       ASN_OBJECT_ID, ASN_NULL};
+	static const u_char types[] = {ASN_INTEGER,   ASN_UNSIGNED,  ASN_OCTET_STR,
+	                               ASN_COUNTER64, ASN_OBJECT_ID, ASN_NULL};
 	oid name[MAX_OID_LEN] = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_JOB_TABLE, 1};
 	size_t len = VDS_MIB_ROOT_LEN + 3;
 	netsnmp_variable_list vb;
@@ -31,8 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&req, 0, sizeof(req));
 	memset(&info, 0, sizeof(info));
 	memset(&handler, 0, sizeof(handler));
-	name[len++] = data[0];		       /* column */
-	if (data[1] & 1)		       /* an instance, or a bad-length OID */
+	name[len++] = data[0]; /* column */
+	if (data[1] & 1)       /* an instance, or a bad-length OID */
 		name[len++] = data[2] * 1000003u;
 	snmp_set_var_objid(&vb, name, len);
 	l = (long)data[3] - 64;

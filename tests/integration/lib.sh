@@ -9,11 +9,20 @@
 # kills exactly the PIDs started here and detaches exactly the loop devices
 # attached here, on success and failure alike.  VDS_KEEP_TMP=1 keeps the dir.
 #
-# A test:   . "$top_srcdir/tests/integration/lib.sh"
-#           vds_require_root; vds_start_master; vds_write_conf; vds_start_vdsd
-#           ... checks with expect_eq / fail ...
-#           vds_finish
-# Exit codes follow automake: 0 pass, 1 fail, 77 skip.
+# A test:   . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+#           vds_require_root; vds_require_vdsd
+#           vds_start_trapd (optional, before the master); vds_start_master
+#           vds_write_conf "imageDisk ..."; vds_start_vdsd; vds_wait_registered
+#           ... checks with expect_eq / check_fail (go on) or fail (stop) ...
+#           vds_stop_vdsd; vds_finish
+# Helpers: wait_for MS CMD, now_ms, vds_snmpget/vds_snmpset/vds_snmpwalk,
+# vds_get_value OID, vds_table ARC, vds_load ARRAY ARC, vds_find_row,
+# mib_col ENUMERATOR (numbers from agent/mib_oids.h), vds_restart_master,
+# vds_kill9_master, vds_restart_vdsd, vds_kill9_vdsd, vds_make_image,
+# attach_loop/detach_loop, vds_trap_count, vds_wait_trap, vds_trap_varbind.
+# Exit codes follow automake: 0 pass, 1 fail, 77 skip.  vdsd runs with
+# ASAN_OPTIONS=detect_leaks=1:abort_on_error=1; a sanitizer report in its
+# output fails the test.
 
 set -u
 set -o pipefail
@@ -144,6 +153,9 @@ vds_cleanup() {
 	for name in "${!VDS_PIDS[@]}"; do
 		vds_kill_pid "$name"
 	done
+	if [ "$rc" -eq 0 ] && ! vds_check_sanitizers; then
+		rc=1
+	fi
 	for entry in "${VDS_LOOPS[@]}"; do
 		vds_detach_if_ours "${entry%%|*}" "${entry#*|}"
 	done
@@ -382,7 +394,7 @@ vds_start_trapd() {
 	printf 'disableAuthorization yes\n' >"$VDS_TMP/snmptrapd.conf"
 	# shellcheck disable=SC2086
 	snmptrapd -f -C -c "$VDS_TMP/snmptrapd.conf" -Lf "$VDS_TRAPLOG" \
-		-p "$VDS_TMP/snmptrapd.pid" -M "$VDS_MIBDIRS" -m VDS-MIB ${VDS_TRAPD_OPTS:--OnUe} \
+		-p "$VDS_TMP/snmptrapd.pid" -M "$VDS_MIBDIRS" -m "${VDS_TRAPD_MIBS:-VDS-MIB}" ${VDS_TRAPD_OPTS:--OnUe} \
 		-F "$VDS_TRAPD_FORMAT" "udp:127.0.0.1:$VDS_TRAP_PORT" 2>>"$VDS_TMP/snmptrapd.err" &
 	pid=$!
 	VDS_PIDS[snmptrapd]=$pid
@@ -621,4 +633,35 @@ vds_detach_if_ours() { # DEV FILE
 	if [ "$back" = "$2" ] || [ "$back" = "$(readlink -f "$2")" ]; then
 		losetup -d "$1" || printf 'warning: losetup -d %s failed\n' "$1" >&2
 	fi
+}
+
+# ------------------------------------------------------------------ SET outcome helpers
+# (added for the job tests; generic)
+
+# vds_snmpset_raw OID T V...: snmpset without the client's own type and
+# range checks (-Ir), so wrong types and out-of-range values reach the agent.
+vds_snmpset_raw() {
+	snmpset "${VDS_SNMP_OPTS[@]}" -Ir -c private "127.0.0.1:$VDS_MASTER_PORT" "$@"
+}
+
+# vds_set_reason OID T V...: send the SET (as vds_snmpset_raw) and print the
+# error name snmpset reports ("Reason: NAME ..."), or noError when it succeeded.
+vds_set_reason() {
+	local out rc
+	out=$(vds_snmpset_raw "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo noError
+		return 0
+	fi
+	out=$(sed -n 's/^Reason: \([A-Za-z]*\).*/\1/p' <<<"$out" | head -n1)
+	echo "${out:-clientError}"
+}
+
+# expect_set_error WHAT REASON OID T V...: the SET is answered with REASON.
+expect_set_error() {
+	local what=$1 want=$2 got
+	shift 2
+	got=$(vds_set_reason "$@")
+	expect_eq "$what" "$want" "$got"
 }

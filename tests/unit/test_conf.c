@@ -54,18 +54,20 @@ test_full(void)
 	struct vds_conf c;
 	char err[256];
 	const char *p = write_file("good.conf", "# comment\n"
-						"\n"
-						"agentXSocket /tmp/x/agentx.sock\n"
-						"  stateDir   /tmp/state   \n"
-						"provider sim\n"
-						"provider basic\n"
-						"provider sim\n"
-						"allowDevice /dev/loop*\n"
-						"imageDisk /tmp/a.img\n"
-						"imageDisk /tmp/b.img\n"
-						"jobMaxRunning 8\n"
-						"agentxpinginterval 2\n"
-						"discovery no\n");
+	                                        "\n"
+	                                        "agentXSocket /tmp/x/agentx.sock\n"
+	                                        "  stateDir   /tmp/state   \n"
+	                                        "provider sim\n"
+	                                        "provider basic\n"
+	                                        "provider sim\n"
+	                                        "allowDevice /dev/loop*\n"
+	                                        "imageDisk /tmp/a.img\n"
+	                                        "imageDisk /tmp/b.img\n"
+	                                        "vdiskRoot /srv/vdisks\n"
+	                                        "vdiskroot /var/lib/images\n"
+	                                        "jobMaxRunning 8\n"
+	                                        "agentxpinginterval 2\n"
+	                                        "discovery no\n");
 
 	conf_defaults(&c);
 	CU_ASSERT_EQUAL_FATAL(conf_load(p, 1, &c, err, sizeof(err)), 0);
@@ -73,6 +75,8 @@ test_full(void)
 	CU_ASSERT_STRING_EQUAL(c.state_dir, "/tmp/state");
 	CU_ASSERT_EQUAL(c.providers.n, 2); /* duplicates collapse */
 	CU_ASSERT_EQUAL(c.image_disks.n, 2);
+	CU_ASSERT_EQUAL_FATAL(c.vdisk_roots.n, 2);
+	CU_ASSERT_STRING_EQUAL(c.vdisk_roots.v[1], "/var/lib/images");
 	CU_ASSERT_EQUAL(c.job_max_running, 8);
 	CU_ASSERT_EQUAL(c.agentx_ping, 2);
 	CU_ASSERT_EQUAL(c.discovery, 0);
@@ -108,6 +112,8 @@ test_errors(void)
 	expect_error("\ndiscovery maybe\n", "yes or no");
 	expect_error("\nimageDisk\n", "needs a value");
 	expect_error("\nimageDisk disk.img\n", "absolute path");
+	expect_error("\nvdiskRoot images\n", "vdiskRoot needs an absolute path");
+	expect_error("\nvdiskRoot\n", "needs a value");
 }
 
 static void
@@ -149,9 +155,9 @@ test_idmap_garbage(void)
 	struct idmap *m;
 	uint32_t i;
 	const char *p = write_file("garbage.map", "0 7 2b0b5a3e-0000-4000-8000-000000000000 k1\n"
-						  "not a line\n"
-						  "9 1 x k\n"
-						  "0 0 y k0\n");
+	                                          "not a line\n"
+	                                          "9 1 x k\n"
+	                                          "0 0 y k0\n");
 
 	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
 	CU_ASSERT_EQUAL(idmap_get(m, 0, "k1", &i, NULL), 0);

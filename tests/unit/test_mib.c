@@ -153,7 +153,7 @@ test_getnext_start(void)
 	want[OID_LENGTH(want) - 1] = first->index;
 	call_handler(&call, &mib_part_table, MODE_GETNEXT, name, OID_LENGTH(name));
 	CU_ASSERT_EQUAL(snmp_oid_compare(call.vb.name, call.vb.name_length, want, OID_LENGTH(want)),
-			0);
+	                0);
 	CU_ASSERT_EQUAL(call.vb.type, ASN_OCTET_STR);
 	CU_ASSERT_EQUAL(call.vb.val_len, 36);
 	call_free(&call);
@@ -204,11 +204,11 @@ test_walk_all(void)
 				call_free(&call);
 				break;
 			}
-			CU_ASSERT_TRUE(snmp_oid_compare(call.vb.name, call.vb.name_length, cur,
-							curlen) > 0);
-			CU_ASSERT_TRUE(prevlen == 0 || snmp_oid_compare(call.vb.name,
-									call.vb.name_length, prev,
-									prevlen) > 0);
+			CU_ASSERT_TRUE(
+			    snmp_oid_compare(call.vb.name, call.vb.name_length, cur, curlen) > 0);
+			CU_ASSERT_TRUE(
+			    prevlen == 0 ||
+			    snmp_oid_compare(call.vb.name, call.vb.name_length, prev, prevlen) > 0);
 			memcpy(cur, call.vb.name, call.vb.name_length * sizeof(oid));
 			curlen = call.vb.name_length;
 			memcpy(prev, cur, curlen * sizeof(oid));
@@ -238,18 +238,18 @@ test_registration_order(void)
 		const struct mib_table *t = tabs[i];
 
 		CU_ASSERT_EQUAL(snmp_oid_ncompare(t->base, t->base_len, root, OID_LENGTH(root),
-						  OID_LENGTH(root)),
-				0);
+		                                  OID_LENGTH(root)),
+		                0);
 		for (size_t c = 1; c < t->ncols; c++)
 			CU_ASSERT_TRUE(t->cols[c - 1].subid < t->cols[c].subid);
 		if (i == 0)
 			continue;
 		/* Strictly after the previous subtree and not inside it. */
 		CU_ASSERT_TRUE(snmp_oid_compare(tabs[i - 1]->base, tabs[i - 1]->base_len, t->base,
-						t->base_len) < 0);
+		                                t->base_len) < 0);
 		CU_ASSERT_NOT_EQUAL(snmp_oidtree_compare(t->base, t->base_len, tabs[i - 1]->base,
-							 tabs[i - 1]->base_len),
-				    0);
+		                                         tabs[i - 1]->base_len),
+		                    0);
 	}
 }
 

@@ -120,12 +120,10 @@ test_translate_ids(void)
 	                          {"ID_SERIAL_SHORT", "Z1234"},
 	                          {"ID_MODEL", "ST2000"},
 	                          {NULL, NULL}};
-	const struct kv attrs[] = {{"size", "3907029168"},
-	                           {"ro", "0"},
-	                           {"removable", "1"},
-	                           {"device/wwid", "naa.5000c500a1b2c3d4 \n"},
-	                           {"device/serial", "Z1234"},
-	                           {NULL, NULL}};
+	const struct kv attrs[] = {
+	    {"size", "3907029168"},     {"ro", "0"},
+	    {"removable", "1"},         {"device/wwid", "naa.5000c500a1b2c3d4 \n"},
+	    {"device/serial", "Z1234"}, {NULL, NULL}};
 	struct fixture fx = {full, attrs};
 
 	/* The key comes from sysfs, not from udev's database. */
@@ -151,7 +149,8 @@ test_translate_ids(void)
 	fx.attrs = attrs;
 	fx.props = full; /* no wwid: the sysfs serial, whatever udev says */
 	{
-		const struct kv no_wwid[] = {{"size", "8"}, {"device/serial", "Z1234"}, {NULL, NULL}};
+		const struct kv no_wwid[] = {
+		    {"size", "8"}, {"device/serial", "Z1234"}, {NULL, NULL}};
 
 		fx.attrs = no_wwid;
 		CU_ASSERT_EQUAL_FATAL(translate("sda", "disk", &fx, &d), 1);

@@ -1,0 +1,190 @@
+# shellcheck shell=bash
+#
+# jobs-lib.sh - helpers the job integration tests (jobs-*.sh) share, on top
+# of lib.sh: starting a job by vdsJobTable names, polling it, reading the
+# inventory by name, checking the vdsJobCompleted notification.
+# Source it after lib.sh.
+
+VDS_JOB_ENTRY=$VDS_ROOT_OID.1.8.1
+VDS_NOTIF=$VDS_ROOT_OID.0
+HR_PENDING=80042409 # how -Oqv shows VdsHResult (DISPLAY-HINT "x")
+
+# Status numbers of vdsJobStatus.
+ST_CREATED=1 ST_QUEUED=2 ST_RUNNING=3 ST_SUCCEEDED=4 ST_FAILED=5 ST_CANCELLED=6
+
+# A free handle from vdsJobNextHandle.
+job_handle() {
+	local h
+	h=$(vds_get_value VDS-MIB::vdsJobNextHandle.0) || fail "cannot read vdsJobNextHandle"
+	[ "$h" -gt 0 ] 2>/dev/null || fail "vdsJobNextHandle is \"$h\""
+	echo "$h"
+}
+
+# job_get H COLUMN: one column of job H (enums as numbers), "" when absent.
+job_get() { vds_get_value "VDS-MIB::vdsJob$2.$1" || true; }
+
+# job_getn H COLUMN...: several columns in one GET, space-separated.
+job_getn() {
+	local h=$1 c oids=()
+	shift
+	for c in "$@"; do oids+=("VDS-MIB::vdsJob$c.$h"); done
+	vds_snmpget -Oqv -Oe -OU "${oids[@]}" 2>/dev/null | sed 's/^""$//' | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# A service scalar (vdsJobsRunning, vdsJobsSucceeded, ...).
+svc() { vds_get_value "VDS-MIB::$1.0"; }
+
+# job_start H TYPE [COLUMN T V]...: createAndGo; fails the test if refused.
+job_start() {
+	local h=$1 type=$2 args=() out
+	shift 2
+	while [ $# -ge 3 ]; do
+		args+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
+		shift 3
+	done
+	out=$(vds_snmpset "VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i "$type" \
+		"${args[@]}" 2>&1) || fail "job $h (type $type) refused: $out"
+}
+
+job_finished() { # H
+	local s
+	s=$(job_get "$1" Status)
+	[ "$s" = "$ST_SUCCEEDED" ] || [ "$s" = "$ST_FAILED" ] || [ "$s" = "$ST_CANCELLED" ]
+}
+
+# job_wait H [TIMEOUT_MS]: until finished; prints the final status.
+job_wait() {
+	wait_for "${2:-15000}" job_finished "$1" || fail "job $1 did not finish within ${2:-15000} ms"
+	job_get "$1" Status
+}
+
+# job_follow H [TIMEOUT_MS]: poll status, percent and HRESULT until the job
+# finishes and check them at every sample: percent 0-99 and HRESULT pending
+# while queued or running, percent never going back, 100 and S_OK at
+# success.  Sets JOB_SAMPLES, JOB_PERCENTS (the distinct values seen),
+# JOB_RUN_MS (first running sample to the end) and prints nothing.
+job_follow() {
+	local h=$1 timeout=${2:-15000} t0 st pc hr last=-1 bad=0 first_run=
+	JOB_SAMPLES=0 JOB_PERCENTS= JOB_RUN_MS=0
+	t0=$(now_ms)
+	while :; do
+		read -r st pc hr <<<"$(job_getn "$h" Status PercentComplete HResult)"
+		JOB_SAMPLES=$((JOB_SAMPLES + 1))
+		case "$st" in
+		"$ST_QUEUED" | "$ST_RUNNING" | "$ST_CREATED")
+			[ "$st" = "$ST_RUNNING" ] && [ -z "$first_run" ] && first_run=$(now_ms)
+			if [ "$pc" -gt 99 ] || [ "$hr" != "$HR_PENDING" ]; then
+				check_fail "job $h while $st: percent $pc, HRESULT $hr (want 0-99, $HR_PENDING)"
+				bad=1
+			fi
+			;;
+		"$ST_SUCCEEDED" | "$ST_FAILED" | "$ST_CANCELLED") ;;
+		*)
+			check_fail "job $h: unexpected status \"$st\""
+			return 1
+			;;
+		esac
+		if [ "$pc" -lt "$last" ] && [ "$st" != "$ST_FAILED" ] && [ "$st" != "$ST_CANCELLED" ]; then
+			check_fail "job $h: percent went back from $last to $pc"
+			bad=1
+		fi
+		[ "$pc" != "$last" ] && JOB_PERCENTS+="${JOB_PERCENTS:+,}$pc"
+		last=$pc
+		case "$st" in
+		"$ST_SUCCEEDED" | "$ST_FAILED" | "$ST_CANCELLED") break ;;
+		esac
+		if [ $(($(now_ms) - t0)) -gt "$timeout" ]; then
+			check_fail "job $h did not finish within $timeout ms (status $st, $pc %)"
+			return 1
+		fi
+		sleep 0.03
+	done
+	[ -n "$first_run" ] && JOB_RUN_MS=$(($(now_ms) - first_run))
+	if [ "$st" = "$ST_SUCCEEDED" ]; then
+		expect_eq "job $h percent at success" 100 "$pc" || bad=1
+		expect_eq "job $h HRESULT at success" 0 "$hr" || bad=1
+	fi
+	JOB_FINAL=$st
+	return "$bad"
+}
+
+# ------------------------------------------------------------------ inventory
+
+# inv_load NAME ARC: vds_load plus the column numbers.
+inv_load() { vds_load "$1" "$2" || fail "walking table $2 failed"; }
+
+# The column number of a mib_oids.h enumerator (cached by mib_col's caller).
+C_DISK_NAME=$(mib_col VDS_DISK_NAME)
+C_PART_DISK=$(mib_col VDS_PART_DISK_INDEX)
+C_PART_OFFSET=$(mib_col VDS_PART_OFFSET)
+C_PART_SIZE=$(mib_col VDS_PART_SIZE)
+C_PART_OBJID=$(mib_col VDS_PART_OBJECT_ID)
+C_VOL_NAME=$(mib_col VDS_VOL_NAME)
+C_VOL_TYPE=$(mib_col VDS_VOL_TYPE)
+C_VOL_SIZE=$(mib_col VDS_VOL_SIZE)
+C_VOL_OBJID=$(mib_col VDS_VOL_OBJECT_ID)
+C_VOL_PLEXES=$(mib_col VDS_VOL_PLEX_COUNT)
+C_VOL_STRIPE=$(mib_col VDS_VOL_STRIPE_SIZE)
+C_PLEX_VOL=$(mib_col VDS_PLEX_VOLUME_INDEX)
+C_PLEX_NUMBER=$(mib_col VDS_PLEX_NUMBER)
+C_PACK_NAME=$(mib_col VDS_PACK_NAME)
+C_PACK_FREE=$(mib_col VDS_PACK_FREE)
+C_VD_PATH=$(mib_col VDS_VDISK_PATH)
+C_VD_OBJID=$(mib_col VDS_VDISK_OBJECT_ID)
+C_VD_ATTACHED=$(mib_col VDS_VDISK_ATTACHED)
+C_VD_DISK=$(mib_col VDS_VDISK_DISK_INDEX)
+C_VD_SIZE=$(mib_col VDS_VDISK_VIRTUAL_SIZE)
+
+# inv_index ARC COL VALUE: the index of the row whose COL is VALUE.
+inv_index() {
+	local -A _t=()
+	local -a _t_rows=()
+	vds_load _t "$1" || fail "walking table $1 failed"
+	vds_find_row _t "$2" "$3"
+}
+
+# inv_value ARC COL INDEX: one cell ("" when the row is absent).
+inv_value() {
+	local -A _t=()
+	local -a _t_rows=()
+	vds_load _t "$1" || fail "walking table $1 failed"
+	echo "${_t[$2.$3]:-}"
+}
+
+# ------------------------------------------------------------------ notifications
+
+# The varbind OIDs vdsJobCompleted carries, in the MIB's OBJECTS order.
+JOB_TRAP_COLS=(3 4 6 7 50 51 52 53 54 9)
+
+# job_trap H TIMEOUT_MS: wait for the vdsJobCompleted of job H; sets
+# VDS_TRAP_LINE and checks the varbinds come in the MIB's order.
+job_trap() {
+	local h=$1 order want c
+	if ! vds_wait_trap "$2" 0 "$VDS_NOTIF.10" "$VDS_JOB_ENTRY.3.$h = "; then
+		check_fail "no vdsJobCompleted for job $h within $2 ms"
+		return 1
+	fi
+	order=$(printf '%s\n' "$VDS_TRAP_LINE" | tr '\t' '\n' | sed -n 's/ = .*//p' |
+		tail -n +3 | tr '\n' ' ')
+	want=
+	for c in "${JOB_TRAP_COLS[@]}"; do want+="$VDS_JOB_ENTRY.$c.$h "; done
+	expect_eq "vdsJobCompleted varbinds of job $h (order)" "$want" "$order"
+}
+
+# job_trap_values H: the values of the vdsJobCompleted varbinds of job H
+# (VDS_TRAP_LINE), space-separated in MIB order, the message last.
+job_trap_values() {
+	local h=$1 c out=
+	for c in "${JOB_TRAP_COLS[@]}"; do
+		out+="$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_JOB_ENTRY.$c.$h")|"
+	done
+	echo "${out%|}"
+}
+
+# job_row H: the columns of job H that do not change once it finished, one
+# "COLUMN VALUE" per line (to compare a row before and after a restart).
+job_row() {
+	vds_snmpwalk -On -OQ -Oe -OU -Ot "VDS-MIB::vdsJobTable" |
+		vds_table_parse 8 | awk -v h="$1" '$2 == h && $1 != 21 { $2 = ""; print }'
+}
