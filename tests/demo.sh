@@ -42,7 +42,7 @@ echo "==> starting a private snmptrapd, snmpd master and vdsd (sim provider) in 
 vds_start_trapd
 vds_start_master
 agent=127.0.0.1:$VDS_MASTER_PORT
-vds_write_conf "provider sim" "discovery no"
+vds_write_conf "provider sim" "discovery no" "simJobDuration 2000"
 vds_start_vdsd
 vds_wait_registered 10000
 note "vdsd registered with the master after $VDS_WAITED_MS ms"
@@ -57,6 +57,45 @@ for t in vdsDiskTable vdsPartitionTable vdsVolumeTable vdsPlexTable vdsPackTable
 		printf '\n$ snmptable ... %s\n(no rows)\n' "$t"
 	fi
 done
+
+# The index of the object whose name column (COLUMN) reads VALUE.
+index_of() { # COLUMN VALUE
+	snmpbulkwalk "${opts[@]}" -Oqs "$agent" "VDS-MIB::$1" |
+		awk -v v="$2" '{ n = $2; gsub(/"/, "", n) } n == v { sub(/.*\./, "", $1); print $1; exit }'
+}
+
+# Start a job with one SET (every "H" in the varbinds becomes the handle),
+# then follow it the way IVdsAsync::QueryStatus would.
+run_job() { # WHAT TYPE VARBIND...
+	local what=$1 type=$2 h status percent
+	shift 2
+	h=$(snmpget "${opts[@]}" -Oqv "$agent" VDS-MIB::vdsJobNextHandle.0)
+	echo
+	echo "==> job $h: $what"
+	show snmpset -v2c -c private -M "$VDS_MIBDIRS" -m VDS-MIB "$agent" \
+		"VDS-MIB::vdsJobRowStatus.$h" i createAndGo "VDS-MIB::vdsJobType.$h" i "$type" \
+		"${@//.H/.$h}" || return 1
+	for _ in $(seq 1 100); do
+		status=$(snmpget "${opts[@]}" -Oqv "$agent" "VDS-MIB::vdsJobStatus.$h")
+		percent=$(snmpget "${opts[@]}" -OUqv "$agent" "VDS-MIB::vdsJobPercentComplete.$h")
+		printf '    %-10s %3s%%  %s\n' "$status" "$percent" \
+			"$(snmpget "${opts[@]}" -Oqv "$agent" "VDS-MIB::vdsJobDetails.$h")"
+		case $status in succeeded | failed | cancelled) break ;; esac
+		sleep 0.4
+	done
+	show snmpget "${opts[@]}" "$agent" "VDS-MIB::vdsJobResult.$h" "VDS-MIB::vdsJobHResult.$h" \
+		"VDS-MIB::vdsJobOutOffset.$h" "VDS-MIB::vdsJobOutPartition.$h" \
+		"VDS-MIB::vdsJobOutReclaimedBytes.$h" "VDS-MIB::vdsJobErrorMessage.$h"
+}
+
+disk=$(index_of vdsDiskName sim4)
+vol=$(index_of vdsVolumeName backup)
+run_job "a 2 GiB partition on the empty disk sim4 (index $disk), labelled GPT on the way" \
+	createPartition VDS-MIB::vdsJobParamDisk.H u "$disk" VDS-MIB::vdsJobParamSizeMiB.H u 2048 \
+	VDS-MIB::vdsJobParamInitLabel.H i gpt
+run_job "shrink the volume \"backup\" (index $vol) by 10 GiB" \
+	shrinkVolume VDS-MIB::vdsJobParamVolume.H u "$vol" VDS-MIB::vdsJobParamSizeMiB.H u 10240
+show snmptable "${opts[@]}" -Cb -Ci -Cw 150 "$agent" VDS-MIB::vdsJobTable
 
 sleep 0.5
 echo
