@@ -15,7 +15,8 @@ T0=$(now_ms)
 
 vds_start_master
 # Jobs run 4 s: long enough for the checks made while one runs.
-VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-4000} vds_write_conf "discovery no" "jobMaxRunning 1" \
+SIM_MS=${VDS_SIM_JOB_MS:-4000}
+VDS_SIM_JOB_MS=$SIM_MS vds_write_conf "discovery no" "jobMaxRunning 1" \
 	"jobMaxQueued 1"
 vds_start_vdsd
 vds_wait_registered
@@ -234,7 +235,7 @@ STATE_LAST=
 refused "active past the queue limit" resourceUnavailable VDS-MIB::vdsJobRowStatus.$X i 1
 expect_eq "job $X still created" "$ST_CREATED" "$(job_get "$X" Status)"
 
-note "checks while job $R ran took $(($(now_ms) - T_R)) ms (sim job $VDS_SIM_JOB_MS ms)"
+note "checks while job $R ran took $(($(now_ms) - T_R)) ms (sim job $SIM_MS ms)"
 expect_eq "job $R still running after the checks" "$ST_RUNNING" "$(job_get "$R" Status)"
 expect_set_error "cancel of the queued job" noError VDS-MIB::vdsJobControl.$Q i 2
 expect_eq "cancelled queued job: status, cancel state" "6 4" "$(job_getn "$Q" Status CancelState)"

@@ -215,8 +215,10 @@ vf_run_prepared(void *plan, struct contract_run *run)
 
 	run->result = VDS_R_TIMEOUT;
 	if (worker_init(base, 1, &wops) == 0 && worker_submit(1, &vdisk_provider, vf_state, plan))
-		while (!c.done && time(NULL) - t0 < 20)
+		while (!c.done && time(NULL) - t0 < 20) {
 			event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
+		}
 	worker_shutdown();
 	event_base_free(base);
 	r = vdisk_provider.commit(vf_state, plan, run->result, &run->out, run->msg,
@@ -242,8 +244,10 @@ vf_sh(char *out, size_t len, const char *fmt, ...)
 	if (!(f = popen(cmd, "r")))
 		return -1;
 	while (fgets(buf, sizeof(buf), f))
-		if (out && used + 1 < len)
-			used += (size_t)snprintf(out + used, len - used, "%s", buf);
+		if (out && used + 1 < len) {
+			snprintf(out + used, len - used, "%s", buf);
+			used = strlen(out);
+		}
 	st = pclose(f);
 	if (out && used > 0 && used < len && out[used - 1] == '\n')
 		out[used - 1] = '\0';
