@@ -38,6 +38,8 @@ static struct {
 	struct job_observer obs;
 	const struct prov_ops *const *test_list;
 	struct event *flush_ev;
+	int64_t init_ms;      /* when the engine started: rows it found interrupted end after it */
+	int interrupted_told; /* those were announced to the observer */
 } je;
 
 static void je_schedule(void);
@@ -521,10 +523,20 @@ job_get_counters(struct job_counters *c)
 void
 job_set_observer(const struct job_observer *obs)
 {
+	size_t i;
+	struct job *j;
+
 	if (obs)
 		je.obs = *obs;
 	else
 		memset(&je.obs, 0, sizeof(je.obs));
+	/* Jobs found interrupted at start-up finished too: announce them once. */
+	if (!je.obs.completed || je.interrupted_told)
+		return;
+	je.interrupted_told = 1;
+	VTAB_FOREACH(&je.tab, i, j)
+	if (j->result == VDS_R_INTERRUPTED && j->end_ms >= je.init_ms)
+		je.obs.completed(j, je.obs.arg);
 }
 
 /* ------------------------------------------------------ start and stop */
@@ -561,6 +573,7 @@ job_engine_init(struct event_base *base, const struct vds_conf *conf, const char
 	memset(&je, 0, sizeof(je));
 	je.test_list = test_list;
 	je.base = base;
+	je.init_ms = je_now_ms();
 	je.conf = conf;
 	TAILQ_INIT(&je.runq);
 	TAILQ_INIT(&je.running);

@@ -135,7 +135,6 @@ sa_shrink(struct sim_state *st, const struct sim_target *t, struct job_outputs *
 		v = sim_vol_find(st, t->vol);
 		v->size -= t->size;
 		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
-		sa_out_volume(v->name, out);
 	} else {
 		d = sim_disk_find(st, t->disk);
 		sim_part_find(d, t->part)->size -= t->size;
@@ -233,7 +232,6 @@ sa_vdisk_op(struct sim_state *st, const struct job_params *p, const struct sim_t
 	vd->attached = p->type == JOB_ATTACH_VDISK;
 	vd->read_only = vd->attached && p->read_only;
 	rc = sim_inv_disk(st, t->disk) | sim_inv_vdisk(st, t->path);
-	sa_out_vdisk(t->path, out);
 	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
 }
 

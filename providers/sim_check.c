@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ptype.h"
 #include "sim_check.h"
 #include "sim_checkvol.h"
 
@@ -85,27 +86,6 @@ sim_check_volume(struct sim_state *st, uint32_t index, struct sim_volume **vp, s
 
 /* ---- partitions ---- */
 
-static int
-sc_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
-}
-
-static int
-sc_ptype_ok(enum inv_pstyle style, const char *t)
-{
-	if (style == INV_PS_MBR)
-		return strncmp(t, "0x", 2) == 0 && strlen(t) >= 3 && strlen(t) <= 4 &&
-		       sc_hex(t + 2, strlen(t) - 2) && strcmp(t, "0x0") && strcmp(t, "0x00");
-	return strlen(t) == 36 && t[8] == '-' && t[13] == '-' && t[18] == '-' && t[23] == '-' &&
-	       sc_hex(t, 8) && sc_hex(t + 9, 4) && sc_hex(t + 14, 4) && sc_hex(t + 19, 4) &&
-	       sc_hex(t + 24, 12);
-}
-
 /* The label createPartition works on: the disk's, or the one it writes. */
 static enum vds_result
 sc_label(const struct sim_disk *d, const struct job_params *p, struct sim_target *t, char *why,
@@ -147,13 +127,10 @@ sc_create_part(struct sim_state *st, const struct job_params *p, struct sim_targ
 	if ((r = sc_label(d, p, t, why, len)) != VDS_R_OK)
 		return r;
 	style = t->label != INV_PS_NONE ? t->label : d->pstyle;
-	snprintf(t->ptype, sizeof(t->ptype), "%s",
-	         p->partition_type[0]  ? p->partition_type
-	         : style == INV_PS_MBR ? "0x83"
-	                               : "0FC63DAF-8483-4772-8E79-3D69D8477DE4");
-	if (!sc_ptype_ok(style, t->ptype))
-		SC_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid for %s", t->ptype,
-		        style == INV_PS_MBR ? "MBR (0xNN)" : "GPT (a GUID)");
+	if (ptype_resolve(style, p->partition_type, t->ptype, sizeof(t->ptype)) < 0)
+		SC_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid for %s",
+		        p->partition_type,
+		        style == INV_PS_MBR ? "MBR (an alias or 0xNN)" : "GPT (an alias or a GUID)");
 	if (t->label == INV_PS_NONE && d->nparts >= (d->pstyle == INV_PS_MBR ? 4 : SIM_MAX_PARTS))
 		SC_FAIL(VDS_R_NO_SPACE, "the partition table of %s is full", d->name);
 	saved = d->pstyle;

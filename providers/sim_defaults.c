@@ -8,8 +8,8 @@
 
 #include "sim_defaults.h"
 
-#define SD_GPT_EFI   "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
-#define SD_GPT_LINUX "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+#define SD_GPT_EFI   "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
+#define SD_GPT_LINUX "0fc63daf-8483-4772-8e79-3d69d8477de4"
 
 static struct sim_disk *
 sd_disk(struct sim_state *st, const char *name, uint64_t size, enum inv_pstyle style)
