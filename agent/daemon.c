@@ -89,6 +89,7 @@ dm_reload(void *arg)
 		                  "take effect at the next start");
 	dm_swap_list(&dm.conf.allow, &n.allow);
 	dm_swap_list(&dm.conf.image_disks, &n.image_disks);
+	dm_swap_list(&dm.conf.vdisk_roots, &n.vdisk_roots);
 	dm.conf.job_max_running = n.job_max_running;
 	dm.conf.job_max_queued = n.job_max_queued;
 	dm.conf.job_purge_time = n.job_purge_time;

@@ -10,19 +10,25 @@
 #ifdef ENABLE_SIM
 #include "sim.h"
 #endif
+#ifdef ENABLE_LVM
+#include "lvm.h"
+#endif
 #ifdef ENABLE_BASIC
 #include "basic.h"
 #endif
 #include "vdisk.h"
 
 const struct prov_ops *const prov_registry[] = {
+    &vdisk_provider,
 #ifdef ENABLE_SIM
     &sim_provider,
+#endif
+#ifdef ENABLE_LVM
+    &lvm_provider,
 #endif
 #ifdef ENABLE_BASIC
     &basic_provider,
 #endif
-    &vdisk_provider,
     NULL,
 };
 

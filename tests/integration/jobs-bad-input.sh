@@ -56,8 +56,8 @@ refused() {
 # Each SET carries createAndGo with a valid createPartition so that only the
 # column under test is wrong; no row may appear.
 H=$(job_handle)
-GO=(VDS-MIB::vdsJobRowStatus.$H i 4 VDS-MIB::vdsJobType.$H i 1 VDS-MIB::vdsJobParamDisk.$H u "$D_SIM1"
-	VDS-MIB::vdsJobParamSizeMiB.$H u 10)
+GO=("VDS-MIB::vdsJobRowStatus.$H" i 4 "VDS-MIB::vdsJobType.$H" i 1 "VDS-MIB::vdsJobParamDisk.$H" u "$D_SIM1"
+	"VDS-MIB::vdsJobParamSizeMiB.$H" u 10)
 col() { echo "VDS-MIB::vdsJob$1.$H"; }
 LONG40=$(printf 'p%.0s' $(seq 40))
 LONG64=$(printf 'n%.0s' $(seq 64))
@@ -138,15 +138,15 @@ for spec in Status:i:4 PercentComplete:u:5 Result:i:1 HResult:u:0 ErrorName:s:x 
 done
 
 refused "createAndGo on an existing handle" inconsistentValue \
-	VDS-MIB::vdsJobRowStatus.$F i 4 VDS-MIB::vdsJobType.$F i 1 \
-	VDS-MIB::vdsJobParamDisk.$F u "$D_SIM1" VDS-MIB::vdsJobParamSizeMiB.$F u 10
-refused "createAndWait on an existing handle" inconsistentValue VDS-MIB::vdsJobRowStatus.$F i 5
-refused "a parameter of a finished job" inconsistentValue VDS-MIB::vdsJobParamSizeMiB.$F u 9
-refused "vdsJobType of a finished job" inconsistentValue VDS-MIB::vdsJobType.$F i 7
-refused "notInService on a finished job" inconsistentValue VDS-MIB::vdsJobRowStatus.$F i 2
-refused "cancel of a finished job" inconsistentValue VDS-MIB::vdsJobControl.$F i 2
+	"VDS-MIB::vdsJobRowStatus.$F" i 4 "VDS-MIB::vdsJobType.$F" i 1 \
+	"VDS-MIB::vdsJobParamDisk.$F" u "$D_SIM1" "VDS-MIB::vdsJobParamSizeMiB.$F" u 10
+refused "createAndWait on an existing handle" inconsistentValue "VDS-MIB::vdsJobRowStatus.$F" i 5
+refused "a parameter of a finished job" inconsistentValue "VDS-MIB::vdsJobParamSizeMiB.$F" u 9
+refused "vdsJobType of a finished job" inconsistentValue "VDS-MIB::vdsJobType.$F" i 7
+refused "notInService on a finished job" inconsistentValue "VDS-MIB::vdsJobRowStatus.$F" i 2
+refused "cancel of a finished job" inconsistentValue "VDS-MIB::vdsJobControl.$F" i 2
 expect_set_error "keepResult stays writable on a finished job" noError \
-	VDS-MIB::vdsJobKeepResult.$F i 1
+	"VDS-MIB::vdsJobKeepResult.$F" i 1
 
 # ------------------------------------------------ conflicts with the model
 go() { # TYPE COLUMN T V...: a createAndGo of TYPE on the new handle
@@ -208,12 +208,13 @@ expect_eq "row $H absent after the refused createAndGo" "" "$(job_get "$H" Statu
 R=$(job_handle)
 job_start "$R" 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10
 T_R=$(now_ms)
-wait_for 3000 eval '[ "$(job_get "$R" Status)" = "$ST_RUNNING" ]' || fail "job $R does not run"
+is_running() { [ "$(job_get "$1" Status)" = "$ST_RUNNING" ]; }
+wait_for 3000 is_running "$R" || fail "job $R does not run"
 STATE_LAST=
-refused "destroy on a running job" inconsistentValue VDS-MIB::vdsJobRowStatus.$R i 6
-refused "a parameter of a running job" inconsistentValue VDS-MIB::vdsJobParamSizeMiB.$R u 20
-refused "vdsJobType of a running job" inconsistentValue VDS-MIB::vdsJobType.$R i 2
-refused "notInService on a running job" inconsistentValue VDS-MIB::vdsJobRowStatus.$R i 2
+refused "destroy on a running job" inconsistentValue "VDS-MIB::vdsJobRowStatus.$R" i 6
+refused "a parameter of a running job" inconsistentValue "VDS-MIB::vdsJobParamSizeMiB.$R" u 20
+refused "vdsJobType of a running job" inconsistentValue "VDS-MIB::vdsJobType.$R" i 2
+refused "notInService on a running job" inconsistentValue "VDS-MIB::vdsJobRowStatus.$R" i 2
 
 # ------------------------------------------------ the queue limit (1 running + 1 queued)
 Q=$(job_handle)
@@ -224,23 +225,23 @@ expect_eq "job $Q is queued" "$ST_QUEUED" "$(job_get "$Q" Status)"
 STATE_LAST=
 X=$(job_handle)
 refused "a third job past the queue limit" resourceUnavailable \
-	VDS-MIB::vdsJobRowStatus.$X i 4 VDS-MIB::vdsJobType.$X i 7 \
-	VDS-MIB::vdsJobParamPath.$X s "$VDS_TMP/state/sim/x.img" VDS-MIB::vdsJobParamSizeMiB.$X u 8
+	"VDS-MIB::vdsJobRowStatus.$X" i 4 "VDS-MIB::vdsJobType.$X" i 7 \
+	"VDS-MIB::vdsJobParamPath.$X" s "$VDS_TMP/state/sim/x.img" "VDS-MIB::vdsJobParamSizeMiB.$X" u 8
 expect_eq "no row $X" "" "$(job_get "$X" Status)"
 # createAndWait is not starting: allowed; active past the limit is not.
-expect_set_error "createAndWait at the limit" noError VDS-MIB::vdsJobRowStatus.$X i 5 \
-	VDS-MIB::vdsJobType.$X i 7 VDS-MIB::vdsJobParamPath.$X s "$VDS_TMP/state/sim/x.img" \
-	VDS-MIB::vdsJobParamSizeMiB.$X u 8
+expect_set_error "createAndWait at the limit" noError "VDS-MIB::vdsJobRowStatus.$X" i 5 \
+	"VDS-MIB::vdsJobType.$X" i 7 "VDS-MIB::vdsJobParamPath.$X" s "$VDS_TMP/state/sim/x.img" \
+	"VDS-MIB::vdsJobParamSizeMiB.$X" u 8
 STATE_LAST=
-refused "active past the queue limit" resourceUnavailable VDS-MIB::vdsJobRowStatus.$X i 1
+refused "active past the queue limit" resourceUnavailable "VDS-MIB::vdsJobRowStatus.$X" i 1
 expect_eq "job $X still created" "$ST_CREATED" "$(job_get "$X" Status)"
 
 note "checks while job $R ran took $(($(now_ms) - T_R)) ms (sim job $SIM_MS ms)"
 expect_eq "job $R still running after the checks" "$ST_RUNNING" "$(job_get "$R" Status)"
-expect_set_error "cancel of the queued job" noError VDS-MIB::vdsJobControl.$Q i 2
+expect_set_error "cancel of the queued job" noError "VDS-MIB::vdsJobControl.$Q" i 2
 expect_eq "cancelled queued job: status, cancel state" "6 4" "$(job_getn "$Q" Status CancelState)"
 [ "$(job_wait "$R")" = "$ST_SUCCEEDED" ] || check_fail "job $R did not succeed"
-expect_set_error "active once there is room" noError VDS-MIB::vdsJobRowStatus.$X i 1
+expect_set_error "active once there is room" noError "VDS-MIB::vdsJobRowStatus.$X" i 1
 [ "$(job_wait "$X")" = "$ST_SUCCEEDED" ] || check_fail "job $X did not succeed"
 expect_eq "succeeded / failed / cancelled" "3 0 1" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"

@@ -66,7 +66,7 @@ job_wait() {
 # JOB_RUN_MS (first running sample to the end) and prints nothing.
 job_follow() {
 	local h=$1 timeout=${2:-15000} t0 st pc hr last=-1 bad=0 first_run=
-	JOB_SAMPLES=0 JOB_PERCENTS= JOB_RUN_MS=0
+	JOB_SAMPLES=0 JOB_PERCENTS='' JOB_RUN_MS=0
 	t0=$(now_ms)
 	while :; do
 		read -r st pc hr <<<"$(job_getn "$h" Status PercentComplete HResult)"

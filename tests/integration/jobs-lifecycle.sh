@@ -42,14 +42,14 @@ job_start "$H" 7 ParamPath s "$SIMDIR/cancel.img" ParamSizeMiB u 16
 wait_for 3000 is_status "$H" "$ST_RUNNING" || fail "job $H does not run"
 pc=$(job_get "$H" PercentComplete)
 t0=$(now_ms)
-expect_set_error "cancel of a running job (at $pc %)" noError VDS-MIB::vdsJobControl.$H i 2
+expect_set_error "cancel of a running job (at $pc %)" noError "VDS-MIB::vdsJobControl.$H" i 2
 st=$(job_wait "$H" 5000)
 note "cancel at $pc %: job $H ended $st $(($(now_ms) - t0)) ms after the cancel"
 expect_eq "cancelled job: status result HRESULT errorName cancelState control" \
 	"6 10 8004240d VDS_E_OPERATION_CANCELED 4 2" \
 	"$(job_getn "$H" Status Result HResult ErrorName CancelState Control)"
 pc2=$(job_get "$H" PercentComplete)
-[ "$pc2" -ge "$pc" ] && [ "$pc2" -lt 75 ] ||
+{ [ "$pc2" -ge "$pc" ] && [ "$pc2" -lt 75 ]; } ||
 	check_fail "cancelled job: percent $pc2 (was $pc at cancel, no return at 75)"
 [ -n "$(job_get "$H" ErrorMessage)" ] || check_fail "cancelled job: empty vdsJobErrorMessage"
 expect_eq "the model is unchanged after the cancel" "$inv0" "$(inventory)"
@@ -64,7 +64,7 @@ job_start "$H" 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 100
 past_half() { [ "$(job_get "$H" PercentComplete)" -ge 50 ]; }
 wait_for 5000 past_half || fail "job $H never reached 50 %"
 pc=$(job_get "$H" PercentComplete)
-expect_set_error "cancel past the point of no return (at $pc %)" noError VDS-MIB::vdsJobControl.$H i 2
+expect_set_error "cancel past the point of no return (at $pc %)" noError "VDS-MIB::vdsJobControl.$H" i 2
 expect_eq "cancel state right after the cancel" 3 "$(job_get "$H" CancelState)"
 expect_eq "still running" "$ST_RUNNING" "$(job_get "$H" Status)"
 st=$(job_wait "$H" 5000)
@@ -80,7 +80,7 @@ P=$(job_handle)
 job_start "$P" 7 ParamPath s "$SIMDIR/purge.img" ParamSizeMiB u 8
 K=$(job_handle)
 job_start "$K" 7 ParamPath s "$SIMDIR/keep.img" ParamSizeMiB u 8 KeepResult i 1
-expect_set_error "destroy(6) of a running job" inconsistentValue VDS-MIB::vdsJobRowStatus.$P i 6
+expect_set_error "destroy(6) of a running job" inconsistentValue "VDS-MIB::vdsJobRowStatus.$P" i 6
 expect_eq "job $P still running after the refused destroy" "$ST_RUNNING" "$(job_get "$P" Status)"
 job_wait "$P" >/dev/null
 t_end=$(now_ms)
@@ -89,14 +89,14 @@ expect_eq "both succeeded" "4 4" "$(job_get "$P" Status) $(job_get "$K" Status)"
 if wait_for 6000 gone "$P"; then
 	ms=$(($(now_ms) - t_end))
 	note "job $P without keepResult purged $ms ms after it ended (jobPurgeTime 2 s)"
-	[ "$ms" -ge 1500 ] && [ "$ms" -le 3500 ] || check_fail "job $P purged after $ms ms, not ~2000"
+	{ [ "$ms" -ge 1500 ] && [ "$ms" -le 3500 ]; } || check_fail "job $P purged after $ms ms, not ~2000"
 else
 	check_fail "job $P without keepResult still there 6 s after it ended"
 fi
 sleep 1
 expect_eq "job $K with keepResult still there after the purge time" "$ST_SUCCEEDED" \
 	"$(job_get "$K" Status)"
-expect_set_error "destroy(6) of the kept finished row" noError VDS-MIB::vdsJobRowStatus.$K i 6
+expect_set_error "destroy(6) of the kept finished row" noError "VDS-MIB::vdsJobRowStatus.$K" i 6
 expect_eq "job $K gone after destroy(6)" "" "$(job_get "$K" Status)"
 expect_eq "the vdisks of both jobs stay" "2" \
 	"$(vds_table 7 | grep -c "^$C_VD_PATH .* $SIMDIR/\(purge\|keep\).img$")"
@@ -112,7 +112,7 @@ expect_eq "three jobs: statuses" "3 3 2" \
 	"$(job_get "$J1" Status) $(job_get "$J2" Status) $(job_get "$J3" Status)"
 expect_eq "vdsJobsRunning / vdsJobsQueued" "2 1" "$(svc vdsJobsRunning) $(svc vdsJobsQueued)"
 expect_eq "queued job: percent, HRESULT" "0 $HR_PENDING" "$(job_getn "$J3" PercentComplete HResult)"
-expect_set_error "destroy(6) of a queued job" inconsistentValue VDS-MIB::vdsJobRowStatus.$J3 i 6
+expect_set_error "destroy(6) of a queued job" inconsistentValue "VDS-MIB::vdsJobRowStatus.$J3" i 6
 t0=$(now_ms)
 wait_for 8000 is_status "$J3" "$ST_RUNNING" || check_fail "job $J3 never ran"
 note "third job ran $(($(now_ms) - t0)) ms after being queued (sim job $SIM_MS ms)"

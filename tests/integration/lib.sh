@@ -665,3 +665,39 @@ expect_set_error() {
 	got=$(vds_set_reason "$@")
 	expect_eq "$what" "$want" "$got"
 }
+
+# ------------------------------------------------------------------ clients (issue 7)
+# Small generic helpers for the client tests (tests/integration/clients-*.sh).
+
+# Extra snmpd.conf lines (createUser, rwuser, ...) for the next vds_start_master:
+# the harness's own vds_write_master_conf runs first, then these are appended.
+VDS_MASTER_EXTRA=()
+eval "vds_write_master_conf_base() $(declare -f vds_write_master_conf | tail -n +2)"
+vds_write_master_conf() {
+	vds_write_master_conf_base
+	[ "${#VDS_MASTER_EXTRA[@]}" -eq 0 ] ||
+		printf '%s\n' "${VDS_MASTER_EXTRA[@]}" >>"$VDS_TMP/snmpd.conf"
+}
+
+# run_rc CMD...: run CMD; VDS_RC its status, VDS_OUT its stdout, VDS_ERR its stderr.
+VDS_RC=0 VDS_OUT= VDS_ERR=
+run_rc() {
+	"$@" >"$VDS_TMP/run.out" 2>"$VDS_TMP/run.err"
+	VDS_RC=$?
+	VDS_OUT=$(cat "$VDS_TMP/run.out")
+	VDS_ERR=$(cat "$VDS_TMP/run.err")
+}
+
+# expect_run WHAT RC SUBSTRING CMD...: CMD exits with RC and its stdout or
+# stderr holds SUBSTRING ("" = anything).
+expect_run() {
+	local what=$1 rc=$2 sub=$3
+	shift 3
+	run_rc "$@"
+	expect_eq "$what: exit status (stderr: $VDS_ERR)" "$rc" "$VDS_RC" || return 1
+	case "$VDS_OUT$VDS_ERR" in
+	*"$sub"*) return 0 ;;
+	esac
+	check_fail "$what: expected \"$sub\" in the output, got: $VDS_OUT $VDS_ERR"
+	return 1
+}

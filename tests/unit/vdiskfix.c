@@ -64,14 +64,23 @@ vf_detach_ours(void)
 	free(devs);
 }
 
+/* Unmount what a test mounted below vf_dir, detach its loop devices, remove it. */
 static void
-vf_atexit(void)
+vf_clean_dir(void)
 {
 	if (!vf_dir[0])
 		return;
+	vf_sh(NULL, 0, "awk '$2 ~ \"^%s/\" { print $2 }' /proc/mounts | sort -r | xargs -r umount",
+	      vf_dir);
 	vf_detach_ours();
-	vf_sh(NULL, 0, "umount %s/mnt 2>/dev/null", vf_dir);
 	nftw(vf_dir, vf_rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	vf_dir[0] = '\0';
+}
+
+static void
+vf_atexit(void)
+{
+	vf_clean_dir();
 }
 
 static int
@@ -106,6 +115,8 @@ vf_up(void)
 
 	if (!vf_atexit_done && atexit(vf_atexit) == 0)
 		vf_atexit_done = 1;
+	if (vf_dir[0]) /* a test stopped half-way (a fatal assertion) */
+		vf_down();
 	snprintf(vf_dir, sizeof(vf_dir), "/tmp/vdsd-test-vdisk.XXXXXX");
 	if (!mkdtemp(vf_dir))
 		return -1;
@@ -120,9 +131,7 @@ void
 vf_down(void)
 {
 	vf_stop();
-	vf_detach_ours();
-	nftw(vf_dir, vf_rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-	vf_dir[0] = '\0';
+	vf_clean_dir();
 }
 
 int

@@ -1,0 +1,462 @@
+/*
+ * ctl_job.c - vdsctl's job commands (see ctl_job.h): build the job request
+ * from the command line, start it with one SET, explain a refusal in terms
+ * of the objects involved, and follow the job with --wait.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl_job.h"
+#include "ctl_out.h"
+#include "ctl_wait.h"
+#include "mib_oids.h"
+#include "vcfields.h"
+#include "vcunits.h"
+
+#define CJ_MAX_POS 4
+#define CJ_MAX_OPT 12
+
+struct cj_args {
+	char *pos[CJ_MAX_POS];
+	int npos;
+	const char *key[CJ_MAX_OPT];
+	const char *val[CJ_MAX_OPT];
+	int nopt;
+};
+
+struct cj_cmd {
+	const char *name;
+	unsigned type;	    /* VdsJobType */
+	int npos;	    /* positional arguments */
+	const char *opts;   /* allowed --options, space-separated; "!" = flag */
+	const char *synopsis;
+	int (*build)(const struct ctl *x, struct cj_args *a, struct vc_job *req);
+};
+
+int
+ctl_usage_error(const struct ctl *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", x->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", x->prog);
+	return CTL_EXIT_USAGE;
+}
+
+int
+ctl_agent_error(const struct ctl *x)
+{
+	fprintf(stderr, "%s: %s\n", x->prog, vc_errmsg(x->c));
+	return CTL_EXIT_AGENT;
+}
+
+int
+ctl_index(const struct ctl *x, const char *what, const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (!*s || *end || n == 0 || n > 0xFFFFFFFFUL || s[0] == '-') {
+		ctl_usage_error(x, "%s \"%s\" is not an index (a whole number from 1)", what, s);
+		return -1;
+	}
+	*v = (uint32_t)n;
+	return 0;
+}
+
+static const char *
+cj_opt(const struct cj_args *a, const char *key)
+{
+	for (int i = 0; i < a->nopt; i++)
+		if (!strcmp(a->key[i], key))
+			return a->val[i];
+	return NULL;
+}
+
+/* SIZE as whole MiB (rounded up); what names it in messages. */
+static int
+cj_mib(const struct ctl *x, const char *what, const char *s, uint32_t *mib)
+{
+	uint64_t b;
+
+	if (vc_parse_size(s, VC_MIB, &b) < 0)
+		return ctl_usage_error(x, "%s \"%s\" is not a size (examples: 100M, 1.5G, 2TiB)",
+				       what, s),
+		       -1;
+	b = (b + VC_MIB - 1) / VC_MIB;
+	if (b == 0 || b > 0xFFFFFFFFULL)
+		return ctl_usage_error(x, "%s \"%s\" is out of range (1 MiB to 4 PiB)", what, s),
+		       -1;
+	*mib = (uint32_t)b;
+	return 0;
+}
+
+/* An enumeration value from its label, e.g. "mirror" -> 4. */
+static int
+cj_enum(const struct ctl *x, unsigned col, const char *what, const char *s, uint32_t *v)
+{
+	const struct vcf_field *f = vcf_field(vcf_table(VC_T_JOB), col);
+
+	for (uint32_t i = 1; f->labels[i]; i++)
+		if (!strcmp(f->labels[i], s)) {
+			*v = i;
+			return 0;
+		}
+	return ctl_usage_error(x, "%s \"%s\" is not known", what, s), -1;
+}
+
+/* A vdisk argument: an absolute path or an index. */
+static int
+cj_vdisk(const struct ctl *x, const char *s, struct vc_job *req)
+{
+	if (s[0] == '/') {
+		snprintf(req->p_path, sizeof(req->p_path), "%s", s);
+		return 0;
+	}
+	return ctl_index(x, "virtual disk", s, &req->p_vdisk);
+}
+
+static int
+cj_build_cpart(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o;
+
+	if (ctl_index(x, "disk", a->pos[0], &r->p_disk) < 0 ||
+	    cj_mib(x, "size", a->pos[1], &r->p_size_mib) < 0)
+		return -1;
+	if ((o = cj_opt(a, "offset")) && cj_mib(x, "offset", o, &r->p_offset_mib) < 0)
+		return -1;
+	snprintf(r->p_ptype, sizeof(r->p_ptype), "%s", (o = cj_opt(a, "type")) ? o : "");
+	snprintf(r->p_name, sizeof(r->p_name), "%s", (o = cj_opt(a, "name")) ? o : "");
+	if ((o = cj_opt(a, "label")) &&
+	    cj_enum(x, VDS_JOB_P_INIT_LABEL, "label", o, &r->p_init_label) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+cj_build_dpart(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	return ctl_index(x, "partition", a->pos[0], &r->p_partition);
+}
+
+static int
+cj_build_cvol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o;
+
+	if (cj_mib(x, "size", a->pos[0], &r->p_size_mib) < 0)
+		return -1;
+	if ((o = cj_opt(a, "pack")) && ctl_index(x, "pack", o, &r->p_pack) < 0)
+		return -1;
+	snprintf(r->p_disks, sizeof(r->p_disks), "%s", (o = cj_opt(a, "disks")) ? o : "");
+	if (!r->p_pack && !r->p_disks[0])
+		return ctl_usage_error(x, "create-volume needs --pack N or --disks LIST"), -1;
+	if ((o = cj_opt(a, "layout")) &&
+	    cj_enum(x, VDS_JOB_P_VOLUME_TYPE, "layout", o, &r->p_voltype) < 0)
+		return -1;
+	if ((o = cj_opt(a, "stripe"))) {
+		uint64_t b;
+
+		if (vc_parse_size(o, 1024, &b) < 0 || b < 1024 || b / 1024 > 1048576)
+			return ctl_usage_error(x, "stripe size \"%s\" is not valid", o), -1;
+		r->p_stripe_kib = (uint32_t)(b / 1024);
+	}
+	if ((o = cj_opt(a, "plexes")) && ctl_index(x, "plex count", o, &r->p_plex_count) < 0)
+		return -1;
+	snprintf(r->p_name, sizeof(r->p_name), "%s", (o = cj_opt(a, "name")) ? o : "");
+	return 0;
+}
+
+static int
+cj_build_vol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	return ctl_index(x, "volume", a->pos[0], &r->p_volume);
+}
+
+static int
+cj_build_shrink(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	if (ctl_index(x, "volume", a->pos[0], &r->p_volume) < 0)
+		return -1;
+	return cj_mib(x, "size to remove", a->pos[1], &r->p_size_mib);
+}
+
+static int
+cj_build_break(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	if (ctl_index(x, "volume", a->pos[0], &r->p_volume) < 0)
+		return -1;
+	return ctl_index(x, "plex", a->pos[1], &r->p_plex);
+}
+
+static int
+cj_build_cvdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o;
+
+	if (a->pos[0][0] != '/')
+		return ctl_usage_error(x, "the image path \"%s\" must be absolute", a->pos[0]), -1;
+	snprintf(r->p_path, sizeof(r->p_path), "%s", a->pos[0]);
+	if (cj_mib(x, "size", a->pos[1], &r->p_size_mib) < 0)
+		return -1;
+	r->p_vdisk_type = cj_opt(a, "fixed") ? 1 : 0;
+	if ((o = cj_opt(a, "format")) &&
+	    cj_enum(x, VDS_JOB_P_VDISK_FORMAT, "format", o, &r->p_vdisk_format) < 0)
+		return -1;
+	if ((o = cj_opt(a, "label")) &&
+	    cj_enum(x, VDS_JOB_P_INIT_LABEL, "label", o, &r->p_init_label) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+cj_build_vdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	if (cj_opt(a, "read-only"))
+		r->p_read_only = 1;
+	return cj_vdisk(x, a->pos[0], r);
+}
+
+static const struct cj_cmd cj_cmds[] = {
+    {"create-partition", 1, 2, "offset type name label",
+     "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]",
+     cj_build_cpart},
+    {"delete-partition", 2, 1, "", "PARTITION", cj_build_dpart},
+    {"create-volume", 3, 1, "pack disks layout stripe plexes name",
+     "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--name N]",
+     cj_build_cvol},
+    {"delete-volume", 4, 1, "", "VOLUME", cj_build_vol},
+    {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_shrink},
+    {"break-plex", 6, 2, "", "VOLUME PLEX", cj_build_break},
+    {"create-vdisk", 7, 2, "!fixed format label",
+     "PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]", cj_build_cvdisk},
+    {"attach", 8, 1, "!read-only", "VDISK|PATH [--read-only]", cj_build_vdisk},
+    {"detach", 9, 1, "", "VDISK|PATH", cj_build_vdisk},
+    {"delete-vdisk", 10, 1, "", "VDISK|PATH", cj_build_vdisk},
+};
+#define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
+
+/* Is --key allowed by opts; *flag when it takes no value. */
+static int
+cj_allowed(const char *opts, const char *key, int *flag)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = opts; *p;) {
+		int f = *p == '!';
+		size_t l;
+
+		p += f;
+		l = strcspn(p, " ");
+		if (l == kl && !strncmp(p, key, kl)) {
+			*flag = f;
+			return 1;
+		}
+		p += l;
+		p += *p == ' ';
+	}
+	return 0;
+}
+
+static int
+cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, struct cj_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		char *eq;
+		int flag;
+
+		if (strncmp(argv[i], "--", 2) != 0 || !argv[i][2]) {
+			if (a->npos == CJ_MAX_POS || a->npos == cmd->npos)
+				return ctl_usage_error(x, "%s: unexpected argument \"%s\"",
+						       cmd->name, argv[i]);
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if ((eq = strchr(argv[i], '=')))
+			*eq = '\0';
+		if (!cj_allowed(cmd->opts, argv[i] + 2, &flag) || a->nopt == CJ_MAX_OPT)
+			return ctl_usage_error(x, "%s: unknown option %s", cmd->name, argv[i]);
+		a->key[a->nopt] = argv[i] + 2;
+		if (flag)
+			a->val[a->nopt++] = "1";
+		else if (eq)
+			a->val[a->nopt++] = eq + 1;
+		else if (i + 1 < argc)
+			a->val[a->nopt++] = argv[++i];
+		else
+			return ctl_usage_error(x, "%s: %s needs a value", cmd->name, argv[i]);
+	}
+	if (a->npos < cmd->npos)
+		return ctl_usage_error(x, "usage: %s %s", cmd->name, cmd->synopsis);
+	return 0;
+}
+
+int
+ctl_job_is_command(const char *name)
+{
+	for (size_t i = 0; i < CJ_NCMDS; i++)
+		if (!strcmp(cj_cmds[i].name, name))
+			return 1;
+	return !strcmp(name, "job");
+}
+
+/* After VC_E_REJECTED: the first referenced object that does not exist. */
+static int
+cj_explain_missing(struct ctl *x, const struct vc_job *r)
+{
+	static const struct {
+		enum vc_table t;
+		size_t off;
+		const char *what;
+	} refs[] = {
+	    {VC_T_DISK, offsetof(struct vc_job, p_disk), "disk"},
+	    {VC_T_PARTITION, offsetof(struct vc_job, p_partition), "partition"},
+	    {VC_T_VOLUME, offsetof(struct vc_job, p_volume), "volume"},
+	    {VC_T_PLEX, offsetof(struct vc_job, p_plex), "plex"},
+	    {VC_T_PACK, offsetof(struct vc_job, p_pack), "pack"},
+	    {VC_T_VDISK, offsetof(struct vc_job, p_vdisk), "virtual disk"},
+	};
+	char row[4096]; /* larger than every row struct */
+	uint32_t idx;
+
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		memcpy(&idx, (const char *)r + refs[i].off, sizeof(idx));
+		if (!idx || vc_read_row(x->c, refs[i].t, idx, row) == 0)
+			continue;
+		if (vc_errcode(x->c) != VC_E_NOT_FOUND)
+			return ctl_agent_error(x);
+		fprintf(stderr, "%s: %s %u does not exist\n", x->prog, refs[i].what, idx);
+		return CTL_EXIT_AGENT;
+	}
+	return -1;
+}
+
+/* After VC_E_REJECTED: not enough room for the size asked. */
+static int
+cj_explain_space(struct ctl *x, const struct vc_job *r)
+{
+	char a[32], b[32];
+	struct vc_disk d;
+	struct vc_volume v;
+	uint64_t want = (uint64_t)r->p_size_mib * VC_MIB;
+
+	if (r->type == 1 && vc_read_row(x->c, VC_T_DISK, r->p_disk, &d) == 0 && d.free < want) {
+		fprintf(stderr, "%s: disk %u (%s) has %s free, not enough for a partition of %s\n",
+			x->prog, d.index, d.name, vc_format_size(d.free, a, sizeof(a)),
+			vc_format_size(want, b, sizeof(b)));
+		return CTL_EXIT_AGENT;
+	}
+	if (r->type == 5 && vc_read_row(x->c, VC_T_VOLUME, r->p_volume, &v) == 0 &&
+	    v.size <= want) {
+		fprintf(stderr, "%s: volume %u is %s, cannot remove %s from it\n", x->prog, v.index,
+			vc_format_size(v.size, a, sizeof(a)), vc_format_size(want, b, sizeof(b)));
+		return CTL_EXIT_AGENT;
+	}
+	return -1;
+}
+
+static int
+cj_refused(struct ctl *x, const struct vc_job *r)
+{
+	char saved[600];
+	int rc;
+
+	if (vc_errcode(x->c) != VC_E_REJECTED)
+		return ctl_agent_error(x);
+	snprintf(saved, sizeof(saved), "%s", vc_errmsg(x->c));
+	if ((rc = cj_explain_missing(x, r)) >= 0 || (rc = cj_explain_space(x, r)) >= 0)
+		return rc;
+	fprintf(stderr, "%s: %s\n", x->prog, saved);
+	return CTL_EXIT_AGENT;
+}
+
+static int
+cj_start(struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv)
+{
+	struct cj_args a = {0};
+	struct vc_job req = {0};
+	char host[64] = "";
+	uint32_t h;
+
+	if (cj_parse(x, cmd, argc, argv, &a) != 0 || cmd->build(x, &a, &req) != 0)
+		return CTL_EXIT_USAGE;
+	req.type = cmd->type;
+	gethostname(host, sizeof(host) - 1);
+	snprintf(req.owner, sizeof(req.owner), "vdsctl@%s", host);
+	if (vc_job_start(x->c, &req, &h) < 0)
+		return cj_refused(x, &req);
+	if (!x->wait) {
+		if (x->json)
+			printf("{\"handle\":%u}\n", h);
+		else
+			printf("started job %u (%s); follow it with: %s ... job wait %u\n", h,
+			       vcf_label(vcf_field(vcf_table(VC_T_JOB), VDS_JOB_TYPE), req.type),
+			       x->prog, h);
+		return CTL_EXIT_OK;
+	}
+	if (!x->json)
+		printf("started job %u\n", h);
+	return ctl_wait_job(x, h, (uint64_t)req.p_size_mib * VC_MIB);
+}
+
+static int
+cj_jobcmd(struct ctl *x, int argc, char **argv)
+{
+	struct vc_job j;
+	uint32_t h;
+
+	if (argc != 3)
+		return ctl_usage_error(x, "usage: job show|wait|cancel|forget HANDLE");
+	if (ctl_index(x, "job handle", argv[2], &h) < 0)
+		return CTL_EXIT_USAGE;
+	if (!strcmp(argv[1], "show")) {
+		if (vc_job_get(x->c, h, &j) < 0)
+			return ctl_agent_error(x);
+		if (x->json) {
+			out_json_row(stdout, vcf_table(VC_T_JOB), &j);
+			putchar('\n');
+		} else {
+			out_list(stdout, vcf_table(VC_T_JOB), &j);
+		}
+		return CTL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "wait"))
+		return ctl_wait_job(x, h, 0);
+	if (!strcmp(argv[1], "cancel")) {
+		if (vc_job_cancel(x->c, h) < 0)
+			return ctl_agent_error(x);
+		if (x->wait)
+			return ctl_wait_job(x, h, 0);
+		printf("asked job %u to cancel\n", h);
+		return CTL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "forget")) {
+		if (vc_job_destroy(x->c, h) < 0)
+			return ctl_agent_error(x);
+		printf("removed job %u\n", h);
+		return CTL_EXIT_OK;
+	}
+	return ctl_usage_error(x, "unknown job command \"%s\" (show, wait, cancel, forget)",
+			       argv[1]);
+}
+
+int
+ctl_job_main(struct ctl *x, int argc, char **argv)
+{
+	if (!strcmp(argv[0], "job"))
+		return cj_jobcmd(x, argc, argv);
+	for (size_t i = 0; i < CJ_NCMDS; i++)
+		if (!strcmp(cj_cmds[i].name, argv[0]))
+			return cj_start(x, &cj_cmds[i], argc, argv);
+	return ctl_usage_error(x, "unknown command \"%s\"", argv[0]);
+}

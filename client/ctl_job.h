@@ -1,0 +1,40 @@
+/*
+ * ctl_job.h - vdsctl's job commands: create-partition, delete-partition,
+ * create-volume, delete-volume, shrink, break-plex, create-vdisk, attach,
+ * detach, delete-vdisk (each starts a job, --wait follows it) and
+ * job show/wait/cancel/forget.
+ */
+#ifndef VDS_CTL_JOB_H
+#define VDS_CTL_JOB_H
+
+#include "vdsclient.h"
+
+/* vdsctl's exit status. */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,	  /* done; a waited-for job succeeded */
+	CTL_EXIT_JOB_FAILED = 1,  /* the job failed */
+	CTL_EXIT_CANCELLED = 2,	  /* the job was cancelled */
+	CTL_EXIT_USAGE = 3,	  /* bad command line */
+	CTL_EXIT_AGENT = 4,	  /* SNMP or agent error, object not found */
+	CTL_EXIT_INTERRUPTED = 130, /* Ctrl-C while waiting; the job goes on */
+};
+
+struct ctl {
+	struct vc_conn *c;
+	const char *prog;
+	int json, wait, progress; /* progress: draw a bar (stderr is a terminal) */
+	unsigned interval_ms;
+};
+
+/* 1 when name is a job command (or "job"). */
+int ctl_job_is_command(const char *name);
+/* Run the job command argv[0] with its arguments; the exit status. */
+int ctl_job_main(struct ctl *x, int argc, char **argv);
+/* Print "prog: msg" for a usage error; CTL_EXIT_USAGE. */
+int ctl_usage_error(const struct ctl *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print the client library's error; CTL_EXIT_AGENT. */
+int ctl_agent_error(const struct ctl *x);
+/* Parse a row index ("disk 3"); 0 and *v, or -1 after printing why. */
+int ctl_index(const struct ctl *x, const char *what, const char *s, uint32_t *v);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * vdsctl.c - command-line client of vdsd: `vdsctl [SNMP options] AGENT
+ * COMMAND [ARGS]`.  The SNMP options and the agent are those of snmpget
+ * (parsed by snmp_parse_args); list/show/status are here, the job commands
+ * in ctl_job.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl_job.h"
+#include "ctl_out.h"
+#include "vcfields.h"
+#include "vdsclient.h"
+
+/* Net-SNMP options that take their value as the next argument. */
+#define VCTL_VALUE_OPTS "vculaAxXtreEnZmMTyYOILPsSkK"
+
+static const char *const vctl_cols[][10] = {
+    [VC_T_DISK] = {"index", "name", "devNode", "size", "free", "partitionStyle", "status",
+		   "flags", "packIndex", NULL},
+    [VC_T_PARTITION] = {"index", "diskIndex", "number", "offset", "size", "fsType", "fsLabel",
+			"name", "volumeIndex", NULL},
+    [VC_T_VOLUME] = {"index", "name", "type", "health", "status", "size", "fsType",
+		     "packIndex", "diskIndex", NULL},
+    [VC_T_PLEX] = {"index", "volumeIndex", "number", "health", "size", "syncPercent",
+		   "devices", NULL},
+    [VC_T_PACK] = {"index", "name", "health", "size", "free", "diskCount", "volumeCount",
+		   NULL},
+    [VC_T_VDISK] = {"index", "path", "format", "type", "virtualSize", "attached", "devNode",
+		    "diskIndex", NULL},
+    [VC_T_JOB] = {"index", "type", "status", "percentComplete", "result", "owner",
+		  "errorMessage", NULL},
+};
+
+static void
+vctl_help(const char *prog)
+{
+	printf("Usage: %s [SNMP OPTIONS] AGENT COMMAND [ARGS] [--json] [--wait]\n\n"
+	       "Manage the disks, partitions, volumes and virtual disks that vdsd publishes\n"
+	       "over SNMP (VDS-MIB).  SNMP OPTIONS and AGENT are those of snmpget(1): -v 1|2c|3,\n"
+	       "-c COMMUNITY, -u USER, -l LEVEL, -a/-A, -x/-X, -t TIMEOUT, -r RETRIES.\n\n"
+	       "Commands:\n"
+	       "  status                          the service: version, counts, job limits\n"
+	       "  list disks|partitions|volumes|plexes|packs|vdisks|jobs\n"
+	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX\n"
+	       "  create-partition DISK SIZE [--offset SIZE] [--type T] [--name NAME]\n"
+	       "                [--label gpt|mbr]   (--label: a blank disk gets this table)\n"
+	       "  delete-partition PARTITION\n"
+	       "  create-volume SIZE (--pack N | --disks 1,2) [--layout simple|spanned|\n"
+	       "                striped|mirror] [--stripe SIZE] [--plexes N] [--name NAME]\n"
+	       "  delete-volume VOLUME\n"
+	       "  shrink VOLUME SIZE              remove SIZE from the volume\n"
+	       "  break-plex VOLUME PLEX\n"
+	       "  create-vdisk PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]\n"
+	       "  attach VDISK|PATH [--read-only]\n"
+	       "  detach VDISK|PATH\n"
+	       "  delete-vdisk VDISK|PATH\n"
+	       "  job show|wait|cancel|forget HANDLE\n\n"
+	       "Options:\n"
+	       "  --json         machine-readable output\n"
+	       "  --wait         follow a started job to its end (a progress bar on a terminal)\n"
+	       "  --interval MS  how often --wait polls (default 250)\n"
+	       "  --help, --version\n\n"
+	       "SIZE: a number with a unit: 100M, 1.5G, 2TiB (K/M/G/T/P and KiB..PiB are\n"
+	       "powers of 1024, KB/MB/GB/TB powers of 1000); a bare number is MiB.\n\n"
+	       "Exit status:\n"
+	       "  0    success (with --wait or job wait: the job succeeded)\n"
+	       "  1    the job failed\n"
+	       "  2    the job was cancelled\n"
+	       "  3    usage error\n"
+	       "  4    SNMP or agent error: no answer, authentication failed, access denied,\n"
+	       "       an object that does not exist, a request the agent refused\n"
+	       "  130  interrupted (Ctrl-C) while waiting; the job keeps running\n",
+	       prog);
+}
+
+static int
+vctl_table_id(const char *s)
+{
+	static const char *const names[][2] = {
+	    {"disk", "disks"},	   {"partition", "partitions"}, {"volume", "volumes"},
+	    {"plex", "plexes"},	   {"pack", "packs"},		{"vdisk", "vdisks"},
+	    {"job", "jobs"},
+	};
+
+	for (int i = 0; i < 7; i++)
+		if (!strcmp(s, names[i][0]) || !strcmp(s, names[i][1]))
+			return VC_T_DISK + i;
+	return -1;
+}
+
+static int
+vctl_list(struct ctl *x, int argc, char **argv)
+{
+	int t;
+	void *rows;
+	size_t n;
+
+	if (argc != 2 || (t = vctl_table_id(argv[1])) < 0)
+		return ctl_usage_error(x, "usage: list disks|partitions|volumes|plexes|packs|"
+					  "vdisks|jobs");
+	if (vc_read_table(x->c, (enum vc_table)t, &rows, &n) < 0)
+		return ctl_agent_error(x);
+	if (x->json)
+		out_json_rows(stdout, vcf_table(t), rows, n);
+	else
+		out_table(stdout, vcf_table(t), rows, n, vctl_cols[t]);
+	free(rows);
+	return CTL_EXIT_OK;
+}
+
+static int
+vctl_show(struct ctl *x, int argc, char **argv)
+{
+	char row[4096]; /* larger than every row struct */
+	uint32_t idx;
+	int t;
+
+	if (argc != 3 || (t = vctl_table_id(argv[1])) < 0)
+		return ctl_usage_error(x, "usage: show disk|partition|volume|plex|pack|vdisk|job "
+					  "INDEX");
+	if (ctl_index(x, vcf_table(t)->name, argv[2], &idx) < 0)
+		return CTL_EXIT_USAGE;
+	if (vc_read_row(x->c, (enum vc_table)t, idx, row) < 0)
+		return ctl_agent_error(x);
+	if (x->json) {
+		out_json_row(stdout, vcf_table(t), row);
+		putchar('\n');
+	} else {
+		out_list(stdout, vcf_table(t), row);
+	}
+	return CTL_EXIT_OK;
+}
+
+static int
+vctl_status(struct ctl *x, int argc)
+{
+	struct vc_service s;
+
+	if (argc != 1)
+		return ctl_usage_error(x, "usage: status");
+	if (vc_read_service(x->c, &s) < 0)
+		return ctl_agent_error(x);
+	if (x->json) {
+		out_json_row(stdout, vcf_table(VC_T_SERVICE), &s);
+		putchar('\n');
+	} else {
+		out_list(stdout, vcf_table(VC_T_SERVICE), &s);
+	}
+	return CTL_EXIT_OK;
+}
+
+static int
+vctl_is_command(const char *s)
+{
+	return !strcmp(s, "list") || !strcmp(s, "show") || !strcmp(s, "status") ||
+	       ctl_job_is_command(s);
+}
+
+/* The first command word: a known command not standing as an option's value. */
+static int
+vctl_find_command(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *prev = argv[i - 1];
+		int is_value = i > 1 && prev[0] == '-' && prev[1] && !prev[2] &&
+			       strchr(VCTL_VALUE_OPTS, prev[1]);
+
+		if (!is_value && vctl_is_command(argv[i]))
+			return i;
+	}
+	return -1;
+}
+
+/* Take our own --options out of argv; 1 when the program should exit 0. */
+static int
+vctl_own_options(struct ctl *x, int *argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			x->json = 1;
+		else if (!strcmp(argv[i], "--wait"))
+			x->wait = 1;
+		else if (!strcmp(argv[i], "--interval") && i + 1 < *argc)
+			x->interval_ms = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			vctl_help(x->prog);
+			return 1;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vdsctl %s\n", PACKAGE_VERSION);
+			return 1;
+		} else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+static int
+vctl_run(struct ctl *x, int argc, char **argv)
+{
+	if (!strcmp(argv[0], "list"))
+		return vctl_list(x, argc, argv);
+	if (!strcmp(argv[0], "show"))
+		return vctl_show(x, argc, argv);
+	if (!strcmp(argv[0], "status"))
+		return vctl_status(x, argc);
+	return ctl_job_main(x, argc, argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl x = {.prog = "vdsctl", .interval_ms = 250};
+	char err[300] = "";
+	int ci, rc;
+
+	if (vctl_own_options(&x, &argc, argv))
+		return CTL_EXIT_OK;
+	if (x.interval_ms < 10 || x.interval_ms > 60000)
+		return ctl_usage_error(&x, "--interval must be from 10 to 60000 ms");
+	if ((ci = vctl_find_command(argc, argv)) < 0)
+		return ctl_usage_error(&x, argc > 1 ? "no command given" : "no agent and command");
+	x.progress = isatty(STDERR_FILENO) && !x.json;
+	rc = vc_open(ci, argv, &x.c, err, sizeof(err));
+	if (rc == -2)
+		return CTL_EXIT_OK;
+	if (rc == -1)
+		return err[0] ? ctl_usage_error(&x, "%s", err)
+			      : ctl_usage_error(&x, "the SNMP options or the agent are not right");
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", x.prog, err);
+		return CTL_EXIT_AGENT;
+	}
+	rc = vctl_run(&x, argc - ci, argv + ci);
+	vc_close(x.c);
+	return rc;
+}

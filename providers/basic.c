@@ -1,0 +1,416 @@
+/*
+ * basic.c - the basic provider's loop-thread half: claims, validation
+ * against the model, the plan for run(), and commit.
+ *
+ * validate() decides from the model only (it never touches a disk); run()
+ * (basic_run.c, basic_shrink.c) checks everything again on the live system.
+ * commit() publishes the disk as run() read it back after the change
+ * (probe_disk on the worker), with the identity fields of the model's row
+ * and provider "basic"; inv_disk_update() then re-derives the partitions
+ * and volumes and reports what arrived, left or changed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic.h"
+#include "basic_label.h"
+#include "basic_plan.h"
+#include "log.h"
+#include "probe.h"
+
+#define BP_MIB 1048576ULL
+
+#define BP_FAIL(r, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(why, len, __VA_ARGS__);                                                   \
+		return (r);                                                                        \
+	} while (0)
+
+struct basic_prov {
+	const struct vds_conf *conf;
+};
+
+static int
+bp_init(const struct vds_conf *conf, void **state)
+{
+	struct basic_prov *bp = calloc(1, sizeof(*bp));
+
+	*state = bp;
+	if (!bp)
+		return -1;
+	bp->conf = conf;
+	if (conf->allow.n == 0)
+		log_info("basic", "no allowDevice pattern: basic will not write to any disk");
+	return 0;
+}
+
+static void
+bp_fini(void *state)
+{
+	free(state);
+}
+
+/* The disk a job works on, with the partition and volume it names. */
+struct bp_target {
+	const struct inv_disk *d;
+	const struct inv_part *pt;
+	const struct inv_volume *v;
+};
+
+static void
+bp_resolve(const struct job_params *p, struct bp_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	switch (p->type) {
+	case JOB_CREATE_PARTITION:
+		t->d = p->disk ? inv_get(INV_DISK, p->disk) : NULL;
+		break;
+	case JOB_DELETE_PARTITION:
+		t->pt = p->partition ? inv_get(INV_PARTITION, p->partition) : NULL;
+		t->d = t->pt ? inv_get(INV_DISK, t->pt->disk_index) : NULL;
+		break;
+	case JOB_SHRINK_VOLUME:
+		t->v = p->volume ? inv_get(INV_VOLUME, p->volume) : NULL;
+		if (t->v && !t->v->pack_index && t->v->disk_index)
+			t->d = inv_get(INV_DISK, t->v->disk_index);
+		if (t->d && t->v->partition_index)
+			t->pt = inv_get(INV_PARTITION, t->v->partition_index);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+bp_ours(const struct inv_disk *d)
+{
+	return d && (d->source == INV_SRC_UDEV || d->source == INV_SRC_IMAGE) &&
+	       (!d->provider[0] || strcmp(d->provider, "basic") == 0);
+}
+
+static int
+bp_claims(void *state, const struct job_params *p)
+{
+	struct bp_target t;
+
+	(void)state;
+	bp_resolve(p, &t);
+	return bp_ours(t.d);
+}
+
+/* ---------------------------------------------------------------- validate */
+
+static enum vds_result
+bp_check_disk(const struct basic_prov *bp, const struct inv_disk *d, char *why, size_t len)
+{
+	if (d->status != INV_ST_ONLINE)
+		BP_FAIL(VDS_R_DEVICE_GONE, "disk %s is not online", d->name);
+	if (!conf_device_allowed(bp->conf, d->devnode))
+		BP_FAIL(VDS_R_NOT_ALLOWED, "%s matches no allowDevice pattern", d->devnode);
+	if (d->flags & INV_DF_SYSTEM)
+		BP_FAIL(VDS_R_SYSTEM_DEVICE, "%s holds the running system", d->devnode);
+	if ((d->flags & INV_DF_INUSE) || d->pack_index)
+		BP_FAIL(VDS_R_IN_USE, "%s is in use", d->devnode);
+	if (d->flags & INV_DF_READONLY)
+		BP_FAIL(VDS_R_READ_ONLY, "%s is read-only", d->devnode);
+	return VDS_R_OK;
+}
+
+static int
+bp_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+static int
+bp_ptype_ok(enum inv_pstyle style, const char *t)
+{
+	size_t l = strlen(t);
+
+	if (!t[0])
+		return 1;
+	if (style == INV_PS_MBR)
+		return strncmp(t, "0x", 2) == 0 && l >= 3 && l <= 4 && bp_hex(t + 2, l - 2) &&
+		       strtoul(t + 2, NULL, 16) != 0;
+	return l == 36 && t[8] == '-' && t[13] == '-' && t[18] == '-' && t[23] == '-' &&
+	       bp_hex(t, 8) && bp_hex(t + 9, 4) && bp_hex(t + 14, 4) && bp_hex(t + 19, 4) &&
+	       bp_hex(t + 24, 12);
+}
+
+static enum vds_result
+bp_check_create(const struct inv_disk *d, const struct job_params *p, char *why, size_t len)
+{
+	enum inv_pstyle want = p->init_label == JOB_LABEL_GPT   ? INV_PS_GPT
+	                       : p->init_label == JOB_LABEL_MBR ? INV_PS_MBR
+	                                                        : INV_PS_NONE;
+	enum inv_pstyle style = want != INV_PS_NONE ? want : d->pstyle;
+	int relabel = want != INV_PS_NONE && want != d->pstyle;
+
+	if (style != INV_PS_GPT && style != INV_PS_MBR)
+		BP_FAIL(VDS_R_INVALID_PARAM,
+		        "disk %s has no partition table: give an initial label (gpt or mbr)",
+		        d->name);
+	if (relabel && d->nparts)
+		BP_FAIL(VDS_R_NOT_EMPTY, "disk %s has partitions: cannot write a new label",
+		        d->name);
+	if (relabel && d->fs_type[0])
+		BP_FAIL(VDS_R_NOT_EMPTY, "disk %s holds a %s file system", d->name, d->fs_type);
+	if (!bp_ptype_ok(style, p->partition_type))
+		BP_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid for %s",
+		        p->partition_type, style == INV_PS_MBR ? "MBR (0xNN)" : "GPT (a GUID)");
+	if (!relabel && style == INV_PS_MBR && d->nparts >= 4)
+		BP_FAIL(VDS_R_NO_SPACE, "the MBR of %s has no free primary slot", d->name);
+	if ((relabel ? d->size - 2 * BP_MIB : d->free_bytes) < p->size || d->size < 2 * BP_MIB)
+		BP_FAIL(VDS_R_NO_SPACE, "not enough free space on %s", d->name);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bp_check_shrink(const struct bp_target *t, const struct job_params *p, char *why, size_t len)
+{
+	const char *fs = t->v->fs_type;
+
+	if (!t->pt)
+		BP_FAIL(VDS_R_NOT_SUPPORTED, "volume %s is a whole disk: only partitions shrink",
+		        t->v->name);
+	if (strcmp(fs, "ext2") && strcmp(fs, "ext3") && strcmp(fs, "ext4"))
+		BP_FAIL(VDS_R_FS_NO_SHRINK, "a %s file system cannot be shrunk (ext2/3/4 can)",
+		        fs[0] ? fs : "unknown");
+	if (p->size >= t->pt->size || t->pt->size - p->size < BP_MIB)
+		BP_FAIL(VDS_R_SHRINK_TOO_BIG, "volume %s is %llu bytes: cannot remove %llu",
+		        t->v->name, (unsigned long long)t->pt->size, (unsigned long long)p->size);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bp_check(const struct basic_prov *bp, const struct job_params *p, struct bp_target *t, char *why,
+         size_t len)
+{
+	enum vds_result r;
+
+	why[0] = '\0';
+	bp_resolve(p, t);
+	if (!t->d || !bp_ours(t->d))
+		BP_FAIL(VDS_R_NOT_FOUND, "no disk, partition or basic volume of a real disk there");
+	if ((r = bp_check_disk(bp, t->d, why, len)) != VDS_R_OK)
+		return r;
+	switch (p->type) {
+	case JOB_CREATE_PARTITION:
+		return bp_check_create(t->d, p, why, len);
+	case JOB_DELETE_PARTITION:
+		return VDS_R_OK;
+	case JOB_SHRINK_VOLUME:
+		return bp_check_shrink(t, p, why, len);
+	default:
+		BP_FAIL(VDS_R_NOT_SUPPORTED, "basic does not run this job type");
+	}
+}
+
+static enum vds_result
+bp_validate(void *state, const struct job_params *p, char *why, size_t len)
+{
+	struct bp_target t;
+
+	return bp_check(state, p, &t, why, len);
+}
+
+/* ----------------------------------------------------------------- prepare */
+
+static void
+bp_free_plan(void *plan)
+{
+	struct basic_plan *pl = plan;
+
+	if (!pl)
+		return;
+	strlist_free(&pl->allow);
+	if (pl->probe) {
+		probe_free_parts(pl->probe);
+		free(pl->probe);
+	}
+	free(pl);
+}
+
+static enum vds_result
+bp_prepare(void *state, const struct job_params *p, void **plan, char *msg, size_t msglen)
+{
+	const struct basic_prov *bp = state;
+	struct basic_plan *pl;
+	struct bp_target t;
+	enum vds_result r;
+
+	*plan = NULL;
+	if ((r = bp_check(bp, p, &t, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (!(pl = calloc(1, sizeof(*pl))))
+		return VDS_R_NO_MEMORY;
+	pl->p = *p;
+	for (size_t i = 0; i < bp->conf->allow.n; i++)
+		if (strlist_add(&pl->allow, bp->conf->allow.v[i]) < 0) {
+			bp_free_plan(pl);
+			return VDS_R_NO_MEMORY;
+		}
+	snprintf(pl->devnode, sizeof(pl->devnode), "%s", t.d->devnode);
+	snprintf(pl->diskkey, sizeof(pl->diskkey), "%s", t.d->key);
+	pl->sector_size = t.d->sector_size ? t.d->sector_size : 512;
+	if (t.pt) {
+		pl->number = t.pt->number;
+		pl->part_offset = t.pt->offset;
+		pl->part_size = t.pt->size;
+		snprintf(pl->fs_type, sizeof(pl->fs_type), "%s", t.pt->fs_type);
+	}
+	if (t.v)
+		snprintf(pl->part_devnode, sizeof(pl->part_devnode), "%s", t.v->devnode);
+	*plan = pl;
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bp_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg,
+       size_t msglen)
+{
+	struct basic_plan *pl = plan;
+
+	(void)state;
+	(void)out;
+	switch (pl->p.type) {
+	case JOB_CREATE_PARTITION:
+		return basic_run_create(pl, j, msg, msglen);
+	case JOB_DELETE_PARTITION:
+		return basic_run_delete(pl, j, msg, msglen);
+	case JOB_SHRINK_VOLUME:
+		return basic_run_shrink(pl, j, msg, msglen);
+	default:
+		snprintf(msg, msglen, "basic does not run this job type");
+		return VDS_R_NOT_SUPPORTED;
+	}
+}
+
+/* ------------------------------------------------------------------ commit */
+
+/* Put d (owned) in place of the model's row with the same key, keeping its identity. */
+static int
+bp_publish(struct inv_disk *d, const struct inv_disk *old)
+{
+	snprintf(d->key, sizeof(d->key), "%s", old->key);
+	snprintf(d->name, sizeof(d->name), "%s", old->name);
+	snprintf(d->devnode, sizeof(d->devnode), "%s", old->devnode);
+	snprintf(d->serial, sizeof(d->serial), "%s", old->serial);
+	snprintf(d->model, sizeof(d->model), "%s", old->model);
+	snprintf(d->provider, sizeof(d->provider), "basic");
+	d->source = old->source;
+	d->flags = old->flags;
+	d->pack_index = old->pack_index;
+	return inv_disk_update(d);
+}
+
+static const struct inv_part *
+bp_part_number(const struct inv_disk *d, uint32_t number)
+{
+	for (size_t i = 0; d && i < d->nparts; i++)
+		if (d->parts[i].number == number)
+			return &d->parts[i];
+	return NULL;
+}
+
+static void
+bp_outputs(const struct basic_plan *pl, struct job_outputs *out)
+{
+	const struct inv_part *pt = bp_part_number(inv_disk_by_key(pl->diskkey), pl->number);
+	const struct inv_volume *v =
+	    pt && pt->volume_index ? inv_get(INV_VOLUME, pt->volume_index) : NULL;
+
+	if (pl->p.type == JOB_CREATE_PARTITION) {
+		out->offset = pl->new_offset;
+		out->partition = pt ? pt->index : 0;
+	}
+	if (pl->p.type == JOB_SHRINK_VOLUME)
+		out->reclaimed = pl->reclaimed;
+	if (pl->p.type == JOB_DELETE_PARTITION)
+		return;
+	out->volume = v ? v->index : 0;
+	snprintf(out->objid, sizeof(out->objid), "%s", v ? v->objid : pt ? pt->objid : "");
+}
+
+static enum vds_result
+bp_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, char *msg,
+          size_t msglen)
+{
+	struct basic_plan *pl = plan;
+	const struct inv_disk *old = inv_disk_by_key(pl->diskkey);
+
+	(void)state;
+	if (pl->written && !pl->probe && r == VDS_R_OK)
+		basic_run_probe(pl); /* run() could not read it back: try once more */
+	if (pl->written && pl->probe && old) {
+		if (bp_publish(pl->probe, old) < 0)
+			log_warnx("basic", "cannot update disk %s in the model", pl->devnode);
+		pl->probe = NULL; /* owned by the model now */
+	}
+	if (r == VDS_R_OK)
+		bp_outputs(pl, out);
+	else if (pl->written)
+		log_warnx("basic", "%s: job failed after writing: %s", pl->devnode, msg);
+	return r;
+}
+
+/* ------------------------------------------------------------------- adopt */
+
+static struct inv_disk *
+bp_copy(const struct inv_disk *d)
+{
+	struct inv_disk *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *d;
+	c->parts = d->nparts ? calloc(d->nparts, sizeof(*c->parts)) : NULL;
+	if (d->nparts && !c->parts) {
+		free(c);
+		return NULL;
+	}
+	if (d->nparts)
+		memcpy(c->parts, d->parts, d->nparts * sizeof(*c->parts));
+	return c;
+}
+
+int
+basic_adopt(void *state)
+{
+	const struct basic_prov *bp = state;
+	const struct vtab *t = inv_table(INV_DISK);
+	const struct inv_disk *d;
+	struct inv_disk *c;
+	int n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		d = t->rows[i];
+		if (!bp_ours(d) || d->provider[0] || !conf_device_allowed(bp->conf, d->devnode))
+			continue;
+		if (!(c = bp_copy(d)))
+			break;
+		snprintf(c->provider, sizeof(c->provider), "basic");
+		if (inv_disk_update(c) == 0)
+			n++;
+	}
+	return n;
+}
+
+const struct prov_ops basic_provider = {
+    .name = "basic",
+    .init = bp_init,
+    .fini = bp_fini,
+    .claims = bp_claims,
+    .validate = bp_validate,
+    .prepare = bp_prepare,
+    .run = bp_run,
+    .commit = bp_commit,
+    .free_plan = bp_free_plan,
+};

@@ -1,0 +1,327 @@
+/*
+ * basic_label.c - libfdisk for the basic provider.
+ *
+ * Placement follows libfdisk's own free-space list (what `sfdisk -F`
+ * shows): the first free area, or the one holding the asked offset, that
+ * has room for the size once its start is aligned up to the grain (1 MiB,
+ * or the disk's optimal I/O size).  The size is rounded up to the grain.
+ * MBR partitions are primary (slots 1-4).  libfdisk's questions and
+ * messages go to the debug log; it is never allowed to ask anything.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libfdisk/libfdisk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "basic_label.h"
+#include "log.h"
+
+#define BL_FAIL(r, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(msg, msglen, __VA_ARGS__);                                                \
+		return (r);                                                                        \
+	} while (0)
+
+static int
+bl_ask(struct fdisk_context *cxt, struct fdisk_ask *ask, void *data)
+{
+	(void)cxt;
+	(void)data;
+	switch (fdisk_ask_get_type(ask)) {
+	case FDISK_ASKTYPE_INFO:
+	case FDISK_ASKTYPE_WARN:
+	case FDISK_ASKTYPE_WARNX:
+		log_debug("basic", "libfdisk: %s", fdisk_ask_print_get_mesg(ask));
+		return 0;
+	default:
+		return -EINVAL; /* no dialogue: every parameter is given */
+	}
+}
+
+struct fdisk_context *
+blabel_open(int fd, const char *path, int ro, char *msg, size_t msglen)
+{
+	struct fdisk_context *cxt = fdisk_new_context();
+	int rc;
+
+	if (!cxt) {
+		snprintf(msg, msglen, "out of memory");
+		return NULL;
+	}
+	fdisk_set_ask(cxt, bl_ask, NULL);
+	rc = fd >= 0 ? fdisk_assign_device_by_fd(cxt, fd, path, ro)
+	             : fdisk_assign_device(cxt, path, ro);
+	if (rc < 0) {
+		snprintf(msg, msglen, "libfdisk cannot read %s: %s", path, strerror(-rc));
+		fdisk_unref_context(cxt);
+		return NULL;
+	}
+	return cxt;
+}
+
+void
+blabel_close(struct fdisk_context *cxt)
+{
+	if (!cxt)
+		return;
+	fdisk_deassign_device(cxt, 1);
+	fdisk_unref_context(cxt);
+}
+
+enum inv_pstyle
+blabel_style(struct fdisk_context *cxt)
+{
+	if (!fdisk_has_label(cxt))
+		return INV_PS_NONE;
+	if (fdisk_is_label(cxt, GPT))
+		return INV_PS_GPT;
+	if (fdisk_is_label(cxt, DOS))
+		return INV_PS_MBR;
+	return INV_PS_UNKNOWN;
+}
+
+uint64_t
+blabel_grain(struct fdisk_context *cxt)
+{
+	return fdisk_get_grain_size(cxt);
+}
+
+/* The label to work on: keep the disk's, or create the one p asks for. */
+static enum vds_result
+bl_label(struct fdisk_context *cxt, const struct job_params *p, struct blabel_part *res, char *msg,
+         size_t msglen)
+{
+	enum inv_pstyle have = blabel_style(cxt);
+	enum inv_pstyle want = p->init_label == JOB_LABEL_GPT   ? INV_PS_GPT
+	                       : p->init_label == JOB_LABEL_MBR ? INV_PS_MBR
+	                                                        : INV_PS_NONE;
+	size_t used = 0;
+	int rc;
+
+	res->style = have;
+	if (have == INV_PS_UNKNOWN)
+		BL_FAIL(VDS_R_NOT_SUPPORTED, "the disk's %s label is not supported",
+		        fdisk_label_get_name(fdisk_get_label(cxt, NULL)));
+	if (want == INV_PS_NONE || want == have) {
+		if (have == INV_PS_NONE)
+			BL_FAIL(VDS_R_INVALID_PARAM, "the disk has no partition table: give an "
+			                             "initial label (gpt or mbr)");
+		return VDS_R_OK;
+	}
+	if (have != INV_PS_NONE && fdisk_get_npartitions(cxt) > 0)
+		for (size_t i = 0; i < fdisk_get_npartitions(cxt); i++)
+			used += fdisk_is_partition_used(cxt, i) ? 1 : 0;
+	if (used)
+		BL_FAIL(VDS_R_NOT_EMPTY, "the disk has partitions: cannot write a new label");
+	if (have == INV_PS_NONE && fdisk_get_collision(cxt))
+		BL_FAIL(VDS_R_NOT_EMPTY, "the disk holds a %s signature: wipe it first",
+		        fdisk_get_collision(cxt));
+	fdisk_enable_wipe(cxt, 1); /* stale signatures of the old content go */
+	rc = fdisk_create_disklabel(cxt, want == INV_PS_GPT ? "gpt" : "dos");
+	if (rc < 0)
+		BL_FAIL(VDS_R_FAILED, "cannot create a label: %s", strerror(-rc));
+	res->style = want;
+	res->new_label = 1;
+	return VDS_R_OK;
+}
+
+/* First free area (or the one at lba) with room for n sectors: its aligned start, or 0. */
+static fdisk_sector_t
+bl_fit(struct fdisk_context *cxt, fdisk_sector_t want, fdisk_sector_t n)
+{
+	struct fdisk_table *tb = NULL;
+	struct fdisk_iter *it = fdisk_new_iter(FDISK_ITER_FORWARD);
+	struct fdisk_partition *pa;
+	fdisk_sector_t found = 0;
+
+	if (!it || fdisk_get_freespaces(cxt, &tb) < 0)
+		goto out;
+	while (!found && fdisk_table_next_partition(tb, it, &pa) == 0) {
+		fdisk_sector_t a = fdisk_partition_get_start(pa);
+		fdisk_sector_t e = fdisk_partition_get_end(pa);
+		fdisk_sector_t s = fdisk_align_lba_in_range(cxt, want ? want : a, a, e);
+
+		if (want && (want < a || want > e))
+			continue;
+		if (s >= a && s + n - 1 <= e)
+			found = s;
+	}
+out:
+	fdisk_unref_table(tb);
+	fdisk_free_iter(it);
+	return found;
+}
+
+/* MBR: the first free primary slot; GPT: libfdisk's next free number. */
+static int
+bl_partno(struct fdisk_context *cxt, struct fdisk_partition *pa, enum inv_pstyle style)
+{
+	if (style != INV_PS_MBR)
+		return fdisk_partition_partno_follow_default(pa, 1);
+	for (size_t i = 0; i < 4; i++)
+		if (!fdisk_is_partition_used(cxt, i))
+			return fdisk_partition_set_partno(pa, i);
+	return -ENOSPC;
+}
+
+static enum vds_result
+bl_set_type(struct fdisk_context *cxt, struct fdisk_partition *pa, const struct job_params *p,
+            enum inv_pstyle style, char *msg, size_t msglen)
+{
+	const char *t = p->partition_type[0]  ? p->partition_type
+	                : style == INV_PS_MBR ? BLABEL_MBR_LINUX
+	                                      : BLABEL_GPT_LINUX;
+	struct fdisk_parttype *pt = fdisk_label_parse_parttype(fdisk_get_label(cxt, NULL), t);
+
+	if (!pt)
+		BL_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid here", t);
+	fdisk_partition_set_type(pa, pt);
+	fdisk_unref_parttype(pt);
+	if (p->name[0] && style == INV_PS_GPT && fdisk_partition_set_name(pa, p->name) < 0)
+		BL_FAIL(VDS_R_NO_MEMORY, "out of memory");
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bl_place(struct fdisk_context *cxt, struct fdisk_partition *pa, const struct job_params *p,
+         struct blabel_part *res, char *msg, size_t msglen)
+{
+	uint64_t ss = fdisk_get_sector_size(cxt), grain = blabel_grain(cxt) / ss;
+	fdisk_sector_t n = (p->size + ss - 1) / ss, want = p->offset / ss, s;
+
+	if (grain > 1)
+		n = (n + grain - 1) / grain * grain;
+	if (want)
+		want = fdisk_align_lba(cxt, (p->offset + ss - 1) / ss, FDISK_ALIGN_UP);
+	if (!(s = bl_fit(cxt, want, n)))
+		BL_FAIL(VDS_R_NO_SPACE, "no free extent of %llu bytes%s",
+		        (unsigned long long)(n * ss), p->offset ? " at that offset" : "");
+	if (bl_partno(cxt, pa, res->style) < 0)
+		BL_FAIL(VDS_R_NO_SPACE, "the MBR has no free primary slot");
+	fdisk_partition_set_start(pa, s);
+	fdisk_partition_set_size(pa, n);
+	res->offset = s * ss;
+	res->size = n * ss;
+	return VDS_R_OK;
+}
+
+enum vds_result
+blabel_add(struct fdisk_context *cxt, const struct job_params *p, struct blabel_part *res,
+           char *msg, size_t msglen)
+{
+	struct fdisk_partition *pa = NULL;
+	enum vds_result r;
+	size_t partno = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((r = bl_label(cxt, p, res, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (!(pa = fdisk_new_partition()))
+		BL_FAIL(VDS_R_NO_MEMORY, "out of memory");
+	if ((r = bl_place(cxt, pa, p, res, msg, msglen)) != VDS_R_OK ||
+	    (r = bl_set_type(cxt, pa, p, res->style, msg, msglen)) != VDS_R_OK)
+		goto out;
+	if ((rc = fdisk_add_partition(cxt, pa, &partno)) < 0) {
+		snprintf(msg, msglen, "libfdisk cannot add the partition: %s", strerror(-rc));
+		r = rc == -ENOSPC ? VDS_R_NO_SPACE : VDS_R_FAILED;
+		goto out;
+	}
+	fdisk_wipe_partition(cxt, partno, 1);
+	res->number = (uint32_t)partno + 1;
+out:
+	fdisk_unref_partition(pa);
+	return r;
+}
+
+enum vds_result
+blabel_get(struct fdisk_context *cxt, uint32_t number, struct blabel_part *res, char *msg,
+           size_t msglen)
+{
+	struct fdisk_partition *pa = NULL;
+	uint64_t ss = fdisk_get_sector_size(cxt);
+
+	memset(res, 0, sizeof(*res));
+	res->style = blabel_style(cxt);
+	if (!number || res->style == INV_PS_NONE || !fdisk_is_partition_used(cxt, number - 1) ||
+	    fdisk_get_partition(cxt, number - 1, &pa) < 0)
+		BL_FAIL(VDS_R_NOT_FOUND, "partition %u is not in the label", number);
+	res->number = number;
+	res->offset = fdisk_partition_get_start(pa) * ss;
+	res->size = fdisk_partition_get_size(pa) * ss;
+	fdisk_unref_partition(pa);
+	return VDS_R_OK;
+}
+
+enum vds_result
+blabel_delete(struct fdisk_context *cxt, uint32_t number, char *msg, size_t msglen)
+{
+	int rc = fdisk_delete_partition(cxt, number - 1);
+
+	if (rc < 0)
+		BL_FAIL(VDS_R_FAILED, "libfdisk cannot delete partition %u: %s", number,
+		        strerror(-rc));
+	return VDS_R_OK;
+}
+
+enum vds_result
+blabel_resize(struct fdisk_context *cxt, uint32_t number, uint64_t size, char *msg, size_t msglen)
+{
+	struct fdisk_partition *pa = fdisk_new_partition();
+	uint64_t ss = fdisk_get_sector_size(cxt);
+	int rc;
+
+	if (!pa)
+		BL_FAIL(VDS_R_NO_MEMORY, "out of memory");
+	fdisk_partition_set_size(pa, size / ss);
+	rc = fdisk_set_partition(cxt, number - 1, pa);
+	fdisk_unref_partition(pa);
+	if (rc < 0)
+		BL_FAIL(VDS_R_FAILED, "libfdisk cannot resize partition %u: %s", number,
+		        strerror(-rc));
+	return VDS_R_OK;
+}
+
+enum vds_result
+blabel_write(struct fdisk_context *cxt, const char *path, char *msg, size_t msglen)
+{
+	int rc = fdisk_write_disklabel(cxt);
+
+	if (rc < 0)
+		BL_FAIL(rc == -EROFS || rc == -EACCES || rc == -EPERM ? VDS_R_READ_ONLY
+		        : rc == -ENODEV || rc == -ENXIO               ? VDS_R_DEVICE_GONE
+		                                                      : VDS_R_IO_ERROR,
+		        "cannot write the partition table of %s: %s", path, strerror(-rc));
+	return VDS_R_OK;
+}
+
+enum vds_result
+blabel_verify(const char *path, const struct blabel_part *want, char *msg, size_t msglen)
+{
+	struct fdisk_context *cxt = blabel_open(-1, path, 1, msg, msglen);
+	struct blabel_part got;
+	enum vds_result r = VDS_R_IO_ERROR;
+	int bad;
+
+	if (!cxt)
+		return VDS_R_IO_ERROR;
+	if (!fdisk_has_label(cxt) || (bad = fdisk_verify_disklabel(cxt)) != 0) {
+		snprintf(msg, msglen, "the label of %s does not verify after writing", path);
+		goto out;
+	}
+	r = blabel_get(cxt, want->number, &got, msg, msglen);
+	if (!want->size) {
+		r = r == VDS_R_NOT_FOUND ? VDS_R_OK : VDS_R_IO_ERROR;
+		if (r != VDS_R_OK)
+			snprintf(msg, msglen, "partition %u is still in the label", want->number);
+	} else if (r == VDS_R_OK && (got.offset != want->offset || got.size != want->size)) {
+		snprintf(msg, msglen, "partition %u reads back at %llu+%llu", want->number,
+		         (unsigned long long)got.offset, (unsigned long long)got.size);
+		r = VDS_R_IO_ERROR;
+	}
+out:
+	blabel_close(cxt);
+	return r;
+}

@@ -1,0 +1,65 @@
+/*
+ * basic_label.h - partition tables through libfdisk: place and add a
+ * partition (GPT, or MBR primary), delete one, shrink one, and verify the
+ * label as written by reading it back from the device.
+ *
+ * Changes are made in memory on a context bound to the caller's locked
+ * descriptor and reach the disk only with blabel_write().  Worker thread.
+ */
+#ifndef VDS_BASIC_LABEL_H
+#define VDS_BASIC_LABEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "provider.h"
+
+struct fdisk_context;
+
+/* GPT "Linux filesystem" and MBR "Linux": the default partition types. */
+#define BLABEL_GPT_LINUX "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+#define BLABEL_MBR_LINUX "0x83"
+
+struct blabel_part {
+	uint32_t number;       /* 1-based, as in the label */
+	uint64_t offset, size; /* bytes */
+	enum inv_pstyle style; /* the disk's label */
+	int new_label;         /* a label was created first */
+};
+
+/* Bind a context to fd (ro: read-only); NULL with msg on failure. */
+struct fdisk_context *blabel_open(int fd, const char *path, int ro, char *msg, size_t msglen);
+void blabel_close(struct fdisk_context *cxt);
+/* The label of cxt: INV_PS_GPT, INV_PS_MBR, INV_PS_NONE or INV_PS_UNKNOWN. */
+enum inv_pstyle blabel_style(struct fdisk_context *cxt);
+
+/*
+ * In memory: create the label init asks for (when the disk has none, or
+ * has a different one and no partitions), then add a partition of p->size
+ * bytes at p->offset (0: first fit), aligned to the disk's grain, with
+ * p->partition_type and p->name, its area to be wiped of old signatures on
+ * write.  *res is where it went.
+ */
+enum vds_result blabel_add(struct fdisk_context *cxt, const struct job_params *p,
+                           struct blabel_part *res, char *msg, size_t msglen);
+/* Partition number of cxt: offset/size in bytes; VDS_R_NOT_FOUND if unused. */
+enum vds_result blabel_get(struct fdisk_context *cxt, uint32_t number, struct blabel_part *res,
+                           char *msg, size_t msglen);
+/* In memory: delete partition number. */
+enum vds_result blabel_delete(struct fdisk_context *cxt, uint32_t number, char *msg, size_t msglen);
+/* In memory: make partition number size bytes long (same start). */
+enum vds_result blabel_resize(struct fdisk_context *cxt, uint32_t number, uint64_t size, char *msg,
+                              size_t msglen);
+/* The disk's grain (alignment) in bytes. */
+uint64_t blabel_grain(struct fdisk_context *cxt);
+/* Write the in-memory label to the device. */
+enum vds_result blabel_write(struct fdisk_context *cxt, const char *path, char *msg, size_t msglen);
+
+/*
+ * Read path's label back: it must verify clean, and partition want->number
+ * must be at want->offset with want->size (want->size 0: must be gone).
+ */
+enum vds_result blabel_verify(const char *path, const struct blabel_part *want, char *msg,
+                              size_t msglen);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * basic_shrink.c - shrinkVolume on a basic volume: the ext2/3/4 file
+ * system first (e2fsck -f -p, then resize2fs -p), then its partition.
+ *
+ * The file system is reached through the kernel's partition device when
+ * there is one, else through a temporary loop device over the partition's
+ * range of the disk (offset + size limit), detached again on every path.
+ * The new size is the old one minus the bytes asked for, rounded down to
+ * the disk's grain, so at least that much is reclaimed.
+ *
+ * A cancel is honoured while e2fsck runs (it is killed: an interrupted
+ * check is repaired by running it again) and up to the start of resize2fs,
+ * which is the point of no return.  If resize2fs fails or is killed the
+ * partition is left as it was (the file system is never larger than its
+ * partition); a failed label write after a good resize2fs leaves a smaller
+ * file system in the old partition, which a re-run of the job repairs.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "basic_label.h"
+#include "basic_plan.h"
+#include "basic_safe.h"
+#include "basic_tool.h"
+#include "log.h"
+
+#define BS_E2FSCK    "/sbin/e2fsck"
+#define BS_RESIZE2FS "/sbin/resize2fs"
+
+struct bs_fs {
+	char dev[256];
+	struct bloop loop;
+	uint64_t block_size, blocks;
+};
+
+/* Progress from a tool's output mapped into [lo, hi) of the job's percent. */
+struct bs_prog {
+	struct prov_job *j;
+	unsigned lo, hi, last, npasses;
+	const char *what;
+	char line[256];
+	size_t ll;
+	unsigned pass, xs; /* resize2fs: pass number, X marks of its 40-wide bar */
+	uint64_t min_blocks;
+};
+
+static void
+bs_report(struct bs_prog *p, double frac)
+{
+	unsigned pc;
+
+	if (frac < 0)
+		frac = 0;
+	if (frac > 1)
+		frac = 1;
+	pc = p->lo + (unsigned)((p->hi - p->lo) * frac);
+	if (pc > p->last) {
+		p->last = pc;
+		prov_job_progress(p->j, pc, p->what);
+	}
+}
+
+static void
+bs_line(struct bs_prog *p)
+{
+	unsigned pass;
+	unsigned long long cur, max;
+	const char *s;
+
+	p->line[p->ll] = '\0';
+	p->ll = 0;
+	if (sscanf(p->line, "%u %llu %llu", &pass, &cur, &max) == 3 && max && pass >= 1)
+		bs_report(p, ((pass - 1) + (double)cur / max) / p->npasses); /* e2fsck -C 1 */
+	else if (sscanf(p->line, "Begin pass %u", &pass) == 1) {
+		p->pass = pass;
+		p->xs = 0;
+	} else if ((s = strstr(p->line, "minimum size of the filesystem:")))
+		p->min_blocks = strtoull(s + 31, NULL, 10);
+}
+
+static void
+bs_data(void *arg, const char *buf, size_t n)
+{
+	struct bs_prog *p = arg;
+
+	for (size_t i = 0; i < n; i++) {
+		/* resize2fs -p: "Label    ----...----XXXX", one X per 1/40, no newline */
+		if (buf[i] == 'X' && p->pass && p->ll &&
+		    (p->line[p->ll - 1] == '-' || p->line[p->ll - 1] == 'X')) {
+			p->xs++;
+			bs_report(p, ((p->pass - 1) + p->xs / 40.0) / p->npasses);
+		}
+		if (buf[i] == '\n' || buf[i] == '\r') {
+			bs_line(p);
+			continue;
+		}
+		if (p->ll < sizeof(p->line) - 1)
+			p->line[p->ll++] = buf[i];
+	}
+}
+
+static uint32_t
+bs_le32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Block size and count from the ext superblock. */
+static int
+bs_superblock(struct bs_fs *fs)
+{
+	unsigned char sb[1024];
+	int fd = open(fs->dev, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? pread(fd, sb, sizeof(sb), 1024) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof(sb) || sb[56] != 0x53 || sb[57] != 0xEF)
+		return -1;
+	fs->block_size = 1024ULL << bs_le32(sb + 24);
+	fs->blocks = bs_le32(sb + 4);
+	if (bs_le32(sb + 96) & 0x80) /* INCOMPAT_64BIT */
+		fs->blocks |= (uint64_t)bs_le32(sb + 0x150) << 32;
+	return 0;
+}
+
+static enum vds_result
+bs_open_fs(struct basic_plan *pl, struct bs_fs *fs, char *msg, size_t msglen)
+{
+	struct stat st;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->loop.fd = -1;
+	if (pl->part_devnode[0] && stat(pl->part_devnode, &st) == 0 && S_ISBLK(st.st_mode)) {
+		snprintf(fs->dev, sizeof(fs->dev), "%s", pl->part_devnode);
+	} else if (bloop_attach(pl->devnode, pl->part_offset, pl->part_size, 0, &fs->loop) == 0) {
+		snprintf(fs->dev, sizeof(fs->dev), "%s", fs->loop.dev);
+	} else {
+		snprintf(msg, msglen, "cannot attach a loop device over partition %u of %s: %m",
+		         pl->number, pl->devnode);
+		return VDS_R_IO_ERROR;
+	}
+	if (bs_superblock(fs) < 0) {
+		snprintf(msg, msglen, "no ext2/3/4 file system on partition %u", pl->number);
+		return VDS_R_FS_NO_SHRINK;
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bs_tool(const char *const *argv, struct bs_prog *pg, int killable, const char *name, char *msg,
+        size_t msglen)
+{
+	struct btool t = {.argv = argv, .data = bs_data, .arg = pg, .j = killable ? pg->j : NULL};
+	char *nl;
+
+	if (btool_run(&t) < 0) {
+		snprintf(msg, msglen, "cannot run %s", argv[0]);
+		return VDS_R_TOOL_FAILED;
+	}
+	if (t.cancelled) {
+		snprintf(msg, msglen, "cancelled while %s", name);
+		return VDS_R_CANCELLED;
+	}
+	/* e2fsck: 1 = errors corrected; everything else from 2 up is a failure here. */
+	if (t.status == 0 || (t.status == 1 && strcmp(argv[0], BS_E2FSCK) == 0))
+		return VDS_R_OK;
+	while ((nl = strrchr(t.tail, '\n')) && nl[1] == '\0')
+		*nl = '\0';
+	nl = strrchr(t.tail, '\n');
+	snprintf(msg, msglen, "%s failed (%s %d): %s", argv[0],
+	         t.status > 128 ? "signal" : "status", t.status > 128 ? t.status - 128 : t.status,
+	         nl ? nl + 1 : t.tail);
+	return VDS_R_TOOL_FAILED;
+}
+
+/* e2fsck -f -p, then resize2fs -P for the smallest size it can reach. */
+static enum vds_result
+bs_check_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg, size_t msglen)
+{
+	const char *fsck[] = {BS_E2FSCK, "-f", "-p", "-C", "1", fs->dev, NULL};
+	const char *min[] = {BS_RESIZE2FS, "-P", fs->dev, NULL};
+	struct bs_prog pg = {
+	    .j = j, .lo = 5, .hi = 35, .npasses = 5, .what = "checking file system"};
+	enum vds_result r;
+
+	prov_job_progress(j, 5, pg.what);
+	if ((r = bs_tool(fsck, &pg, 1, pg.what, msg, msglen)) != VDS_R_OK)
+		return r;
+	pg.what = "estimating minimum size";
+	if ((r = bs_tool(min, &pg, 1, pg.what, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (!pg.min_blocks || pg.min_blocks * fs->block_size > new_size) {
+		snprintf(msg, msglen, "the file system needs at least %llu bytes, %llu asked",
+		         (unsigned long long)(pg.min_blocks * fs->block_size),
+		         (unsigned long long)new_size);
+		return VDS_R_SHRINK_TOO_BIG;
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bs_resize_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg, size_t msglen)
+{
+	char size[32];
+	const char *argv[] = {BS_RESIZE2FS, "-p", fs->dev, size, NULL};
+	struct bs_prog pg = {
+	    .j = j, .lo = 40, .hi = 85, .npasses = 5, .what = "shrinking file system"};
+
+	if (fs->blocks * fs->block_size <= new_size)
+		return VDS_R_OK; /* already small enough (an earlier run got this far) */
+	snprintf(size, sizeof(size), "%lluK", (unsigned long long)(new_size / 1024));
+	prov_job_progress(j, 40, pg.what);
+	return bs_tool(argv, &pg, 0, pg.what, msg, msglen);
+}
+
+/* The locked disk, the partition as the model saw it, the new size. */
+static enum vds_result
+bs_begin(struct basic_plan *pl, struct prov_job *j, int *fd, uint64_t *new_size, char *msg,
+         size_t msglen)
+{
+	struct fdisk_context *cxt = NULL;
+	struct blabel_part cur;
+	enum vds_result r;
+	uint64_t grain;
+
+	prov_job_progress(j, 2, "checking disk");
+	r = bsafe_check(&pl->allow, pl->devnode, pl->part_offset, pl->part_size, msg, msglen);
+	if (r != VDS_R_OK || (r = bsafe_open(pl->devnode, j, fd, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (!(cxt = blabel_open(*fd, pl->devnode, 1, msg, msglen)))
+		return VDS_R_IO_ERROR;
+	r = blabel_get(cxt, pl->number, &cur, msg, msglen);
+	grain = blabel_grain(cxt);
+	blabel_close(cxt);
+	if (r != VDS_R_OK)
+		return r;
+	if (cur.offset != pl->part_offset || cur.size != pl->part_size) {
+		snprintf(msg, msglen, "partition %u changed on disk since the job was accepted",
+		         pl->number);
+		return VDS_R_FAILED;
+	}
+	*new_size = (pl->part_size - pl->p.size) / grain * grain;
+	if (*new_size == 0 || pl->p.size >= pl->part_size) {
+		snprintf(msg, msglen, "cannot remove %llu of %llu bytes",
+		         (unsigned long long)pl->p.size, (unsigned long long)pl->part_size);
+		return VDS_R_SHRINK_TOO_BIG;
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+bs_shrink_part(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_size, char *msg,
+               size_t msglen)
+{
+	struct blabel_part want = {
+	    .number = pl->number, .offset = pl->part_offset, .size = new_size};
+	struct fdisk_context *cxt = blabel_open(fd, pl->devnode, 0, msg, msglen);
+	enum vds_result r = VDS_R_IO_ERROR;
+
+	prov_job_progress(j, 88, "shrinking partition");
+	if (cxt && (r = blabel_resize(cxt, pl->number, new_size, msg, msglen)) == VDS_R_OK &&
+	    (r = blabel_write(cxt, pl->devnode, msg, msglen)) == VDS_R_OK &&
+	    bsafe_flush(fd, pl->devnode, msg, msglen) < 0)
+		r = VDS_R_IO_ERROR;
+	blabel_close(cxt);
+	if (r == VDS_R_OK) {
+		prov_job_progress(j, 95, "verifying partition table");
+		r = blabel_verify(pl->devnode, &want, msg, msglen);
+	}
+	return r;
+}
+
+enum vds_result
+basic_run_shrink(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	struct bs_fs fs = {.loop = {.fd = -1}};
+	uint64_t new_size = 0;
+	enum vds_result r;
+	int fd = -1, token = bsafe_watch(pl->devnode);
+
+	if ((r = bs_begin(pl, j, &fd, &new_size, msg, msglen)) != VDS_R_OK ||
+	    (r = bs_open_fs(pl, &fs, msg, msglen)) != VDS_R_OK ||
+	    (r = bs_check_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
+		goto out;
+	if (prov_job_cancelled(j)) {
+		snprintf(msg, msglen, "cancelled before the file system was changed");
+		r = VDS_R_CANCELLED;
+		goto out;
+	}
+	if (!bsafe_present(pl->devnode, token)) {
+		snprintf(msg, msglen, "%s was removed before anything was written", pl->devnode);
+		r = VDS_R_DEVICE_GONE;
+		goto out;
+	}
+	prov_job_no_return(j);
+	pl->written = 1;
+	if ((r = bs_resize_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
+		goto out;
+	bloop_detach(&fs.loop);
+	if ((r = bs_shrink_part(pl, j, fd, new_size, msg, msglen)) != VDS_R_OK)
+		goto out;
+	pl->reclaimed = pl->part_size - new_size;
+	if (!bsafe_present(pl->devnode, token)) {
+		snprintf(msg, msglen, "%s was removed while the job ran (the shrink was written)",
+		         pl->devnode);
+		r = VDS_R_DEVICE_GONE;
+	}
+	log_info("basic", "%s: partition %u shrunk to %llu bytes", pl->devnode, pl->number,
+	         (unsigned long long)new_size);
+out:
+	bloop_detach(&fs.loop);
+	if (fd >= 0)
+		close(fd);
+	if (pl->written)
+		basic_run_probe(pl);
+	return r;
+}

@@ -1,0 +1,393 @@
+/*
+ * lvm.c - the lvm provider: volume groups are packs, logical volumes are
+ * dynamic volumes (simple, spanned, striped, mirror = raid1) with their
+ * images as plexes.  createVolume, deleteVolume, shrinkVolume (file system
+ * first, then lvreduce) and breakVolumePlex (lvconvert --splitmirrors).
+ *
+ * validate/prepare/commit run on the loop thread against the model and the
+ * last scan of the LVM state; run (lvm_run.c) works from the plan only and
+ * leaves a fresh scan in it, which commit publishes (lvm_inv.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "lvm.h"
+#include "lvm_inv.h"
+#include "lvm_run.h"
+
+#define LVM_DEFAULT_STRIPE (64 * 1024)
+
+struct lvm_prov {
+	struct lvm_scan scan; /* the LVM state the model shows */
+};
+
+static int
+lvm_init(const struct vds_conf *conf, void **state)
+{
+	struct lvm_prov *lp = calloc(1, sizeof(*lp));
+	char why[200];
+
+	(void)conf;
+	*state = NULL;
+	if (!lp)
+		return -1;
+	if (access(lvm_tool("lvm"), X_OK) < 0) {
+		log_warnx("lvm", "%s not found: install lvm2", lvm_tool("lvm"));
+		free(lp);
+		return -1;
+	}
+	if (lvm_scan_load(&lp->scan, why, sizeof(why)) != VDS_R_OK)
+		log_warnx("lvm", "cannot read the volume groups: %s", why);
+	lvm_inv_publish(&lp->scan);
+	log_info("lvm", "%zu volume groups, %zu logical volumes", lp->scan.nvgs, lp->scan.nlvs);
+	*state = lp;
+	return 0;
+}
+
+static void
+lvm_fini(void *state)
+{
+	struct lvm_prov *lp = state;
+
+	if (!lp)
+		return;
+	lvm_scan_free(&lp->scan);
+	free(lp);
+}
+
+static int
+lvm_is_lvm(const char *provider)
+{
+	return strcmp(provider, "lvm") == 0;
+}
+
+static int
+lvm_claims(void *state, const struct job_params *p)
+{
+	const struct inv_pack *pk;
+	const struct inv_volume *v;
+
+	switch (p->type) {
+	case JOB_CREATE_VOLUME:
+		pk = inv_get(INV_PACK, p->pack);
+		return pk && lvm_is_lvm(pk->provider);
+	case JOB_DELETE_VOLUME:
+	case JOB_SHRINK_VOLUME:
+	case JOB_BREAK_PLEX:
+		v = inv_get(INV_VOLUME, p->volume);
+		return v && lvm_is_lvm(v->provider);
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------- checks */
+
+static enum vds_result
+lvm_fail(enum vds_result r, char *why, size_t len, const char *text, const char *arg)
+{
+	snprintf(why, len, "%s%s%s", text, arg ? ": " : "", arg ? arg : "");
+	return r;
+}
+
+/* A volume's VG and LV names from its "lvm:VG/LV" key, checked against the scan. */
+static enum vds_result
+lvm_target(struct lvm_prov *lp, uint32_t volume, struct lvm_plan *pl, const struct lvm_lv **lv,
+           char *why, size_t len)
+{
+	const struct inv_volume *v = inv_get(INV_VOLUME, volume);
+
+	if (!v || sscanf(v->key, "lvm:%63[^/]/%63s", pl->vg, pl->lv) != 2)
+		return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such lvm volume", NULL);
+	if (!lvm_name_ok(pl->vg) || !lvm_name_ok(pl->lv))
+		return lvm_fail(VDS_R_INVALID_PARAM, why, len, "unusable volume name", v->key);
+	if (!(*lv = lvm_scan_lv(&lp->scan, pl->vg, pl->lv)))
+		return lvm_fail(VDS_R_NOT_FOUND, why, len, "volume is gone", v->name);
+	snprintf(pl->dev, sizeof(pl->dev), "/dev/%s/%s", pl->vg, pl->lv);
+	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), pl->vg, pl->lv);
+	return VDS_R_OK;
+}
+
+/* The name for a new volume: the job's, or the first free "volN". */
+static enum vds_result
+lvm_new_name(struct lvm_prov *lp, const char *vg, const char *want, const char *base, char *out,
+             char *why, size_t len)
+{
+	if (want[0]) {
+		if (!lvm_name_ok(want) || strchr(want, '/'))
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+			                "volume names are [A-Za-z0-9+_.-]+", want);
+		if (lvm_scan_lv(&lp->scan, vg, want))
+			return lvm_fail(VDS_R_EXISTS, why, len, "a volume has that name", want);
+		snprintf(out, LVM_NAME_LEN, "%s", want);
+		return VDS_R_OK;
+	}
+	for (unsigned i = 1; i < 10000; i++) {
+		snprintf(out, LVM_NAME_LEN, "%.40s%u", base, i);
+		if (!lvm_scan_lv(&lp->scan, vg, out))
+			return VDS_R_OK;
+	}
+	return lvm_fail(VDS_R_EXISTS, why, len, "no free volume name", NULL);
+}
+
+/* The job's disks as physical volumes of the pack's volume group. */
+static enum vds_result
+lvm_pvs(struct lvm_prov *lp, const struct job_params *p, struct lvm_create *cr, char *why,
+        size_t len)
+{
+	for (unsigned i = 0; i < p->ndisks && i < LVM_MAX_PVS; i++) {
+		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
+		const struct lvm_pv *pv = d ? lvm_scan_pv(&lp->scan, d->devnode) : NULL;
+
+		if (!d)
+			return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such disk", NULL);
+		if (!pv || strcmp(pv->vg, cr->vg) != 0)
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "disk is not in the pack",
+			                d->name);
+		if (!lvm_dev_ok(pv->name))
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "unusable device", pv->name);
+		snprintf(cr->pvs[cr->npvs++], LVM_DEV_LEN, "%s", pv->name);
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lvm_layout(const struct job_params *p, struct lvm_create *cr, unsigned *copies, char *why,
+           size_t len)
+{
+	*copies = 1;
+	switch (p->volume_type ? p->volume_type : INV_VT_SIMPLE) {
+	case INV_VT_SIMPLE:
+		if (cr->npvs > 1)
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+			                "a simple volume has one disk", NULL);
+		/* fallthrough */
+	case INV_VT_SPANNED:
+		cr->segtype = "linear";
+		return VDS_R_OK;
+	case INV_VT_STRIPED:
+		cr->segtype = "striped";
+		cr->stripes = cr->npvs ? cr->npvs : 2;
+		cr->stripe_size = p->stripe_size ? p->stripe_size : LVM_DEFAULT_STRIPE;
+		if (cr->stripes < 2 || cr->stripe_size < 4096 ||
+		    (cr->stripe_size & (cr->stripe_size - 1)))
+			return lvm_fail(
+			    VDS_R_INVALID_PARAM, why, len,
+			    "striping needs 2+ disks and a power-of-two stripe >= 4 KiB", NULL);
+		return VDS_R_OK;
+	case INV_VT_MIRROR:
+		cr->segtype = "raid1";
+		*copies = p->plex_count ? p->plex_count : 2;
+		cr->mirrors = *copies - 1;
+		if (*copies < 2 || *copies > 8 || (cr->npvs && cr->npvs < *copies))
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+			                "a mirror needs 2-8 plexes, each on its own disk", NULL);
+		return VDS_R_OK;
+	default:
+		return lvm_fail(VDS_R_NOT_SUPPORTED, why, len, "volume type not supported", NULL);
+	}
+}
+
+static enum vds_result
+lvm_check_create(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, char *why,
+                 size_t len)
+{
+	const struct inv_pack *pk = inv_get(INV_PACK, p->pack);
+	const struct lvm_vg *vg;
+	unsigned copies;
+	enum vds_result r;
+
+	if (!pk || !(vg = lvm_scan_vg(&lp->scan, pk->name)))
+		return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such volume group", NULL);
+	snprintf(pl->vg, sizeof(pl->vg), "%s", vg->name);
+	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "%s", vg->name);
+	if ((r = lvm_new_name(lp, vg->name, p->name, "vol", pl->cr.name, why, len)) != VDS_R_OK ||
+	    (r = lvm_pvs(lp, p, &pl->cr, why, len)) != VDS_R_OK ||
+	    (r = lvm_layout(p, &pl->cr, &copies, why, len)) != VDS_R_OK)
+		return r;
+	pl->cr.size = (p->size + 511) / 512 * 512;
+	if (pl->cr.size * copies > vg->free)
+		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", vg->name);
+	pl->mirror = copies > 1;
+	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), vg->name, pl->cr.name);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lvm_check_shrink(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
+                 const struct lvm_lv *lv, char *why, size_t len)
+{
+	const struct lvm_vg *vg = lvm_scan_vg(&lp->scan, pl->vg);
+	uint64_t ext = vg && vg->extent ? vg->extent : 4 << 20;
+
+	pl->size = lv->size;
+	if (p->size >= lv->size)
+		return lvm_fail(VDS_R_SHRINK_TOO_BIG, why, len, "more than the volume's size",
+		                NULL);
+	pl->new_size = (lv->size - p->size) / ext * ext;
+	if (pl->new_size == 0)
+		return lvm_fail(VDS_R_SHRINK_TOO_BIG, why, len, "nothing would be left", NULL);
+	if (pl->new_size == lv->size)
+		return lvm_fail(VDS_R_INVALID_PARAM, why, len, "less than one extent", NULL);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lvm_check_break(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
+                const struct lvm_lv *lv, char *why, size_t len)
+{
+	const struct inv_plex *px = inv_get(INV_PLEX, p->plex);
+	const struct lvm_lv *img[8];
+	size_t n = lvm_lv_plexes(&lp->scan, lv, img, 8);
+	char base[LVM_NAME_LEN];
+	enum vds_result r;
+
+	if (lvm_lv_type(lv) != INV_VT_MIRROR || n < 2)
+		return lvm_fail(VDS_R_NOT_SUPPORTED, why, len, "not a mirror", pl->lv);
+	if (!px || px->volume_index != p->volume || px->number < 1 || px->number > n ||
+	    !img[px->number - 1])
+		return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such plex of this volume", NULL);
+	if (lvm_devices_nth(img[px->number - 1]->devices, 0, pl->pv, sizeof(pl->pv)) < 0 ||
+	    !lvm_dev_ok(pl->pv))
+		return lvm_fail(VDS_R_DEVICE_GONE, why, len, "the plex has no usable disk", NULL);
+	snprintf(base, sizeof(base), "%.40s_plex", pl->lv);
+	r = lvm_new_name(lp, pl->vg, p->name, base, pl->newname, why, len);
+	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), pl->vg, pl->newname);
+	return r;
+}
+
+static enum vds_result
+lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, char *why,
+          size_t len)
+{
+	const struct lvm_lv *lv = NULL;
+	enum vds_result r;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->type = p->type;
+	if (p->type == JOB_CREATE_VOLUME)
+		return lvm_check_create(lp, p, pl, why, len);
+	if ((r = lvm_target(lp, p->volume, pl, &lv, why, len)) != VDS_R_OK)
+		return r;
+	switch (p->type) {
+	case JOB_DELETE_VOLUME:
+		return VDS_R_OK;
+	case JOB_SHRINK_VOLUME:
+		return lvm_check_shrink(lp, p, pl, lv, why, len);
+	case JOB_BREAK_PLEX:
+		return lvm_check_break(lp, p, pl, lv, why, len);
+	default:
+		return lvm_fail(VDS_R_NOT_SUPPORTED, why, len, "not an lvm job", NULL);
+	}
+}
+
+/* ------------------------------------------------------------ the job */
+
+static enum vds_result
+lvm_validate(void *state, const struct job_params *p, char *why, size_t whylen)
+{
+	struct lvm_plan *pl = malloc(sizeof(*pl));
+	enum vds_result r;
+
+	if (!pl)
+		return VDS_R_NO_MEMORY;
+	r = lvm_check(state, p, pl, why, whylen);
+	free(pl);
+	return r;
+}
+
+static enum vds_result
+lvm_prepare(void *state, const struct job_params *p, void **plan, char *msg, size_t msglen)
+{
+	struct lvm_plan *pl = malloc(sizeof(*pl));
+	enum vds_result r;
+
+	*plan = NULL;
+	if (!pl)
+		return VDS_R_NO_MEMORY;
+	if ((r = lvm_check(state, p, pl, msg, msglen)) != VDS_R_OK) {
+		free(pl);
+		return r;
+	}
+	*plan = pl;
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lvm_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg,
+        size_t msglen)
+{
+	(void)state;
+	(void)out;
+	return lvm_run_job(plan, j, msg, msglen);
+}
+
+static void
+lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
+{
+	const struct inv_volume *v;
+
+	if (pl->type == JOB_SHRINK_VOLUME) {
+		out->reclaimed = pl->size - pl->new_size;
+		return;
+	}
+	if (pl->type != JOB_CREATE_VOLUME && pl->type != JOB_BREAK_PLEX)
+		return;
+	if ((v = inv_by_key(INV_VOLUME, pl->outkey))) {
+		out->volume = v->index;
+		snprintf(out->objid, sizeof(out->objid), "%s", v->objid);
+	}
+}
+
+static enum vds_result
+lvm_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, char *msg,
+           size_t msglen)
+{
+	struct lvm_prov *lp = state;
+	struct lvm_plan *pl = plan;
+
+	if (pl->have_after) {
+		lvm_scan_free(&lp->scan);
+		lp->scan = pl->after;
+		memset(&pl->after, 0, sizeof(pl->after));
+		pl->have_after = 0;
+		if (lvm_inv_publish(&lp->scan) < 0)
+			log_warnx("lvm", "cannot publish every volume group");
+	}
+	if (r != VDS_R_OK)
+		return r;
+	lvm_outputs(pl, out);
+	if ((pl->type == JOB_CREATE_VOLUME || pl->type == JOB_BREAK_PLEX) && !out->volume) {
+		snprintf(msg, msglen, "the new volume %s did not show up", pl->outkey + 4);
+		return VDS_R_FAILED;
+	}
+	return VDS_R_OK;
+}
+
+static void
+lvm_free_plan(void *plan)
+{
+	struct lvm_plan *pl = plan;
+
+	if (!pl)
+		return;
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+const struct prov_ops lvm_provider = {
+    .name = "lvm",
+    .init = lvm_init,
+    .fini = lvm_fini,
+    .claims = lvm_claims,
+    .validate = lvm_validate,
+    .prepare = lvm_prepare,
+    .run = lvm_run,
+    .commit = lvm_commit,
+    .free_plan = lvm_free_plan,
+};

@@ -1,0 +1,459 @@
+/*
+ * lvm_cmd.c - argument vectors for the LVM and e2fsprogs tools, the
+ * fork/execve runner (no shell; a small fixed environment) and the mapping
+ * of the tools' failures to result codes.  Every name that goes into an
+ * argument was checked by lvm_name_ok() or lvm_dev_ok() first.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lvm_cmd.h"
+
+static struct {
+	lvm_runner_fn fn;
+	void *arg;
+} lc_runner;
+
+/* ------------------------------------------------------------- checks */
+
+int
+lvm_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= LVM_NAME_LEN || s[0] == '-' || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_.-") == n;
+}
+
+int
+lvm_dev_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= 5 || n >= LVM_DEV_LEN || strncmp(s, "/dev/", 5) != 0 || strstr(s, ".."))
+		return 0;
+	return strspn(s + 5,
+	              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_.:/-") ==
+	       n - 5;
+}
+
+const char *
+lvm_tool(const char *name)
+{
+	static const char *const dirs[] = {"/usr/sbin", "/sbin", "/usr/bin", "/bin"};
+	static __thread char path[64];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		if (access(path, X_OK) == 0)
+			return path;
+	}
+	snprintf(path, sizeof(path), "/usr/sbin/%s", name);
+	return path;
+}
+
+/* ------------------------------------------------------------ building */
+
+void
+lvm_cmd_init(struct lvm_cmd *c, const char *tool)
+{
+	memset(c, 0, sizeof(*c));
+	lvm_cmd_add(c, "%s", tool);
+}
+
+int
+lvm_cmd_add(struct lvm_cmd *c, const char *fmt, ...)
+{
+	size_t room = sizeof(c->store) - c->used;
+	va_list ap;
+	int n;
+
+	if (c->argc >= LVM_ARGV_MAX || room == 0)
+		goto out;
+	va_start(ap, fmt);
+	n = vsnprintf(c->store + c->used, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room)
+		goto out;
+	c->argv[c->argc++] = c->store + c->used;
+	c->argv[c->argc] = NULL;
+	c->used += (size_t)n + 1;
+	return 0;
+out:
+	c->overflow = 1;
+	return -1;
+}
+
+/* "lvm SUBCOMMAND --config ..." */
+static void
+lc_lvm(struct lvm_cmd *c, const char *sub)
+{
+	lvm_cmd_init(c, lvm_tool("lvm"));
+	lvm_cmd_add(c, "%s", sub);
+	lvm_cmd_add(c, "--config");
+	lvm_cmd_add(c, "%s", LVM_CONFIG);
+}
+
+static const char *const lc_fields[] = {
+    [LVM_REP_VGS] = "vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,pv_count,lv_count,vg_attr",
+    [LVM_REP_LVS] = "vg_name,lv_name,lv_uuid,lv_size,segtype,stripes,stripe_size,devices,"
+                    "sync_percent,lv_health_status,lv_attr,lv_dm_path",
+    [LVM_REP_PVS] = "pv_name,vg_name,pv_size,pv_free",
+};
+
+int
+lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg)
+{
+	static const char *const sub[] = {"vgs", "lvs", "pvs"};
+
+	if (vg && !lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, sub[what]);
+	lvm_cmd_add(c, "--reportformat");
+	lvm_cmd_add(c, "json");
+	lvm_cmd_add(c, "--units");
+	lvm_cmd_add(c, "b");
+	lvm_cmd_add(c, "--nosuffix");
+	if (what == LVM_REP_LVS)
+		lvm_cmd_add(c, "-a");
+	lvm_cmd_add(c, "-o");
+	lvm_cmd_add(c, "%s", lc_fields[what]);
+	if (vg)
+		lvm_cmd_add(c, "%s", vg);
+	return c->overflow ? -1 : 0;
+}
+
+static int
+lc_vglv(struct lvm_cmd *c, const char *vg, const char *lv)
+{
+	if (!lvm_name_ok(vg) || !lvm_name_ok(lv))
+		return -1;
+	return lvm_cmd_add(c, "%s/%s", vg, lv);
+}
+
+int
+lvm_cmd_sync(struct lvm_cmd *c, const char *vg, const char *lv)
+{
+	lc_lvm(c, "lvs");
+	lvm_cmd_add(c, "--reportformat");
+	lvm_cmd_add(c, "json");
+	lvm_cmd_add(c, "-o");
+	lvm_cmd_add(c, "lv_name,sync_percent");
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr)
+{
+	if (!lvm_name_ok(cr->vg) || !lvm_name_ok(cr->name) || cr->npvs > LVM_MAX_PVS)
+		return -1;
+	lc_lvm(c, "lvcreate");
+	lvm_cmd_add(c, "-y");
+	lvm_cmd_add(c, "-W");
+	lvm_cmd_add(c, "n");
+	lvm_cmd_add(c, "--type");
+	lvm_cmd_add(c, "%s", cr->segtype);
+	if (!strcmp(cr->segtype, "striped")) {
+		lvm_cmd_add(c, "-i");
+		lvm_cmd_add(c, "%u", cr->stripes);
+		if (cr->stripe_size) {
+			lvm_cmd_add(c, "-I");
+			lvm_cmd_add(c, "%lluk", (unsigned long long)(cr->stripe_size / 1024));
+		}
+	}
+	if (!strcmp(cr->segtype, "raid1")) {
+		lvm_cmd_add(c, "-m");
+		lvm_cmd_add(c, "%u", cr->mirrors);
+	}
+	lvm_cmd_add(c, "-L");
+	lvm_cmd_add(c, "%llub", (unsigned long long)cr->size);
+	lvm_cmd_add(c, "-n");
+	lvm_cmd_add(c, "%s", cr->name);
+	lvm_cmd_add(c, "%s", cr->vg);
+	for (unsigned i = 0; i < cr->npvs; i++)
+		if (!lvm_dev_ok(cr->pvs[i]) || lvm_cmd_add(c, "%s", cr->pvs[i]) < 0)
+			return -1;
+	return c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size)
+{
+	lc_lvm(c, "lvreduce");
+	lvm_cmd_add(c, "-y");
+	lvm_cmd_add(c, "-f");
+	lvm_cmd_add(c, "-L");
+	lvm_cmd_add(c, "%llub", (unsigned long long)size);
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
+              const char *pv)
+{
+	if (!lvm_name_ok(newname) || (pv && !lvm_dev_ok(pv)))
+		return -1;
+	lc_lvm(c, "lvconvert");
+	lvm_cmd_add(c, "-y");
+	lvm_cmd_add(c, "--splitmirrors");
+	lvm_cmd_add(c, "1");
+	lvm_cmd_add(c, "--name");
+	lvm_cmd_add(c, "%s", newname);
+	if (lc_vglv(c, vg, lv) < 0)
+		return -1;
+	if (pv)
+		lvm_cmd_add(c, "%s", pv);
+	return c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv)
+{
+	lc_lvm(c, "lvremove");
+	lvm_cmd_add(c, "-f");
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev)
+{
+	if (!lvm_dev_ok(dev))
+		return -1;
+	lvm_cmd_init(c, lvm_tool("e2fsck"));
+	lvm_cmd_add(c, "-f");
+	lvm_cmd_add(c, "-p");
+	return lvm_cmd_add(c, "%s", dev);
+}
+
+int
+lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size)
+{
+	if (!lvm_dev_ok(dev) || size < 1024)
+		return -1;
+	lvm_cmd_init(c, lvm_tool("resize2fs"));
+	lvm_cmd_add(c, "%s", dev);
+	return lvm_cmd_add(c, "%lluK", (unsigned long long)(size / 1024));
+}
+
+int
+lvm_cmd_blkid(struct lvm_cmd *c, const char *dev)
+{
+	if (!lvm_dev_ok(dev))
+		return -1;
+	lvm_cmd_init(c, lvm_tool("blkid"));
+	lvm_cmd_add(c, "-p");
+	lvm_cmd_add(c, "-o");
+	lvm_cmd_add(c, "value");
+	lvm_cmd_add(c, "-s");
+	lvm_cmd_add(c, "TYPE");
+	return lvm_cmd_add(c, "%s", dev);
+}
+
+/* -------------------------------------------------------------- results */
+
+struct lc_pattern {
+	const char *text;
+	enum vds_result r;
+};
+
+static const struct lc_pattern lc_lvm_patterns[] = {
+    {"insufficient free space", VDS_R_NO_SPACE},
+    {"insufficient suitable", VDS_R_NO_SPACE},
+    {"not enough", VDS_R_NO_SPACE},
+    {"already exists", VDS_R_EXISTS},
+    {"in use", VDS_R_IN_USE},
+    {"open logical volume", VDS_R_IN_USE},
+    {"read-only", VDS_R_READ_ONLY},
+    {"not found", VDS_R_NOT_FOUND},
+    {"failed to find", VDS_R_NOT_FOUND},
+    {"unable to split", VDS_R_NOT_SUPPORTED},
+    {"does not accept", VDS_R_NOT_SUPPORTED},
+    {"not supported", VDS_R_NOT_SUPPORTED},
+    {"invalid", VDS_R_INVALID_PARAM},
+    {"input/output error", VDS_R_IO_ERROR},
+};
+
+static const struct lc_pattern lc_fs_patterns[] = {
+    {"smaller than minimum", VDS_R_SHRINK_TOO_BIG},
+    {"no space left", VDS_R_SHRINK_TOO_BIG},
+    {"is mounted", VDS_R_IN_USE},
+    {"bad magic number", VDS_R_FS_NO_SHRINK},
+    {"input/output error", VDS_R_IO_ERROR},
+};
+
+/* The first non-empty line of stderr that looks like an error, for the message. */
+static void
+lc_message(const struct lvm_output *o, char *msg, size_t len)
+{
+	const char *s = o->err;
+
+	while (*s == ' ' || *s == '\n' || *s == '\t')
+		s++;
+	snprintf(msg, len, "%.*s", (int)strcspn(s, "\n"), s);
+}
+
+static enum vds_result
+lc_map(const struct lvm_output *o, const struct lc_pattern *pt, size_t n, char *msg, size_t len)
+{
+	if (o->exec_errno) {
+		snprintf(msg, len, "cannot run the tool: %s", strerror(o->exec_errno));
+		return VDS_R_NOT_SUPPORTED;
+	}
+	if (o->status > 128) {
+		snprintf(msg, len, "the tool was killed by signal %d", o->status - 128);
+		return VDS_R_TOOL_FAILED;
+	}
+	lc_message(o, msg, len);
+	for (size_t i = 0; i < n; i++)
+		if (strcasestr(o->err, pt[i].text))
+			return pt[i].r;
+	if (!msg[0])
+		snprintf(msg, len, "the tool exited with status %d", o->status);
+	return VDS_R_TOOL_FAILED;
+}
+
+enum vds_result
+lvm_cmd_result(const struct lvm_output *o, char *msg, size_t len)
+{
+	return lc_map(o, lc_lvm_patterns, sizeof(lc_lvm_patterns) / sizeof(lc_lvm_patterns[0]), msg,
+	              len);
+}
+
+enum vds_result
+lvm_cmd_fs_result(const struct lvm_output *o, char *msg, size_t len)
+{
+	return lc_map(o, lc_fs_patterns, sizeof(lc_fs_patterns) / sizeof(lc_fs_patterns[0]), msg,
+	              len);
+}
+
+/* --------------------------------------------------------------- runner */
+
+void
+lvm_cmd_set_runner(lvm_runner_fn fn, void *arg)
+{
+	lc_runner.fn = fn;
+	lc_runner.arg = arg;
+}
+
+void
+lvm_output_free(struct lvm_output *o)
+{
+	free(o->out);
+	o->out = NULL;
+	o->outlen = 0;
+}
+
+static void
+lc_child(const struct lvm_cmd *cmd, int out, int err, int errpipe)
+{
+	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
+	                             "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
+	int null = open("/dev/null", O_RDONLY);
+	int e;
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != errpipe)
+			close(fd);
+	execve(cmd->argv[0], cmd->argv, envp);
+	e = errno;
+	(void)!write(errpipe, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Append what fd has to *buf (grows); 0 at EOF. */
+static ssize_t
+lc_drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+	char *nb;
+	ssize_t n;
+
+	if (*cap - *len < 4096) {
+		if (!(nb = realloc(*buf, *cap + 65536)))
+			return -1;
+		*buf = nb;
+		*cap += 65536;
+	}
+	n = read(fd, *buf + *len, *cap - *len - 1);
+	if (n > 0)
+		*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	return n < 0 && errno == EINTR ? 1 : n;
+}
+
+static void
+lc_collect(int out, int err, struct lvm_output *o)
+{
+	struct pollfd pf[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
+	char *ebuf = NULL;
+	size_t ecap = 0, elen = 0, ocap = 0;
+
+	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents && lc_drain(out, &o->out, &o->outlen, &ocap) <= 0)
+			pf[0].fd = -1;
+		if (pf[1].revents && lc_drain(err, &ebuf, &elen, &ecap) <= 0)
+			pf[1].fd = -1;
+	}
+	if (ebuf) /* keep the tail: the last lines say what went wrong */
+		snprintf(o->err, sizeof(o->err), "%s",
+		         elen >= sizeof(o->err) ? ebuf + elen - sizeof(o->err) + 1 : ebuf);
+	free(ebuf);
+}
+
+static int
+lc_exec(const struct lvm_cmd *cmd, struct lvm_output *o)
+{
+	int po[2] = {-1, -1}, pe[2] = {-1, -1}, px[2] = {-1, -1}, st = 0, e = 0;
+	pid_t pid = -1;
+
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0)
+		goto out;
+	if ((pid = fork()) == 0)
+		lc_child(cmd, po[1], pe[1], px[1]);
+	close(po[1]), close(pe[1]), close(px[1]);
+	po[1] = pe[1] = px[1] = -1;
+	if (pid < 0)
+		goto out;
+	lc_collect(po[0], pe[0], o);
+	if (read(px[0], &e, sizeof(e)) == (ssize_t)sizeof(e))
+		o->exec_errno = e;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+		if (px[i] >= 0)
+			close(px[i]);
+	}
+	return o->status == 0 && !o->exec_errno ? 0 : -1;
+}
+
+int
+lvm_cmd_run(const struct lvm_cmd *cmd, struct lvm_output *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->status = -1;
+	if (cmd->overflow || cmd->argc == 0) {
+		snprintf(o->err, sizeof(o->err), "command line too long");
+		return -1;
+	}
+	return lc_runner.fn ? lc_runner.fn(lc_runner.arg, cmd, o) : lc_exec(cmd, o);
+}

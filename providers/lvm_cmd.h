@@ -1,0 +1,87 @@
+/*
+ * lvm_cmd.h - the lvm provider's system edge: argument vectors for the LVM
+ * and e2fsprogs tools, built only from checked names, run as child
+ * processes (fork/execve, no shell) through a replaceable runner, and the
+ * mapping of their failures to result codes.
+ */
+#ifndef VDS_LVM_CMD_H
+#define VDS_LVM_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "result.h"
+
+#define LVM_ARGV_MAX 40
+#define LVM_MAX_PVS  16
+#define LVM_NAME_LEN 64
+#define LVM_DEV_LEN  128
+/* LVM without udevd: no udev sync, no device list from udev. */
+#define LVM_CONFIG                                                                                 \
+	"activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }"
+
+struct lvm_cmd {
+	char *argv[LVM_ARGV_MAX + 1];
+	size_t argc;
+	char store[4096];
+	size_t used;
+	int overflow;
+};
+
+/* What a command did: stdout, the tail of stderr, exit status. */
+struct lvm_output {
+	char *out; /* NUL-terminated, malloc'd (NULL when empty) */
+	size_t outlen;
+	char err[1024];
+	int status;     /* exit code; 128 + signal when killed; -1: not run */
+	int exec_errno; /* errno of a failed execve (tool missing), else 0 */
+};
+
+enum lvm_report { LVM_REP_VGS, LVM_REP_LVS, LVM_REP_PVS };
+
+struct lvm_create {
+	char vg[LVM_NAME_LEN], name[LVM_NAME_LEN];
+	const char *segtype; /* "linear", "striped", "raid1" */
+	uint64_t size;       /* bytes */
+	unsigned stripes;    /* striped: 2.. */
+	uint64_t stripe_size;
+	unsigned mirrors; /* raid1: plexes - 1 */
+	char pvs[LVM_MAX_PVS][LVM_DEV_LEN];
+	unsigned npvs;
+};
+
+/* Runs cmd, fills o; returns 0 when it exited 0. */
+typedef int (*lvm_runner_fn)(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o);
+/* Replace the runner (tests); NULL restores fork/execve. */
+void lvm_cmd_set_runner(lvm_runner_fn fn, void *arg);
+int lvm_cmd_run(const struct lvm_cmd *cmd, struct lvm_output *o);
+void lvm_output_free(struct lvm_output *o);
+
+/* [A-Za-z0-9+_.-]+, not starting with '-', not "." or "..", < LVM_NAME_LEN. */
+int lvm_name_ok(const char *s);
+/* "/dev/" followed by [A-Za-z0-9+_.:/-]; no "..". */
+int lvm_dev_ok(const char *s);
+/* Absolute path of a tool ("lvm", "e2fsck", ...), found in the sbin dirs. */
+const char *lvm_tool(const char *name);
+
+void lvm_cmd_init(struct lvm_cmd *c, const char *tool);
+int lvm_cmd_add(struct lvm_cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Builders: 0, or -1 when a name/device is not acceptable. */
+int lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg);
+int lvm_cmd_sync(struct lvm_cmd *c, const char *vg, const char *lv);
+int lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr);
+int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);
+int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
+                  const char *pv);
+int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
+int lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev);
+int lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size);
+int lvm_cmd_blkid(struct lvm_cmd *c, const char *dev);
+
+/* The result code for a failed LVM command, with its message in msg. */
+enum vds_result lvm_cmd_result(const struct lvm_output *o, char *msg, size_t len);
+/* The same for resize2fs (shrinking a file system). */
+enum vds_result lvm_cmd_fs_result(const struct lvm_output *o, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * lvm_json.c - a parser for LVM's JSON reports (a "report" array of
+ * sections, each an array of flat objects whose values are all strings) and
+ * the scan built from vgs, lvs and pvs.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvm_json.h"
+
+#define LJ_MAX_KV 16
+
+struct lj_row {
+	char key[LJ_MAX_KV][32];
+	char val[LJ_MAX_KV][512];
+	size_t n;
+};
+
+typedef int (*lj_row_fn)(const struct lj_row *row, struct lvm_scan *s, void *arg);
+
+static const char *
+lj_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A JSON string at p into out; returns the position after it, NULL on error. */
+static const char *
+lj_string(const char *p, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (*p++ != '"')
+		return NULL;
+	for (; *p && *p != '"'; p++) {
+		if (*p == '\\' && !*++p)
+			return NULL;
+		if (n + 1 < len)
+			out[n++] = *p;
+	}
+	out[n] = '\0';
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *
+lj_object(const char *p, struct lj_row *row)
+{
+	row->n = 0;
+	p = lj_ws(p + 1); /* past '{' */
+	while (p && *p == '"') {
+		size_t i = row->n < LJ_MAX_KV ? row->n++ : LJ_MAX_KV - 1;
+
+		p = lj_string(p, row->key[i], sizeof(row->key[i]));
+		if (!p || *(p = lj_ws(p)) != ':')
+			return NULL;
+		p = lj_string(lj_ws(p + 1), row->val[i], sizeof(row->val[i]));
+		if (p && *(p = lj_ws(p)) == ',')
+			p = lj_ws(p + 1);
+	}
+	return p && *p == '}' ? p + 1 : NULL;
+}
+
+/* Call fn for every object of every "section": [ ... ] array. */
+static int
+lj_each(const char *json, const char *section, lj_row_fn fn, struct lvm_scan *s, void *arg)
+{
+	char tag[40];
+	const char *p = json;
+	struct lj_row *row = malloc(sizeof(*row));
+	int rc = -1;
+
+	snprintf(tag, sizeof(tag), "\"%s\"", section);
+	if (!row || !json)
+		goto out;
+	while ((p = strstr(p, tag))) {
+		p = lj_ws(p + strlen(tag));
+		if (*p != ':' || *(p = lj_ws(p + 1)) != '[')
+			goto out;
+		for (p = lj_ws(p + 1); *p == '{'; p = lj_ws(p)) {
+			if (!(p = lj_object(p, row)) || fn(row, s, arg) < 0)
+				goto out;
+			if (*(p = lj_ws(p)) == ',')
+				p++;
+		}
+		if (*p != ']')
+			goto out;
+	}
+	rc = 0;
+out:
+	free(row);
+	return rc;
+}
+
+static const char *
+lj_get(const struct lj_row *row, const char *key)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (!strcmp(row->key[i], key))
+			return row->val[i];
+	return "";
+}
+
+static uint64_t
+lj_u64(const struct lj_row *row, const char *key)
+{
+	return strtoull(lj_get(row, key), NULL, 10);
+}
+
+/* "100.00" -> 10000; "" -> -1 */
+static int
+lj_percent(const char *v)
+{
+	return *v ? (int)(strtod(v, NULL) * 100.0 + 0.5) : -1;
+}
+
+static void *
+lj_grow(void *v, size_t n, size_t size)
+{
+	return (n & 15) ? v : realloc(v, (n + 16) * size);
+}
+
+static int
+lj_vg(const struct lj_row *row, struct lvm_scan *s, void *arg)
+{
+	struct lvm_vg *v, *nv = lj_grow(s->vgs, s->nvgs, sizeof(*v));
+
+	if (!nv)
+		return -1;
+	s->vgs = nv;
+	v = memset(&s->vgs[s->nvgs++], 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", lj_get(row, "vg_name"));
+	snprintf(v->uuid, sizeof(v->uuid), "%s", lj_get(row, "vg_uuid"));
+	snprintf(v->attr, sizeof(v->attr), "%s", lj_get(row, "vg_attr"));
+	v->size = lj_u64(row, "vg_size");
+	v->free = lj_u64(row, "vg_free");
+	v->extent = lj_u64(row, "vg_extent_size");
+	v->pv_count = (uint32_t)lj_u64(row, "pv_count");
+	v->lv_count = (uint32_t)lj_u64(row, "lv_count");
+	return 0;
+}
+
+static int
+lj_lv(const struct lj_row *row, struct lvm_scan *s, void *arg)
+{
+	struct lvm_lv *l, *nl = lj_grow(s->lvs, s->nlvs, sizeof(*l));
+
+	if (!nl)
+		return -1;
+	s->lvs = nl;
+	l = memset(&s->lvs[s->nlvs++], 0, sizeof(*l));
+	snprintf(l->vg, sizeof(l->vg), "%s", lj_get(row, "vg_name"));
+	snprintf(l->name, sizeof(l->name), "%s", lj_get(row, "lv_name"));
+	snprintf(l->uuid, sizeof(l->uuid), "%s", lj_get(row, "lv_uuid"));
+	snprintf(l->segtype, sizeof(l->segtype), "%s", lj_get(row, "segtype"));
+	snprintf(l->attr, sizeof(l->attr), "%s", lj_get(row, "lv_attr"));
+	snprintf(l->health, sizeof(l->health), "%s", lj_get(row, "lv_health_status"));
+	snprintf(l->dmpath, sizeof(l->dmpath), "%s", lj_get(row, "lv_dm_path"));
+	snprintf(l->devices, sizeof(l->devices), "%s", lj_get(row, "devices"));
+	l->size = lj_u64(row, "lv_size");
+	l->stripe_size = lj_u64(row, "stripe_size");
+	l->stripes = (uint32_t)lj_u64(row, "stripes");
+	l->sync = lj_percent(lj_get(row, "sync_percent"));
+	return 0;
+}
+
+static int
+lj_pv(const struct lj_row *row, struct lvm_scan *s, void *arg)
+{
+	struct lvm_pv *p, *np = lj_grow(s->pvs, s->npvs, sizeof(*p));
+
+	if (!np)
+		return -1;
+	s->pvs = np;
+	p = memset(&s->pvs[s->npvs++], 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", lj_get(row, "pv_name"));
+	snprintf(p->vg, sizeof(p->vg), "%s", lj_get(row, "vg_name"));
+	p->size = lj_u64(row, "pv_size");
+	p->free = lj_u64(row, "pv_free");
+	return 0;
+}
+
+static int
+lj_sync(const struct lj_row *row, struct lvm_scan *s, void *arg)
+{
+	int *sync = arg;
+
+	if (*sync == -2)
+		*sync = lj_percent(lj_get(row, "sync_percent"));
+	return 0;
+}
+
+int
+lvm_json_vgs(const char *json, struct lvm_scan *s)
+{
+	return lj_each(json, "vg", lj_vg, s, NULL);
+}
+
+int
+lvm_json_lvs(const char *json, struct lvm_scan *s)
+{
+	return lj_each(json, "lv", lj_lv, s, NULL);
+}
+
+int
+lvm_json_pvs(const char *json, struct lvm_scan *s)
+{
+	return lj_each(json, "pv", lj_pv, s, NULL);
+}
+
+int
+lvm_json_sync(const char *json, int *sync)
+{
+	*sync = -2;
+	if (lj_each(json, "lv", lj_sync, NULL, sync) < 0 || *sync == -2)
+		return -1;
+	return 0;
+}
+
+void
+lvm_scan_free(struct lvm_scan *s)
+{
+	free(s->vgs);
+	free(s->lvs);
+	free(s->pvs);
+	memset(s, 0, sizeof(*s));
+}
+
+enum vds_result
+lvm_scan_load(struct lvm_scan *s, char *msg, size_t len)
+{
+	static int (*const parse[])(const char *,
+	                            struct lvm_scan *) = {[LVM_REP_VGS] = lvm_json_vgs,
+	                                                  [LVM_REP_LVS] = lvm_json_lvs,
+	                                                  [LVM_REP_PVS] = lvm_json_pvs};
+	struct lvm_output o;
+	struct lvm_cmd c;
+	enum vds_result r = VDS_R_OK;
+
+	memset(s, 0, sizeof(*s));
+	for (int w = LVM_REP_VGS; w <= LVM_REP_PVS && r == VDS_R_OK; w++) {
+		lvm_cmd_report(&c, w, NULL);
+		if (lvm_cmd_run(&c, &o) < 0)
+			r = lvm_cmd_result(&o, msg, len);
+		else if (parse[w](o.out, s) < 0) {
+			snprintf(msg, len, "cannot parse the output of lvm %s", c.argv[1]);
+			r = VDS_R_TOOL_FAILED;
+		}
+		lvm_output_free(&o);
+	}
+	if (r != VDS_R_OK)
+		lvm_scan_free(s);
+	return r;
+}
+
+/* ------------------------------------------------------------- lookups */
+
+const struct lvm_vg *
+lvm_scan_vg(const struct lvm_scan *s, const char *vg)
+{
+	for (size_t i = 0; i < s->nvgs; i++)
+		if (!strcmp(s->vgs[i].name, vg))
+			return &s->vgs[i];
+	return NULL;
+}
+
+const struct lvm_lv *
+lvm_scan_lv(const struct lvm_scan *s, const char *vg, const char *lv)
+{
+	for (size_t i = 0; i < s->nlvs; i++)
+		if (!strcmp(s->lvs[i].vg, vg) && !strcmp(s->lvs[i].name, lv))
+			return &s->lvs[i];
+	return NULL;
+}
+
+const struct lvm_pv *
+lvm_scan_pv(const struct lvm_scan *s, const char *dev)
+{
+	for (size_t i = 0; i < s->npvs; i++)
+		if (!strcmp(s->pvs[i].name, dev))
+			return &s->pvs[i];
+	return NULL;
+}
+
+int
+lvm_lv_visible(const struct lvm_lv *lv)
+{
+	return lv->name[0] && lv->name[0] != '[';
+}
+
+enum inv_voltype
+lvm_lv_type(const struct lvm_lv *lv)
+{
+	if (!strcmp(lv->segtype, "raid1") || !strcmp(lv->segtype, "mirror"))
+		return INV_VT_MIRROR;
+	if (!strncmp(lv->segtype, "raid", 4))
+		return INV_VT_PARITY;
+	if (!strcmp(lv->segtype, "striped") && lv->stripes > 1)
+		return INV_VT_STRIPED;
+	return strchr(lv->devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
+}
+
+enum inv_health
+lvm_lv_health(const struct lvm_lv *lv)
+{
+	if (!strcmp(lv->health, "partial"))
+		return lvm_lv_type(lv) == INV_VT_MIRROR ? INV_H_DEGRADED : INV_H_FAILED;
+	if (lv->health[0] || (strlen(lv->attr) > 8 && lv->attr[8] != '-'))
+		return INV_H_DEGRADED;
+	if (lv->sync >= 0 && lv->sync < 10000)
+		return INV_H_REBUILDING;
+	return INV_H_HEALTHY;
+}
+
+/* "[NAME_rimage_N]" -> N, or -1. */
+static int
+lj_image_number(const struct lvm_lv *sub, const struct lvm_lv *lv)
+{
+	char pre[LVM_NAME_LEN + 16];
+	size_t l;
+
+	if (strcmp(sub->vg, lv->vg) != 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		snprintf(pre, sizeof(pre), "[%s_%s_", lv->name, k ? "mimage" : "rimage");
+		l = strlen(pre);
+		if (!strncmp(sub->name, pre, l) && strchr(sub->name + l, ']'))
+			return atoi(sub->name + l);
+	}
+	return -1;
+}
+
+size_t
+lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
+              size_t max)
+{
+	size_t n = 0;
+	int k;
+
+	for (size_t i = 0; i < max; i++)
+		px[i] = NULL;
+	if (lvm_lv_type(lv) != INV_VT_MIRROR) {
+		px[0] = max ? lv : NULL;
+		return max ? 1 : 0;
+	}
+	for (size_t i = 0; i < s->nlvs; i++)
+		if ((k = lj_image_number(&s->lvs[i], lv)) >= 0 && (size_t)k < max) {
+			px[k] = &s->lvs[i];
+			n = (size_t)k + 1 > n ? (size_t)k + 1 : n;
+		}
+	return n;
+}
+
+int
+lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len)
+{
+	const char *p = devices;
+
+	for (unsigned i = 0; i < n && p; i++)
+		if ((p = strchr(p, ',')))
+			p++;
+	if (!p || !*p)
+		return -1;
+	snprintf(dev, len, "%.*s", (int)strcspn(p, "(,"), p);
+	return 0;
+}

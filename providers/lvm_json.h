@@ -1,0 +1,71 @@
+/*
+ * lvm_json.h - what `vgs/lvs/pvs --reportformat json --units b --nosuffix`
+ * print, parsed into plain structs (a scan of the LVM state), and the
+ * volumes and plexes derived from it.
+ */
+#ifndef VDS_LVM_JSON_H
+#define VDS_LVM_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lvm_cmd.h"
+#include "model.h"
+
+struct lvm_vg {
+	char name[LVM_NAME_LEN], uuid[48], attr[16];
+	uint64_t size, free, extent;
+	uint32_t pv_count, lv_count;
+};
+
+struct lvm_lv {
+	char vg[LVM_NAME_LEN], name[LVM_NAME_LEN + 2], uuid[48], segtype[24], attr[16];
+	char health[32], dmpath[LVM_DEV_LEN];
+	char devices[256]; /* as lvm prints them: "/dev/vda(0),/dev/vdb(0)" */
+	uint64_t size, stripe_size;
+	uint32_t stripes;
+	int sync; /* sync percent x 100; -1 when the volume has none */
+};
+
+struct lvm_pv {
+	char name[LVM_DEV_LEN], vg[LVM_NAME_LEN];
+	uint64_t size, free;
+};
+
+struct lvm_scan {
+	struct lvm_vg *vgs;
+	size_t nvgs;
+	struct lvm_lv *lvs;
+	size_t nlvs;
+	struct lvm_pv *pvs;
+	size_t npvs;
+};
+
+/* Parse one report; appends to s.  0, or -1 on malformed input. */
+int lvm_json_vgs(const char *json, struct lvm_scan *s);
+int lvm_json_lvs(const char *json, struct lvm_scan *s);
+int lvm_json_pvs(const char *json, struct lvm_scan *s);
+/* sync_percent x 100 of the first row of an `lvs -o lv_name,sync_percent`. */
+int lvm_json_sync(const char *json, int *sync);
+void lvm_scan_free(struct lvm_scan *s);
+/* Run vgs, lvs and pvs (worker side or at start); 0 or the failure code. */
+enum vds_result lvm_scan_load(struct lvm_scan *s, char *msg, size_t len);
+
+const struct lvm_vg *lvm_scan_vg(const struct lvm_scan *s, const char *vg);
+const struct lvm_lv *lvm_scan_lv(const struct lvm_scan *s, const char *vg, const char *lv);
+const struct lvm_pv *lvm_scan_pv(const struct lvm_scan *s, const char *dev);
+/* A visible volume (not a hidden [sub-LV]). */
+int lvm_lv_visible(const struct lvm_lv *lv);
+enum inv_voltype lvm_lv_type(const struct lvm_lv *lv);
+enum inv_health lvm_lv_health(const struct lvm_lv *lv);
+/*
+ * The plexes of a volume: for raid1/mirror its images (number i+1: the
+ * image sub-LV *_rimage_i / *_mimage_i), else the volume itself.  Fills up
+ * to max sub-LV pointers; returns the count.
+ */
+size_t lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
+                     size_t max);
+/* The n-th (0-based) device of a devices list, without "(extent)"; -1 if none. */
+int lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len);
+
+#endif

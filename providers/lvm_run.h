@@ -1,0 +1,28 @@
+/*
+ * lvm_run.h - the lvm provider's job plan and its worker half: runs the
+ * tools for one job from the plan only (never the model), reports progress
+ * and leaves a fresh scan of the LVM state in the plan for commit.
+ */
+#ifndef VDS_LVM_RUN_H
+#define VDS_LVM_RUN_H
+
+#include "lvm_json.h"
+#include "provider.h"
+
+struct lvm_plan {
+	enum job_type type;
+	struct lvm_create cr; /* createVolume */
+	char vg[LVM_NAME_LEN], lv[LVM_NAME_LEN], newname[LVM_NAME_LEN];
+	char dev[LVM_DEV_LEN]; /* the volume's device node */
+	char pv[LVM_DEV_LEN];  /* breakVolumePlex: the plex's disk */
+	uint64_t size;         /* shrink: current size */
+	uint64_t new_size;     /* shrink: size after */
+	int mirror;            /* create: report the initial sync */
+	char outkey[300];      /* the volume to output */
+	struct lvm_scan after; /* the LVM state after the job */
+	int have_after;
+};
+
+enum vds_result lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len);
+
+#endif

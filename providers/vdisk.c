@@ -1,0 +1,410 @@
+/*
+ * vdisk.c - the vdisk provider's operations.
+ *
+ * createVDisk, attachVDisk, detachVDisk and deleteVDisk.  validate answers
+ * the SET from cheap, stable facts (vdisk_check.c); prepare syncs the
+ * vdisk table with the files and the kernel (vdisk_sync.c), checks the
+ * state and copies what run() needs into the plan; run() does the file or
+ * loop-device work on a worker from the plan alone; commit updates the
+ * state file and syncs the table again, so a row always shows what the
+ * kernel and the file system say, whatever the job's outcome.
+ *
+ * Result codes: outside the roots VDS_R_NOT_ALLOWED, file exists
+ * VDS_R_EXISTS (both also refuse the SET: inconsistentValue), not enough
+ * space VDS_R_NO_SPACE, detach of a mounted or held disk VDS_R_IN_USE,
+ * delete of an attached vdisk VDS_R_NOT_EMPTY (as the sim provider),
+ * attach of an attached one VDS_R_IN_USE, detach of a detached one
+ * VDS_R_INVALID_PARAM.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "vdisk.h"
+#include "vdisk_check.h"
+#include "vdisk_image.h"
+#include "vdisk_loop.h"
+#include "vdisk_store.h"
+#include "vdisk_sync.h"
+
+#define VDISK_SYSBLOCK "/sys/block"
+
+struct vdisk_prov {
+	struct vdr_set recs;
+	struct strlist roots; /* canonical */
+	char state_dir[PATH_MAX];
+	int link; /* udev discovery is on: name the disk of an attached vdisk */
+};
+
+struct vdisk_plan {
+	struct job_params p;
+	struct vdr_rec rec;
+	char devnode[VDL_DEVNODE_LEN]; /* detach: the device; attach: the new one */
+	int dio;
+	enum vds_result result;
+};
+
+/* ---------------------------------------------------------------- set up */
+
+static int
+vdisk_roots(struct vdisk_prov *vp, const struct vds_conf *conf)
+{
+	char real[PATH_MAX];
+
+	for (size_t i = 0; i < conf->vdisk_roots.n; i++) {
+		const char *root = conf->vdisk_roots.v[i];
+
+		if (!realpath(root, real)) {
+			log_warnx("vdisk", "vdiskRoot %s: %s", root, strerror(errno));
+			snprintf(real, sizeof(real), "%s", root);
+		}
+		if (strlist_add(&vp->roots, real) < 0)
+			return -1;
+	}
+	if (vp->roots.n == 0)
+		log_warnx("vdisk", "no vdiskRoot configured: createVDisk is refused everywhere");
+	return 0;
+}
+
+static void
+vdisk_fini(void *state)
+{
+	struct vdisk_prov *vp = state;
+
+	if (!vp)
+		return;
+	vdr_free(&vp->recs);
+	strlist_free(&vp->roots);
+	free(vp);
+}
+
+static int
+vdisk_init(const struct vds_conf *conf, void **state)
+{
+	struct vdisk_prov *vp = calloc(1, sizeof(*vp));
+	char err[600];
+
+	*state = NULL;
+	if (!vp)
+		return -1;
+	snprintf(vp->state_dir, sizeof(vp->state_dir), "%s", conf->state_dir);
+	vp->link = conf->discovery;
+	if (vdisk_roots(vp, conf) < 0 ||
+	    vdr_load(&vp->recs, conf->state_dir, err, sizeof(err)) < 0) {
+		log_warnx("vdisk", "%s", vp->recs.file[0] ? err : "out of memory");
+		vdisk_fini(vp);
+		return -1;
+	}
+	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, NULL) < 0)
+		log_warnx("vdisk", "cannot publish every vdisk");
+	log_info("vdisk", "%zu vdisks from %s, %zu roots", vp->recs.n, vp->recs.file, vp->roots.n);
+	*state = vp;
+	return 0;
+}
+
+/* ------------------------------------------------------------ claims */
+
+static int
+vdisk_is_vdisk_job(const struct job_params *p)
+{
+	return p->type == JOB_CREATE_VDISK || p->type == JOB_ATTACH_VDISK ||
+	       p->type == JOB_DETACH_VDISK || p->type == JOB_DELETE_VDISK;
+}
+
+/* Below stateDir lives the sim provider's world (STATEDIR/sim). */
+static int
+vdisk_in_state_dir(const struct vdisk_prov *vp, const char *path)
+{
+	size_t l = strlen(vp->state_dir);
+
+	return !strncmp(path, vp->state_dir, l) && path[l] == '/';
+}
+
+/*
+ * createVDisk: every path but those in stateDir that no root covers (so a
+ * path outside the roots gets a clear "not allowed" from this provider);
+ * the others: a vdisk of this provider, by index or path.
+ */
+static int
+vdisk_claims(void *state, const struct job_params *p)
+{
+	struct vdisk_prov *vp = state;
+	const struct inv_vdisk *row;
+
+	if (!vdisk_is_vdisk_job(p))
+		return 0;
+	if (p->type == JOB_CREATE_VDISK)
+		return p->path[0] &&
+		       (vdc_under_root(&vp->roots, p->path) || !vdisk_in_state_dir(vp, p->path));
+	if (p->vdisk) {
+		row = inv_get(INV_VDISK, p->vdisk);
+		return row && !strcmp(row->provider, VDSY_PROVIDER);
+	}
+	return p->path[0] && vdr_find(&vp->recs, p->path) != NULL;
+}
+
+static enum vds_result
+vdisk_validate(void *state, const struct job_params *p, char *why, size_t whylen)
+{
+	struct vdisk_prov *vp = state;
+	const struct vdc_ctx c = {&vp->recs, &vp->roots};
+	const struct vdr_rec *rec;
+	struct vdr_rec nrec;
+
+	why[0] = '\0';
+	if (p->type == JOB_CREATE_VDISK)
+		return vdc_create(&c, p, &nrec, why, whylen);
+	if (!vdisk_is_vdisk_job(p)) {
+		snprintf(why, whylen, "the vdisk provider has no object that job type %d names",
+		         (int)p->type);
+		return VDS_R_NOT_FOUND;
+	}
+	return vdc_target(&c, p, &rec, why, whylen);
+}
+
+/* ----------------------------------------------------------- prepare */
+
+/* The job against the truth now; an attached vdisk's device into the plan. */
+static enum vds_result
+vdisk_check_start(struct vdisk_plan *pl, char *msg, size_t msglen)
+{
+	struct vdsy_view v;
+	struct vdsy_state st;
+	enum vds_result r;
+
+	if (vdsy_view_read(&v, VDISK_SYSBLOCK) < 0)
+		return VDS_R_NO_MEMORY;
+	vdsy_state(&pl->rec, &v, &st);
+	if (st.loop)
+		snprintf(pl->devnode, sizeof(pl->devnode), "%s", st.loop->devnode);
+	r = vdc_start(&pl->p, &pl->rec, &st, msg, msglen);
+	vdsy_view_free(&v);
+	return r;
+}
+
+static enum vds_result
+vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, size_t msglen)
+{
+	struct vdisk_prov *vp = state;
+	const struct vdc_ctx c = {&vp->recs, &vp->roots};
+	const struct vdr_rec *rec;
+	struct vdisk_plan *pl;
+	enum vds_result r;
+
+	*plan = NULL;
+	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, NULL) < 0)
+		log_warnx("vdisk", "cannot publish every vdisk");
+	if (!(pl = calloc(1, sizeof(*pl))))
+		return VDS_R_NO_MEMORY;
+	pl->p = *p;
+	if (p->type == JOB_CREATE_VDISK)
+		r = vdc_create(&c, p, &pl->rec, msg, msglen);
+	else if ((r = vdc_target(&c, p, &rec, msg, msglen)) == VDS_R_OK)
+		pl->rec = *rec;
+	if (r == VDS_R_OK)
+		r = vdisk_check_start(pl, msg, msglen);
+	if (r != VDS_R_OK) {
+		free(pl);
+		return r;
+	}
+	*plan = pl;
+	return VDS_R_OK;
+}
+
+/* --------------------------------------------------- run (worker thread) */
+
+struct vdisk_step {
+	struct prov_job *j;
+	const char *what;
+};
+
+static int
+vdisk_on_step(void *arg, unsigned percent)
+{
+	struct vdisk_step *s = arg;
+
+	prov_job_progress(s->j, percent > 99 ? 99 : percent, s->what);
+	return prov_job_cancelled(s->j);
+}
+
+static enum vds_result
+vdisk_errno_result(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		return VDS_R_NO_SPACE;
+	case ECANCELED:
+		return VDS_R_CANCELLED;
+	case EEXIST:
+		return VDS_R_EXISTS;
+	case ENOENT:
+		return VDS_R_NOT_FOUND;
+	case EBUSY:
+		return VDS_R_IN_USE;
+	case EROFS:
+		return VDS_R_READ_ONLY;
+	case EACCES:
+	case EPERM:
+		return VDS_R_NOT_ALLOWED;
+	case EFBIG:
+		return VDS_R_INVALID_PARAM;
+	case ENXIO:
+		return VDS_R_DEVICE_GONE;
+	case EIO:
+		return VDS_R_IO_ERROR;
+	default:
+		return VDS_R_FAILED;
+	}
+}
+
+static enum vds_result
+vdisk_run_create(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "creating"};
+
+	prov_job_progress(j, 0, s.what);
+	if (vdi_create(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize, vdisk_on_step, &s,
+	               msg, msglen) < 0)
+		return vdisk_errno_result(errno);
+	prov_job_no_return(j); /* the image is complete: only recording is left */
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdisk_run_loop(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	int rc;
+
+	if (prov_job_cancelled(j)) {
+		snprintf(msg, msglen, "cancelled before the loop device was touched");
+		return VDS_R_CANCELLED;
+	}
+	prov_job_no_return(j);
+	if (pl->p.type == JOB_ATTACH_VDISK) {
+		prov_job_progress(j, 10, "attaching");
+		rc = vdl_attach(pl->rec.path, pl->rec.vsize, pl->p.read_only, pl->devnode, &pl->dio,
+		                msg, msglen);
+	} else {
+		prov_job_progress(j, 10, "detaching");
+		rc = vdl_detach(pl->devnode, pl->rec.path, msg, msglen);
+	}
+	return rc < 0 ? vdisk_errno_result(errno) : VDS_R_OK;
+}
+
+static enum vds_result
+vdisk_run_delete(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	if (prov_job_cancelled(j)) {
+		snprintf(msg, msglen, "cancelled before %s was deleted", pl->rec.path);
+		return VDS_R_CANCELLED;
+	}
+	prov_job_no_return(j);
+	prov_job_progress(j, 10, "deleting file");
+	if (unlink(pl->rec.path) < 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "cannot delete %s: %s", pl->rec.path, strerror(errno));
+		return vdisk_errno_result(errno);
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdisk_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg,
+          size_t msglen)
+{
+	struct vdisk_plan *pl = plan;
+
+	(void)state;
+	(void)out;
+	switch (pl->p.type) {
+	case JOB_CREATE_VDISK:
+		return pl->result = vdisk_run_create(pl, j, msg, msglen);
+	case JOB_ATTACH_VDISK:
+	case JOB_DETACH_VDISK:
+		return pl->result = vdisk_run_loop(pl, j, msg, msglen);
+	case JOB_DELETE_VDISK:
+		return pl->result = vdisk_run_delete(pl, j, msg, msglen);
+	default:
+		snprintf(msg, msglen, "not a vdisk job");
+		return pl->result = VDS_R_NOT_SUPPORTED;
+	}
+}
+
+/* ------------------------------------------------------------ commit */
+
+static enum vds_result
+vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, size_t msglen)
+{
+	if (pl->p.type == JOB_CREATE_VDISK) {
+		if (vdr_add(&vp->recs, &pl->rec) == 0 && vdr_save(&vp->recs) == 0)
+			return VDS_R_OK;
+		vdr_del(&vp->recs, pl->rec.path);
+		unlink(pl->rec.path); /* not recorded: do not leave it behind */
+		snprintf(msg, msglen, "cannot record the vdisk in %s", vp->recs.file);
+		return VDS_R_IO_ERROR;
+	}
+	if (pl->p.type == JOB_DELETE_VDISK) {
+		vdr_del(&vp->recs, pl->rec.path);
+		if (vdr_save(&vp->recs) < 0) {
+			snprintf(msg, msglen, "%s deleted, but %s could not be written",
+			         pl->rec.path, vp->recs.file);
+			return VDS_R_IO_ERROR;
+		}
+	}
+	return VDS_R_OK;
+}
+
+static void
+vdisk_outputs(const struct vdisk_plan *pl, struct job_outputs *out)
+{
+	const struct inv_vdisk *row = vdsy_row(pl->rec.path);
+
+	if (!row || pl->p.type != JOB_CREATE_VDISK) /* the MIB: an output of createVDisk only */
+		return;
+	out->vdisk = row->index;
+	snprintf(out->objid, sizeof(out->objid), "%s", row->objid);
+}
+
+static enum vds_result
+vdisk_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, char *msg,
+             size_t msglen)
+{
+	struct vdisk_prov *vp = state;
+	struct vdisk_plan *pl = plan;
+
+	if (r == VDS_R_OK)
+		r = vdisk_commit_records(vp, pl, msg, msglen);
+	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, pl->rec.path) < 0)
+		log_warnx("vdisk", "cannot publish every vdisk");
+	if (r != VDS_R_OK)
+		return r;
+	vdisk_outputs(pl, out);
+	if (pl->p.type == JOB_ATTACH_VDISK)
+		log_info("vdisk", "%s attached as %s%s%s", pl->rec.path, pl->devnode,
+		         pl->p.read_only ? ", read-only" : "", pl->dio ? ", direct I/O" : "");
+	return VDS_R_OK;
+}
+
+static void
+vdisk_free_plan(void *plan)
+{
+	free(plan);
+}
+
+const struct prov_ops vdisk_provider = {
+    .name = "vdisk",
+    .init = vdisk_init,
+    .fini = vdisk_fini,
+    .claims = vdisk_claims,
+    .validate = vdisk_validate,
+    .prepare = vdisk_prepare,
+    .run = vdisk_run,
+    .commit = vdisk_commit,
+    .free_plan = vdisk_free_plan,
+};

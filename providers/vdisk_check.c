@@ -1,0 +1,184 @@
+/*
+ * vdisk_check.c - validation of vdisk jobs.
+ *
+ * The image path must be exactly what the kernel will later show as the
+ * loop device's backing file (that is how attached vdisks are found again),
+ * so it must be absolute, normalised and free of symbolic links in its
+ * directory part; that also keeps a link from leading out of the roots.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "vdisk_check.h"
+#include "vdisk_image.h"
+
+#define VDC_FAIL(code, ...)                                                                        \
+	do {                                                                                       \
+		snprintf(why, len, __VA_ARGS__);                                                   \
+		return (code);                                                                     \
+	} while (0)
+
+int
+vdc_under_root(const struct strlist *roots, const char *path)
+{
+	for (size_t i = 0; i < roots->n; i++) {
+		size_t l = strlen(roots->v[i]);
+
+		while (l > 1 && roots->v[i][l - 1] == '/')
+			l--;
+		if (l == 1 && path[0] == '/' && path[1]) /* root "/" */
+			return 1;
+		if (!strncmp(path, roots->v[i], l) && path[l] == '/' && path[l + 1])
+			return 1;
+	}
+	return 0;
+}
+
+static int
+vdc_normalised(const char *path)
+{
+	size_t l = strlen(path);
+
+	return path[0] == '/' && l > 1 && path[l - 1] != '/' && !strstr(path, "//") &&
+	       !strstr(path, "/./") && !strstr(path, "/../") &&
+	       strcmp(path + (l >= 2 ? l - 2 : 0), "/.") &&
+	       strcmp(path + (l >= 3 ? l - 3 : 0), "/..");
+}
+
+/* The directory part of path exists, is a directory and holds no link. */
+static enum vds_result
+vdc_parent(const char *path, char *why, size_t len)
+{
+	char dir[VDR_PATH_LEN], real[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	if (!realpath(dir[0] ? dir : "/", real))
+		VDC_FAIL(VDS_R_NOT_FOUND, "the directory %s: %s", dir, strerror(errno));
+	if (strcmp(real, dir[0] ? dir : "/") != 0)
+		VDC_FAIL(VDS_R_NOT_ALLOWED, "%s is reached through a symbolic link (%s)", dir,
+		         real);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdc_format(const struct job_params *p, struct vdr_rec *rec, char *why, size_t len)
+{
+	rec->format = p->vdisk_format ? p->vdisk_format : INV_VF_RAW;
+	rec->type = p->vdisk_type ? p->vdisk_type : INV_VDT_EXPANDABLE;
+	if (rec->format != INV_VF_RAW && rec->format != INV_VF_VHD)
+		VDC_FAIL(VDS_R_INVALID_PARAM, "unknown vdisk format %d", (int)rec->format);
+	if (rec->type != INV_VDT_FIXED && rec->type != INV_VDT_EXPANDABLE)
+		VDC_FAIL(VDS_R_INVALID_PARAM, "unknown vdisk type %d", (int)rec->type);
+	if (rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED)
+		VDC_FAIL(VDS_R_NOT_SUPPORTED, "only fixed VHDs are supported (vdsJobParamVDiskType "
+		                              "fixed(1)); dynamic VHD is not implemented");
+	if (p->size == 0 || !(rec->vsize = vdi_virtual_size(rec->format, p->size)))
+		VDC_FAIL(VDS_R_INVALID_PARAM, "size %" PRIu64 " bytes is out of range%s", p->size,
+		         rec->format == INV_VF_VHD ? " (a VHD holds at most 2040 GiB)" : "");
+	return VDS_R_OK;
+}
+
+enum vds_result
+vdc_create(const struct vdc_ctx *c, const struct job_params *p, struct vdr_rec *rec, char *why,
+           size_t len)
+{
+	struct stat sb;
+	enum vds_result r;
+
+	memset(rec, 0, sizeof(*rec));
+	if (strlen(p->path) >= sizeof(rec->path) || !vdc_normalised(p->path))
+		VDC_FAIL(VDS_R_INVALID_PARAM, "the vdisk path must be absolute and normalised");
+	if (!vdc_under_root(c->roots, p->path))
+		VDC_FAIL(VDS_R_NOT_ALLOWED, "%s is outside the configured vdiskRoot directories",
+		         p->path);
+	if ((r = vdc_format(p, rec, why, len)) != VDS_R_OK)
+		return r;
+	if ((r = vdc_parent(p->path, why, len)) != VDS_R_OK)
+		return r;
+	if (lstat(p->path, &sb) == 0 || vdr_find(c->recs, p->path))
+		VDC_FAIL(VDS_R_EXISTS, "%s exists already", p->path);
+	snprintf(rec->path, sizeof(rec->path), "%s", p->path);
+	return VDS_R_OK;
+}
+
+enum vds_result
+vdc_target(const struct vdc_ctx *c, const struct job_params *p, const struct vdr_rec **rec,
+           char *why, size_t len)
+{
+	const struct inv_vdisk *row = p->vdisk ? inv_get(INV_VDISK, p->vdisk) : NULL;
+
+	*rec = NULL;
+	if (p->vdisk) {
+		if (row && !strcmp(row->provider, VDSY_PROVIDER))
+			*rec = vdr_find(c->recs, row->path);
+		if (!*rec)
+			VDC_FAIL(VDS_R_NOT_FOUND, "no vdisk with index %" PRIu32, p->vdisk);
+		if (p->path[0] && strcmp(p->path, (*rec)->path) != 0)
+			VDC_FAIL(VDS_R_INVALID_PARAM, "vdisk %" PRIu32 " is %s, not %s", p->vdisk,
+			         (*rec)->path, p->path);
+		return VDS_R_OK;
+	}
+	if (!(*rec = vdr_find(c->recs, p->path)))
+		VDC_FAIL(VDS_R_NOT_FOUND, "no vdisk at %s", p->path);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdc_space(const struct vdr_rec *rec, char *why, size_t len)
+{
+	char dir[VDR_PATH_LEN];
+	struct statvfs sv;
+	uint64_t need = vdi_file_size(rec->format, rec->vsize), avail;
+
+	snprintf(dir, sizeof(dir), "%s", rec->path);
+	*strrchr(dir, '/') = '\0';
+	if (statvfs(dir[0] ? dir : "/", &sv) < 0)
+		VDC_FAIL(VDS_R_IO_ERROR, "statvfs %s: %s", dir, strerror(errno));
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (rec->type == INV_VDT_EXPANDABLE)
+		need = rec->format == INV_VF_VHD ? VDI_FOOTER_SIZE : 0;
+	if (need > avail)
+		VDC_FAIL(VDS_R_NO_SPACE, "%s needs %" PRIu64 " bytes, %s has %" PRIu64 " free",
+		         rec->path, need, dir, avail);
+	return VDS_R_OK;
+}
+
+enum vds_result
+vdc_start(const struct job_params *p, const struct vdr_rec *rec, const struct vdsy_state *st,
+          char *why, size_t len)
+{
+	switch (p->type) {
+	case JOB_CREATE_VDISK:
+		return vdc_space(rec, why, len);
+	case JOB_ATTACH_VDISK:
+		if (st->loop)
+			VDC_FAIL(VDS_R_IN_USE, "%s is attached already as %s", rec->path,
+			         st->loop->devnode);
+		if (st->status == INV_ST_MISSING)
+			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
+		return VDS_R_OK;
+	case JOB_DETACH_VDISK:
+		if (!st->loop)
+			VDC_FAIL(VDS_R_INVALID_PARAM, "%s is not attached", rec->path);
+		return VDS_R_OK;
+	case JOB_DELETE_VDISK:
+		if (st->loop)
+			VDC_FAIL(VDS_R_NOT_EMPTY, "%s is attached as %s: detach it first",
+			         rec->path, st->loop->devnode);
+		return VDS_R_OK;
+	default:
+		VDC_FAIL(VDS_R_NOT_SUPPORTED, "the vdisk provider does not run job type %d",
+		         (int)p->type);
+	}
+}

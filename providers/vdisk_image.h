@@ -1,0 +1,57 @@
+/*
+ * vdisk_image.h - image files of the vdisk provider: raw images (sparse or
+ * fully allocated) and fixed VHDs (raw data followed by a 512-byte footer,
+ * Virtual Hard Disk Image Format Specification, "Hard Disk Footer Format").
+ *
+ * Pure functions and file I/O only: no model access, safe on a worker.
+ */
+#ifndef VDS_VDISK_IMAGE_H
+#define VDS_VDISK_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define VDI_FOOTER_SIZE 512
+/* Largest fixed VHD the specification allows (2040 GiB). */
+#define VDI_VHD_MAX (2040ULL << 30)
+
+struct vdi_chs {
+	uint16_t cyls;
+	uint8_t heads, spt;
+};
+
+/*
+ * The CHS geometry of the VHD specification for a disk of at least
+ * `sectors` 512-byte sectors, and the disk size that geometry describes
+ * (what qemu shows for a footer whose creator it does not know): the
+ * smallest C*H*S >= sectors, or sectors itself past the largest geometry.
+ */
+uint64_t vdi_vhd_size(uint64_t sectors, struct vdi_chs *chs);
+
+/* The 512-byte footer of a fixed VHD of `size` bytes of data. */
+void vdi_vhd_footer(uint8_t footer[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *chs,
+                    uint32_t unix_time, const uint8_t uuid[16]);
+/* 0 when buf is a valid fixed-VHD footer (cookie, checksum, type); its size. */
+int vdi_vhd_parse(const uint8_t footer[VDI_FOOTER_SIZE], uint64_t *size);
+
+/* The virtual size a create of `size` bytes gives in `format` (0: too big). */
+uint64_t vdi_virtual_size(enum inv_vdisk_format format, uint64_t size);
+/* Bytes the file takes when fully allocated (data plus footer). */
+uint64_t vdi_file_size(enum inv_vdisk_format format, uint64_t vsize);
+
+/* Called between allocation steps: percent done; non-zero stops (cancel). */
+typedef int (*vdi_step_fn)(void *arg, unsigned percent);
+
+/*
+ * Create path (O_EXCL: never an existing file) holding a `vsize`-byte disk
+ * in `format`; fixed = every block allocated (fallocate, or zeros written
+ * where the file system cannot preallocate), expandable = sparse.  On any
+ * failure, or when step() asks to stop, the partial file is removed.
+ * Returns 0, or -1 with errno (ECANCELED when stopped) and a message.
+ */
+int vdi_create(const char *path, enum inv_vdisk_format format, enum inv_vdisk_type type,
+               uint64_t vsize, vdi_step_fn step, void *arg, char *msg, size_t msglen);
+
+#endif

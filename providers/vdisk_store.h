@@ -1,0 +1,43 @@
+/*
+ * vdisk_store.h - the vdisk provider's own record of the virtual disks it
+ * manages, kept in STATEDIR/vdisk.state (text, one vdisk a line, replaced
+ * atomically).  Only what the image file cannot tell cheaply is stored:
+ * path, format, allocation type and virtual size; whether a vdisk is
+ * attached is always read from the kernel, never from this file.
+ *
+ * Loop thread only.
+ */
+#ifndef VDS_VDISK_STORE_H
+#define VDS_VDISK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define VDR_PATH_LEN 256
+
+struct vdr_rec {
+	char path[VDR_PATH_LEN];
+	enum inv_vdisk_format format;
+	enum inv_vdisk_type type;
+	uint64_t vsize;
+};
+
+struct vdr_set {
+	struct vdr_rec *v;
+	size_t n;
+	char file[512];
+};
+
+/* Read state_dir/vdisk.state (a missing file is an empty set); -1 on a bad file. */
+int vdr_load(struct vdr_set *s, const char *state_dir, char *err, size_t errlen);
+/* Write the set to a temp file, fsync, rename over the state file, fsync the dir. */
+int vdr_save(const struct vdr_set *s);
+void vdr_free(struct vdr_set *s);
+
+struct vdr_rec *vdr_find(const struct vdr_set *s, const char *path);
+int vdr_add(struct vdr_set *s, const struct vdr_rec *r);
+void vdr_del(struct vdr_set *s, const char *path);
+
+#endif

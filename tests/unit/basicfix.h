@@ -1,0 +1,68 @@
+/*
+ * basicfix.h - fixture of the basic provider tests: a temporary directory
+ * with one GPT image file, shown either as an imageDisk or (BASIC_ON_LOOP)
+ * through a loop device this test attaches, the inventory and the basic
+ * provider started over it; shell helpers for the independent checks
+ * (sfdisk, blkid, e2fsck, debugfs) and exact cleanup of the loop devices
+ * and mounts the tests make.
+ */
+#ifndef VDS_BASICFIX_H
+#define VDS_BASICFIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "basic.h"
+#include "conf.h"
+#include "contract.h"
+#include "log.h"
+#include "model.h"
+
+#define MIB 1048576ULL
+
+extern char tdir[64];
+extern char img[128];  /* the image file */
+extern char disk[128]; /* the disk as the provider sees it: img or /dev/loopN */
+extern char diskkey[300];
+extern struct vds_conf conf;
+extern void *bst;             /* the provider's state */
+extern unsigned vol_modified; /* INV_EV_MODIFIED events of volumes seen */
+
+/* Fresh dir + image of mib MiB ("gpt", "dos" or "" for no label); provider up. */
+int fx_up(unsigned mib, const char *label);
+void fx_down(void);
+const struct inv_disk *fx_disk(void);
+/* Read the disk again into the model (after a test changed it behind the provider). */
+void fx_reprobe(void);
+const struct inv_part *fx_part(uint32_t number);
+
+int sh(const char *fmt, ...) VDS_PRINTF(1, 2);
+char *capture(char *buf, size_t len, const char *fmt, ...) VDS_PRINTF(3, 4);
+
+/* `sfdisk -d` of path: partition number's start and size in bytes, type, name. */
+struct sf_part {
+	uint64_t start, size;
+	char type[48], name[72];
+};
+int sf_get(const char *path, unsigned number, struct sf_part *out);
+/* sfdisk --verify and --json both succeed on path. */
+int sf_ok(const char *path);
+
+/* Attach a loop device over img (offset/size in bytes, ro); remembered for cleanup. */
+int loop_attach(uint64_t off, uint64_t size, int ro, char *dev, size_t len);
+/* Detach dev if it is still ours (its backing file is img). */
+void loop_detach(const char *dev);
+/* Mount dev on tdir/mnt; remembered for cleanup.  0 or -1 (mount unusable). */
+int fx_mount(const char *dev);
+void fx_umount(void);
+
+/* Run one job through the provider (validate, prepare, run on a worker, commit). */
+enum vds_result fx_job(const struct job_params *p, struct contract_run *run);
+
+/* test_basic_shrink.c */
+void test_shrink(void);
+void test_shrink_refusals(void);
+void test_shrink_cancel(void);
+void test_shrink_killed(void);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * test_basic.c - the basic provider on a GPT image file (built with
+ * -DBASIC_ON_LOOP: on a loop device over it): the provider contract suite,
+ * partition jobs checked by sfdisk and blkid after every operation, and
+ * every safety refusal on the live system.  Needs root (loop devices,
+ * mount); skipped otherwise.
+ */
+#include "config.h"
+
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basicfix.h"
+
+static void
+quiet(int prio, const char *token, const char *msg)
+{
+	(void)prio;
+	(void)token;
+	(void)msg;
+}
+
+static struct job_params
+create(uint64_t off, uint64_t size)
+{
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .disk = fx_disk()->index};
+
+	p.offset = off;
+	p.size = size;
+	return p;
+}
+
+static void
+up(unsigned mib, const char *label)
+{
+	CU_ASSERT_EQUAL_FATAL(fx_up(mib, label), 0);
+}
+
+/* ---- partitions ---- */
+
+static void
+test_create_gpt(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	struct sf_part sf;
+	char buf[256];
+
+	up(128, "gpt");
+	CU_ASSERT_STRING_EQUAL(fx_disk()->provider, "basic");
+	p = create(5 * MIB + 1234, 10 * MIB);
+	snprintf(p.partition_type, sizeof(p.partition_type), "%s",
+	         "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F"); /* Linux swap */
+	snprintf(p.name, sizeof(p.name), "data one");
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.offset, 6 * MIB); /* aligned up to 1 MiB: the real offset */
+	CU_ASSERT_EQUAL_FATAL(sf_get(disk, 1, &sf), 0);
+	CU_ASSERT_EQUAL(sf.start, 6 * MIB);
+	CU_ASSERT_EQUAL(sf.size, 10 * MIB);
+	CU_ASSERT_STRING_EQUAL(sf.type, "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F");
+	CU_ASSERT_STRING_EQUAL(sf.name, "data one");
+	CU_ASSERT_TRUE(sf_ok(disk));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fx_part(1));
+	CU_ASSERT_EQUAL(fx_part(1)->index, run.out.partition);
+	CU_ASSERT_EQUAL(fx_part(1)->offset, 6 * MIB);
+	/* first fit goes before it, into the 1..6 MiB gap */
+	p = create(0, 4 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.offset, 1 * MIB);
+	CU_ASSERT_EQUAL_FATAL(sf_get(disk, 2, &sf), 0);
+	CU_ASSERT_EQUAL(sf.start, 1 * MIB);
+	CU_ASSERT_STRING_EQUAL(sf.type, "0FC63DAF-8483-4772-8E79-3D69D8477DE4");
+	CU_ASSERT_TRUE(sf_ok(disk));
+	/* an offset inside a partition, and too much: no space, nothing written */
+	p = create(7 * MIB, 1 * MIB);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_NO_SPACE);
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "sfdisk -d '%s' | grep -c start=", disk),
+	                       "2");
+	fx_down();
+}
+
+static void
+test_create_label(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	struct sf_part sf;
+	char buf[256];
+	char why[256];
+
+	up(64, "");
+	p = create(0, 8 * MIB);
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_INVALID_PARAM);
+	p.init_label = JOB_LABEL_MBR;
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "blkid -p -s PTTYPE -o value '%s'", disk),
+	                       "dos");
+	CU_ASSERT_EQUAL_FATAL(sf_get(disk, 1, &sf), 0);
+	CU_ASSERT_EQUAL(sf.start, run.out.offset);
+	CU_ASSERT_STRING_EQUAL(sf.type, "83");
+	CU_ASSERT_TRUE(sf_ok(disk));
+	CU_ASSERT_EQUAL(fx_disk()->pstyle, INV_PS_MBR);
+	/* a GPT label over a disk with partitions: refused */
+	p.init_label = JOB_LABEL_GPT;
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_NOT_EMPTY);
+	/* MBR: four primaries, then no slot */
+	p.init_label = JOB_LABEL_NONE;
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_NO_SPACE);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	fx_down();
+}
+
+/* A stale file system inside a new partition's range is wiped. */
+static void
+test_wipe_stale(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	char buf[256];
+	uint64_t off;
+	uint32_t part;
+
+	up(64, "gpt");
+	p = create(0, 16 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	off = run.out.offset;
+	CU_ASSERT_EQUAL_FATAL(
+	    sh("mkfs.ext4 -q -F -b 4096 -E offset=%llu '%s' 4096", (unsigned long long)off, disk),
+	    0);
+	part = run.out.partition;
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = part};
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_NOT_EQUAL(sf_get(disk, 1, &(struct sf_part){0}), 0);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	/* the data is still there after a delete (like sfdisk --delete) ... */
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "blkid -p -O %llu -s TYPE -o value '%s'",
+	                               (unsigned long long)off, disk),
+	                       "ext4");
+	/* ... and gone once a new partition covers it */
+	p = create(0, 16 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.offset, off);
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "blkid -p -O %llu -s TYPE -o value '%s'",
+	                               (unsigned long long)off, disk),
+	                       "");
+	CU_ASSERT_EQUAL(fx_part(1)->fs_type[0], '\0');
+	CU_ASSERT_EQUAL(run.out.volume, 0);
+	fx_down();
+}
+
+/* ---- safety ---- */
+
+static void
+test_not_allowed(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	char why[256], before[4096], after[4096];
+
+	up(64, "gpt");
+	p = create(0, 8 * MIB);
+	strlist_free(&conf.allow);
+	strlist_add(&conf.allow, "/nonexistent/*");
+	capture(before, sizeof(before), "sfdisk -d '%s'", disk);
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_NOT_ALLOWED);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(capture(after, sizeof(after), "sfdisk -d '%s'", disk), before);
+	fx_down();
+}
+
+/* The root disk: refused at run time before it is opened (a bug would give NO_SPACE). */
+static void
+test_system_disk(void)
+{
+	struct inv_disk *d = calloc(1, sizeof(*d));
+	struct contract_run run;
+	struct job_params p = {.type = JOB_CREATE_PARTITION};
+	char root[64];
+
+	up(64, "gpt");
+	capture(root, sizeof(root), "findmnt -n -o SOURCE /");
+	if (strncmp(root, "/dev/", 5) != 0 || access(root, F_OK) != 0) {
+		fprintf(stderr,
+		        "\n*** test_basic: no block device under /: system test skipped ***\n");
+		free(d);
+		fx_down();
+		return;
+	}
+	snprintf(d->key, sizeof(d->key), "devpath:test-root");
+	snprintf(d->name, sizeof(d->name), "root");
+	snprintf(d->devnode, sizeof(d->devnode), "%s", root);
+	d->source = INV_SRC_UDEV;
+	d->status = INV_ST_ONLINE;
+	d->pstyle = INV_PS_GPT;
+	d->size = d->free_bytes = 1ULL << 50;
+	CU_ASSERT_EQUAL_FATAL(inv_disk_update(d), 0);
+	strlist_add(&conf.allow, root);
+	p.disk = inv_disk_by_key("devpath:test-root")->index;
+	p.size = 1ULL << 49; /* more than any real disk has */
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_SYSTEM_DEVICE);
+	fx_down();
+}
+
+static uint32_t
+make_part_with_fs(uint64_t size, uint64_t *off)
+{
+	struct contract_run run;
+	struct job_params p = create(0, size);
+
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	*off = run.out.offset;
+	CU_ASSERT_EQUAL(sh("mkfs.ext4 -q -F -b 4096 -E offset=%llu '%s' %llu",
+	                   (unsigned long long)*off, disk, (unsigned long long)(size / 4096)),
+	                0);
+	return run.out.partition;
+}
+
+static void
+test_in_use(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	uint64_t off;
+	uint32_t part;
+	char loop[32], before[4096];
+
+	up(64, "gpt");
+	part = make_part_with_fs(16 * MIB, &off);
+	CU_ASSERT_EQUAL_FATAL(loop_attach(off, 16 * MIB, 0, loop, sizeof(loop)), 0);
+	capture(before, sizeof(before), "sfdisk -d '%s'", disk);
+	/* a loop device over the partition (not mounted): it is exposed */
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = part};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	if (fx_mount(loop) == 0) {
+		/* mounted: even a new partition elsewhere on the disk is refused */
+		p = create(0, 8 * MIB);
+		CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+		fx_umount();
+	} else {
+		fprintf(stderr, "\n*** test_basic: mount unusable: mounted case skipped ***\n");
+	}
+	if (sh("mkswap -q '%s' >/dev/null 2>&1 && swapon '%s' 2>/dev/null", loop, loop) == 0) {
+		p = create(0, 8 * MIB);
+		CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+		sh("swapoff '%s'", loop);
+	} else {
+		fprintf(stderr, "\n*** test_basic: swapon unusable: swap case skipped ***\n");
+	}
+	loop_detach(loop);
+	{
+		char after[4096];
+
+		CU_ASSERT_STRING_EQUAL(capture(after, sizeof(after), "sfdisk -d '%s'", disk),
+		                       before);
+	}
+	/* free again: the delete goes through */
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = part};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	fx_down();
+}
+
+static void
+test_read_only(void)
+{
+	struct contract_run run;
+	struct job_params p;
+
+	up(64, "gpt");
+	p = create(0, 8 * MIB);
+#ifdef BASIC_ON_LOOP
+	sh("blockdev --setro '%s'", disk);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_READ_ONLY);
+	sh("blockdev --setrw '%s'", disk);
+#else
+	if (sh("chattr +i '%s' 2>/dev/null", img) != 0) {
+		fprintf(stderr,
+		        "\n*** test_basic: chattr +i unusable: read-only case skipped ***\n");
+	} else {
+		CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_READ_ONLY);
+		sh("chattr -i '%s'", img);
+	}
+#endif
+	CU_ASSERT_NOT_EQUAL(sf_get(disk, 1, &(struct sf_part){0}), 0);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	fx_down();
+}
+
+/* ---- the contract suite on a fresh 128 MiB GPT disk ---- */
+
+static int
+env_setup(void **state)
+{
+	if (fx_up(128, "gpt") < 0)
+		return -1;
+	*state = bst;
+	return 0;
+}
+
+static void
+env_teardown(void *state)
+{
+	(void)state;
+	CU_ASSERT_TRUE(sf_ok(disk));
+	fx_down();
+}
+
+static const struct contract_env env = {env_setup, env_teardown};
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned failed;
+
+	if (geteuid() != 0 || access("/dev/loop-control", W_OK) != 0) {
+		fprintf(stderr, "test_basic: SKIP: needs root and /dev/loop-control\n");
+		return 77;
+	}
+	log_set_sink(getenv("VDS_TEST_LOG") ? NULL : quiet);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("basic", NULL, NULL);
+	CU_add_test(s, "create on GPT: real offset, type, name, first fit", test_create_gpt);
+	CU_add_test(s, "initial label (MBR), primaries full", test_create_label);
+	CU_add_test(s, "stale signatures wiped in a new partition", test_wipe_stale);
+	CU_add_test(s, "refused: outside the allow-list", test_not_allowed);
+	CU_add_test(s, "refused: the root disk", test_system_disk);
+	CU_add_test(s, "refused: exposed, mounted, swap", test_in_use);
+	CU_add_test(s, "refused: read-only", test_read_only);
+	CU_add_test(s, "shrink ext4: data kept, reclaimed, volume modified", test_shrink);
+	CU_add_test(s, "shrink refusals: no-shrink fs, too big", test_shrink_refusals);
+	CU_add_test(s, "shrink cancelled during the check", test_shrink_cancel);
+	CU_add_test(s, "resize2fs killed / disk detached mid-job", test_shrink_killed);
+	contract_add_suite(&basic_provider, &env);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

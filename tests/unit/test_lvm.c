@@ -1,0 +1,324 @@
+/*
+ * test_lvm.c - the lvm provider's system edge: argument vectors, the JSON
+ * reports and error messages recorded from LVM 2.03.16 in the VM lane
+ * (tests/unit/lvm/), the replay runner seam and the real fork/execve runner.
+ */
+#include "config.h"
+
+#include <CUnit/Basic.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvm_cmd.h"
+#include "lvm_json.h"
+
+static char *
+fixture(const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", LVM_FIXTURES, name);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* argv joined with '|', without argv[0] (the tool's path varies). */
+static void
+joined(const struct lvm_cmd *c, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 1; i < c->argc; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s", i > 1 ? "|" : "", c->argv[i]);
+}
+
+static void
+test_names(void)
+{
+	CU_ASSERT(lvm_name_ok("vg0"));
+	CU_ASSERT(lvm_name_ok("a+b_c.d-e"));
+	CU_ASSERT(!lvm_name_ok(""));
+	CU_ASSERT(!lvm_name_ok("-y"));
+	CU_ASSERT(!lvm_name_ok(".."));
+	CU_ASSERT(!lvm_name_ok("a b"));
+	CU_ASSERT(!lvm_name_ok("a;rm"));
+	CU_ASSERT(!lvm_name_ok("vg/lv"));
+	CU_ASSERT(lvm_dev_ok("/dev/vda"));
+	CU_ASSERT(lvm_dev_ok("/dev/disk/by-id/virtio-x:1"));
+	CU_ASSERT(!lvm_dev_ok("/dev/"));
+	CU_ASSERT(!lvm_dev_ok("/dev/../etc/passwd"));
+	CU_ASSERT(!lvm_dev_ok("/tmp/x"));
+	CU_ASSERT(!lvm_dev_ok("/dev/vda b"));
+}
+
+static void
+test_lvcreate(void)
+{
+	struct lvm_create cr = {.vg = "vg0",
+	                        .name = "m0",
+	                        .segtype = "raid1",
+	                        .size = 67108864,
+	                        .mirrors = 1,
+	                        .npvs = 2};
+	struct lvm_cmd c;
+	char s[1024];
+
+	snprintf(cr.pvs[0], sizeof(cr.pvs[0]), "/dev/vda");
+	snprintf(cr.pvs[1], sizeof(cr.pvs[1]), "/dev/vdb");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(
+	    s, "lvcreate|--config|" LVM_CONFIG
+	       "|-y|-W|n|--type|raid1|-m|1|-L|67108864b|-n|m0|vg0|/dev/vda|/dev/vdb");
+	CU_ASSERT_PTR_NULL(c.argv[c.argc]);
+	cr.segtype = "striped";
+	cr.stripes = 2;
+	cr.stripe_size = 65536;
+	cr.npvs = 0;
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--type|striped|-i|2|-I|64k|-L|67108864b|-n|m0|vg0"));
+	snprintf(cr.name, sizeof(cr.name), "x;reboot");
+	CU_ASSERT_EQUAL(lvm_cmd_lvcreate(&c, &cr), -1);
+	snprintf(cr.name, sizeof(cr.name), "ok");
+	cr.npvs = 1;
+	snprintf(cr.pvs[0], sizeof(cr.pvs[0]), "/dev/../sda");
+	CU_ASSERT_EQUAL(lvm_cmd_lvcreate(&c, &cr), -1);
+}
+
+static void
+test_other_commands(void)
+{
+	struct lvm_cmd c;
+	char s[1024];
+
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_split(&c, "vg0", "m0", "m0_plex2", "/dev/vdb"), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG
+	                          "|-y|--splitmirrors|1|--name|m0_plex2|vg0/m0|/dev/vdb");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvreduce(&c, "vg0", "m0", 33554432), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvreduce|--config|" LVM_CONFIG "|-y|-f|-L|33554432b|vg0/m0");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvremove(&c, "vg0", "m0"), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvremove|--config|" LVM_CONFIG "|-f|vg0/m0");
+	CU_ASSERT_EQUAL(lvm_cmd_lvremove(&c, "vg0", "-all"), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_split(&c, "vg0", "m0", "../x", NULL), -1);
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_resize2fs(&c, "/dev/vg0/m0", 33554432), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "/dev/vg0/m0|32768K");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_report(&c, LVM_REP_LVS, NULL), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "lvs|--config|"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--reportformat|json|--units|b|--nosuffix|-a|-o|"));
+}
+
+static void
+test_parse_vgs_pvs(void)
+{
+	struct lvm_scan s = {0};
+	char *vgs = fixture("vgs.json"), *pvs = fixture("pvs-used.json");
+
+	CU_ASSERT_EQUAL_FATAL(lvm_json_vgs(vgs, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.nvgs, 1);
+	CU_ASSERT_STRING_EQUAL(s.vgs[0].name, "vg0");
+	CU_ASSERT_EQUAL(s.vgs[0].size, 792723456ULL);
+	CU_ASSERT_EQUAL(s.vgs[0].free, 490733568ULL);
+	CU_ASSERT_EQUAL(s.vgs[0].extent, 4194304ULL);
+	CU_ASSERT_EQUAL(s.vgs[0].pv_count, 3);
+	CU_ASSERT_EQUAL_FATAL(lvm_json_pvs(pvs, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.npvs, 3);
+	CU_ASSERT_STRING_EQUAL(lvm_scan_pv(&s, "/dev/vdc")->vg, "vg0");
+	CU_ASSERT_EQUAL(lvm_scan_pv(&s, "/dev/vda")->free, 255852544ULL);
+	CU_ASSERT_PTR_NULL(lvm_scan_pv(&s, "/dev/vdd"));
+	CU_ASSERT_EQUAL(lvm_json_vgs("{\"report\": [{\"vg\": [{\"vg_name\":\"x\" ", &s), -1);
+	lvm_scan_free(&s);
+	free(vgs);
+	free(pvs);
+}
+
+static void
+test_parse_lvs(void)
+{
+	struct lvm_scan s = {0};
+	char *lvs = fixture("lvs-syncing.json"), dev[64];
+	const struct lvm_lv *m, *px[8];
+
+	CU_ASSERT_EQUAL_FATAL(lvm_json_lvs(lvs, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.nlvs, 7);
+	m = lvm_scan_lv(&s, "vg0", "mirror");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(lvm_lv_type(m), INV_VT_MIRROR);
+	CU_ASSERT_EQUAL(m->sync, 10000);
+	CU_ASSERT_EQUAL(lvm_lv_health(m), INV_H_HEALTHY);
+	CU_ASSERT_EQUAL_FATAL(lvm_lv_plexes(&s, m, px, 8), 2);
+	CU_ASSERT_STRING_EQUAL(px[1]->name, "[mirror_rimage_1]");
+	CU_ASSERT_EQUAL(lvm_devices_nth(px[1]->devices, 0, dev, sizeof(dev)), 0);
+	CU_ASSERT_STRING_EQUAL(dev, "/dev/vdc");
+	CU_ASSERT_EQUAL(lvm_lv_type(lvm_scan_lv(&s, "vg0", "striped")), INV_VT_STRIPED);
+	CU_ASSERT_EQUAL(lvm_lv_type(lvm_scan_lv(&s, "vg0", "simple")), INV_VT_SIMPLE);
+	CU_ASSERT_EQUAL(lvm_scan_lv(&s, "vg0", "simple")->sync, -1);
+	CU_ASSERT(!lvm_lv_visible(lvm_scan_lv(&s, "vg0", "[mirror_rmeta_0]")));
+	CU_ASSERT_EQUAL(lvm_devices_nth("/dev/vdb(0),/dev/vdc(0)", 1, dev, sizeof(dev)), 0);
+	CU_ASSERT_STRING_EQUAL(dev, "/dev/vdc");
+	CU_ASSERT_EQUAL(lvm_devices_nth("/dev/vdb(0)", 1, dev, sizeof(dev)), -1);
+	lvm_scan_free(&s);
+	free(lvs);
+	lvs = fixture("lvs-split.json");
+	CU_ASSERT_EQUAL_FATAL(lvm_json_lvs(lvs, &s), 0);
+	CU_ASSERT_EQUAL(s.nlvs, 4);
+	CU_ASSERT_EQUAL(lvm_lv_type(lvm_scan_lv(&s, "vg0", "mirror")), INV_VT_SIMPLE);
+	CU_ASSERT_STRING_EQUAL(lvm_scan_lv(&s, "vg0", "split")->devices, "/dev/vdc(3)");
+	lvm_scan_free(&s);
+	free(lvs);
+}
+
+static void
+test_sync_and_health(void)
+{
+	struct lvm_lv lv = {.segtype = "raid1", .attr = "rwi-a-r---", .sync = 4250};
+	char *js = fixture("sync-1.json");
+	int sync = 0;
+
+	CU_ASSERT_EQUAL(lvm_json_sync(js, &sync), 0);
+	CU_ASSERT_EQUAL(sync, 10000);
+	CU_ASSERT_EQUAL(lvm_json_sync("{\"report\":[{\"lv\":[]}]}", &sync), -1);
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_REBUILDING);
+	snprintf(lv.health, sizeof(lv.health), "partial");
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
+	free(js);
+}
+
+static enum vds_result
+mapped(const char *file)
+{
+	struct lvm_output o = {.status = 5};
+	char *e = fixture(file), msg[200];
+	enum vds_result r;
+
+	snprintf(o.err, sizeof(o.err), "%s", e);
+	r = lvm_cmd_result(&o, msg, sizeof(msg));
+	CU_ASSERT(msg[0] != '\0');
+	free(e);
+	return r;
+}
+
+static void
+test_errors(void)
+{
+	struct lvm_output o = {.status = 128 + 9};
+	char msg[200];
+
+	CU_ASSERT_EQUAL(mapped("err-exists.txt"), VDS_R_EXISTS);
+	CU_ASSERT_EQUAL(mapped("err-nolv.txt"), VDS_R_NOT_FOUND);
+	CU_ASSERT_EQUAL(mapped("err-novg.txt"), VDS_R_NOT_FOUND);
+	CU_ASSERT_EQUAL(mapped("err-open.txt"), VDS_R_IN_USE);
+	CU_ASSERT_EQUAL(mapped("err-split-linear.txt"), VDS_R_NOT_SUPPORTED);
+	CU_ASSERT_EQUAL(mapped("err-badsize.txt"), VDS_R_INVALID_PARAM);
+	CU_ASSERT_EQUAL(mapped("err-nospace.txt"), VDS_R_NO_SPACE);
+	CU_ASSERT_EQUAL(mapped("err-nospace-pv.txt"), VDS_R_NO_SPACE);
+	CU_ASSERT_EQUAL(lvm_cmd_result(&o, msg, sizeof(msg)), VDS_R_TOOL_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "signal 9"));
+}
+
+/* The replay runner: answers vgs/lvs/pvs from fixtures, records the calls. */
+struct replay {
+	unsigned calls, with_config;
+};
+
+static int
+replay_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
+{
+	static const char *const map[][2] = {
+	    {"vgs", "vgs.json"}, {"lvs", "lvs-syncing.json"}, {"pvs", "pvs-used.json"}};
+	struct replay *rp = arg;
+
+	rp->calls++;
+	for (size_t i = 0; i + 1 < cmd->argc; i++)
+		if (!strcmp(cmd->argv[i], "--config") && !strcmp(cmd->argv[i + 1], LVM_CONFIG))
+			rp->with_config++;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(cmd->argv[1], map[i][0])) {
+			o->out = fixture(map[i][1]);
+			o->status = 0;
+			return 0;
+		}
+	o->status = 5;
+	return -1;
+}
+
+static void
+test_scan_replay(void)
+{
+	struct replay rp = {0};
+	struct lvm_scan s;
+	char msg[200];
+
+	lvm_cmd_set_runner(replay_run, &rp);
+	CU_ASSERT_EQUAL_FATAL(lvm_scan_load(&s, msg, sizeof(msg)), VDS_R_OK);
+	lvm_cmd_set_runner(NULL, NULL);
+	CU_ASSERT_EQUAL(rp.calls, 3);
+	CU_ASSERT_EQUAL(rp.with_config, 3);
+	CU_ASSERT_EQUAL(s.nvgs, 1);
+	CU_ASSERT_EQUAL(s.nlvs, 7);
+	CU_ASSERT_EQUAL(s.npvs, 3);
+	lvm_scan_free(&s);
+}
+
+static void
+test_real_runner(void)
+{
+	struct lvm_output o;
+	struct lvm_cmd c;
+	char msg[200];
+
+	lvm_cmd_init(&c, "/bin/sh");
+	lvm_cmd_add(&c, "-c");
+	lvm_cmd_add(&c, "echo out; echo '  Volume group \"x\" not found' >&2; exit 5");
+	CU_ASSERT_EQUAL(lvm_cmd_run(&c, &o), -1);
+	CU_ASSERT_EQUAL(o.status, 5);
+	CU_ASSERT_STRING_EQUAL(o.out, "out\n");
+	CU_ASSERT_EQUAL(lvm_cmd_result(&o, msg, sizeof(msg)), VDS_R_NOT_FOUND);
+	CU_ASSERT_STRING_EQUAL(msg, "Volume group \"x\" not found");
+	lvm_output_free(&o);
+	lvm_cmd_init(&c, "/nonexistent/lvm");
+	CU_ASSERT_EQUAL(lvm_cmd_run(&c, &o), -1);
+	CU_ASSERT_EQUAL(o.exec_errno, ENOENT);
+	CU_ASSERT_EQUAL(lvm_cmd_result(&o, msg, sizeof(msg)), VDS_R_NOT_SUPPORTED);
+	lvm_output_free(&o);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("lvm", NULL, NULL);
+	CU_add_test(s, "names and devices", test_names);
+	CU_add_test(s, "lvcreate argv", test_lvcreate);
+	CU_add_test(s, "other argv", test_other_commands);
+	CU_add_test(s, "vgs/pvs json", test_parse_vgs_pvs);
+	CU_add_test(s, "lvs json", test_parse_lvs);
+	CU_add_test(s, "sync and health", test_sync_and_health);
+	CU_add_test(s, "error mapping", test_errors);
+	CU_add_test(s, "scan via replay runner", test_scan_replay);
+	CU_add_test(s, "fork/execve runner", test_real_runner);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}

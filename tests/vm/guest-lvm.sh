@@ -1,0 +1,130 @@
+#!/bin/bash
+# guest-lvm.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh): the lvm
+# provider end to end through SNMP (private snmpd master + vdsd with
+# "provider lvm"), on the guest's virtio disks /dev/vda and /dev/vdb, each
+# job checked independently with lvs/vgs JSON, dmsetup status and e2fsck -fn:
+# createVolume mirror (raid1) / simple / striped, shrinkVolume of a mirror
+# holding ext4, breakVolumePlex (the data written to the mirror reads back
+# the same from the new volume), deleteVolume, and the refusals/failures
+# (too big: refused at SET; shrink of a mounted volume: IN_USE).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/jobs-lib.sh"
+
+[ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
+vds_require_root
+vds_require_vdsd
+MIB=1048576
+LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
+lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
+lvjson() { lvmq lvs --reportformat json --units b --nosuffix -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
+MNT=/run/vds-mnt
+
+lvmq pvcreate -q /dev/vda /dev/vdb || fail "pvcreate"
+lvmq vgcreate -q vg0 /dev/vda /dev/vdb || fail "vgcreate"
+vds_start_master
+vds_write_conf "discovery no" "provider lvm"
+vds_start_vdsd
+vds_wait_registered
+
+PACK=$(inv_index 6 "$C_PACK_NAME" vg0) || fail "vg0 is not in the pack table"
+note "vg0 = pack $PACK"
+
+# run_job WHAT TYPE [COLUMN T V]...: start, follow; JOB_FINAL, H afterwards.
+run_job() {
+	local what=$1
+	shift
+	H=$(job_handle)
+	job_start "$H" "$@"
+	job_follow "$H" 300000
+	note "$what: job $H ended with status $JOB_FINAL, percents seen: $JOB_PERCENTS"
+}
+outputs() { job_getn "$H" OutOffset OutPartition OutVolume OutReclaimedBytes OutVDisk OutObjectId; }
+expect_ok() {
+	expect_eq "$1: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
+		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+}
+
+# ---- createVolume mirror
+run_job "createVolume mirror" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 64 \
+	ParamName s m0
+expect_ok "createVolume mirror"
+read -r _ _ VM0 _ _ _ <<<"$(outputs)"
+expect_eq "mirror: lvs segtype" raid1 "$(lvjson segtype vg0/m0)"
+expect_eq "mirror: lvs size" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
+expect_eq "mirror: lvs sync" 100.00 "$(lvjson sync_percent vg0/m0)"
+expect_eq "mirror: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
+	"$(dmsetup status vg0-m0 | awk '{print $4, $5, $6}')"
+expect_eq "mirror: vdsJobOutVolume is vg0/m0" "$(inv_index 4 "$C_VOL_NAME" vg0/m0)" "$VM0"
+expect_eq "mirror: 2 plexes" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM0")"
+
+# ---- simple and striped
+run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 16 \
+	ParamName s s0
+expect_ok "createVolume simple"
+expect_eq "simple: lvs segtype" linear "$(lvjson segtype vg0/s0)"
+run_job "createVolume striped" 3 ParamPack u "$PACK" ParamVolumeType i 3 ParamSizeMiB u 16 \
+	ParamName s st0 ParamStripeKiB u 64
+expect_ok "createVolume striped"
+expect_eq "striped: lvs stripes, stripe size" "2 65536" \
+	"$(lvjson stripes vg0/st0) $(lvjson stripe_size vg0/st0)"
+
+# ---- refused at SET: more than the free space
+H=$(job_handle)
+if vds_snmpset "VDS-MIB::vdsJobRowStatus.$H" i 4 "VDS-MIB::vdsJobType.$H" i 3 \
+	"VDS-MIB::vdsJobParamPack.$H" u "$PACK" "VDS-MIB::vdsJobParamSizeMiB.$H" u 100000 \
+	>/dev/null 2>&1; then
+	check_fail "createVolume of 100000 MiB in a 500 MiB pack was accepted"
+else
+	note "createVolume too big: refused at SET"
+fi
+
+# ---- data on the mirror, shrink (mounted: IN_USE; then for real)
+mkfs.ext4 -q -F /dev/vg0/m0 || fail "mkfs.ext4"
+mkdir -p "$MNT"
+mount /dev/vg0/m0 "$MNT" || fail "mount"
+head -c $((8 * MIB)) /dev/urandom >"$MNT/data"
+sum0=$(md5sum <"$MNT/data")
+run_job "shrinkVolume mounted" 5 ParamVolume u "$VM0" ParamSizeMiB u 16
+expect_eq "shrink of a mounted volume fails" "$ST_FAILED" "$JOB_FINAL"
+expect_eq "shrink of a mounted volume: result IN_USE" 6 "$(job_get "$H" Result)"
+expect_eq "mounted: size unchanged" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
+umount "$MNT"
+run_job "shrinkVolume" 5 ParamVolume u "$VM0" ParamSizeMiB u 16
+expect_ok "shrinkVolume"
+read -r _ _ _ recl _ _ <<<"$(outputs)"
+expect_eq "shrink: reclaimed" $((16 * MIB)) "$recl"
+expect_eq "shrink: lvs size" $((48 * MIB)) "$(lvjson lv_size vg0/m0)"
+expect_eq "shrink: model size" $((48 * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VM0")"
+e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the shrink"
+
+# ---- break plex 2 off the mirror
+declare -A X=()
+declare -a X_rows=()
+inv_load X 5
+PLEX2=
+for i in "${X_rows[@]}"; do
+	[ "${X[$C_PLEX_VOL.$i]}" = "$VM0" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && PLEX2=$i
+done
+[ -n "$PLEX2" ] || fail "no plex 2 of volume $VM0"
+run_job "breakVolumePlex" 6 ParamVolume u "$VM0" ParamPlex u "$PLEX2" ParamName s m0b
+expect_ok "breakVolumePlex"
+read -r _ _ VNEW _ _ _ <<<"$(outputs)"
+expect_eq "break: output is vg0/m0b" "$(inv_index 4 "$C_VOL_NAME" vg0/m0b)" "$VNEW"
+expect_eq "break: m0 is linear now" linear "$(lvjson segtype vg0/m0)"
+expect_eq "break: m0 has 1 plex" 1 "$(inv_value 4 "$C_VOL_PLEXES" "$VM0")"
+expect_eq "break: dmsetup target of m0b" linear "$(dmsetup status vg0-m0b | awk '{print $3}')"
+e2fsck -fn /dev/vg0/m0b >/dev/null 2>&1 || check_fail "e2fsck -fn of the broken-off plex"
+mount -o ro /dev/vg0/m0b "$MNT" || fail "mount m0b"
+expect_eq "break: data reads back the same from the new volume" "$sum0" "$(md5sum <"$MNT/data")"
+umount "$MNT"
+
+# ---- deleteVolume
+run_job "deleteVolume" 4 ParamVolume u "$VNEW"
+expect_ok "deleteVolume"
+lvmq lvs vg0/m0b >/dev/null 2>&1 && check_fail "m0b still exists after deleteVolume"
+expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"
+expect_eq "vgs: lv_count" 3 "$(lvmq vgs --reportformat json -o lv_count vg0 |
+	jq -r '.report[0].vg[0].lv_count')"
+
+vds_stop_vdsd
+vds_finish
