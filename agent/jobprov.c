@@ -174,14 +174,30 @@ jp_key_add(struct jp_key *k, size_t *n, enum inv_class cls, uint32_t index)
 		k[(*n)++] = (struct jp_key){cls, index};
 }
 
-/* The objects p names, plus the disk/pack/volume they live on. */
+/* The vdisk whose image is path, if the model has one. */
+static const struct inv_vdisk *
+jp_vdisk_at(const char *path)
+{
+	const struct vtab *t = inv_table(INV_VDISK);
+	const struct inv_vdisk *vd;
+	size_t i;
+
+	VTAB_FOREACH(t, i, vd)
+	if (strcmp(vd->path, path) == 0)
+		return vd;
+	return NULL;
+}
+
+/* The objects p names (a vdisk by index or by path), plus the disk/pack/volume they live on. */
 static size_t
 jp_keys(const struct job_params *p, struct jp_key *k)
 {
 	const struct inv_part *part = p->partition ? inv_get(INV_PARTITION, p->partition) : NULL;
 	const struct inv_volume *vol = p->volume ? inv_get(INV_VOLUME, p->volume) : NULL;
 	const struct inv_plex *plex = p->plex ? inv_get(INV_PLEX, p->plex) : NULL;
-	const struct inv_vdisk *vd = p->vdisk ? inv_get(INV_VDISK, p->vdisk) : NULL;
+	const struct inv_vdisk *vd = p->vdisk     ? inv_get(INV_VDISK, p->vdisk)
+	                             : p->path[0] ? jp_vdisk_at(p->path)
+	                                          : NULL;
 	size_t n = 0;
 
 	jp_key_add(k, &n, INV_DISK, p->disk);
@@ -200,8 +216,10 @@ jp_keys(const struct job_params *p, struct jp_key *k)
 	}
 	if (plex)
 		jp_key_add(k, &n, INV_VOLUME, plex->volume_index);
-	if (vd)
+	if (vd) {
+		jp_key_add(k, &n, INV_VDISK, vd->index);
 		jp_key_add(k, &n, INV_DISK, vd->disk_index);
+	}
 	return n;
 }
 

@@ -136,6 +136,7 @@ static const struct mib_col mi_vdisk_cols[] = {
     VD(VDS_VDISK_DEVNODE, MK_STR, devnode),
     VD(VDS_VDISK_DISK_INDEX, MK_U32, disk_index),
     VD(VDS_VDISK_PROVIDER, MK_STR, provider),
+    VD(VDS_VDISK_STATUS, MK_INT, status),
 };
 
 #define TABLE(nm, arc, colarr, rowsfn)                                                             \

@@ -155,6 +155,7 @@ struct inv_vdisk {
 	int attached;
 	char devnode[64];
 	uint32_t disk_index;
+	enum inv_status status; /* missing when the image file is gone */
 };
 
 enum inv_event { INV_EV_ARRIVED = 1, INV_EV_REMOVED = 2, INV_EV_MODIFIED = 3 };

@@ -250,6 +250,7 @@ sim_inv_vdisk(struct sim_state *st, const char *path)
 	v->virtual_size = sv->virtual_size;
 	v->allocated_size = si_allocated(st, sv);
 	v->attached = sv->attached;
+	v->status = INV_ST_ONLINE;
 	if (sv->attached) {
 		snprintf(v->devnode, sizeof(v->devnode), "/dev/sim/%s", sv->disk);
 		v->disk_index = si_index(INV_DISK, "sim:", sv->disk);

@@ -90,6 +90,7 @@ vdsy_fill(const struct vdr_rec *r, const struct vdsy_state *st, int link, struct
 	row->format = r->format;
 	row->type = r->type;
 	row->virtual_size = r->vsize;
+	row->status = st->status;
 	if (st->status == INV_ST_ONLINE && stat(r->path, &sb) == 0)
 		row->allocated_size = (uint64_t)sb.st_blocks * 512;
 	if (st->loop) {

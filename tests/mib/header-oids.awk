@@ -60,9 +60,9 @@ BEGIN {
 	nrows = 0
 }
 
-/^#define VDS_MIB_ROOT / {
+/^#define[ \t]+VDS_MIB_ROOT[ \t]/ {
 	s = $0
-	sub(/^#define VDS_MIB_ROOT /, "", s)
+	sub(/^#define[ \t]+VDS_MIB_ROOT[ \t]+/, "", s)
 	gsub(/[ \t]/, "", s)
 	gsub(/,/, ".", s)
 	if (s !~ /^[0-9]+(\.[0-9]+)+$/)
@@ -71,7 +71,7 @@ BEGIN {
 	next
 }
 
-/^#define VDS_(NOTIFICATIONS|OBJECTS|CONFORMANCE) [0-9]+/ {
+/^#define[ \t]+VDS_(NOTIFICATIONS|OBJECTS|CONFORMANCE)[ \t]+[0-9]+/ {
 	top[$2] = $3
 	next
 }
