@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "images.h"
 #include "job.h"
+#include "jobprov.h"
 #include "log.h"
 #include "loop.h"
 #include "mib_inv.h"
@@ -157,6 +158,7 @@ dm_start(struct event_base *base)
 		return -1;
 	}
 	job_set_observer(&notify_job_observer);
+	inv_set_disk_owner(jobprov_owner);
 	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
 		log_warnx("main", "udev discovery unavailable; only image and provider disks");
 	images_sync(&dm.conf);
@@ -168,6 +170,7 @@ static void
 dm_stop(void)
 {
 	inv_set_observer(NULL);
+	inv_set_disk_owner(NULL);
 	if (dm.udev)
 		udevmon_stop(dm.udev);
 	dm.udev = NULL;

@@ -113,6 +113,15 @@ jobprov_for(const struct job_params *p, const struct prov_ops **ops, void **stat
 	return prov ? 1 : 0;
 }
 
+const char *
+jobprov_owner(const struct inv_disk *d)
+{
+	for (size_t i = 0; i < jp.nprov; i++)
+		if (jp.prov[i].ops->manages && jp.prov[i].ops->manages(jp.prov[i].state, d))
+			return jp.prov[i].ops->name;
+	return NULL;
+}
+
 /* ----------------------------------------------------------- validation */
 
 static const char *

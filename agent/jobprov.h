@@ -21,6 +21,9 @@ void jobprov_fini(void);
 /* The first enabled provider that claims p; 0 and *ops = NULL if none. */
 int jobprov_for(const struct job_params *p, const struct prov_ops **ops, void **state);
 
+/* The first enabled provider that manages discovered disk d, or NULL (an inv_owner_fn). */
+const char *jobprov_owner(const struct inv_disk *d);
+
 /* Mandatory parameters, a provider that claims p, and its validate(). */
 enum vds_result jobprov_check(const struct job_params *p, char *why, size_t len);
 

@@ -37,6 +37,7 @@ static struct {
 	struct idmap *ids;
 	struct vtab tabs[INV_NCLASS];
 	struct inv_observer obs;
+	inv_owner_fn owner;
 	time_t last_change;
 	uint64_t generation;
 } inv;
@@ -97,6 +98,12 @@ inv_shutdown(void)
 		idmap_close(inv.ids);
 	}
 	memset(&inv, 0, sizeof(inv));
+}
+
+void
+inv_set_disk_owner(inv_owner_fn owner)
+{
+	inv.owner = owner;
 }
 
 void
@@ -357,6 +364,10 @@ int
 inv_disk_update(struct inv_disk *d)
 {
 	struct inv_disk *old;
+	const char *owner;
+
+	if (!d->provider[0] && inv.owner && (owner = inv.owner(d)))
+		snprintf(d->provider, sizeof(d->provider), "%s", owner);
 
 	if (inv_index_for(INV_DISK, d->key, &d->index, d->objid) < 0 || inv_assign_parts(d) < 0)
 		goto fail;

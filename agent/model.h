@@ -198,6 +198,13 @@ const void *inv_get(enum inv_class cls, uint32_t index);
 /* Persistent index for a key, assigned on first use (for providers). */
 int inv_index_for(enum inv_class cls, const char *key, uint32_t *index, char objid[INV_OBJID_LEN]);
 
+/*
+ * Who manages a discovered disk: called by inv_disk_update() for a disk
+ * whose provider field is empty; returns a provider name or NULL.
+ */
+typedef const char *(*inv_owner_fn)(const struct inv_disk *d);
+void inv_set_disk_owner(inv_owner_fn owner);
+
 /* Wall-clock time of the last change, and a counter of changes. */
 time_t inv_last_change(void);
 uint64_t inv_generation(void);

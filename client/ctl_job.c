@@ -32,9 +32,9 @@ struct cj_args {
 
 struct cj_cmd {
 	const char *name;
-	unsigned type;	    /* VdsJobType */
-	int npos;	    /* positional arguments */
-	const char *opts;   /* allowed --options, space-separated; "!" = flag */
+	unsigned type;    /* VdsJobType */
+	int npos;         /* positional arguments */
+	const char *opts; /* allowed --options, space-separated; "!" = flag */
 	const char *synopsis;
 	int (*build)(const struct ctl *x, struct cj_args *a, struct vc_job *req);
 };
@@ -90,7 +90,7 @@ cj_mib(const struct ctl *x, const char *what, const char *s, uint32_t *mib)
 
 	if (vc_parse_size(s, VC_MIB, &b) < 0)
 		return ctl_usage_error(x, "%s \"%s\" is not a size (examples: 100M, 1.5G, 2TiB)",
-				       what, s),
+		                       what, s),
 		       -1;
 	b = (b + VC_MIB - 1) / VC_MIB;
 	if (b == 0 || b > 0xFFFFFFFFULL)
@@ -229,8 +229,7 @@ cj_build_vdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 
 static const struct cj_cmd cj_cmds[] = {
     {"create-partition", 1, 2, "offset type name label",
-     "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]",
-     cj_build_cpart},
+     "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart},
     {"delete-partition", 2, 1, "", "PARTITION", cj_build_dpart},
     {"create-volume", 3, 1, "pack disks layout stripe plexes name",
      "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--name N]",
@@ -278,7 +277,7 @@ cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, s
 		if (strncmp(argv[i], "--", 2) != 0 || !argv[i][2]) {
 			if (a->npos == CJ_MAX_POS || a->npos == cmd->npos)
 				return ctl_usage_error(x, "%s: unexpected argument \"%s\"",
-						       cmd->name, argv[i]);
+				                       cmd->name, argv[i]);
 			a->pos[a->npos++] = argv[i];
 			continue;
 		}
@@ -352,14 +351,14 @@ cj_explain_space(struct ctl *x, const struct vc_job *r)
 
 	if (r->type == 1 && vc_read_row(x->c, VC_T_DISK, r->p_disk, &d) == 0 && d.free < want) {
 		fprintf(stderr, "%s: disk %u (%s) has %s free, not enough for a partition of %s\n",
-			x->prog, d.index, d.name, vc_format_size(d.free, a, sizeof(a)),
-			vc_format_size(want, b, sizeof(b)));
+		        x->prog, d.index, d.name, vc_format_size(d.free, a, sizeof(a)),
+		        vc_format_size(want, b, sizeof(b)));
 		return CTL_EXIT_AGENT;
 	}
 	if (r->type == 5 && vc_read_row(x->c, VC_T_VOLUME, r->p_volume, &v) == 0 &&
 	    v.size <= want) {
 		fprintf(stderr, "%s: volume %u is %s, cannot remove %s from it\n", x->prog, v.index,
-			vc_format_size(v.size, a, sizeof(a)), vc_format_size(want, b, sizeof(b)));
+		        vc_format_size(v.size, a, sizeof(a)), vc_format_size(want, b, sizeof(b)));
 		return CTL_EXIT_AGENT;
 	}
 	return -1;
@@ -447,7 +446,7 @@ cj_jobcmd(struct ctl *x, int argc, char **argv)
 		return CTL_EXIT_OK;
 	}
 	return ctl_usage_error(x, "unknown job command \"%s\" (show, wait, cancel, forget)",
-			       argv[1]);
+	                       argv[1]);
 }
 
 int

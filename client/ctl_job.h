@@ -11,11 +11,11 @@
 
 /* vdsctl's exit status. */
 enum ctl_exit {
-	CTL_EXIT_OK = 0,	  /* done; a waited-for job succeeded */
-	CTL_EXIT_JOB_FAILED = 1,  /* the job failed */
-	CTL_EXIT_CANCELLED = 2,	  /* the job was cancelled */
-	CTL_EXIT_USAGE = 3,	  /* bad command line */
-	CTL_EXIT_AGENT = 4,	  /* SNMP or agent error, object not found */
+	CTL_EXIT_OK = 0,            /* done; a waited-for job succeeded */
+	CTL_EXIT_JOB_FAILED = 1,    /* the job failed */
+	CTL_EXIT_CANCELLED = 2,     /* the job was cancelled */
+	CTL_EXIT_USAGE = 3,         /* bad command line */
+	CTL_EXIT_AGENT = 4,         /* SNMP or agent error, object not found */
 	CTL_EXIT_INTERRUPTED = 130, /* Ctrl-C while waiting; the job goes on */
 };
 
@@ -31,7 +31,8 @@ int ctl_job_is_command(const char *name);
 /* Run the job command argv[0] with its arguments; the exit status. */
 int ctl_job_main(struct ctl *x, int argc, char **argv);
 /* Print "prog: msg" for a usage error; CTL_EXIT_USAGE. */
-int ctl_usage_error(const struct ctl *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ctl_usage_error(const struct ctl *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Print the client library's error; CTL_EXIT_AGENT. */
 int ctl_agent_error(const struct ctl *x);
 /* Parse a row index ("disk 3"); 0 and *v, or -1 after printing why. */

@@ -13,7 +13,7 @@
 #include "vcunits.h"
 #include "vdsclient.h"
 
-#define OUT_CELL 300
+#define OUT_CELL     300
 #define OUT_MAX_COLS 16
 
 static const char *
@@ -43,8 +43,8 @@ out_bits(const void *row, const struct vcf_field *f, char *buf, size_t len)
 	buf[0] = '\0';
 	for (unsigned b = 0; f->labels && f->labels[b] && used < len; b++)
 		if (v & (1u << b))
-			used += snprintf(buf + used, len - used, "%s%s", used ? "," : "",
-					 f->labels[b]);
+			used +=
+			    snprintf(buf + used, len - used, "%s%s", used ? "," : "", f->labels[b]);
 	return buf[0] ? buf : "-";
 }
 
@@ -77,8 +77,7 @@ out_cell(const void *row, const struct vcf_field *f, char *buf, size_t len)
 
 /* The cell of column name cols[c] of row ("index" = the row's index). */
 static const char *
-out_named_cell(const struct vcf_table *t, const void *row, const char *col, char *buf,
-               size_t len)
+out_named_cell(const struct vcf_table *t, const void *row, const char *col, char *buf, size_t len)
 {
 	const struct vcf_field *f = vcf_field_by_name(t, col);
 	uint32_t idx;
@@ -92,8 +91,7 @@ out_named_cell(const struct vcf_table *t, const void *row, const char *col, char
 }
 
 void
-out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n,
-          const char *const *cols)
+out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n, const char *const *cols)
 {
 	size_t w[OUT_MAX_COLS] = {0}, nc = 0;
 	char buf[OUT_CELL];
@@ -103,20 +101,20 @@ out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n,
 	for (size_t r = 0; r < n; r++)
 		for (size_t c = 0; c < nc; c++) {
 			const char *s = out_named_cell(t, (const char *)rows + r * t->row_size,
-						       cols[c], buf, sizeof(buf));
+			                               cols[c], buf, sizeof(buf));
 			if (strlen(s) > w[c])
 				w[c] = strlen(s);
 		}
 	for (size_t c = 0; c < nc; c++)
 		fprintf(fp, "%-*s%s", c + 1 < nc ? (int)w[c] : 0,
-			strcmp(cols[c], "index") ? cols[c] : out_index_name(t),
-			c + 1 < nc ? "  " : "\n");
+		        strcmp(cols[c], "index") ? cols[c] : out_index_name(t),
+		        c + 1 < nc ? "  " : "\n");
 	for (size_t r = 0; r < n; r++)
 		for (size_t c = 0; c < nc; c++)
 			fprintf(fp, "%-*s%s", c + 1 < nc ? (int)w[c] : 0,
-				out_named_cell(t, (const char *)rows + r * t->row_size, cols[c],
-					       buf, sizeof(buf)),
-				c + 1 < nc ? "  " : "\n");
+			        out_named_cell(t, (const char *)rows + r * t->row_size, cols[c],
+			                       buf, sizeof(buf)),
+			        c + 1 < nc ? "  " : "\n");
 	if (!n)
 		fprintf(fp, "(no %ss)\n", t->name);
 }
@@ -135,7 +133,7 @@ out_list(FILE *fp, const struct vcf_table *t, const void *row)
 
 		if (f->kind == VCF_BYTES)
 			fprintf(fp, "%-20s %s (%" PRIu64 " bytes)\n", f->name,
-				out_cell(row, f, buf, sizeof(buf)), vcf_u64(row, f));
+			        out_cell(row, f, buf, sizeof(buf)), vcf_u64(row, f));
 		else
 			fprintf(fp, "%-20s %s\n", f->name, out_cell(row, f, buf, sizeof(buf)));
 	}

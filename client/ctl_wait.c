@@ -23,8 +23,8 @@ struct cw_state {
 	struct ctl *x;
 	uint32_t h;
 	uint64_t work;
-	double t0;	/* when the job was first seen running */
-	unsigned p0;	/* its percent then */
+	double t0;   /* when the job was first seen running */
+	unsigned p0; /* its percent then */
 	unsigned last_pct;
 	uint32_t last_status;
 	char last_details[VC_NAME];
@@ -70,8 +70,8 @@ cw_rate(const struct cw_state *w, unsigned pct, char *buf, size_t len)
 	eta = (unsigned)((100 - pct) / rate + 0.5);
 	if (w->work)
 		snprintf(buf, len, "  %s/s ETA %u:%02u",
-			 vc_format_size((uint64_t)(rate / 100.0 * (double)w->work), sz, sizeof(sz)),
-			 eta / 60, eta % 60);
+		         vc_format_size((uint64_t)(rate / 100.0 * (double)w->work), sz, sizeof(sz)),
+		         eta / 60, eta % 60);
 	else
 		snprintf(buf, len, "  %.1f %%/s ETA %u:%02u", rate, eta / 60, eta % 60);
 }
@@ -87,7 +87,7 @@ cw_draw(struct cw_state *w, const struct vc_job *j)
 	bar[CW_BAR] = '\0';
 	cw_rate(w, j->percent, rate, sizeof(rate));
 	fprintf(stderr, "\r\033[Kjob %u [%s] %3u%% %s%s%s", w->h, bar, j->percent,
-		cw_label(VDS_JOB_STATUS, j->status), rate, j->details[0] ? "  " : "");
+	        cw_label(VDS_JOB_STATUS, j->status), rate, j->details[0] ? "  " : "");
 	fprintf(stderr, "%.40s", j->details);
 	w->drawn = 1;
 }
@@ -103,7 +103,7 @@ cw_line(struct cw_state *w, const struct vc_job *j)
 		return;
 	cw_rate(w, j->percent, rate, sizeof(rate));
 	fprintf(stderr, "job %u: %s %u%%%s%s%s\n", w->h, cw_label(VDS_JOB_STATUS, j->status),
-		j->percent, rate, j->details[0] ? " - " : "", j->details);
+	        j->percent, rate, j->details[0] ? " - " : "", j->details);
 	w->last_pct = j->percent;
 }
 
@@ -140,13 +140,14 @@ cw_outputs(const struct vc_job *j, char *buf, size_t len)
 	buf[0] = '\0';
 	if (j->o_partition)
 		snprintf(buf, len, ": partition %u at offset %s", j->o_partition,
-			 vc_format_size(j->o_offset, sz, sizeof(sz)));
+		         vc_format_size(j->o_offset, sz, sizeof(sz)));
 	else if (j->o_volume)
 		snprintf(buf, len, ": volume %u", j->o_volume);
 	else if (j->o_vdisk)
 		snprintf(buf, len, ": virtual disk %u", j->o_vdisk);
 	else if (j->o_reclaimed)
-		snprintf(buf, len, ": reclaimed %s", vc_format_size(j->o_reclaimed, sz, sizeof(sz)));
+		snprintf(buf, len, ": reclaimed %s",
+		         vc_format_size(j->o_reclaimed, sz, sizeof(sz)));
 }
 
 static int
@@ -167,13 +168,13 @@ cw_report(struct cw_state *w, const struct vc_job *j)
 	}
 	if (j->status == VC_JS_CANCELLED) {
 		fprintf(stderr, "%s: job %u (%s) was cancelled%s%s\n", w->x->prog, w->h, type,
-			j->error_msg[0] ? ": " : "", j->error_msg);
+		        j->error_msg[0] ? ": " : "", j->error_msg);
 		return CTL_EXIT_CANCELLED;
 	}
 	fprintf(stderr, "%s: job %u (%s) failed: %s (%s, 0x%08X)\n", w->x->prog, w->h, type,
-		j->error_msg[0] ? j->error_msg : vds_result_text((enum vds_result)j->result),
-		j->error_name[0] ? j->error_name : vds_result_name((enum vds_result)j->result),
-		j->hresult);
+	        j->error_msg[0] ? j->error_msg : vds_result_text((enum vds_result)j->result),
+	        j->error_name[0] ? j->error_name : vds_result_name((enum vds_result)j->result),
+	        j->hresult);
 	return CTL_EXIT_JOB_FAILED;
 }
 
@@ -193,9 +194,9 @@ ctl_wait_job(struct ctl *x, uint32_t h, uint64_t work_bytes)
 		fputs("\r\033[K", stderr);
 	if (rc == 1 || (rc < 0 && cw_interrupted)) {
 		fprintf(stderr,
-			"%s: interrupted: job %u is still running on the agent; "
-			"'job wait %u' follows it again, 'job cancel %u' stops it\n",
-			x->prog, h, h, h);
+		        "%s: interrupted: job %u is still running on the agent; "
+		        "'job wait %u' follows it again, 'job cancel %u' stops it\n",
+		        x->prog, h, h, h);
 		return CTL_EXIT_INTERRUPTED;
 	}
 	if (rc < 0)

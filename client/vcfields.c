@@ -21,26 +21,53 @@ static const char *const l_pstyle[] = {"", "unknown", "none", "mbr", "gpt", NULL
 static const char *const l_source[] = {"", "udev", "image", "sim", "vdisk", NULL};
 static const char *const l_flags[] = {"readOnly", "removable", "system", "inUse", NULL};
 static const char *const l_truth[] = {"", "true", "false", NULL};
-static const char *const l_health[] = {"",	    "unknown", "healthy", "degraded",
-				       "rebuilding", "failed",	NULL};
-static const char *const l_layout[] = {"",	 "simple", "spanned", "striped",
-				       "mirror", "parity", NULL};
+static const char *const l_health[] = {"",           "unknown", "healthy", "degraded",
+                                       "rebuilding", "failed",  NULL};
+static const char *const l_layout[] = {"",       "simple", "spanned", "striped",
+                                       "mirror", "parity", NULL};
 static const char *const l_vformat[] = {"", "raw", "vhd", NULL};
 static const char *const l_vtype[] = {"", "fixed", "expandable", NULL};
-static const char *const l_rowstatus[] = {"",	       "active",      "notInService", "notReady",
-					  "createAndGo", "createAndWait", "destroy",	 NULL};
-static const char *const l_jobtype[] = {
-    "",		    "createPartition", "deletePartition", "createVolume",
-    "deleteVolume", "shrinkVolume",    "breakVolumePlex", "createVDisk",
-    "attachVDisk",  "detachVDisk",     "deleteVDisk",	  NULL};
-static const char *const l_jobstatus[] = {"",	     "created", "queued",    "running",
-					  "succeeded", "failed",  "cancelled", NULL};
-static const char *const l_result[] = {
-    "",		      "success",	"pending",   "failed",	      "notFound",
-    "noSpace",	      "inUse",		"notAllowed", "systemDevice",   "notSupported",
-    "cancelled",      "interrupted",	"ioError",    "invalidParameter", "fsCannotShrink",
-    "shrinkTooBig",   "alreadyExists", "deviceGone", "readOnly",	      "toolFailed",
-    "notEmpty",	      "busy",		"timeout",    "noMemory",	      NULL};
+static const char *const l_rowstatus[] = {
+    "", "active", "notInService", "notReady", "createAndGo", "createAndWait", "destroy", NULL};
+static const char *const l_jobtype[] = {"",
+                                        "createPartition",
+                                        "deletePartition",
+                                        "createVolume",
+                                        "deleteVolume",
+                                        "shrinkVolume",
+                                        "breakVolumePlex",
+                                        "createVDisk",
+                                        "attachVDisk",
+                                        "detachVDisk",
+                                        "deleteVDisk",
+                                        NULL};
+static const char *const l_jobstatus[] = {"",          "created", "queued",    "running",
+                                          "succeeded", "failed",  "cancelled", NULL};
+static const char *const l_result[] = {"",
+                                       "success",
+                                       "pending",
+                                       "failed",
+                                       "notFound",
+                                       "noSpace",
+                                       "inUse",
+                                       "notAllowed",
+                                       "systemDevice",
+                                       "notSupported",
+                                       "cancelled",
+                                       "interrupted",
+                                       "ioError",
+                                       "invalidParameter",
+                                       "fsCannotShrink",
+                                       "shrinkTooBig",
+                                       "alreadyExists",
+                                       "deviceGone",
+                                       "readOnly",
+                                       "toolFailed",
+                                       "notEmpty",
+                                       "busy",
+                                       "timeout",
+                                       "noMemory",
+                                       NULL};
 static const char *const l_control[] = {"", "none", "cancel", NULL};
 static const char *const l_cancel[] = {"", "none", "requested", "tooLate", "done", NULL};
 static const char *const l_label[] = {"", "none", "gpt", "mbr", NULL};
@@ -201,7 +228,10 @@ static const struct vcf_field f_job[] = {
     FLD(vc_job, VDS_JOB_O_OBJECT_ID, VCF_STR, o_object_id, "outObjectId", NULL),
 };
 
-#define TBL(nm, type, f) {nm, sizeof(struct type), f, sizeof(f) / sizeof(f[0])}
+#define TBL(nm, type, f)                                                                           \
+	{                                                                                          \
+		nm, sizeof(struct type), f, sizeof(f) / sizeof(f[0])                               \
+	}
 
 static const struct vcf_table vcf_tables[] = {
     [VC_T_SERVICE] = TBL("service", vc_service, f_service),

@@ -50,10 +50,10 @@ vc_add_params(netsnmp_pdu *pdu, const struct vc_job *req, uint32_t h)
 			continue;
 		if (f->kind == VCF_STR && s[0])
 			snmp_pdu_add_variable(pdu, name, vc_job_oid(name, f->col, h), ASN_OCTET_STR,
-					      s, strlen(s));
+			                      s, strlen(s));
 		else if (f->kind != VCF_STR && vcf_u32(req, f))
 			vc_add_int(pdu, f->kind == VCF_INT ? ASN_INTEGER : ASN_UNSIGNED, f->col, h,
-				   (long)vcf_u32(req, f));
+			           (long)vcf_u32(req, f));
 	}
 }
 
@@ -109,15 +109,17 @@ vc_job_start(struct vc_conn *c, const struct vc_job *req, uint32_t *handle)
 		if (c->code != VC_E_REJECTED || strcmp(c->rejected, "vdsJobRowStatus") != 0)
 			return -1;
 		if (vc_read_row(c, VC_T_JOB, h, &j) < 0 && c->code == VC_E_NOT_FOUND)
-			return vc_fail(c, VC_E_REJECTED,
-				       "the agent at %s refused to start the job: it does not fit the "
-				       "objects as they are now (a full partition table, an object in "
-				       "use, a path that exists...; vdsd logs the reason)",
-				       c->peer);
+			return vc_fail(
+			    c, VC_E_REJECTED,
+			    "the agent at %s refused to start the job: it does not fit the "
+			    "objects as they are now (a full partition table, an object in "
+			    "use, a path that exists...; vdsd logs the reason)",
+			    c->peer);
 	}
-	return vc_fail(c, VC_E_BUSY, "could not start the job: %d job handles in a row were "
-				     "taken by other managers",
-		       VC_START_TRIES);
+	return vc_fail(c, VC_E_BUSY,
+	               "could not start the job: %d job handles in a row were "
+	               "taken by other managers",
+	               VC_START_TRIES);
 }
 
 int
@@ -152,9 +154,9 @@ vc_job_refused(struct vc_conn *c, uint32_t handle, const char *what)
 	st = vcf_label(f, j.status);
 	if (vc_job_finished(&j))
 		return vc_fail(c, VC_E_REJECTED, "cannot %s job %u: it has already ended (%s)",
-			       what, handle, st ? st : "?");
+		               what, handle, st ? st : "?");
 	return vc_fail(c, VC_E_REJECTED, "cannot %s job %u while it is %s%s", what, handle,
-		       st ? st : "?", strcmp(what, "remove") == 0 ? "; cancel it first" : "");
+	               st ? st : "?", strcmp(what, "remove") == 0 ? "; cancel it first" : "");
 }
 
 int

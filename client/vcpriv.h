@@ -5,9 +5,9 @@
 #ifndef VDS_CLIENT_PRIV_H
 #define VDS_CLIENT_PRIV_H
 
-#define VC_BULK_REPS 30
+#define VC_BULK_REPS   30
 #define VC_START_TRIES 5
-#define VC_PREFIX_MAX 12
+#define VC_PREFIX_MAX  12
 
 struct vc_conn {
 	netsnmp_session *ss;
@@ -18,7 +18,7 @@ struct vc_conn {
 };
 
 int vc_fail(struct vc_conn *c, enum vc_err code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Send pdu and wait: 0 with *resp (snmp_free_pdu it), -1 on error. */
 int vc_request(struct vc_conn *c, netsnmp_pdu *pdu, netsnmp_pdu **resp);
 /* resp's error-status in words, what says what was tried ("start the job"). */

@@ -52,7 +52,7 @@ vc_open(int argc, char **argv, struct vc_conn **out, char *err, size_t errlen)
 		return -1;
 	if (rc != argc) {
 		snprintf(err, errlen, "unexpected argument \"%s\" after the agent address",
-			 argv[rc]);
+		         argv[rc]);
 		return -1;
 	}
 	if (!(c = calloc(1, sizeof(*c)))) {
@@ -114,35 +114,37 @@ vc_transport_error(struct vc_conn *c, int status)
 	int e = c->ss->s_snmp_errno;
 
 	if (status == STAT_TIMEOUT || e == SNMPERR_TIMEOUT)
-		return vc_fail(c, VC_E_TIMEOUT,
-			       "the agent at %s did not answer (is it running, and are the address, "
-			       "community or credentials right?)",
-			       c->peer);
+		return vc_fail(
+		    c, VC_E_TIMEOUT,
+		    "the agent at %s did not answer (is it running, and are the address, "
+		    "community or credentials right?)",
+		    c->peer);
 	switch (e) {
 	case SNMPERR_AUTHENTICATION_FAILURE:
 	case SNMPERR_USM_AUTHENTICATIONFAILURE:
 		return vc_fail(c, VC_E_AUTH,
-			       "authentication failed at %s: check the user (-u), the "
-			       "passphrases (-A, -X) and the protocols (-a, -x)",
-			       c->peer);
+		               "authentication failed at %s: check the user (-u), the "
+		               "passphrases (-A, -X) and the protocols (-a, -x)",
+		               c->peer);
 	case SNMPERR_UNKNOWN_USER_NAME:
 	case SNMPERR_USM_UNKNOWNSECURITYNAME:
-		return vc_fail(c, VC_E_AUTH, "authentication failed: the agent at %s does not "
-					     "know the user \"%s\"",
-			       c->peer, c->ss->securityName ? c->ss->securityName : "");
+		return vc_fail(c, VC_E_AUTH,
+		               "authentication failed: the agent at %s does not "
+		               "know the user \"%s\"",
+		               c->peer, c->ss->securityName ? c->ss->securityName : "");
 	case SNMPERR_USM_UNSUPPORTEDSECURITYLEVEL:
 		return vc_fail(c, VC_E_AUTH,
-			       "authentication failed: the agent at %s does not accept this "
-			       "security level (-l) for the user",
-			       c->peer);
+		               "authentication failed: the agent at %s does not accept this "
+		               "security level (-l) for the user",
+		               c->peer);
 	case SNMPERR_USM_DECRYPTIONERROR:
 		return vc_fail(c, VC_E_AUTH,
-			       "authentication failed: the agent at %s could not decrypt the "
-			       "request (check -x and -X)",
-			       c->peer);
+		               "authentication failed: the agent at %s could not decrypt the "
+		               "request (check -x and -X)",
+		               c->peer);
 	}
 	return vc_fail(c, VC_E_SNMP, "talking to the agent at %s failed: %s", c->peer,
-		       snmp_api_errstring(e));
+	               snmp_api_errstring(e));
 }
 
 /* Send pdu, wait for the response.  0 with *resp (free it), -1 on error. */
@@ -174,7 +176,7 @@ vc_column_name(struct vc_conn *c, const netsnmp_variable_list *vb)
 		f = vcf_field(vcf_table(VC_T_JOB), (unsigned)vb->name[n + 2]);
 	if (f)
 		snprintf(c->rejected, sizeof(c->rejected), "vdsJob%c%s", f->name[0] - 'a' + 'A',
-			 f->name + 1);
+		         f->name + 1);
 }
 
 /* An error-status in words; what is "start the job", "read the disk table"... */
@@ -194,17 +196,18 @@ vc_status_error(struct vc_conn *c, netsnmp_pdu *resp, const char *what)
 	case SNMP_ERR_AUTHORIZATIONERROR:
 	case SNMP_ERR_READONLY:
 		return vc_fail(c, VC_E_DENIED,
-			       "the agent at %s refused to %s: access denied (does the community "
-			       "or user have write access?)",
-			       c->peer, what);
+		               "the agent at %s refused to %s: access denied (does the community "
+		               "or user have write access?)",
+		               c->peer, what);
 	case SNMP_ERR_NOCREATION:
 	case SNMP_ERR_NOSUCHNAME:
 		return vc_fail(c, VC_E_NOT_FOUND, "the agent at %s could not %s: no such object",
-			       c->peer, what);
+		               c->peer, what);
 	case SNMP_ERR_RESOURCEUNAVAILABLE:
-		return vc_fail(c, VC_E_BUSY,
-			       "the agent at %s could not %s: the job queue is full, try again later",
-			       c->peer, what);
+		return vc_fail(
+		    c, VC_E_BUSY,
+		    "the agent at %s could not %s: the job queue is full, try again later", c->peer,
+		    what);
 	case SNMP_ERR_INCONSISTENTVALUE:
 	case SNMP_ERR_WRONGVALUE:
 	case SNMP_ERR_WRONGTYPE:
@@ -213,11 +216,11 @@ vc_status_error(struct vc_conn *c, netsnmp_pdu *resp, const char *what)
 	case SNMP_ERR_BADVALUE:
 	case SNMP_ERR_INCONSISTENTNAME:
 		return vc_fail(c, VC_E_REJECTED, "the agent at %s refused to %s: %s%s%s", c->peer,
-			       what, c->rejected[0] ? "the value of " : "a value is not acceptable",
-			       c->rejected, c->rejected[0] ? " is not acceptable" : "");
+		               what, c->rejected[0] ? "the value of " : "a value is not acceptable",
+		               c->rejected, c->rejected[0] ? " is not acceptable" : "");
 	}
 	return vc_fail(c, VC_E_SNMP, "the agent at %s could not %s (%s)", c->peer, what,
-		       snmp_errstring((int)st));
+	               snmp_errstring((int)st));
 }
 
 /* The OID prefix of table t: vdsService (scalars) or vdsXxxEntry. */
@@ -339,8 +342,8 @@ vc_row(struct vc_rows *r, uint32_t index)
 
 /* One response of the walk; 1 when the walk left the table, 0 to go on. */
 static int
-vc_walk_vars(struct vc_conn *c, struct vc_rows *r, const oid *pre, size_t plen,
-             netsnmp_pdu *resp, oid *cur, size_t *curlen)
+vc_walk_vars(struct vc_conn *c, struct vc_rows *r, const oid *pre, size_t plen, netsnmp_pdu *resp,
+             oid *cur, size_t *curlen)
 {
 	const struct vcf_field *f;
 	void *row;
@@ -351,7 +354,7 @@ vc_walk_vars(struct vc_conn *c, struct vc_rows *r, const oid *pre, size_t plen,
 			return 1;
 		if (snmp_oid_compare(vb->name, vb->name_length, cur, *curlen) <= 0)
 			return vc_fail(c, VC_E_SNMP, "the agent at %s returned OIDs out of order",
-				       c->peer);
+			               c->peer);
 		memcpy(cur, vb->name, vb->name_length * sizeof(oid));
 		*curlen = vb->name_length;
 		if (vb->name_length != plen + 2 || !(f = vcf_field(r->t, (unsigned)vb->name[plen])))
@@ -450,9 +453,9 @@ vc_read_service(struct vc_conn *c, struct vc_service *s)
 	if (vc_read_row(c, VC_T_SERVICE, 0, s) < 0) {
 		if (c->code == VC_E_NOT_FOUND)
 			vc_fail(c, VC_E_NOT_FOUND,
-				"the agent at %s does not serve VDS-MIB (is vdsd running and "
-				"connected to it?)",
-				c->peer);
+			        "the agent at %s does not serve VDS-MIB (is vdsd running and "
+			        "connected to it?)",
+			        c->peer);
 		return -1;
 	}
 	return 0;

@@ -14,20 +14,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VC_NAME 256
-#define VC_ID 40
+#define VC_NAME  256
+#define VC_ID    40
 #define VC_SHORT 64
 
 enum vc_err {
 	VC_OK = 0,
-	VC_E_USAGE,	 /* bad arguments (also: snmp_parse_args said so) */
-	VC_E_TIMEOUT,	 /* the agent did not answer */
-	VC_E_AUTH,	 /* SNMPv3 user, key or security level refused */
-	VC_E_DENIED,	 /* the agent answered but refused the access (no write view) */
-	VC_E_NOT_FOUND,	 /* the row or object does not exist */
-	VC_E_REJECTED,	 /* the agent rejected a value (inconsistentValue, wrongValue...) */
-	VC_E_BUSY,	 /* resourceUnavailable: the job queue is full */
-	VC_E_SNMP,	 /* any other SNMP or transport error */
+	VC_E_USAGE,     /* bad arguments (also: snmp_parse_args said so) */
+	VC_E_TIMEOUT,   /* the agent did not answer */
+	VC_E_AUTH,      /* SNMPv3 user, key or security level refused */
+	VC_E_DENIED,    /* the agent answered but refused the access (no write view) */
+	VC_E_NOT_FOUND, /* the row or object does not exist */
+	VC_E_REJECTED,  /* the agent rejected a value (inconsistentValue, wrongValue...) */
+	VC_E_BUSY,      /* resourceUnavailable: the job queue is full */
+	VC_E_SNMP,      /* any other SNMP or transport error */
 	VC_E_NO_MEMORY,
 };
 

@@ -20,20 +20,19 @@
 #define VCTL_VALUE_OPTS "vculaAxXtreEnZmMTyYOILPsSkK"
 
 static const char *const vctl_cols[][10] = {
-    [VC_T_DISK] = {"index", "name", "devNode", "size", "free", "partitionStyle", "status",
-		   "flags", "packIndex", NULL},
+    [VC_T_DISK] = {"index", "name", "devNode", "size", "free", "partitionStyle", "status", "flags",
+                   "packIndex", NULL},
     [VC_T_PARTITION] = {"index", "diskIndex", "number", "offset", "size", "fsType", "fsLabel",
-			"name", "volumeIndex", NULL},
-    [VC_T_VOLUME] = {"index", "name", "type", "health", "status", "size", "fsType",
-		     "packIndex", "diskIndex", NULL},
-    [VC_T_PLEX] = {"index", "volumeIndex", "number", "health", "size", "syncPercent",
-		   "devices", NULL},
-    [VC_T_PACK] = {"index", "name", "health", "size", "free", "diskCount", "volumeCount",
-		   NULL},
+                        "name", "volumeIndex", NULL},
+    [VC_T_VOLUME] = {"index", "name", "type", "health", "status", "size", "fsType", "packIndex",
+                     "diskIndex", NULL},
+    [VC_T_PLEX] = {"index", "volumeIndex", "number", "health", "size", "syncPercent", "devices",
+                   NULL},
+    [VC_T_PACK] = {"index", "name", "health", "size", "free", "diskCount", "volumeCount", NULL},
     [VC_T_VDISK] = {"index", "path", "format", "type", "virtualSize", "attached", "devNode",
-		    "diskIndex", NULL},
-    [VC_T_JOB] = {"index", "type", "status", "percentComplete", "result", "owner",
-		  "errorMessage", NULL},
+                    "diskIndex", NULL},
+    [VC_T_JOB] = {"index", "type", "status", "percentComplete", "result", "owner", "errorMessage",
+                  NULL},
 };
 
 static void
@@ -82,8 +81,8 @@ static int
 vctl_table_id(const char *s)
 {
 	static const char *const names[][2] = {
-	    {"disk", "disks"},	   {"partition", "partitions"}, {"volume", "volumes"},
-	    {"plex", "plexes"},	   {"pack", "packs"},		{"vdisk", "vdisks"},
+	    {"disk", "disks"},  {"partition", "partitions"}, {"volume", "volumes"},
+	    {"plex", "plexes"}, {"pack", "packs"},           {"vdisk", "vdisks"},
 	    {"job", "jobs"},
 	};
 
@@ -102,7 +101,7 @@ vctl_list(struct ctl *x, int argc, char **argv)
 
 	if (argc != 2 || (t = vctl_table_id(argv[1])) < 0)
 		return ctl_usage_error(x, "usage: list disks|partitions|volumes|plexes|packs|"
-					  "vdisks|jobs");
+		                          "vdisks|jobs");
 	if (vc_read_table(x->c, (enum vc_table)t, &rows, &n) < 0)
 		return ctl_agent_error(x);
 	if (x->json)
@@ -122,7 +121,7 @@ vctl_show(struct ctl *x, int argc, char **argv)
 
 	if (argc != 3 || (t = vctl_table_id(argv[1])) < 0)
 		return ctl_usage_error(x, "usage: show disk|partition|volume|plex|pack|vdisk|job "
-					  "INDEX");
+		                          "INDEX");
 	if (ctl_index(x, vcf_table(t)->name, argv[2], &idx) < 0)
 		return CTL_EXIT_USAGE;
 	if (vc_read_row(x->c, (enum vc_table)t, idx, row) < 0)
@@ -168,7 +167,7 @@ vctl_find_command(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *prev = argv[i - 1];
 		int is_value = i > 1 && prev[0] == '-' && prev[1] && !prev[2] &&
-			       strchr(VCTL_VALUE_OPTS, prev[1]);
+		               strchr(VCTL_VALUE_OPTS, prev[1]);
 
 		if (!is_value && vctl_is_command(argv[i]))
 			return i;
@@ -234,7 +233,7 @@ main(int argc, char **argv)
 		return CTL_EXIT_OK;
 	if (rc == -1)
 		return err[0] ? ctl_usage_error(&x, "%s", err)
-			      : ctl_usage_error(&x, "the SNMP options or the agent are not right");
+		              : ctl_usage_error(&x, "the SNMP options or the agent are not right");
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", x.prog, err);
 		return CTL_EXIT_AGENT;

@@ -45,8 +45,8 @@ struct cv_opts {
 	size_t perflen;
 };
 
-static void
-cv_exit(enum cv_state st, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void cv_exit(enum cv_state st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 
 static void
 cv_exit(enum cv_state st, const char *fmt, ...)
@@ -75,29 +75,30 @@ cv_on_alarm(int sig)
 static void
 cv_help(void)
 {
-	printf("check_vds %s - check vdsd (VDS-MIB) over SNMP\n\n"
-	       "Usage: check_vds -m MODE [-w WARN] [-c CRIT] [-W SECONDS] [-o OBJECT] [-t SECONDS]\n"
-	       "                 (-H HOST [-C COMMUNITY] [-P 1|2c] | -- SNMP-OPTIONS AGENT)\n\n"
-	       "Modes:\n"
-	       "  agent    the agent answers and serves VDS-MIB (CRITICAL when not)\n"
-	       "  jobs     failed jobs that ended in the last -W seconds (default 3600);\n"
-	       "           -w/-c: alert when more than that many (default -w 0)\n"
-	       "  free     free space of disks and packs; -w/-c: alert when free is below\n"
-	       "           a percentage of the size (20%%) or an amount (10G, 500MiB);\n"
-	       "           -o disk:N, pack:N or a name checks one object (default: every\n"
-	       "           online disk that has a partition table, and every pack)\n"
-	       "  volumes  volumes not healthy: CRITICAL for failed, missing or offline,\n"
-	       "           WARNING for degraded, rebuilding or unknown\n\n"
-	       "Options:\n"
-	       "  -t, --timeout SECONDS   give up after this long (default 10): UNKNOWN\n"
-	       "  -H, --hostname HOST     agent (instead of \"-- SNMP-OPTIONS AGENT\")\n"
-	       "  -C, --community NAME    SNMP community with -H (default public)\n"
-	       "  -P, --protocol 1|2c     SNMP version with -H (default 2c)\n"
-	       "  -h, --help, -V, --version\n\n"
-	       "After \"--\": the options of snmpget(1) (-v 3 -u USER -l authPriv -a SHA -A ...)\n"
-	       "and the agent.\n\n"
-	       "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
-	       PACKAGE_VERSION);
+	printf(
+	    "check_vds %s - check vdsd (VDS-MIB) over SNMP\n\n"
+	    "Usage: check_vds -m MODE [-w WARN] [-c CRIT] [-W SECONDS] [-o OBJECT] [-t SECONDS]\n"
+	    "                 (-H HOST [-C COMMUNITY] [-P 1|2c] | -- SNMP-OPTIONS AGENT)\n\n"
+	    "Modes:\n"
+	    "  agent    the agent answers and serves VDS-MIB (CRITICAL when not)\n"
+	    "  jobs     failed jobs that ended in the last -W seconds (default 3600);\n"
+	    "           -w/-c: alert when more than that many (default -w 0)\n"
+	    "  free     free space of disks and packs; -w/-c: alert when free is below\n"
+	    "           a percentage of the size (20%%) or an amount (10G, 500MiB);\n"
+	    "           -o disk:N, pack:N or a name checks one object (default: every\n"
+	    "           online disk that has a partition table, and every pack)\n"
+	    "  volumes  volumes not healthy: CRITICAL for failed, missing or offline,\n"
+	    "           WARNING for degraded, rebuilding or unknown\n\n"
+	    "Options:\n"
+	    "  -t, --timeout SECONDS   give up after this long (default 10): UNKNOWN\n"
+	    "  -H, --hostname HOST     agent (instead of \"-- SNMP-OPTIONS AGENT\")\n"
+	    "  -C, --community NAME    SNMP community with -H (default public)\n"
+	    "  -P, --protocol 1|2c     SNMP version with -H (default 2c)\n"
+	    "  -h, --help, -V, --version\n\n"
+	    "After \"--\": the options of snmpget(1) (-v 3 -u USER -l authPriv -a SHA -A ...)\n"
+	    "and the agent.\n\n"
+	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
+	    PACKAGE_VERSION);
 }
 
 static void
@@ -161,17 +162,17 @@ cv_free_one(struct cv_opts *o, const struct cv_thr *w, const struct cv_thr *c, c
             const char *name, uint64_t free, uint64_t size, enum cv_state *worst, char *text,
             size_t len)
 {
-	enum cv_state st = cv_below(c, free, size) ? CV_CRITICAL
-			   : cv_below(w, free, size) ? CV_WARNING
-						     : CV_OK;
+	enum cv_state st = cv_below(c, free, size)   ? CV_CRITICAL
+	                   : cv_below(w, free, size) ? CV_WARNING
+	                                             : CV_OK;
 	char a[32], b[32];
 	size_t used = strlen(text);
 
 	if (st > *worst)
 		*worst = st;
-	snprintf(text + used, len - used, "%s%s %s %s free of %s (%.1f%%)", used ? ", " : "",
-		 kind, name, vc_format_size(free, a, sizeof(a)), vc_format_size(size, b, sizeof(b)),
-		 size ? (double)free * 100.0 / (double)size : 0.0);
+	snprintf(text + used, len - used, "%s%s %s %s free of %s (%.1f%%)", used ? ", " : "", kind,
+	         name, vc_format_size(free, a, sizeof(a)), vc_format_size(size, b, sizeof(b)),
+	         size ? (double)free * 100.0 / (double)size : 0.0);
 	cv_perf(o, " '%s_%s_free'=%lluB;", kind, name, (unsigned long long)free);
 	if (w->set)
 		cv_perf(o, "%llu", (unsigned long long)cv_thr_bytes(w, size));
@@ -203,7 +204,8 @@ cv_mode_free(struct cv_opts *o)
 	enum cv_state worst = CV_OK;
 	char text[1024] = "";
 
-	if ((o->warn && cv_parse_thr(o->warn, &w) < 0) || (o->crit && cv_parse_thr(o->crit, &c) < 0))
+	if ((o->warn && cv_parse_thr(o->warn, &w) < 0) ||
+	    (o->crit && cv_parse_thr(o->crit, &c) < 0))
 		cv_exit(CV_UNKNOWN, "thresholds are a percentage (20%%) or a size (10G)");
 	if (vc_read_table(o->c, VC_T_DISK, (void **)&d, &nd) < 0)
 		cv_exit(CV_UNKNOWN, "%s", vc_errmsg(o->c));
@@ -215,17 +217,17 @@ cv_mode_free(struct cv_opts *o)
 		if ((o->object || dflt) && cv_selected(o, "disk", d[i].index, d[i].name) &&
 		    ++checked)
 			cv_free_one(o, &w, &c, "disk", d[i].name, d[i].free, d[i].size, &worst,
-				    text, sizeof(text));
+			            text, sizeof(text));
 	}
 	for (size_t i = 0; i < np; i++)
 		if (cv_selected(o, "pack", p[i].index, p[i].name) && ++checked)
 			cv_free_one(o, &w, &c, "pack", p[i].name, p[i].free, p[i].size, &worst,
-				    text, sizeof(text));
+			            text, sizeof(text));
 	free(d);
 	free(p);
 	if (!checked)
 		cv_exit(CV_UNKNOWN, "no disk or pack %s%s", o->object ? "matches " : "to check",
-			o->object ? o->object : "");
+		        o->object ? o->object : "");
 	cv_done(o, worst, text);
 }
 
@@ -246,7 +248,7 @@ cv_mode_jobs(struct cv_opts *o)
 			continue;
 		failed++;
 		snprintf(last, sizeof(last), "; last: job %u: %s", j[i].handle,
-			 j[i].error_msg[0] ? j[i].error_msg : j[i].error_name);
+		         j[i].error_msg[0] ? j[i].error_msg : j[i].error_name);
 	}
 	free(j);
 	if (c >= 0 && (long)failed > c)
@@ -254,7 +256,7 @@ cv_mode_jobs(struct cv_opts *o)
 	else if ((long)failed > w)
 		st = CV_WARNING;
 	snprintf(text, sizeof(text), "%zu job%s failed in the last %u s%s", failed,
-		 failed == 1 ? "" : "s", o->window, last);
+	         failed == 1 ? "" : "s", o->window, last);
 	cv_perf(o, " failed=%zu;%ld;", failed, w);
 	if (c >= 0)
 		cv_perf(o, "%ld", c);
@@ -265,8 +267,8 @@ cv_mode_jobs(struct cv_opts *o)
 static void
 cv_mode_volumes(struct cv_opts *o)
 {
-	static const char *const health[] = {"?", "unknown", "healthy", "degraded", "rebuilding",
-					     "failed"};
+	static const char *const health[] = {"?",        "unknown",    "healthy",
+	                                     "degraded", "rebuilding", "failed"};
 	static const char *const status[] = {"?", "online", "offline", "probeError", "missing"};
 	struct vc_volume *v;
 	size_t n, bad = 0, used = 0;
@@ -286,7 +288,7 @@ cv_mode_volumes(struct cv_opts *o)
 		worst = st > worst ? st : worst;
 		if (used < sizeof(text))
 			used += snprintf(text + used, sizeof(text) - used, "%svolume %s is %s/%s",
-					 used ? ", " : "", v[i].name, health[h], status[s]);
+			                 used ? ", " : "", v[i].name, health[h], status[s]);
 	}
 	if (!bad)
 		snprintf(text, sizeof(text), "all %zu volumes healthy", n);
@@ -304,9 +306,9 @@ cv_mode_agent(struct cv_opts *o)
 	if (vc_read_service(o->c, &s) < 0)
 		cv_exit(CV_CRITICAL, "%s", vc_errmsg(o->c));
 	snprintf(text, sizeof(text), "vdsd %s (%s) answers: %u disks, %u volumes, %u jobs running",
-		 s.version, s.providers, s.disk_count, s.volume_count, s.jobs_running);
+	         s.version, s.providers, s.disk_count, s.volume_count, s.jobs_running);
 	cv_perf(o, " disks=%u;;;0; volumes=%u;;;0; jobs_running=%u;;;0; jobs_queued=%u;;;0;",
-		s.disk_count, s.volume_count, s.jobs_running, s.jobs_queued);
+	        s.disk_count, s.volume_count, s.jobs_running, s.jobs_queued);
 	cv_done(o, CV_OK, text);
 }
 
@@ -314,27 +316,50 @@ static int
 cv_options(struct cv_opts *o, int argc, char **argv)
 {
 	static const struct option longs[] = {
-	    {"mode", 1, NULL, 'm'},	 {"warning", 1, NULL, 'w'},  {"critical", 1, NULL, 'c'},
-	    {"window", 1, NULL, 'W'},	 {"object", 1, NULL, 'o'},   {"timeout", 1, NULL, 't'},
+	    {"mode", 1, NULL, 'm'},     {"warning", 1, NULL, 'w'},   {"critical", 1, NULL, 'c'},
+	    {"window", 1, NULL, 'W'},   {"object", 1, NULL, 'o'},    {"timeout", 1, NULL, 't'},
 	    {"hostname", 1, NULL, 'H'}, {"community", 1, NULL, 'C'}, {"protocol", 1, NULL, 'P'},
-	    {"help", 0, NULL, 'h'},	 {"version", 0, NULL, 'V'},  {NULL, 0, NULL, 0},
+	    {"help", 0, NULL, 'h'},     {"version", 0, NULL, 'V'},   {NULL, 0, NULL, 0},
 	};
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "+m:w:c:W:o:t:H:C:P:hV", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'm': o->mode = optarg; break;
-		case 'w': o->warn = optarg; break;
-		case 'c': o->crit = optarg; break;
-		case 'W': o->window = (unsigned)atoi(optarg); break;
-		case 'o': o->object = optarg; break;
-		case 't': o->timeout = (unsigned)atoi(optarg); break;
-		case 'H': o->host = optarg; break;
-		case 'C': o->community = optarg; break;
-		case 'P': o->version = optarg; break;
-		case 'h': cv_help(); exit(CV_OK);
-		case 'V': printf("check_vds v%s (vdsd)\n", PACKAGE_VERSION); exit(CV_OK);
-		default: cv_exit(CV_UNKNOWN, "bad arguments; see check_vds --help");
+		case 'm':
+			o->mode = optarg;
+			break;
+		case 'w':
+			o->warn = optarg;
+			break;
+		case 'c':
+			o->crit = optarg;
+			break;
+		case 'W':
+			o->window = (unsigned)atoi(optarg);
+			break;
+		case 'o':
+			o->object = optarg;
+			break;
+		case 't':
+			o->timeout = (unsigned)atoi(optarg);
+			break;
+		case 'H':
+			o->host = optarg;
+			break;
+		case 'C':
+			o->community = optarg;
+			break;
+		case 'P':
+			o->version = optarg;
+			break;
+		case 'h':
+			cv_help();
+			exit(CV_OK);
+		case 'V':
+			printf("check_vds v%s (vdsd)\n", PACKAGE_VERSION);
+			exit(CV_OK);
+		default:
+			cv_exit(CV_UNKNOWN, "bad arguments; see check_vds --help");
 		}
 	}
 	if (!o->mode)

@@ -49,8 +49,8 @@ static struct vds_conf vds_cf;
 static struct vc_conn *vds_conn;
 static struct vds_prev vds_prev_disks, vds_prev_vols, vds_prev_jobs;
 
-static const char *const vds_job_status[] = {"",	  "created", "queued",   "running",
-					     "succeeded", "failed",  "cancelled"};
+static const char *const vds_job_status[] = {"",          "created", "queued",   "running",
+                                             "succeeded", "failed",  "cancelled"};
 
 static int
 vds_add_opt(const char *flag, const char *value)
@@ -68,8 +68,8 @@ vds_config(oconfig_item_t *ci)
 	static const struct {
 		const char *key, *flag;
 	} keys[] = {
-	    {"Version", "-v"},	     {"Community", "-c"},	 {"User", "-u"},
-	    {"SecurityLevel", "-l"}, {"AuthProtocol", "-a"},	 {"AuthPassphrase", "-A"},
+	    {"Version", "-v"},       {"Community", "-c"},      {"User", "-u"},
+	    {"SecurityLevel", "-l"}, {"AuthProtocol", "-a"},   {"AuthPassphrase", "-A"},
 	    {"PrivProtocol", "-x"},  {"PrivPassphrase", "-X"}, {"Timeout", "-t"},
 	    {"Retries", "-r"},
 	};
@@ -142,8 +142,7 @@ vds_gauge(const char *pinst, const char *type, const char *tinst, double v)
 	plugin_dispatch_values(&vl);
 }
 
-static void
-vds_notify(int severity, const char *pinst, const char *type, const char *fmt, ...)
+static void vds_notify(int severity, const char *pinst, const char *type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -182,14 +181,14 @@ vds_diff(struct vds_prev *prev, struct vds_seen *now, size_t n, const char *kind
 			continue;
 		snprintf(pinst, sizeof(pinst), "%s-%s", kind, now[i].name);
 		vds_notify(NOTIF_OKAY, pinst, kind, "%s %s (index %u) arrived", kind, now[i].name,
-			   now[i].index);
+		           now[i].index);
 	}
 	for (size_t i = 0; prev->valid && i < prev->n; i++) {
 		if (vds_find(now, n, prev->rows[i].index))
 			continue;
 		snprintf(pinst, sizeof(pinst), "%s-%s", kind, prev->rows[i].name);
 		vds_notify(NOTIF_WARNING, pinst, kind, "%s %s (index %u) is gone", kind,
-			   prev->rows[i].name, prev->rows[i].index);
+		           prev->rows[i].name, prev->rows[i].index);
 	}
 	free(prev->rows);
 	prev->rows = now;
@@ -271,20 +270,27 @@ vds_read_packs(void)
 static void
 vds_job_ended(const struct vc_job *j)
 {
-	static const char *const types[] = {"",		   "createPartition", "deletePartition",
-					    "createVolume", "deleteVolume",    "shrinkVolume",
-					    "breakVolumePlex", "createVDisk",  "attachVDisk",
-					    "detachVDisk",  "deleteVDisk"};
+	static const char *const types[] = {"",
+	                                    "createPartition",
+	                                    "deletePartition",
+	                                    "createVolume",
+	                                    "deleteVolume",
+	                                    "shrinkVolume",
+	                                    "breakVolumePlex",
+	                                    "createVDisk",
+	                                    "attachVDisk",
+	                                    "detachVDisk",
+	                                    "deleteVDisk"};
 	const char *type = j->type <= 10 ? types[j->type] : "?";
 	char pinst[32];
 
 	snprintf(pinst, sizeof(pinst), "job-%u", j->handle);
 	if (j->status == VC_JS_FAILED)
 		vds_notify(NOTIF_FAILURE, pinst, "job", "job %u (%s) failed: %s (%s)", j->handle,
-			   type, j->error_msg, j->error_name);
+		           type, j->error_msg, j->error_name);
 	else if (j->status == VC_JS_CANCELLED)
 		vds_notify(NOTIF_WARNING, pinst, "job", "job %u (%s) was cancelled", j->handle,
-			   type);
+		           type);
 	else
 		vds_notify(NOTIF_OKAY, pinst, "job", "job %u (%s) succeeded", j->handle, type);
 }
@@ -300,8 +306,8 @@ vds_read_jobs(void)
 		return -1;
 	seen = calloc(n ? n : 1, sizeof(*seen));
 	for (size_t i = 0; seen && i < n; i++) {
-		const struct vds_seen *was = vds_find(vds_prev_jobs.rows, vds_prev_jobs.n,
-						      j[i].handle);
+		const struct vds_seen *was =
+		    vds_find(vds_prev_jobs.rows, vds_prev_jobs.n, j[i].handle);
 		char pinst[32];
 
 		count[j[i].status <= 6 ? j[i].status : 0]++;

@@ -381,10 +381,17 @@ bp_copy(const struct inv_disk *d)
 	return c;
 }
 
+static int
+bp_manages(void *state, const struct inv_disk *d)
+{
+	const struct basic_prov *bp = state;
+
+	return bp_ours(d) && conf_device_allowed(bp->conf, d->devnode);
+}
+
 int
 basic_adopt(void *state)
 {
-	const struct basic_prov *bp = state;
 	const struct vtab *t = inv_table(INV_DISK);
 	const struct inv_disk *d;
 	struct inv_disk *c;
@@ -392,7 +399,7 @@ basic_adopt(void *state)
 
 	for (size_t i = 0; i < t->n; i++) {
 		d = t->rows[i];
-		if (!bp_ours(d) || d->provider[0] || !conf_device_allowed(bp->conf, d->devnode))
+		if (d->provider[0] || !bp_manages(state, d))
 			continue;
 		if (!(c = bp_copy(d)))
 			break;
@@ -413,4 +420,5 @@ const struct prov_ops basic_provider = {
     .run = bp_run,
     .commit = bp_commit,
     .free_plan = bp_free_plan,
+    .manages = bp_manages,
 };

@@ -18,9 +18,11 @@
 extern const struct prov_ops basic_provider;
 
 /*
- * Mark the discovered disks basic may write (source udev or image, no
- * other provider, allowed by allowDevice) as managed by "basic" in the
- * model.  Loop thread; call after discovery.  Returns how many it marked.
+ * Mark the disks already in the model that basic may write (source udev or
+ * image, no other provider, allowed by allowDevice) as managed by "basic".
+ * The daemon needs no call: its inventory asks prov_ops.manages() for every
+ * disk discovery adds (inv_set_disk_owner); this is for tests that build
+ * the model without it.  Loop thread.  Returns how many it marked.
  */
 int basic_adopt(void *state);
 

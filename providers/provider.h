@@ -102,6 +102,12 @@ struct prov_ops {
 	enum vds_result (*commit)(void *state, void *plan, enum vds_result r,
 	                          struct job_outputs *out, char *msg, size_t msglen);
 	void (*free_plan)(void *plan);
+	/*
+	 * Optional, loop thread: 1 when this provider manages discovered disk d
+	 * (its vdsDiskProvider then names it).  Asked for every disk that
+	 * discovery adds or refreshes.
+	 */
+	int (*manages)(void *state, const struct inv_disk *d);
 };
 
 /* The registry: every provider compiled in, NULL-terminated. */

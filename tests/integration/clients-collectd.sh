@@ -1,0 +1,129 @@
+#!/bin/bash
+# clients-collectd.sh - the collectd plugin (plugin/vds.c) inside a real
+# collectd (Debian's collectd-core) with the csv and logfile plugins: the
+# values it dispatches match the agent's, a running job has a percent, and
+# notifications come for a failed job (FAILURE), a succeeded one, a disk and
+# a volume that arrive and leave.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+vds_require_cmd jq
+COLLECTD=${COLLECTD:-$(command -v collectd || echo /usr/sbin/collectd)}
+CPLUGINS=${CPLUGINS:-/usr/lib/collectd}
+[ -x "$COLLECTD" ] && [ -f "$CPLUGINS/csv.so" ] ||
+	skip "collectd is not installed (apt-get install collectd-core)"
+vds_require_vdsd
+VDSCTL=$top_builddir/vdsctl
+PLUGIN=$top_builddir/vds_collectd
+[ -x "$VDSCTL" ] && [ -f "$PLUGIN" ] || fail "vdsctl or the collectd plugin not built"
+
+VDS_SIM_JOB_MS=2500
+vds_write_conf "discovery no"
+vds_start_master
+vds_start_vdsd
+vds_wait_registered 10000
+AGENT=127.0.0.1:$VDS_MASTER_PORT
+RW=("$VDSCTL" -v2c -c private -t 1 -r 1 "$AGENT")
+
+mkdir -p "$VDS_TMP/cplugins" "$VDS_TMP/csv" "$VDS_TMP/collectd"
+# collectd loads regular files only (no symlinks): copies.
+cp "$CPLUGINS/csv.so" "$CPLUGINS/logfile.so" "$VDS_TMP/cplugins/"
+cp "$PLUGIN" "$VDS_TMP/cplugins/vds.so"
+CLOG=$VDS_TMP/collectd.log
+cat >"$VDS_TMP/collectd.conf" <<EOF
+Hostname "vdstest"
+FQDNLookup false
+BaseDir "$VDS_TMP/collectd"
+PIDFile "$VDS_TMP/collectd.pid"
+PluginDir "$VDS_TMP/cplugins"
+TypesDB "/usr/share/collectd/types.db"
+Interval 1
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$CLOG"
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$VDS_TMP/csv"
+  StoreRates false
+</Plugin>
+LoadPlugin vds
+<Plugin vds>
+  Agent "$AGENT"
+  Version "2c"
+  Community "public"
+  Timeout 1
+  Retries 1
+</Plugin>
+EOF
+"$COLLECTD" -t -C "$VDS_TMP/collectd.conf" >"$VDS_TMP/collectd-t.log" 2>&1 ||
+	fail "collectd -t rejects the config: $(cat "$VDS_TMP/collectd-t.log")"
+"$COLLECTD" -f -C "$VDS_TMP/collectd.conf" >>"$CLOG" 2>&1 &
+VDS_PIDS["collectd"]=$!
+CSV=$VDS_TMP/csv/vdstest
+
+# csv_last DIR TYPE: the last value collectd wrote there ("" when none).
+csv_last() {
+	local f
+	f=$(ls "$CSV/$1/$2"-* 2>/dev/null | tail -n 1)
+	[ -n "$f" ] || return 1
+	tail -n 1 "$f" | awk -F, '$1 ~ /^[0-9.]+$/ { printf "%.0f\n", $2 }' | grep .
+}
+notified() { grep -q "$1" "$CLOG"; }
+
+wait_for 15000 csv_last vds-disk-sim0 bytes-size >/dev/null ||
+	fail "no values from the vds plugin: $(cat "$CLOG")"
+expect_run "disks json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list disks
+for name in $(jq -r '.[].name' <<<"$VDS_OUT"); do
+	expect_eq "disk $name size" "$(jq -r ".[] | select(.name==\"$name\") | .size" <<<"$VDS_OUT")" \
+		"$(csv_last "vds-disk-$name" bytes-size)"
+	expect_eq "disk $name free" "$(jq -r ".[] | select(.name==\"$name\") | .free" <<<"$VDS_OUT")" \
+		"$(csv_last "vds-disk-$name" bytes-free)"
+done
+expect_run "volumes json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list volumes
+expect_eq "volume mirror0 size" "$(jq -r '.[] | select(.name=="mirror0") | .size' <<<"$VDS_OUT")" \
+	"$(csv_last vds-volume-mirror0 bytes-size)"
+expect_eq "volume mirror0 health" 2 "$(csv_last vds-volume-mirror0 gauge-health)"
+expect_run "packs json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list packs
+expect_eq "pack free" "$(jq -r '.[0].free' <<<"$VDS_OUT")" "$(csv_last vds-pack-pack0 bytes-free)"
+expect_eq "no job running" 0 "$(csv_last vds-jobs count-running)"
+
+# A running job has a percent; its end is notified.
+expect_run "start job" 0 "" "${RW[@]}" --json create-partition 1 10M
+h=$(jq .handle <<<"$VDS_OUT")
+wait_for 10000 csv_last "vds-job-$h" percent >/dev/null ||
+	check_fail "no percent for running job $h"
+wait_for 10000 notified "job $h (createPartition) succeeded" ||
+	check_fail "no notification for job $h"
+part=$("${RW[@]}" --json job show "$h" | jq .outPartition)
+
+# A failing job: FAILURE.
+expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
+expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
+wait_for 10000 notified "job $h2 (deletePartition) failed" ||
+	check_fail "no notification for failed job $h2"
+grep "job $h2 (deletePartition) failed" "$CLOG" | grep -qi "FAILURE" ||
+	check_fail "failed job not FAILURE: $(grep "job $h2" "$CLOG")"
+wait_for 5000 eval '[ "$(csv_last vds-jobs count-failed)" = 1 ]' ||
+	check_fail "jobs count-failed is $(csv_last vds-jobs count-failed)"
+
+# A disk arrives and leaves (attach/detach the sim virtual disk).
+expect_run "attach" 0 "succeeded" "${RW[@]}" attach 1 --wait
+wait_for 10000 notified "disk vd0 (index [0-9]*) arrived" || check_fail "no disk arrival"
+expect_run "detach" 0 "succeeded" "${RW[@]}" detach 1 --wait
+wait_for 10000 notified "disk vd0 (index [0-9]*) is gone" || check_fail "no disk departure"
+grep "disk vd0 .* is gone" "$CLOG" | grep -qi WARNING || check_fail "departure not WARNING"
+
+# A volume arrives and leaves.
+expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --pack 1 \
+	--name colvol --wait
+vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
+wait_for 10000 notified "volume colvol (index $vol) arrived" || check_fail "no volume arrival"
+expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --wait
+wait_for 10000 notified "volume colvol (index $vol) is gone" || check_fail "no volume departure"
+
+vds_kill_pid collectd
+vds_stop_vdsd
+vds_finish

@@ -21,7 +21,7 @@ EOF
 snmptrapd -f -C -c "$VDS_TMP/trapd-handle.conf" -Lf "$VDS_TMP/trapd-handle.log" \
 	-p "$VDS_TMP/trapd-handle.pid" -M "$VDS_MIBDIRS" -m VDS-MIB -On \
 	"udp:127.0.0.1:$VDS_TRAP_PORT" &
-VDS_PIDS[trapd-handle]=$!
+VDS_PIDS["trapd-handle"]=$!
 wait_for 5000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
 	fail "snmptrapd does not start"
 

@@ -111,7 +111,7 @@ expect_run "cancel a finished job" 4 "already ended (cancelled)" "${V3[@]}" job 
 # Ctrl-C during --wait leaves the job running and says so.
 "${V3[@]}" create-partition "$sim0" 10M --wait >"$VDS_TMP/int.out" 2>"$VDS_TMP/int.err" &
 pid=$!
-VDS_PIDS[vdsctl]=$pid
+VDS_PIDS["vdsctl"]=$pid
 wait_for 15000 grep -q "running" "$VDS_TMP/int.err" || check_fail "no progress before Ctrl-C"
 kill -INT "$pid"
 wait "$pid"

@@ -1,0 +1,100 @@
+#!/bin/bash
+# clients-zabbix.sh - packaging/zabbix/vds_template.yaml parses (the npm
+# "yaml" package under node, installed into the temp dir; a small awk check
+# when npm cannot fetch it), has the structure of a Zabbix 6.0 template with
+# the discovery rules and triggers it promises, and every OID in it is an
+# object of VDS-MIB (snmptranslate with the base MIBs).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+vds_require_cmd snmptranslate
+vds_ensure_mibs
+TPL=$top_srcdir/packaging/zabbix/vds_template.yaml
+[ -f "$TPL" ] || fail "$TPL is missing"
+
+# ---------------------------------------------------------------- parse
+parsed=0
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+	(cd "$VDS_TMP" && timeout 120 npm install --silent --no-audit --no-fund yaml@2 \
+		>"$VDS_TMP/npm.log" 2>&1); then
+	cat >"$VDS_TMP/check.js" <<'EOF'
+const fs = require('fs');
+const YAML = require('yaml');
+const doc = YAML.parseDocument(fs.readFileSync(process.argv[2], 'utf8'));
+if (doc.errors.length) { console.error(doc.errors.map(String).join('\n')); process.exit(1); }
+const z = doc.toJS().zabbix_export;
+const t = z.templates[0];
+const out = [
+  'version ' + z.version,
+  'template ' + t.template,
+  'rules ' + t.discovery_rules.map(r => r.key).sort().join(','),
+];
+const uuids = new Set();
+let dup = 0, bad = 0;
+const seen = o => { if (!o || typeof o !== 'object') return;
+  if (Array.isArray(o)) { o.forEach(seen); return; }
+  if (o.uuid) { if (uuids.has(o.uuid)) dup++; uuids.add(o.uuid);
+    if (!/^[0-9a-f]{32}$/.test(o.uuid)) bad++; }
+  Object.values(o).forEach(seen); };
+seen(z);
+out.push('uuids dup=' + dup + ' bad=' + bad);
+const trig = [];
+(t.items || []).forEach(i => (i.triggers || []).forEach(x => trig.push(x.name)));
+t.discovery_rules.forEach(r => (r.trigger_prototypes || []).forEach(x => trig.push(x.name)));
+trig.forEach(n => out.push('trigger ' + n));
+(t.items || []).filter(i => i.type === 'SNMP_TRAP').forEach(i => out.push('trap ' + i.key));
+console.log(out.join('\n'));
+EOF
+	(cd "$VDS_TMP" && node check.js "$TPL") >"$VDS_TMP/parsed.txt" 2>"$VDS_TMP/parse.err" ||
+		fail "the template does not parse: $(cat "$VDS_TMP/parse.err")"
+	parsed=1
+	note "parsed with node yaml"
+else
+	note "npm yaml not available: awk structure check only"
+	# Indentation in steps of 2, no tabs, every "key:" line well formed.
+	awk '/\t/ { print "tab on line " NR; bad = 1 }
+	     /^ *[^ #-]/ && !/^ *[A-Za-z_]+:( |$)/ && !/^ *- / { print "odd line " NR ": " $0; bad = 1 }
+	     { match($0, /^ */); if (RLENGTH % 2) { print "indent on line " NR; bad = 1 } }
+	     END { exit bad }' "$TPL" >"$VDS_TMP/awk.err" || fail "template: $(cat "$VDS_TMP/awk.err")"
+fi
+
+if [ "$parsed" = 1 ]; then
+	p=$(cat "$VDS_TMP/parsed.txt")
+	grep -qx "version 6.0" <<<"$p" || check_fail "not a 6.0 export: $p"
+	grep -qx "template VDS by SNMP" <<<"$p" || check_fail "template name: $p"
+	expect_eq "discovery rules" \
+		"rules vds.disk.discovery,vds.job.discovery,vds.pack.discovery,vds.volume.discovery" \
+		"$(grep '^rules ' <<<"$p")"
+	expect_eq "uuids" "uuids dup=0 bad=0" "$(grep '^uuids ' <<<"$p")"
+	for t in "job failed" "disk .* is gone" "free space low" "is degraded"; do
+		grep -q "^trigger .*$t" <<<"$p" || check_fail "no trigger \"$t\""
+	done
+	for n in vdsJobCompleted vdsDiskRemoved vdsVolumeModified; do
+		grep -q "^trap snmptrap.*$n" <<<"$p" || check_fail "no trap item for $n"
+	done
+fi
+
+# ---------------------------------------------------------------- OIDs
+# Every OID under vdsMIB, with the instance ({#SNMPINDEX}, .0) taken off,
+# must translate to a VDS-MIB object name and back to itself.
+oids=$(sed 's/\\//g' "$TPL" | grep -o '1\.3\.6\.1\.4\.1\.8072\.9999\.86[0-9.]*' |
+	sed 's/\.$//' | sort -u)
+n=0
+for oid in $oids; do
+	n=$((n + 1))
+	case "$oid" in
+	*.1.1.*.0) oid=${oid%.0} ;; # a scalar's instance
+	esac
+	name=$(snmptranslate -M "$VDS_MIBDIRS" -m VDS-MIB -Os ".$oid" 2>"$VDS_TMP/tr.err")
+	case "$name" in
+	vds* | *::vds*) ;;
+	*) check_fail "OID $oid: $name $(cat "$VDS_TMP/tr.err")" && continue ;;
+	esac
+	case "$name" in
+	*.*) check_fail "OID $oid is not a VDS-MIB object ($name)" && continue ;;
+	esac
+	back=$(snmptranslate -M "$VDS_MIBDIRS" -m VDS-MIB -On "VDS-MIB::$name" 2>"$VDS_TMP/tr.err")
+	expect_eq "OID $oid ($name) round trip" ".$oid" "$back"
+done
+[ "$n" -ge 20 ] || check_fail "only $n OIDs found in the template"
+note "$n OIDs checked"
+vds_finish

@@ -31,6 +31,7 @@ command -v lvm >/dev/null || skip "lvm2 missing (apt-get install lvm2)"
 # The guest has no network: fetch the base MIBs here first.
 . "$top_srcdir/tests/integration/lib.sh"
 vds_ensure_mibs
+rm -rf "$VDS_TMP" # lib.sh's temp dir: only the MIB fetch used it
 
 t0=$(date +%s)
 "$top_srcdir/tests/vm/run.sh" -n 2 -s 256 -- "$top_srcdir/tests/vm/guest-lvm.sh"
