@@ -10,13 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "idmap.h"
 #include "log.h"
 
@@ -181,8 +181,10 @@ idmap_get(struct idmap *m, unsigned cls, const char *key, uint32_t *index, char 
 }
 
 static int
-idmap_write(struct idmap *m, FILE *f)
+idmap_write(FILE *f, void *arg)
 {
+	struct idmap *m = arg;
+
 	for (size_t b = 0; b < IDMAP_BUCKETS; b++)
 		for (struct idmap_entry *e = m->buckets[b]; e; e = e->next)
 			if (fprintf(f, "%u %" PRIu32 " %s %s\n", e->cls, e->index, e->objid,
@@ -191,52 +193,17 @@ idmap_write(struct idmap *m, FILE *f)
 	return 0;
 }
 
-static void
-idmap_sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 int
 idmap_flush(struct idmap *m)
 {
-	char tmp[4096];
-	FILE *f;
-	int rc = -1;
-
 	if (!m->dirty)
 		return 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", m->path);
-	if (!(f = fopen(tmp, "we"))) {
-		log_warn("idmap", "cannot write %s", tmp);
+	if (atomic_write(m->path, idmap_write, m) < 0) {
+		log_warn("idmap", "cannot write %s", m->path);
 		return -1;
 	}
-	if (idmap_write(m, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		log_warn("idmap", "cannot write %s", tmp);
-		fclose(f);
-		goto out;
-	}
-	if (fclose(f) != 0 || rename(tmp, m->path) != 0) {
-		log_warn("idmap", "cannot replace %s", m->path);
-		goto out;
-	}
-	idmap_sync_dir(m->path);
 	m->dirty = 0;
-	rc = 0;
-out:
-	if (rc < 0)
-		unlink(tmp);
-	return rc;
+	return 0;
 }
 
 void

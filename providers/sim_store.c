@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "log.h"
 #include "sim_store.h"
 #include "sim_defaults.h"
@@ -193,60 +194,20 @@ ss_write(FILE *f, const struct sim_state *st)
 }
 
 static int
-ss_fsync_dir(const char *path)
+ss_fill(FILE *f, void *arg)
 {
-	char dir[512];
-	char *slash;
-	int fd, rc;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	ss_write(f, arg);
+	return 0;
 }
 
 int
 sim_store_save(const struct sim_state *st)
 {
-	char tmp[600];
-	FILE *f = NULL;
-	int fd, rc = -1;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", st->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		log_warn("sim", "cannot write %s", tmp);
-		if (fd >= 0)
-			close(fd);
-		goto out;
+	if (atomic_write(st->path, ss_fill, (void *)st) < 0) {
+		log_warn("sim", "cannot write %s", st->path);
+		return -1;
 	}
-	ss_write(f, st);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		log_warn("sim", "cannot write %s", tmp);
-		goto out;
-	}
-	if (rename(tmp, st->path) != 0) {
-		log_warn("sim", "cannot rename %s to %s", tmp, st->path);
-		goto out;
-	}
-	(void)ss_fsync_dir(st->path); /* the data is in place either way */
-	rc = 0;
-out:
-	if (f && fclose(f) != 0)
-		rc = -1;
-	if (rc < 0)
-		unlink(tmp);
-	return rc;
+	return 0;
 }
 
 /* ---- reading ---- */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "vdisk_store.h"
 
 #define VDR_HEADER "# vdsd vdisk provider state v1: FORMAT TYPE VSIZE PATH"
@@ -76,45 +77,21 @@ vdr_load(struct vdr_set *s, const char *state_dir, char *err, size_t errlen)
 }
 
 static int
-vdr_sync_dir(const char *file)
+vdr_fill(FILE *f, void *arg)
 {
-	char dir[512];
-	char *slash;
-	int fd, rc;
+	const struct vdr_set *s = arg;
 
-	snprintf(dir, sizeof(dir), "%s", file);
-	if (!(slash = strrchr(dir, '/')))
-		return 0;
-	*slash = '\0';
-	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	fprintf(f, "%s\n", VDR_HEADER);
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(f, "%u %u %" PRIu64 " %s\n", (unsigned)s->v[i].format,
+		        (unsigned)s->v[i].type, s->v[i].vsize, s->v[i].path);
+	return 0;
 }
 
 int
 vdr_save(const struct vdr_set *s)
 {
-	char tmp[600];
-	FILE *f;
-	int rc = -1;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", s->file);
-	if (!(f = fopen(tmp, "we")))
-		return -1;
-	fprintf(f, "%s\n", VDR_HEADER);
-	for (size_t i = 0; i < s->n; i++)
-		fprintf(f, "%u %u %" PRIu64 " %s\n", (unsigned)s->v[i].format,
-		        (unsigned)s->v[i].type, s->v[i].vsize, s->v[i].path);
-	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
-		rc = 0;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, s->file) == 0)
-		return vdr_sync_dir(s->file);
-	unlink(tmp);
-	return -1;
+	return atomic_write(s->file, vdr_fill, (void *)s);
 }
 
 void

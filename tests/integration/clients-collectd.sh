@@ -13,7 +13,7 @@ CPLUGINS=${CPLUGINS:-/usr/lib/collectd}
 	skip "collectd is not installed (apt-get install collectd-core)"
 vds_require_vdsd
 VDSCTL=$top_builddir/vdsctl
-PLUGIN=$top_builddir/vds_collectd
+PLUGIN=$top_builddir/.libs/vds.so
 [ -x "$VDSCTL" ] && [ -f "$PLUGIN" ] || fail "vdsctl or the collectd plugin not built"
 
 VDS_SIM_JOB_MS=2500

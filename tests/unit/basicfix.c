@@ -203,24 +203,64 @@ fx_observer(enum inv_class cls, enum inv_event ev, const void *row, void *arg)
 		vol_modified++;
 }
 
-/* The loop device shown as udev would show it (no udevd here). */
-#ifdef BASIC_ON_LOOP
+/* The loop device (or real disk) shown as udev would show it (no udevd here). */
+#if defined(BASIC_ON_LOOP) || defined(BASIC_ON_DISK)
 static int
-fx_loop_disk(void)
+fx_udev_disk(void)
 {
 	struct inv_disk *d = calloc(1, sizeof(*d));
 
-	if (!d || loop_attach(0, 0, 0, disk, sizeof(disk)) < 0) {
-		free(d);
+	if (!d)
 		return -1;
-	}
-	snprintf(diskkey, sizeof(diskkey), "loop:%s@0", img);
 	snprintf(d->key, sizeof(d->key), "%s", diskkey);
 	snprintf(d->name, sizeof(d->name), "%s", disk + 5);
 	snprintf(d->devnode, sizeof(d->devnode), "%s", disk);
 	d->source = INV_SRC_UDEV;
 	probe_disk(disk, d);
 	return inv_disk_update(d);
+}
+#endif
+
+#ifdef BASIC_ON_LOOP
+static int
+fx_loop_disk(void)
+{
+	if (loop_attach(0, 0, 0, disk, sizeof(disk)) < 0)
+		return -1;
+	snprintf(diskkey, sizeof(diskkey), "loop:%s@0", img);
+	return fx_udev_disk();
+}
+#endif
+
+#ifdef BASIC_ON_DISK
+const char *
+fx_real_disk(void)
+{
+	static char dev[128];
+	const char *l = getenv("VDS_TEST_BASIC_DISK");
+
+	snprintf(dev, sizeof(dev), "%s", l ? l : "");
+	return dev[0] == '/' ? dev : NULL;
+}
+
+/* Blank the real disk (signatures, label; the kernel drops its partitions), then label it. */
+static int
+fx_blank_disk(unsigned mib, const char *label)
+{
+	char buf[64];
+
+	snprintf(img, sizeof(img), "%s", fx_real_disk());
+	snprintf(disk, sizeof(disk), "%s", img);
+	snprintf(diskkey, sizeof(diskkey), "devpath:%s", img);
+	if (strtoull(capture(buf, sizeof(buf), "blockdev --getsize64 '%s'", img), NULL, 10) <
+	        mib * MIB ||
+	    sh("wipefs -qaf '%s' && dd if=/dev/zero of='%s' bs=1M count=2 conv=fsync status=none "
+	       "&& blockdev --rereadpt '%s' && udevadm settle",
+	       img, img, img) != 0)
+		return -1;
+	return label[0] ? sh("echo 'label: %s' | sfdisk -q '%s' >/dev/null 2>&1 && udevadm settle",
+	                     label, img)
+	                : 0;
 }
 #endif
 
@@ -235,10 +275,15 @@ fx_up(unsigned mib, const char *label)
 	snprintf(tdir, sizeof(tdir), "/tmp/vdsd-test-basic.XXXXXX");
 	if (!mkdtemp(tdir))
 		return -1;
+#ifdef BASIC_ON_DISK
+	if (fx_blank_disk(mib, label) != 0)
+		return -1;
+#else
 	snprintf(img, sizeof(img), "%s/disk.img", tdir);
 	if (sh("truncate -s %uM '%s'", mib, img) != 0 ||
 	    (label[0] && sh("echo 'label: %s' | sfdisk -q '%s' >/dev/null 2>&1", label, img) != 0))
 		return -1;
+#endif
 	conf_defaults(&conf);
 	free(conf.state_dir);
 	conf.state_dir = strdup(tdir);
@@ -247,8 +292,12 @@ fx_up(unsigned mib, const char *label)
 	if (inv_init(tdir) < 0)
 		return -1;
 	inv_set_observer(&obs);
-#ifdef BASIC_ON_LOOP
+#if defined(BASIC_ON_LOOP)
 	if (fx_loop_disk() < 0)
+		return -1;
+	strlist_add(&conf.allow, disk);
+#elif defined(BASIC_ON_DISK)
+	if (fx_udev_disk() < 0)
 		return -1;
 	strlist_add(&conf.allow, disk);
 #else
@@ -275,7 +324,9 @@ fx_down(void)
 	inv_set_observer(NULL);
 	inv_shutdown();
 	conf_free(&conf);
+#ifndef BASIC_ON_DISK
 	sh("chattr -i '%s' 2>/dev/null", img);
+#endif
 	nftw(tdir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 	img[0] = '\0';
 }

@@ -1,7 +1,8 @@
 /*
  * basicfix.h - fixture of the basic provider tests: a temporary directory
  * with one GPT image file, shown either as an imageDisk or (BASIC_ON_LOOP)
- * through a loop device this test attaches, the inventory and the basic
+ * through a loop device this test attaches, or (BASIC_ON_DISK, the VM lane)
+ * a real disk named by $VDS_TEST_BASIC_DISK, blanked and labelled anew, the inventory and the basic
  * provider started over it; shell helpers for the independent checks
  * (sfdisk, blkid, e2fsck, debugfs) and exact cleanup of the loop devices
  * and mounts the tests make.
@@ -21,7 +22,7 @@
 #define MIB 1048576ULL
 
 extern char tdir[64];
-extern char img[128];  /* the image file */
+extern char img[128];  /* the image file (BASIC_ON_DISK: the real disk) */
 extern char disk[128]; /* the disk as the provider sees it: img or /dev/loopN */
 extern char diskkey[300];
 extern struct vds_conf conf;
@@ -31,6 +32,10 @@ extern unsigned vol_modified; /* INV_EV_MODIFIED events of volumes seen */
 /* Fresh dir + image of mib MiB ("gpt", "dos" or "" for no label); provider up. */
 int fx_up(unsigned mib, const char *label);
 void fx_down(void);
+#ifdef BASIC_ON_DISK
+/* The real disk of $VDS_TEST_BASIC_DISK, or NULL (the test then skips). */
+const char *fx_real_disk(void);
+#endif
 const struct inv_disk *fx_disk(void);
 /* Read the disk again into the model (after a test changed it behind the provider). */
 void fx_reprobe(void);

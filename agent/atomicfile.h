@@ -1,0 +1,18 @@
+/*
+ * atomicfile.h - replace a small state file whole, crash-safe: the old
+ * content or the new, never a torn mix.
+ */
+#ifndef VDS_ATOMICFILE_H
+#define VDS_ATOMICFILE_H
+
+#include <stdio.h>
+
+/*
+ * fill() writes the new content into a temporary file beside path (mode
+ * 0600), which is flushed, fsynced and renamed over path; then the
+ * directory is fsynced.  fill returns 0, or -1 to abandon the write.
+ * Returns 0, or -1 with path untouched and the temporary file removed.
+ */
+int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
+#endif
