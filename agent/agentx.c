@@ -61,7 +61,7 @@ ax_log_cb(int major, int minor, void *serverarg, void *clientarg)
 	 * build an SNMPv1 template of every notification and says Counter64
 	 * cannot go into v1: true, irrelevant, and noisy.
 	 */
-	if (strncmp(buf, "send_trap: ", 11) == 0 && m->priority >= LOG_INFO)
+	if (strncmp(buf, "send_trap: ", 11) == 0 && m->priority > LOG_ERR)
 		log_debug("snmp", "%s", buf);
 	else if (m->priority <= LOG_ERR)
 		log_warnx("snmp", "%s", buf);

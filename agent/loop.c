@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -14,9 +16,13 @@
 #include "log.h"
 #include "loop.h"
 
+#define LOOP_TICK_MS  250
+#define LOOP_STALL_MS 1000
+
 static struct {
 	struct event_base *base;
-	struct event *sig_term, *sig_int, *sig_hup;
+	struct event *sig_term, *sig_int, *sig_hup, *tick;
+	struct timespec last_tick;
 	loop_reload_fn reload;
 	void *arg;
 } lp;
@@ -59,6 +65,26 @@ loop_signal(int sig)
 	return ev;
 }
 
+static int64_t
+loop_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* The loop must never block: say so when a tick comes much later than due. */
+static void
+loop_on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	int64_t late = loop_ms_since(&lp.last_tick) - LOOP_TICK_MS;
+
+	if (late > LOOP_STALL_MS)
+		log_warnx("main", "the event loop was blocked for %lld ms", (long long)late);
+	clock_gettime(CLOCK_MONOTONIC, &lp.last_tick);
+}
+
 struct event_base *
 loop_init(loop_reload_fn reload, void *arg)
 {
@@ -73,6 +99,10 @@ loop_init(loop_reload_fn reload, void *arg)
 	lp.sig_term = loop_signal(SIGTERM);
 	lp.sig_int = loop_signal(SIGINT);
 	lp.sig_hup = loop_signal(SIGHUP);
+	lp.tick = event_new(lp.base, -1, EV_PERSIST, loop_on_tick, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &lp.last_tick);
+	if (!lp.tick || event_add(lp.tick, &(struct timeval){0, LOOP_TICK_MS * 1000}) < 0)
+		fatalx("main", "cannot start the loop watchdog");
 	log_debug("main", "event loop uses %s", event_base_get_method(lp.base));
 	return lp.base;
 }
@@ -99,7 +129,7 @@ loop_stop(void)
 void
 loop_fini(void)
 {
-	struct event **evs[] = {&lp.sig_term, &lp.sig_int, &lp.sig_hup};
+	struct event **evs[] = {&lp.sig_term, &lp.sig_int, &lp.sig_hup, &lp.tick};
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (*evs[i]) {

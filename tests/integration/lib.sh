@@ -506,6 +506,18 @@ vds_wait_registered() { # [TIMEOUT_MS]
 	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd died"
 }
 
+# Where every thread of a stuck process is: gdb when there is one, else the kernel's view.
+vds_dump_stacks() { # PID
+	echo "--- stacks of pid $1"
+	if command -v gdb >/dev/null 2>&1; then
+		timeout 30 gdb -batch -nx -p "$1" -ex 'thread apply all bt' 2>&1 | grep -E '^(#|Thread)'
+	fi
+	for t in /proc/"$1"/task/*; do
+		echo "task ${t##*/}: $(cat "$t/wchan" 2>/dev/null) $(cat "$t/syscall" 2>/dev/null)"
+		cat "$t/stack" 2>/dev/null
+	done
+}
+
 # SIGTERM by PID, wait; a clean exit is status 0 and no sanitizer report.
 vds_stop_vdsd() {
 	local pid=${VDS_PIDS[vdsd]:-} rc i
@@ -517,6 +529,7 @@ vds_stop_vdsd() {
 		sleep 0.02
 	done
 	if kill -0 "$pid" 2>/dev/null; then
+		vds_dump_stacks "$pid" >&2
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		check_fail "vdsd (pid $pid) ignored SIGTERM for 10 s"

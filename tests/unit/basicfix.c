@@ -33,40 +33,6 @@ static char loops[FX_MAX_LOOPS][32];
 static char mounted[192];
 static int cleanup_set;
 
-int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-char *
-capture(char *buf, size_t len, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	FILE *p;
-	size_t n = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	buf[0] = '\0';
-	if ((p = popen(cmd, "r"))) {
-		n = fread(buf, 1, len - 1, p);
-		pclose(p);
-	}
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return buf;
-}
-
 /* ---- loop devices and mounts, undone exactly ---- */
 
 static int
@@ -237,9 +203,9 @@ const char *
 fx_real_disk(void)
 {
 	static char dev[128];
-	const char *l = getenv("VDS_TEST_BASIC_DISK");
+	const char *l = getenv("VDS_TEST_DISKS");
 
-	snprintf(dev, sizeof(dev), "%s", l ? l : "");
+	snprintf(dev, sizeof(dev), "%.*s", (int)strcspn(l ? l : "", ","), l ? l : "");
 	return dev[0] == '/' ? dev : NULL;
 }
 
@@ -255,12 +221,10 @@ fx_blank_disk(unsigned mib, const char *label)
 	if (strtoull(capture(buf, sizeof(buf), "blockdev --getsize64 '%s'", img), NULL, 10) <
 	        mib * MIB ||
 	    sh("wipefs -qaf '%s' && dd if=/dev/zero of='%s' bs=1M count=2 conv=fsync status=none "
-	       "&& blockdev --rereadpt '%s' && udevadm settle",
+	       "&& blockdev --rereadpt '%s'",
 	       img, img, img) != 0)
 		return -1;
-	return label[0] ? sh("echo 'label: %s' | sfdisk -q '%s' >/dev/null 2>&1 && udevadm settle",
-	                     label, img)
-	                : 0;
+	return label[0] ? sh("echo 'label: %s' | sfdisk -q '%s' >/dev/null 2>&1", label, img) : 0;
 }
 #endif
 

@@ -1,11 +1,11 @@
 /*
  * basicfix.h - fixture of the basic provider tests: a temporary directory
  * with one GPT image file, shown either as an imageDisk or (BASIC_ON_LOOP)
- * through a loop device this test attaches, or (BASIC_ON_DISK, the VM lane)
- * a real disk named by $VDS_TEST_BASIC_DISK, blanked and labelled anew, the inventory and the basic
- * provider started over it; shell helpers for the independent checks
- * (sfdisk, blkid, e2fsck, debugfs) and exact cleanup of the loop devices
- * and mounts the tests make.
+ * through a loop device this test attaches, or (BASIC_ON_DISK, the VM
+ * lane) the first real disk of $VDS_TEST_DISKS (a,b,...), blanked and
+ * labelled anew; the inventory and the basic provider started over it;
+ * shell helpers for the independent checks (sfdisk, blkid, e2fsck,
+ * debugfs) and exact cleanup of the loop devices and mounts the tests make.
  */
 #ifndef VDS_BASICFIX_H
 #define VDS_BASICFIX_H
@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "contract.h"
 #include "log.h"
+#include "testutil.h"
 #include "model.h"
 
 #define MIB 1048576ULL
@@ -33,16 +34,13 @@ extern unsigned vol_modified; /* INV_EV_MODIFIED events of volumes seen */
 int fx_up(unsigned mib, const char *label);
 void fx_down(void);
 #ifdef BASIC_ON_DISK
-/* The real disk of $VDS_TEST_BASIC_DISK, or NULL (the test then skips). */
+/* The first disk of $VDS_TEST_DISKS, or NULL (the test then skips). */
 const char *fx_real_disk(void);
 #endif
 const struct inv_disk *fx_disk(void);
 /* Read the disk again into the model (after a test changed it behind the provider). */
 void fx_reprobe(void);
 const struct inv_part *fx_part(uint32_t number);
-
-int sh(const char *fmt, ...) VDS_PRINTF(1, 2);
-char *capture(char *buf, size_t len, const char *fmt, ...) VDS_PRINTF(3, 4);
 
 /* `sfdisk -d` of path: partition number's start and size in bytes, type, name. */
 struct sf_part {

@@ -320,3 +320,176 @@ contract_add_suite(const struct prov_ops *ops, const struct contract_env *env)
 	CU_add_test(s, "cancel before the point of no return", ct_cancel_early);
 	CU_add_test(s, "late cancel: too late and done, or nothing done", ct_cancel_late);
 }
+
+/* ---- volume providers (lvm): a pack with free space, volumes in it ---- */
+
+static const struct inv_pack *
+ct_free_pack(void)
+{
+	const struct vtab *t = inv_table(INV_PACK);
+	const struct inv_pack *pk;
+	size_t i;
+
+	VTAB_FOREACH(t, i, pk)
+	{
+		if (strcmp(pk->provider, ct_ops->name) == 0 && pk->free_bytes >= 128 * CT_MIB)
+			return pk;
+	}
+	return NULL;
+}
+
+static struct job_params
+ct_create_vol(const struct inv_pack *pk, enum inv_voltype type, uint64_t size)
+{
+	struct job_params p = {
+	    .type = JOB_CREATE_VOLUME, .pack = pk->index, .volume_type = type, .size = size};
+
+	return p;
+}
+
+static void
+ct_vol_no_space(void)
+{
+	const struct inv_pack *pk;
+	struct job_params p;
+	char why[256];
+
+	ct_setup();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pk = ct_free_pack());
+	p = ct_create_vol(pk, INV_VT_SIMPLE, pk->free_bytes + CT_MIB);
+	CU_ASSERT_TRUE(ct_ops->claims(ct_state, &p));
+	CU_ASSERT_EQUAL(ct_ops->validate(ct_state, &p, why, sizeof(why)), VDS_R_NO_SPACE);
+	p = ct_create_vol(pk, INV_VT_MIRROR, pk->free_bytes / 2 + CT_MIB);
+	CU_ASSERT_EQUAL(ct_ops->validate(ct_state, &p, why, sizeof(why)), VDS_R_NO_SPACE);
+	ct_teardown();
+}
+
+static uint64_t
+ct_pack_free(const char *key)
+{
+	const struct vtab *t = inv_table(INV_PACK);
+	const struct inv_pack *pk;
+	size_t i;
+
+	VTAB_FOREACH(t, i, pk)
+	{
+		if (strcmp(pk->key, key) == 0)
+			return pk->free_bytes;
+	}
+	return 0;
+}
+
+/* Create (type) then delete: outputs, the row, the pack's free space, progress. */
+static void
+ct_vol_create_delete_type(enum inv_voltype type, unsigned copies)
+{
+	const struct inv_pack *pk;
+	const struct inv_volume *v;
+	struct contract_run run = {.cancel_at = -1};
+	struct job_params p;
+	uint64_t free0;
+	char key[256];
+
+	ct_setup();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pk = ct_free_pack());
+	snprintf(key, sizeof(key), "%s", pk->key);
+	free0 = pk->free_bytes;
+	p = ct_create_vol(pk, type, 16 * CT_MIB);
+	CU_ASSERT_EQUAL_FATAL(contract_job(ct_ops, ct_state, &p, &run), VDS_R_OK);
+	CU_ASSERT(run.nprogress >= 1);
+	CU_ASSERT_FALSE(run.went_back);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_get(INV_VOLUME, run.out.volume));
+	CU_ASSERT_EQUAL(v->size, 16 * CT_MIB);
+	CU_ASSERT_EQUAL(v->type, type);
+	CU_ASSERT_STRING_EQUAL(v->objid, run.out.objid);
+	/* at least the data; raid1 adds a metadata extent per plex */
+	CU_ASSERT(ct_pack_free(key) <= free0 - copies * 16 * CT_MIB);
+	p = (struct job_params){.type = JOB_DELETE_VOLUME, .volume = run.out.volume};
+	CU_ASSERT_TRUE(ct_ops->claims(ct_state, &p));
+	CU_ASSERT_EQUAL(contract_job(ct_ops, ct_state, &p, &run), VDS_R_OK);
+	CU_ASSERT_PTR_NULL(inv_get(INV_VOLUME, p.volume));
+	CU_ASSERT_EQUAL(ct_pack_free(key), free0);
+	ct_teardown();
+}
+
+static void
+ct_vol_create_delete(void)
+{
+	ct_vol_create_delete_type(INV_VT_SIMPLE, 1);
+}
+
+static void
+ct_vol_create_delete_mirror(void)
+{
+	ct_vol_create_delete_type(INV_VT_MIRROR, 2);
+}
+
+static void
+ct_vol_cancel_early(void)
+{
+	const struct inv_pack *pk;
+	struct contract_run run = {.cancel_at = 0};
+	struct job_params p;
+	uint64_t free0;
+	size_t nvol;
+	char key[256];
+
+	ct_setup();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pk = ct_free_pack());
+	snprintf(key, sizeof(key), "%s", pk->key);
+	free0 = pk->free_bytes;
+	nvol = inv_table(INV_VOLUME)->n;
+	p = ct_create_vol(pk, INV_VT_SIMPLE, 16 * CT_MIB);
+	CU_ASSERT_EQUAL(contract_job(ct_ops, ct_state, &p, &run), VDS_R_CANCELLED);
+	CU_ASSERT_EQUAL(run.cancel_answer, WORKER_CANCEL_REQUESTED);
+	CU_ASSERT_EQUAL(ct_pack_free(key), free0);
+	CU_ASSERT_EQUAL(inv_table(INV_VOLUME)->n, nvol);
+	CU_ASSERT_EQUAL(run.out.volume, 0);
+	ct_teardown();
+}
+
+/* A cancel during a mirror's initial sync: too late and done, or nothing done. */
+static void
+ct_vol_cancel_late(void)
+{
+	const struct inv_pack *pk;
+	struct contract_run run = {.cancel_at = 5};
+	struct job_params p;
+	uint64_t free0;
+	char key[256];
+
+	ct_setup();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pk = ct_free_pack());
+	snprintf(key, sizeof(key), "%s", pk->key);
+	free0 = pk->free_bytes;
+	p = ct_create_vol(pk, INV_VT_MIRROR, 32 * CT_MIB);
+	contract_job(ct_ops, ct_state, &p, &run);
+	CU_ASSERT_TRUE_FATAL(run.cancel_sent);
+	if (run.cancel_answer == WORKER_CANCEL_TOO_LATE) {
+		CU_ASSERT_EQUAL(run.result, VDS_R_OK);
+		CU_ASSERT_PTR_NOT_NULL(inv_get(INV_VOLUME, run.out.volume));
+		CU_ASSERT(ct_pack_free(key) < free0);
+	} else {
+		CU_ASSERT_EQUAL(run.result, VDS_R_CANCELLED);
+		CU_ASSERT_EQUAL(ct_pack_free(key), free0);
+	}
+	ct_teardown();
+}
+
+void
+contract_add_volume_suite(const struct prov_ops *ops, const struct contract_env *env)
+{
+	char name[64];
+	CU_pSuite s;
+
+	ct_ops = ops;
+	ct_env = env;
+	snprintf(name, sizeof(name), "contract-volumes:%s", ops->name);
+	s = CU_add_suite(name, NULL, NULL);
+	CU_add_test(s, "unknown objects refused", ct_unknown_refused);
+	CU_add_test(s, "no space in the pack", ct_vol_no_space);
+	CU_add_test(s, "create+delete simple volume, outputs, progress", ct_vol_create_delete);
+	CU_add_test(s, "create+delete mirror, outputs, progress", ct_vol_create_delete_mirror);
+	CU_add_test(s, "cancel before the point of no return", ct_vol_cancel_early);
+	CU_add_test(s, "late cancel: too late and done, or nothing done", ct_vol_cancel_late);
+}

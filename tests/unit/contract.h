@@ -43,4 +43,11 @@ enum vds_result contract_job(const struct prov_ops *ops, void *state, const stru
  */
 void contract_add_suite(const struct prov_ops *ops, const struct contract_env *env);
 
+/*
+ * The same for a provider of dynamic volumes (lvm): env->setup gives a pack
+ * of the provider with at least 128 MiB free on two or more disks;
+ * createVolume simple and mirror, deleteVolume, no space, cancel.
+ */
+void contract_add_volume_suite(const struct prov_ops *ops, const struct contract_env *env);
+
 #endif

@@ -1,6 +1,8 @@
 /*
  * test_basic.c - the basic provider on a GPT image file (built with
- * -DBASIC_ON_LOOP: on a loop device over it): the provider contract suite,
+ * -DBASIC_ON_LOOP: on a loop device over it; with -DBASIC_ON_DISK: on the
+ * real disk $VDS_TEST_DISKS names, in the VM lane, where the kernel makes
+ * partition devices): the provider contract suite,
  * partition jobs checked by sfdisk and blkid after every operation, and
  * every safety refusal on the live system.  Needs root (loop devices,
  * mount); skipped otherwise.
@@ -273,7 +275,7 @@ test_read_only(void)
 
 	up(64, "gpt");
 	p = create(0, 8 * MIB);
-#ifdef BASIC_ON_LOOP
+#if defined(BASIC_ON_LOOP) || defined(BASIC_ON_DISK)
 	sh("blockdev --setro '%s'", disk);
 	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_READ_ONLY);
 	sh("blockdev --setrw '%s'", disk);
@@ -291,6 +293,42 @@ test_read_only(void)
 	CU_ASSERT_TRUE(sf_ok(disk));
 	fx_down();
 }
+
+#ifdef BASIC_ON_DISK
+/* The kernel's own partition device of a real disk, mounted: everything refused. */
+static void
+test_kernel_part_mounted(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	uint64_t off;
+	uint32_t part;
+	char dev[160], before[4096], after[4096];
+
+	up(128, "gpt");
+	part = make_part_with_fs(32 * MIB, &off);
+	fx_reprobe();
+	snprintf(dev, sizeof(dev), "%s1", disk);
+	CU_ASSERT_STRING_EQUAL(
+	    ((const struct inv_volume *)inv_get(INV_VOLUME, fx_part(1)->volume_index))->devnode,
+	    dev);
+	CU_ASSERT_EQUAL_FATAL(fx_mount(dev), 0);
+	capture(before, sizeof(before), "sfdisk -d '%s'", disk);
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = part};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	p = create(0, 8 * MIB);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	p = (struct job_params){
+	    .type = JOB_SHRINK_VOLUME, .volume = fx_part(1)->volume_index, .size = 8 * MIB};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	fx_umount();
+	CU_ASSERT_STRING_EQUAL(capture(after, sizeof(after), "sfdisk -d '%s'", disk), before);
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = part};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_NOT_EQUAL(sh("test -b '%s'", dev), 0); /* the kernel dropped it */
+	fx_down();
+}
+#endif
 
 /* ---- the contract suite on a fresh 128 MiB GPT disk ---- */
 
@@ -323,6 +361,14 @@ main(void)
 		fprintf(stderr, "test_basic: SKIP: needs root and /dev/loop-control\n");
 		return 77;
 	}
+#ifdef BASIC_ON_DISK
+	if (!fx_real_disk()) {
+		fprintf(stderr,
+		        "test_basic_disk: SKIP: no real disk in VDS_TEST_DISKS (the VM lane, "
+		        "tests/vm/guest-all.sh, runs it)\n");
+		return 77;
+	}
+#endif
 	log_set_sink(getenv("VDS_TEST_LOG") ? NULL : quiet);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
@@ -334,6 +380,9 @@ main(void)
 	CU_add_test(s, "refused: the root disk", test_system_disk);
 	CU_add_test(s, "refused: exposed, mounted, swap", test_in_use);
 	CU_add_test(s, "refused: read-only", test_read_only);
+#ifdef BASIC_ON_DISK
+	CU_add_test(s, "refused: a kernel partition mounted", test_kernel_part_mounted);
+#endif
 	CU_add_test(s, "shrink ext4: data kept, reclaimed, volume modified", test_shrink);
 	CU_add_test(s, "shrink refusals: no-shrink fs, too big", test_shrink_refusals);
 	CU_add_test(s, "shrink cancelled during the check", test_shrink_cancel);

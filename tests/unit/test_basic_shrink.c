@@ -115,6 +115,14 @@ test_shrink(void)
 	                155 * MIB);
 	CU_ASSERT_EQUAL(fx_disk()->free_bytes, free0 + 101 * MIB);
 	CU_ASSERT_EQUAL(loops_over_img(), OWN_LOOPS);
+#ifdef BASIC_ON_DISK
+	/* through the kernel's partition device, which now has the new size */
+	CU_ASSERT_STRING_EQUAL(((const struct inv_volume *)inv_get(INV_VOLUME, p.volume))->devnode,
+	                       capture(buf, sizeof(buf), "echo '%s'1", disk));
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "blockdev --getsize64 '%s'1", disk),
+	                       "162529280");
+	CU_ASSERT_EQUAL(sh("e2fsck -fn '%s'1 >/dev/null 2>&1", disk), 0);
+#endif
 	fx_down();
 }
 
@@ -299,6 +307,12 @@ test_shrink_killed(void)
 	/* the disk goes away while the job waits for its lock */
 	p = (struct job_params){
 	    .type = JOB_CREATE_PARTITION, .disk = fx_disk()->index, .size = 8 * MIB};
+#ifdef BASIC_ON_DISK
+	/* a virtio disk cannot be removed from inside the guest: the lvm faults use dm-error */
+	fprintf(stderr, "\n*** test_basic_disk: disk-removed case not run on a real disk ***\n");
+	fx_down();
+	return;
+#endif
 	remove_while_locked();
 	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_DEVICE_GONE);
 #ifndef BASIC_ON_LOOP

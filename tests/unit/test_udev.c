@@ -23,43 +23,12 @@
 #include "conf.h"
 #include "images.h"
 #include "log.h"
+#include "testutil.h"
 #include "model.h"
 #include "udev.h"
 
 static char tdir[64];
 static char loopdev[64]; /* attached by this test, "" when none */
-
-static int VDS_PRINTF(1, 2) sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-static char *VDS_PRINTF(3, 4) capture(char *buf, size_t len, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	FILE *p;
-	size_t n = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	buf[0] = '\0';
-	if ((p = popen(cmd, "r"))) {
-		n = fread(buf, 1, len - 1, p);
-		pclose(p);
-	}
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return buf;
-}
 
 /* ------------------------------------------------------------- fixtures */
 

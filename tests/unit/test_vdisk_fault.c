@@ -90,9 +90,9 @@ test_detached_behind_our_back(void)
 	                      VDS_R_OK);
 	CU_ASSERT_EQUAL_FATAL(vf_simple(JOB_ATTACH_VDISK, index), VDS_R_OK);
 	snprintf(dev, sizeof(dev), "%s", row(index)->devnode);
-	CU_ASSERT_EQUAL_FATAL(vf_sh(NULL, 0, "losetup -d %s", dev), 0);
+	CU_ASSERT_EQUAL_FATAL(run_capture(NULL, 0, "losetup -d %s", dev), 0);
 	/* losetup -d returns before the kernel unbinds on the last close */
-	CU_ASSERT_EQUAL(vf_sh(NULL, 0,
+	CU_ASSERT_EQUAL(run_capture(NULL, 0,
 	                      "for i in $(seq 500); do [ -e /sys/block/%s/loop/backing_file ] || "
 	                      "exit 0; sleep 0.01; done; exit 1",
 	                      dev + 5),
@@ -128,7 +128,7 @@ test_disk_full(void)
 	CU_ASSERT_EQUAL_FATAL(vf_up(), 0);
 	loops0 = vf_our_loops();
 	snprintf(small, sizeof(small), "%s", vf_path("small"));
-	if (vf_sh(NULL, 0, "mkdir %s && mount -t tmpfs -o size=20m tmpfs %s", small, small) != 0) {
+	if (run_capture(NULL, 0, "mkdir %s && mount -t tmpfs -o size=20m tmpfs %s", small, small) != 0) {
 		fprintf(stderr, "(tmpfs mount not possible here: disk-full test not run) ");
 		vf_down();
 		return;
@@ -144,16 +144,16 @@ test_disk_full(void)
 	CU_ASSERT_EQUAL_FATAL(vdisk_provider.validate(vf_state, &p, why, sizeof(why)), VDS_R_OK);
 	CU_ASSERT_EQUAL_FATAL(vdisk_provider.prepare(vf_state, &p, &plan, why, sizeof(why)),
 	                      VDS_R_OK);
-	CU_ASSERT_EQUAL(vf_sh(NULL, 0, "fallocate -l 10M %s/other", small), 0);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "fallocate -l 10M %s/other", small), 0);
 	CU_ASSERT_EQUAL(vf_run_prepared(plan, &run), VDS_R_NO_SPACE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(run.msg, "full.img"));
 	CU_ASSERT_NOT_EQUAL(access(p.path, F_OK), 0); /* the partial file is removed */
 	CU_ASSERT_PTR_NULL(vdsy_row(p.path));
 	CU_ASSERT_EQUAL(vf_our_loops(), loops0);
 	/* the space is back: the file system holds only the other writer's file */
-	CU_ASSERT_EQUAL(vf_sh(why, sizeof(why), "du -sk %s | cut -f1", small), 0);
+	CU_ASSERT_EQUAL(run_capture(why, sizeof(why), "du -sk %s | cut -f1", small), 0);
 	CU_ASSERT(strtoul(why, NULL, 10) <= 10 * 1024 + 64);
-	vf_sh(NULL, 0, "umount %s", small);
+	run_capture(NULL, 0, "umount %s", small);
 	vf_down();
 }
 
@@ -180,9 +180,9 @@ test_restart(void)
 	CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, b), VDS_R_OK);
 	/* a damaged state file: the provider does not start rather than forget vdisks */
 	snprintf(state, sizeof(state), "%s/state/vdisk.state", vf_dir);
-	CU_ASSERT_EQUAL(vf_sh(NULL, 0, "echo 'garbage line' >> %s", state), 0);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "echo 'garbage line' >> %s", state), 0);
 	CU_ASSERT_EQUAL(vf_restart(), -1);
-	CU_ASSERT_EQUAL(vf_sh(NULL, 0, "sed -i '$d' %s", state), 0);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "sed -i '$d' %s", state), 0);
 	CU_ASSERT_EQUAL(vf_restart(), 0);
 	CU_ASSERT_PTR_NOT_NULL(row(a));
 	CU_ASSERT_EQUAL(vf_our_loops(), 0);

@@ -59,7 +59,8 @@ vf_detach_ours(void)
 	for (size_t i = 0; i < n; i++)
 		if (l && !strncmp(devs[i].backing, vf_dir, l) && devs[i].backing[l] == '/') {
 			snprintf(cmd, sizeof(cmd), "%s", devs[i].devnode);
-			vf_sh(out, sizeof(out), "umount %s 2>/dev/null; losetup -d %s", cmd, cmd);
+			run_capture(out, sizeof(out), "umount %s 2>/dev/null; losetup -d %s", cmd,
+			            cmd);
 		}
 	free(devs);
 }
@@ -70,8 +71,9 @@ vf_clean_dir(void)
 {
 	if (!vf_dir[0])
 		return;
-	vf_sh(NULL, 0, "awk '$2 ~ \"^%s/\" { print $2 }' /proc/mounts | sort -r | xargs -r umount",
-	      vf_dir);
+	run_capture(NULL, 0,
+	            "awk '$2 ~ \"^%s/\" { print $2 }' /proc/mounts | sort -r | xargs -r umount",
+	            vf_dir);
 	vf_detach_ours();
 	nftw(vf_dir, vf_rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 	vf_dir[0] = '\0';
@@ -234,31 +236,4 @@ vf_run_prepared(void *plan, struct contract_run *run)
 	                          sizeof(run->msg));
 	vdisk_provider.free_plan(plan);
 	return run->result = r;
-}
-
-int
-vf_sh(char *out, size_t len, const char *fmt, ...)
-{
-	char cmd[1024], buf[512];
-	va_list ap;
-	size_t used = 0;
-	FILE *f;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (out && len)
-		out[0] = '\0';
-	if (!(f = popen(cmd, "r")))
-		return -1;
-	while (fgets(buf, sizeof(buf), f))
-		if (out && used + 1 < len) {
-			snprintf(out + used, len - used, "%s", buf);
-			used = strlen(out);
-		}
-	st = pclose(f);
-	if (out && used > 0 && used < len && out[used - 1] == '\n')
-		out[used - 1] = '\0';
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "testutil.h"
+
 #include "contract.h"
 #include "provider.h"
 
@@ -34,7 +36,6 @@ enum vds_result vf_simple(int type, uint32_t vdisk);
 enum vds_result vf_run_prepared(void *plan, struct contract_run *run);
 
 /* Output of a shell command (trailing newline removed); its exit status. */
-int vf_sh(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Loop devices now backed by a file below vf_dir. */
 size_t vf_our_loops(void);
 /* Detach every loop device backed by a file below vf_dir. */

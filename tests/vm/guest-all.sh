@@ -1,0 +1,38 @@
+#!/bin/bash
+# guest-all.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh -n 4):
+# every real-kernel test, one after the other, on the guest's virtio disks
+# (each test wipes the disks it is given):
+#   guest-lvm.sh     every lvm operation end to end through SNMP (vda, vdb)
+#   test_basic_disk  basic provider contract suite + partition/shrink tests
+#                    on /dev/vdc, a real disk with kernel partition devices
+#   test_lvm_disk    lvm provider contract suite (volumes) on /dev/vdc,/dev/vdd
+#   guest-faults.sh  disk failing under a mirror mid-sync, lvconvert killed
+#                    (vdc, vdd)
+# A test that skips here counts as a failure: the guest has what they need.
+# Prints one line per test with its time; exit 0 only when all passed.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+export top_srcdir top_builddir
+[ "${VDS_VM:-}" = 1 ] || { echo "guest-all: runs only inside the VM lane"; exit 77; }
+failed=0 summary=
+
+step() { # NAME ENV... -- CMD...
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	echo "=== vm test: $name"
+	env "$@"
+	rc=$?
+	summary+="$(printf '  %-16s %-8s %4s s' "$name" "$([ $rc = 0 ] && echo PASS || echo "FAIL($rc)")" \
+		$(($(date +%s) - t0)))"$'\n'
+	[ "$rc" = 0 ] || failed=$((failed + 1))
+}
+
+step guest-lvm.sh "$top_srcdir/tests/vm/guest-lvm.sh"
+step test_basic_disk VDS_TEST_DISKS=/dev/vdc "$top_builddir/tests/unit/test_basic_disk"
+step test_lvm_disk VDS_TEST_DISKS=/dev/vdc,/dev/vdd "$top_builddir/tests/unit/test_lvm_disk"
+step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/guest-faults.sh"
+echo "vm tests:"
+printf '%s' "$summary"
+exit $((failed > 0))

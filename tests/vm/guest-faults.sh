@@ -1,0 +1,147 @@
+#!/bin/bash
+# guest-faults.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh): the
+# lvm provider's faults, through SNMP (private snmpd + vdsd "provider lvm"),
+# on a volume group "vgf" over /dev/vdd and a device-mapper linear device
+# "vdsflt" over /dev/vdc (the PV that fails):
+#  1. a disk fails under a mirror mid-sync: the md resync is slowed down,
+#     createVolume mirror is started and, during its initial sync, vdsflt
+#     is switched to the dm "error" target.  The job must end (not hang)
+#     with a failure, vdsd stays up; after the disk is back (linear again,
+#     lvchange --refresh) vgck passes and the mirror resyncs to 100 % "AA".
+#  2. an lvm tool killed mid-operation: the lvconvert --splitmirrors child
+#     of vdsd is SIGKILLed while it runs.  The job must fail with
+#     TOOL_FAILED ("signal 9"), no dm device is left suspended, vgck passes,
+#     the LV is either still the mirror or cleanly split, and vdsd is up.
+# Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/jobs-lib.sh"
+
+[ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
+vds_require_root
+vds_require_vdsd
+IFS=, read -r D1 D2 <<<"${VDS_FAULT_DISKS:-/dev/vdc,/dev/vdd}"
+LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
+lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
+lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
+FLT=vdsflt
+SECT=$(($(blockdev --getsz "$D1") - 2048))
+R_TOOL_FAILED=$(sed -n 's/.*VDS_R_TOOL_FAILED *= *\([0-9]*\).*/\1/p' "$top_srcdir/agent/result.h")
+
+flt_table() { # linear|error
+	if [ "$1" = linear ]; then echo "0 $SECT linear $D1 2048"; else echo "0 $SECT error"; fi
+}
+flt_set() { # linear|error: swap the table of the live device
+	dmsetup suspend --noflush "$FLT" && dmsetup load "$FLT" --table "$(flt_table "$1")" &&
+		dmsetup resume "$FLT"
+}
+cleanup_storage() {
+	lvmq vgremove -qf vgf >/dev/null 2>&1
+	lvmq pvremove -qf "/dev/mapper/$FLT" "$D2" >/dev/null 2>&1
+	dmsetup remove "$FLT" 2>/dev/null
+}
+vds_up() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null && kill -0 "$VDS_VDSD_PID"; }
+no_suspended() { ! dmsetup info -c --noheadings -o name,suspended | grep -q ':Suspended'; }
+
+cleanup_storage
+wipefs -qaf "$D1" "$D2" || fail "wipefs"
+# The PV label lives inside vdsflt (2048 sectors in), so /dev/vdc itself shows none.
+dmsetup create "$FLT" --table "$(flt_table linear)" || fail "dmsetup create $FLT"
+lvmq pvcreate -q "/dev/mapper/$FLT" "$D2" || fail "pvcreate"
+lvmq vgcreate -q vgf "/dev/mapper/$FLT" "$D2" || fail "vgcreate"
+vds_start_master
+vds_write_conf "discovery no" "provider lvm"
+vds_start_vdsd
+vds_wait_registered
+PACK=$(inv_index 6 "$C_PACK_NAME" vgf) || fail "vgf is not in the pack table"
+
+# ---- 1. a disk fails under a mirror mid-sync
+sl_min=$(cat /proc/sys/dev/raid/speed_limit_min) sl_max=$(cat /proc/sys/dev/raid/speed_limit_max)
+echo 100 >/proc/sys/dev/raid/speed_limit_min
+echo 2000 >/proc/sys/dev/raid/speed_limit_max # KiB/s: 48 MiB take ~25 s
+H=$(job_handle)
+job_start "$H" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 48 ParamName s mf
+pc=0
+for _ in $(seq 600); do # until the job shows sync progress (10..99), at most ~60 s
+	read -r st pc <<<"$(job_getn "$H" Status PercentComplete)"
+	[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 12 ] && break
+	job_finished "$H" && break
+	sleep 0.1
+done
+note "mirror job $H at $pc % (status $st): failing $D1 under the mirror"
+[ "$st" = "$ST_RUNNING" ] || check_fail "the mirror job was not syncing when the disk failed ($st, $pc %)"
+sync_before=$(lvjson sync_percent vgf/mf)
+flt_set error || fail "cannot switch $FLT to the error target"
+job_follow "$H" 120000
+note "mirror with a failed disk: job ended with status $JOB_FINAL ($(job_getn "$H" ErrorName ErrorMessage)), sync was $sync_before, percents $JOB_PERCENTS"
+expect_eq "disk failed mid-sync: the createVolume job fails" "$ST_FAILED" "$JOB_FINAL"
+note "dmsetup status vgf-mf: $(dmsetup status vgf-mf)"
+note "lvs health: $(lvjson lv_health_status,sync_percent vgf/mf)"
+vds_up || check_fail "vdsd is not answering after the disk failed"
+echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
+echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
+# the disk comes back: the mirror is refreshed and resyncs
+flt_set linear || fail "cannot switch $FLT back to linear"
+lvmq lvchange -q --refresh vgf/mf || check_fail "lvchange --refresh after the disk came back"
+for _ in $(seq 120); do
+	[ "$(lvjson sync_percent vgf/mf)" = 100.00 ] && break
+	sleep 0.5
+done
+lvmq vgck -q vgf || check_fail "vgck vgf after the failed disk came back"
+expect_eq "disk back: lvs sync" 100.00 "$(lvjson sync_percent vgf/mf)"
+expect_eq "disk back: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
+	"$(dmsetup status vgf-mf | awk '{print $4, $5, $6}')"
+expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
+
+# ---- 2. lvconvert --splitmirrors killed while it runs
+# The model has the mirror (a failed job publishes the state it left).
+VM=$(inv_index 4 "$C_VOL_NAME" vgf/mf) || fail "vgf/mf is not in the volume table"
+declare -A X=()
+declare -a X_rows=()
+inv_load X 5
+PLEX2=
+for i in "${X_rows[@]}"; do
+	[ "${X[$C_PLEX_VOL.$i]}" = "$VM" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && PLEX2=$i
+done
+[ -n "$PLEX2" ] || fail "no plex 2 of volume $VM"
+H=$(job_handle)
+job_start "$H" 6 ParamVolume u "$VM" ParamPlex u "$PLEX2" ParamName s mfb
+killed=
+for _ in $(seq 3000); do # kill vdsd's lvconvert child, by PID, as soon as it runs
+	for p in $(pgrep -P "$VDS_VDSD_PID"); do
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' lvconvert '; then
+			kill -9 "$p" && killed=$p
+		fi
+	done
+	[ -n "$killed" ] && break
+	job_finished "$H" && break
+done
+job_follow "$H" 60000
+msg=$(job_get "$H" ErrorMessage)
+if [ -z "$killed" ]; then
+	check_fail "lvconvert finished before it could be killed (job status $JOB_FINAL)"
+else
+	note "killed lvconvert pid $killed: job $H status $JOB_FINAL, \"$msg\""
+	expect_eq "lvconvert killed: the job fails" "$ST_FAILED" "$JOB_FINAL"
+	expect_eq "lvconvert killed: result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
+	case $msg in *"signal 9"*) ;; *) check_fail "lvconvert killed: message \"$msg\" lacks signal 9" ;; esac
+fi
+no_suspended || check_fail "a device-mapper device was left suspended: $(dmsetup info -c)"
+lvmq vgck -q vgf || check_fail "vgck vgf after lvconvert was killed"
+segtype=$(lvjson segtype vgf/mf)
+lvs_mfb=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r '[.report[0].lv[].lv_name] | sort | join(" ")')
+note "after the kill: vgf/mf is $segtype, LVs: $lvs_mfb"
+case "$segtype/$lvs_mfb" in
+"raid1/mf" | "linear/mf mfb") ;;
+*) check_fail "after the kill the volume group is neither as before nor split: $segtype/$lvs_mfb" ;;
+esac
+vds_up || check_fail "vdsd is not answering after lvconvert was killed"
+# the model follows the volume group again after the next job (a no-op refusal does not count)
+run_ok=$(job_handle)
+job_start "$run_ok" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 ParamName s after
+job_follow "$run_ok" 60000
+expect_eq "a job after the faults succeeds" "$ST_SUCCEEDED" "$JOB_FINAL"
+lvmq vgck -q vgf || check_fail "vgck vgf at the end"
+
+vds_stop_vdsd
+cleanup_storage
+vds_finish
