@@ -7,7 +7,8 @@
 #     createVolume mirror is started and, during its initial sync, vdsflt
 #     is switched to the dm "error" target.  The job must end (not hang)
 #     with a failure, vdsd stays up; after the disk is back (linear again,
-#     lvchange --refresh) vgck passes and the mirror resyncs to 100 % "AA".
+#     vgextend --restoremissing, lvchange --refresh) vgck passes and the
+#     mirror resyncs to 100 % "AA".
 #  2. an lvm tool killed mid-operation: the lvconvert --splitmirrors child
 #     of vdsd is SIGKILLed while it runs.  The job must fail with
 #     TOOL_FAILED ("signal 9"), no dm device is left suspended, vgck passes,
@@ -81,6 +82,7 @@ echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
 echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
 # the disk comes back: the mirror is refreshed and resyncs
 flt_set linear || fail "cannot switch $FLT back to linear"
+lvmq vgextend -q --restoremissing vgf "/dev/mapper/$FLT" >/dev/null 2>&1 # when LVM marked it missing
 lvmq lvchange -q --refresh vgf/mf || check_fail "lvchange --refresh after the disk came back"
 for _ in $(seq 120); do
 	[ "$(lvjson sync_percent vgf/mf)" = 100.00 ] && break
