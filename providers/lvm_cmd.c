@@ -226,6 +226,84 @@ lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv)
 }
 
 int
+lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv)
+{
+	lc_lvm(c, "lvchange");
+	lvm_cmd_add(c, "--refresh");
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv)
+{
+	lc_lvm(c, "lvchange");
+	lvm_cmd_add(c, "-ay");
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_vgck(struct lvm_cmd *c, const char *vg)
+{
+	if (!lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, "vgck");
+	return lvm_cmd_add(c, "%s", vg);
+}
+
+int
+lvm_cmd_cfglist(struct lvm_cmd *c, const char *vg)
+{
+	if (!lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, "vgcfgrestore");
+	lvm_cmd_add(c, "--list");
+	return lvm_cmd_add(c, "%s", vg);
+}
+
+/* Only a file of LVM's archive directory, named as LVM names them. */
+int
+lvm_cmd_cfgrestore(struct lvm_cmd *c, const char *vg, const char *file)
+{
+	static const char dir[] = "/etc/lvm/archive/";
+	const char *base = file + sizeof(dir) - 1;
+
+	if (!lvm_name_ok(vg) || strncmp(file, dir, sizeof(dir) - 1) || !lvm_name_ok(base) ||
+	    strncmp(base, vg, strlen(vg)) || base[strlen(vg)] != '_')
+		return -1;
+	lc_lvm(c, "vgcfgrestore");
+	lvm_cmd_add(c, "-y");
+	lvm_cmd_add(c, "-f");
+	lvm_cmd_add(c, "%s", file);
+	return lvm_cmd_add(c, "%s", vg);
+}
+
+/* "dmsetup status|resume|remove NAME" for a device-mapper name. */
+int
+lvm_cmd_dm(struct lvm_cmd *c, const char *verb, const char *name)
+{
+	if (!lvm_name_ok(name) ||
+	    (strcmp(verb, "status") && strcmp(verb, "resume") && strcmp(verb, "remove")))
+		return -1;
+	lvm_cmd_init(c, lvm_tool("dmsetup"));
+	lvm_cmd_add(c, "%s", verb);
+	return lvm_cmd_add(c, "%s", name);
+}
+
+/* Every device-mapper device as "NAME:Active|Suspended:OPEN" lines. */
+int
+lvm_cmd_dminfo(struct lvm_cmd *c)
+{
+	lvm_cmd_init(c, lvm_tool("dmsetup"));
+	lvm_cmd_add(c, "info");
+	lvm_cmd_add(c, "-c");
+	lvm_cmd_add(c, "--noheadings");
+	lvm_cmd_add(c, "--separator");
+	lvm_cmd_add(c, ":");
+	lvm_cmd_add(c, "-o");
+	return lvm_cmd_add(c, "name,suspended,open");
+}
+
+int
 lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev)
 {
 	if (!lvm_dev_ok(dev))

@@ -75,6 +75,15 @@ int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t
 int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
                   const char *pv);
 int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
+int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
+int lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv);
+int lvm_cmd_vgck(struct lvm_cmd *c, const char *vg);
+/* vgcfgrestore --list VG; vgcfgrestore -y -f FILE VG (FILE: /etc/lvm/archive/VG_*). */
+int lvm_cmd_cfglist(struct lvm_cmd *c, const char *vg);
+int lvm_cmd_cfgrestore(struct lvm_cmd *c, const char *vg, const char *file);
+/* dmsetup VERB NAME (status, resume, remove); dmsetup info of every device. */
+int lvm_cmd_dm(struct lvm_cmd *c, const char *verb, const char *name);
+int lvm_cmd_dminfo(struct lvm_cmd *c);
 int lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev);
 int lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size);
 int lvm_cmd_blkid(struct lvm_cmd *c, const char *dev);

@@ -71,6 +71,27 @@ li_plex(const struct lvm_lv *lv, const struct lvm_lv *sub, uint32_t vindex, unsi
 	return inv_put(INV_PLEX, px);
 }
 
+/*
+ * A conversion that died half-way leaves pieces of a volume in sight
+ * (mf_rimage_0, mf_rmeta_1_extracted): the volume has lost its redundancy
+ * until repaired, the pieces are not usable volumes.
+ */
+static enum inv_health
+li_health(const struct lvm_scan *s, const struct lvm_lv *lv)
+{
+	enum inv_health h = lvm_lv_health(lv);
+
+	for (size_t i = 0; i < s->nlvs; i++) {
+		if (strcmp(s->lvs[i].vg, lv->vg) || !lvm_lv_visible(&s->lvs[i]))
+			continue;
+		if (lvm_lv_leftover(lv, s->lvs[i].name))
+			return INV_H_FAILED;
+		if (lvm_lv_leftover(&s->lvs[i], lv->name) && h != INV_H_FAILED)
+			h = INV_H_DEGRADED;
+	}
+	return h;
+}
+
 static int
 li_volume(const struct lvm_scan *s, const struct lvm_lv *lv)
 {
@@ -88,7 +109,7 @@ li_volume(const struct lvm_scan *s, const struct lvm_lv *lv)
 	snprintf(v->devnode, sizeof(v->devnode), "/dev/%s/%s", lv->vg, lv->name);
 	snprintf(v->provider, sizeof(v->provider), "lvm");
 	v->type = lvm_lv_type(lv);
-	v->health = lvm_lv_health(lv);
+	v->health = li_health(s, lv);
 	v->status = strlen(lv->attr) > 4 && lv->attr[4] == 'a' ? INV_ST_ONLINE : INV_ST_OFFLINE;
 	v->size = lv->size;
 	snprintf(key, sizeof(key), "lvm:%s", lv->vg);

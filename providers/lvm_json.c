@@ -316,6 +316,18 @@ lvm_lv_health(const struct lvm_lv *lv)
 	return INV_H_HEALTHY;
 }
 
+int
+lvm_lv_leftover(const struct lvm_lv *x, const char *lv)
+{
+	size_t n = strlen(lv);
+	const char *rest = x->name + n;
+
+	if (!lvm_lv_visible(x) || strncmp(x->name, lv, n) || *rest != '_')
+		return 0;
+	return strstr(rest, "_rimage_") || strstr(rest, "_rmeta_") || strstr(rest, "_mimage_") ||
+	       strstr(rest, "_mlog") || strstr(rest, "_extracted");
+}
+
 /* "[NAME_rimage_N]" -> N, or -1. */
 static int
 lj_image_number(const struct lvm_lv *sub, const struct lvm_lv *lv)
@@ -367,4 +379,113 @@ lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len)
 		return -1;
 	snprintf(dev, len, "%.*s", (int)strcspn(p, "(,"), p);
 	return 0;
+}
+
+/* ------------------------------------------------------ other outputs */
+
+int
+lvm_dm_raid_health(const char *status, char *chars, size_t len)
+{
+	char type[16];
+	int n = 0;
+
+	chars[0] = '\0';
+	if (sscanf(status, "%*s %*s %15s %*s %*u %n", type, &n) != 1 || !n || strcmp(type, "raid"))
+		return -1;
+	snprintf(chars, len, "%.*s", (int)strcspn(status + n, " \n"), status + n);
+	return chars[0] && strspn(chars, "ADa") == strlen(chars) ? 0 : -1;
+}
+
+/* The device-mapper name prefix of vg's volumes: '-' doubled, then "-". */
+static void
+lj_dm_prefix(const char *vg, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *vg && n + 3 < len; vg++) {
+		out[n++] = *vg;
+		if (*vg == '-')
+			out[n++] = '-';
+	}
+	out[n++] = '-';
+	out[n] = '\0';
+}
+
+size_t
+lvm_dm_list(const char *info, const char *vg, struct lvm_dm *dm, size_t max)
+{
+	char pre[2 * LVM_NAME_LEN + 2], line[LVM_DEV_LEN + 32], st[16];
+	size_t n = 0, pl;
+	const char *p = info;
+	int open = 0;
+
+	lj_dm_prefix(vg, pre, sizeof(pre));
+	pl = strlen(pre);
+	while (p && *p && n < max) {
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+		if (strncmp(line, pre, pl) || line[pl] == '-' || strlen(line) >= LVM_DEV_LEN)
+			continue;
+		memset(&dm[n], 0, sizeof(dm[n]));
+		if (sscanf(line, "%127[^:]:%15[^:]:%d", dm[n].name, st, &open) != 3)
+			continue;
+		dm[n].suspended = !strcmp(st, "Suspended");
+		dm[n++].open = open;
+	}
+	return n;
+}
+
+/* The value after "Label:" on a vgcfgrestore --list line, or NULL. */
+static const char *
+lj_field(const char *line, const char *label)
+{
+	const char *p = strstr(line, label);
+
+	if (!p)
+		return NULL;
+	p += strlen(label);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* The archive's path; LVM 2.03.16 prints it as "DIR/NAME/NAME". */
+static void
+lj_archive_path(const char *v, char *out, size_t len)
+{
+	const char *b;
+	size_t bl;
+
+	snprintf(out, len, "%s", v);
+	if (!(b = strrchr(out, '/')) || b == out)
+		return;
+	bl = strlen(b);
+	if ((size_t)(b - out) > bl && !strncmp(b - bl, b, bl) && b[-bl] == '/')
+		out[b - out] = '\0';
+}
+
+int
+lvm_cfg_before(const char *list, const char *const *want, char *file, size_t len)
+{
+	char line[1024], cur[LVM_DEV_LEN] = "";
+	const char *p = list, *v;
+	int found = -1;
+
+	file[0] = '\0';
+	while (p && *p) {
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+		if ((v = lj_field(line, "File:")))
+			lj_archive_path(v, cur, sizeof(cur));
+		if (!(v = lj_field(line, "Description:")) || !strstr(v, "*before*"))
+			continue;
+		found = 0; /* the newest "before" archive must be the command's */
+		for (size_t i = 0; want[i]; i++)
+			if (!strstr(v, want[i]))
+				found = -1;
+		snprintf(file, len, "%s", found == 0 ? cur : "");
+	}
+	return found == 0 && file[0] ? 0 : -1;
 }

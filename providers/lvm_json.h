@@ -56,6 +56,8 @@ const struct lvm_lv *lvm_scan_lv(const struct lvm_scan *s, const char *vg, const
 const struct lvm_pv *lvm_scan_pv(const struct lvm_scan *s, const char *dev);
 /* A visible volume (not a hidden [sub-LV]). */
 int lvm_lv_visible(const struct lvm_lv *lv);
+/* A visible piece of lv (lv_rimage_0, lv_rmeta_1_extracted...) left by a broken conversion. */
+int lvm_lv_leftover(const struct lvm_lv *x, const char *lv);
 enum inv_voltype lvm_lv_type(const struct lvm_lv *lv);
 enum inv_health lvm_lv_health(const struct lvm_lv *lv);
 /*
@@ -67,5 +69,20 @@ size_t lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const st
                      size_t max);
 /* The n-th (0-based) device of a devices list, without "(extent)"; -1 if none. */
 int lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len);
+
+/* The health characters of a dm-raid `dmsetup status` line ("AA", "DA"); -1 if none. */
+int lvm_dm_raid_health(const char *status, char *chars, size_t len);
+struct lvm_dm {
+	char name[LVM_DEV_LEN];
+	int suspended, open;
+};
+
+/* From `dmsetup info -c --separator : -o name,suspended,open`: vg's devices. */
+size_t lvm_dm_list(const char *info, const char *vg, struct lvm_dm *dm, size_t max);
+/*
+ * From `vgcfgrestore --list`: the file of the newest "Created *before*"
+ * archive when its description holds every string of want (NULL-ended).
+ */
+int lvm_cfg_before(const char *list, const char *const *want, char *file, size_t len);
 
 #endif

@@ -12,7 +12,8 @@ CHECK=$top_builddir/check_vds
 VDSCTL=$top_builddir/vdsctl
 [ -x "$CHECK" ] && [ -x "$VDSCTL" ] || fail "check_vds or vdsctl not built"
 
-VDS_SIM_JOB_MS=500
+# the second delete must reach the agent while the first still runs
+VDS_SIM_JOB_MS=3000
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd

@@ -16,7 +16,8 @@ VDSCTL=$top_builddir/vdsctl
 PLUGIN=$top_builddir/.libs/vds.so
 [ -x "$VDSCTL" ] && [ -f "$PLUGIN" ] || fail "vdsctl or the collectd plugin not built"
 
-VDS_SIM_JOB_MS=2500
+# the second delete must reach the agent while the first still runs
+VDS_SIM_JOB_MS=3000
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd

@@ -25,7 +25,8 @@ VDS_PIDS["trapd-handle"]=$!
 wait_for 5000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
 	fail "snmptrapd does not start"
 
-VDS_SIM_JOB_MS=300
+# the second delete must reach the agent while the first still runs
+VDS_SIM_JOB_MS=3000
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd

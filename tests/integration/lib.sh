@@ -121,6 +121,8 @@ mkdir -p "$VDS_TMP/snmpconf" "$VDS_TMP/persist" "$VDS_TMP/state"
 export SNMPCONFPATH=$VDS_TMP/snmpconf
 export SNMP_PERSISTENT_DIR=$VDS_TMP/persist
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# Leaks inside the libraries we link (not ours to fix) are listed there.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 vds_kill_pid() { # NAME: TERM, then KILL after 5 s

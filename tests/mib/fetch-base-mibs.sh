@@ -65,12 +65,14 @@ for m in $NEEDED $OPTIONAL; do
 		*) continue ;;
 		esac
 	fi
+	# Tests fetch in parallel: each copy has a name of its own, and the
+	# rename puts a whole file in place whoever comes last.
 	if [ ! -s "$dest/$m.txt" ]; then
-		cp "$src" "$dest/$m.txt.tmp" && mv "$dest/$m.txt.tmp" "$dest/$m.txt"
+		cp "$src" "$dest/$m.txt.$$" && mv -f "$dest/$m.txt.$$" "$dest/$m.txt"
 	fi
 	if [ -n "$cache" ] && [ ! -s "$cache/$m.txt" ]; then
-		if cp "$src" "$cache/$m.txt.tmp" 2>/dev/null; then
-			mv "$cache/$m.txt.tmp" "$cache/$m.txt"
+		if cp "$src" "$cache/$m.txt.$$" 2>/dev/null; then
+			mv -f "$cache/$m.txt.$$" "$cache/$m.txt"
 		fi
 	fi
 done

@@ -7,12 +7,16 @@
 
 #include <CUnit/Basic.h>
 #include <errno.h>
+#include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lvm_cmd.h"
 #include "lvm_json.h"
+#include "lvm_run.h"
+#include "worker.h"
 
 static char *
 fixture(const char *name)
@@ -298,6 +302,327 @@ test_real_runner(void)
 	lvm_output_free(&o);
 }
 
+static void
+test_dm_and_archive(void)
+{
+	const char *want[] = {"--splitmirrors", "--name mfb", "vgf/mf", NULL};
+	const char *other[] = {"--splitmirrors", "--name zz", "vgf/mf", NULL};
+	char *info = fixture("dminfo-half.txt"), *list = fixture("cfglist.txt"), hc[16], f[128];
+	struct lvm_dm dm[16];
+	struct lvm_lv x = {.name = "mf_rmeta_1_extracted"}, y = {.name = "[mf_rimage_0]"};
+	size_t n;
+
+	CU_ASSERT_EQUAL(
+	    lvm_dm_raid_health("0 98304 raid raid1 2 DA 98304/98304 idle 0 0 -", hc, sizeof(hc)),
+	    0);
+	CU_ASSERT_STRING_EQUAL(hc, "DA");
+	CU_ASSERT_EQUAL(lvm_dm_raid_health("0 32768 linear", hc, sizeof(hc)), -1);
+	n = lvm_dm_list(info, "vgf", dm, 16);
+	CU_ASSERT_EQUAL_FATAL(n, 5); /* not vdsflt, vg "vgf-x" or vg0 */
+	CU_ASSERT_STRING_EQUAL(dm[0].name, "vgf-mf");
+	CU_ASSERT(dm[0].suspended && dm[0].open == 1);
+	CU_ASSERT(!dm[3].suspended && dm[3].open == 0);
+	CU_ASSERT_EQUAL(lvm_dm_list(info, "vgf-x", dm, 16), 1);
+	CU_ASSERT_STRING_EQUAL(dm[0].name, "vgf--x-lv");
+	CU_ASSERT_EQUAL(lvm_cfg_before(list, want, f, sizeof(f)), 0);
+	CU_ASSERT_STRING_EQUAL(f, "/etc/lvm/archive/vgf_00012-166293104.vg");
+	CU_ASSERT_EQUAL(lvm_cfg_before(list, other, f, sizeof(f)), -1);
+	CU_ASSERT(lvm_lv_leftover(&x, "mf"));
+	CU_ASSERT(!lvm_lv_leftover(&x, "m"));
+	CU_ASSERT(!lvm_lv_leftover(&y, "mf"));
+	free(info);
+	free(list);
+}
+
+static void
+test_recovery_argv(void)
+{
+	struct lvm_cmd c;
+	char s[512];
+
+	CU_ASSERT_EQUAL_FATAL(
+	    lvm_cmd_cfgrestore(&c, "vgf", "/etc/lvm/archive/vgf_00012-166293104.vg"), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "vgcfgrestore|--config|" LVM_CONFIG
+	                          "|-y|-f|/etc/lvm/archive/vgf_00012-166293104.vg|vgf");
+	CU_ASSERT_EQUAL(lvm_cmd_cfgrestore(&c, "vgf", "/etc/lvm/archive/vg0_00012-1.vg"), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_cfgrestore(&c, "vgf", "/tmp/vgf_00012-1.vg"), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_cfgrestore(&c, "vgf", "/etc/lvm/archive/vgf_1/../../x"), -1);
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_dm(&c, "resume", "vgf-mf"), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "resume|vgf-mf");
+	CU_ASSERT_EQUAL(lvm_cmd_dm(&c, "create", "vgf-mf"), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_dm(&c, "remove", "-f"), -1);
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_refresh(&c, "vgf", "mf"), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvchange|--config|" LVM_CONFIG "|--refresh|vgf/mf");
+}
+
+/*
+ * A scripted runner for whole jobs: the first rule whose text is in the
+ * command line (argv[1..] joined with ' ') and has uses left answers it
+ * (stdout from a fixture or literal, exit status).  Every call is logged.
+ */
+struct rule {
+	const char *match, *file, *text;
+	int status;
+	int uses; /* 0: any number */
+};
+
+struct script {
+	struct rule *rules;
+	char log[8192];
+	size_t loglen;
+};
+
+static int
+script_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
+{
+	struct script *sc = arg;
+	char line[1024];
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (size_t i = 1; i < cmd->argc; i++)
+		if (strcmp(cmd->argv[i], "--config") && strcmp(cmd->argv[i], LVM_CONFIG))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "",
+			                      cmd->argv[i]);
+	sc->loglen +=
+	    (size_t)snprintf(sc->log + sc->loglen, sizeof(sc->log) - sc->loglen, "%s\n", line);
+	for (struct rule *r = sc->rules; r->match; r++) {
+		if (!strstr(line, r->match) || r->uses < 0)
+			continue;
+		if (r->uses > 0 && --r->uses == 0)
+			r->uses = -1;
+		o->out = r->file ? fixture(r->file) : r->text ? strdup(r->text) : NULL;
+		o->status = r->status;
+		if (r->status > 128)
+			snprintf(o->err, sizeof(o->err), "  (killed)");
+		return r->status == 0 ? 0 : -1;
+	}
+	o->status = 5;
+	snprintf(o->err, sizeof(o->err), "  no rule for: %s", line);
+	return -1;
+}
+
+struct jobrun {
+	enum vds_result r;
+	char msg[256];
+	int done;
+};
+
+static enum vds_result
+jr_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg, size_t len)
+{
+	(void)state;
+	(void)out;
+	return lvm_run_job(plan, j, msg, len);
+}
+
+static const struct prov_ops jr_ops = {.name = "lvm-test", .run = jr_run};
+
+static void
+jr_progress(uint32_t h, unsigned pc, const char *d, void *arg)
+{
+	(void)h, (void)pc, (void)d, (void)arg;
+}
+
+static void
+jr_done(uint32_t h, enum vds_result r, struct job_outputs *out, const char *msg, void *arg)
+{
+	struct jobrun *jr = arg;
+
+	(void)h, (void)out;
+	jr->r = r;
+	snprintf(jr->msg, sizeof(jr->msg), "%s", msg ? msg : "");
+	jr->done = 1;
+}
+
+/* Run the plan's job on a real worker with sc as the command runner. */
+static void
+run_job(struct lvm_plan *pl, struct script *sc, struct jobrun *jr)
+{
+	const struct worker_ops wops = {jr_progress, jr_done, jr};
+	struct event_base *base = event_base_new();
+	time_t t0 = time(NULL);
+
+	memset(jr, 0, sizeof(*jr));
+	lvm_cmd_set_runner(script_run, sc);
+	CU_ASSERT_FATAL(worker_init(base, 1, &wops) == 0);
+	CU_ASSERT_PTR_NOT_NULL(worker_submit(1, &jr_ops, NULL, pl));
+	while (!jr->done && time(NULL) - t0 < 20)
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	worker_shutdown();
+	event_base_free(base);
+	lvm_cmd_set_runner(NULL, NULL);
+	CU_ASSERT(jr->done);
+}
+
+static struct lvm_plan *
+plan_new(enum job_type type)
+{
+	struct lvm_plan *pl = calloc(1, sizeof(*pl));
+
+	pl->type = type;
+	snprintf(pl->vg, sizeof(pl->vg), "vgf");
+	snprintf(pl->lv, sizeof(pl->lv), "mf");
+	return pl;
+}
+
+/* md ends the initial sync at 100 % with plex 1's disk dead: the job fails. */
+static void
+test_job_mirror_leg_fails(void)
+{
+	struct rule rules[] = {{"lvcreate ", NULL, NULL, 0, 1},
+	                       {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0},
+	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
+	                        "lvs-mirror-new.json", NULL, 0, 1},
+	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
+	                        "lvs-mirror-degraded.json", NULL, 0, 0},
+	                       {"status vgf-mf", "dm-status-da.txt", NULL, 0, 0},
+	                       {"vgs ", "vgs.json", NULL, 0, 0},
+	                       {"pvs ", "pvs-used.json", NULL, 0, 0},
+	                       {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = rules};
+	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
+	struct jobrun jr;
+
+	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "vgf");
+	snprintf(pl->cr.name, sizeof(pl->cr.name), "mf");
+	pl->cr.segtype = "raid1";
+	pl->cr.mirrors = 1;
+	pl->cr.size = 50331648;
+	pl->mirror = 1;
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_IO_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "plex 1 (/dev/mapper/vdsflt) failed"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "dm-raid DA"));
+	CU_ASSERT_PTR_NULL(strstr(jr.msg, "plex 2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "status vgf-mf\n"));
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "lvremove")); /* kept for repair */
+	CU_ASSERT(pl->have_after);
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+/* The same sync with both legs alive succeeds. */
+static void
+test_job_mirror_ok(void)
+{
+	struct rule rules[] = {
+	    {"lvcreate ", NULL, NULL, 0, 1},
+	    {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0},
+	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-mirror-ok.json",
+	     NULL, 0, 0},
+	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
+	    {"vgs ", "vgs.json", NULL, 0, 0},
+	    {"pvs ", "pvs-used.json", NULL, 0, 0},
+	    {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = rules};
+	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
+	struct jobrun jr;
+
+	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "vgf");
+	snprintf(pl->cr.name, sizeof(pl->cr.name), "mf");
+	pl->cr.segtype = "raid1";
+	pl->cr.mirrors = 1;
+	pl->cr.size = 50331648;
+	pl->mirror = 1;
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_OK);
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+static struct lvm_plan *
+split_plan(void)
+{
+	struct lvm_plan *pl = plan_new(JOB_BREAK_PLEX);
+
+	snprintf(pl->newname, sizeof(pl->newname), "mfb");
+	snprintf(pl->pv, sizeof(pl->pv), "/dev/vdd");
+	return pl;
+}
+
+/* lvconvert --splitmirrors killed half-way: resumed, rolled back from the archive. */
+static void
+test_job_split_killed_rollback(void)
+{
+	struct rule rules[] = {
+	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
+	    {"info -c", "dminfo-half.txt", NULL, 0, 1},
+	    {"info -c", NULL,
+	     "vgf-mf:Active:1\nvgf-mf_rmeta_1_extracted:Active:0\n"
+	     "vgf-mfb:Active:0\nvgf-mf_rimage_0:Active:1\n",
+	     0, 0},
+	    {"resume vgf-mf", NULL, NULL, 0, 0},
+	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-half-split.json",
+	     NULL, 0, 2},
+	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-mirror-ok.json",
+	     NULL, 0, 0},
+	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
+	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
+	    {"vgcfgrestore --list vgf", "cfglist.txt", NULL, 0, 0},
+	    {"vgcfgrestore -y -f /etc/lvm/archive/vgf_00012-166293104.vg vgf", NULL, NULL, 0, 1},
+	    {"remove vgf-mf", NULL, NULL, 0, 0},
+	    {"vgck vgf", NULL, NULL, 0, 0},
+	    {"vgs ", "vgs.json", NULL, 0, 0},
+	    {"pvs ", "pvs-used.json", NULL, 0, 0},
+	    {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = rules};
+	struct lvm_plan *pl = split_plan();
+	struct jobrun jr;
+
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_TOOL_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "signal 9"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "resumed 2 dm devices"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "rolled back to vgf_00012-166293104.vg"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "the mirror is unchanged"));
+	CU_ASSERT_PTR_NULL(strstr(jr.msg, "REPAIR"));
+	CU_ASSERT(!pl->needs_repair);
+	/* the stale devices of the split go, the mirror's own stay */
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mf_rmeta_1_extracted\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mfb\n"));
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf\n"));
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf_rimage_0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "vgck vgf\n"));
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+/* No archive to roll back to: consistent, nothing suspended, NEEDS REPAIR said. */
+static void
+test_job_split_killed_no_archive(void)
+{
+	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1},
+	                       {"info -c", "dminfo-half.txt", NULL, 0, 1},
+	                       {"info -c", NULL, "vgf-mf:Active:1\n", 0, 0},
+	                       {"resume vgf-mf", NULL, NULL, 0, 0},
+	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
+	                        "lvs-half-split.json", NULL, 0, 0},
+	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
+	                       {"vgcfgrestore --list vgf", NULL, "", 0, 0},
+	                       {"vgck vgf", NULL, NULL, 0, 0},
+	                       {"vgs ", "vgs.json", NULL, 0, 0},
+	                       {"pvs ", "pvs-used.json", NULL, 0, 0},
+	                       {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = rules};
+	struct lvm_plan *pl = split_plan();
+	struct jobrun jr;
+
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_TOOL_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "half split: NEEDS REPAIR"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "mf_rimage_0,mf_rmeta_0,mf_rmeta_1_extracted"));
+	CU_ASSERT_PTR_NULL(strstr(jr.msg, "SUSPENDED"));
+	CU_ASSERT(pl->needs_repair);
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "vgcfgrestore -y"));
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove "));
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
 int
 main(void)
 {
@@ -316,6 +641,12 @@ main(void)
 	CU_add_test(s, "error mapping", test_errors);
 	CU_add_test(s, "scan via replay runner", test_scan_replay);
 	CU_add_test(s, "fork/execve runner", test_real_runner);
+	CU_add_test(s, "dmsetup and archive outputs", test_dm_and_archive);
+	CU_add_test(s, "recovery argv", test_recovery_argv);
+	CU_add_test(s, "job: mirror leg fails during sync", test_job_mirror_leg_fails);
+	CU_add_test(s, "job: mirror synced", test_job_mirror_ok);
+	CU_add_test(s, "job: split killed, rolled back", test_job_split_killed_rollback);
+	CU_add_test(s, "job: split killed, needs repair", test_job_split_killed_no_archive);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

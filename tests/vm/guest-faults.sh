@@ -5,14 +5,19 @@
 # "vdsflt" over /dev/vdc (the PV that fails):
 #  1. a disk fails under a mirror mid-sync: the md resync is slowed down,
 #     createVolume mirror is started and, during its initial sync, vdsflt
-#     is switched to the dm "error" target.  The job must end (not hang)
-#     with a failure, vdsd stays up; after the disk is back (linear again,
-#     vgextend --restoremissing, lvchange --refresh) vgck passes and the
-#     mirror resyncs to 100 % "AA".
+#     is switched to the dm "error" target.  md then ends the resync at
+#     "100 %" with the leg dead; the job must fail IO_ERROR naming the
+#     failed plex and its disk, the mirror stays in the model as degraded
+#     (or failed) for repair, vdsd stays up; after the disk is back (linear
+#     again, vgextend --restoremissing, lvchange --refresh) vgck passes and
+#     the mirror resyncs to 100 % "AA".
 #  2. an lvm tool killed mid-operation: the lvconvert --splitmirrors child
 #     of vdsd is SIGKILLed while it runs.  The job must fail with
-#     TOOL_FAILED ("signal 9"), no dm device is left suspended, vgck passes,
-#     the LV is either still the mirror or cleanly split, and vdsd is up.
+#     TOOL_FAILED ("signal 9"); vdsd's recovery leaves no dm device
+#     suspended and vgck passing, and its message says which state the
+#     volume is in, which must be the real one: the mirror unchanged (or
+#     rolled back from LVM's archive), the split completed, or a half split
+#     reported "NEEDS REPAIR" with the volume degraded/failed in the model.
 # Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -26,7 +31,11 @@ lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 FLT=vdsflt
 SECT=$(($(blockdev --getsz "$D1") - 2048))
-R_TOOL_FAILED=$(sed -n 's/.*VDS_R_TOOL_FAILED *= *\([0-9]*\).*/\1/p' "$top_srcdir/agent/result.h")
+result_code() { sed -n "s/.*VDS_R_$1 *= *\([0-9]*\).*/\1/p" "$top_srcdir/agent/result.h"; }
+R_TOOL_FAILED=$(result_code TOOL_FAILED)
+R_IO_ERROR=$(result_code IO_ERROR)
+C_VOL_HEALTH=$(mib_col VDS_VOL_HEALTH)
+vol_health() { inv_value 4 "$C_VOL_HEALTH" "$(inv_index 4 "$C_VOL_NAME" "$1")"; }
 
 flt_table() { # linear|error
 	if [ "$1" = linear ]; then echo "0 $SECT linear $D1 2048"; else echo "0 $SECT error"; fi
@@ -75,6 +84,13 @@ flt_set error || fail "cannot switch $FLT to the error target"
 job_follow "$H" 120000
 note "mirror with a failed disk: job ended with status $JOB_FINAL ($(job_getn "$H" ErrorName ErrorMessage)), sync was $sync_before, percents $JOB_PERCENTS"
 expect_eq "disk failed mid-sync: the createVolume job fails" "$ST_FAILED" "$JOB_FINAL"
+expect_eq "disk failed mid-sync: result IO_ERROR" "$R_IO_ERROR" "$(job_get "$H" Result)"
+msg=$(job_get "$H" ErrorMessage)
+case $msg in *"plex "[12]" (/dev/mapper/$FLT) failed"*) ;;
+*) check_fail "disk failed mid-sync: message \"$msg\" does not name the failed plex on /dev/mapper/$FLT" ;;
+esac
+h=$(vol_health vgf/mf)
+case $h in 3 | 5) ;; *) check_fail "disk failed mid-sync: vgf/mf health in the model is \"$h\", not degraded(3)/failed(5)" ;; esac
 note "dmsetup status vgf-mf: $(dmsetup status vgf-mf)"
 note "lvs health: $(lvjson lv_health_status,sync_percent vgf/mf)"
 vds_up || check_fail "vdsd is not answering after the disk failed"
@@ -133,8 +149,22 @@ segtype=$(lvjson segtype vgf/mf)
 lvs_mfb=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r '[.report[0].lv[].lv_name] | sort | join(" ")')
 note "after the kill: vgf/mf is $segtype, LVs: $lvs_mfb"
 case "$segtype/$lvs_mfb" in
-"raid1/mf" | "linear/mf mfb") ;;
-*) check_fail "after the kill the volume group is neither as before nor split: $segtype/$lvs_mfb" ;;
+"raid1/mf")
+	case $msg in *"the mirror is unchanged"*) ;;
+	*) check_fail "mirror intact but the job message does not say so: \"$msg\"" ;; esac
+	expect_eq "mirror intact: plexes in the model" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM")"
+	;;
+"linear/mf mfb")
+	case $msg in *"the split completed"*) ;;
+	*) check_fail "split done but the job message does not say so: \"$msg\"" ;; esac
+	inv_index 4 "$C_VOL_NAME" vgf/mfb >/dev/null || check_fail "vgf/mfb is not in the model"
+	;;
+*)
+	case $msg in *"NEEDS REPAIR"*) ;;
+	*) check_fail "half split ($segtype/$lvs_mfb) not reported as needing repair: \"$msg\"" ;; esac
+	h=$(vol_health vgf/mf)
+	case $h in 3 | 5) ;; *) check_fail "half split: vgf/mf health in the model is \"$h\", not degraded/failed" ;; esac
+	;;
 esac
 vds_up || check_fail "vdsd is not answering after lvconvert was killed"
 # the model follows the volume group again after the next job (a no-op refusal does not count)
