@@ -121,8 +121,8 @@ ax_prune(netsnmp_large_fd_set *fds, int verify)
 		struct ax_watch *w = *pp;
 
 		if (!NETSNMP_LARGE_FD_ISSET(w->fd, fds) ||
-		    (verify && (fstat(w->fd, &st) < 0 || st.st_dev != w->dev ||
-				st.st_ino != w->ino))) {
+		    (verify &&
+		     (fstat(w->fd, &st) < 0 || st.st_dev != w->dev || st.st_ino != w->ino))) {
 			log_debug("agentx", "fd %d no longer watched", w->fd);
 			ax_unwatch(pp);
 			continue;

@@ -29,20 +29,20 @@ struct conf_directive {
 #define F(field) offsetof(struct vds_conf, field)
 
 static const struct conf_directive conf_directives[] = {
-	{"agentXSocket", CK_PATH, F(agentx_socket), 0, 0},
-	{"agentXPingInterval", CK_UINT, F(agentx_ping), 1, 3600},
-	{"stateDir", CK_PATH, F(state_dir), 0, 0},
-	{"provider", CK_LIST, F(providers), 0, 0},
-	{"allowDevice", CK_LIST, F(allow), 0, 0},
-	{"imageDisk", CK_LIST, F(image_disks), 0, 0},
-	{"vdiskRoot", CK_LIST, F(vdisk_roots), 0, 0},
-	{"discovery", CK_BOOL, F(discovery), 0, 1},
-	{"jobMaxRunning", CK_UINT, F(job_max_running), 1, 256},
-	{"jobMaxQueued", CK_UINT, F(job_max_queued), 0, 100000},
-	{"jobPurgeTime", CK_UINT, F(job_purge_time), 0, 31536000},
-	{"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000},
-	{"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600},
-	{"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000},
+    {"agentXSocket", CK_PATH, F(agentx_socket), 0, 0},
+    {"agentXPingInterval", CK_UINT, F(agentx_ping), 1, 3600},
+    {"stateDir", CK_PATH, F(state_dir), 0, 0},
+    {"provider", CK_LIST, F(providers), 0, 0},
+    {"allowDevice", CK_LIST, F(allow), 0, 0},
+    {"imageDisk", CK_LIST, F(image_disks), 0, 0},
+    {"vdiskRoot", CK_LIST, F(vdisk_roots), 0, 0},
+    {"discovery", CK_BOOL, F(discovery), 0, 1},
+    {"jobMaxRunning", CK_UINT, F(job_max_running), 1, 256},
+    {"jobMaxQueued", CK_UINT, F(job_max_queued), 0, 100000},
+    {"jobPurgeTime", CK_UINT, F(job_purge_time), 0, 31536000},
+    {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000},
+    {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600},
+    {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000},
 };
 
 static const char *const conf_known_providers[] = {"sim", "basic", "vdisk", "lvm"};
@@ -140,7 +140,7 @@ conf_parse_bool(const char *s, int *out)
 	    !strcasecmp(s, "on"))
 		*out = 1;
 	else if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0") ||
-		 !strcasecmp(s, "off"))
+	         !strcasecmp(s, "off"))
 		*out = 0;
 	else
 		return -1;
@@ -172,7 +172,7 @@ conf_check_value(const struct conf_directive *d, const char *value, char *err, s
 
 static int
 conf_apply(const struct conf_directive *d, struct vds_conf *conf, const char *value, char *err,
-	   size_t errlen)
+           size_t errlen)
 {
 	char *base = (char *)conf + d->off;
 
@@ -191,7 +191,7 @@ conf_apply(const struct conf_directive *d, struct vds_conf *conf, const char *va
 		if (conf_parse_uint(value, d->min, d->max, (unsigned *)base) == 0)
 			return 0;
 		snprintf(err, errlen, "%s needs a whole number from %u to %u, not \"%s\"", d->name,
-			 d->min, d->max, value);
+		         d->min, d->max, value);
 		return -1;
 	case CK_BOOL:
 		if (conf_parse_bool(value, (int *)base) == 0)

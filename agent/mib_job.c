@@ -20,13 +20,13 @@
 #include "mib_job.h"
 #include "mib_oids.h"
 
-#define MJ_MIB (1024ULL * 1024ULL)
-#define RS_ACTIVE 1
-#define RS_NOT_IN_SERVICE 2
-#define RS_NOT_READY 3
-#define RS_CREATE_AND_GO 4
+#define MJ_MIB             (1024ULL * 1024ULL)
+#define RS_ACTIVE          1
+#define RS_NOT_IN_SERVICE  2
+#define RS_NOT_READY       3
+#define RS_CREATE_AND_GO   4
 #define RS_CREATE_AND_WAIT 5
-#define RS_DESTROY 6
+#define RS_DESTROY         6
 
 struct js_row {
 	struct js_row *next;
@@ -58,7 +58,7 @@ mj_rowstatus(const void *row, struct mib_value *v)
 		v->n.i = RS_ACTIVE;
 	else
 		v->n.i = job_check(&j->params, why, sizeof(why)) == VDS_R_OK ? RS_NOT_IN_SERVICE
-									     : RS_NOT_READY;
+		                                                             : RS_NOT_READY;
 	return 0;
 }
 
@@ -104,74 +104,80 @@ mj_disks(const void *row, struct mib_value *v)
 	list[0] = '\0';
 	for (unsigned i = 0; i < j->params.ndisks; i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%u", i ? "," : "",
-					j->params.disks[i]);
+		                        j->params.disks[i]);
 	v->type = ASN_OCTET_STR;
 	v->str = list;
 	v->len = strlen(list);
 	return 0;
 }
 
-#define J(sub, kind, field) {sub, kind, offsetof(struct job, field), NULL}
-#define JF(sub, fn) {sub, MK_FN, 0, fn}
+#define J(sub, kind, field)                                                                        \
+	{                                                                                          \
+		sub, kind, offsetof(struct job, field), NULL                                       \
+	}
+#define JF(sub, fn)                                                                                \
+	{                                                                                          \
+		sub, MK_FN, 0, fn                                                                  \
+	}
 static const struct mib_col mj_cols[] = {
-	JF(VDS_JOB_ROW_STATUS, mj_rowstatus),
-	J(VDS_JOB_TYPE, MK_INT, params.type),
-	J(VDS_JOB_STATUS, MK_INT, status),
-	J(VDS_JOB_PERCENT, MK_U32, percent),
-	J(VDS_JOB_RESULT, MK_INT, result),
-	J(VDS_JOB_HRESULT, MK_U32, hresult),
-	J(VDS_JOB_ERROR_NAME, MK_STR, error_name),
-	J(VDS_JOB_ERROR_MESSAGE, MK_STR, error_message),
-	J(VDS_JOB_DETAILS, MK_STR, details),
-	J(VDS_JOB_OWNER, MK_STR, owner),
-	J(VDS_JOB_KEEP_RESULT, MK_BOOL, keep_result),
-	J(VDS_JOB_CONTROL, MK_INT, control),
-	J(VDS_JOB_CANCEL_STATE, MK_INT, cancel_state),
-	J(VDS_JOB_NOTIFY_PROGRESS, MK_BOOL, notify_progress),
-	J(VDS_JOB_RESULT_TYPE, MK_INT, params.type),
-	J(VDS_JOB_PROVIDER, MK_STR, provider),
-	JF(VDS_JOB_CREATE_TIME, mj_create_time),
-	JF(VDS_JOB_START_TIME, mj_start_time),
-	JF(VDS_JOB_END_TIME, mj_end_time),
-	JF(VDS_JOB_LAST_UPDATE_TIME, mj_update_time),
-	J(VDS_JOB_P_DISK, MK_U32, params.disk),
-	JF(VDS_JOB_P_OFFSET_MIB, mj_offset_mib),
-	JF(VDS_JOB_P_SIZE_MIB, mj_size_mib),
-	J(VDS_JOB_P_PARTITION_TYPE, MK_STR, params.partition_type),
-	J(VDS_JOB_P_PARTITION, MK_U32, params.partition),
-	J(VDS_JOB_P_PACK, MK_U32, params.pack),
-	J(VDS_JOB_P_VOLUME_TYPE, MK_INT, params.volume_type),
-	JF(VDS_JOB_P_DISKS, mj_disks),
-	JF(VDS_JOB_P_STRIPE_KIB, mj_stripe_kib),
-	J(VDS_JOB_P_VOLUME, MK_U32, params.volume),
-	J(VDS_JOB_P_PLEX, MK_U32, params.plex),
-	J(VDS_JOB_P_PATH, MK_STR, params.path),
-	J(VDS_JOB_P_VDISK_TYPE, MK_INT, params.vdisk_type),
-	J(VDS_JOB_P_VDISK_FORMAT, MK_INT, params.vdisk_format),
-	J(VDS_JOB_P_VDISK, MK_U32, params.vdisk),
-	J(VDS_JOB_P_NAME, MK_STR, params.name),
-	J(VDS_JOB_P_INIT_LABEL, MK_INT, params.init_label),
-	J(VDS_JOB_P_READ_ONLY, MK_BOOL, params.read_only),
-	J(VDS_JOB_P_PLEX_COUNT, MK_U32, params.plex_count),
-	J(VDS_JOB_O_OFFSET, MK_BYTES, outputs.offset),
-	J(VDS_JOB_O_PARTITION, MK_U32, outputs.partition),
-	J(VDS_JOB_O_VOLUME, MK_U32, outputs.volume),
-	J(VDS_JOB_O_RECLAIMED, MK_BYTES, outputs.reclaimed),
-	J(VDS_JOB_O_VDISK, MK_U32, outputs.vdisk),
-	J(VDS_JOB_O_OBJECT_ID, MK_STR, outputs.objid),
+    JF(VDS_JOB_ROW_STATUS, mj_rowstatus),
+    J(VDS_JOB_TYPE, MK_INT, params.type),
+    J(VDS_JOB_STATUS, MK_INT, status),
+    J(VDS_JOB_PERCENT, MK_U32, percent),
+    J(VDS_JOB_RESULT, MK_INT, result),
+    J(VDS_JOB_HRESULT, MK_U32, hresult),
+    J(VDS_JOB_ERROR_NAME, MK_STR, error_name),
+    J(VDS_JOB_ERROR_MESSAGE, MK_STR, error_message),
+    J(VDS_JOB_DETAILS, MK_STR, details),
+    J(VDS_JOB_OWNER, MK_STR, owner),
+    J(VDS_JOB_KEEP_RESULT, MK_BOOL, keep_result),
+    J(VDS_JOB_CONTROL, MK_INT, control),
+    J(VDS_JOB_CANCEL_STATE, MK_INT, cancel_state),
+    J(VDS_JOB_NOTIFY_PROGRESS, MK_BOOL, notify_progress),
+    J(VDS_JOB_RESULT_TYPE, MK_INT, params.type),
+    J(VDS_JOB_PROVIDER, MK_STR, provider),
+    JF(VDS_JOB_CREATE_TIME, mj_create_time),
+    JF(VDS_JOB_START_TIME, mj_start_time),
+    JF(VDS_JOB_END_TIME, mj_end_time),
+    JF(VDS_JOB_LAST_UPDATE_TIME, mj_update_time),
+    J(VDS_JOB_P_DISK, MK_U32, params.disk),
+    JF(VDS_JOB_P_OFFSET_MIB, mj_offset_mib),
+    JF(VDS_JOB_P_SIZE_MIB, mj_size_mib),
+    J(VDS_JOB_P_PARTITION_TYPE, MK_STR, params.partition_type),
+    J(VDS_JOB_P_PARTITION, MK_U32, params.partition),
+    J(VDS_JOB_P_PACK, MK_U32, params.pack),
+    J(VDS_JOB_P_VOLUME_TYPE, MK_INT, params.volume_type),
+    JF(VDS_JOB_P_DISKS, mj_disks),
+    JF(VDS_JOB_P_STRIPE_KIB, mj_stripe_kib),
+    J(VDS_JOB_P_VOLUME, MK_U32, params.volume),
+    J(VDS_JOB_P_PLEX, MK_U32, params.plex),
+    J(VDS_JOB_P_PATH, MK_STR, params.path),
+    J(VDS_JOB_P_VDISK_TYPE, MK_INT, params.vdisk_type),
+    J(VDS_JOB_P_VDISK_FORMAT, MK_INT, params.vdisk_format),
+    J(VDS_JOB_P_VDISK, MK_U32, params.vdisk),
+    J(VDS_JOB_P_NAME, MK_STR, params.name),
+    J(VDS_JOB_P_INIT_LABEL, MK_INT, params.init_label),
+    J(VDS_JOB_P_READ_ONLY, MK_BOOL, params.read_only),
+    J(VDS_JOB_P_PLEX_COUNT, MK_U32, params.plex_count),
+    J(VDS_JOB_O_OFFSET, MK_BYTES, outputs.offset),
+    J(VDS_JOB_O_PARTITION, MK_U32, outputs.partition),
+    J(VDS_JOB_O_VOLUME, MK_U32, outputs.volume),
+    J(VDS_JOB_O_RECLAIMED, MK_BYTES, outputs.reclaimed),
+    J(VDS_JOB_O_VDISK, MK_U32, outputs.vdisk),
+    J(VDS_JOB_O_OBJECT_ID, MK_STR, outputs.objid),
 };
 
 static int mj_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-		  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
+                  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
 
 const struct mib_table mib_job_table = {
-	.name = "vdsJobTable",
-	.base = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_JOB_TABLE, 1},
-	.base_len = VDS_MIB_ROOT_LEN + 3,
-	.cols = mj_cols,
-	.ncols = sizeof(mj_cols) / sizeof(mj_cols[0]),
-	.rows = job_table,
-	.set = mj_set,
+    .name = "vdsJobTable",
+    .base = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_JOB_TABLE, 1},
+    .base_len = VDS_MIB_ROOT_LEN + 3,
+    .cols = mj_cols,
+    .ncols = sizeof(mj_cols) / sizeof(mj_cols[0]),
+    .rows = job_table,
+    .set = mj_set,
 };
 
 /* ----------------------------------------------------------------- writes */
@@ -183,31 +189,31 @@ struct mj_wspec {
 };
 
 static const struct mj_wspec mj_writable[] = {
-	{VDS_JOB_ROW_STATUS, ASN_INTEGER, 1, 6},
-	{VDS_JOB_TYPE, ASN_INTEGER, 1, JOB_TYPE_LAST},
-	{VDS_JOB_OWNER, ASN_OCTET_STR, 0, 127},
-	{VDS_JOB_KEEP_RESULT, ASN_INTEGER, 1, 2},
-	{VDS_JOB_CONTROL, ASN_INTEGER, 1, 2},
-	{VDS_JOB_NOTIFY_PROGRESS, ASN_INTEGER, 1, 2},
-	{VDS_JOB_P_DISK, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_OFFSET_MIB, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_SIZE_MIB, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_PARTITION_TYPE, ASN_OCTET_STR, 0, 39},
-	{VDS_JOB_P_PARTITION, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_PACK, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_VOLUME_TYPE, ASN_INTEGER, 1, 4},
-	{VDS_JOB_P_DISKS, ASN_OCTET_STR, 0, 255},
-	{VDS_JOB_P_STRIPE_KIB, ASN_UNSIGNED, 0, 1048576},
-	{VDS_JOB_P_VOLUME, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_PLEX, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_PATH, ASN_OCTET_STR, 1, 255},
-	{VDS_JOB_P_VDISK_TYPE, ASN_INTEGER, 1, 2},
-	{VDS_JOB_P_VDISK_FORMAT, ASN_INTEGER, 1, 2},
-	{VDS_JOB_P_VDISK, ASN_UNSIGNED, 0, UINT32_MAX},
-	{VDS_JOB_P_NAME, ASN_OCTET_STR, 0, 63},
-	{VDS_JOB_P_INIT_LABEL, ASN_INTEGER, 1, 3},
-	{VDS_JOB_P_READ_ONLY, ASN_INTEGER, 1, 2},
-	{VDS_JOB_P_PLEX_COUNT, ASN_UNSIGNED, 0, 32},
+    {VDS_JOB_ROW_STATUS, ASN_INTEGER, 1, 6},
+    {VDS_JOB_TYPE, ASN_INTEGER, 1, JOB_TYPE_LAST},
+    {VDS_JOB_OWNER, ASN_OCTET_STR, 0, 127},
+    {VDS_JOB_KEEP_RESULT, ASN_INTEGER, 1, 2},
+    {VDS_JOB_CONTROL, ASN_INTEGER, 1, 2},
+    {VDS_JOB_NOTIFY_PROGRESS, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_DISK, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_OFFSET_MIB, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_SIZE_MIB, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_PARTITION_TYPE, ASN_OCTET_STR, 0, 39},
+    {VDS_JOB_P_PARTITION, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_PACK, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_VOLUME_TYPE, ASN_INTEGER, 1, 4},
+    {VDS_JOB_P_DISKS, ASN_OCTET_STR, 0, 255},
+    {VDS_JOB_P_STRIPE_KIB, ASN_UNSIGNED, 0, 1048576},
+    {VDS_JOB_P_VOLUME, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_PLEX, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_PATH, ASN_OCTET_STR, 1, 255},
+    {VDS_JOB_P_VDISK_TYPE, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_VDISK_FORMAT, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_VDISK, ASN_UNSIGNED, 0, UINT32_MAX},
+    {VDS_JOB_P_NAME, ASN_OCTET_STR, 0, 63},
+    {VDS_JOB_P_INIT_LABEL, ASN_INTEGER, 1, 3},
+    {VDS_JOB_P_READ_ONLY, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_PLEX_COUNT, ASN_UNSIGNED, 0, 32},
 };
 
 static const struct mj_wspec *
@@ -431,15 +437,16 @@ mj_reserve1(const netsnmp_variable_list *vb, struct js_row **rowp)
 		return SNMP_ERR_NOCREATION;
 	if (!(w = mj_wspec_for(vb->name[bl])))
 		return mib_table_col(&mib_job_table, vb->name[bl]) ? SNMP_ERR_NOTWRITABLE
-								   : SNMP_ERR_NOCREATION;
+		                                                   : SNMP_ERR_NOCREATION;
 	if (vb->type != w->type)
 		return SNMP_ERR_WRONGTYPE;
 	if (w->type == ASN_OCTET_STR) {
 		if (vb->val_len < w->min || vb->val_len > w->max)
 			return SNMP_ERR_WRONGLENGTH;
 	} else {
-		v = w->type == ASN_INTEGER && *vb->val.integer < 0 ? ULONG_MAX
-								   : (unsigned long)*vb->val.integer;
+		v = w->type == ASN_INTEGER && *vb->val.integer < 0
+		        ? ULONG_MAX
+		        : (unsigned long)*vb->val.integer;
 		if (v < w->min || v > w->max)
 			return SNMP_ERR_WRONGVALUE;
 	}
@@ -482,8 +489,8 @@ mj_reserve2(struct js_row *r)
 		return SNMP_ERR_INCONSISTENTVALUE;
 	if (rs == RS_DESTROY)
 		return job_is_finished(j) || j->status == JOB_ST_CREATED
-			       ? SNMP_ERR_NOERROR
-			       : SNMP_ERR_INCONSISTENTVALUE;
+		           ? SNMP_ERR_NOERROR
+		           : SNMP_ERR_INCONSISTENTVALUE;
 	if (j->status != JOB_ST_CREATED && (r->params_set || rs == RS_NOT_IN_SERVICE))
 		return SNMP_ERR_INCONSISTENTVALUE;
 	if (r->control == JOB_CTL_CANCEL && job_is_finished(j))
@@ -547,7 +554,7 @@ mj_row_of(const netsnmp_request_info *req)
 /* Run fn once per staged row, reporting an error on that row's first varbind. */
 static void
 mj_each_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
-	    int (*fn)(struct js_row *))
+            int (*fn)(struct js_row *))
 {
 	for (struct js_row *r = js_staged; r; r = r->next) {
 		int err = fn(r);

@@ -154,7 +154,7 @@ enum vds_vdisk_col {
 	VDS_VDISK_DEVNODE = 9,        /* DisplayString, "" when detached */
 	VDS_VDISK_DISK_INDEX = 10,    /* Unsigned32, 0 when detached */
 	VDS_VDISK_PROVIDER = 11,
-	VDS_VDISK_STATUS = 12,	       /* online(1) offline(2) probeError(3) missing(4) */
+	VDS_VDISK_STATUS = 12, /* online(1) offline(2) probeError(3) missing(4) */
 	VDS_VDISK_LAST = 12,
 };
 

@@ -17,14 +17,14 @@ struct ptype_alias {
 };
 
 static const struct ptype_alias ptype_aliases[] = {
-	{"linux", "0fc63daf-8483-4772-8e79-3d69d8477de4", "0x83"},
-	{"swap", "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "0x82"},
-	{"efi", "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "0xef"},
-	{"lvm", "e6d6d379-f507-44c2-a23c-238f2a3df928", "0x8e"},
-	{"raid", "a19d880f-05fc-4d3b-a006-743f0f84911e", "0xfd"},
-	{"home", "933ac7e1-2eb4-4f13-b844-0e14e2aef915", "0x83"},
-	{"msdata", "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "0x07"},
-	{"bios", "21686148-6449-6e6f-744e-656564454649", NULL},
+    {"linux", "0fc63daf-8483-4772-8e79-3d69d8477de4", "0x83"},
+    {"swap", "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "0x82"},
+    {"efi", "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "0xef"},
+    {"lvm", "e6d6d379-f507-44c2-a23c-238f2a3df928", "0x8e"},
+    {"raid", "a19d880f-05fc-4d3b-a006-743f0f84911e", "0xfd"},
+    {"home", "933ac7e1-2eb4-4f13-b844-0e14e2aef915", "0x83"},
+    {"msdata", "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "0x07"},
+    {"bios", "21686148-6449-6e6f-744e-656564454649", NULL},
 };
 
 static int

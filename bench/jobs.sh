@@ -82,7 +82,6 @@ get_p99=$(field "$(grep '^vdsd' <<<"$out")" p99)
 # ------------------------------------------------------------------ c
 echo "== c. bulkwalk of $NROWS job rows vs hrSWRunTable of as many processes"
 fresh_vdsd 0 "jobMaxRunning 4" "jobMaxQueued $((NROWS + 10))" "jobMaxRetained $((NROWS + 10))"
-t0=$(now_ms)
 lat fill "$NROWS" "$J" "$NEXT_HANDLE" 1 || fail "fill failed"
 echo "vdsServiceJobsSucceeded: $(snmpget -v2c -c public -Oqv "127.0.0.1:$VDS_MASTER_PORT" \
 	"$VDS_ROOT_OID.1.1.9.0"), vdsServiceJobsFailed: $(snmpget -v2c -c public -Oqv \
@@ -97,7 +96,7 @@ for ((i = 0; i < 600; i++)); do
 	[ "$have" -ge "$want" ] && break
 	sleep 0.1
 done
-note "$have processes in group $SLEEPERS_PGID (wanted $want); machine total $(ls /proc | grep -c '^[0-9]')"
+note "$have processes in group $SLEEPERS_PGID (wanted $want); machine total $(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)"
 lat walk 1 "$MAXREP" warm=$HR_SWRUN >/dev/null
 jw=$(lat walk "$WALKS" "$MAXREP" vdsJobTable=$VDS_ROOT_OID.1.8) || fail "walk of vdsJobTable failed"
 hw=$(lat walk "$WALKS" "$MAXREP" hrSWRunTable=$HR_SWRUN) || fail "walk of hrSWRunTable failed"

@@ -29,7 +29,7 @@ HR_UPTIME=.1.3.6.1.2.1.25.1.1.0    # hrSystemUptime.0
 HR_SWRUN=.1.3.6.1.2.1.25.4.2       # hrSWRunTable
 SNMPLAT=$VDS_TMP/snmplat
 # Numeric OIDs only: no MIB loading in the Net-SNMP tools (base MIBs are absent).
-export MIBS= MIBDIRS=$VDS_TMP/snmpconf
+export MIBS="" MIBDIRS=$VDS_TMP/snmpconf
 
 bench_require() {
 	vds_require_root
@@ -48,14 +48,14 @@ lat() { "$SNMPLAT" "$VDS_MASTER_PORT" "$@"; }
 # The harness's master with the host-resources groups (hrSystem, hrSWRun)
 # left out, so a Net-SNMP subagent serves them through AgentX like vdsd.
 bench_start_master() {
-	local try pid
-	for try in 1 2 3 4 5; do
+	local pid
+	for _ in 1 2 3 4 5; do
 		VDS_MASTER_PORT=$(vds_free_port) || fail "no free UDP port"
 		vds_write_master_conf
 		MIBS='' MIBDIRS=$VDS_TMP/snmpconf snmpd -C -c "$VDS_TMP/snmpd.conf" -f \
 			-I -smux,hr_system,hr_swrun,hrSWRunTable -Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
 		pid=$!
-		VDS_PIDS[snmpd]=$pid
+		VDS_PIDS["snmpd"]=$pid
 		if wait_for 5000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
 			note "snmpd master pid $pid on udp:127.0.0.1:$VDS_MASTER_PORT"
 			return 0
@@ -72,7 +72,7 @@ bench_start_netsnmp_subagent() {
 	MIBS='' snmpd -f -C -c "$VDS_TMP/subagent.conf" -X -I -smux -Lf "$VDS_TMP/subagent.log" \
 		-p "$VDS_TMP/subagent.pid" &
 	pid=$!
-	VDS_PIDS[subagent]=$pid
+	VDS_PIDS["subagent"]=$pid
 	wait_for 10000 bench_answers "$HR_UPTIME" || fail "the Net-SNMP subagent does not answer"
 	note "Net-SNMP subagent pid $pid serves hrSystem/hrSWRun through the master"
 }

@@ -130,7 +130,8 @@ sc_create_part(struct sim_state *st, const struct job_params *p, struct sim_targ
 	if (ptype_resolve(style, p->partition_type, t->ptype, sizeof(t->ptype)) < 0)
 		SC_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid for %s",
 		        p->partition_type,
-		        style == INV_PS_MBR ? "MBR (an alias or 0xNN)" : "GPT (an alias or a GUID)");
+		        style == INV_PS_MBR ? "MBR (an alias or 0xNN)"
+		                            : "GPT (an alias or a GUID)");
 	if (t->label == INV_PS_NONE && d->nparts >= (d->pstyle == INV_PS_MBR ? 4 : SIM_MAX_PARTS))
 		SC_FAIL(VDS_R_NO_SPACE, "the partition table of %s is full", d->name);
 	saved = d->pstyle;

@@ -331,6 +331,9 @@ rwcommunity private 127.0.0.1
 rocommunity public 127.0.0.1
 ${VDS_TRAP_PORT:+trap2sink 127.0.0.1:$VDS_TRAP_PORT public}
 EOF
+	# extra lines a test asks for (createUser, rwuser, ...)
+	[ "${#VDS_MASTER_EXTRA[@]}" -eq 0 ] ||
+		printf '%s\n' "${VDS_MASTER_EXTRA[@]}" >>"$VDS_TMP/snmpd.conf"
 }
 
 vds_master_up() {
@@ -684,18 +687,12 @@ expect_set_error() {
 # ------------------------------------------------------------------ clients (issue 7)
 # Small generic helpers for the client tests (tests/integration/clients-*.sh).
 
-# Extra snmpd.conf lines (createUser, rwuser, ...) for the next vds_start_master:
-# the harness's own vds_write_master_conf runs first, then these are appended.
+# Extra snmpd.conf lines (createUser, rwuser, ...) that vds_write_master_conf
+# appends for the next vds_start_master.
 VDS_MASTER_EXTRA=()
-eval "vds_write_master_conf_base() $(declare -f vds_write_master_conf | tail -n +2)"
-vds_write_master_conf() {
-	vds_write_master_conf_base
-	[ "${#VDS_MASTER_EXTRA[@]}" -eq 0 ] ||
-		printf '%s\n' "${VDS_MASTER_EXTRA[@]}" >>"$VDS_TMP/snmpd.conf"
-}
 
 # run_rc CMD...: run CMD; VDS_RC its status, VDS_OUT its stdout, VDS_ERR its stderr.
-VDS_RC=0 VDS_OUT= VDS_ERR=
+VDS_RC=0 VDS_OUT='' VDS_ERR=
 run_rc() {
 	"$@" >"$VDS_TMP/run.out" 2>"$VDS_TMP/run.err"
 	VDS_RC=$?

@@ -146,7 +146,8 @@ test_create_raw(void)
 	CU_ASSERT(v->allocated_size < MIB);
 	/* the same path again: refused */
 	CU_ASSERT_EQUAL(vf_create("sparse.img", MIB, 1, 2, NULL), VDS_R_EXISTS);
-	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "grep -c images/ %s/state/vdisk.state", vf_dir), 0);
+	CU_ASSERT_EQUAL(
+	    run_capture(out, sizeof(out), "grep -c images/ %s/state/vdisk.state", vf_dir), 0);
 	CU_ASSERT_STRING_EQUAL(out, "2");
 	vf_down();
 }
@@ -176,12 +177,13 @@ test_vhd_geometry(void)
 		                v->virtual_size);
 		/* and qemu's own fixed VHD of the requested size has the same size */
 		snprintf(ref, sizeof(ref), "%s/ref%zu.vhd", vf_dir, i);
-		CU_ASSERT_EQUAL(run_capture(out, sizeof(out),
-		                      "qemu-img create -q -f vpc -o subformat=fixed %s %" PRIu64
-		                      " && qemu-img info -f vpc --output=json %s | "
-		                      "sed -n 's/.*\"virtual-size\": \\([0-9]*\\).*/\\1/p'",
-		                      ref, sizes[i], ref),
-		                0);
+		CU_ASSERT_EQUAL(
+		    run_capture(out, sizeof(out),
+		                "qemu-img create -q -f vpc -o subformat=fixed %s %" PRIu64
+		                " && qemu-img info -f vpc --output=json %s | "
+		                "sed -n 's/.*\"virtual-size\": \\([0-9]*\\).*/\\1/p'",
+		                ref, sizes[i], ref),
+		    0);
 		CU_ASSERT_EQUAL(strtoull(out, NULL, 10), v->virtual_size);
 	}
 	vf_down();
@@ -230,9 +232,9 @@ test_attach_detach_raw(void)
 	snprintf(path, sizeof(path), "%s", v->path);
 	/* losetup and blockdev, independently */
 	CU_ASSERT_EQUAL(
-	    run_capture(out, sizeof(out),
-	          "losetup --json -l -O NAME,BACK-FILE,AUTOCLEAR,RO,LOG-SEC %s | tr -d ' \\n'",
-	          dev),
+	    run_capture(
+	        out, sizeof(out),
+	        "losetup --json -l -O NAME,BACK-FILE,AUTOCLEAR,RO,LOG-SEC %s | tr -d ' \\n'", dev),
 	    0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, path));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"autoclear\":false"));
@@ -278,20 +280,22 @@ test_attach_vhd(void)
 	snprintf(path, sizeof(path), "%s", v->path);
 	vsize = v->virtual_size;
 	CU_ASSERT_EQUAL(sh_u64("blockdev --getsize64 %s", dev), vsize);
-	CU_ASSERT_EQUAL(run_capture(NULL, 0,
-	                      "head -c %" PRIu64 " /dev/urandom > %s/pattern && "
-	                      "dd if=%s/pattern of=%s bs=1M oflag=direct conv=fsync status=none",
-	                      vsize, vf_dir, vf_dir, dev),
-	                0);
+	CU_ASSERT_EQUAL(
+	    run_capture(NULL, 0,
+	                "head -c %" PRIu64 " /dev/urandom > %s/pattern && "
+	                "dd if=%s/pattern of=%s bs=1M oflag=direct conv=fsync status=none",
+	                vsize, vf_dir, vf_dir, dev),
+	    0);
 	/* writing past the end of the disk must fail: the footer is not reachable */
 	CU_ASSERT_NOT_EQUAL(run_capture(NULL, 0,
-	                          "dd if=/dev/zero of=%s bs=512 count=1 seek=%" PRIu64
-	                          " conv=fsync status=none 2>/dev/null",
-	                          dev, vsize / 512),
+	                                "dd if=/dev/zero of=%s bs=512 count=1 seek=%" PRIu64
+	                                " conv=fsync status=none 2>/dev/null",
+	                                dev, vsize / 512),
 	                    0);
 	CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, index), VDS_R_OK);
-	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "qemu-img compare -q -f vpc -F raw %s %s/pattern",
-	                      path, vf_dir),
+	CU_ASSERT_EQUAL(run_capture(out, sizeof(out),
+	                            "qemu-img compare -q -f vpc -F raw %s %s/pattern", path,
+	                            vf_dir),
 	                0);
 	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "qemu-img info -f vpc %s", path), 0);
 	/* read-only attach */
@@ -299,7 +303,8 @@ test_attach_vhd(void)
 	CU_ASSERT_EQUAL_FATAL(vf_job(&p, &run), VDS_R_OK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v = row(index));
 	CU_ASSERT_EQUAL(
-	    run_capture(out, sizeof(out), "losetup --json -l -O RO %s | tr -d ' \\n'", v->devnode), 0);
+	    run_capture(out, sizeof(out), "losetup --json -l -O RO %s | tr -d ' \\n'", v->devnode),
+	    0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ro\":true"));
 	CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, index), VDS_R_OK);
 	CU_ASSERT_EQUAL(vf_our_loops(), 0);
@@ -320,8 +325,8 @@ test_detach_mounted(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v = row(index));
 	snprintf(dev, sizeof(dev), "%s", v->devnode);
 	CU_ASSERT_EQUAL_FATAL(run_capture(NULL, 0,
-	                            "mkfs.ext4 -q %s && mkdir -p %s/mnt && mount %s %s/mnt", dev,
-	                            vf_dir, dev, vf_dir),
+	                                  "mkfs.ext4 -q %s && mkdir -p %s/mnt && mount %s %s/mnt",
+	                                  dev, vf_dir, dev, vf_dir),
 	                      0);
 	CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, index), VDS_R_IN_USE);
 	CU_ASSERT_TRUE(row(index)->attached);

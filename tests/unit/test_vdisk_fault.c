@@ -92,11 +92,12 @@ test_detached_behind_our_back(void)
 	snprintf(dev, sizeof(dev), "%s", row(index)->devnode);
 	CU_ASSERT_EQUAL_FATAL(run_capture(NULL, 0, "losetup -d %s", dev), 0);
 	/* losetup -d returns before the kernel unbinds on the last close */
-	CU_ASSERT_EQUAL(run_capture(NULL, 0,
-	                      "for i in $(seq 500); do [ -e /sys/block/%s/loop/backing_file ] || "
-	                      "exit 0; sleep 0.01; done; exit 1",
-	                      dev + 5),
-	                0);
+	CU_ASSERT_EQUAL(
+	    run_capture(NULL, 0,
+	                "for i in $(seq 500); do [ -e /sys/block/%s/loop/backing_file ] || "
+	                "exit 0; sleep 0.01; done; exit 1",
+	                dev + 5),
+	    0);
 	/* the next job sees the truth: detach is refused as not attached */
 	CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, index), VDS_R_INVALID_PARAM);
 	CU_ASSERT_FALSE(row(index)->attached);
@@ -128,7 +129,8 @@ test_disk_full(void)
 	CU_ASSERT_EQUAL_FATAL(vf_up(), 0);
 	loops0 = vf_our_loops();
 	snprintf(small, sizeof(small), "%s", vf_path("small"));
-	if (run_capture(NULL, 0, "mkdir %s && mount -t tmpfs -o size=20m tmpfs %s", small, small) != 0) {
+	if (run_capture(NULL, 0, "mkdir %s && mount -t tmpfs -o size=20m tmpfs %s", small, small) !=
+	    0) {
 		fprintf(stderr, "(tmpfs mount not possible here: disk-full test not run) ");
 		vf_down();
 		return;
