@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -170,30 +171,32 @@ agentx_update(void)
 	ax_sync(0);
 }
 
+/* Whether fd has data (or a hang-up) now. */
+static int
+ax_readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
+}
+
 /*
- * One AgentX request travels through Net-SNMP's internal callback pipes
- * before the answer goes out: serve every fd that is ready now, with a
- * zero-timeout select, instead of one trip around the loop per pipe.
+ * Net-SNMP reads its internal callback pipes with a blocking read(), and an
+ * fd libevent reported ready may have been drained since (Net-SNMP serves
+ * synchronous internal requests with a select loop of its own): read only
+ * an fd that still has data.
  */
 static void
 ax_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	netsnmp_large_fd_set fds;
-	struct timeval tv, zero;
-	int maxfd, block, n = 1;
 
-	netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
-	NETSNMP_LARGE_FD_SET(fd, &fds);
-	for (int round = 0; n > 0 && round < 8; round++) {
+	if (ax_readable(fd)) {
+		netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+		NETSNMP_LARGE_FD_SET(fd, &fds);
 		snmp_read2(&fds);
-		maxfd = 0;
-		block = 1;
-		NETSNMP_LARGE_FD_ZERO(&fds);
-		snmp_select_info2(&maxfd, &fds, &tv, &block);
-		zero.tv_sec = zero.tv_usec = 0;
-		n = netsnmp_large_fd_set_select(maxfd, &fds, NULL, NULL, &zero);
+		netsnmp_large_fd_set_cleanup(&fds);
 	}
-	netsnmp_large_fd_set_cleanup(&fds);
 	ax_sync(0);
 }
 
