@@ -234,10 +234,10 @@ lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv)
 }
 
 int
-lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv)
+lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv, int on)
 {
 	lc_lvm(c, "lvchange");
-	lvm_cmd_add(c, "-ay");
+	lvm_cmd_add(c, "%s", on ? "-ay" : "-an");
 	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
 }
 

@@ -76,7 +76,8 @@ int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char 
                   const char *pv);
 int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
 int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
-int lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv);
+/* lvchange -ay (on) or -an VG/LV */
+int lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv, int on);
 int lvm_cmd_vgck(struct lvm_cmd *c, const char *vg);
 /* vgcfgrestore --list VG; vgcfgrestore -y -f FILE VG (FILE: /etc/lvm/archive/VG_*). */
 int lvm_cmd_cfglist(struct lvm_cmd *c, const char *vg);

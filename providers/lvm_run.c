@@ -19,12 +19,13 @@ enum lr_state { LR_NONE, LR_UNKNOWN, LR_UNCHANGED, LR_SPLIT, LR_HALF };
 
 struct lr_fix {
 	unsigned resumed, stuck, removed, nleft;
-	int restored, vgck_failed;
+	int restored, vgck_failed, reloaded, mismatch;
 	char archive[LVM_DEV_LEN];
 	char left[160]; /* leftover pieces of a half-done split */
 };
 
 static int lr_lvs(const char *vg, struct lvm_scan *s);
+static void lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len);
 
 /* Run a built command; VDS_R_OK or the mapped failure (fs: resize2fs rules). */
 static enum vds_result
@@ -194,8 +195,39 @@ lr_rollback(struct lr_fix *fx, const struct lvm_plan *pl)
 		return -1;
 	fx->restored = 1;
 	/* the restored metadata may leave the mirror inactive: bring it up, reload it */
-	lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv));
+	lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 1));
 	return lr_tool(&c, lvm_cmd_refresh(&c, pl->vg, pl->lv));
+}
+
+/*
+ * The metadata says lv is an active mirror, its kernel table is not dm-raid
+ * (a conversion killed between the table reload and the metadata commit):
+ * reload it from scratch when nothing has it open; fx->mismatch if it stays.
+ */
+static void
+lr_reactivate(struct lr_fix *fx, const struct lvm_plan *pl)
+{
+	const struct lvm_lv *lv;
+	struct lvm_scan s;
+	struct lvm_cmd c;
+	char dm[16];
+
+	if (lr_lvs(pl->vg, &s) < 0)
+		return;
+	lv = lvm_scan_lv(&s, pl->vg, pl->lv);
+	fx->mismatch = 0;
+	if (lv && lvm_lv_type(lv) == INV_VT_MIRROR && strlen(lv->attr) > 5 && lv->attr[4] == 'a') {
+		lr_dm_health(lv, dm, sizeof(dm));
+		fx->mismatch = !dm[0];
+		if (fx->mismatch && lv->attr[5] != 'o' &&
+		    lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 0)) == 0 &&
+		    lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 1)) == 0) {
+			fx->reloaded = 1;
+			lr_dm_health(lv, dm, sizeof(dm));
+			fx->mismatch = !dm[0];
+		}
+	}
+	lvm_scan_free(&s);
 }
 
 /* The split's outcome after a failure; rolls a half-done split back when it can. */
@@ -209,13 +241,18 @@ lr_recover_split(struct lr_fix *fx, const struct lvm_plan *pl)
 		return LR_UNKNOWN;
 	st = lr_split_state(fx, pl, &s);
 	lvm_scan_free(&s);
-	if (st != LR_HALF || lr_rollback(fx, pl) < 0 || lr_lvs(pl->vg, &s) < 0)
-		return st;
+	if (st == LR_HALF)
+		lr_rollback(fx, pl);
+	lr_reactivate(fx, pl);
+	if (!fx->restored && !fx->reloaded)
+		return fx->mismatch ? LR_HALF : st;
+	if (lr_lvs(pl->vg, &s) < 0)
+		return LR_UNKNOWN;
 	lr_resume(fx, pl->vg);
 	lr_remove_strays(fx, &s, pl->vg);
 	st = lr_split_state(fx, pl, &s);
 	lvm_scan_free(&s);
-	return st;
+	return fx->mismatch ? LR_HALF : st;
 }
 
 /* What recovery did and left, after msg's failure text. */
@@ -232,6 +269,10 @@ lr_report(const struct lr_fix *fx, const struct lvm_plan *pl, enum lr_state st, 
 
 	if (fx->resumed && n < len)
 		n += (size_t)snprintf(msg + n, len - n, "; resumed %u dm devices", fx->resumed);
+	if (fx->reloaded && n < len)
+		n += (size_t)snprintf(msg + n, len - n, "; reactivated %s/%s", pl->vg, pl->lv);
+	if (fx->mismatch && n < len)
+		n += (size_t)snprintf(msg + n, len - n, "; kernel table is not the mirror");
 	if (fx->restored && n < len)
 		n += (size_t)snprintf(msg + n, len - n, "; rolled back to %s (%u stale dm removed)",
 		                      strrchr(fx->archive, '/') + 1, fx->removed);

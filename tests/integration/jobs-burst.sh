@@ -8,8 +8,10 @@
 vds_require_vdsd
 N=${VDS_BURST_JOBS:-1000}
 LAT=$VDS_TMP/snmplat
-cc -O2 $(net-snmp-config --cflags) -o "$LAT" "$top_srcdir/bench/snmplat.c" \
-	$(net-snmp-config --libs) -lm 2>"$VDS_TMP/cc.log" || fail "cannot build bench/snmplat.c"
+read -ra cflags <<<"$(net-snmp-config --cflags)"
+read -ra libs <<<"$(net-snmp-config --libs)"
+cc -O2 "${cflags[@]}" -o "$LAT" "$top_srcdir/bench/snmplat.c" "${libs[@]}" -lm \
+	2>"$VDS_TMP/cc.log" || fail "cannot build bench/snmplat.c: $(tail -n 3 "$VDS_TMP/cc.log")"
 
 vds_start_master
 VDS_SIM_JOB_MS=0

@@ -361,8 +361,11 @@ test_recovery_argv(void)
 /*
  * A scripted runner for whole jobs: the first rule whose text is in the
  * command line (argv[1..] joined with ' ') and has uses left answers it
- * (stdout from a fixture or literal, exit status).  Every call is logged.
+ * (stdout from a fixture or literal, exit status); vgs and pvs answer
+ * from vgs.json and pvs-used.json.  Every call is logged.
  */
+#define LVS_A "lvs --reportformat json --units b --nosuffix -a -o vg_name"
+
 struct rule {
 	const char *match, *file, *text;
 	int status;
@@ -399,6 +402,10 @@ script_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
 		if (r->status > 128)
 			snprintf(o->err, sizeof(o->err), "  (killed)");
 		return r->status == 0 ? 0 : -1;
+	}
+	if (!strncmp(line, "vgs ", 4) || !strncmp(line, "pvs ", 4)) { /* the scan after a job */
+		o->out = fixture(line[0] == 'v' ? "vgs.json" : "pvs-used.json");
+		return o->status = 0;
 	}
 	o->status = 5;
 	snprintf(o->err, sizeof(o->err), "  no rule for: %s", line);
@@ -469,79 +476,77 @@ plan_new(enum job_type type)
 	return pl;
 }
 
-/* md ends the initial sync at 100 % with plex 1's disk dead: the job fails. */
 static void
-test_job_mirror_leg_fails(void)
+plan_free(struct lvm_plan *pl)
+{
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+/* createVolume mirror: lvcreate, sync to 100 %, then lvs shows after, dm-raid dm. */
+static enum vds_result
+mirror_job(const char *after, const char *dm, struct jobrun *jr)
 {
 	struct rule rules[] = {{"lvcreate ", NULL, NULL, 0, 1},
 	                       {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0},
-	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
-	                        "lvs-mirror-new.json", NULL, 0, 1},
-	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
-	                        "lvs-mirror-degraded.json", NULL, 0, 0},
-	                       {"status vgf-mf", "dm-status-da.txt", NULL, 0, 0},
-	                       {"vgs ", "vgs.json", NULL, 0, 0},
-	                       {"pvs ", "pvs-used.json", NULL, 0, 0},
+	                       {LVS_A, "lvs-mirror-new.json", NULL, 0, 1},
+	                       {LVS_A, after, NULL, 0, 0},
+	                       {"status vgf-mf", NULL, dm, 0, 0},
 	                       {NULL, NULL, NULL, 0, 0}};
 	struct script sc = {.rules = rules};
 	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
-	struct jobrun jr;
 
-	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "vgf");
-	snprintf(pl->cr.name, sizeof(pl->cr.name), "mf");
-	pl->cr.segtype = "raid1";
-	pl->cr.mirrors = 1;
+	pl->cr = (struct lvm_create){.vg = "vgf", .name = "mf", .segtype = "raid1", .mirrors = 1};
 	pl->cr.size = 50331648;
 	pl->mirror = 1;
-	run_job(pl, &sc, &jr);
-	CU_ASSERT_EQUAL(jr.r, VDS_R_IO_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "plex 1 (/dev/mapper/vdsflt) failed"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "dm-raid DA"));
-	CU_ASSERT_PTR_NULL(strstr(jr.msg, "plex 2"));
+	run_job(pl, &sc, jr);
 	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "status vgf-mf\n"));
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "lvremove")); /* kept for repair */
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "lvremove")); /* a degraded mirror is kept for repair */
 	CU_ASSERT(pl->have_after);
-	lvm_scan_free(&pl->after);
-	free(pl);
+	plan_free(pl);
+	return jr->r;
 }
 
-/* The same sync with both legs alive succeeds. */
+/* md ends the initial sync at 100 % also when a leg died: the job must fail then. */
 static void
-test_job_mirror_ok(void)
+test_job_mirror(void)
 {
-	struct rule rules[] = {
-	    {"lvcreate ", NULL, NULL, 0, 1},
-	    {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0},
-	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-mirror-ok.json",
-	     NULL, 0, 0},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
-	    {"vgs ", "vgs.json", NULL, 0, 0},
-	    {"pvs ", "pvs-used.json", NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
-	struct script sc = {.rules = rules};
-	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
 	struct jobrun jr;
 
-	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "vgf");
-	snprintf(pl->cr.name, sizeof(pl->cr.name), "mf");
-	pl->cr.segtype = "raid1";
-	pl->cr.mirrors = 1;
-	pl->cr.size = 50331648;
-	pl->mirror = 1;
-	run_job(pl, &sc, &jr);
-	CU_ASSERT_EQUAL(jr.r, VDS_R_OK);
-	lvm_scan_free(&pl->after);
-	free(pl);
+	CU_ASSERT_EQUAL(mirror_job("lvs-mirror-degraded.json",
+	                           "0 98304 raid raid1 2 DA "
+	                           "98304/98304 idle 0 0 -\n",
+	                           &jr),
+	                VDS_R_IO_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "plex 1 (/dev/mapper/vdsflt) failed"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "dm-raid DA, lvs health partial"));
+	CU_ASSERT_PTR_NULL(strstr(jr.msg, "plex 2"));
+	/* dm-raid alone knows of the dead leg (LVM still sees the disk) */
+	CU_ASSERT_EQUAL(mirror_job("lvs-mirror-ok.json",
+	                           "0 98304 raid raid1 2 AD 98304/98304 idle 0 0 -\n", &jr),
+	                VDS_R_IO_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "plex 2 (/dev/vdd) failed"));
+	CU_ASSERT_EQUAL(mirror_job("lvs-mirror-ok.json",
+	                           "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", &jr),
+	                VDS_R_OK);
 }
 
-static struct lvm_plan *
-split_plan(void)
+/* breakVolumePlex vgf/mf plex 2 -> mfb with lvconvert killed; *needs_repair from the plan. */
+static void
+split_job(struct script *sc, struct jobrun *jr, int *needs_repair)
 {
 	struct lvm_plan *pl = plan_new(JOB_BREAK_PLEX);
 
 	snprintf(pl->newname, sizeof(pl->newname), "mfb");
 	snprintf(pl->pv, sizeof(pl->pv), "/dev/vdd");
-	return pl;
+	run_job(pl, sc, jr);
+	CU_ASSERT_EQUAL(jr->r, VDS_R_TOOL_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(jr->msg, "the tool was killed by signal 9; resumed 2 dm devices"));
+	CU_ASSERT_PTR_NULL(strstr(jr->msg, "SUSPENDED"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc->log, "vgck vgf\n"));
+	*needs_repair = pl->needs_repair;
+	plan_free(pl);
 }
 
 /* lvconvert --splitmirrors killed half-way: resumed, rolled back from the archive. */
@@ -551,44 +556,32 @@ test_job_split_killed_rollback(void)
 	struct rule rules[] = {
 	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
 	    {"info -c", "dminfo-half.txt", NULL, 0, 1},
-	    {"info -c", NULL,
-	     "vgf-mf:Active:1\nvgf-mf_rmeta_1_extracted:Active:0\n"
-	     "vgf-mfb:Active:0\nvgf-mf_rimage_0:Active:1\n",
-	     0, 0},
+	    {"info -c", "dminfo-rolledback.txt", NULL, 0, 0},
 	    {"resume vgf-mf", NULL, NULL, 0, 0},
-	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-half-split.json",
-	     NULL, 0, 2},
-	    {"lvs --reportformat json --units b --nosuffix -a -o vg_name", "lvs-mirror-ok.json",
-	     NULL, 0, 0},
+	    {LVS_A, "lvs-half-split.json", NULL, 0, 2},
+	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
 	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
 	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
 	    {"vgcfgrestore --list vgf", "cfglist.txt", NULL, 0, 0},
 	    {"vgcfgrestore -y -f /etc/lvm/archive/vgf_00012-166293104.vg vgf", NULL, NULL, 0, 1},
+	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 resync 0 0 -\n", 0, 0},
 	    {"remove vgf-mf", NULL, NULL, 0, 0},
 	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {"vgs ", "vgs.json", NULL, 0, 0},
-	    {"pvs ", "pvs-used.json", NULL, 0, 0},
 	    {NULL, NULL, NULL, 0, 0}};
 	struct script sc = {.rules = rules};
-	struct lvm_plan *pl = split_plan();
 	struct jobrun jr;
+	int repair;
 
-	run_job(pl, &sc, &jr);
-	CU_ASSERT_EQUAL(jr.r, VDS_R_TOOL_FAILED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "signal 9"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "resumed 2 dm devices"));
+	split_job(&sc, &jr, &repair);
 	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "rolled back to vgf_00012-166293104.vg"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "the mirror is unchanged"));
 	CU_ASSERT_PTR_NULL(strstr(jr.msg, "REPAIR"));
-	CU_ASSERT(!pl->needs_repair);
+	CU_ASSERT(!repair);
 	/* the stale devices of the split go, the mirror's own stay */
 	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mf_rmeta_1_extracted\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mfb\n"));
 	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf\n"));
 	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf_rimage_0\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "vgck vgf\n"));
-	lvm_scan_free(&pl->after);
-	free(pl);
 }
 
 /* No archive to roll back to: consistent, nothing suspended, NEEDS REPAIR said. */
@@ -599,28 +592,52 @@ test_job_split_killed_no_archive(void)
 	                       {"info -c", "dminfo-half.txt", NULL, 0, 1},
 	                       {"info -c", NULL, "vgf-mf:Active:1\n", 0, 0},
 	                       {"resume vgf-mf", NULL, NULL, 0, 0},
-	                       {"lvs --reportformat json --units b --nosuffix -a -o vg_name",
-	                        "lvs-half-split.json", NULL, 0, 0},
+	                       {LVS_A, "lvs-half-split.json", NULL, 0, 0},
 	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
 	                       {"vgcfgrestore --list vgf", NULL, "", 0, 0},
+	                       {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 0},
+	                       {"lvchange -an vgf/mf", NULL, NULL, 5, 0},
 	                       {"vgck vgf", NULL, NULL, 0, 0},
-	                       {"vgs ", "vgs.json", NULL, 0, 0},
-	                       {"pvs ", "pvs-used.json", NULL, 0, 0},
 	                       {NULL, NULL, NULL, 0, 0}};
 	struct script sc = {.rules = rules};
-	struct lvm_plan *pl = split_plan();
 	struct jobrun jr;
+	int repair;
 
-	run_job(pl, &sc, &jr);
-	CU_ASSERT_EQUAL(jr.r, VDS_R_TOOL_FAILED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "half split: NEEDS REPAIR"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "mf_rimage_0,mf_rmeta_0,mf_rmeta_1_extracted"));
-	CU_ASSERT_PTR_NULL(strstr(jr.msg, "SUSPENDED"));
-	CU_ASSERT(pl->needs_repair);
+	split_job(&sc, &jr, &repair);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    jr.msg,
+	    "half split: NEEDS REPAIR (vgf/mf: mf_rimage_0,mf_rmeta_0,mf_rmeta_1_extracted)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "; kernel table is not the mirror"));
+	CU_ASSERT(repair);
 	CU_ASSERT_PTR_NULL(strstr(sc.log, "vgcfgrestore -y"));
 	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove "));
-	lvm_scan_free(&pl->after);
-	free(pl);
+}
+
+/* Killed after the table reload, before the metadata commit: reactivated as the mirror. */
+static void
+test_job_split_killed_reload(void)
+{
+	struct rule rules[] = {
+	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
+	    {"info -c", "dminfo-half.txt", NULL, 0, 1},
+	    {"info -c", NULL, "vgf-mf:Active:0\nvgf-mf_rimage_0:Active:1\n", 0, 0},
+	    {"resume vgf-", NULL, NULL, 0, 0},
+	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
+	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
+	    {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 1},
+	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
+	    {"lvchange -an vgf/mf", NULL, NULL, 0, 1},
+	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
+	    {"vgck vgf", NULL, NULL, 0, 0},
+	    {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = rules};
+	struct jobrun jr;
+	int repair;
+
+	split_job(&sc, &jr, &repair);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "; reactivated vgf/mf; the mirror is unchanged"));
+	CU_ASSERT(!repair);
+	CU_ASSERT_PTR_NULL(strstr(sc.log, "vgcfgrestore -y"));
 }
 
 int
@@ -643,10 +660,10 @@ main(void)
 	CU_add_test(s, "fork/execve runner", test_real_runner);
 	CU_add_test(s, "dmsetup and archive outputs", test_dm_and_archive);
 	CU_add_test(s, "recovery argv", test_recovery_argv);
-	CU_add_test(s, "job: mirror leg fails during sync", test_job_mirror_leg_fails);
-	CU_add_test(s, "job: mirror synced", test_job_mirror_ok);
+	CU_add_test(s, "job: mirror sync with a leg failing", test_job_mirror);
 	CU_add_test(s, "job: split killed, rolled back", test_job_split_killed_rollback);
 	CU_add_test(s, "job: split killed, needs repair", test_job_split_killed_no_archive);
+	CU_add_test(s, "job: split killed, table reloaded", test_job_split_killed_reload);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -12,11 +12,14 @@
 #     again, vgextend --restoremissing, lvchange --refresh) vgck passes and
 #     the mirror resyncs to 100 % "AA".
 #  2. an lvm tool killed mid-operation: the lvconvert --splitmirrors child
-#     of vdsd is SIGKILLed while it runs.  The job must fail with
-#     TOOL_FAILED ("signal 9"); vdsd's recovery leaves no dm device
-#     suspended and vgck passing, and its message says which state the
-#     volume is in, which must be the real one: the mirror unchanged (or
-#     rolled back from LVM's archive), the split completed, or a half split
+#     of vdsd is SIGKILLed as soon as it runs, then (when the mirror is
+#     still there) again once it has suspended a device of vgf (when the
+#     poll is too slow for that window, the split must just succeed).  A
+#     killed job must fail with TOOL_FAILED ("signal 9"); vdsd's recovery
+#     leaves no dm device suspended and vgck passing, and its message says
+#     which state the volume is in, which must be the real one: the mirror
+#     unchanged (possibly rolled back from LVM's metadata archive, with both
+#     legs in dm-raid and the model), the split completed, or a half split
 #     reported "NEEDS REPAIR" with the volume degraded/failed in the model.
 # Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -111,61 +114,78 @@ expect_eq "disk back: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
 expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
 
 # ---- 2. lvconvert --splitmirrors killed while it runs
-# The model has the mirror (a failed job publishes the state it left).
-VM=$(inv_index 4 "$C_VOL_NAME" vgf/mf) || fail "vgf/mf is not in the volume table"
-declare -A X=()
-declare -a X_rows=()
-inv_load X 5
-PLEX2=
-for i in "${X_rows[@]}"; do
-	[ "${X[$C_PLEX_VOL.$i]}" = "$VM" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && PLEX2=$i
-done
-[ -n "$PLEX2" ] || fail "no plex 2 of volume $VM"
-H=$(job_handle)
-job_start "$H" 6 ParamVolume u "$VM" ParamPlex u "$PLEX2" ParamName s mfb
-killed=
-for _ in $(seq 3000); do # kill vdsd's lvconvert child, by PID, as soon as it runs
-	for p in $(pgrep -P "$VDS_VDSD_PID"); do
-		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' lvconvert '; then
-			kill -9 "$p" && killed=$p
-		fi
+vgf_suspended() { dmsetup info -c --noheadings --separator : -o name,suspended | grep -q '^vgf-.*:Suspended'; }
+# split_killed WHEN: breakVolumePlex of vgf/mf plex 2 with vdsd's lvconvert
+# child SIGKILLed (by PID) as soon as it runs (start) or once it has
+# suspended a device of vgf (suspend: mid-change); then the checks.
+split_killed() {
+	local when=$1 VM PLEX2 H killed= p lc= i msg segtype lvs_mfb h
+	local -A X=()
+	local -a X_rows=()
+	# The model has the mirror (a failed job publishes the state it left).
+	VM=$(inv_index 4 "$C_VOL_NAME" vgf/mf) || fail "vgf/mf is not in the volume table"
+	inv_load X 5
+	for i in "${X_rows[@]}"; do
+		[ "${X[$C_PLEX_VOL.$i]}" = "$VM" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && PLEX2=$i
 	done
-	[ -n "$killed" ] && break
-	job_finished "$H" && break
-done
-job_follow "$H" 60000
-msg=$(job_get "$H" ErrorMessage)
-if [ -z "$killed" ]; then
-	check_fail "lvconvert finished before it could be killed (job status $JOB_FINAL)"
-else
-	note "killed lvconvert pid $killed: job $H status $JOB_FINAL, \"$msg\""
-	expect_eq "lvconvert killed: the job fails" "$ST_FAILED" "$JOB_FINAL"
-	expect_eq "lvconvert killed: result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
+	[ -n "${PLEX2:-}" ] || fail "no plex 2 of volume $VM"
+	H=$(job_handle)
+	job_start "$H" 6 ParamVolume u "$VM" ParamPlex u "$PLEX2" ParamName s mfb
+	for _ in $(seq 3000); do
+		if [ -z "$lc" ]; then
+			for p in $(pgrep -P "$VDS_VDSD_PID"); do
+				tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' lvconvert ' && lc=$p
+			done
+		fi
+		if [ -n "$lc" ] && { [ "$when" = start ] || vgf_suspended; }; then
+			kill -9 "$lc" && killed=$lc
+			break
+		fi
+		job_finished "$H" && break
+	done
+	job_follow "$H" 60000
+	msg=$(job_get "$H" ErrorMessage)
+	if [ -z "$killed" ]; then
+		# the window was missed: then the split must simply have worked
+		note "lvconvert ($when) finished before it could be killed: job $H status $JOB_FINAL"
+		expect_eq "lvconvert not killed ($when): the split succeeds" "$ST_SUCCEEDED" "$JOB_FINAL"
+		return
+	fi
+	note "killed lvconvert ($when) pid $killed: job $H status $JOB_FINAL, \"$msg\""
+	expect_eq "lvconvert killed ($when): the job fails" "$ST_FAILED" "$JOB_FINAL"
+	expect_eq "lvconvert killed ($when): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
 	case $msg in *"signal 9"*) ;; *) check_fail "lvconvert killed: message \"$msg\" lacks signal 9" ;; esac
+	no_suspended || check_fail "a device-mapper device was left suspended: $(dmsetup info -c)"
+	lvmq vgck -q vgf || check_fail "vgck vgf after lvconvert was killed ($when)"
+	segtype=$(lvjson segtype vgf/mf)
+	lvs_mfb=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r '[.report[0].lv[].lv_name] | sort | join(" ")')
+	note "after the kill ($when): vgf/mf is $segtype, LVs: $lvs_mfb"
+	case "$segtype/$lvs_mfb" in
+	"raid1/mf")
+		case $msg in *"the mirror is unchanged"*) ;;
+		*) check_fail "mirror intact but the job message does not say so: \"$msg\"" ;; esac
+		expect_eq "mirror intact ($when): plexes in the model" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM")"
+		expect_eq "mirror intact ($when): dm-raid legs" 2 "$(dmsetup status vgf-mf | awk '{print $5}')"
+		;;
+	"linear/mf mfb")
+		case $msg in *"the split completed"*) ;;
+		*) check_fail "split done but the job message does not say so: \"$msg\"" ;; esac
+		inv_index 4 "$C_VOL_NAME" vgf/mfb >/dev/null || check_fail "vgf/mfb is not in the model"
+		;;
+	*)
+		case $msg in *"NEEDS REPAIR"*) ;;
+		*) check_fail "half split ($segtype/$lvs_mfb) not reported as needing repair: \"$msg\"" ;; esac
+		h=$(vol_health vgf/mf)
+		case $h in 3 | 5) ;; *) check_fail "half split: vgf/mf health in the model is \"$h\", not degraded/failed" ;; esac
+		;;
+	esac
+}
+split_killed start
+# mid-change (the run that once left vgf/mf suspended), when the mirror is still there to split
+if [ "$(lvjson segtype vgf/mf)" = raid1 ]; then
+	for _ in $(seq 120); do [ "$(lvjson sync_percent vgf/mf)" = 100.00 ] && break; sleep 0.5; done
+	split_killed suspend
 fi
-no_suspended || check_fail "a device-mapper device was left suspended: $(dmsetup info -c)"
-lvmq vgck -q vgf || check_fail "vgck vgf after lvconvert was killed"
-segtype=$(lvjson segtype vgf/mf)
-lvs_mfb=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r '[.report[0].lv[].lv_name] | sort | join(" ")')
-note "after the kill: vgf/mf is $segtype, LVs: $lvs_mfb"
-case "$segtype/$lvs_mfb" in
-"raid1/mf")
-	case $msg in *"the mirror is unchanged"*) ;;
-	*) check_fail "mirror intact but the job message does not say so: \"$msg\"" ;; esac
-	expect_eq "mirror intact: plexes in the model" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM")"
-	;;
-"linear/mf mfb")
-	case $msg in *"the split completed"*) ;;
-	*) check_fail "split done but the job message does not say so: \"$msg\"" ;; esac
-	inv_index 4 "$C_VOL_NAME" vgf/mfb >/dev/null || check_fail "vgf/mfb is not in the model"
-	;;
-*)
-	case $msg in *"NEEDS REPAIR"*) ;;
-	*) check_fail "half split ($segtype/$lvs_mfb) not reported as needing repair: \"$msg\"" ;; esac
-	h=$(vol_health vgf/mf)
-	case $h in 3 | 5) ;; *) check_fail "half split: vgf/mf health in the model is \"$h\", not degraded/failed" ;; esac
-	;;
-esac
 vds_up || check_fail "vdsd is not answering after lvconvert was killed"
 # the model follows the volume group again after the next job (a no-op refusal does not count)
 run_ok=$(job_handle)
