@@ -22,6 +22,8 @@
 #include "collectd/core/daemon/collectd.h"
 #include "collectd/core/daemon/plugin.h"
 
+#include "mib_oids.h"
+#include "vcfields.h"
 #include "vdsclient.h"
 
 #define VDS_MAX_ARGS 24
@@ -270,20 +272,11 @@ vds_read_packs(void)
 static void
 vds_job_ended(const struct vc_job *j)
 {
-	static const char *const types[] = {"",
-	                                    "createPartition",
-	                                    "deletePartition",
-	                                    "createVolume",
-	                                    "deleteVolume",
-	                                    "shrinkVolume",
-	                                    "breakVolumePlex",
-	                                    "createVDisk",
-	                                    "attachVDisk",
-	                                    "detachVDisk",
-	                                    "deleteVDisk"};
-	const char *type = j->type <= 10 ? types[j->type] : "?";
+	const char *type = vcf_label(vcf_field(vcf_table(VC_T_JOB), VDS_JOB_TYPE), j->type);
 	char pinst[32];
 
+	if (!type)
+		type = "?";
 	snprintf(pinst, sizeof(pinst), "job-%u", j->handle);
 	if (j->status == VC_JS_FAILED)
 		vds_notify(NOTIF_FAILURE, pinst, "job", "job %u (%s) failed: %s (%s)", j->handle,
