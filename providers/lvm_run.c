@@ -25,7 +25,7 @@ struct lr_fix {
 };
 
 static int lr_lvs(const char *vg, struct lvm_scan *s);
-static void lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len);
+static int lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len);
 
 /* Run a built command; VDS_R_OK or the mapped failure (fs: resize2fs rules). */
 static enum vds_result
@@ -200,9 +200,9 @@ lr_rollback(struct lr_fix *fx, const struct lvm_plan *pl)
 }
 
 /*
- * The metadata says lv is an active mirror, its kernel table is not dm-raid
+ * The metadata says lv is a mirror, its live kernel table is not dm-raid
  * (a conversion killed between the table reload and the metadata commit):
- * reload it from scratch when nothing has it open; fx->mismatch if it stays.
+ * reload it from scratch (deactivate, activate); fx->mismatch if it stays.
  */
 static void
 lr_reactivate(struct lr_fix *fx, const struct lvm_plan *pl)
@@ -216,15 +216,12 @@ lr_reactivate(struct lr_fix *fx, const struct lvm_plan *pl)
 		return;
 	lv = lvm_scan_lv(&s, pl->vg, pl->lv);
 	fx->mismatch = 0;
-	if (lv && lvm_lv_type(lv) == INV_VT_MIRROR && strlen(lv->attr) > 5 && lv->attr[4] == 'a') {
-		lr_dm_health(lv, dm, sizeof(dm));
-		fx->mismatch = !dm[0];
-		if (fx->mismatch && lv->attr[5] != 'o' &&
-		    lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 0)) == 0 &&
+	if (lv && lvm_lv_type(lv) == INV_VT_MIRROR && lr_dm_health(lv, dm, sizeof(dm)) == 1) {
+		fx->mismatch = 1; /* lvchange -an refuses while it is open: then it stays */
+		if (lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 0)) == 0 &&
 		    lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 1)) == 0) {
 			fx->reloaded = 1;
-			lr_dm_health(lv, dm, sizeof(dm));
-			fx->mismatch = !dm[0];
+			fx->mismatch = lr_dm_health(lv, dm, sizeof(dm)) != 0;
 		}
 	}
 	lvm_scan_free(&s);
@@ -356,20 +353,27 @@ lr_note_legs(struct lvm_plan *pl)
 	lvm_scan_free(&s);
 }
 
-/* dm-raid's health characters of a volume ("AA", "DA"); "" when unknown. */
-static void
+/*
+ * dm-raid's health characters of a volume ("AA", "DA") into chars: 0; 1 when
+ * its device has another target (chars ""); -1 when there is no status.
+ */
+static int
 lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len)
 {
 	const char *name = strrchr(lv->dmpath, '/');
 	struct lvm_output o;
 	struct lvm_cmd c;
+	int rc = -1;
 
 	chars[0] = '\0';
 	if (!name || lvm_cmd_dm(&c, "status", name + 1) < 0)
-		return;
-	if (lvm_cmd_run(&c, &o) != 0 || !o.out || lvm_dm_raid_health(o.out, chars, len) < 0)
+		return -1;
+	if (lvm_cmd_run(&c, &o) == 0 && o.out)
+		rc = lvm_dm_raid_health(o.out, chars, len) == 0 ? 0 : 1;
+	if (rc != 0)
 		chars[0] = '\0';
 	lvm_output_free(&o);
+	return rc;
 }
 
 /* Is plex i (0-based) of lv failed: LVM lost its disk, or dm-raid marks it dead? */
