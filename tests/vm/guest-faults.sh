@@ -119,7 +119,7 @@ vgf_suspended() { dmsetup info -c --noheadings --separator : -o name,suspended |
 # child SIGKILLed (by PID) as soon as it runs (start) or once it has
 # suspended a device of vgf (suspend: mid-change); then the checks.
 split_killed() {
-	local when=$1 VM PLEX2 H killed= p lc= i msg segtype lvs_mfb h
+	local when=$1 VM PLEX2 H killed='' p lc='' i msg segtype lvs_mfb h
 	local -A X=()
 	local -a X_rows=()
 	# The model has the mirror (a failed job publishes the state it left).
