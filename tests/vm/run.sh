@@ -81,7 +81,7 @@ vm_cmdfile() { # COMMAND...: the script the guest runs
 		for v in top_srcdir top_builddir VDS_VM_DEBUG; do
 			[ -n "${!v:-}" ] && echo "export $v=$(printf %q "${!v}")"
 		done
-		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp"
+		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp VDS_VM_KILL_FAULTS=${VDS_VM_KILL_FAULTS:-0}"
 		printf '%q ' "$@"
 		echo
 		echo 'echo $? >/vmout/rc.cmd'
