@@ -114,12 +114,19 @@ jobprov_for(const struct job_params *p, const struct prov_ops **ops, void **stat
 }
 
 const char *
-jobprov_owner(const struct inv_disk *d)
+jobprov_owner(const struct inv_disk *d, uint32_t *pack_index)
 {
-	for (size_t i = 0; i < jp.nprov; i++)
-		if (jp.prov[i].ops->manages && jp.prov[i].ops->manages(jp.prov[i].state, d))
-			return jp.prov[i].ops->name;
-	return NULL;
+	const char *owner = NULL;
+
+	for (size_t i = 0; i < jp.nprov; i++) {
+		const struct prov_ops *ops = jp.prov[i].ops;
+
+		if (!owner && ops->manages && ops->manages(jp.prov[i].state, d))
+			owner = ops->name;
+		if (!*pack_index && ops->disk_pack)
+			*pack_index = ops->disk_pack(jp.prov[i].state, d);
+	}
+	return owner;
 }
 
 /* ----------------------------------------------------------- validation */

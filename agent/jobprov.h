@@ -21,8 +21,11 @@ void jobprov_fini(void);
 /* The first enabled provider that claims p; 0 and *ops = NULL if none. */
 int jobprov_for(const struct job_params *p, const struct prov_ops **ops, void **state);
 
-/* The first enabled provider that manages discovered disk d, or NULL (an inv_owner_fn). */
-const char *jobprov_owner(const struct inv_disk *d);
+/*
+ * The first enabled provider that manages discovered disk d, or NULL, and
+ * the pack a provider puts it in (an inv_owner_fn).
+ */
+const char *jobprov_owner(const struct inv_disk *d, uint32_t *pack_index);
 
 /* Mandatory parameters, a provider that claims p, and its validate(). */
 enum vds_result jobprov_check(const struct job_params *p, char *why, size_t len);

@@ -365,14 +365,19 @@ inv_disk_update(struct inv_disk *d)
 {
 	struct inv_disk *old;
 	const char *owner;
+	uint32_t pack = 0;
 
-	if (!d->provider[0] && inv.owner && (owner = inv.owner(d)))
+	if (inv.owner && (owner = inv.owner(d, &pack)) && !d->provider[0])
 		snprintf(d->provider, sizeof(d->provider), "%s", owner);
+	if (!d->pack_index)
+		d->pack_index = pack;
 
 	if (inv_index_for(INV_DISK, d->key, &d->index, d->objid) < 0 || inv_assign_parts(d) < 0)
 		goto fail;
 	old = vtab_find(&inv.tabs[INV_DISK], d->index);
 	if (old) {
+		if (!d->pack_index) /* a provider's, not discovery's */
+			d->pack_index = old->pack_index;
 		inv_drop_partitions(old, d);
 		vtab_remove(&inv.tabs[INV_DISK], old->index);
 	}
@@ -399,6 +404,20 @@ fail_old:
 fail:
 	inv_free_row(INV_DISK, d);
 	return -1;
+}
+
+int
+inv_disk_set_pack(uint32_t index, uint32_t pack_index)
+{
+	struct inv_disk *d = vtab_find(&inv.tabs[INV_DISK], index);
+
+	if (!d)
+		return -1;
+	if (d->pack_index != pack_index) {
+		d->pack_index = pack_index;
+		inv_touch();
+	}
+	return 0;
 }
 
 int

@@ -181,6 +181,11 @@ int inv_disk_update(struct inv_disk *d);
 int inv_disk_remove(uint32_t index);
 const struct inv_disk *inv_disk_by_key(const char *key);
 const struct inv_disk *inv_disk_by_devnode(const char *devnode);
+/*
+ * The pack a disk belongs to (0: none), set by the provider that owns the
+ * pack; kept when discovery probes the disk again.  -1 if the disk is unknown.
+ */
+int inv_disk_set_pack(uint32_t index, uint32_t pack_index);
 
 /*
  * Objects a provider owns outright (volumes of a pack, plexes, packs,
@@ -199,10 +204,11 @@ const void *inv_get(enum inv_class cls, uint32_t index);
 int inv_index_for(enum inv_class cls, const char *key, uint32_t *index, char objid[INV_OBJID_LEN]);
 
 /*
- * Who manages a discovered disk: called by inv_disk_update() for a disk
- * whose provider field is empty; returns a provider name or NULL.
+ * Who manages a discovered disk: called by inv_disk_update() for every disk;
+ * returns a provider name or NULL (used when the disk names none) and sets
+ * *pack_index when a provider puts the disk in a pack.
  */
-typedef const char *(*inv_owner_fn)(const struct inv_disk *d);
+typedef const char *(*inv_owner_fn)(const struct inv_disk *d, uint32_t *pack_index);
 void inv_set_disk_owner(inv_owner_fn owner);
 
 /* Wall-clock time of the last change, and a counter of changes. */

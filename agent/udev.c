@@ -86,12 +86,21 @@ udevmon_attr_true(const struct udevmon_dev *dev, const char *name)
 	return v && strtoul(v, NULL, 10) != 0;
 }
 
+/*
+ * A disk: not a RAM disk, and not a logical volume (a device-mapper device
+ * LVM made: those are volumes, published by the lvm provider).
+ */
 static int
 udevmon_is_candidate(const struct udevmon_dev *dev)
 {
+	const char *uuid;
+
 	if (!dev->sysname || !dev->devnode || !dev->devnode[0])
 		return 0;
 	if (dev->devtype && strcmp(dev->devtype, "disk") != 0)
+		return 0;
+	if (!strncmp(dev->sysname, "dm-", 3) && (uuid = udevmon_attr(dev, "dm/uuid")) &&
+	    !strncmp(uuid, "LVM-", 4))
 		return 0;
 	return strncmp(dev->sysname, "ram", 3) != 0 && strncmp(dev->sysname, "zram", 4) != 0;
 }

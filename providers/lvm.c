@@ -380,6 +380,14 @@ lvm_free_plan(void *plan)
 	free(pl);
 }
 
+static uint32_t
+lvm_disk_pack(void *state, const struct inv_disk *d)
+{
+	struct lvm_prov *lp = state;
+
+	return lp ? lvm_inv_pack_of(&lp->scan, d->devnode) : 0;
+}
+
 const struct prov_ops lvm_provider = {
     .name = "lvm",
     .init = lvm_init,
@@ -390,4 +398,5 @@ const struct prov_ops lvm_provider = {
     .run = lvm_run,
     .commit = lvm_commit,
     .free_plan = lvm_free_plan,
+    .disk_pack = lvm_disk_pack,
 };

@@ -6,17 +6,13 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "lvm_cmd.h"
 
 static struct {
@@ -69,6 +65,7 @@ void
 lvm_cmd_init(struct lvm_cmd *c, const char *tool)
 {
 	memset(c, 0, sizeof(*c));
+	c->timeout_ms = LVM_T_QUERY;
 	lvm_cmd_add(c, "%s", tool);
 }
 
@@ -100,9 +97,20 @@ static void
 lc_lvm(struct lvm_cmd *c, const char *sub)
 {
 	lvm_cmd_init(c, lvm_tool("lvm"));
+	c->timeout_ms = LVM_T_CHANGE;
 	lvm_cmd_add(c, "%s", sub);
 	lvm_cmd_add(c, "--config");
 	lvm_cmd_add(c, "%s", LVM_CONFIG);
+}
+
+/* The same for a read-only report: its own config and time limit. */
+static void
+lc_query(struct lvm_cmd *c, const char *sub)
+{
+	lvm_cmd_init(c, lvm_tool("lvm"));
+	lvm_cmd_add(c, "%s", sub);
+	lvm_cmd_add(c, "--config");
+	lvm_cmd_add(c, "%s", LVM_CONFIG_QUERY);
 }
 
 static const char *const lc_fields[] = {
@@ -119,7 +127,7 @@ lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg)
 
 	if (vg && !lvm_name_ok(vg))
 		return -1;
-	lc_lvm(c, sub[what]);
+	lc_query(c, sub[what]);
 	lvm_cmd_add(c, "--reportformat");
 	lvm_cmd_add(c, "json");
 	lvm_cmd_add(c, "--units");
@@ -145,7 +153,7 @@ lc_vglv(struct lvm_cmd *c, const char *vg, const char *lv)
 int
 lvm_cmd_sync(struct lvm_cmd *c, const char *vg, const char *lv)
 {
-	lc_lvm(c, "lvs");
+	lc_query(c, "lvs");
 	lvm_cmd_add(c, "--reportformat");
 	lvm_cmd_add(c, "json");
 	lvm_cmd_add(c, "-o");
@@ -251,11 +259,20 @@ lvm_cmd_vgck(struct lvm_cmd *c, const char *vg)
 }
 
 int
+lvm_cmd_mknodes(struct lvm_cmd *c, const char *vg)
+{
+	if (!lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, "vgmknodes");
+	return lvm_cmd_add(c, "%s", vg);
+}
+
+int
 lvm_cmd_cfglist(struct lvm_cmd *c, const char *vg)
 {
 	if (!lvm_name_ok(vg))
 		return -1;
-	lc_lvm(c, "vgcfgrestore");
+	lc_query(c, "vgcfgrestore");
 	lvm_cmd_add(c, "--list");
 	return lvm_cmd_add(c, "%s", vg);
 }
@@ -277,19 +294,23 @@ lvm_cmd_cfgrestore(struct lvm_cmd *c, const char *vg, const char *file)
 	return lvm_cmd_add(c, "%s", vg);
 }
 
-/* "dmsetup status|resume|remove NAME" for a device-mapper name. */
+/* "dmsetup status|resume|remove|clear NAME" for a device-mapper name. */
 int
 lvm_cmd_dm(struct lvm_cmd *c, const char *verb, const char *name)
 {
-	if (!lvm_name_ok(name) ||
-	    (strcmp(verb, "status") && strcmp(verb, "resume") && strcmp(verb, "remove")))
+	static const char *const verbs[] = {"status", "resume", "remove", "clear"};
+	size_t i = 0;
+
+	while (i < sizeof(verbs) / sizeof(verbs[0]) && strcmp(verb, verbs[i]))
+		i++;
+	if (!lvm_name_ok(name) || i == sizeof(verbs) / sizeof(verbs[0]))
 		return -1;
 	lvm_cmd_init(c, lvm_tool("dmsetup"));
 	lvm_cmd_add(c, "%s", verb);
 	return lvm_cmd_add(c, "%s", name);
 }
 
-/* Every device-mapper device as "NAME:Active|Suspended:OPEN" lines. */
+/* Every device-mapper device as "NAME:ATTR:OPEN:USED,..." lines. */
 int
 lvm_cmd_dminfo(struct lvm_cmd *c)
 {
@@ -300,7 +321,7 @@ lvm_cmd_dminfo(struct lvm_cmd *c)
 	lvm_cmd_add(c, "--separator");
 	lvm_cmd_add(c, ":");
 	lvm_cmd_add(c, "-o");
-	return lvm_cmd_add(c, "name,suspended,open");
+	return lvm_cmd_add(c, "name,attr,open,devs_used");
 }
 
 int
@@ -309,6 +330,7 @@ lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev)
 	if (!lvm_dev_ok(dev))
 		return -1;
 	lvm_cmd_init(c, lvm_tool("e2fsck"));
+	c->timeout_ms = 0; /* as long as the file system needs */
 	lvm_cmd_add(c, "-f");
 	lvm_cmd_add(c, "-p");
 	return lvm_cmd_add(c, "%s", dev);
@@ -320,6 +342,7 @@ lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size)
 	if (!lvm_dev_ok(dev) || size < 1024)
 		return -1;
 	lvm_cmd_init(c, lvm_tool("resize2fs"));
+	c->timeout_ms = 0;
 	lvm_cmd_add(c, "%s", dev);
 	return lvm_cmd_add(c, "%lluK", (unsigned long long)(size / 1024));
 }
@@ -388,6 +411,16 @@ lc_map(const struct lvm_output *o, const struct lc_pattern *pt, size_t n, char *
 		snprintf(msg, len, "cannot run the tool: %s", strerror(o->exec_errno));
 		return VDS_R_NOT_SUPPORTED;
 	}
+	if (o->cancelled) {
+		snprintf(msg, len, "cancelled while the tool ran");
+		return VDS_R_CANCELLED;
+	}
+	if (o->hung || o->timed_out) {
+		snprintf(msg, len, "the tool did not finish within %u s and was killed%s",
+		         o->timeout_ms / 1000,
+		         o->hung ? "; it does not exit (blocked in the kernel)" : "");
+		return VDS_R_TIMEOUT;
+	}
 	if (o->status > 128) {
 		snprintf(msg, len, "the tool was killed by signal %d", o->status - 128);
 		return VDS_R_TOOL_FAILED;
@@ -432,95 +465,27 @@ lvm_output_free(struct lvm_output *o)
 	o->outlen = 0;
 }
 
-static void
-lc_child(const struct lvm_cmd *cmd, int out, int err, int errpipe)
-{
-	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
-	                             "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
-	int null = open("/dev/null", O_RDONLY);
-	int e;
-
-	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-		_exit(127);
-	for (int fd = 3; fd < 1024; fd++)
-		if (fd != errpipe)
-			close(fd);
-	execve(cmd->argv[0], cmd->argv, envp);
-	e = errno;
-	(void)!write(errpipe, &e, sizeof(e));
-	_exit(127);
-}
-
-/* Append what fd has to *buf (grows); 0 at EOF. */
-static ssize_t
-lc_drain(int fd, char **buf, size_t *len, size_t *cap)
-{
-	char *nb;
-	ssize_t n;
-
-	if (*cap - *len < 4096) {
-		if (!(nb = realloc(*buf, *cap + 65536)))
-			return -1;
-		*buf = nb;
-		*cap += 65536;
-	}
-	n = read(fd, *buf + *len, *cap - *len - 1);
-	if (n > 0)
-		*len += (size_t)n;
-	(*buf)[*len] = '\0';
-	return n < 0 && errno == EINTR ? 1 : n;
-}
-
-static void
-lc_collect(int out, int err, struct lvm_output *o)
-{
-	struct pollfd pf[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
-	char *ebuf = NULL;
-	size_t ecap = 0, elen = 0, ocap = 0;
-
-	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pf[0].revents && lc_drain(out, &o->out, &o->outlen, &ocap) <= 0)
-			pf[0].fd = -1;
-		if (pf[1].revents && lc_drain(err, &ebuf, &elen, &ecap) <= 0)
-			pf[1].fd = -1;
-	}
-	if (ebuf) /* keep the tail: the last lines say what went wrong */
-		snprintf(o->err, sizeof(o->err), "%s",
-		         elen >= sizeof(o->err) ? ebuf + elen - sizeof(o->err) + 1 : ebuf);
-	free(ebuf);
-}
-
 static int
 lc_exec(const struct lvm_cmd *cmd, struct lvm_output *o)
 {
-	int po[2] = {-1, -1}, pe[2] = {-1, -1}, px[2] = {-1, -1}, st = 0, e = 0;
-	pid_t pid = -1;
+	static const char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
+	                                   "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
+	struct child c = {.argv = (const char *const *)cmd->argv,
+	                  .envp = envp,
+	                  .keep_out = 1,
+	                  .j = cmd->j,
+	                  .timeout_ms = cmd->timeout_ms};
 
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0)
-		goto out;
-	if ((pid = fork()) == 0)
-		lc_child(cmd, po[1], pe[1], px[1]);
-	close(po[1]), close(pe[1]), close(px[1]);
-	po[1] = pe[1] = px[1] = -1;
-	if (pid < 0)
-		goto out;
-	lc_collect(po[0], pe[0], o);
-	if (read(px[0], &e, sizeof(e)) == (ssize_t)sizeof(e))
-		o->exec_errno = e;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-out:
-	for (int i = 0; i < 2; i++) {
-		if (po[i] >= 0)
-			close(po[i]);
-		if (pe[i] >= 0)
-			close(pe[i]);
-		if (px[i] >= 0)
-			close(px[i]);
-	}
+	if (child_run(&c) < 0)
+		return -1;
+	o->out = c.out;
+	o->outlen = c.outlen;
+	snprintf(o->err, sizeof(o->err), "%s", c.tail);
+	o->status = c.hung ? 128 + 9 : c.status;
+	o->exec_errno = c.exec_errno;
+	o->cancelled = c.cancelled;
+	o->timed_out = c.timed_out;
+	o->hung = c.hung;
 	return o->status == 0 && !o->exec_errno ? 0 : -1;
 }
 
@@ -529,6 +494,7 @@ lvm_cmd_run(const struct lvm_cmd *cmd, struct lvm_output *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->status = -1;
+	o->timeout_ms = cmd->timeout_ms;
 	if (cmd->overflow || cmd->argc == 0) {
 		snprintf(o->err, sizeof(o->err), "command line too long");
 		return -1;

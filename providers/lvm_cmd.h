@@ -19,6 +19,16 @@
 /* LVM without udevd: no udev sync, no device list from udev. */
 #define LVM_CONFIG                                                                                 \
 	"activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }"
+/* For reports: never wait on a suspended device (one a killed tool left). */
+#define LVM_CONFIG_QUERY                                                                           \
+	"activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 "        \
+	"ignore_suspended_devices=1 }"
+
+/* How long a tool may run before it is killed (ms; 0: no limit). */
+#define LVM_T_QUERY  60000  /* reports, dmsetup, blkid */
+#define LVM_T_CHANGE 600000 /* lvcreate, lvconvert, ... (they wait on no data copy) */
+
+struct prov_job;
 
 struct lvm_cmd {
 	char *argv[LVM_ARGV_MAX + 1];
@@ -26,6 +36,9 @@ struct lvm_cmd {
 	char store[4096];
 	size_t used;
 	int overflow;
+	unsigned timeout_ms;
+	struct prov_job
+	    *j; /* killed when j is cancelled (set it only before the point of no return) */
 };
 
 /* What a command did: stdout, the tail of stderr, exit status. */
@@ -35,6 +48,10 @@ struct lvm_output {
 	char err[1024];
 	int status;     /* exit code; 128 + signal when killed; -1: not run */
 	int exec_errno; /* errno of a failed execve (tool missing), else 0 */
+	int cancelled;  /* killed for a cancel */
+	int timed_out;  /* killed after cmd->timeout_ms */
+	int hung;       /* did not exit even after SIGKILL: left behind */
+	unsigned timeout_ms;
 };
 
 enum lvm_report { LVM_REP_VGS, LVM_REP_LVS, LVM_REP_PVS };
@@ -79,6 +96,8 @@ int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
 /* lvchange -ay (on) or -an VG/LV */
 int lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv, int on);
 int lvm_cmd_vgck(struct lvm_cmd *c, const char *vg);
+/* vgmknodes VG: /dev/VG/LV and /dev/mapper nodes as the kernel has them */
+int lvm_cmd_mknodes(struct lvm_cmd *c, const char *vg);
 /* vgcfgrestore --list VG; vgcfgrestore -y -f FILE VG (FILE: /etc/lvm/archive/VG_*). */
 int lvm_cmd_cfglist(struct lvm_cmd *c, const char *vg);
 int lvm_cmd_cfgrestore(struct lvm_cmd *c, const char *vg, const char *file);

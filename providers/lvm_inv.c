@@ -168,6 +168,39 @@ li_sweep(const struct lvm_scan *s, enum inv_class cls)
 	free(gone);
 }
 
+uint32_t
+lvm_inv_pack_of(const struct lvm_scan *s, const char *devnode)
+{
+	const struct lvm_pv *pv = lvm_scan_pv(s, devnode);
+	const struct inv_pack *pk;
+	char key[LVM_NAME_LEN + 8];
+
+	if (!pv || !pv->vg[0])
+		return 0;
+	snprintf(key, sizeof(key), "lvm:%s", pv->vg);
+	pk = inv_by_key(INV_PACK, key);
+	return pk ? pk->index : 0;
+}
+
+/* Disks that are physical volumes show their pack; others lose an lvm pack they had. */
+static void
+li_disk_packs(const struct lvm_scan *s)
+{
+	const struct vtab *t = inv_table(INV_DISK);
+	const struct inv_disk *d;
+	size_t i;
+
+	VTAB_FOREACH(t, i, d)
+	{
+		uint32_t pk = lvm_inv_pack_of(s, d->devnode);
+		const struct inv_pack *had =
+		    d->pack_index ? inv_get(INV_PACK, d->pack_index) : NULL;
+
+		if (pk || !had || !strncmp(had->key, "lvm:", 4))
+			inv_disk_set_pack(d->index, pk);
+	}
+}
+
 int
 lvm_inv_publish(const struct lvm_scan *s)
 {
@@ -187,5 +220,6 @@ lvm_inv_publish(const struct lvm_scan *s)
 	for (size_t k = 0; k < s->nlvs; k++)
 		if (lvm_lv_visible(&s->lvs[k]) && li_volume(s, &s->lvs[k]) < 0)
 			rc = -1;
+	li_disk_packs(s);
 	return rc;
 }

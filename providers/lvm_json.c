@@ -411,13 +411,29 @@ lj_dm_prefix(const char *vg, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/* One "NAME:ATTR:OPEN:DEPS" line into d; -1 when it is not one. */
+static int
+lj_dm_line(const char *line, struct lvm_dm *d)
+{
+	char attr[16];
+	int used = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (sscanf(line, "%127[^:]:%15[^:]:%d:%n", d->name, attr, &d->open, &used) != 3 || !used)
+		return -1;
+	snprintf(d->deps, sizeof(d->deps), "%s", line + used);
+	/* attr: (L)ive (I)nactive (s)uspended (r)ead-only read-(w)rite */
+	d->inactive = strchr(attr, 'I') != NULL;
+	d->suspended = strchr(attr, 's') != NULL;
+	return 0;
+}
+
 size_t
 lvm_dm_list(const char *info, const char *vg, struct lvm_dm *dm, size_t max)
 {
-	char pre[2 * LVM_NAME_LEN + 2], line[LVM_DEV_LEN + 32], st[16];
+	char pre[2 * LVM_NAME_LEN + 2], line[LVM_DEV_LEN + 600];
 	size_t n = 0, pl;
 	const char *p = info;
-	int open = 0;
 
 	lj_dm_prefix(vg, pre, sizeof(pre));
 	pl = strlen(pre);
@@ -425,15 +441,37 @@ lvm_dm_list(const char *info, const char *vg, struct lvm_dm *dm, size_t max)
 		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
 		p = strchr(p, '\n');
 		p = p ? p + 1 : NULL;
-		if (strncmp(line, pre, pl) || line[pl] == '-' || strlen(line) >= LVM_DEV_LEN)
+		if (strncmp(line, pre, pl) || line[pl] == '-')
 			continue;
-		memset(&dm[n], 0, sizeof(dm[n]));
-		if (sscanf(line, "%127[^:]:%15[^:]:%d", dm[n].name, st, &open) != 3)
-			continue;
-		dm[n].suspended = !strcmp(st, "Suspended");
-		dm[n++].open = open;
+		if (lj_dm_line(line, &dm[n]) == 0)
+			n++;
 	}
 	return n;
+}
+
+void
+lvm_dm_name(const char *vg, const char *lv, char *out, size_t len)
+{
+	size_t n;
+
+	lj_dm_prefix(vg, out, len);
+	n = strlen(out);
+	lj_dm_prefix(lv, out + n, len - n);
+	n = strlen(out);
+	if (n)
+		out[n - 1] = '\0'; /* lj_dm_prefix ends with the separator */
+}
+
+int
+lvm_dm_uses(const struct lvm_dm *d, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = d->deps; *p; p += strcspn(p, ","), p += *p == ',') {
+		if (!strncmp(p, name, len) && (p[len] == ',' || p[len] == '\0'))
+			return 1;
+	}
+	return 0;
 }
 
 /* The value after "Label:" on a vgcfgrestore --list line, or NULL. */

@@ -74,11 +74,16 @@ int lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len);
 int lvm_dm_raid_health(const char *status, char *chars, size_t len);
 struct lvm_dm {
 	char name[LVM_DEV_LEN];
-	int suspended, open;
+	int suspended, inactive, open; /* inactive: a table is loaded, not yet live */
+	char deps[512];                /* the dm devices it uses, ","-separated */
 };
 
-/* From `dmsetup info -c --separator : -o name,suspended,open`: vg's devices. */
+/* From `dmsetup info -c --separator : -o name,attr,open,devs_used`: vg's devices. */
 size_t lvm_dm_list(const char *info, const char *vg, struct lvm_dm *dm, size_t max);
+/* The device-mapper name of vg/lv ("-" doubled in each). */
+void lvm_dm_name(const char *vg, const char *lv, char *out, size_t len);
+/* Does d use the device named name? */
+int lvm_dm_uses(const struct lvm_dm *d, const char *name);
 /*
  * From `vgcfgrestore --list`: the file of the newest "Created *before*"
  * archive when its description holds every string of want (NULL-ended).

@@ -9,23 +9,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "lvm_fix.h"
 #include "lvm_run.h"
 
 #define LR_POLL_MS 500
-#define LR_MAX_DM  64
-
-/* What a failed command left and what recovery did about it. */
-enum lr_state { LR_NONE, LR_UNKNOWN, LR_UNCHANGED, LR_SPLIT, LR_HALF };
-
-struct lr_fix {
-	unsigned resumed, stuck, removed, nleft;
-	int restored, vgck_failed, reloaded, mismatch;
-	char archive[LVM_DEV_LEN];
-	char left[160]; /* leftover pieces of a half-done split */
-};
-
-static int lr_lvs(const char *vg, struct lvm_scan *s);
-static int lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len);
 
 /* Run a built command; VDS_R_OK or the mapped failure (fs: resize2fs rules). */
 static enum vds_result
@@ -84,255 +71,6 @@ lr_wait_sync(const struct lvm_plan *pl, struct prov_job *j)
 	}
 }
 
-/* ------------------------------------------------------------ recovery */
-
-/* Run a helper command whose output does not matter; 0 when it succeeded. */
-static int
-lr_tool(struct lvm_cmd *c, int built)
-{
-	struct lvm_output o;
-	int rc;
-
-	if (built < 0)
-		return -1;
-	rc = lvm_cmd_run(c, &o);
-	lvm_output_free(&o);
-	return rc;
-}
-
-/* vg's device-mapper devices. */
-static size_t
-lr_dm(const char *vg, struct lvm_dm *dm, size_t max)
-{
-	struct lvm_output o;
-	struct lvm_cmd c;
-	size_t n = 0;
-
-	if (lvm_cmd_dminfo(&c) == 0 && lvm_cmd_run(&c, &o) == 0 && o.out)
-		n = lvm_dm_list(o.out, vg, dm, max);
-	lvm_output_free(&o);
-	return n;
-}
-
-/* Resume vg's suspended devices (a suspended device hangs its I/O). */
-static void
-lr_resume(struct lr_fix *fx, const char *vg)
-{
-	struct lvm_dm dm[LR_MAX_DM];
-	struct lvm_cmd c;
-	size_t n = lr_dm(vg, dm, LR_MAX_DM);
-
-	fx->stuck = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!dm[i].suspended)
-			continue;
-		if (lr_tool(&c, lvm_cmd_dm(&c, "resume", dm[i].name)) == 0)
-			fx->resumed++;
-		else
-			fx->stuck++;
-	}
-}
-
-/* Remove vg's unused devices that no LV of s stands for (left by a rolled-back change). */
-static void
-lr_remove_strays(struct lr_fix *fx, const struct lvm_scan *s, const char *vg)
-{
-	struct lvm_dm dm[LR_MAX_DM];
-	struct lvm_cmd c;
-	size_t n = lr_dm(vg, dm, LR_MAX_DM), k;
-
-	for (size_t i = 0; i < n; i++) {
-		for (k = 0; k < s->nlvs; k++) {
-			const char *b = strrchr(s->lvs[k].dmpath, '/');
-
-			if (!strcmp(s->lvs[k].vg, vg) && b && !strcmp(b + 1, dm[i].name))
-				break;
-		}
-		if (k == s->nlvs && !dm[i].open &&
-		    lr_tool(&c, lvm_cmd_dm(&c, "remove", dm[i].name)) == 0)
-			fx->removed++;
-	}
-}
-
-/* What a split left: the pieces of lv in sight (into fx->left), the new LV, the mirror. */
-static enum lr_state
-lr_split_state(struct lr_fix *fx, const struct lvm_plan *pl, const struct lvm_scan *s)
-{
-	const struct lvm_lv *lv = lvm_scan_lv(s, pl->vg, pl->lv);
-	size_t used = 0;
-
-	fx->left[0] = '\0';
-	fx->nleft = 0;
-	for (size_t i = 0; i < s->nlvs; i++)
-		if (!strcmp(s->lvs[i].vg, pl->vg) && lvm_lv_leftover(&s->lvs[i], pl->lv) &&
-		    used < sizeof(fx->left)) {
-			used += (size_t)snprintf(fx->left + used, sizeof(fx->left) - used, "%s%s",
-			                         fx->nleft++ ? "," : "", s->lvs[i].name);
-		}
-	if (fx->nleft || !lv)
-		return LR_HALF;
-	if (lvm_scan_lv(s, pl->vg, pl->newname))
-		return lvm_lv_type(lv) == INV_VT_MIRROR ? LR_HALF : LR_SPLIT;
-	return lvm_lv_type(lv) == INV_VT_MIRROR ? LR_UNCHANGED : LR_HALF;
-}
-
-/* Restore the metadata LVM archived just before the split, and reload the mirror. */
-static int
-lr_rollback(struct lr_fix *fx, const struct lvm_plan *pl)
-{
-	char name[LVM_NAME_LEN + 8], vglv[2 * LVM_NAME_LEN + 2];
-	const char *want[] = {"--splitmirrors", name, vglv, NULL};
-	struct lvm_output o;
-	struct lvm_cmd c;
-	int rc = -1;
-
-	snprintf(name, sizeof(name), "--name %s", pl->newname);
-	snprintf(vglv, sizeof(vglv), "%s/%s", pl->vg, pl->lv);
-	if (lvm_cmd_cfglist(&c, pl->vg) == 0 && lvm_cmd_run(&c, &o) == 0)
-		rc = lvm_cfg_before(o.out, want, fx->archive, sizeof(fx->archive));
-	lvm_output_free(&o);
-	if (rc < 0 || lr_tool(&c, lvm_cmd_cfgrestore(&c, pl->vg, fx->archive)) < 0)
-		return -1;
-	fx->restored = 1;
-	/* the restored metadata may leave the mirror inactive: bring it up, reload it */
-	lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 1));
-	return lr_tool(&c, lvm_cmd_refresh(&c, pl->vg, pl->lv));
-}
-
-/*
- * The metadata says lv is a mirror, its live kernel table is not dm-raid
- * (a conversion killed between the table reload and the metadata commit):
- * reload it from scratch (deactivate, activate); fx->mismatch if it stays.
- */
-static void
-lr_reactivate(struct lr_fix *fx, const struct lvm_plan *pl)
-{
-	const struct lvm_lv *lv;
-	struct lvm_scan s;
-	struct lvm_cmd c;
-	char dm[16];
-
-	if (lr_lvs(pl->vg, &s) < 0)
-		return;
-	lv = lvm_scan_lv(&s, pl->vg, pl->lv);
-	fx->mismatch = 0;
-	if (lv && lvm_lv_type(lv) == INV_VT_MIRROR && lr_dm_health(lv, dm, sizeof(dm)) == 1) {
-		fx->mismatch = 1; /* lvchange -an refuses while it is open: then it stays */
-		if (lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 0)) == 0 &&
-		    lr_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->lv, 1)) == 0) {
-			fx->reloaded = 1;
-			fx->mismatch = lr_dm_health(lv, dm, sizeof(dm)) != 0;
-		}
-	}
-	lvm_scan_free(&s);
-}
-
-/* The split's outcome after a failure; rolls a half-done split back when it can. */
-static enum lr_state
-lr_recover_split(struct lr_fix *fx, const struct lvm_plan *pl)
-{
-	struct lvm_scan s;
-	enum lr_state st;
-
-	if (lr_lvs(pl->vg, &s) < 0)
-		return LR_UNKNOWN;
-	st = lr_split_state(fx, pl, &s);
-	lvm_scan_free(&s);
-	if (st == LR_HALF)
-		lr_rollback(fx, pl);
-	lr_reactivate(fx, pl);
-	if (!fx->restored && !fx->reloaded)
-		return fx->mismatch ? LR_HALF : st;
-	if (lr_lvs(pl->vg, &s) < 0)
-		return LR_UNKNOWN;
-	lr_resume(fx, pl->vg);
-	lr_remove_strays(fx, &s, pl->vg);
-	st = lr_split_state(fx, pl, &s);
-	lvm_scan_free(&s);
-	return fx->mismatch ? LR_HALF : st;
-}
-
-/* What recovery did and left, after msg's failure text. */
-static void
-lr_report(const struct lr_fix *fx, const struct lvm_plan *pl, enum lr_state st, char *msg,
-          size_t len)
-{
-	static const char *const state[] = {[LR_NONE] = "",
-	                                    [LR_UNKNOWN] = "; state unknown: NEEDS REPAIR",
-	                                    [LR_UNCHANGED] = "; the mirror is unchanged",
-	                                    [LR_SPLIT] = "; the split completed",
-	                                    [LR_HALF] = "; half split: NEEDS REPAIR"};
-	size_t n = strlen(msg);
-
-	if (fx->resumed && n < len)
-		n += (size_t)snprintf(msg + n, len - n, "; resumed %u dm devices", fx->resumed);
-	if (fx->reloaded && n < len)
-		n += (size_t)snprintf(msg + n, len - n, "; reactivated %s/%s", pl->vg, pl->lv);
-	if (fx->mismatch && n < len)
-		n += (size_t)snprintf(msg + n, len - n, "; kernel table is not the mirror");
-	if (fx->restored && n < len)
-		n += (size_t)snprintf(msg + n, len - n, "; rolled back to %s (%u stale dm removed)",
-		                      strrchr(fx->archive, '/') + 1, fx->removed);
-	if (n < len)
-		n += (size_t)snprintf(msg + n, len - n, "%s", state[st]);
-	if (st == LR_HALF && fx->nleft && n < len)
-		n += (size_t)snprintf(msg + n, len - n, " (%s/%s: %s)", pl->vg, pl->lv, fx->left);
-	if (fx->stuck && n < len)
-		n +=
-		    (size_t)snprintf(msg + n, len - n, "; %u dm devices stay SUSPENDED", fx->stuck);
-	if (fx->vgck_failed && n < len)
-		snprintf(msg + n, len - n, "; vgck %s FAILED", pl->vg);
-}
-
-/*
- * After a state-changing command failed (a killed tool above all): resume
- * whatever it left suspended, reload the volume from the metadata, roll a
- * half-done split back from LVM's own archive of the metadata before it,
- * check the VG and say in msg what was done and what state it is in.
- */
-static enum vds_result
-lr_recover(struct lvm_plan *pl, const char *lv, enum vds_result r, char *msg, size_t len)
-{
-	struct lr_fix fx;
-	struct lvm_scan s;
-	struct lvm_cmd c;
-	enum lr_state st = LR_NONE;
-
-	if (r == VDS_R_OK || r == VDS_R_CANCELLED || r == VDS_R_INVALID_PARAM)
-		return r;
-	memset(&fx, 0, sizeof(fx));
-	lr_resume(&fx, pl->vg);
-	if (lr_lvs(pl->vg, &s) == 0 && lvm_scan_lv(&s, pl->vg, lv))
-		lr_tool(&c, lvm_cmd_refresh(&c, pl->vg, lv));
-	lvm_scan_free(&s);
-	if (pl->type == JOB_BREAK_PLEX)
-		st = lr_recover_split(&fx, pl);
-	lr_resume(&fx, pl->vg);
-	fx.vgck_failed = lr_tool(&c, lvm_cmd_vgck(&c, pl->vg)) < 0;
-	pl->needs_repair = st == LR_HALF || st == LR_UNKNOWN || fx.stuck || fx.vgck_failed;
-	lr_report(&fx, pl, st, msg, len);
-	if (pl->needs_repair || fx.resumed || fx.restored)
-		log_warnx("lvm", "recovery of %s/%s: %s", pl->vg, lv, msg);
-	return r;
-}
-
-/* Every LV of vg (lvs -a): 0, or -1 when lvs failed. */
-static int
-lr_lvs(const char *vg, struct lvm_scan *s)
-{
-	struct lvm_output o;
-	struct lvm_cmd c;
-	int rc = -1;
-
-	memset(s, 0, sizeof(*s));
-	if (lvm_cmd_report(&c, LVM_REP_LVS, vg) == 0 && lvm_cmd_run(&c, &o) == 0)
-		rc = lvm_json_lvs(o.out, s);
-	lvm_output_free(&o);
-	if (rc < 0)
-		lvm_scan_free(s);
-	return rc;
-}
-
 /* Each plex's disk of the new mirror, while LVM still knows them. */
 static void
 lr_note_legs(struct lvm_plan *pl)
@@ -341,7 +79,7 @@ lr_note_legs(struct lvm_plan *pl)
 	struct lvm_scan s;
 	size_t n;
 
-	if (lr_lvs(pl->vg, &s) < 0)
+	if (lvm_vg_lvs(pl->vg, &s) < 0)
 		return;
 	if ((lv = lvm_scan_lv(&s, pl->vg, pl->cr.name))) {
 		n = lvm_lv_plexes(&s, lv, px, LVM_RUN_LEGS);
@@ -351,29 +89,6 @@ lr_note_legs(struct lvm_plan *pl)
 				                sizeof(pl->legs[i]));
 	}
 	lvm_scan_free(&s);
-}
-
-/*
- * dm-raid's health characters of a volume ("AA", "DA") into chars: 0; 1 when
- * its device has another target (chars ""); -1 when there is no status.
- */
-static int
-lr_dm_health(const struct lvm_lv *lv, char *chars, size_t len)
-{
-	const char *name = strrchr(lv->dmpath, '/');
-	struct lvm_output o;
-	struct lvm_cmd c;
-	int rc = -1;
-
-	chars[0] = '\0';
-	if (!name || lvm_cmd_dm(&c, "status", name + 1) < 0)
-		return -1;
-	if (lvm_cmd_run(&c, &o) == 0 && o.out)
-		rc = lvm_dm_raid_health(o.out, chars, len) == 0 ? 0 : 1;
-	if (rc != 0)
-		chars[0] = '\0';
-	lvm_output_free(&o);
-	return rc;
 }
 
 /* Is plex i (0-based) of lv failed: LVM lost its disk, or dm-raid marks it dead? */
@@ -426,7 +141,7 @@ lr_check_mirror(const struct lvm_plan *pl, char *msg, size_t len)
 	enum vds_result r = VDS_R_OK;
 	unsigned failed;
 
-	if (lr_lvs(pl->vg, &s) < 0) {
+	if (lvm_vg_lvs(pl->vg, &s) < 0) {
 		snprintf(msg, len, "cannot read the state of the new mirror %s/%s", pl->vg,
 		         pl->cr.name);
 		return VDS_R_IO_ERROR;
@@ -436,7 +151,7 @@ lr_check_mirror(const struct lvm_plan *pl, char *msg, size_t len)
 		r = VDS_R_DEVICE_GONE;
 		goto out;
 	}
-	lr_dm_health(lv, dm, sizeof(dm));
+	lvm_lv_dm_health(lv, dm, sizeof(dm));
 	failed = lr_failed_legs(pl, &s, lv, dm, legs, sizeof(legs));
 	if (failed || lv->health[0] || strspn(dm, "A") != strlen(dm)) {
 		snprintf(msg, len,
@@ -462,7 +177,7 @@ lr_create(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return r;
 	prov_job_progress(j, 1, "creating volume");
 	if ((r = lr_run(&c, lvm_cmd_lvcreate(&c, &pl->cr), 0, msg, len)) != VDS_R_OK)
-		return lr_recover(pl, pl->cr.name, r, msg, len);
+		return lvm_recover(pl, pl->cr.name, r, msg, len);
 	if (!pl->mirror)
 		return VDS_R_OK;
 	lr_note_legs(pl);
@@ -480,7 +195,7 @@ lr_delete(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return r;
 	prov_job_progress(j, 10, "removing volume");
 	r = lr_run(&c, lvm_cmd_lvremove(&c, pl->vg, pl->lv), 0, msg, len);
-	return lr_recover(pl, pl->lv, r, msg, len);
+	return lvm_recover(pl, pl->lv, r, msg, len);
 }
 
 /* The file system type on dev ("" for none); -1 when blkid failed. */
@@ -535,6 +250,7 @@ lr_shrink_fs(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	struct lvm_cmd c;
 	char fs[32];
 	enum vds_result r;
+	int built;
 
 	if (lr_fstype(pl->dev, fs, sizeof(fs)) < 0) {
 		snprintf(msg, len, "cannot identify the file system on %s", pl->dev);
@@ -547,7 +263,9 @@ lr_shrink_fs(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return VDS_R_FS_NO_SHRINK;
 	}
 	prov_job_progress(j, 10, "checking file system");
-	if ((r = lr_run(&c, lvm_cmd_e2fsck(&c, pl->dev), 1, msg, len)) != VDS_R_OK)
+	built = lvm_cmd_e2fsck(&c, pl->dev);
+	c.j = j; /* nothing is changed yet: a cancel stops e2fsck */
+	if ((r = lr_run(&c, built, 1, msg, len)) != VDS_R_OK)
 		return r == VDS_R_TOOL_FAILED ? VDS_R_IO_ERROR : r;
 	if ((r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
 		return r;
@@ -568,7 +286,7 @@ lr_shrink(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return r;
 	prov_job_progress(j, 80, "shrinking volume");
 	r = lr_run(&c, lvm_cmd_lvreduce(&c, pl->vg, pl->lv, pl->new_size), 0, msg, len);
-	return lr_recover(pl, pl->lv, r, msg, len);
+	return lvm_recover(pl, pl->lv, r, msg, len);
 }
 
 static enum vds_result
@@ -582,7 +300,7 @@ lr_break(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	prov_job_progress(j, 10, "splitting plex");
 	r = lr_run(&c, lvm_cmd_split(&c, pl->vg, pl->lv, pl->newname, pl->pv[0] ? pl->pv : NULL), 0,
 	           msg, len);
-	return lr_recover(pl, pl->lv, r, msg, len);
+	return lvm_recover(pl, pl->lv, r, msg, len);
 }
 
 enum vds_result

@@ -108,6 +108,8 @@ struct prov_ops {
 	 * discovery adds or refreshes.
 	 */
 	int (*manages)(void *state, const struct inv_disk *d);
+	/* Optional, loop thread: the pack discovered disk d belongs to, 0 for none. */
+	uint32_t (*disk_pack)(void *state, const struct inv_disk *d);
 };
 
 /* The registry: every provider compiled in, NULL-terminated. */

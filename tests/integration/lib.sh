@@ -40,6 +40,7 @@ VDS_TEST=$(basename "$0" .sh)
 
 declare -A VDS_PIDS=()	 # name -> PID of a process this test started
 declare -a VDS_LOOPS=()	 # "devnode|backing-file" attached by this test
+declare -a VDS_ON_EXIT=()	 # commands vds_cleanup runs (vds_on_exit), last first
 VDS_FAILURES=0
 VDS_MASTER_PORT=
 VDS_TRAP_PORT=
@@ -140,6 +141,9 @@ vds_kill_pid() { # NAME: TERM, then KILL after 5 s
 	return 0
 }
 
+# vds_on_exit CMD: run CMD (eval) when the test exits, before daemons are stopped.
+vds_on_exit() { VDS_ON_EXIT+=("$1"); }
+
 vds_dump_logs() {
 	local f
 	for f in "$VDS_TMP"/*.log; do
@@ -150,8 +154,11 @@ vds_dump_logs() {
 }
 
 vds_cleanup() {
-	local rc=$? name entry
+	local rc=$? name entry i
 	trap - EXIT INT TERM
+	for ((i = ${#VDS_ON_EXIT[@]} - 1; i >= 0; i--)); do
+		eval "${VDS_ON_EXIT[i]}" || true
+	done
 	for name in "${!VDS_PIDS[@]}"; do
 		vds_kill_pid "$name"
 	done

@@ -46,8 +46,11 @@ walk_all() {
 	vds_load V 4 || fail "walk of vdsVolumeTable failed"
 	vds_load S 1 || fail "walk of vdsService failed"
 	note "vdsPartitionTable: ${#P_rows[@]} rows, vdsVolumeTable: ${#V_rows[@]} rows"
+	# (lastChange has a resolution of a second: a disk that came and one that
+	# went within it leave it and the counts alike, but not the rows walked)
 	[ "${S0[$c_last.0]}" = "${S[$c_last.0]}" ] && [ "${S0[$c_ndisks.0]}" = "${S[$c_ndisks.0]}" ] &&
-		[ "${S0[$c_nvols.0]}" = "${S[$c_nvols.0]}" ]
+		[ "${S0[$c_nvols.0]}" = "${S[$c_nvols.0]}" ] && [ "${#D_rows[@]}" = "${S[$c_ndisks.0]}" ] &&
+		[ "${#V_rows[@]}" = "${S[$c_nvols.0]}" ]
 }
 for try in 1 2 3 4 5 6; do
 	walk_all && break

@@ -16,24 +16,7 @@
 #include "lvm_cmd.h"
 #include "lvm_json.h"
 #include "lvm_run.h"
-#include "worker.h"
-
-static char *
-fixture(const char *name)
-{
-	char path[512];
-	FILE *f;
-	char *buf = calloc(1, 65536);
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", LVM_FIXTURES, name);
-	f = fopen(path, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
+#include "lvmscript.h"
 
 /* argv joined with '|', without argv[0] (the tool's path varies). */
 static void
@@ -249,7 +232,9 @@ replay_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
 
 	rp->calls++;
 	for (size_t i = 0; i + 1 < cmd->argc; i++)
-		if (!strcmp(cmd->argv[i], "--config") && !strcmp(cmd->argv[i + 1], LVM_CONFIG))
+		if (!strcmp(cmd->argv[i], "--config") &&
+		    (!strcmp(cmd->argv[i + 1], LVM_CONFIG) ||
+		     !strcmp(cmd->argv[i + 1], LVM_CONFIG_QUERY)))
 			rp->with_config++;
 	for (size_t i = 0; i < 3; i++)
 		if (!strcmp(cmd->argv[1], map[i][0])) {
@@ -307,30 +292,20 @@ test_dm_and_archive(void)
 {
 	const char *want[] = {"--splitmirrors", "--name mfb", "vgf/mf", NULL};
 	const char *other[] = {"--splitmirrors", "--name zz", "vgf/mf", NULL};
-	char *info = fixture("dminfo-half.txt"), *list = fixture("cfglist.txt"), hc[16], f[128];
-	struct lvm_dm dm[16];
+	char *list = fixture("cfglist.txt"), hc[16], f[128];
 	struct lvm_lv x = {.name = "mf_rmeta_1_extracted"}, y = {.name = "[mf_rimage_0]"};
-	size_t n;
 
 	CU_ASSERT_EQUAL(
 	    lvm_dm_raid_health("0 98304 raid raid1 2 DA 98304/98304 idle 0 0 -", hc, sizeof(hc)),
 	    0);
 	CU_ASSERT_STRING_EQUAL(hc, "DA");
 	CU_ASSERT_EQUAL(lvm_dm_raid_health("0 32768 linear", hc, sizeof(hc)), -1);
-	n = lvm_dm_list(info, "vgf", dm, 16);
-	CU_ASSERT_EQUAL_FATAL(n, 5); /* not vdsflt, vg "vgf-x" or vg0 */
-	CU_ASSERT_STRING_EQUAL(dm[0].name, "vgf-mf");
-	CU_ASSERT(dm[0].suspended && dm[0].open == 1);
-	CU_ASSERT(!dm[3].suspended && dm[3].open == 0);
-	CU_ASSERT_EQUAL(lvm_dm_list(info, "vgf-x", dm, 16), 1);
-	CU_ASSERT_STRING_EQUAL(dm[0].name, "vgf--x-lv");
 	CU_ASSERT_EQUAL(lvm_cfg_before(list, want, f, sizeof(f)), 0);
 	CU_ASSERT_STRING_EQUAL(f, "/etc/lvm/archive/vgf_00012-166293104.vg");
 	CU_ASSERT_EQUAL(lvm_cfg_before(list, other, f, sizeof(f)), -1);
 	CU_ASSERT(lvm_lv_leftover(&x, "mf"));
 	CU_ASSERT(!lvm_lv_leftover(&x, "m"));
 	CU_ASSERT(!lvm_lv_leftover(&y, "mf"));
-	free(info);
 	free(list);
 }
 
@@ -356,131 +331,6 @@ test_recovery_argv(void)
 	CU_ASSERT_EQUAL_FATAL(lvm_cmd_refresh(&c, "vgf", "mf"), 0);
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "lvchange|--config|" LVM_CONFIG "|--refresh|vgf/mf");
-}
-
-/*
- * A scripted runner for whole jobs: the first rule whose text is in the
- * command line (argv[1..] joined with ' ') and has uses left answers it
- * (stdout from a fixture or literal, exit status); vgs and pvs answer
- * from vgs.json and pvs-used.json.  Every call is logged.
- */
-#define LVS_A "lvs --reportformat json --units b --nosuffix -a -o vg_name"
-
-struct rule {
-	const char *match, *file, *text;
-	int status;
-	int uses; /* 0: any number */
-};
-
-struct script {
-	struct rule *rules;
-	char log[8192];
-	size_t loglen;
-};
-
-static int
-script_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
-{
-	struct script *sc = arg;
-	char line[1024];
-	size_t n = 0;
-
-	line[0] = '\0';
-	for (size_t i = 1; i < cmd->argc; i++)
-		if (strcmp(cmd->argv[i], "--config") && strcmp(cmd->argv[i], LVM_CONFIG))
-			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "",
-			                      cmd->argv[i]);
-	sc->loglen +=
-	    (size_t)snprintf(sc->log + sc->loglen, sizeof(sc->log) - sc->loglen, "%s\n", line);
-	for (struct rule *r = sc->rules; r->match; r++) {
-		if (!strstr(line, r->match) || r->uses < 0)
-			continue;
-		if (r->uses > 0 && --r->uses == 0)
-			r->uses = -1;
-		o->out = r->file ? fixture(r->file) : r->text ? strdup(r->text) : NULL;
-		o->status = r->status;
-		if (r->status > 128)
-			snprintf(o->err, sizeof(o->err), "  (killed)");
-		return r->status == 0 ? 0 : -1;
-	}
-	if (!strncmp(line, "vgs ", 4) || !strncmp(line, "pvs ", 4)) { /* the scan after a job */
-		o->out = fixture(line[0] == 'v' ? "vgs.json" : "pvs-used.json");
-		return o->status = 0;
-	}
-	o->status = 5;
-	snprintf(o->err, sizeof(o->err), "  no rule for: %s", line);
-	return -1;
-}
-
-struct jobrun {
-	enum vds_result r;
-	char msg[256];
-	int done;
-};
-
-static enum vds_result
-jr_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg, size_t len)
-{
-	(void)state;
-	(void)out;
-	return lvm_run_job(plan, j, msg, len);
-}
-
-static const struct prov_ops jr_ops = {.name = "lvm-test", .run = jr_run};
-
-static void
-jr_progress(uint32_t h, unsigned pc, const char *d, void *arg)
-{
-	(void)h, (void)pc, (void)d, (void)arg;
-}
-
-static void
-jr_done(uint32_t h, enum vds_result r, struct job_outputs *out, const char *msg, void *arg)
-{
-	struct jobrun *jr = arg;
-
-	(void)h, (void)out;
-	jr->r = r;
-	snprintf(jr->msg, sizeof(jr->msg), "%s", msg ? msg : "");
-	jr->done = 1;
-}
-
-/* Run the plan's job on a real worker with sc as the command runner. */
-static void
-run_job(struct lvm_plan *pl, struct script *sc, struct jobrun *jr)
-{
-	const struct worker_ops wops = {jr_progress, jr_done, jr};
-	struct event_base *base = event_base_new();
-	time_t t0 = time(NULL);
-
-	memset(jr, 0, sizeof(*jr));
-	lvm_cmd_set_runner(script_run, sc);
-	CU_ASSERT_FATAL(worker_init(base, 1, &wops) == 0);
-	CU_ASSERT_PTR_NOT_NULL(worker_submit(1, &jr_ops, NULL, pl));
-	while (!jr->done && time(NULL) - t0 < 20)
-		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-	worker_shutdown();
-	event_base_free(base);
-	lvm_cmd_set_runner(NULL, NULL);
-	CU_ASSERT(jr->done);
-}
-
-static struct lvm_plan *
-plan_new(enum job_type type)
-{
-	struct lvm_plan *pl = calloc(1, sizeof(*pl));
-
-	pl->type = type;
-	snprintf(pl->vg, sizeof(pl->vg), "vgf");
-	snprintf(pl->lv, sizeof(pl->lv), "mf");
-	return pl;
-}
-
-static void
-plan_free(struct lvm_plan *pl)
-{
-	lvm_scan_free(&pl->after);
-	free(pl);
 }
 
 /* createVolume mirror: lvcreate, sync to 100 %, then lvs shows after, dm-raid dm. */
@@ -531,115 +381,6 @@ test_job_mirror(void)
 	                VDS_R_OK);
 }
 
-/* breakVolumePlex vgf/mf plex 2 -> mfb with lvconvert killed; *needs_repair from the plan. */
-static void
-split_job(struct script *sc, struct jobrun *jr, int *needs_repair)
-{
-	struct lvm_plan *pl = plan_new(JOB_BREAK_PLEX);
-
-	snprintf(pl->newname, sizeof(pl->newname), "mfb");
-	snprintf(pl->pv, sizeof(pl->pv), "/dev/vdd");
-	run_job(pl, sc, jr);
-	CU_ASSERT_EQUAL(jr->r, VDS_R_TOOL_FAILED);
-	CU_ASSERT_PTR_NOT_NULL(
-	    strstr(jr->msg, "the tool was killed by signal 9; resumed 2 dm devices"));
-	CU_ASSERT_PTR_NULL(strstr(jr->msg, "SUSPENDED"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(sc->log, "vgck vgf\n"));
-	*needs_repair = pl->needs_repair;
-	plan_free(pl);
-}
-
-/* lvconvert --splitmirrors killed half-way: resumed, rolled back from the archive. */
-static void
-test_job_split_killed_rollback(void)
-{
-	struct rule rules[] = {
-	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
-	    {"info -c", "dminfo-half.txt", NULL, 0, 1},
-	    {"info -c", "dminfo-rolledback.txt", NULL, 0, 0},
-	    {"resume vgf-mf", NULL, NULL, 0, 0},
-	    {LVS_A, "lvs-half-split.json", NULL, 0, 2},
-	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
-	    {"vgcfgrestore --list vgf", "cfglist.txt", NULL, 0, 0},
-	    {"vgcfgrestore -y -f /etc/lvm/archive/vgf_00012-166293104.vg vgf", NULL, NULL, 0, 1},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 resync 0 0 -\n", 0, 0},
-	    {"remove vgf-mf", NULL, NULL, 0, 0},
-	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
-	struct script sc = {.rules = rules};
-	struct jobrun jr;
-	int repair;
-
-	split_job(&sc, &jr, &repair);
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "rolled back to vgf_00012-166293104.vg"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "the mirror is unchanged"));
-	CU_ASSERT_PTR_NULL(strstr(jr.msg, "REPAIR"));
-	CU_ASSERT(!repair);
-	/* the stale devices of the split go, the mirror's own stay */
-	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mf_rmeta_1_extracted\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(sc.log, "remove vgf-mfb\n"));
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf\n"));
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove vgf-mf_rimage_0\n"));
-}
-
-/* No archive to roll back to: consistent, nothing suspended, NEEDS REPAIR said. */
-static void
-test_job_split_killed_no_archive(void)
-{
-	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1},
-	                       {"info -c", "dminfo-half.txt", NULL, 0, 1},
-	                       {"info -c", NULL, "vgf-mf:Active:1\n", 0, 0},
-	                       {"resume vgf-mf", NULL, NULL, 0, 0},
-	                       {LVS_A, "lvs-half-split.json", NULL, 0, 0},
-	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	                       {"vgcfgrestore --list vgf", NULL, "", 0, 0},
-	                       {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 0},
-	                       {"lvchange -an vgf/mf", NULL, NULL, 5, 0},
-	                       {"vgck vgf", NULL, NULL, 0, 0},
-	                       {NULL, NULL, NULL, 0, 0}};
-	struct script sc = {.rules = rules};
-	struct jobrun jr;
-	int repair;
-
-	split_job(&sc, &jr, &repair);
-	CU_ASSERT_PTR_NOT_NULL(strstr(
-	    jr.msg,
-	    "half split: NEEDS REPAIR (vgf/mf: mf_rimage_0,mf_rmeta_0,mf_rmeta_1_extracted)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "; kernel table is not the mirror"));
-	CU_ASSERT(repair);
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "vgcfgrestore -y"));
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "remove "));
-}
-
-/* Killed after the table reload, before the metadata commit: reactivated as the mirror. */
-static void
-test_job_split_killed_reload(void)
-{
-	struct rule rules[] = {
-	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
-	    {"info -c", "dminfo-half.txt", NULL, 0, 1},
-	    {"info -c", NULL, "vgf-mf:Active:0\nvgf-mf_rimage_0:Active:1\n", 0, 0},
-	    {"resume vgf-", NULL, NULL, 0, 0},
-	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	    {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 1},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
-	    {"lvchange -an vgf/mf", NULL, NULL, 0, 1},
-	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
-	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
-	struct script sc = {.rules = rules};
-	struct jobrun jr;
-	int repair;
-
-	split_job(&sc, &jr, &repair);
-	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "; reactivated vgf/mf; the mirror is unchanged"));
-	CU_ASSERT(!repair);
-	CU_ASSERT_PTR_NULL(strstr(sc.log, "vgcfgrestore -y"));
-}
-
 int
 main(void)
 {
@@ -661,9 +402,6 @@ main(void)
 	CU_add_test(s, "dmsetup and archive outputs", test_dm_and_archive);
 	CU_add_test(s, "recovery argv", test_recovery_argv);
 	CU_add_test(s, "job: mirror sync with a leg failing", test_job_mirror);
-	CU_add_test(s, "job: split killed, rolled back", test_job_split_killed_rollback);
-	CU_add_test(s, "job: split killed, needs repair", test_job_split_killed_no_archive);
-	CU_add_test(s, "job: split killed, table reloaded", test_job_split_killed_reload);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -185,6 +185,28 @@ test_translate_not_disks(void)
 	CU_ASSERT_EQUAL(translate("sdc", "disk", &fx, &d), 0); /* no size at all */
 }
 
+/* A logical volume is a volume, not a disk; other device-mapper disks are disks. */
+static void
+test_translate_dm(void)
+{
+	struct inv_disk d;
+	const struct kv lv[] = {
+	    {"size", "98304"},
+	    {"dm/uuid", "LVM-vLI09HE2Vts2q8cpTVmlHxUhkVqojbueMSfw32J87MFfKXKVCc5FFXnAGlIdNkyT"},
+	    {NULL, NULL}};
+	const struct kv mpath[] = {{"size", "98304"},
+	                           {"dm/uuid", "mpath-3600508b400105e210000900000490000"},
+	                           {NULL, NULL}};
+	const struct kv plain[] = {{"size", "98304"}, {NULL, NULL}};
+	struct fixture fx = {NULL, lv};
+
+	CU_ASSERT_EQUAL(translate("dm-4", "disk", &fx, &d), 0);
+	fx.attrs = mpath;
+	CU_ASSERT_EQUAL(translate("dm-0", "disk", &fx, &d), 1);
+	fx.attrs = plain; /* "dmsetup create" with no uuid, the VM lane's vdsflt */
+	CU_ASSERT_EQUAL(translate("dm-1", "disk", &fx, &d), 1);
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -514,6 +536,7 @@ main(void)
 	CU_add_test(s, "translate: sysfs identity without udevd", test_translate_sysfs);
 	CU_add_test(s, "translate: loop and devpath keys", test_translate_loop);
 	CU_add_test(s, "translate: what is not a disk", test_translate_not_disks);
+	CU_add_test(s, "translate: logical volumes are not disks", test_translate_dm);
 	CU_add_test(s, "usage flags: mounts, holders, root", test_usage_flags);
 	CU_add_test(s, "image disks from the config", test_images);
 	CU_add_test(s, "loop device found by enumeration", test_loop_enumerate);

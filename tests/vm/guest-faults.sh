@@ -11,16 +11,20 @@
 #     (or failed) for repair, vdsd stays up; after the disk is back (linear
 #     again, vgextend --restoremissing, lvchange --refresh) vgck passes and
 #     the mirror resyncs to 100 % "AA".
-#  2. an lvm tool killed mid-operation: the lvconvert --splitmirrors child
-#     of vdsd is SIGKILLed as soon as it runs, then (when the mirror is
-#     still there) again once it has suspended a device of vgf (when the
-#     poll is too slow for that window, the split must just succeed).  A
-#     killed job must fail with TOOL_FAILED ("signal 9"); vdsd's recovery
-#     leaves no dm device suspended and vgck passing, and its message says
-#     which state the volume is in, which must be the real one: the mirror
-#     unchanged (possibly rolled back from LVM's metadata archive, with both
-#     legs in dm-raid and the model), the split completed, or a half split
-#     reported "NEEDS REPAIR" with the volume degraded/failed in the model.
+#  2. an lvm tool killed mid-operation, at chosen points: a calibration
+#     breakVolumePlex runs vdsd's lvconvert under strace and records its
+#     ioctls; then, for each device-mapper change it made (table loads,
+#     suspends, renames, resumes, removes: the first and last of each run
+#     of one kind, every one with VDS_VM_KILL_POINTS=all), a fresh 8 MiB
+#     mirror holding a known pattern is split with strace delivering SIGKILL
+#     at the entry of exactly that ioctl.  Each killed job must fail
+#     TOOL_FAILED ("signal 9"), vdsd's recovery must leave no device
+#     suspended, vgck passing, the /dev links right, the data readable from
+#     the volume (and from the new one when the split completed), and its
+#     message must name the real state: the mirror unchanged, the split
+#     completed, or a half split "NEEDS REPAIR" (degraded in the model).
+#     VDS_VM_KILL_FAULTS=0 leaves this case out; the lane refuses to run
+#     without strace (vm-lane.sh).
 # Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -63,7 +67,8 @@ lvmq pvcreate -q "/dev/mapper/$FLT" "$D2" || fail "pvcreate"
 lvmq vgcreate -q vgf "/dev/mapper/$FLT" "$D2" || fail "vgcreate"
 vds_start_master
 vds_write_conf "discovery no" "provider lvm"
-vds_start_vdsd
+vds_start_vdsd -d
+vds_on_exit 'cp "$VDS_VDSD_LOG" /vmout/guest-faults-vdsd.log 2>/dev/null'
 vds_wait_registered
 PACK=$(inv_index 6 "$C_PACK_NAME" vgf) || fail "vgf is not in the pack table"
 
@@ -113,87 +118,158 @@ expect_eq "disk back: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
 	"$(dmsetup status vgf-mf | awk '{print $4, $5, $6}')"
 expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
 
-# ---- 2. lvconvert --splitmirrors killed while it runs
-vgf_suspended() { dmsetup info -c --noheadings --separator : -o name,suspended | grep -q '^vgf-.*:Suspended'; }
-# split_killed WHEN: breakVolumePlex of vgf/mf plex 2 with vdsd's lvconvert
-# child SIGKILLed (by PID) as soon as it runs (start) or once it has
-# suspended a device of vgf (suspend: mid-change); then the checks.
-split_killed() {
-	local when=$1 VM PLEX2 H killed='' p lc='' i msg segtype lvs_mfb h
+# ---- 2. lvconvert --splitmirrors killed at chosen points
+# The lvm that vdsd runs is wrapped for lvconvert only: a calibration split
+# runs under strace and records its ioctls; each kill run then has strace
+# deliver SIGKILL at the entry of the Nth ioctl, for N = every
+# device-mapper change the calibration made (table loads, suspends,
+# renames, resumes, removes): the tool dies with exactly the state that
+# change leaves, every time.
+INJ=/run/vds-lvm-inject
+lvm_wrap() { # bind a wrapper over the lvm binary vdsd runs
+	LVM_BIN=$(readlink -f "$(command -v lvm)")
+	mkdir -p /run/vds-lvm && cp "$LVM_BIN" /run/vds-lvm/lvm || fail "copy $LVM_BIN"
+	cat >"$VDS_TMP/lvm-wrap" <<-'W'
+		#!/bin/bash
+		# one-shot: "trace FILE" or "kill N" in /run/vds-lvm-inject, for lvconvert only
+		if [ "$1" = lvconvert ] && read -r mode arg </run/vds-lvm-inject 2>/dev/null; then
+			rm -f /run/vds-lvm-inject
+			case $mode in
+			trace) exec strace -f -qq -o "$arg" -e trace=ioctl /run/vds-lvm/lvm "$@" ;;
+			kill) exec strace -f -qq -o /dev/null -e trace=ioctl \
+				-e inject=ioctl:signal=KILL:when="$arg" /run/vds-lvm/lvm "$@" ;;
+			esac
+		fi
+		exec /run/vds-lvm/lvm "$@"
+	W
+	chmod 755 "$VDS_TMP/lvm-wrap"
+	mount --bind "$VDS_TMP/lvm-wrap" "$LVM_BIN" || fail "bind the lvm wrapper"
+	vds_on_exit "umount $LVM_BIN"
+}
+vol_index() { inv_index 4 "$C_VOL_NAME" "$1"; }
+plex2_of() { # VOLUME_INDEX: the index of its plex 2
+	local i
 	local -A X=()
 	local -a X_rows=()
-	# The model has the mirror (a failed job publishes the state it left).
-	VM=$(inv_index 4 "$C_VOL_NAME" vgf/mf) || fail "vgf/mf is not in the volume table"
 	inv_load X 5
 	for i in "${X_rows[@]}"; do
-		[ "${X[$C_PLEX_VOL.$i]}" = "$VM" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && PLEX2=$i
+		[ "${X[$C_PLEX_VOL.$i]}" = "$1" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = 2 ] && echo "$i" && return
 	done
-	[ -n "${PLEX2:-}" ] || fail "no plex 2 of volume $VM"
-	H=$(job_handle)
-	job_start "$H" 6 ParamVolume u "$VM" ParamPlex u "$PLEX2" ParamName s mfb
-	for _ in $(seq 3000); do
-		if [ -z "$lc" ]; then
-			for p in $(pgrep -P "$VDS_VDSD_PID"); do
-				tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' lvconvert ' && lc=$p
-			done
-		fi
-		if [ -n "$lc" ] && { [ "$when" = start ] || vgf_suspended; }; then
-			kill -9 "$lc" && killed=$lc
-			break
-		fi
-		job_finished "$H" && break
-	done
-	job_follow "$H" 60000
+	fail "no plex 2 of volume $1"
+}
+mirror_new() { # NAME: an 8 MiB mirror through vdsd, in sync, with a known pattern on it
+	local h
+	h=$(job_handle)
+	job_start "$h" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 8 ParamName s "$1"
+	[ "$(job_wait "$h" 120000)" = "$ST_SUCCEEDED" ] || fail "mirror $1: $(job_getn "$h" ErrorMessage)"
+	dd if="$VDS_TMP/pattern" of="/dev/vgf/$1" bs=1M oflag=direct status=none || fail "write $1"
+}
+# same_data LV: the kernel's device of vgf/LV (by its dm minor, not a /dev link) holds the pattern
+same_data() {
+	local minor
+	minor=$(dmsetup info -c --noheadings -o minor "vgf-$1") || return 1
+	cmp -s -n 1048576 "$VDS_TMP/pattern" "/dev/dm-$minor"
+}
+devno() { # PATH: "MAJOR:MINOR" of the device PATH leads to
+	local hex
+	hex=$(stat -L -c '%t %T' "$1" 2>/dev/null) || return 1
+	set -- $hex
+	printf '%d:%d' "0x$1" "0x$2"
+}
+# node_ok LV: /dev/vgf/LV and /dev/mapper/vgf-LV lead to that device
+node_ok() {
+	local want
+	want=$(dmsetup info -c --noheadings --separator : -o major,minor "vgf-$1") || return 1
+	[ "$(devno "/dev/vgf/$1")" = "$want" ] && [ "$(devno "/dev/mapper/vgf-$1")" = "$want" ]
+}
+split_start() { # NAME: breakVolumePlex of vgf/NAME plex 2 into NAME-b; prints the handle
+	local v h
+	v=$(vol_index "vgf/$1") || fail "vgf/$1 is not in the volume table"
+	h=$(job_handle)
+	job_start "$h" 6 ParamVolume u "$v" ParamPlex u "$(plex2_of "$v")" ParamName s "$1b"
+	echo "$h"
+}
+# The ioctl numbers (1-based, as strace counts them) of each dm change in a trace.
+dm_changes() {
+	awk '/ ioctl\(/ { n++ } / ioctl\(.*(DM_TABLE_LOAD|DM_DEV_SUSPEND|DM_DEV_RENAME|DM_DEV_REMOVE|DM_DEV_CREATE|DM_TABLE_CLEAR)/ {
+		what = $0; sub(/.*ioctl\([0-9]+, /, "", what); sub(/,.*/, "", what)
+		if (what == "DM_DEV_SUSPEND") what = $0 ~ /DM_SUSPEND_FLAG/ ? "suspend" : "resume"
+		print n, what }' "$1"
+}
+# kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about to make).
+kill_at() {
+	local n=$1 what=$2 lv=k$1 H msg segtype lvs st h left
+	mirror_new "$lv"
+	echo "kill $n" >"$INJ"
+	H=$(split_start "$lv")
+	job_follow "$H" 120000
+	rm -f "$INJ"
 	msg=$(job_get "$H" ErrorMessage)
-	if [ -z "$killed" ]; then
-		# the window was missed: then the split must simply have worked
-		note "lvconvert ($when) finished before it could be killed: job $H status $JOB_FINAL"
-		expect_eq "lvconvert not killed ($when): the split succeeds" "$ST_SUCCEEDED" "$JOB_FINAL"
-		return
-	fi
-	note "killed lvconvert ($when) pid $killed: job $H status $JOB_FINAL, \"$msg\""
-	expect_eq "lvconvert killed ($when): the job fails" "$ST_FAILED" "$JOB_FINAL"
-	expect_eq "lvconvert killed ($when): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
-	case $msg in *"signal 9"*) ;; *) check_fail "lvconvert killed: message \"$msg\" lacks signal 9" ;; esac
-	no_suspended || check_fail "a device-mapper device was left suspended: $(dmsetup info -c)"
-	lvmq vgck -q vgf || check_fail "vgck vgf after lvconvert was killed ($when)"
-	segtype=$(lvjson segtype vgf/mf)
-	lvs_mfb=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r '[.report[0].lv[].lv_name] | sort | join(" ")')
-	note "after the kill ($when): vgf/mf is $segtype, LVs: $lvs_mfb"
-	case "$segtype/$lvs_mfb" in
-	"raid1/mf")
+	segtype=$(lvjson segtype "vgf/$lv")
+	lvs=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r "[.report[0].lv[].lv_name | select(startswith(\"$lv\"))] | sort | join(\" \")")
+	note "killed at ioctl $n ($what): job $JOB_FINAL, vgf/$lv $segtype, LVs \"$lvs\": \"$msg\""
+	expect_eq "killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
+	expect_eq "killed at $n ($what): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
+	case $msg in *"signal 9"*) ;; *) check_fail "killed at $n: message \"$msg\" lacks signal 9" ;; esac
+	no_suspended || check_fail "killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
+	lvmq vgck -q vgf || check_fail "killed at $n ($what): vgck vgf"
+	case "$segtype/$lvs" in
+	"raid1/$lv")
+		st=unchanged
 		case $msg in *"the mirror is unchanged"*) ;;
-		*) check_fail "mirror intact but the job message does not say so: \"$msg\"" ;; esac
-		expect_eq "mirror intact ($when): plexes in the model" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM")"
-		expect_eq "mirror intact ($when): dm-raid legs" 2 "$(dmsetup status vgf-mf | awk '{print $5}')"
+		*) check_fail "killed at $n: mirror intact, message does not say so: \"$msg\"" ;; esac
+		expect_eq "killed at $n: plexes in the model" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$(vol_index "vgf/$lv")")"
+		expect_eq "killed at $n: dm-raid legs" 2 "$(dmsetup status "vgf-$lv" | awk '{print $5}')"
 		;;
-	"linear/mf mfb")
+	"linear/$lv ${lv}b")
+		st="split"
 		case $msg in *"the split completed"*) ;;
-		*) check_fail "split done but the job message does not say so: \"$msg\"" ;; esac
-		inv_index 4 "$C_VOL_NAME" vgf/mfb >/dev/null || check_fail "vgf/mfb is not in the model"
+		*) check_fail "killed at $n: split done, message does not say so: \"$msg\"" ;; esac
+		vol_index "vgf/${lv}b" >/dev/null || check_fail "killed at $n: vgf/${lv}b is not in the model"
+		same_data "${lv}b" || check_fail "killed at $n: vgf/${lv}b does not hold the mirror's data"
 		;;
 	*)
+		st=half
 		case $msg in *"NEEDS REPAIR"*) ;;
-		*) check_fail "half split ($segtype/$lvs_mfb) not reported as needing repair: \"$msg\"" ;; esac
-		h=$(vol_health vgf/mf)
-		case $h in 3 | 5) ;; *) check_fail "half split: vgf/mf health in the model is \"$h\", not degraded/failed" ;; esac
+		*) check_fail "killed at $n: half split ($segtype/$lvs) not reported as needing repair: \"$msg\"" ;; esac
+		h=$(vol_health "vgf/$lv")
+		case $h in 3 | 5) ;; *) check_fail "killed at $n: half split, health in the model \"$h\"" ;; esac
 		;;
 	esac
+	same_data "$lv" || check_fail "killed at $n ($what): vgf/$lv does not read back the data written before"
+	node_ok "$lv" || check_fail "killed at $n ($what): /dev/vgf/$lv or /dev/mapper/vgf-$lv is not vgf/$lv's device"
+	[ "$st" != split ] || node_ok "${lv}b" || check_fail "killed at $n ($what): the device nodes of vgf/${lv}b are wrong"
+	KILL_STATES+="$n:$what:$st "
+	for h in $lvs; do lvmq lvremove -qf "vgf/$h" >/dev/null 2>&1; done
+	# nothing of vgf/$lv may stay behind in the kernel
+	left=$(dmsetup ls | awk -v p="vgf-$lv" 'index($1, p) == 1 { print $1 }')
+	[ -z "$left" ] || check_fail "killed at $n ($what): dm devices left after lvremove: $left"
 }
-# Case 2 is not reliable yet: in one lane run of five the killed lvconvert
-# left vgf's sub-LVs suspended, the provider's recovery did not complete and a
-# dmsetup hung in the guest kernel for good.  Until the recovery is made safe
-# it runs only on request (VDS_VM_KILL_FAULTS=1), and says so loudly.
-if [ "${VDS_VM_KILL_FAULTS:-0}" = 1 ]; then
-	split_killed start
-	# mid-change (the run that once left vgf/mf suspended), when the mirror is still there to split
-	if [ "$(lvjson segtype vgf/mf)" = raid1 ]; then
-		for _ in $(seq 120); do [ "$(lvjson sync_percent vgf/mf)" = 100.00 ] && break; sleep 0.5; done
-		split_killed suspend
+if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
+	dd if=/dev/urandom of="$VDS_TMP/pattern" bs=1M count=1 status=none
+	lvm_wrap
+	mirror_new cal
+	echo "trace $VDS_TMP/cal.trace" >"$INJ"
+	H=$(split_start cal)
+	[ "$(job_wait "$H" 120000)" = "$ST_SUCCEEDED" ] || fail "calibration split: $(job_getn "$H" ErrorMessage)"
+	same_data calb || check_fail "calibration split: vgf/calb does not hold the mirror's data"
+	mapfile -t POINTS < <(dm_changes "$VDS_TMP/cal.trace")
+	note "calibration: lvconvert made $(grep -c ' ioctl(' "$VDS_TMP/cal.trace") ioctls, dm changes at: ${POINTS[*]}"
+	[ "${#POINTS[@]}" -ge 4 ] || fail "the calibration trace shows only ${#POINTS[@]} dm changes"
+	if [ "${VDS_VM_KILL_POINTS:-ends}" != all ]; then
+		# the first and the last change of each run of the same kind (VDS_VM_KILL_POINTS=all: every one)
+		mapfile -t POINTS < <(printf '%s\n' "${POINTS[@]}" | awk '{ k[NR] = $2; l[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) if (k[i] != k[i - 1] || k[i] != k[i + 1]) print l[i] }')
 	fi
-	vds_up || check_fail "vdsd is not answering after lvconvert was killed"
+	KILL_STATES=
+	for p in "${POINTS[@]}"; do
+		# shellcheck disable=SC2086 # "N WHAT"
+		kill_at $p
+	done
+	note "kill points (ioctl:change:state after recovery): $KILL_STATES"
+	vds_up || check_fail "vdsd is not answering after the kills"
 else
-	note "*** NOT RUN: lvm tool killed mid-operation (flaky, can hang the guest's dm); VDS_VM_KILL_FAULTS=1 runs it"
+	note "*** NOT RUN: lvm tool killed mid-operation (VDS_VM_KILL_FAULTS=0)"
 fi
 # the model follows the volume group again after the next job (a no-op refusal does not count)
 run_ok=$(job_handle)

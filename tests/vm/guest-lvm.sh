@@ -22,12 +22,20 @@ MNT=/run/vds-mnt
 lvmq pvcreate -q /dev/vda /dev/vdb || fail "pvcreate"
 lvmq vgcreate -q vg0 /dev/vda /dev/vdb || fail "vgcreate"
 vds_start_master
-vds_write_conf "discovery no" "provider lvm"
+vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd
 vds_wait_registered
 
 PACK=$(inv_index 6 "$C_PACK_NAME" vg0) || fail "vg0 is not in the pack table"
 note "vg0 = pack $PACK"
+# the physical volumes show their pack in the disk table; other disks none;
+# logical volumes are volumes, not disks
+C_DISK_DEVNODE=$(mib_col VDS_DISK_DEVNODE) C_DISK_PACK=$(mib_col VDS_DISK_PACK_INDEX)
+disk_pack() { inv_value 2 "$C_DISK_PACK" "$(inv_index 2 "$C_DISK_DEVNODE" "$1")"; }
+wait_for 5000 inv_index 2 "$C_DISK_DEVNODE" /dev/vdb >/dev/null || fail "/dev/vdb is not in the disk table"
+expect_eq "disk /dev/vda: pack" "$PACK" "$(disk_pack /dev/vda)"
+expect_eq "disk /dev/vdb: pack" "$PACK" "$(disk_pack /dev/vdb)"
+expect_eq "disk /dev/vdc: no pack" 0 "$(disk_pack /dev/vdc)"
 
 # run_job WHAT TYPE [COLUMN T V]...: start, follow; JOB_FINAL, H afterwards.
 run_job() {
@@ -56,6 +64,8 @@ expect_eq "mirror: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
 	"$(dmsetup status vg0-m0 | awk '{print $4, $5, $6}')"
 expect_eq "mirror: vdsJobOutVolume is vg0/m0" "$(inv_index 4 "$C_VOL_NAME" vg0/m0)" "$VM0"
 expect_eq "mirror: 2 plexes" 2 "$(inv_value 4 "$C_VOL_PLEXES" "$VM0")"
+M0_DEV=$(readlink -f /dev/mapper/vg0-m0)
+! inv_index 2 "$C_DISK_DEVNODE" "$M0_DEV" >/dev/null || check_fail "the logical volume $M0_DEV is in the disk table"
 
 # ---- simple and striped
 run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 16 \

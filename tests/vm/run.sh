@@ -78,10 +78,10 @@ vm_initrd() { # VERSION OUT
 vm_cmdfile() { # COMMAND...: the script the guest runs
 	{
 		echo "cd $(printf %q "$PWD") || exit 1"
-		for v in top_srcdir top_builddir VDS_VM_DEBUG; do
+		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS; do
 			[ -n "${!v:-}" ] && echo "export $v=$(printf %q "${!v}")"
 		done
-		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp VDS_VM_KILL_FAULTS=${VDS_VM_KILL_FAULTS:-0}"
+		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp"
 		printf '%q ' "$@"
 		echo
 		echo 'echo $? >/vmout/rc.cmd'

@@ -36,6 +36,7 @@ busybox 2>/dev/null | grep -q BusyBox || skip "busybox missing (apt-get install 
 ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic' ||
 	skip "busybox is not static (apt-get install busybox-static)"
 command -v lvm >/dev/null || skip "lvm2 missing (apt-get install lvm2)"
+command -v strace >/dev/null || skip "strace missing (apt-get install strace): the lvm kill points need it"
 [ -f "${VDS_VM_CACHE:-/var/cache/vdsd-vm}/kver" ] || command -v apt-get >/dev/null ||
 	skip "no cached kernel and no apt-get to fetch one"
 [ -x "$top_builddir/vdsd" ] || skip "vdsd not built"

@@ -1,0 +1,143 @@
+/*
+ * lvmscript.c - the scripted LVM runner and job harness of the lvm tests.
+ */
+#include "config.h"
+
+#include <CUnit/Basic.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lvmscript.h"
+#include "worker.h"
+
+char *
+fixture(const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", LVM_FIXTURES, name);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int
+script_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
+{
+	struct script *sc = arg;
+	char line[1024];
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (size_t i = 1; i < cmd->argc; i++)
+		if (strcmp(cmd->argv[i], "--config") && strcmp(cmd->argv[i], LVM_CONFIG) &&
+		    strcmp(cmd->argv[i], LVM_CONFIG_QUERY))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "",
+			                      cmd->argv[i]);
+	sc->loglen +=
+	    (size_t)snprintf(sc->log + sc->loglen, sizeof(sc->log) - sc->loglen, "%s\n", line);
+	for (struct rule *r = sc->rules; r->match; r++) {
+		if (!strstr(line, r->match) || r->uses < 0)
+			continue;
+		if (r->uses > 0 && --r->uses == 0)
+			r->uses = -1;
+		o->out = r->file ? fixture(r->file) : r->text ? strdup(r->text) : NULL;
+		o->status = r->status;
+		if (r->status > 128)
+			snprintf(o->err, sizeof(o->err), "  (killed)");
+		return r->status == 0 ? 0 : -1;
+	}
+	if (!strncmp(line, "vgs ", 4) || !strncmp(line, "pvs ", 4)) { /* the scan after a job */
+		o->out = fixture(line[0] == 'v' ? "vgs.json" : "pvs-used.json");
+		return o->status = 0;
+	}
+	o->status = 5;
+	snprintf(o->err, sizeof(o->err), "  no rule for: %s", line);
+	return -1;
+}
+
+static enum vds_result
+jr_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg, size_t len)
+{
+	(void)state;
+	(void)out;
+	return lvm_run_job(plan, j, msg, len);
+}
+
+static const struct prov_ops jr_ops = {.name = "lvm-test", .run = jr_run};
+
+static void
+jr_progress(uint32_t h, unsigned pc, const char *d, void *arg)
+{
+	(void)h, (void)pc, (void)d, (void)arg;
+}
+
+static void
+jr_done(uint32_t h, enum vds_result r, struct job_outputs *out, const char *msg, void *arg)
+{
+	struct jobrun *jr = arg;
+
+	(void)h, (void)out;
+	jr->r = r;
+	snprintf(jr->msg, sizeof(jr->msg), "%s", msg ? msg : "");
+	jr->done = 1;
+}
+
+void
+run_job(struct lvm_plan *pl, struct script *sc, struct jobrun *jr)
+{
+	const struct worker_ops wops = {jr_progress, jr_done, jr};
+	struct event_base *base = event_base_new();
+	time_t t0 = time(NULL);
+
+	memset(jr, 0, sizeof(*jr));
+	lvm_cmd_set_runner(script_run, sc);
+	CU_ASSERT_FATAL(worker_init(base, 1, &wops) == 0);
+	CU_ASSERT_PTR_NOT_NULL(worker_submit(1, &jr_ops, NULL, pl));
+	while (!jr->done && time(NULL) - t0 < 20)
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	worker_shutdown();
+	event_base_free(base);
+	lvm_cmd_set_runner(NULL, NULL);
+	CU_ASSERT(jr->done);
+}
+
+struct lvm_plan *
+plan_new(enum job_type type)
+{
+	struct lvm_plan *pl = calloc(1, sizeof(*pl));
+
+	pl->type = type;
+	snprintf(pl->vg, sizeof(pl->vg), "vgf");
+	snprintf(pl->lv, sizeof(pl->lv), "mf");
+	return pl;
+}
+
+void
+plan_free(struct lvm_plan *pl)
+{
+	lvm_scan_free(&pl->after);
+	free(pl);
+}
+
+long
+script_at(const struct script *sc, const char *what)
+{
+	char line[512];
+	const char *p;
+
+	snprintf(line, sizeof(line), "%s\n", what);
+	for (p = sc->log; (p = strstr(p, line)); p++)
+		if (p == sc->log || p[-1] == '\n')
+			return p - sc->log;
+	return -1;
+}
