@@ -148,6 +148,7 @@ jp_missing(const struct job_params *p)
 	case JOB_DELETE_VOLUME:
 		return !p->volume ? "vdsJobVolume" : NULL;
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
 		return !p->volume ? "vdsJobVolume" : !p->size ? "vdsJobSizeMiB" : NULL;
 	case JOB_BREAK_PLEX:
 		return !p->volume ? "vdsJobVolume" : !p->plex ? "vdsJobPlex" : NULL;

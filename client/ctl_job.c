@@ -183,12 +183,13 @@ cj_build_vol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 	return ctl_index(x, "volume", a->pos[0], &r->p_volume);
 }
 
+/* VOLUME SIZE: shrink (the size to remove) and extend (the size to add). */
 static int
-cj_build_shrink(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+cj_build_resize(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
 	if (ctl_index(x, "volume", a->pos[0], &r->p_volume) < 0)
 		return -1;
-	return cj_mib(x, "size to remove", a->pos[1], &r->p_size_mib);
+	return cj_mib(x, "size", a->pos[1], &r->p_size_mib);
 }
 
 static int
@@ -235,7 +236,8 @@ static const struct cj_cmd cj_cmds[] = {
      "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--name N]",
      cj_build_cvol},
     {"delete-volume", 4, 1, "", "VOLUME", cj_build_vol},
-    {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_shrink},
+    {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_resize},
+    {"extend", 11, 2, "", "VOLUME SIZE-TO-ADD", cj_build_resize},
     {"break-plex", 6, 2, "", "VOLUME PLEX", cj_build_break},
     {"create-vdisk", 7, 2, "!fixed format label",
      "PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]", cj_build_cvdisk},

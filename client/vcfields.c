@@ -40,6 +40,7 @@ static const char *const l_jobtype[] = {"",
                                         "attachVDisk",
                                         "detachVDisk",
                                         "deleteVDisk",
+                                        "extendVolume",
                                         NULL};
 static const char *const l_jobstatus[] = {"",          "created", "queued",    "running",
                                           "succeeded", "failed",  "cancelled", NULL};

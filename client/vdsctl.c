@@ -53,6 +53,7 @@ vctl_help(const char *prog)
 	       "                striped|mirror] [--stripe SIZE] [--plexes N] [--name NAME]\n"
 	       "  delete-volume VOLUME\n"
 	       "  shrink VOLUME SIZE              remove SIZE from the volume\n"
+	       "  extend VOLUME SIZE              add SIZE to the volume (and its file system)\n"
 	       "  break-plex VOLUME PLEX\n"
 	       "  create-vdisk PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]\n"
 	       "  attach VDISK|PATH [--read-only]\n"

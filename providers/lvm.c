@@ -1,8 +1,9 @@
 /*
  * lvm.c - the lvm provider: volume groups are packs, logical volumes are
  * dynamic volumes (simple, spanned, striped, mirror = raid1) with their
- * images as plexes.  createVolume, deleteVolume, shrinkVolume (file system
- * first, then lvreduce) and breakVolumePlex (lvconvert --splitmirrors).
+ * images as plexes.  createVolume, deleteVolume, extendVolume (lvextend,
+ * then the file system), shrinkVolume (file system first, then lvreduce)
+ * and breakVolumePlex (lvconvert --splitmirrors).
  *
  * validate/prepare/commit run on the loop thread against the model and the
  * last scan of the LVM state; run (lvm_run.c) works from the plan only and
@@ -78,6 +79,7 @@ lvm_claims(void *state, const struct job_params *p)
 		return pk && lvm_is_lvm(pk->provider);
 	case JOB_DELETE_VOLUME:
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && lvm_is_lvm(v->provider);
@@ -237,6 +239,23 @@ lvm_check_shrink(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	return VDS_R_OK;
 }
 
+/* extendVolume: whole extents more, each on every plex (a mirror takes them on each leg). */
+static enum vds_result
+lvm_check_extend(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
+                 const struct lvm_lv *lv, char *why, size_t len)
+{
+	const struct lvm_vg *vg = lvm_scan_vg(&lp->scan, pl->vg);
+	uint64_t ext = vg && vg->extent ? vg->extent : 4 << 20;
+	const struct lvm_lv *img[8];
+	size_t copies = lvm_lv_type(lv) == INV_VT_MIRROR ? lvm_lv_plexes(&lp->scan, lv, img, 8) : 1;
+
+	pl->size = lv->size;
+	pl->new_size = (lv->size + p->size + ext - 1) / ext * ext;
+	if (!vg || (pl->new_size - pl->size) * (copies ? copies : 1) > vg->free)
+		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->vg);
+	return VDS_R_OK;
+}
+
 static enum vds_result
 lvm_check_break(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
                 const struct lvm_lv *lv, char *why, size_t len)
@@ -279,6 +298,8 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 		return VDS_R_OK;
 	case JOB_SHRINK_VOLUME:
 		return lvm_check_shrink(lp, p, pl, lv, why, len);
+	case JOB_EXTEND_VOLUME:
+		return lvm_check_extend(lp, p, pl, lv, why, len);
 	case JOB_BREAK_PLEX:
 		return lvm_check_break(lp, p, pl, lv, why, len);
 	default:
@@ -336,7 +357,8 @@ lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 		out->reclaimed = pl->size - pl->new_size;
 		return;
 	}
-	if (pl->type != JOB_CREATE_VOLUME && pl->type != JOB_BREAK_PLEX)
+	if (pl->type != JOB_CREATE_VOLUME && pl->type != JOB_BREAK_PLEX &&
+	    pl->type != JOB_EXTEND_VOLUME)
 		return;
 	if ((v = inv_by_key(INV_VOLUME, pl->outkey))) {
 		out->volume = v->index;

@@ -195,15 +195,29 @@ lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr)
 	return c->overflow ? -1 : 0;
 }
 
-int
-lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size)
+/* lvreduce / lvextend -y [-f] -L SIZEb VG/LV */
+static int
+lc_lvresize(struct lvm_cmd *c, const char *tool, const char *vg, const char *lv, uint64_t size)
 {
-	lc_lvm(c, "lvreduce");
+	lc_lvm(c, tool);
 	lvm_cmd_add(c, "-y");
-	lvm_cmd_add(c, "-f");
+	if (!strcmp(tool, "lvreduce"))
+		lvm_cmd_add(c, "-f");
 	lvm_cmd_add(c, "-L");
 	lvm_cmd_add(c, "%llub", (unsigned long long)size);
 	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size)
+{
+	return lc_lvresize(c, "lvreduce", vg, lv, size);
+}
+
+int
+lvm_cmd_lvextend(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size)
+{
+	return lc_lvresize(c, "lvextend", vg, lv, size);
 }
 
 int
@@ -339,11 +353,12 @@ lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev)
 int
 lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size)
 {
-	if (!lvm_dev_ok(dev) || size < 1024)
+	if (!lvm_dev_ok(dev) || (size && size < 1024))
 		return -1;
 	lvm_cmd_init(c, lvm_tool("resize2fs"));
 	c->timeout_ms = 0;
-	lvm_cmd_add(c, "%s", dev);
+	if (lvm_cmd_add(c, "%s", dev) < 0 || !size)
+		return c->overflow ? -1 : 0;
 	return lvm_cmd_add(c, "%lluK", (unsigned long long)(size / 1024));
 }
 

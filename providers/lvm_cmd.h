@@ -89,6 +89,7 @@ int lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg);
 int lvm_cmd_sync(struct lvm_cmd *c, const char *vg, const char *lv);
 int lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr);
 int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);
+int lvm_cmd_lvextend(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);
 int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
                   const char *pv);
 int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
@@ -105,6 +106,7 @@ int lvm_cmd_cfgrestore(struct lvm_cmd *c, const char *vg, const char *file);
 int lvm_cmd_dm(struct lvm_cmd *c, const char *verb, const char *name);
 int lvm_cmd_dminfo(struct lvm_cmd *c);
 int lvm_cmd_e2fsck(struct lvm_cmd *c, const char *dev);
+/* resize2fs DEV SIZE; size 0: to the size of the device */
 int lvm_cmd_resize2fs(struct lvm_cmd *c, const char *dev, uint64_t size);
 int lvm_cmd_blkid(struct lvm_cmd *c, const char *dev);
 

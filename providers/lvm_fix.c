@@ -381,6 +381,7 @@ lf_committed(const struct lvm_plan *pl, const char *lv)
 		rc = x == NULL;
 		break;
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
 		rc = x && x->size != pl->size;
 		break;
 	case JOB_BREAK_PLEX:

@@ -1,7 +1,9 @@
 /*
  * lvm_run.c - the worker half of lvm jobs: lvcreate (with the initial sync
- * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce)
- * and lvconvert --splitmirrors.  Only the plan and the job handle are used.
+ * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce),
+ * extend (lvextend, then e2fsck when offline and resize2fs) and lvconvert
+ * --splitmirrors; lvm_fix.c recovers from a failed change.  Only the plan and the job handle are
+ * used.
  */
 #include "config.h"
 
@@ -244,30 +246,58 @@ lr_check_closed(struct lvm_plan *pl, char *msg, size_t len)
 	return r;
 }
 
+/*
+ * The volume's file system into fs ("" for none): VDS_R_OK when resize2fs
+ * can resize it, else the failure (no_fs: the code for another file system).
+ */
+static enum vds_result
+lr_ext_fs(struct lvm_plan *pl, char *fs, size_t fslen, enum vds_result no_fs, char *msg, size_t len)
+{
+	if (lr_fstype(pl->dev, fs, fslen) < 0) {
+		snprintf(msg, len, "cannot identify the file system on %s", pl->dev);
+		return VDS_R_TOOL_FAILED;
+	}
+	if (fs[0] && strcmp(fs, "ext2") && strcmp(fs, "ext3") && strcmp(fs, "ext4")) {
+		snprintf(msg, len, "a %s file system cannot %s here", fs,
+		         pl->type == JOB_SHRINK_VOLUME ? "shrink" : "grow");
+		return no_fs;
+	}
+	return VDS_R_OK;
+}
+
+/* e2fsck -f -p (1: errors it corrected is fine); killable: a cancel stops it. */
+static enum vds_result
+lr_fsck(struct lvm_plan *pl, struct prov_job *j, int killable, char *msg, size_t len)
+{
+	struct lvm_output o;
+	struct lvm_cmd c;
+	enum vds_result r = VDS_R_OK;
+
+	prov_job_progress(j, 10, "checking file system");
+	if (lvm_cmd_e2fsck(&c, pl->dev) < 0) {
+		snprintf(msg, len, "refusing to build a command from unchecked names");
+		return VDS_R_INVALID_PARAM;
+	}
+	c.j = killable ? j : NULL;
+	if (lvm_cmd_run(&c, &o) < 0 && !(o.status == 1 && !o.exec_errno))
+		r = lvm_cmd_fs_result(&o, msg, len);
+	lvm_output_free(&o);
+	return r == VDS_R_TOOL_FAILED ? VDS_R_IO_ERROR : r;
+}
+
 static enum vds_result
 lr_shrink_fs(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
 	struct lvm_cmd c;
 	char fs[32];
 	enum vds_result r;
-	int built;
 
-	if (lr_fstype(pl->dev, fs, sizeof(fs)) < 0) {
-		snprintf(msg, len, "cannot identify the file system on %s", pl->dev);
-		return VDS_R_TOOL_FAILED;
-	}
+	if ((r = lr_ext_fs(pl, fs, sizeof(fs), VDS_R_FS_NO_SHRINK, msg, len)) != VDS_R_OK)
+		return r;
 	if (!fs[0])
 		return lr_point_of_no_return(j, msg, len);
-	if (strcmp(fs, "ext2") && strcmp(fs, "ext3") && strcmp(fs, "ext4")) {
-		snprintf(msg, len, "a %s file system cannot shrink", fs);
-		return VDS_R_FS_NO_SHRINK;
-	}
-	prov_job_progress(j, 10, "checking file system");
-	built = lvm_cmd_e2fsck(&c, pl->dev);
-	c.j = j; /* nothing is changed yet: a cancel stops e2fsck */
-	if ((r = lr_run(&c, built, 1, msg, len)) != VDS_R_OK)
-		return r == VDS_R_TOOL_FAILED ? VDS_R_IO_ERROR : r;
-	if ((r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
+	if ((r = lr_fsck(pl, j, 1, msg, len)) != VDS_R_OK ||
+	    (r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
 		return r;
 	prov_job_progress(j, 40, "shrinking file system");
 	return lr_run(&c, lvm_cmd_resize2fs(&c, pl->dev, pl->new_size), 1, msg, len);
@@ -287,6 +317,44 @@ lr_shrink(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	prov_job_progress(j, 80, "shrinking volume");
 	r = lr_run(&c, lvm_cmd_lvreduce(&c, pl->vg, pl->lv, pl->new_size), 0, msg, len);
 	return lvm_recover(pl, pl->lv, r, msg, len);
+}
+
+/* lvextend, then the ext2/3/4 file system grows to the new size (online when mounted). */
+static enum vds_result
+lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	struct lvm_scan s;
+	const struct lvm_lv *lv;
+	struct lvm_cmd c;
+	char fs[32];
+	int open = 0;
+	enum vds_result r;
+
+	prov_job_progress(j, 1, "checking volume");
+	if ((r = lr_ext_fs(pl, fs, sizeof(fs), VDS_R_NOT_SUPPORTED, msg, len)) != VDS_R_OK ||
+	    (r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
+		return r;
+	prov_job_progress(j, 20, "extending volume");
+	r = lr_run(&c, lvm_cmd_lvextend(&c, pl->vg, pl->lv, pl->new_size), 0, msg, len);
+	if (r != VDS_R_OK)
+		return lvm_recover(pl, pl->lv, r, msg, len);
+	if (!fs[0])
+		return VDS_R_OK;
+	if (lvm_vg_lvs(pl->vg, &s) == 0 && (lv = lvm_scan_lv(&s, pl->vg, pl->lv)))
+		open = strlen(lv->attr) > 5 && lv->attr[5] == 'o';
+	lvm_scan_free(&s);
+	/* offline, resize2fs wants a checked file system; mounted, it grows online */
+	if (!open && (r = lr_fsck(pl, j, 0, msg, len)) != VDS_R_OK)
+		return r;
+	prov_job_progress(j, 60, "extending file system");
+	r = lr_run(&c, lvm_cmd_resize2fs(&c, pl->dev, 0), 1, msg, len);
+	if (r != VDS_R_OK) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", msg);
+		snprintf(msg, len, "the volume grew, its file system did not: %s", why);
+	}
+	return r;
 }
 
 static enum vds_result
@@ -321,6 +389,9 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		break;
 	case JOB_BREAK_PLEX:
 		r = lr_break(pl, j, msg, len);
+		break;
+	case JOB_EXTEND_VOLUME:
+		r = lr_extend(pl, j, msg, len);
 		break;
 	default:
 		snprintf(msg, len, "the lvm provider does not run this job type");

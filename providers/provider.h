@@ -33,7 +33,8 @@ enum job_type {
 	JOB_ATTACH_VDISK = 8,
 	JOB_DETACH_VDISK = 9,
 	JOB_DELETE_VDISK = 10,
-	JOB_TYPE_LAST = 10,
+	JOB_EXTEND_VOLUME = 11,
+	JOB_TYPE_LAST = 11,
 };
 
 enum job_init_label { JOB_LABEL_NONE = 1, JOB_LABEL_GPT = 2, JOB_LABEL_MBR = 3 };
@@ -45,7 +46,7 @@ struct job_params {
 	enum job_type type;
 	uint32_t disk, partition, pack, volume, plex, vdisk;
 	uint64_t offset; /* 0: first fit */
-	uint64_t size;   /* create: size; shrink: bytes to remove */
+	uint64_t size;   /* create: size; shrink: bytes to remove; extend: to add */
 	char partition_type[40];
 	enum inv_voltype volume_type;
 	uint32_t disks[JOB_MAX_DISKS];

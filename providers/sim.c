@@ -63,6 +63,8 @@ static const struct sim_phases sim_phase_table[] = {
     [JOB_ATTACH_VDISK] = {{"opening file", "attaching", "scanning disk", NULL}, 1},
     [JOB_DETACH_VDISK] = {{"flushing", "detaching", NULL}, 1},
     [JOB_DELETE_VDISK] = {{"checking file", "deleting file", NULL}, 1},
+    [JOB_EXTEND_VOLUME] = {{"checking space", "extending volume", "extending file system", NULL},
+                           2},
 };
 
 static int
@@ -139,6 +141,7 @@ sim_claims(void *state, const struct job_params *p)
 		return pk && sim_is_sim(pk->provider);
 	case JOB_DELETE_VOLUME:
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && sim_is_sim(v->provider);

@@ -145,6 +145,30 @@ sa_shrink(struct sim_state *st, const struct sim_target *t, struct job_outputs *
 }
 
 static enum vds_result
+sa_extend(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	const struct inv_volume *v2;
+	struct sim_volume *v;
+	struct sim_disk *d;
+	int rc;
+
+	if (t->vol[0]) {
+		v = sim_vol_find(st, t->vol);
+		v->size += t->size;
+		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
+	} else {
+		d = sim_disk_find(st, t->disk);
+		sim_part_find(d, t->part)->size += t->size;
+		rc = sim_inv_disk(st, d->name);
+	}
+	if ((v2 = inv_get(INV_VOLUME, t->volume))) {
+		out->volume = v2->index;
+		sa_objid(out->objid, v2->objid);
+	}
+	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
+static enum vds_result
 sa_break(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
 {
 	struct sim_volume *v = sim_vol_find(st, t->vol), *nv;
@@ -256,6 +280,9 @@ sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_tar
 		break;
 	case JOB_SHRINK_VOLUME:
 		r = sa_shrink(st, t, out);
+		break;
+	case JOB_EXTEND_VOLUME:
+		r = sa_extend(st, t, out);
 		break;
 	case JOB_BREAK_PLEX:
 		r = sa_break(st, t, out);

@@ -251,6 +251,7 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_CREATE_VOLUME:
 	case JOB_DELETE_VOLUME:
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
 		return sim_checkvol(st, p, t, why, len);
 	case JOB_CREATE_VDISK:

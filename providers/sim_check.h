@@ -17,6 +17,7 @@ struct sim_target {
 	char disk[SIM_NAME_LEN];
 	uint32_t part; /* partition number on disk */
 	char vol[SIM_NAME_LEN];
+	uint32_t volume; /* the volume's index, for jobs on a volume */
 	uint32_t plex;
 	char pack[SIM_NAME_LEN];
 	char path[256];

@@ -1,7 +1,8 @@
 /*
  * sim_checkvol.c - validation of the volume jobs against the sim state:
  * createVolume (pack space per disk, plex layout), deleteVolume,
- * shrinkVolume (file system limits) and breakVolumePlex.
+ * shrinkVolume (file system limits), extendVolume (room on the volume's disks,
+ * or right after its partition) and breakVolumePlex.
  */
 #include "config.h"
 
@@ -213,6 +214,7 @@ scv_resolve(struct sim_state *st, const struct job_params *p, struct sim_target 
 
 	if (sim_check_volume(st, p->volume, v, &d, pt) < 0)
 		SCV_FAIL(VDS_R_NOT_FOUND, "no sim volume with index %u", p->volume);
+	t->volume = p->volume;
 	if (*v) {
 		snprintf(t->vol, sizeof(t->vol), "%s", (*v)->name);
 		t->has_fs = (*v)->fs_type[0] != '\0';
@@ -279,6 +281,38 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 	return VDS_R_OK;
 }
 
+/* extendVolume: room for size more on every disk of every plex, or right after the partition. */
+static enum vds_result
+scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
+           size_t len)
+{
+	struct sim_volume *v;
+	struct sim_part *pt;
+	struct sim_disk *d;
+	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
+
+	if (r != VDS_R_OK)
+		return r;
+	t->size = p->size / SIM_ALIGN * SIM_ALIGN;
+	if (t->size == 0)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "extend by at least 1 MiB");
+	if (!scv_fs_shrinks(v ? v->fs_type : pt->fs_type)) /* the same file systems grow */
+		SCV_FAIL(VDS_R_NOT_SUPPORTED, "a %s file system cannot grow",
+		         v ? v->fs_type : pt->fs_type);
+	if (v) {
+		t->vtype = v->type;
+		t->nplexes = v->nplexes;
+		for (size_t i = 0; i < v->nplexes; i++)
+			snprintf(t->plexdev[i], sizeof(t->plexdev[i]), "%s", v->plexes[i].devices);
+		return scv_space(st, t, why, len);
+	}
+	d = sim_disk_find(st, t->disk);
+	if (sim_disk_fit(d, pt->offset + pt->size, t->size) != sim_align_up(pt->offset + pt->size))
+		SCV_FAIL(VDS_R_NO_SPACE, "no %llu MiB free right after partition %u of %s",
+		         (unsigned long long)(t->size / SIM_MIB), pt->number, d->name);
+	return VDS_R_OK;
+}
+
 static enum vds_result
 scv_break(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
           size_t len)
@@ -314,6 +348,8 @@ sim_checkvol(struct sim_state *st, const struct job_params *p, struct sim_target
 		return scv_delete(st, p, t, why, len);
 	case JOB_SHRINK_VOLUME:
 		return scv_shrink(st, p, t, why, len);
+	case JOB_EXTEND_VOLUME:
+		return scv_extend(st, p, t, why, len);
 	case JOB_BREAK_PLEX:
 		return scv_break(st, p, t, why, len);
 	default:

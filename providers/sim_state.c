@@ -14,7 +14,7 @@
 
 #define SIM_GPT_TAIL (33ULL * SIM_SECTOR) /* backup entries + header */
 
-static uint64_t
+uint64_t
 sim_align_up(uint64_t v)
 {
 	return (v + SIM_ALIGN - 1) / SIM_ALIGN * SIM_ALIGN;

@@ -118,6 +118,8 @@ void sim_vdisk_del(struct sim_state *st, struct sim_vdisk *vd);
 /* Usable area of a labelled disk: [*first, *end), both 1 MiB aligned. */
 void sim_disk_usable(const struct sim_disk *d, uint64_t *first, uint64_t *end);
 /* Bytes in aligned gaps of at least 1 MiB (what probe.h reports). */
+/* v rounded up to the partition alignment (SIM_ALIGN). */
+uint64_t sim_align_up(uint64_t v);
 uint64_t sim_disk_free(const struct sim_disk *d);
 /* First fit for size (aligned) at or after offset; 0 when none fits. */
 uint64_t sim_disk_fit(const struct sim_disk *d, uint64_t offset, uint64_t size);

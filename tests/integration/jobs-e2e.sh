@@ -4,7 +4,8 @@
 # the row while it runs (status, percent monotonic 0-99, HRESULT pending),
 # at the end (succeeded, 100, S_OK), its outputs checked against the
 # inventory tables, and the vdsJobCompleted notification (varbinds in the
-# MIB's order, right values).  A shrink also sends vdsVolumeModified.
+# MIB's order, right values).  A shrink and an extend also send
+# vdsVolumeModified.
 # Last, a job started in steps: createAndWait, parameters, active.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -149,6 +150,25 @@ else
 	check_fail "shrinkVolume: no vdsVolumeModified for volume $VSIMPLE with size $size1"
 fi
 
+# extend: the simple volume grows by exactly the size asked, the mirror by it on
+# both plexes (twice from the pack); the volume is the output; vdsVolumeModified
+free2=$(inv_value 6 "$C_PACK_FREE" "$PACK0")
+ntraps=$(vds_trap_count)
+run_job "extendVolume" 11 ParamVolume u "$VSIMPLE" ParamSizeMiB u 200
+read -r off part vol recl vd oid <<<"$(outputs)"
+size2=$(inv_value 4 "$C_VOL_SIZE" "$VSIMPLE")
+expect_eq "extendVolume: the volume grew by the size asked" $((200 * MIB)) $((size2 - size1))
+expect_eq "extendVolume: vdsJobOutVolume" "$VSIMPLE" "$vol"
+expect_eq "extendVolume: object id" "$(inv_value 4 "$C_VOL_OBJID" "$VSIMPLE")" "$oid"
+expect_eq "extendVolume: other outputs" "0 0 0 0" "$off $part $recl $vd"
+check_trap_values "11|4|1|0|0|0|$VSIMPLE|0|0|"
+vds_wait_trap 3000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size2" ||
+	check_fail "extendVolume: no vdsVolumeModified for volume $VSIMPLE with size $size2"
+run_job "extendVolume mirror" 11 ParamVolume u "$VMIRROR" ParamSizeMiB u 64
+expect_eq "extendVolume mirror: size" $(((128 + 64) * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VMIRROR")"
+expect_eq "extendVolume: pack free went down by 200 + 2 x 64 MiB" $(((200 + 128) * MIB)) \
+	$((free2 - $(inv_value 6 "$C_PACK_FREE" "$PACK0")))
+
 # break the mirror's plex 2 off: a new volume, the mirror keeps one plex
 declare -A X=()
 declare -a X_rows=()
@@ -235,7 +255,7 @@ expect_eq "createAndWait + active: partition row at the output offset" "$off" \
 	"$(inv_value 3 "$C_PART_OFFSET" "$part")"
 job_trap "$H" 5000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 
-expect_eq "vdsJobsSucceeded / Failed / Cancelled" "15 0 0" \
+expect_eq "vdsJobsSucceeded / Failed / Cancelled" "17 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 note "$(grep -c "^TRAP.*$VDS_NOTIF.10" "$VDS_TRAPLOG") vdsJobCompleted notifications received"
 vds_stop_vdsd

@@ -96,6 +96,13 @@ test_other_commands(void)
 	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvreduce(&c, "vg0", "m0", 33554432), 0);
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "lvreduce|--config|" LVM_CONFIG "|-y|-f|-L|33554432b|vg0/m0");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvextend(&c, "vg0", "m0", 67108864), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvextend|--config|" LVM_CONFIG "|-y|-L|67108864b|vg0/m0");
+	CU_ASSERT_EQUAL(lvm_cmd_lvextend(&c, "vg0", "-m0", 67108864), -1);
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_resize2fs(&c, "/dev/vg0/m0", 0), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "/dev/vg0/m0");
 	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvremove(&c, "vg0", "m0"), 0);
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "lvremove|--config|" LVM_CONFIG "|-f|vg0/m0");

@@ -92,6 +92,27 @@ test_job_volume(void)
 	CU_ASSERT_EQUAL(part_of("sim:sim0", 2)->size, 19 * GIB);
 	CU_ASSERT_EQUAL(((const struct inv_volume *)inv_get(INV_VOLUME, p.volume))->size, 19 * GIB);
 
+	/* extend: a basic volume into the free space after its partition, a dynamic one in its pack
+	 */
+	p = (struct job_params){.type = JOB_EXTEND_VOLUME, .volume = p.volume, .size = 2 * GIB};
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.volume, p.volume);
+	CU_ASSERT_EQUAL(part_of("sim:sim0", 2)->size, 21 * GIB);
+	p.size = 100000 * GIB;
+	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_NO_SPACE);
+	CU_ASSERT_EQUAL(part_of("sim:sim0", 2)->size, 21 * GIB);
+	p = (struct job_params){.type = JOB_EXTEND_VOLUME, .volume = m1, .size = GIB};
+	free0 = ((const struct inv_pack *)inv_get(INV_PACK, idx(INV_PACK, "sim:pack:pack0")))
+	            ->free_bytes;
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(((const struct inv_volume *)inv_get(INV_VOLUME, m1))->size, 2 * GIB);
+	CU_ASSERT_EQUAL(
+	    ((const struct inv_pack *)inv_get(INV_PACK, idx(INV_PACK, "sim:pack:pack0")))
+	        ->free_bytes,
+	    free0 - GIB);
+	p.size = 0;
+	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_INVALID_PARAM);
+
 	p = (struct job_params){.type = JOB_DELETE_VOLUME, .volume = m1};
 	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_OK);
 	CU_ASSERT_PTR_NULL(inv_get(INV_VOLUME, m1));

@@ -52,9 +52,45 @@ flt_set() { # linear|error: swap the table of the live device
 		dmsetup resume "$FLT"
 }
 cleanup_storage() {
+	local d
 	lvmq vgremove -qf vgf >/dev/null 2>&1
 	lvmq pvremove -qf "/dev/mapper/$FLT" "$D2" >/dev/null 2>&1
 	dmsetup remove "$FLT" 2>/dev/null
+	# vgr lost a disk: take its devices down by hand, its metadata goes with the RAM disks
+	for d in $(dmsetup ls 2>/dev/null | awk '/^vgr-/ { print $1 }' | sort -r); do
+		dmsetup remove -f "$d" 2>/dev/null
+	done
+	kmod rmmod scsi_debug 2>/dev/null
+}
+# modprobe/rmmod: kmod's when the host has it, else busybox's (the lane needs busybox)
+kmod() { if command -v "$1" >/dev/null; then "$@"; else busybox "$@"; fi; }
+# The disks of scsi_debug (RAM disks, a SCSI host of their own each: /sys/devices/pseudo_0/...).
+sd_disks() {
+	local b
+	for b in /sys/block/sd*; do
+		case $(readlink -f "$b") in */pseudo_*) echo "/dev/${b##*/}" ;; esac
+	done
+}
+# mirror_syncing PACK NAME: createVolume mirror of 48 MiB on PACK with the md
+# resync slowed down; returns once the job shows sync progress (H: the job).
+mirror_syncing() {
+	local st pc=0
+	echo 100 >/proc/sys/dev/raid/speed_limit_min
+	echo 2000 >/proc/sys/dev/raid/speed_limit_max # KiB/s: 48 MiB take ~25 s
+	H=$(job_handle)
+	job_start "$H" 3 ParamPack u "$1" ParamVolumeType i 4 ParamSizeMiB u 48 ParamName s "$2"
+	for _ in $(seq 600); do # until the job shows sync progress (10..99), at most ~60 s
+		read -r st pc <<<"$(job_getn "$H" Status PercentComplete)"
+		[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 12 ] && break
+		job_finished "$H" && break
+		sleep 0.1
+	done
+	note "mirror job $H ($2) at $pc % (status $st)"
+	[ "$st" = "$ST_RUNNING" ] || check_fail "the mirror job $2 was not syncing ($st, $pc %)"
+}
+sync_speed_back() {
+	echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
+	echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
 }
 vds_up() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null && kill -0 "$VDS_VDSD_PID"; }
 no_suspended() { ! dmsetup info -c --noheadings -o name,suspended | grep -q ':Suspended'; }
@@ -65,6 +101,13 @@ wipefs -qaf "$D1" "$D2" || fail "wipefs"
 dmsetup create "$FLT" --table "$(flt_table linear)" || fail "dmsetup create $FLT"
 lvmq pvcreate -q "/dev/mapper/$FLT" "$D2" || fail "pvcreate"
 lvmq vgcreate -q vgf "/dev/mapper/$FLT" "$D2" || fail "vgcreate"
+# vgr: two SCSI RAM disks; one of them is pulled out of the running kernel in case 1b
+kmod modprobe sd_mod || fail "modprobe sd_mod"
+kmod modprobe scsi_debug dev_size_mb=80 add_host=2 per_host_store=1 || fail "modprobe scsi_debug"
+udevadm settle --timeout=20
+read -r S1 S2 <<<"$(sd_disks | sort | tr '\n' ' ')"
+[ -b "${S1:-}" ] && [ -b "${S2:-}" ] || fail "scsi_debug made no two disks: $(sd_disks | tr '\n' ' ')"
+lvmq pvcreate -q "$S1" "$S2" && lvmq vgcreate -q vgr "$S1" "$S2" || fail "vgcreate vgr on $S1 $S2"
 vds_start_master
 vds_write_conf "discovery no" "provider lvm"
 vds_start_vdsd -d
@@ -74,19 +117,8 @@ PACK=$(inv_index 6 "$C_PACK_NAME" vgf) || fail "vgf is not in the pack table"
 
 # ---- 1. a disk fails under a mirror mid-sync
 sl_min=$(cat /proc/sys/dev/raid/speed_limit_min) sl_max=$(cat /proc/sys/dev/raid/speed_limit_max)
-echo 100 >/proc/sys/dev/raid/speed_limit_min
-echo 2000 >/proc/sys/dev/raid/speed_limit_max # KiB/s: 48 MiB take ~25 s
-H=$(job_handle)
-job_start "$H" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 48 ParamName s mf
-pc=0
-for _ in $(seq 600); do # until the job shows sync progress (10..99), at most ~60 s
-	read -r st pc <<<"$(job_getn "$H" Status PercentComplete)"
-	[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 12 ] && break
-	job_finished "$H" && break
-	sleep 0.1
-done
-note "mirror job $H at $pc % (status $st): failing $D1 under the mirror"
-[ "$st" = "$ST_RUNNING" ] || check_fail "the mirror job was not syncing when the disk failed ($st, $pc %)"
+mirror_syncing "$PACK" mf
+note "failing $D1 under the mirror"
 sync_before=$(lvjson sync_percent vgf/mf)
 flt_set error || fail "cannot switch $FLT to the error target"
 job_follow "$H" 120000
@@ -102,8 +134,7 @@ case $h in 3 | 5) ;; *) check_fail "disk failed mid-sync: vgf/mf health in the m
 note "dmsetup status vgf-mf: $(dmsetup status vgf-mf)"
 note "lvs health: $(lvjson lv_health_status,sync_percent vgf/mf)"
 vds_up || check_fail "vdsd is not answering after the disk failed"
-echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
-echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
+sync_speed_back
 # the disk comes back: the mirror is refreshed and resyncs
 flt_set linear || fail "cannot switch $FLT back to linear"
 lvmq vgextend -q --restoremissing vgf "/dev/mapper/$FLT" >/dev/null 2>&1 # when LVM marked it missing
@@ -117,6 +148,29 @@ expect_eq "disk back: lvs sync" 100.00 "$(lvjson sync_percent vgf/mf)"
 expect_eq "disk back: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
 	"$(dmsetup status vgf-mf | awk '{print $4, $5, $6}')"
 expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
+
+# ---- 1b. a disk pulled out of the kernel under a mirror mid-sync (SCSI hot-unplug)
+PACKR=$(inv_index 6 "$C_PACK_NAME" vgr) || fail "vgr is not in the pack table"
+mirror_syncing "$PACKR" mr
+note "removing $S2 from the kernel (echo 1 > /sys/block/${S2#/dev/}/device/delete)"
+echo 1 >"/sys/block/${S2#/dev/}/device/delete" || fail "cannot delete $S2"
+job_follow "$H" 120000
+msg=$(job_get "$H" ErrorMessage)
+note "mirror with a removed disk: job ended with status $JOB_FINAL (\"$msg\"), percents $JOB_PERCENTS"
+[ ! -e "$S2" ] || check_fail "$S2 is still there after its removal"
+expect_eq "disk removed mid-sync: the createVolume job fails" "$ST_FAILED" "$JOB_FINAL"
+expect_eq "disk removed mid-sync: result IO_ERROR" "$R_IO_ERROR" "$(job_get "$H" Result)"
+case $msg in *"plex "[12]" ($S2) failed"*) ;;
+*) check_fail "disk removed mid-sync: message \"$msg\" does not name the plex on $S2" ;;
+esac
+h=$(vol_health vgr/mr)
+case $h in 3 | 5) ;; *) check_fail "disk removed mid-sync: vgr/mr health in the model is \"$h\", not degraded/failed" ;; esac
+note "dmsetup status vgr-mr: $(dmsetup status vgr-mr)"
+minor=$(dmsetup info -c --noheadings -o minor vgr-mr)
+dd if="/dev/dm-$minor" of=/dev/null bs=1M count=8 iflag=direct status=none ||
+	check_fail "vgr/mr cannot be read from its surviving plex"
+vds_up || check_fail "vdsd is not answering after the disk was removed"
+sync_speed_back
 
 # ---- 2. lvconvert --splitmirrors killed at chosen points
 # The lvm that vdsd runs is wrapped for lvconvert only: a calibration split

@@ -4,7 +4,8 @@
 # "provider lvm"), on the guest's virtio disks /dev/vda and /dev/vdb, each
 # job checked independently with lvs/vgs JSON, dmsetup status and e2fsck -fn:
 # createVolume mirror (raid1) / simple / striped, shrinkVolume of a mirror
-# holding ext4, breakVolumePlex (the data written to the mirror reads back
+# holding ext4, extendVolume (the mounted mirror online, ext4 growing with
+# it; a volume without a file system), breakVolumePlex (the data written to the mirror reads back
 # the same from the new volume), deleteVolume, and the refusals/failures
 # (too big: refused at SET; shrink of a mounted volume: IN_USE).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -106,6 +107,33 @@ expect_eq "shrink: reclaimed" $((16 * MIB)) "$recl"
 expect_eq "shrink: lvs size" $((48 * MIB)) "$(lvjson lv_size vg0/m0)"
 expect_eq "shrink: model size" $((48 * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VM0")"
 e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the shrink"
+
+# ---- extend: the mounted mirror grows online with its ext4; a volume without a file system
+fs_bytes() { dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Block count/ { n = $2 } /^Block size/ { b = $2 } END { print n * b }'; }
+mount /dev/vg0/m0 "$MNT" || fail "mount for the extend"
+run_job "extendVolume mounted mirror" 11 ParamVolume u "$VM0" ParamSizeMiB u 24
+expect_ok "extendVolume mounted mirror"
+read -r _ _ vol _ _ _ <<<"$(outputs)"
+expect_eq "extend: output volume" "$VM0" "$vol"
+expect_eq "extend: lvs size" $((72 * MIB)) "$(lvjson lv_size vg0/m0)"
+expect_eq "extend: still a 2-leg mirror in sync" "raid1 2 AA" \
+	"$(dmsetup status vg0-m0 | awk '{print $4, $5, $6}')"
+expect_eq "extend: model size" $((72 * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VM0")"
+expect_eq "extend: ext4 grew to the volume (dumpe2fs)" $((72 * MIB)) "$(fs_bytes /dev/vg0/m0)"
+expect_eq "extend: data unchanged" "$sum0" "$(md5sum <"$MNT/data")"
+umount "$MNT"
+e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the extend"
+VS0=$(inv_index 4 "$C_VOL_NAME" vg0/s0)
+run_job "extendVolume simple" 11 ParamVolume u "$VS0" ParamSizeMiB u 6
+expect_ok "extendVolume simple"
+expect_eq "extend simple: 16 MiB + 6 MiB rounded up to whole 4 MiB extents" $((24 * MIB)) \
+	"$(lvjson lv_size vg0/s0)"
+H=$(job_handle)
+if vds_snmpset "VDS-MIB::vdsJobRowStatus.$H" i 4 "VDS-MIB::vdsJobType.$H" i 11 \
+	"VDS-MIB::vdsJobParamVolume.$H" u "$VS0" "VDS-MIB::vdsJobParamSizeMiB.$H" u 100000 \
+	>/dev/null 2>&1; then
+	check_fail "extendVolume by 100000 MiB in a 500 MiB pack was accepted"
+fi
 
 # ---- break plex 2 off the mirror
 declare -A X=()
