@@ -50,7 +50,7 @@ vds_ensure_mibs
 rm -rf "$VDS_TMP" # lib.sh's temp dir: only the MIB fetch used it
 
 t0=$(date +%s)
-"$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -- "$top_srcdir/tests/vm/guest-all.sh"
+"$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
 echo "vm-lane: guest-all.sh exit $rc, $(($(date +%s) - t0)) s in all"
 case $rc in
