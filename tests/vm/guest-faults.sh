@@ -11,6 +11,10 @@
 #     (or failed) for repair, vdsd stays up; after the disk is back (linear
 #     again, vgextend --restoremissing, lvchange --refresh) vgck passes and
 #     the mirror resyncs to 100 % "AA".
+#  1b. a disk pulled out of the running kernel (SCSI hot-unplug of one of
+#     two scsi_debug disks of the VG "vgr") during a mirror's initial sync:
+#     IO_ERROR naming the plex on that disk, degraded in the model, the
+#     volume still readable from the other leg, vdsd up.
 #  2. an lvm tool killed mid-operation, at chosen points: a calibration
 #     breakVolumePlex runs vdsd's lvconvert under strace and records its
 #     ioctls; then, for each device-mapper change it made (table loads,
@@ -23,8 +27,12 @@
 #     the volume (and from the new one when the split completed), and its
 #     message must name the real state: the mirror unchanged, the split
 #     completed, or a half split "NEEDS REPAIR" (degraded in the model).
-#     VDS_VM_KILL_FAULTS=0 leaves this case out; the lane refuses to run
-#     without strace (vm-lane.sh).
+#     VDS_VM_KILL_FAULTS=0 leaves this case (and 3) out; the lane refuses to
+#     run without strace (vm-lane.sh).
+#  3. extendVolume of a mirror with lvextend killed the same way at each of
+#     its dm changes: the job fails TOOL_FAILED, nothing stays suspended,
+#     vgck passes, the data reads back, both legs are alive, and the volume
+#     has its old or its new size, the same in LVM and in the model.
 # Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -36,7 +44,7 @@ IFS=, read -r D1 D2 <<<"${VDS_FAULT_DISKS:-/dev/vdc,/dev/vdd}"
 LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
 lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
-FLT=vdsflt
+FLT=vdsflt MIB=1048576
 SECT=$(($(blockdev --getsz "$D1") - 2048))
 result_code() { sed -n "s/.*VDS_R_$1 *= *\([0-9]*\).*/\1/p" "$top_srcdir/agent/result.h"; }
 R_TOOL_FAILED=$(result_code TOOL_FAILED)
@@ -185,8 +193,8 @@ lvm_wrap() { # bind a wrapper over the lvm binary vdsd runs
 	mkdir -p /run/vds-lvm && cp "$LVM_BIN" /run/vds-lvm/lvm || fail "copy $LVM_BIN"
 	cat >"$VDS_TMP/lvm-wrap" <<-'W'
 		#!/bin/bash
-		# one-shot: "trace FILE" or "kill N" in /run/vds-lvm-inject, for lvconvert only
-		if [ "$1" = lvconvert ] && read -r mode arg </run/vds-lvm-inject 2>/dev/null; then
+		# one-shot: "COMMAND trace FILE" or "COMMAND kill N" in /run/vds-lvm-inject
+		if read -r cmd mode arg 2>/dev/null </run/vds-lvm-inject && [ "$1" = "$cmd" ]; then
 			rm -f /run/vds-lvm-inject
 			case $mode in
 			trace) exec strace -f -qq -o "$arg" -e trace=ioctl /run/vds-lvm/lvm "$@" ;;
@@ -250,11 +258,20 @@ dm_changes() {
 		if (what == "DM_DEV_SUSPEND") what = $0 ~ /DM_SUSPEND_FLAG/ ? "suspend" : "resume"
 		print n, what }' "$1"
 }
+# The first and the last change of each run of the same kind (VDS_VM_KILL_POINTS=all: every one).
+sample_points() {
+	if [ "${VDS_VM_KILL_POINTS:-ends}" = all ]; then
+		cat
+	else
+		awk '{ k[NR] = $2; l[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) if (k[i] != k[i - 1] || k[i] != k[i + 1]) print l[i] }'
+	fi
+}
 # kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about to make).
 kill_at() {
 	local n=$1 what=$2 lv=k$1 H msg segtype lvs st h left
 	mirror_new "$lv"
-	echo "kill $n" >"$INJ"
+	echo "lvconvert kill $n" >"$INJ"
 	H=$(split_start "$lv")
 	job_follow "$H" 120000
 	rm -f "$INJ"
@@ -299,22 +316,45 @@ kill_at() {
 	left=$(dmsetup ls | awk -v p="vgf-$lv" 'index($1, p) == 1 { print $1 }')
 	[ -z "$left" ] || check_fail "killed at $n ($what): dm devices left after lvremove: $left"
 }
+# extend_killed_at N WHAT: extendVolume +8 MiB of a fresh 8 MiB mirror, lvextend killed at ioctl N.
+extend_killed_at() {
+	local n=$1 what=$2 lv=x$1 H msg size legs
+	mirror_new "$lv"
+	echo "lvextend kill $n" >"$INJ"
+	H=$(job_handle)
+	job_start "$H" 11 ParamVolume u "$(vol_index "vgf/$lv")" ParamSizeMiB u 8
+	job_follow "$H" 120000
+	rm -f "$INJ"
+	msg=$(job_get "$H" ErrorMessage)
+	size=$(lvmq lvs --reportformat json --units b --nosuffix -o lv_size "vgf/$lv" | jq -r '.report[0].lv[0].lv_size')
+	legs=$(dmsetup status "vgf-$lv" | awk '{ print $4, $5, $6 }' | sort -u | tr '\n' ' ')
+	note "extend killed at ioctl $n ($what): job $JOB_FINAL, size $size, dm-raid $legs: \"$msg\""
+	expect_eq "extend killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
+	expect_eq "extend killed at $n: result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
+	case $msg in *"signal 9"*) ;; *) check_fail "extend killed at $n: message \"$msg\" lacks signal 9" ;; esac
+	no_suspended || check_fail "extend killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
+	lvmq vgck -q vgf || check_fail "extend killed at $n ($what): vgck vgf"
+	case $size in $((8 * MIB)) | $((16 * MIB))) ;; *) check_fail "extend killed at $n: size $size is neither 8 nor 16 MiB" ;; esac
+	expect_eq "extend killed at $n: the model has LVM's size" "$size" \
+		"$(inv_value 4 "$C_VOL_SIZE" "$(vol_index "vgf/$lv")")"
+	case $legs in "raid1 2 AA "*) ;; *) check_fail "extend killed at $n: dm-raid is \"$legs\", not 2 legs alive" ;; esac
+	same_data "$lv" || check_fail "extend killed at $n ($what): vgf/$lv does not read back its data"
+	node_ok "$lv" || check_fail "extend killed at $n ($what): the device nodes of vgf/$lv are wrong"
+	XSTATES+="$n:$what:$((size / MIB)) "
+	lvmq lvremove -qf "vgf/$lv" >/dev/null 2>&1
+}
 if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	dd if=/dev/urandom of="$VDS_TMP/pattern" bs=1M count=1 status=none
 	lvm_wrap
 	mirror_new cal
-	echo "trace $VDS_TMP/cal.trace" >"$INJ"
+	echo "lvconvert trace $VDS_TMP/cal.trace" >"$INJ"
 	H=$(split_start cal)
 	[ "$(job_wait "$H" 120000)" = "$ST_SUCCEEDED" ] || fail "calibration split: $(job_getn "$H" ErrorMessage)"
 	same_data calb || check_fail "calibration split: vgf/calb does not hold the mirror's data"
 	mapfile -t POINTS < <(dm_changes "$VDS_TMP/cal.trace")
 	note "calibration: lvconvert made $(grep -c ' ioctl(' "$VDS_TMP/cal.trace") ioctls, dm changes at: ${POINTS[*]}"
 	[ "${#POINTS[@]}" -ge 4 ] || fail "the calibration trace shows only ${#POINTS[@]} dm changes"
-	if [ "${VDS_VM_KILL_POINTS:-ends}" != all ]; then
-		# the first and the last change of each run of the same kind (VDS_VM_KILL_POINTS=all: every one)
-		mapfile -t POINTS < <(printf '%s\n' "${POINTS[@]}" | awk '{ k[NR] = $2; l[NR] = $0 }
-			END { for (i = 1; i <= NR; i++) if (k[i] != k[i - 1] || k[i] != k[i + 1]) print l[i] }')
-	fi
+	mapfile -t POINTS < <(printf '%s\n' "${POINTS[@]}" | sample_points)
 	KILL_STATES=
 	for p in "${POINTS[@]}"; do
 		# shellcheck disable=SC2086 # "N WHAT"
@@ -322,6 +362,24 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	done
 	note "kill points (ioctl:change:state after recovery): $KILL_STATES"
 	vds_up || check_fail "vdsd is not answering after the kills"
+
+	# ---- 3. lvextend of a mirror killed at chosen points: the volume keeps its data and
+	# is either its old or its new size, in the kernel, LVM and the model alike
+	mirror_new xcal
+	echo "lvextend trace $VDS_TMP/ext.trace" >"$INJ"
+	H=$(job_handle)
+	job_start "$H" 11 ParamVolume u "$(vol_index vgf/xcal)" ParamSizeMiB u 8
+	[ "$(job_wait "$H" 120000)" = "$ST_SUCCEEDED" ] || fail "calibration extend: $(job_getn "$H" ErrorMessage)"
+	mapfile -t XPOINTS < <(dm_changes "$VDS_TMP/ext.trace" | sample_points)
+	note "extend calibration: dm changes at ${XPOINTS[*]}"
+	[ "${#XPOINTS[@]}" -ge 2 ] || fail "the extend trace shows only ${#XPOINTS[@]} dm changes"
+	XSTATES=
+	for p in "${XPOINTS[@]}"; do
+		# shellcheck disable=SC2086 # "N WHAT"
+		extend_killed_at $p
+	done
+	note "extend kill points (ioctl:change:size MiB after recovery): $XSTATES"
+	vds_up || check_fail "vdsd is not answering after the extend kills"
 else
 	note "*** NOT RUN: lvm tool killed mid-operation (VDS_VM_KILL_FAULTS=0)"
 fi
