@@ -28,6 +28,7 @@
 #include "basic_plan.h"
 #include "basic_safe.h"
 #include "basic_tool.h"
+#include "child.h"
 #include "log.h"
 
 #define BS_E2FSCK    "/sbin/e2fsck"
@@ -157,10 +158,11 @@ static enum vds_result
 bs_tool(const char *const *argv, struct bs_prog *pg, int killable, const char *name, char *msg,
         size_t msglen)
 {
-	struct btool t = {.argv = argv, .data = bs_data, .arg = pg, .j = killable ? pg->j : NULL};
+	struct child t = {
+	    .argv = argv, .merge = 1, .data = bs_data, .arg = pg, .j = killable ? pg->j : NULL};
 	char *nl;
 
-	if (btool_run(&t) < 0) {
+	if (child_run(&t) < 0 || t.exec_errno) {
 		snprintf(msg, msglen, "cannot run %s", argv[0]);
 		return VDS_R_TOOL_FAILED;
 	}

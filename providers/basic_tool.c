@@ -1,9 +1,5 @@
 /*
- * basic_tool.c - child processes and temporary loop devices for the basic
- * provider.
- *
- * A tool runs through child_run() (providers/child.c) with stdout and
- * stderr on one stream: a cancel that may still be honoured stops it.
+ * basic_tool.c - temporary loop devices for the basic provider.
  */
 #include "config.h"
 
@@ -16,29 +12,9 @@
 #include <unistd.h>
 
 #include "basic_tool.h"
-#include "child.h"
 #include "log.h"
 
 #define BT_LOOP_TRY 16
-
-int
-btool_run(struct btool *t)
-{
-	struct child c = {.argv = t->argv, .merge = 1, .data = t->data, .arg = t->arg, .j = t->j};
-
-	t->status = -1;
-	t->cancelled = 0;
-	t->tail[0] = '\0';
-	if (child_run(&c) < 0)
-		return -1;
-	t->status = c.status;
-	t->cancelled = c.cancelled;
-	snprintf(t->tail, sizeof(t->tail), "%s",
-	         strlen(c.tail) >= sizeof(t->tail) ? c.tail + strlen(c.tail) - sizeof(t->tail) + 1
-	                                           : c.tail);
-	log_debug("basic", "%s exited with %d", t->argv[0], t->status);
-	return c.exec_errno ? -1 : 0;
-}
 
 /* ------------------------------------------------------------ loop devices */
 

@@ -1,10 +1,8 @@
 /*
- * basic_tool.h - what the basic provider runs outside itself: external
- * tools as child processes (fork/execve, fixed argv, no shell, output
- * captured, killed on cancel while that is still allowed) and temporary
- * loop devices that expose one partition of a disk (LOOP_CONFIGURE with
- * offset and size limit, autoclear, detached again by the caller).
- * Worker thread only.
+ * basic_tool.h - temporary loop devices that expose one partition of a
+ * disk for the basic provider (LOOP_CONFIGURE with offset and size limit,
+ * autoclear, detached again by the caller).  External tools run through
+ * child_run() (child.h).  Worker thread only.
  */
 #ifndef VDS_BASIC_TOOL_H
 #define VDS_BASIC_TOOL_H
@@ -12,23 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#include "provider.h"
-
-struct btool {
-	const char *const *argv; /* argv[0]: absolute path of the tool */
-	/* Every chunk the tool writes (stdout and stderr merged); may be NULL. */
-	void (*data)(void *arg, const char *buf, size_t n);
-	void *arg;
-	struct prov_job *j; /* killed when j is cancelled; NULL: never */
-	/* Results. */
-	int status;     /* exit code, or 128 + signal when killed */
-	int cancelled;  /* killed because of a cancel */
-	char tail[512]; /* the last output, for messages */
-};
-
-/* Run t->argv to its end.  0 when it ran (see t->status), -1 when it could not start. */
-int btool_run(struct btool *t);
 
 struct bloop {
 	char dev[32]; /* "/dev/loopN", "" when none */

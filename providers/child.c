@@ -220,8 +220,8 @@ ch_wait(struct child *c, struct ch_run *r)
 		ch_pump(c, r, open ? CH_POLL_MS : CH_REAP_MS);
 		if (waitpid(r->pid, &r->st, WNOHANG) == r->pid) {
 			r->exited = 1;
-			while (ch_pump(c, r,
-			               0)) /* what it wrote last; grandchildren may hold the pipe */
+			/* what it wrote last, without waiting: grandchildren may hold the pipe */
+			while (ch_pump(c, r, 0))
 				;
 			return;
 		}

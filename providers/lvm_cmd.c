@@ -239,46 +239,53 @@ lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *new
 	return c->overflow ? -1 : 0;
 }
 
+/* "lvm SUBCOMMAND FLAG VG/LV" */
+static int
+lc_lv_flag(struct lvm_cmd *c, const char *sub, const char *flag, const char *vg, const char *lv)
+{
+	lc_lvm(c, sub);
+	lvm_cmd_add(c, "%s", flag);
+	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+}
+
 int
 lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv)
 {
-	lc_lvm(c, "lvremove");
-	lvm_cmd_add(c, "-f");
-	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+	return lc_lv_flag(c, "lvremove", "-f", vg, lv);
 }
 
 int
 lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv)
 {
-	lc_lvm(c, "lvchange");
-	lvm_cmd_add(c, "--refresh");
-	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+	return lc_lv_flag(c, "lvchange", "--refresh", vg, lv);
 }
 
 int
 lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv, int on)
 {
-	lc_lvm(c, "lvchange");
-	lvm_cmd_add(c, "%s", on ? "-ay" : "-an");
-	return lc_vglv(c, vg, lv) < 0 || c->overflow ? -1 : 0;
+	return lc_lv_flag(c, "lvchange", on ? "-ay" : "-an", vg, lv);
+}
+
+/* "lvm SUBCOMMAND VG" */
+static int
+lc_vg(struct lvm_cmd *c, const char *sub, const char *vg)
+{
+	if (!lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, sub);
+	return lvm_cmd_add(c, "%s", vg);
 }
 
 int
 lvm_cmd_vgck(struct lvm_cmd *c, const char *vg)
 {
-	if (!lvm_name_ok(vg))
-		return -1;
-	lc_lvm(c, "vgck");
-	return lvm_cmd_add(c, "%s", vg);
+	return lc_vg(c, "vgck", vg);
 }
 
 int
 lvm_cmd_mknodes(struct lvm_cmd *c, const char *vg)
 {
-	if (!lvm_name_ok(vg))
-		return -1;
-	lc_lvm(c, "vgmknodes");
-	return lvm_cmd_add(c, "%s", vg);
+	return lc_vg(c, "vgmknodes", vg);
 }
 
 int

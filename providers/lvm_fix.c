@@ -160,24 +160,36 @@ lf_settle(struct lf_fix *fx, const char *vg, int forward)
 	lf_resume_up(fx, dm, pend, n);
 }
 
-/*
- * Remove unused devices of lv and its sub-volumes ("VG-LV", "VG-LV_...")
- * that no LV of s stands for: what a killed change left in the kernel (a
- * sub-volume not yet renamed, an extracted one not yet removed, the new
- * volume of a split that was rolled back).
- */
-static void
-lf_remove_strays(struct lf_fix *fx, const struct lvm_scan *s, const char *vg, const char *lv)
+/* Is dm device name that of vg/lv or of one of its sub-volumes ("VG-LV", "VG-LV_...")? */
+static int
+lf_in_family(const char *name, const char *vg, const char *lv)
 {
-	struct lvm_dm dm[LF_MAX_DM];
-	struct lvm_cmd c;
 	char fam[2 * LVM_DEV_LEN];
-	size_t n = lf_dm(vg, dm, LF_MAX_DM), k, fl;
+	size_t fl;
 
 	lvm_dm_name(vg, lv, fam, sizeof(fam));
 	fl = strlen(fam);
+	return !strncmp(name, fam, fl) && (!name[fl] || name[fl] == '_');
+}
+
+/*
+ * Remove unused devices of the volumes lvs (NULL-ended) and their
+ * sub-volumes that no LV of s stands for: what a killed change left in the
+ * kernel (a sub-volume not yet renamed, an extracted one not yet removed,
+ * the new volume of a split that was rolled back).
+ */
+static void
+lf_remove_strays(struct lf_fix *fx, const struct lvm_scan *s, const char *vg,
+                 const char *const *lvs)
+{
+	struct lvm_dm dm[LF_MAX_DM];
+	struct lvm_cmd c;
+	size_t n = lf_dm(vg, dm, LF_MAX_DM), k, f;
+
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(dm[i].name, fam, fl) || (dm[i].name[fl] && dm[i].name[fl] != '_'))
+		for (f = 0; lvs[f] && !lf_in_family(dm[i].name, vg, lvs[f]); f++)
+			;
+		if (!lvs[f])
 			continue;
 		for (k = 0; k < s->nlvs; k++) {
 			const char *b = strrchr(s->lvs[k].dmpath, '/');
@@ -309,8 +321,7 @@ lf_recover_split(struct lf_fix *fx, const struct lvm_plan *pl)
 	if (lvm_vg_lvs(pl->vg, &s) < 0)
 		return LF_UNKNOWN;
 	lf_settle(fx, pl->vg, 0);
-	lf_remove_strays(fx, &s, pl->vg, pl->lv);
-	lf_remove_strays(fx, &s, pl->vg, pl->newname);
+	lf_remove_strays(fx, &s, pl->vg, (const char *const[]){pl->lv, pl->newname, NULL});
 	/* a split killed before it renamed the plex's device: the new volume is not active */
 	if (lvm_scan_lv(&s, pl->vg, pl->newname))
 		lf_tool(&c, lvm_cmd_activate(&c, pl->vg, pl->newname, 1));
@@ -361,37 +372,26 @@ lf_report(const struct lf_fix *fx, const struct lvm_plan *pl, enum lf_state st, 
 #undef LF_SAY
 }
 
-/* Had the failed command's change reached LVM's metadata?  -1: cannot tell. */
+/* Had the failed command's change on lv reached LVM's metadata, as s shows it? */
 static int
-lf_committed(const struct lvm_plan *pl, const char *lv)
+lf_committed(const struct lvm_plan *pl, const char *lv, const struct lvm_scan *s)
 {
+	const struct lvm_lv *x = lvm_scan_lv(s, pl->vg, lv);
 	struct lf_fix tmp;
-	struct lvm_scan s;
-	const struct lvm_lv *x;
-	int rc;
 
-	if (lvm_vg_lvs(pl->vg, &s) < 0)
-		return -1;
-	x = lvm_scan_lv(&s, pl->vg, lv);
 	switch (pl->type) {
 	case JOB_CREATE_VOLUME:
-		rc = x != NULL;
-		break;
+		return x != NULL;
 	case JOB_DELETE_VOLUME:
-		rc = x == NULL;
-		break;
+		return x == NULL;
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
-		rc = x && x->size != pl->size;
-		break;
+		return x && x->size != pl->size;
 	case JOB_BREAK_PLEX:
-		rc = lf_split_state(&tmp, pl, &s) != LF_UNCHANGED;
-		break;
+		return lf_split_state(&tmp, pl, s) != LF_UNCHANGED;
 	default:
-		rc = 0;
+		return 0;
 	}
-	lvm_scan_free(&s);
-	return rc;
 }
 
 enum vds_result
@@ -401,15 +401,20 @@ lvm_recover(struct lvm_plan *pl, const char *lv, enum vds_result r, char *msg, s
 	struct lvm_scan s;
 	struct lvm_cmd c;
 	enum lf_state st = LF_NONE;
+	int exists = 0;
 
 	if (r == VDS_R_OK || r == VDS_R_CANCELLED || r == VDS_R_INVALID_PARAM)
 		return r;
 	memset(&fx, 0, sizeof(fx));
-	fx.forward = lf_committed(pl, lv) == 1;
+	/* the metadata decides; settling the kernel does not change it */
+	if (lvm_vg_lvs(pl->vg, &s) == 0) {
+		fx.forward = lf_committed(pl, lv, &s);
+		exists = lvm_scan_lv(&s, pl->vg, lv) != NULL;
+		lvm_scan_free(&s);
+	}
 	lf_settle(&fx, pl->vg, fx.forward);
-	if (lvm_vg_lvs(pl->vg, &s) == 0 && lvm_scan_lv(&s, pl->vg, lv))
+	if (exists)
 		lf_tool(&c, lvm_cmd_refresh(&c, pl->vg, lv));
-	lvm_scan_free(&s);
 	if (pl->type == JOB_BREAK_PLEX)
 		st = lf_recover_split(&fx, pl);
 	lf_settle(&fx, pl->vg, 0);

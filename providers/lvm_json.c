@@ -292,6 +292,12 @@ lvm_lv_visible(const struct lvm_lv *lv)
 	return lv->name[0] && lv->name[0] != '[';
 }
 
+int
+lvm_lv_open(const struct lvm_lv *lv)
+{
+	return strlen(lv->attr) > 5 && lv->attr[5] == 'o';
+}
+
 enum inv_voltype
 lvm_lv_type(const struct lvm_lv *lv)
 {

@@ -56,6 +56,8 @@ const struct lvm_lv *lvm_scan_lv(const struct lvm_scan *s, const char *vg, const
 const struct lvm_pv *lvm_scan_pv(const struct lvm_scan *s, const char *dev);
 /* A visible volume (not a hidden [sub-LV]). */
 int lvm_lv_visible(const struct lvm_lv *lv);
+/* Is the volume open (mounted or held): lv_attr column 6 is "o". */
+int lvm_lv_open(const struct lvm_lv *lv);
 /* A visible piece of lv (lv_rimage_0, lv_rmeta_1_extracted...) left by a broken conversion. */
 int lvm_lv_leftover(const struct lvm_lv *x, const char *lv);
 enum inv_voltype lvm_lv_type(const struct lvm_lv *lv);

@@ -2,8 +2,8 @@
  * lvm_run.c - the worker half of lvm jobs: lvcreate (with the initial sync
  * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce),
  * extend (lvextend, then e2fsck when offline and resize2fs) and lvconvert
- * --splitmirrors; lvm_fix.c recovers from a failed change.  Only the plan and the job handle are
- * used.
+ * --splitmirrors; lvm_fix.c recovers from a failed change.  Only the plan
+ * and the job handle are used.
  */
 #include "config.h"
 
@@ -235,7 +235,7 @@ lr_check_closed(struct lvm_plan *pl, char *msg, size_t len)
 	if (!lv) {
 		snprintf(msg, len, "volume %s/%s is gone", pl->vg, pl->lv);
 		r = VDS_R_DEVICE_GONE;
-	} else if (strlen(lv->attr) > 5 && lv->attr[5] == 'o') {
+	} else if (lvm_lv_open(lv)) {
 		snprintf(msg, len, "volume %s/%s is open (mounted or in use)", pl->vg, pl->lv);
 		r = VDS_R_IN_USE;
 	} else if (lv->size != pl->size) {
@@ -341,7 +341,7 @@ lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	if (!fs[0])
 		return VDS_R_OK;
 	if (lvm_vg_lvs(pl->vg, &s) == 0 && (lv = lvm_scan_lv(&s, pl->vg, pl->lv)))
-		open = strlen(lv->attr) > 5 && lv->attr[5] == 'o';
+		open = lvm_lv_open(lv);
 	lvm_scan_free(&s);
 	/* offline, resize2fs wants a checked file system; mounted, it grows online */
 	if (!open && (r = lr_fsck(pl, j, 0, msg, len)) != VDS_R_OK)

@@ -124,48 +124,41 @@ sa_delete_vol(struct sim_state *st, const struct sim_target *t)
 	return VDS_R_OK;
 }
 
+/* Shrink (grow 0) or extend the target volume, or its partition, by t->size; republish it. */
+static enum vds_result
+sa_resize(struct sim_state *st, const struct sim_target *t, int grow)
+{
+	struct sim_volume *v = t->vol[0] ? sim_vol_find(st, t->vol) : NULL;
+	struct sim_disk *d = v ? NULL : sim_disk_find(st, t->disk);
+	uint64_t *size = v ? &v->size : &sim_part_find(d, t->part)->size;
+	int rc;
+
+	*size = grow ? *size + t->size : *size - t->size;
+	if (v)
+		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
+	else
+		rc = sim_inv_disk(st, d->name);
+	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
 static enum vds_result
 sa_shrink(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
 {
-	struct sim_volume *v;
-	struct sim_disk *d;
-	int rc;
-
-	if (t->vol[0]) {
-		v = sim_vol_find(st, t->vol);
-		v->size -= t->size;
-		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
-	} else {
-		d = sim_disk_find(st, t->disk);
-		sim_part_find(d, t->part)->size -= t->size;
-		rc = sim_inv_disk(st, d->name);
-	}
 	out->reclaimed = t->size;
-	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+	return sa_resize(st, t, 0);
 }
 
 static enum vds_result
 sa_extend(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
 {
-	const struct inv_volume *v2;
-	struct sim_volume *v;
-	struct sim_disk *d;
-	int rc;
+	enum vds_result r = sa_resize(st, t, 1);
+	const struct inv_volume *v = inv_get(INV_VOLUME, t->volume);
 
-	if (t->vol[0]) {
-		v = sim_vol_find(st, t->vol);
-		v->size += t->size;
-		rc = sim_inv_volume(st, v->name) | sim_inv_pack(st, v->pack);
-	} else {
-		d = sim_disk_find(st, t->disk);
-		sim_part_find(d, t->part)->size += t->size;
-		rc = sim_inv_disk(st, d->name);
+	if (v) {
+		out->volume = v->index;
+		sa_objid(out->objid, v->objid);
 	}
-	if ((v2 = inv_get(INV_VOLUME, t->volume))) {
-		out->volume = v2->index;
-		sa_objid(out->objid, v2->objid);
-	}
-	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+	return r;
 }
 
 static enum vds_result

@@ -241,8 +241,9 @@ scv_delete(struct sim_state *st, const struct job_params *p, struct sim_target *
 	return VDS_R_OK;
 }
 
+/* The file systems the sim shrinks and grows ("": none). */
 static int
-scv_fs_shrinks(const char *fs)
+scv_fs_resizes(const char *fs)
 {
 	static const char *const ok[] = {"", "ext2", "ext3", "ext4", "ntfs", "btrfs", NULL};
 
@@ -267,7 +268,7 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 	fs = v ? v->fs_type : pt->fs_type;
 	size = v ? v->size : pt->size;
 	used = v ? v->used : pt->used;
-	if (!scv_fs_shrinks(fs))
+	if (!scv_fs_resizes(fs))
 		SCV_FAIL(VDS_R_FS_NO_SHRINK, "a %s file system cannot shrink", fs);
 	if (v ? v->mounted : pt->mounted)
 		SCV_FAIL(VDS_R_IN_USE, "%s is mounted and cannot shrink online", fs);
@@ -296,7 +297,7 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	t->size = p->size / SIM_ALIGN * SIM_ALIGN;
 	if (t->size == 0)
 		SCV_FAIL(VDS_R_INVALID_PARAM, "extend by at least 1 MiB");
-	if (!scv_fs_shrinks(v ? v->fs_type : pt->fs_type)) /* the same file systems grow */
+	if (!scv_fs_resizes(v ? v->fs_type : pt->fs_type))
 		SCV_FAIL(VDS_R_NOT_SUPPORTED, "a %s file system cannot grow",
 		         v ? v->fs_type : pt->fs_type);
 	if (v) {

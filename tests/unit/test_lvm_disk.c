@@ -9,7 +9,6 @@
 
 #include <CUnit/Basic.h>
 #include <ftw.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "log.h"
 #include "lvm.h"
 #include "model.h"
+#include "testutil.h"
 
 #define LD_VG  "vdsct"
 #define LD_LVM "lvm %s --config '" LVM_CONF "' "
@@ -37,18 +37,6 @@ quiet(int prio, const char *token, const char *msg)
 	(void)prio;
 	(void)token;
 	(void)msg;
-}
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
 }
 
 /* VDS_TEST_DISKS as a checked, space-separated list; the number of disks. */

@@ -110,7 +110,7 @@ test_killed_after_commit(void)
 	                       {"info -c", "kill-fwd-dminfo0.txt", NULL, 0, 1},
 	                       {"info -c", "kill-fwd-dminfo1.txt", NULL, 0, 0},
 	                       {"resume vgf-", NULL, NULL, 0, 0},
-	                       {LVS_A, "kill-fwd-lvs0.json", NULL, 0, 3},
+	                       {LVS_A, "kill-fwd-lvs0.json", NULL, 0, 2},
 	                       {LVS_A, "lvs-split-done.json", NULL, 0, 0},
 	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
 	                       {"lvremove -f vgf/mf_", NULL, NULL, 0, 3},
@@ -152,7 +152,7 @@ test_killed_rollback(void)
 	struct rule rules[] = {
 	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
 	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0},
-	    {LVS_A, "lvs-half-split.json", NULL, 0, 3},
+	    {LVS_A, "lvs-half-split.json", NULL, 0, 2},
 	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
 	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
 	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},

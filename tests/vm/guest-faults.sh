@@ -267,23 +267,34 @@ sample_points() {
 			END { for (i = 1; i <= NR; i++) if (k[i] != k[i - 1] || k[i] != k[i + 1]) print l[i] }'
 	fi
 }
-# kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about to make).
-kill_at() {
-	local n=$1 what=$2 lv=k$1 H msg segtype lvs st h left
-	mirror_new "$lv"
-	echo "lvconvert kill $n" >"$INJ"
-	H=$(split_start "$lv")
+# tool_killed TOOL N WHAT START...: the job START... starts (it prints its
+# handle) with vdsd's TOOL killed at ioctl N (WHAT: the change it was about
+# to make), and the checks every kill shares: the job fails TOOL_FAILED
+# with "signal 9", nothing stays suspended, vgck passes.  Sets H and MSG.
+tool_killed() {
+	local tool=$1 n=$2 what=$3
+	shift 3
+	echo "$tool kill $n" >"$INJ"
+	H=$("$@")
 	job_follow "$H" 120000
 	rm -f "$INJ"
-	msg=$(job_get "$H" ErrorMessage)
+	MSG=$(job_get "$H" ErrorMessage)
+	note "$tool killed at ioctl $n ($what): job $JOB_FINAL, \"$MSG\""
+	expect_eq "$tool killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
+	expect_eq "$tool killed at $n ($what): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
+	case $MSG in *"signal 9"*) ;; *) check_fail "$tool killed at $n: message \"$MSG\" lacks signal 9" ;; esac
+	no_suspended || check_fail "$tool killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
+	lvmq vgck -q vgf || check_fail "$tool killed at $n ($what): vgck vgf"
+}
+# kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about to make).
+kill_at() {
+	local n=$1 what=$2 lv=k$1 msg segtype lvs st h left
+	mirror_new "$lv"
+	tool_killed lvconvert "$n" "$what" split_start "$lv"
+	msg=$MSG
 	segtype=$(lvjson segtype "vgf/$lv")
 	lvs=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r "[.report[0].lv[].lv_name | select(startswith(\"$lv\"))] | sort | join(\" \")")
-	note "killed at ioctl $n ($what): job $JOB_FINAL, vgf/$lv $segtype, LVs \"$lvs\": \"$msg\""
-	expect_eq "killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
-	expect_eq "killed at $n ($what): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
-	case $msg in *"signal 9"*) ;; *) check_fail "killed at $n: message \"$msg\" lacks signal 9" ;; esac
-	no_suspended || check_fail "killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
-	lvmq vgck -q vgf || check_fail "killed at $n ($what): vgck vgf"
+	note "after the kill at $n: vgf/$lv $segtype, LVs \"$lvs\""
 	case "$segtype/$lvs" in
 	"raid1/$lv")
 		st=unchanged
@@ -316,24 +327,21 @@ kill_at() {
 	left=$(dmsetup ls | awk -v p="vgf-$lv" 'index($1, p) == 1 { print $1 }')
 	[ -z "$left" ] || check_fail "killed at $n ($what): dm devices left after lvremove: $left"
 }
+# extend_start LV: extendVolume +8 MiB of vgf/LV; prints the handle.
+extend_start() {
+	local h
+	h=$(job_handle)
+	job_start "$h" 11 ParamVolume u "$(vol_index "vgf/$1")" ParamSizeMiB u 8
+	echo "$h"
+}
 # extend_killed_at N WHAT: extendVolume +8 MiB of a fresh 8 MiB mirror, lvextend killed at ioctl N.
 extend_killed_at() {
-	local n=$1 what=$2 lv=x$1 H msg size legs
+	local n=$1 what=$2 lv=x$1 size legs
 	mirror_new "$lv"
-	echo "lvextend kill $n" >"$INJ"
-	H=$(job_handle)
-	job_start "$H" 11 ParamVolume u "$(vol_index "vgf/$lv")" ParamSizeMiB u 8
-	job_follow "$H" 120000
-	rm -f "$INJ"
-	msg=$(job_get "$H" ErrorMessage)
+	tool_killed lvextend "$n" "$what" extend_start "$lv"
 	size=$(lvmq lvs --reportformat json --units b --nosuffix -o lv_size "vgf/$lv" | jq -r '.report[0].lv[0].lv_size')
 	legs=$(dmsetup status "vgf-$lv" | awk '{ print $4, $5, $6 }' | sort -u | tr '\n' ' ')
-	note "extend killed at ioctl $n ($what): job $JOB_FINAL, size $size, dm-raid $legs: \"$msg\""
-	expect_eq "extend killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
-	expect_eq "extend killed at $n: result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
-	case $msg in *"signal 9"*) ;; *) check_fail "extend killed at $n: message \"$msg\" lacks signal 9" ;; esac
-	no_suspended || check_fail "extend killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
-	lvmq vgck -q vgf || check_fail "extend killed at $n ($what): vgck vgf"
+	note "after the kill at $n: size $size, dm-raid $legs"
 	case $size in $((8 * MIB)) | $((16 * MIB))) ;; *) check_fail "extend killed at $n: size $size is neither 8 nor 16 MiB" ;; esac
 	expect_eq "extend killed at $n: the model has LVM's size" "$size" \
 		"$(inv_value 4 "$C_VOL_SIZE" "$(vol_index "vgf/$lv")")"
@@ -367,8 +375,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	# is either its old or its new size, in the kernel, LVM and the model alike
 	mirror_new xcal
 	echo "lvextend trace $VDS_TMP/ext.trace" >"$INJ"
-	H=$(job_handle)
-	job_start "$H" 11 ParamVolume u "$(vol_index vgf/xcal)" ParamSizeMiB u 8
+	H=$(extend_start xcal)
 	[ "$(job_wait "$H" 120000)" = "$ST_SUCCEEDED" ] || fail "calibration extend: $(job_getn "$H" ErrorMessage)"
 	mapfile -t XPOINTS < <(dm_changes "$VDS_TMP/ext.trace" | sample_points)
 	note "extend calibration: dm changes at ${XPOINTS[*]}"
