@@ -36,7 +36,7 @@ run_job() {
 	t0=$(now_ms)
 	job_start "$H" "$@"
 	note "$what: job $H started, SET answered in $(($(now_ms) - t0)) ms"
-	job_follow "$H" 15000
+	job_follow "$H" 60000
 	st=$JOB_FINAL
 	note "$what: job $H ended with status $st after $JOB_SAMPLES samples," \
 		"percent $JOB_PERCENTS, running $JOB_RUN_MS ms"
@@ -46,7 +46,7 @@ run_job() {
 	fi
 	rs=$(job_getn "$H" RowStatus Result HResult ErrorName ErrorMessage ResultType Provider)
 	expect_eq "$what: row after success" "1 1 0   $1 sim" "$rs"
-	job_trap "$H" 5000 || return 1
+	job_trap "$H" 60000 || return 1
 }
 
 # check_trap_values EXPECTED: the vdsJobCompleted values of job H.
@@ -144,7 +144,7 @@ expect_eq "shrinkVolume: the volume's size went down by the reclaimed bytes" "$r
 expect_eq "shrinkVolume: other outputs (MIB: 0 / empty for this type)" "0 0 0 0 " \
 	"$off $part $vol $vd $oid"
 check_trap_values "5|4|1|0|0|0|0|$recl|0|"
-if vds_wait_trap 3000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size1"; then
+if vds_wait_trap 60000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size1"; then
 	note "shrinkVolume: vdsVolumeModified with the new size $size1"
 else
 	check_fail "shrinkVolume: no vdsVolumeModified for volume $VSIMPLE with size $size1"
@@ -162,7 +162,7 @@ expect_eq "extendVolume: vdsJobOutVolume" "$VSIMPLE" "$vol"
 expect_eq "extendVolume: object id" "$(inv_value 4 "$C_VOL_OBJID" "$VSIMPLE")" "$oid"
 expect_eq "extendVolume: other outputs" "0 0 0 0" "$off $part $recl $vd"
 check_trap_values "11|4|1|0|0|0|$VSIMPLE|0|0|"
-vds_wait_trap 3000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size2" ||
+vds_wait_trap 60000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size2" ||
 	check_fail "extendVolume: no vdsVolumeModified for volume $VSIMPLE with size $size2"
 run_job "extendVolume mirror" 11 ParamVolume u "$VMIRROR" ParamSizeMiB u 64
 expect_eq "extendVolume mirror: size" $(((128 + 64) * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VMIRROR")"
@@ -246,14 +246,14 @@ expect_eq "all mandatory set: notInService, still created" "2 1" "$(job_getn "$H
 sleep 0.3
 expect_eq "not started yet" "1 0" "$(job_getn "$H" Status PercentComplete)"
 vds_snmpset "VDS-MIB::vdsJobRowStatus.$H" i 1 >/dev/null || fail "active refused"
-job_follow "$H" 15000
+job_follow "$H" 60000
 note "createAndWait + active: job $H ended $JOB_FINAL, percent $JOB_PERCENTS"
 expect_eq "createAndWait + active: final" "4 1 e2e-test 1" \
 	"$(job_getn "$H" Status RowStatus Owner KeepResult)"
 read -r off part vol recl vd oid <<<"$(outputs)"
 expect_eq "createAndWait + active: partition row at the output offset" "$off" \
 	"$(inv_value 3 "$C_PART_OFFSET" "$part")"
-job_trap "$H" 5000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
+job_trap "$H" 60000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 
 expect_eq "vdsJobsSucceeded / Failed / Cancelled" "17 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"

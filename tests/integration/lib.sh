@@ -360,7 +360,7 @@ vds_start_master() {
 			-Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
 		pid=$!
 		VDS_PIDS[snmpd]=$pid
-		if wait_for 5000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
+		if wait_for 30000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
 			note "snmpd master pid $pid on udp:127.0.0.1:$VDS_MASTER_PORT," \
 				"AgentX $VDS_TMP/agentx.sock"
 			return 0
@@ -410,7 +410,7 @@ vds_start_trapd() {
 		-F "$VDS_TRAPD_FORMAT" "udp:127.0.0.1:$VDS_TRAP_PORT" 2>>"$VDS_TMP/snmptrapd.err" &
 	pid=$!
 	VDS_PIDS[snmptrapd]=$pid
-	wait_for 5000 vds_trapd_up || fail "snmptrapd does not start"
+	wait_for 30000 vds_trapd_up || fail "snmptrapd does not start"
 	kill -0 "$pid" 2>/dev/null || fail "snmptrapd exited (port $VDS_TRAP_PORT taken?)"
 	note "snmptrapd pid $pid on udp:127.0.0.1:$VDS_TRAP_PORT, writing $VDS_TRAPLOG"
 }
@@ -478,15 +478,32 @@ vds_trap_varbind() { # LINE OID
 VDS_CONF=$VDS_TMP/vdsd.conf
 VDS_VDSD_LOG=$VDS_TMP/vdsd.log
 
+# The sim provider's test gates (simHoldDir, providers/sim_gate.h): a test
+# holds sim jobs at a phase and releases them, instead of racing a
+# simJobDuration against the clock.  Phases count from 0.
+VDS_HOLD=$VDS_TMP/hold
+vds_hold() { : >"$VDS_HOLD/hold-$1"; }       # PHASE (every job) or H-PHASE (job H)
+vds_release() { rm -f "$VDS_HOLD/hold-$1"; } # the same names
+vds_reached() { [ -e "$VDS_HOLD/at-$1-$2" ]; } # H PHASE: job H got to PHASE
+# vds_wait_reached H PHASE [TIMEOUT_MS]: until job H is at PHASE (held there
+# if a gate is up); fails the test on timeout.
+vds_wait_reached() {
+	wait_for "${3:-30000}" vds_reached "$1" "$2" ||
+		fail "job $1 did not reach phase $2 within ${3:-30000} ms"
+}
+
 # vds_write_conf [LINE...]: a config for this test; extra lines appended
-# (imageDisk, provider, simJobDuration, ...).
+# (imageDisk, provider, simJobDuration, ...).  Every config names the gate
+# directory; no gate is up until a test raises one.
 vds_write_conf() {
+	mkdir -p "$VDS_HOLD" || fail "cannot make $VDS_HOLD"
 	{
 		printf '# written by %s\n' "$VDS_TEST"
 		printf 'agentXSocket %s\n' "$VDS_TMP/agentx.sock"
 		printf 'agentXPingInterval 1\n'
 		printf 'stateDir %s\n' "$VDS_TMP/state"
 		printf 'simJobDuration %s\n' "${VDS_SIM_JOB_MS:-500}"
+		printf 'simHoldDir %s\n' "$VDS_HOLD"
 		printf '%s\n' "$@"
 	} >"$VDS_CONF"
 }
