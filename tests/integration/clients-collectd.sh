@@ -103,8 +103,9 @@ wait_for 60000 notified "job $h (createPartition) succeeded" ||
 part=$("${RW[@]}" --json job show "$h" | jq .outPartition)
 
 # A failing job: FAILURE.
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 wait_for 60000 notified "job $h2 (deletePartition) failed" ||
 	check_fail "no notification for failed job $h2"

@@ -26,7 +26,7 @@ wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
 	fail "snmptrapd does not start"
 
 # the second delete must reach the agent while the first still runs
-VDS_SIM_JOB_MS=3000
+VDS_SIM_JOB_MS=500
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd
@@ -56,8 +56,9 @@ l=$(jline vdsPartitionArrived "$part")
 expect_eq "arrived size" 10485760 "$(jq -r .varbinds.vdsPartitionSize <<<"$l")"
 
 # A failing job: its line says failed, with the error message.
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 wait_for 60000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobCompleted for job $h2"
 l=$(jline vdsJobCompleted "$h2")

@@ -107,8 +107,9 @@ expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$
 
 # A job that fails: the second delete of one partition queues behind the
 # first and finds the partition gone.
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete-partition" 0 "started job" "${V3[@]}" delete-partition "$part2"
-expect_run "failing job" 1 "failed: " "${V3[@]}" delete-partition "$part2" --wait
+expect_run_queued "failing job" 1 "failed: " "${V3[@]}" delete-partition "$part2" --wait
 case "$VDS_ERR" in
 *VDS_E_OBJECT_NOT_FOUND*0x80042405*) ;;
 *) check_fail "failed job message: $VDS_ERR" ;;

@@ -16,7 +16,7 @@ MIB=1048576
 
 vds_start_trapd
 vds_start_master
-VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-1000} vds_write_conf "discovery no"
+VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-1000} vds_write_conf "discovery no" "jobProgressInterval 1"
 vds_start_vdsd
 vds_wait_registered
 
@@ -258,6 +258,34 @@ job_trap "$H" 60000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 expect_eq "vdsJobsSucceeded / Failed / Cancelled" "17 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 note "$(grep -c "^TRAP.*$VDS_NOTIF.10" "$VDS_TRAPLOG") vdsJobCompleted notifications received"
+
+# ---------------------------------------------------------------- progress notifications
+# vdsJobProgress for a job with vdsJobNotifyProgress true(1), none for a job
+# without.  The job is held at its second phase until its progress
+# notification arrived, so the test does not depend on the job's speed.
+PN=$(job_handle)
+vds_hold "$PN-1"
+job_start "$PN" 7 ParamPath s "$SIMDIR/progress.img" ParamSizeMiB u 8 NotifyProgress i 1
+vds_wait_reached "$PN" 1
+pc=$(job_get "$PN" PercentComplete)
+# (rate-limited: the first report is sent, later ones within
+# jobProgressInterval are dropped, so the percent may be an earlier one)
+if vds_wait_trap 60000 0 "$VDS_NOTIF.11" "$VDS_JOB_ENTRY.4.$PN = "; then
+	expect_eq "vdsJobProgress of job $PN: status running" 3 \
+		"$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_JOB_ENTRY.4.$PN")"
+	tp=$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_JOB_ENTRY.5.$PN")
+	[ "$tp" -le "$pc" ] 2>/dev/null || check_fail "vdsJobProgress of job $PN: $tp %, held at $pc %"
+else
+	check_fail "no vdsJobProgress for held job $PN (at $pc %)"
+fi
+vds_release "$PN-1"
+expect_eq "job $PN with progress notifications" "$ST_SUCCEEDED" "$(job_wait "$PN")"
+QN=$(job_handle)
+job_start "$QN" 7 ParamPath s "$SIMDIR/quiet.img" ParamSizeMiB u 8
+expect_eq "job $QN without progress notifications" "$ST_SUCCEEDED" "$(job_wait "$QN")"
+job_trap "$QN" 60000 >/dev/null # its completion came: any progress would be there before it
+expect_eq "no vdsJobProgress for job $QN (vdsJobNotifyProgress false)" "" \
+	"$(vds_trap_find 0 "$VDS_NOTIF.11" "$VDS_JOB_ENTRY.4.$QN = ")"
 vds_stop_vdsd
 note "jobs-e2e took $(($(now_ms) - T0)) ms"
 vds_finish

@@ -503,8 +503,8 @@ vds_write_conf() {
 		printf 'agentXPingInterval 1\n'
 		printf 'stateDir %s\n' "$VDS_TMP/state"
 		printf 'simJobDuration %s\n' "${VDS_SIM_JOB_MS:-500}"
-		printf 'simHoldDir %s\n' "$VDS_HOLD"
 		printf '%s\n' "$@"
+		printf 'simHoldDir %s\n' "$VDS_HOLD"
 	} >"$VDS_CONF"
 }
 
@@ -730,6 +730,34 @@ expect_run() {
 	local what=$1 rc=$2 sub=$3
 	shift 3
 	run_rc "$@"
+	expect_result "$what" "$rc" "$sub"
+}
+
+# expect_run_queued WHAT RC SUBSTRING CMD...: as expect_run, for a CMD that
+# starts a job which queues behind one held at its first phase (vds_hold 0
+# is up): CMD runs in the background until vdsd counts a queued job, then
+# the gate comes down and CMD ends.  So the first job is still there when
+# the second is asked for, however slow the machine.
+expect_run_queued() {
+	local what=$1 rc=$2 sub=$3 pid
+	shift 3
+	"$@" >"$VDS_TMP/run.out" 2>"$VDS_TMP/run.err" &
+	pid=$!
+	VDS_PIDS[queued]=$pid
+	queued() { [ "$(vds_get_value VDS-MIB::vdsJobsQueued.0)" -ge 1 ] 2>/dev/null; }
+	wait_for 60000 queued || check_fail "$what: no job queued behind the held one"
+	vds_release 0
+	wait "$pid"
+	VDS_RC=$?
+	unset "VDS_PIDS[queued]"
+	VDS_OUT=$(cat "$VDS_TMP/run.out")
+	VDS_ERR=$(cat "$VDS_TMP/run.err")
+	expect_result "$what" "$rc" "$sub"
+}
+
+# expect_result WHAT RC SUBSTRING: the last run_rc exited RC with SUBSTRING.
+expect_result() {
+	local what=$1 rc=$2 sub=$3
 	expect_eq "$what: exit status (stderr: $VDS_ERR)" "$rc" "$VDS_RC" || return 1
 	case "$VDS_OUT$VDS_ERR" in
 	*"$sub"*) return 0 ;;
