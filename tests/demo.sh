@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 jobs=$(nproc 2>/dev/null || echo 2)
 
-"$top/tests/install-deps.sh" || exit 1
+"$top/tests/install-deps.sh" build run mibs || exit 1
 echo "==> building in $build"
 if [ ! -x "$top/configure" ]; then
 	(cd "$top" && ./autogen.sh) || exit 1
