@@ -12,16 +12,13 @@ purge_time=$VDS_ROOT_OID.1.1.$(mib_col VDS_SVC_JOB_PURGE_TIME).0
 
 # start_bad LINE-NUMBER-OF-BAD-LINE WHAT: vdsd must refuse $VDS_CONF.
 start_bad() {
-	local line=$1 what=$2 pid rc err=$VDS_TMP/stderr.txt i
+	local line=$1 what=$2 pid rc err=$VDS_TMP/stderr.txt
 	"$VDSD" -f -c "$VDS_CONF" >"$VDS_TMP/stdout.txt" 2>"$err" &
 	pid=$!
 	VDS_PIDS[vdsd-bad]=$pid
-	for ((i = 0; i < 250; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.02
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		check_fail "$what: vdsd still running 5 s after start"
+	exited() { ! kill -0 "$pid" 2>/dev/null; }
+	if ! wait_for 60000 exited; then
+		check_fail "$what: vdsd still running 60 s after start"
 		vds_kill_pid vdsd-bad
 		return
 	fi
@@ -37,6 +34,12 @@ start_bad() {
 		check_fail "$what: no \"$VDS_CONF:$line: reason\" on stderr: $(cat "$err")"
 	fi
 }
+
+# vdsd -t: a missing file is an error, named, whether given or the default
+expect_run "vdsd -t on a missing file" 1 "$VDS_TMP/none.conf: No such file" \
+	"$VDSD" -t -c "$VDS_TMP/none.conf"
+vds_write_conf "jobMaxRunning 2"
+expect_run "vdsd -t on a good file" 0 "configuration is valid" "$VDSD" -t -c "$VDS_CONF"
 
 vds_write_conf "jobMaxRunning many"
 start_bad 6 "bad number"
