@@ -327,6 +327,8 @@ vds_find_row() { # ARRAY COL VALUE
 
 # ------------------------------------------------------------------ snmpd master
 
+# VDS_MASTER_CONF_FN names another function that writes
+# $VDS_TMP/snmpd.conf (a test of a shipped configuration).
 vds_write_master_conf() {
 	cat >"$VDS_TMP/snmpd.conf" <<EOF
 agentAddress udp:127.0.0.1:$VDS_MASTER_PORT
@@ -356,7 +358,7 @@ vds_start_master() {
 	for try in 1 2 3 4 5; do
 		[ -n "$VDS_MASTER_PORT" ] || VDS_MASTER_PORT=$(vds_free_port) ||
 			fail "no free UDP port"
-		vds_write_master_conf
+		"${VDS_MASTER_CONF_FN:-vds_write_master_conf}"
 		MIBS='' MIBDIRS=$VDS_TMP/snmpconf snmpd -C -c "$VDS_TMP/snmpd.conf" -f -I -smux \
 			-Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
 		pid=$!
