@@ -2,7 +2,8 @@
 # fetch-base-mibs.sh DESTDIR - put the IETF base modules VDS-MIB needs
 # (SNMPv2-SMI, SNMPv2-TC, SNMPv2-CONF, and SNMPv2-MIB when present) into
 # DESTDIR as NAME.txt.  Debian strips them from its snmp packages; they are
-# taken from the npm package net-snmp (package/lib/mibs/NAME.mib).
+# taken from the npm package net-snmp (package/lib/mibs/NAME.mib), with
+# curl when installed, else with npm.
 #
 # Idempotent: modules already in DESTDIR are kept, so it works offline once
 # fetched.  If VDS_BASE_MIBS_DIR is set, it is used as a cache: modules are
@@ -43,27 +44,46 @@ for m in $OPTIONAL; do
 done
 [ -z "$missing" ] && exit 0
 
-command -v npm >/dev/null 2>&1 ||
-	die "npm is missing: cannot fetch$missing (apt-get install npm, or put the modules in \$VDS_BASE_MIBS_DIR)"
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vds-basemibs.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
-# Not --silent: when the registry cannot be reached npm says why only at
-# its normal log level.  A short fetch timeout, so offline fails in seconds.
-if ! (cd "$tmp" && npm pack --loglevel=error --fetch-retries=1 --fetch-timeout=30000 \
-	net-snmp >npm.out 2>npm.err); then
-	why=$(grep -Eiv '^npm (ERR!|error) *$|complete log of this run|^npm (ERR!|error) +at ' "$tmp/npm.err" 2>/dev/null | head -n 6)
-	die "npm pack net-snmp failed (registry $(npm config get registry 2>/dev/null)):
+fixit="  To fix: make the npm registry reachable (a proxy: https_proxy for curl,
+  npm config set https-proxy for npm), or put SNMPv2-SMI.txt, SNMPv2-TC.txt
+  and SNMPv2-CONF.txt (from any net-snmp or libsmi copy) into a directory
+  and set VDS_BASE_MIBS_DIR to it."
+
+# curl (small) when there, else npm: the same tarball from the npm registry.
+if command -v curl >/dev/null 2>&1; then
+	reg=${npm_config_registry:-https://registry.npmjs.org/}
+	reg=${reg%/}
+	if ! curl -fsS --retry 2 --max-time 60 -o "$tmp/latest.json" "$reg/net-snmp/latest" 2>"$tmp/curl.err"; then
+		die "cannot read $reg/net-snmp/latest: $(cat "$tmp/curl.err")
+$fixit"
+	fi
+	url=$(sed -n 's/.*"tarball": *"\([^"]*\)".*/\1/p' "$tmp/latest.json" | head -n 1)
+	[ -n "$url" ] || die "no tarball address in $reg/net-snmp/latest"
+	curl -fsS --retry 2 --max-time 120 -o "$tmp/${url##*/}" "$url" 2>"$tmp/curl.err" ||
+		die "cannot download $url: $(cat "$tmp/curl.err")
+$fixit"
+elif command -v npm >/dev/null 2>&1; then
+	# Not --silent: when the registry cannot be reached npm says why only
+	# at its normal log level.  A short fetch timeout: offline fails fast.
+	if ! (cd "$tmp" && npm pack --loglevel=error --fetch-retries=1 --fetch-timeout=30000 \
+		net-snmp >npm.out 2>npm.err); then
+		why=$(grep -Eiv '^npm (ERR!|error) *$|complete log of this run|^npm (ERR!|error) +at ' \
+			"$tmp/npm.err" 2>/dev/null | head -n 6)
+		die "npm pack net-snmp failed (registry $(npm config get registry 2>/dev/null)):
 ${why:-  (npm printed nothing)}
-  To fix: make the npm registry reachable (npm config set proxy/https-proxy,
-  registry, cafile), or put SNMPv2-SMI.txt, SNMPv2-TC.txt and SNMPv2-CONF.txt
-  (from any net-snmp or libsmi copy) into a directory and set VDS_BASE_MIBS_DIR to it."
+$fixit"
+	fi
+else
+	die "neither curl nor npm is installed: cannot fetch$missing (apt-get install curl)
+$fixit"
 fi
 tgz=
 for f in "$tmp"/net-snmp-*.tgz; do
 	[ -f "$f" ] && tgz=$f
 done
-[ -n "$tgz" ] || die "npm pack net-snmp produced no tarball"
+[ -n "$tgz" ] || die "no net-snmp tarball was fetched"
 tar -xzf "$tgz" -C "$tmp" || die "cannot unpack $tgz"
 
 for m in $NEEDED $OPTIONAL; do
@@ -85,4 +105,4 @@ for m in $NEEDED $OPTIONAL; do
 		fi
 	fi
 done
-echo "fetch-base-mibs: fetched$missing from npm $(basename "$tgz" .tgz) into $dest"
+echo "fetch-base-mibs: fetched$missing from the npm package $(basename "$tgz" .tgz) into $dest"
