@@ -9,7 +9,9 @@
 #   guest-faults.sh  disk failing under a mirror mid-sync, lvconvert killed
 #                    (vdc, vdd)
 # A test that skips here counts as a failure: the guest has what they need.
-# Prints one line per test with its time; exit 0 only when all passed.
+# Prints one line per test with its time and, for a failed one, its first
+# failures (also into /vmout/summary: run.sh prints it last); exit 0 only
+# when all passed.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
@@ -17,17 +19,31 @@ export top_srcdir top_builddir
 [ "${VDS_VM:-}" = 1 ] || { echo "guest-all: runs only inside the VM lane"; exit 77; }
 failed=0 summary=
 
+# reasons LOG: the first failures a test printed (shell tests' FAIL lines,
+# CUnit's failed tests and assertions, sanitizer summaries), at most 8:
+# what a reader needs, without the leak traces around them.
+reasons() {
+	grep -E '^FAIL: |\.\.\.FAILED|^ +[0-9]+\. [^ ]+:[0-9]+ +- |^SUMMARY: [A-Za-z]+Sanitizer|runtime error:|SKIP' "$1" |
+		head -n 8 | cut -c1-200 | sed 's/^/      /'
+}
+
 step() { # NAME ENV... -- CMD...
-	local name=$1 t0 rc
+	local name=$1 t0 rc log=/vmout/part-$1.log
 	shift
 	t0=$(date +%s)
-	echo "=== vm test: $name"
-	env "$@"
-	rc=$?
-	summary+="$(printf '  %-16s %-8s %4s s' "$name" "$([ $rc = 0 ] && echo PASS || echo "FAIL($rc)")" \
+	echo "=== vm test: $name ($(cut -d' ' -f1-3 /proc/loadavg) load)"
+	env "$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	summary+="$(printf '  %-16s %-8s %4s s' "$name" "$([ "$rc" = 0 ] && echo PASS || echo "FAIL($rc)")" \
 		$(($(date +%s) - t0)))"$'\n'
+	[ "$rc" = 0 ] || summary+="$(reasons "$log")"$'\n'
 	[ "$rc" = 0 ] || failed=$((failed + 1))
 }
+
+# md resyncs at full speed (the default minimum, 1 MB/s, is what md falls
+# back to when the disk is busy: a 64 MiB mirror then syncs for a minute);
+# guest-faults slows it down itself where it needs a sync in progress.
+echo 200000 >/proc/sys/dev/raid/speed_limit_min 2>/dev/null
 
 step guest-lvm.sh "$top_srcdir/tests/vm/guest-lvm.sh"
 step test_basic_disk VDS_TEST_DISKS=/dev/vdc "$top_builddir/tests/unit/test_basic_disk"
@@ -35,4 +51,5 @@ step test_lvm_disk VDS_TEST_DISKS=/dev/vdc,/dev/vdd "$top_builddir/tests/unit/te
 step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/guest-faults.sh"
 echo "vm tests:"
 printf '%s' "$summary"
+printf '%s' "$summary" >/vmout/summary
 exit $((failed > 0))

@@ -102,7 +102,17 @@ sync_speed_back() {
 }
 vds_up() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null && kill -0 "$VDS_VDSD_PID"; }
 no_suspended() { ! dmsetup info -c --noheadings -o name,suspended | grep -q ':Suspended'; }
+# phase NAME: starts a timed part of this test; the times are printed at the end.
+PHASE='' PHASE_T0=$(date +%s) PHASE_TIMES=''
+phase() {
+	local t
+	t=$(date +%s)
+	[ -z "$PHASE" ] || PHASE_TIMES+="$(printf '  %-28s %4s s' "$PHASE" $((t - PHASE_T0)))"$'\n'
+	PHASE=$1 PHASE_T0=$t
+	[ -z "$PHASE" ] || note "--- $PHASE"
+}
 
+phase setup
 cleanup_storage
 wipefs -qaf "$D1" "$D2" || fail "wipefs"
 # The PV label lives inside vdsflt (2048 sectors in), so /dev/vdc itself shows none.
@@ -124,6 +134,7 @@ vds_wait_registered
 PACK=$(inv_index 6 "$C_PACK_NAME" vgf) || fail "vgf is not in the pack table"
 
 # ---- 1. a disk fails under a mirror mid-sync
+phase "1 disk fails mid-sync"
 sl_min=$(cat /proc/sys/dev/raid/speed_limit_min) sl_max=$(cat /proc/sys/dev/raid/speed_limit_max)
 mirror_syncing "$PACK" mf
 note "failing $D1 under the mirror"
@@ -158,6 +169,7 @@ expect_eq "disk back: dmsetup status (2 legs, both alive)" "raid1 2 AA" \
 expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
 
 # ---- 1b. a disk pulled out of the kernel under a mirror mid-sync (SCSI hot-unplug)
+phase "1b disk removed mid-sync"
 PACKR=$(inv_index 6 "$C_PACK_NAME" vgr) || fail "vgr is not in the pack table"
 mirror_syncing "$PACKR" mr
 note "removing $S2 from the kernel (echo 1 > /sys/block/${S2#/dev/}/device/delete)"
@@ -353,6 +365,7 @@ extend_killed_at() {
 }
 if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	dd if=/dev/urandom of="$VDS_TMP/pattern" bs=1M count=1 status=none
+	phase "2 calibration split"
 	lvm_wrap
 	mirror_new cal
 	echo "lvconvert trace $VDS_TMP/cal.trace" >"$INJ"
@@ -365,6 +378,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	mapfile -t POINTS < <(printf '%s\n' "${POINTS[@]}" | sample_points)
 	KILL_STATES=
 	for p in "${POINTS[@]}"; do
+		phase "2 split killed at ${p// /:}"
 		# shellcheck disable=SC2086 # "N WHAT"
 		kill_at $p
 	done
@@ -373,6 +387,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 
 	# ---- 3. lvextend of a mirror killed at chosen points: the volume keeps its data and
 	# is either its old or its new size, in the kernel, LVM and the model alike
+	phase "3 calibration extend"
 	mirror_new xcal
 	echo "lvextend trace $VDS_TMP/ext.trace" >"$INJ"
 	H=$(extend_start xcal)
@@ -382,6 +397,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	[ "${#XPOINTS[@]}" -ge 2 ] || fail "the extend trace shows only ${#XPOINTS[@]} dm changes"
 	XSTATES=
 	for p in "${XPOINTS[@]}"; do
+		phase "3 extend killed at ${p// /:}"
 		# shellcheck disable=SC2086 # "N WHAT"
 		extend_killed_at $p
 	done
@@ -391,6 +407,7 @@ else
 	note "*** NOT RUN: lvm tool killed mid-operation (VDS_VM_KILL_FAULTS=0)"
 fi
 # the model follows the volume group again after the next job (a no-op refusal does not count)
+phase "job after the faults"
 run_ok=$(job_handle)
 job_start "$run_ok" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 ParamName s after
 job_follow "$run_ok" 60000
@@ -399,4 +416,7 @@ lvmq vgck -q vgf || check_fail "vgck vgf at the end"
 
 vds_stop_vdsd
 cleanup_storage
+phase ""
+note "guest-faults times:"
+printf '%s' "$PHASE_TIMES"
 vds_finish

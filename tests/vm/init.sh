@@ -5,7 +5,7 @@
 # host's root read-only over 9p (tag hostroot) under a tmpfs overlay (so the
 # guest may write anywhere, and still sees what the host keeps in /tmp),
 # makes the unpacked kernel's module tree the guest's, loads the storage
-# modules, mounts the writable result share (tag vdsout) at /vmout and runs
+# modules, brings up loopback (FATAL when it cannot), mounts the writable result share (tag vdsout) at /vmout and runs
 # the host's tests/vm/guest.sh in a chroot.  Then it powers off.
 # Kernel command line: vds.kver=VERSION vds.modtree=DIR vds.guest=PATH
 # vds.mods=a,b,c (storage modules to load).
@@ -53,6 +53,12 @@ echo /sbin/modprobe >/proc/sys/kernel/modprobe
 for m in $(arg mods | tr , ' '); do
 	modprobe "$m" || say "warning: cannot load $m"
 done
+
+# Loopback (snmpd and every SNMP/AgentX test need 127.0.0.1) with the
+# initramfs's busybox: the host root may have neither iproute2 nor net-tools.
+ip link set lo up || die "cannot bring up the loopback interface (busybox ip link set lo up)"
+ip -4 addr show dev lo | grep -q 'inet 127\.0\.0\.1/' ||
+	die "loopback has no 127.0.0.1 after ip link set lo up: $(ip -4 addr show dev lo | tr '\n' ' ')"
 
 mount -t proc proc /root/proc
 mount -t sysfs sys /root/sys

@@ -47,6 +47,8 @@ vm_kernel() {
 	rm -rf "$dl" "$cache/root.new" && mkdir -p "$dl" || return 1
 	(cd "$dl" && apt-get download -q linux-image-amd64 >&2) || return 1
 	deb=$(dpkg-deb -f "$dl"/linux-image-amd64_*.deb Depends | grep -o 'linux-image-[^ ,]*')
+	echo "vm: downloading $deb ($(apt-cache show --no-all-versions "$deb" 2>/dev/null |
+		awk '/^Size:/ { printf "%.0f MB", $2 / 1e6 }')) into $cache, once: later runs reuse it" >&2
 	(cd "$dl" && apt-get download -q "$deb" >&2) || return 1
 	dpkg-deb -x "$dl/$deb"_*.deb "$cache/root.new" || return 1
 	ver=${deb#linux-image-}
@@ -122,6 +124,13 @@ main() {
 	[ "$qrc" = 124 ] && { log "TIMEOUT after ${tmo}s"; rc=124; }
 	[ -n "$rc" ] || { log "no result from the guest (qemu exit $qrc)"; rc=125; }
 	[ "$keep" = 1 ] && log "kept $work"
+	# last, what a reader needs: each part's result and time, the reason of a failure
+	if [ -s "$work/out/summary" ]; then
+		log "parts (boot, setup and shutdown: $(($(date +%s) - t0 - $(sed -n \
+			's/^vds-guest: test took \([0-9]*\) s.*/\1/p' "$work/console.log" | tail -n1))) s):"
+		cat "$work/out/summary"
+	fi
+	grep -m1 -E 'vds-(init|guest): FATAL' "$work/console.log"
 	if [ "$rc" = 0 ]; then
 		log "PASS in $(($(date +%s) - t0)) s"
 	else

@@ -49,10 +49,14 @@ done
 vds_ensure_mibs
 rm -rf "$VDS_TMP" # lib.sh's temp dir: only the MIB fetch used it
 
+cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
+[ -f "$cache/kver" ] ||
+	echo "vm-lane: first run: Debian's kernel package (~70 MB) is downloaded into $cache (kept; VDS_VM_CACHE moves it)"
+echo "vm-lane: boots a TCG guest; usually 8-12 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
 t0=$(date +%s)
 "$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
-echo "vm-lane: guest-all.sh exit $rc, $(($(date +%s) - t0)) s in all"
+echo "vm-lane: guest-all.sh exit $rc, $(($(date +%s) - t0)) s in all (load $(cut -d' ' -f1-3 /proc/loadavg))"
 case $rc in
 0) exit 0 ;;
 77) skip "the guest test skipped" ;;
