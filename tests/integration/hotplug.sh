@@ -12,7 +12,7 @@ vds_require_vdsd
 declare -A D=() P=()
 declare -a P_rows=()
 
-LIMIT_MS=${VDS_HOTPLUG_LIMIT_MS:-1000}
+TARGET_MS=1000 # ARCHITECTURE.md: "within a second"; measured by bench/inventory.sh
 c_ddev=$(mib_col VDS_DISK_DEVNODE)
 c_dname=$(mib_col VDS_DISK_NAME)
 c_dserial=$(mib_col VDS_DISK_SERIAL)
@@ -53,8 +53,7 @@ attach_loop "$VDS_TMP/hot.img"
 dev=$VDS_LOOP
 if wait_for 60000 row_present "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
-	note "attach $dev: row visible after $ms ms (limit $LIMIT_MS)"
-	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev appeared after $ms ms, more than $LIMIT_MS"
+	note "attach $dev: row visible after $ms ms (target $TARGET_MS; a figure, not a check: bench/inventory.sh)"
 else
 	fail "$dev did not appear in vdsDiskTable within 5 s"
 fi
@@ -101,8 +100,7 @@ t0=$(now_ms)
 detach_loop "$dev"
 if wait_for 60000 row_absent "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
-	note "detach $dev: row gone after $ms ms (limit $LIMIT_MS)"
-	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev vanished after $ms ms, more than $LIMIT_MS"
+	note "detach $dev: row gone after $ms ms (target $TARGET_MS)"
 else
 	check_fail "$dev still in vdsDiskTable 5 s after losetup -d"
 fi
