@@ -214,7 +214,7 @@ vds_ensure_mibs() {
 		[ -e "$VDS_BASE_MIBS/SNMPv2-SMI.mib" ] || [ -e "$VDS_BASE_MIBS/SNMPv2-SMI.txt" ] ||
 			[ -e "$VDS_BASE_MIBS/SNMPv2-SMI" ] || sh "$fetch" "$VDS_BASE_MIBS"
 	) 9>"$VDS_BASE_MIBS/.lock" >"$VDS_TMP/fetch-mibs.log" 2>&1 ||
-		fail "fetching the base MIBs failed (see below)$(cat "$VDS_TMP/fetch-mibs.log")"
+		fail "fetching the base MIBs failed (see below)"$'\n'"$(cat "$VDS_TMP/fetch-mibs.log")"
 }
 
 VDS_MIBDIRS=+$top_srcdir/mibs:$VDS_BASE_MIBS

@@ -48,8 +48,20 @@ command -v npm >/dev/null 2>&1 ||
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vds-basemibs.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent net-snmp >npm.out 2>npm.err) ||
-	die "npm pack net-snmp failed: $(cat "$tmp/npm.err" 2>/dev/null)"
+# --loglevel=error, not --silent: when it fails, npm says why (offline, a
+# proxy, a certificate, the registry).
+if ! (cd "$tmp" && npm pack --loglevel=error net-snmp >npm.out 2>npm.err); then
+	{
+		echo "fetch-base-mibs: npm pack net-snmp failed (registry $(npm config get registry 2>/dev/null)); npm said:"
+		grep -v "^npm error  *at " "$tmp/npm.err" | head -n 20 | sed 's/^/    /'
+		[ -s "$tmp/npm.err" ] || echo "    (nothing)"
+		echo "fetch-base-mibs: either fix npm's access to its registry (npm config set proxy/https-proxy URL,"
+		echo "    npm config set registry URL, or cafile for a TLS-inspecting proxy), or put SNMPv2-SMI.txt,"
+		echo "    SNMPv2-TC.txt and SNMPv2-CONF.txt (from any copy of the IETF modules) in a directory and"
+		echo "    set VDS_BASE_MIBS_DIR to it."
+	} >&2
+	exit 1
+fi
 tgz=
 for f in "$tmp"/net-snmp-*.tgz; do
 	[ -f "$f" ] && tgz=$f
