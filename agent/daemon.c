@@ -42,7 +42,10 @@ static int
 dm_load(struct vds_conf *c, char *err, size_t errlen)
 {
 	conf_defaults(c);
-	if (conf_load(dm.opts->config, dm.opts->config_given, c, err, errlen) < 0)
+	/* A file named with -c must exist; so must the one -t is asked to check.
+	 * Only a daemon started without -c runs on the defaults without it. */
+	if (conf_load(dm.opts->config, dm.opts->config_given || dm.opts->check_only, c, err,
+	              errlen) < 0)
 		return -1;
 	if (dm.opts->agentx_socket) {
 		free(c->agentx_socket);
