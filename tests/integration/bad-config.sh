@@ -35,12 +35,6 @@ start_bad() {
 	fi
 }
 
-# vdsd -t: a missing file is an error, named, whether given or the default
-expect_run "vdsd -t on a missing file" 1 "$VDS_TMP/none.conf: No such file" \
-	"$VDSD" -t -c "$VDS_TMP/none.conf"
-vds_write_conf "jobMaxRunning 2"
-expect_run "vdsd -t on a good file" 0 "configuration is valid" "$VDSD" -t -c "$VDS_CONF"
-
 vds_write_conf "jobMaxRunning many"
 start_bad 6 "bad number"
 vds_write_conf "# fine" "frobnicate yes"
@@ -62,6 +56,19 @@ wait_for 60000 bad_gone ||
 	check_fail "vdsd runs without its config file"
 vds_kill_pid vdsd-bad
 grep -q "$VDS_CONF" "$VDS_TMP/stderr.txt" || check_fail "missing config: no file name on stderr"
+# -t on a file that does not exist is an error, not "configuration is valid".
+"$VDSD" -t -c "$VDS_CONF" >"$VDS_TMP/stdout.txt" 2>"$VDS_TMP/stderr.txt"
+rc=$?
+[ "$rc" -ne 0 ] || check_fail "vdsd -t -c MISSING exited 0: $(cat "$VDS_TMP/stdout.txt")"
+grep -q "$VDS_CONF" "$VDS_TMP/stderr.txt" || check_fail "vdsd -t -c MISSING: no file name on stderr"
+note "vdsd -t -c MISSING: exit $rc, \"$(head -n1 "$VDS_TMP/stderr.txt")\""
+vds_write_conf "jobMaxRunning 2"
+"$VDSD" -t -c "$VDS_CONF" >"$VDS_TMP/stdout.txt" 2>"$VDS_TMP/stderr.txt" ||
+	check_fail "vdsd -t on a good file: $(cat "$VDS_TMP/stderr.txt")"
+grep -q "configuration is valid" "$VDS_TMP/stdout.txt" || check_fail "vdsd -t on a good file says nothing"
+vds_write_conf "jobMaxRunning lots"
+"$VDSD" -t -c "$VDS_CONF" >/dev/null 2>"$VDS_TMP/stderr.txt" && check_fail "vdsd -t on a bad line exited 0"
+grep -q "$VDS_CONF:6: " "$VDS_TMP/stderr.txt" || check_fail "vdsd -t on a bad line: no file:line on stderr"
 
 # ---- SIGHUP
 vds_start_master
