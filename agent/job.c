@@ -412,6 +412,9 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 		free(j);
 		return NULL;
 	}
+	/* A manager may pick its own handle: vdsJobNextHandle never gives it out later. */
+	if (handle >= je.next)
+		je.next = handle >= JOB_HANDLE_MAX ? 1 : handle + 1;
 	if (start_now)
 		je_enqueue(j);
 	je_save(j);
