@@ -43,6 +43,7 @@ static const struct conf_directive conf_directives[] = {
     {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000},
     {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600},
     {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000},
+    {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0},
 };
 
 static const char *const conf_known_providers[] = {"sim", "basic", "vdisk", "lvm"};
@@ -101,6 +102,7 @@ conf_free(struct vds_conf *conf)
 {
 	free(conf->agentx_socket);
 	free(conf->state_dir);
+	free(conf->sim_hold_dir);
 	strlist_free(&conf->providers);
 	strlist_free(&conf->allow);
 	strlist_free(&conf->image_disks);

@@ -17,6 +17,8 @@
  *   jobMaxRetained N           finished rows kept at most (default 10000)
  *   jobProgressInterval SEC    least gap between progress notifications (5)
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
+ *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
+ *                              gate file exists there (see providers/sim.c)
  *
  * '#' starts a comment.  Errors name the file, the line and the reason.
  */
@@ -47,6 +49,7 @@ struct vds_conf {
 	unsigned job_max_retained;
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
+	char *sim_hold_dir; /* NULL: no gates */
 };
 
 /* Fill conf with the defaults; conf_free() releases it. */

@@ -42,7 +42,9 @@ static int
 dm_load(struct vds_conf *c, char *err, size_t errlen)
 {
 	conf_defaults(c);
-	if (conf_load(dm.opts->config, dm.opts->config_given, c, err, errlen) < 0)
+	/* -t checks a file: a missing one is an error even when it is the default */
+	if (conf_load(dm.opts->config, dm.opts->config_given || dm.opts->check_only, c, err,
+	              errlen) < 0)
 		return -1;
 	if (dm.opts->agentx_socket) {
 		free(c->agentx_socket);

@@ -56,13 +56,32 @@ inv_tell(enum inv_class cls, enum inv_event ev, const void *row)
 		inv.obs.changed(cls, ev, row, inv.obs.arg);
 }
 
+/* mkdir -p: missing parents 0755 (like install -d), the state dir itself 0700. */
+static int
+inv_mkdirs(const char *dir)
+{
+	char p[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(p))
+		return errno = ENAMETOOLONG, -1;
+	memcpy(p, dir, n + 1);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int
 inv_init(const char *state_dir)
 {
 	char path[4096];
 
 	memset(&inv, 0, sizeof(inv));
-	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
+	if (inv_mkdirs(state_dir) < 0) {
 		log_warn("inv", "cannot create state directory %s", state_dir);
 		return -1;
 	}

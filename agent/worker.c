@@ -352,3 +352,20 @@ prov_job_sleep(struct prov_job *j, unsigned ms)
 	pthread_mutex_unlock(&wk.mu);
 	return c;
 }
+
+uint32_t
+prov_job_handle(const struct prov_job *j)
+{
+	return j->handle; /* set at submit, never changed */
+}
+
+int
+prov_job_stopping(void)
+{
+	int s;
+
+	pthread_mutex_lock(&wk.mu);
+	s = wk.stopping;
+	pthread_mutex_unlock(&wk.mu);
+	return s;
+}

@@ -85,6 +85,10 @@ int prov_job_cancelled(struct prov_job *j);
 int prov_job_no_return(struct prov_job *j);
 /* Sleep up to ms; returns 1 early when a cancel is pending. */
 int prov_job_sleep(struct prov_job *j, unsigned ms);
+/* The job's handle (for names a provider shows, e.g. test gates). */
+uint32_t prov_job_handle(const struct prov_job *j);
+/* 1 once vdsd shuts down: a job waiting on something outside must stop. */
+int prov_job_stopping(void);
 
 struct prov_ops {
 	const char *name;

@@ -18,6 +18,7 @@
 #include "sim.h"
 #include "sim_apply.h"
 #include "sim_check.h"
+#include "sim_gate.h"
 #include "sim_inv.h"
 #include "sim_store.h"
 
@@ -29,6 +30,7 @@ struct sim_prov {
 	struct sim_state *st;
 	char state_dir[512];
 	unsigned job_ms;
+	char hold_dir[512]; /* simHoldDir: test gates, "" when none */
 	int vdisk_provider; /* the vdisk provider is enabled: it takes other paths */
 };
 
@@ -41,6 +43,7 @@ struct sim_plan {
 	struct job_params p;
 	struct sim_phases ph;
 	unsigned nphases, nsteps, step_ms;
+	char hold_dir[512];
 };
 
 static const struct sim_phases sim_phase_table[] = {
@@ -77,6 +80,8 @@ sim_init(const struct vds_conf *conf, void **state)
 		return -1;
 	snprintf(sp->state_dir, sizeof(sp->state_dir), "%s", conf->state_dir);
 	sp->job_ms = conf->sim_job_ms;
+	snprintf(sp->hold_dir, sizeof(sp->hold_dir), "%s",
+	         conf->sim_hold_dir ? conf->sim_hold_dir : "");
 	sp->vdisk_provider = strlist_contains(&conf->providers, "vdisk");
 	sp->st = sim_store_open(conf->state_dir);
 	if (!sp->st) {
@@ -192,6 +197,7 @@ sim_prepare(void *state, const struct job_params *p, void **plan, char *msg, siz
 	if (pl->nsteps > SIM_MAX_STEPS)
 		pl->nsteps = SIM_MAX_STEPS;
 	pl->step_ms = sp->job_ms / pl->nsteps;
+	snprintf(pl->hold_dir, sizeof(pl->hold_dir), "%s", sp->hold_dir);
 	*plan = pl;
 	return VDS_R_OK;
 }
@@ -202,7 +208,7 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
         size_t msglen)
 {
 	struct sim_plan *pl = plan;
-	int past = 0;
+	int past = 0, reached = -1;
 
 	(void)state;
 	(void)out;
@@ -217,6 +223,13 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
 		if (phase >= pl->ph.no_return)
 			past = 1;
 		prov_job_progress(j, i * 100 / pl->nsteps, pl->ph.text[phase]);
+		if ((int)phase != reached) {
+			reached = (int)phase;
+			if (sim_gate_pass(pl->hold_dir, j, phase)) {
+				snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
+				return VDS_R_CANCELLED;
+			}
+		}
 		if (pl->step_ms && prov_job_sleep(j, pl->step_ms) && !past) {
 			snprintf(msg, msglen, "cancelled while %s", pl->ph.text[phase]);
 			return VDS_R_CANCELLED;

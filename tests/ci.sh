@@ -1,8 +1,10 @@
 #!/bin/bash
 # ci.sh - the README's test command and what .ci/run calls: install what is
 # missing, build from scratch (-Werror, ASan/UBSan), run every test (unit,
-# MIB and integration: make check), make distcheck, and the clang-format
-# and shellcheck checks.  Prints a summary; the exit status says it all.
+# MIB and integration: make check), the real-kernel VM lane, make distcheck,
+# and the clang-format and shellcheck checks.  One line per test as it
+# ends, then a summary with each failed test's own log; the exit status
+# says it all (0: everything passed).
 # Run as root on Debian 12 (the integration tests attach loop devices).
 set -u
 
@@ -11,16 +13,35 @@ build=${VDS_CI_BUILD:-$top/build-ci}
 jobs=$(nproc 2>/dev/null || echo 2)
 declare -a names=() results=() times=()
 failed=0
+# shellcheck source=tests/ci-lib.sh
+. "$top/tests/ci-lib.sh"
 
-# step NAME CMD...: run CMD with its output in $build/NAME.log (shown when
-# it fails), record the result and the time.
+cat <<INTRO
+ci: the full test run of vdsd, in $build (logs in $build/logs).
+Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
+  deps        install the missing Debian packages (every purpose of
+              packaging/deps-debian.txt; ~4 min the first time, else 0 s)
+  build       autogen, configure --enable-werror --enable-sanitizers, make (~3 min)
+  check       make check: unit, MIB and integration tests, one line per test (~6 min)
+  vm-lane     tests/vm/ in qemu on a real Debian kernel: LVM, fault injection
+              (~8-15 min); the first run downloads the kernel package
+              (~70 MB) into /var/cache/vdsd-vm, reused afterwards
+  distcheck   the release tarball: build and make check again (~6 min)
+  lint        clang-format and shellcheck (~20 s)
+The base MIBs (SNMPv2-SMI, -TC, -CONF) come from the npm package net-snmp
+(~1 MB, once: cached in \$VDS_BASE_MIBS_DIR).
+INTRO
+
+# step NAME CMD...: run CMD with its output in $build/logs/NAME.log, record
+# the result and the time.  CMD may write progress lines to fd 3 (the
+# terminal).
 step() {
 	local name=$1 t0 rc log
 	shift
 	log=$build/logs/$name.log
 	t0=$(date +%s)
-	printf '==> %s\n' "$name"
-	"$@" >"$log" 2>&1
+	printf '==> %s (%s)\n' "$name" "$(date +%H:%M:%S)"
+	"$@" 3>&1 >"$log" 2>&1
 	rc=$?
 	names+=("$name")
 	times+=("$(($(date +%s) - t0))")
@@ -29,10 +50,19 @@ step() {
 	else
 		results+=("FAIL($rc)")
 		failed=$((failed + 1))
-		printf -- '--- %s failed (exit %s), last lines of %s:\n' "$name" "$rc" "$log"
-		tail -n 80 "$log"
 	fi
+	printf '    %s: %s in %ss\n' "$name" "${results[-1]}" "${times[-1]}"
 	return "$rc"
+}
+
+# make_tests STEP MAKE-ARGS...: make with one progress line per test (fd 3),
+# results in $build/logs/STEP.results; the status is make's.
+make_tests() {
+	local name=$1
+	shift
+	: >"$build/logs/$name.results"
+	make TESTS_ENVIRONMENT="$CI_TESTS_ENV" "$@" 2>&1 | ci_progress "$build/logs/$name.results"
+	return "${PIPESTATUS[0]}"
 }
 
 lint_files() { # PATTERN...: committed files (every file outside git)
@@ -51,27 +81,43 @@ do_build() {
 }
 
 do_check() {
-	local rc
 	# Everything but the VM lane, in parallel; the lane (a qemu that keeps a
 	# core busy for minutes) then runs alone and must run in CI: a skip fails.
-	VDS_VM_SKIP=1 make -j"$jobs" check
-	rc=$?
-	[ "$rc" -eq 0 ] || cat test-suite.log
-	cp test-suite.log test-suite-main.log 2>/dev/null
-	return "$rc"
+	VDS_VM_SKIP=1 make_tests check -j"$jobs" check
+}
+
+# The lane's guest parts as they start (its log grows while it runs).
+vm_follow() {
+	local line t0 now
+	t0=$(date +%s)
+	while IFS= read -r line; do
+		line=${line//$'\r'/}
+		case $line in
+		'=== vm test: '*)
+			now=$(date +%s)
+			printf '        vm-lane +%ss: %s started\n' "$((now - t0))" "${line#=== vm test: }" >&3
+			;;
+		'vm: '*) printf '        vm-lane +%ss: %s\n' "$(($(date +%s) - t0))" "$line" >&3 ;;
+		esac
+	done
 }
 
 do_vm_lane() {
-	local rc
-	VDS_VM_REQUIRED=1 make check TESTS=tests/vm/vm-lane.sh
+	local pid rc log=tests/vm/vm-lane.sh.log
+	rm -f "$log"
+	VDS_VM_REQUIRED=1 make_tests vm-lane check TESTS=tests/vm/vm-lane.sh &
+	pid=$!
+	tail -n +1 -F --pid="$pid" "$log" 2>/dev/null | vm_follow
+	wait "$pid"
 	rc=$?
-	[ "$rc" -eq 0 ] || cat tests/vm/vm-lane.sh.log
+	# the lane's own summary (one line per guest test, with its time)
+	sed -n '/^vm tests:/,/^vm-lane: /p' "$log" 2>/dev/null | tr -d '\r' | sed 's/^/        /' >&3
 	return "$rc"
 }
 
 do_distcheck() {
 	# the tarball's own make check: every test but the VM lane (run above)
-	VDS_VM_SKIP=1 make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	VDS_VM_SKIP=1 make_tests distcheck -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
 }
 
 do_clang_format() {
@@ -89,15 +135,14 @@ do_shellcheck() {
 	(cd "$top" && shellcheck -x -S warning "${files[@]}")
 }
 
-# test counts of make check, from test-suite.log
-# (the VM lane, a step of its own, is counted as one)
-count() { sed -n "s/^# $1: *\\([0-9]*\\)\$/\\1/p" "$build/test-suite-main.log" 2>/dev/null | head -n1; }
-
-"$top/tests/install-deps.sh" || { echo "ci: installing packages failed"; exit 1; }
+t_start=$(date +%s)
+printf '==> deps (%s)\n' "$(date +%H:%M:%S)"
+"$top/tests/install-deps.sh" all || { echo "ci: installing packages failed"; exit 1; }
 rm -rf "$build"
 mkdir -p "$build/logs" || exit 1
 cd "$build" || exit 1
 export VDS_BASE_MIBS_DIR=${VDS_BASE_MIBS_DIR:-$build/mib-cache}
+export CI_STAMPS=$build/logs/test-starts
 
 if step build do_build; then
 	step check do_check
@@ -107,34 +152,58 @@ fi
 step clang-format do_clang_format
 step shellcheck do_shellcheck
 
-pass=$(count PASS) fail=$(count FAIL) err=$(count ERROR) skip=$(count SKIP) xpass=$(count XPASS)
-pass=${pass:-0} fail=${fail:-0} err=${err:-0} skip=${skip:-0} xpass=${xpass:-0}
+# ---- summary
+# Test counts: make check's tests one by one (the VM lane, skipped there on
+# purpose, runs as a step of its own), every other step as one check.
+res=$build/logs/check.results
+pass=$(ci_count "$res" PASS XFAIL)
+tfail=$(ci_count "$res" FAIL ERROR XPASS)
+skip=$(awk '$1 == "SKIP" && $2 != "tests/vm/vm-lane.sh"' "$res" 2>/dev/null | wc -l)
 echo
-echo "ci summary ($build)"
+echo "ci summary ($build, $(($(date +%s) - t_start)) s in all)"
 for i in "${!names[@]}"; do
-	printf '  %-13s %-9s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
+	extra=
+	if [ "${names[$i]}" = check ] && [ -s "$res" ]; then
+		extra="$pass pass, $tfail fail, $skip skip"
+	fi
+	printf '  %-13s %-9s %5ss  %s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}" "$extra"
 done
-printf '  make check: %s pass, %s fail, %s error, %s skip\n' "$pass" "$fail" "$err" "$skip"
-# the VM lane is skipped in make check on purpose: it runs as a step of its own
-if grep -q '^SKIP: tests/vm/vm-lane.sh' "$build/logs/check.log" 2>/dev/null; then
-	skip=$((skip - 1))
-fi
 if [ "$skip" -gt 0 ]; then
-	grep -h '^SKIP:' "$build/logs/check.log" | grep -v 'vm-lane.sh' | sed 's/^/    /'
+	echo "skipped tests:"
+	while read -r r name dir _; do
+		[ "$r" = SKIP ] && [ "$name" != tests/vm/vm-lane.sh ] || continue
+		printf '  SKIP %s  (%s)\n' "$name" "$(ci_skip_reason "$dir/$name.log")"
+	done <"$res"
 fi
-# the closing line: tests of make check plus the other steps as one check each
-other_pass=0
+other_pass=0 other_fail=0
 for i in "${!names[@]}"; do
-	[ "${names[$i]}" = check ] && continue
-	[ "${results[$i]}" = PASS ] && other_pass=$((other_pass + 1))
+	if [ "${names[$i]}" = check ]; then
+		# make check failed without a failed test (a test program did not build)
+		[ "${results[$i]}" != PASS ] && [ "$tfail" -eq 0 ] && other_fail=$((other_fail + 1))
+	elif [ "${results[$i]}" = PASS ]; then
+		other_pass=$((other_pass + 1))
+	else
+		other_fail=$((other_fail + 1))
+	fi
 done
-other_fail=$failed
-for i in "${!names[@]}"; do
-	[ "${names[$i]}" = check ] && [ "${results[$i]}" != PASS ] && other_fail=$((other_fail - 1))
-done
-total_fail=$((fail + err + xpass + other_fail))
-if [ "$failed" -gt 0 ] && [ "$total_fail" -eq 0 ]; then
-	total_fail=1 # make check failed without a counted test (build of a test)
+if [ "$failed" -gt 0 ]; then
+	echo
+	echo "what failed:"
+	for i in "${!names[@]}"; do
+		[ "${results[$i]}" = PASS ] && continue
+		n=${names[$i]} log=$build/logs/${names[$i]}.log
+		case $n in
+		check | vm-lane | distcheck)
+			if [ "$(ci_count "$build/logs/$n.results" FAIL ERROR XPASS)" -gt 0 ]; then
+				ci_show_failures "$build/logs/$n.results"
+				continue
+			fi
+			;;
+		esac
+		printf -- '--- step %s: %s, log %s\n' "$n" "${results[$i]}" "$log"
+		ci_show_log_failure "$log"
+	done
 fi
-echo "ci: $((pass + other_pass)) passed, $total_fail failed, $skip skipped"
+echo
+echo "ci: $((pass + other_pass)) passed, $((tfail + other_fail)) failed, $skip skipped"
 [ "$failed" -eq 0 ]

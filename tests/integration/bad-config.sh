@@ -12,16 +12,13 @@ purge_time=$VDS_ROOT_OID.1.1.$(mib_col VDS_SVC_JOB_PURGE_TIME).0
 
 # start_bad LINE-NUMBER-OF-BAD-LINE WHAT: vdsd must refuse $VDS_CONF.
 start_bad() {
-	local line=$1 what=$2 pid rc err=$VDS_TMP/stderr.txt i
+	local line=$1 what=$2 pid rc err=$VDS_TMP/stderr.txt
 	"$VDSD" -f -c "$VDS_CONF" >"$VDS_TMP/stdout.txt" 2>"$err" &
 	pid=$!
 	VDS_PIDS[vdsd-bad]=$pid
-	for ((i = 0; i < 250; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.02
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		check_fail "$what: vdsd still running 5 s after start"
+	exited() { ! kill -0 "$pid" 2>/dev/null; }
+	if ! wait_for 60000 exited; then
+		check_fail "$what: vdsd still running 60 s after start"
 		vds_kill_pid vdsd-bad
 		return
 	fi
@@ -37,6 +34,12 @@ start_bad() {
 		check_fail "$what: no \"$VDS_CONF:$line: reason\" on stderr: $(cat "$err")"
 	fi
 }
+
+# vdsd -t: a missing file is an error, named, whether given or the default
+expect_run "vdsd -t on a missing file" 1 "$VDS_TMP/none.conf: No such file" \
+	"$VDSD" -t -c "$VDS_TMP/none.conf"
+vds_write_conf "jobMaxRunning 2"
+expect_run "vdsd -t on a good file" 0 "configuration is valid" "$VDSD" -t -c "$VDS_CONF"
 
 vds_write_conf "jobMaxRunning many"
 start_bad 6 "bad number"
@@ -55,7 +58,7 @@ rm -f "$VDS_CONF"
 "$VDSD" -f -c "$VDS_CONF" >/dev/null 2>"$VDS_TMP/stderr.txt" &
 VDS_PIDS[vdsd-bad]=$!
 bad_gone() { ! kill -0 "${VDS_PIDS[vdsd-bad]}" 2>/dev/null; }
-wait_for 5000 bad_gone ||
+wait_for 60000 bad_gone ||
 	check_fail "vdsd runs without its config file"
 vds_kill_pid vdsd-bad
 grep -q "$VDS_CONF" "$VDS_TMP/stderr.txt" || check_fail "missing config: no file name on stderr"
@@ -72,7 +75,7 @@ vds_write_conf "jobMaxRunning 7" "jobPurgeTime 120" "jobMaxQueued lots"
 lines_before=$(wc -l <"$VDS_VDSD_LOG")
 kill -HUP "$VDS_VDSD_PID"
 logged() { tail -n +"$((lines_before + 1))" "$VDS_VDSD_LOG" | grep -q "$VDS_CONF:8: "; }
-if wait_for 3000 logged; then
+if wait_for 60000 logged; then
 	note "bad reload logged: $(tail -n +"$((lines_before + 1))" "$VDS_VDSD_LOG" | grep -m1 "$VDS_CONF:8: ")"
 else
 	check_fail "no \"$VDS_CONF:8: reason\" in the log after SIGHUP with a bad line"
@@ -86,7 +89,7 @@ expect_eq "vdsJobPurgeTime after a bad reload" 60 "$(vds_get_value "$purge_time"
 vds_write_conf "jobMaxRunning 7" "jobPurgeTime 120"
 kill -HUP "$VDS_VDSD_PID"
 applied() { [ "$(vds_get_value "$max_running")" = 7 ]; }
-wait_for 3000 applied || check_fail "vdsJobMaxRunning is not 7 3 s after a good reload"
+wait_for 60000 applied || check_fail "vdsJobMaxRunning is not 7 after a good reload"
 expect_eq "vdsJobPurgeTime after a good reload" 120 "$(vds_get_value "$purge_time")"
 
 vds_stop_vdsd

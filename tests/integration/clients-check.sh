@@ -13,7 +13,7 @@ VDSCTL=$top_builddir/vdsctl
 [ -x "$CHECK" ] && [ -x "$VDSCTL" ] || fail "check_vds or vdsctl not built"
 
 # the second delete must reach the agent while the first still runs
-VDS_SIM_JOB_MS=3000
+VDS_SIM_JOB_MS=500
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd
@@ -69,8 +69,9 @@ expect_run "volumes" 0 "VDS OK - all 5 volumes healthy" "$CHECK" -m volumes "${S
 expect_run "jobs none" 0 "VDS OK - 0 jobs failed" "$CHECK" -m jobs "${SNMP[@]}"
 expect_run "create" 0 "succeeded" "${RW[@]}" create-partition 1 10M --wait
 part=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' <<<"$VDS_OUT")
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
 expect_run "jobs failed" 1 "VDS WARNING - 1 job failed in the last 3600 s; last: job" \
 	"$CHECK" -m jobs "${SNMP[@]}"
 case "$VDS_OUT" in

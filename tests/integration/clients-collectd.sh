@@ -17,7 +17,7 @@ PLUGIN=$top_builddir/.libs/vds.so
 [ -x "$VDSCTL" ] && [ -f "$PLUGIN" ] || fail "vdsctl or the collectd plugin not built"
 
 # the second delete must reach the agent while the first still runs
-VDS_SIM_JOB_MS=3000
+VDS_SIM_JOB_MS=500
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd
@@ -73,7 +73,7 @@ csv_last() {
 }
 notified() { grep -q "$1" "$CLOG"; }
 
-wait_for 15000 csv_last vds-disk-sim0 bytes-size >/dev/null ||
+wait_for 60000 csv_last vds-disk-sim0 bytes-size >/dev/null ||
 	fail "no values from the vds plugin: $(cat "$CLOG")"
 expect_run "disks json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list disks
 for name in $(jq -r '.[].name' <<<"$VDS_OUT"); do
@@ -90,40 +90,44 @@ expect_run "packs json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list packs
 expect_eq "pack free" "$(jq -r '.[0].free' <<<"$VDS_OUT")" "$(csv_last vds-pack-pack0 bytes-free)"
 expect_eq "no job running" 0 "$(csv_last vds-jobs count-running)"
 
-# A running job has a percent; its end is notified.
+# A running job (held at its second phase until collectd has read it) has a
+# percent; its end is notified.
+vds_hold 1
 expect_run "start job" 0 "" "${RW[@]}" --json create-partition 1 10M
 h=$(jq .handle <<<"$VDS_OUT")
-wait_for 10000 csv_last "vds-job-$h" percent >/dev/null ||
+wait_for 60000 csv_last "vds-job-$h" percent >/dev/null ||
 	check_fail "no percent for running job $h"
-wait_for 10000 notified "job $h (createPartition) succeeded" ||
+vds_release 1
+wait_for 60000 notified "job $h (createPartition) succeeded" ||
 	check_fail "no notification for job $h"
 part=$("${RW[@]}" --json job show "$h" | jq .outPartition)
 
 # A failing job: FAILURE.
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
-wait_for 10000 notified "job $h2 (deletePartition) failed" ||
+wait_for 60000 notified "job $h2 (deletePartition) failed" ||
 	check_fail "no notification for failed job $h2"
 grep "job $h2 (deletePartition) failed" "$CLOG" | grep -qi "FAILURE" ||
 	check_fail "failed job not FAILURE: $(grep "job $h2" "$CLOG")"
-wait_for 5000 eval '[ "$(csv_last vds-jobs count-failed)" = 1 ]' ||
+wait_for 60000 eval '[ "$(csv_last vds-jobs count-failed)" = 1 ]' ||
 	check_fail "jobs count-failed is $(csv_last vds-jobs count-failed)"
 
 # A disk arrives and leaves (attach/detach the sim virtual disk).
 expect_run "attach" 0 "succeeded" "${RW[@]}" attach 1 --wait
-wait_for 10000 notified "disk vd0 (index [0-9]*) arrived" || check_fail "no disk arrival"
+wait_for 60000 notified "disk vd0 (index [0-9]*) arrived" || check_fail "no disk arrival"
 expect_run "detach" 0 "succeeded" "${RW[@]}" detach 1 --wait
-wait_for 10000 notified "disk vd0 (index [0-9]*) is gone" || check_fail "no disk departure"
+wait_for 60000 notified "disk vd0 (index [0-9]*) is gone" || check_fail "no disk departure"
 grep "disk vd0 .* is gone" "$CLOG" | grep -qi WARNING || check_fail "departure not WARNING"
 
 # A volume arrives and leaves.
 expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --pack 1 \
 	--name colvol --wait
 vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
-wait_for 10000 notified "volume colvol (index $vol) arrived" || check_fail "no volume arrival"
+wait_for 60000 notified "volume colvol (index $vol) arrived" || check_fail "no volume arrival"
 expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --wait
-wait_for 10000 notified "volume colvol (index $vol) is gone" || check_fail "no volume departure"
+wait_for 60000 notified "volume colvol (index $vol) is gone" || check_fail "no volume departure"
 
 vds_kill_pid collectd
 vds_stop_vdsd

@@ -22,11 +22,11 @@ snmptrapd -f -C -c "$VDS_TMP/trapd-handle.conf" -Lf "$VDS_TMP/trapd-handle.log" 
 	-p "$VDS_TMP/trapd-handle.pid" -M "$VDS_MIBDIRS" -m VDS-MIB -On \
 	"udp:127.0.0.1:$VDS_TRAP_PORT" &
 VDS_PIDS["trapd-handle"]=$!
-wait_for 5000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
+wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
 	fail "snmptrapd does not start"
 
 # the second delete must reach the agent while the first still runs
-VDS_SIM_JOB_MS=3000
+VDS_SIM_JOB_MS=500
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd
@@ -43,23 +43,24 @@ jline() {
 expect_run "create" 0 "succeeded" "${RW[@]}" create-partition 1 10M --wait
 h=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 part=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' <<<"$VDS_OUT")
-wait_for 10000 jline vdsJobCompleted "$h" >/dev/null || fail "no vdsJobCompleted line for job $h"
+wait_for 60000 jline vdsJobCompleted "$h" >/dev/null || fail "no vdsJobCompleted line for job $h"
 l=$(jline vdsJobCompleted "$h")
 note "$l"
 expect_eq "type" createPartition "$(jq -r .varbinds.vdsJobType <<<"$l")"
 expect_eq "status" succeeded "$(jq -r .varbinds.vdsJobStatus <<<"$l")"
 expect_eq "out partition" "$part" "$(jq -r .varbinds.vdsJobOutPartition <<<"$l")"
 expect_eq "address" 1 "$(jq -r '.address | test("127.0.0.1") | if . then 1 else 0 end' <<<"$l")"
-wait_for 10000 jline vdsPartitionArrived "$part" >/dev/null ||
+wait_for 60000 jline vdsPartitionArrived "$part" >/dev/null ||
 	check_fail "no vdsPartitionArrived line for partition $part"
 l=$(jline vdsPartitionArrived "$part")
 expect_eq "arrived size" 10485760 "$(jq -r .varbinds.vdsPartitionSize <<<"$l")"
 
 # A failing job: its line says failed, with the error message.
+vds_hold 0 # the first delete waits until the second is queued behind it
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
-wait_for 10000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobCompleted for job $h2"
+wait_for 60000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobCompleted for job $h2"
 l=$(jline vdsJobCompleted "$h2")
 expect_eq "failed status" failed "$(jq -r .varbinds.vdsJobStatus <<<"$l")"
 [ -n "$(jq -r .varbinds.vdsJobErrorMessage <<<"$l")" ] || check_fail "no error message: $l"

@@ -51,7 +51,7 @@ skip_traps=$(vds_trap_count)
 t0=$(now_ms)
 attach_loop "$VDS_TMP/hot.img"
 dev=$VDS_LOOP
-if wait_for 5000 row_present "$dev" "$hot_size"; then
+if wait_for 60000 row_present "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
 	note "attach $dev: row visible after $ms ms (limit $LIMIT_MS)"
 	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev appeared after $ms ms, more than $LIMIT_MS"
@@ -64,7 +64,7 @@ vds_load D 2 || fail "walk of vdsDiskTable failed"
 expect_eq "$dev size" "$(blockdev --getsize64 "$dev")" "${D[$c_dsize.$idx]}"
 expect_eq "$dev name" "${dev#/dev/}" "${D[$c_dname.$idx]}"
 
-if vds_wait_trap 3000 "$skip_traps" "$n_arrived" "$dev"; then
+if vds_wait_trap 60000 "$skip_traps" "$n_arrived" "$dev"; then
 	note "vdsDiskArrived received after $(($(now_ms) - t0)) ms"
 	line=$VDS_TRAP_LINE
 	expect_eq "vdsDiskArrived vdsDiskName" "${D[$c_dname.$idx]}" \
@@ -99,14 +99,14 @@ expect_eq "vdsPartitionArrived notifications for $dev" 2 "$got"
 skip_traps=$(vds_trap_count)
 t0=$(now_ms)
 detach_loop "$dev"
-if wait_for 5000 row_absent "$dev" "$hot_size"; then
+if wait_for 60000 row_absent "$dev" "$hot_size"; then
 	ms=$(($(now_ms) - t0))
 	note "detach $dev: row gone after $ms ms (limit $LIMIT_MS)"
 	[ "$ms" -le "$LIMIT_MS" ] || check_fail "$dev vanished after $ms ms, more than $LIMIT_MS"
 else
 	check_fail "$dev still in vdsDiskTable 5 s after losetup -d"
 fi
-if vds_wait_trap 3000 "$skip_traps" "$n_removed" "$dev"; then
+if vds_wait_trap 60000 "$skip_traps" "$n_removed" "$dev"; then
 	note "vdsDiskRemoved received after $(($(now_ms) - t0)) ms"
 	expect_eq "vdsDiskRemoved vdsDiskDevNode" "$dev" \
 		"$(vds_trap_varbind "$VDS_TRAP_LINE" "$disk_col.$c_ddev.$idx")"
@@ -121,7 +121,7 @@ done
 # ---- attached again: the same index (the image is the identity)
 attach_loop "$VDS_TMP/hot.img"
 dev=$VDS_LOOP
-wait_for 5000 row_present "$dev" "$hot_size" || check_fail "$dev did not come back"
+wait_for 60000 row_present "$dev" "$hot_size" || check_fail "$dev did not come back"
 expect_eq "index after re-attach" "$idx" "$(disk_index_of "$dev" "$hot_size")"
 
 # ---- another image on the same device node at once: the old disk leaves,
@@ -131,7 +131,7 @@ detach_loop "$dev"
 t0=$(now_ms)
 attach_loop "$VDS_TMP/swap.img"
 dev2=$VDS_LOOP
-if wait_for 5000 row_present "$dev2" "$swap_size"; then
+if wait_for 60000 row_present "$dev2" "$swap_size"; then
 	note "swap $dev -> $dev2: new row after $(($(now_ms) - t0)) ms"
 else
 	check_fail "swap.img on $dev2 not listed 5 s after losetup"
@@ -139,9 +139,9 @@ fi
 idx2=$(disk_index_of "$dev2" "$swap_size")
 [ "$idx2" != "$idx" ] || check_fail "swap.img got the index $idx of hot.img"
 row_absent "$dev" "$hot_size" || check_fail "hot.img still listed on $dev after it was detached"
-vds_wait_trap 3000 "$skip_traps" "$n_removed" "$disk_col.$c_ddev.$idx = STRING: $dev" ||
+vds_wait_trap 60000 "$skip_traps" "$n_removed" "$disk_col.$c_ddev.$idx = STRING: $dev" ||
 	check_fail "no vdsDiskRemoved for hot.img (index $idx) after the swap"
-vds_wait_trap 3000 "$skip_traps" "$n_arrived" "$disk_col.$c_ddev.$idx2 = STRING: $dev2" ||
+vds_wait_trap 60000 "$skip_traps" "$n_arrived" "$disk_col.$c_ddev.$idx2 = STRING: $dev2" ||
 	check_fail "no vdsDiskArrived for swap.img (index $idx2) after the swap"
 note "$( [ "$dev" = "$dev2" ] && echo "same device node $dev" || echo "$dev2 differs from $dev")"
 detach_loop "$dev2"

@@ -25,7 +25,7 @@ timeout 120 "$LAT" "$VDS_MASTER_PORT" fill "$N" "$root.1.8.1" "$root.1.1.12.0" 1
 	fail "the burst did not finish: $(tail -n 3 "$VDS_TMP/fill.out")"
 note "$N jobs sent in $(($(now_ms) - t0)) ms"
 ok() { [ "$(vds_get_value "$root.1.1.9.0")" -ge "$N" ]; } # vdsJobsSucceeded
-wait_for 20000 ok || check_fail "vdsJobsSucceeded is $(vds_get_value "$root.1.1.9.0"), not $N"
+wait_for 60000 ok || check_fail "vdsJobsSucceeded is $(vds_get_value "$root.1.1.9.0"), not $N"
 expect_eq "jobs failed" 0 "$(vds_get_value "$root.1.1.10.0")"
 vds_get_value "$root.1.1.1.0" >/dev/null || check_fail "vdsd stopped answering after the burst"
 vds_finish

@@ -16,7 +16,7 @@ MIB=1048576
 
 vds_start_trapd
 vds_start_master
-VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-1000} vds_write_conf "discovery no"
+VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-1000} vds_write_conf "discovery no" "jobProgressInterval 1"
 vds_start_vdsd
 vds_wait_registered
 
@@ -36,7 +36,7 @@ run_job() {
 	t0=$(now_ms)
 	job_start "$H" "$@"
 	note "$what: job $H started, SET answered in $(($(now_ms) - t0)) ms"
-	job_follow "$H" 15000
+	job_follow "$H" 60000
 	st=$JOB_FINAL
 	note "$what: job $H ended with status $st after $JOB_SAMPLES samples," \
 		"percent $JOB_PERCENTS, running $JOB_RUN_MS ms"
@@ -46,7 +46,7 @@ run_job() {
 	fi
 	rs=$(job_getn "$H" RowStatus Result HResult ErrorName ErrorMessage ResultType Provider)
 	expect_eq "$what: row after success" "1 1 0   $1 sim" "$rs"
-	job_trap "$H" 5000 || return 1
+	job_trap "$H" 60000 || return 1
 }
 
 # check_trap_values EXPECTED: the vdsJobCompleted values of job H.
@@ -144,7 +144,7 @@ expect_eq "shrinkVolume: the volume's size went down by the reclaimed bytes" "$r
 expect_eq "shrinkVolume: other outputs (MIB: 0 / empty for this type)" "0 0 0 0 " \
 	"$off $part $vol $vd $oid"
 check_trap_values "5|4|1|0|0|0|0|$recl|0|"
-if vds_wait_trap 3000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size1"; then
+if vds_wait_trap 60000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size1"; then
 	note "shrinkVolume: vdsVolumeModified with the new size $size1"
 else
 	check_fail "shrinkVolume: no vdsVolumeModified for volume $VSIMPLE with size $size1"
@@ -162,7 +162,7 @@ expect_eq "extendVolume: vdsJobOutVolume" "$VSIMPLE" "$vol"
 expect_eq "extendVolume: object id" "$(inv_value 4 "$C_VOL_OBJID" "$VSIMPLE")" "$oid"
 expect_eq "extendVolume: other outputs" "0 0 0 0" "$off $part $recl $vd"
 check_trap_values "11|4|1|0|0|0|$VSIMPLE|0|0|"
-vds_wait_trap 3000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size2" ||
+vds_wait_trap 60000 "$ntraps" "$VDS_NOTIF.7" "$VDS_ROOT_OID.1.4.1.8.$VSIMPLE = Counter64: $size2" ||
 	check_fail "extendVolume: no vdsVolumeModified for volume $VSIMPLE with size $size2"
 run_job "extendVolume mirror" 11 ParamVolume u "$VMIRROR" ParamSizeMiB u 64
 expect_eq "extendVolume mirror: size" $(((128 + 64) * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VMIRROR")"
@@ -246,18 +246,46 @@ expect_eq "all mandatory set: notInService, still created" "2 1" "$(job_getn "$H
 sleep 0.3
 expect_eq "not started yet" "1 0" "$(job_getn "$H" Status PercentComplete)"
 vds_snmpset "VDS-MIB::vdsJobRowStatus.$H" i 1 >/dev/null || fail "active refused"
-job_follow "$H" 15000
+job_follow "$H" 60000
 note "createAndWait + active: job $H ended $JOB_FINAL, percent $JOB_PERCENTS"
 expect_eq "createAndWait + active: final" "4 1 e2e-test 1" \
 	"$(job_getn "$H" Status RowStatus Owner KeepResult)"
 read -r off part vol recl vd oid <<<"$(outputs)"
 expect_eq "createAndWait + active: partition row at the output offset" "$off" \
 	"$(inv_value 3 "$C_PART_OFFSET" "$part")"
-job_trap "$H" 5000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
+job_trap "$H" 60000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 
 expect_eq "vdsJobsSucceeded / Failed / Cancelled" "17 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 note "$(grep -c "^TRAP.*$VDS_NOTIF.10" "$VDS_TRAPLOG") vdsJobCompleted notifications received"
+
+# ---------------------------------------------------------------- progress notifications
+# vdsJobProgress for a job with vdsJobNotifyProgress true(1), none for a job
+# without.  The job is held at its second phase until its progress
+# notification arrived, so the test does not depend on the job's speed.
+PN=$(job_handle)
+vds_hold "$PN-1"
+job_start "$PN" 7 ParamPath s "$SIMDIR/progress.img" ParamSizeMiB u 8 NotifyProgress i 1
+vds_wait_reached "$PN" 1
+pc=$(job_get "$PN" PercentComplete)
+# (rate-limited: the first report is sent, later ones within
+# jobProgressInterval are dropped, so the percent may be an earlier one)
+if vds_wait_trap 60000 0 "$VDS_NOTIF.11" "$VDS_JOB_ENTRY.4.$PN = "; then
+	expect_eq "vdsJobProgress of job $PN: status running" 3 \
+		"$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_JOB_ENTRY.4.$PN")"
+	tp=$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_JOB_ENTRY.5.$PN")
+	[ "$tp" -le "$pc" ] 2>/dev/null || check_fail "vdsJobProgress of job $PN: $tp %, held at $pc %"
+else
+	check_fail "no vdsJobProgress for held job $PN (at $pc %)"
+fi
+vds_release "$PN-1"
+expect_eq "job $PN with progress notifications" "$ST_SUCCEEDED" "$(job_wait "$PN")"
+QN=$(job_handle)
+job_start "$QN" 7 ParamPath s "$SIMDIR/quiet.img" ParamSizeMiB u 8
+expect_eq "job $QN without progress notifications" "$ST_SUCCEEDED" "$(job_wait "$QN")"
+job_trap "$QN" 60000 >/dev/null # its completion came: any progress would be there before it
+expect_eq "no vdsJobProgress for job $QN (vdsJobNotifyProgress false)" "" \
+	"$(vds_trap_find 0 "$VDS_NOTIF.11" "$VDS_JOB_ENTRY.4.$QN = ")"
 vds_stop_vdsd
 note "jobs-e2e took $(($(now_ms) - T0)) ms"
 vds_finish

@@ -55,7 +55,7 @@ job_finished() { # H
 
 # job_wait H [TIMEOUT_MS]: until finished; prints the final status.
 job_wait() {
-	wait_for "${2:-15000}" job_finished "$1" || fail "job $1 did not finish within ${2:-15000} ms"
+	wait_for "${2:-60000}" job_finished "$1" || fail "job $1 did not finish within ${2:-60000} ms"
 	job_get "$1" Status
 }
 
@@ -65,7 +65,7 @@ job_wait() {
 # success.  Sets JOB_SAMPLES, JOB_PERCENTS (the distinct values seen),
 # JOB_RUN_MS (first running sample to the end) and prints nothing.
 job_follow() {
-	local h=$1 timeout=${2:-15000} t0 st pc hr last=-1 bad=0 first_run=
+	local h=$1 timeout=${2:-60000} t0 st pc hr last=-1 bad=0 first_run=
 	JOB_SAMPLES=0 JOB_PERCENTS='' JOB_RUN_MS=0
 	t0=$(now_ms)
 	while :; do

@@ -214,7 +214,8 @@ vds_ensure_mibs() {
 		[ -e "$VDS_BASE_MIBS/SNMPv2-SMI.mib" ] || [ -e "$VDS_BASE_MIBS/SNMPv2-SMI.txt" ] ||
 			[ -e "$VDS_BASE_MIBS/SNMPv2-SMI" ] || sh "$fetch" "$VDS_BASE_MIBS"
 	) 9>"$VDS_BASE_MIBS/.lock" >"$VDS_TMP/fetch-mibs.log" 2>&1 ||
-		fail "fetching the base MIBs failed (see below)$(cat "$VDS_TMP/fetch-mibs.log")"
+		fail "fetching the base MIBs (SNMPv2-SMI/TC/CONF from the npm package net-snmp) failed:
+$(cat "$VDS_TMP/fetch-mibs.log")"
 }
 
 VDS_MIBDIRS=+$top_srcdir/mibs:$VDS_BASE_MIBS
@@ -360,7 +361,7 @@ vds_start_master() {
 			-Lf "$VDS_TMP/snmpd.log" -p "$VDS_TMP/snmpd.pid" &
 		pid=$!
 		VDS_PIDS[snmpd]=$pid
-		if wait_for 5000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
+		if wait_for 30000 vds_master_up && kill -0 "$pid" 2>/dev/null; then
 			note "snmpd master pid $pid on udp:127.0.0.1:$VDS_MASTER_PORT," \
 				"AgentX $VDS_TMP/agentx.sock"
 			return 0
@@ -410,7 +411,7 @@ vds_start_trapd() {
 		-F "$VDS_TRAPD_FORMAT" "udp:127.0.0.1:$VDS_TRAP_PORT" 2>>"$VDS_TMP/snmptrapd.err" &
 	pid=$!
 	VDS_PIDS[snmptrapd]=$pid
-	wait_for 5000 vds_trapd_up || fail "snmptrapd does not start"
+	wait_for 30000 vds_trapd_up || fail "snmptrapd does not start"
 	kill -0 "$pid" 2>/dev/null || fail "snmptrapd exited (port $VDS_TRAP_PORT taken?)"
 	note "snmptrapd pid $pid on udp:127.0.0.1:$VDS_TRAP_PORT, writing $VDS_TRAPLOG"
 }
@@ -478,9 +479,25 @@ vds_trap_varbind() { # LINE OID
 VDS_CONF=$VDS_TMP/vdsd.conf
 VDS_VDSD_LOG=$VDS_TMP/vdsd.log
 
+# The sim provider's test gates (simHoldDir, providers/sim_gate.h): a test
+# holds sim jobs at a phase and releases them, instead of racing a
+# simJobDuration against the clock.  Phases count from 0.
+VDS_HOLD=$VDS_TMP/hold
+vds_hold() { : >"$VDS_HOLD/hold-$1"; }       # PHASE (every job) or H-PHASE (job H)
+vds_release() { rm -f "$VDS_HOLD/hold-$1"; } # the same names
+vds_reached() { [ -e "$VDS_HOLD/at-$1-$2" ]; } # H PHASE: job H got to PHASE
+# vds_wait_reached H PHASE [TIMEOUT_MS]: until job H is at PHASE (held there
+# if a gate is up); fails the test on timeout.
+vds_wait_reached() {
+	wait_for "${3:-30000}" vds_reached "$1" "$2" ||
+		fail "job $1 did not reach phase $2 within ${3:-30000} ms"
+}
+
 # vds_write_conf [LINE...]: a config for this test; extra lines appended
-# (imageDisk, provider, simJobDuration, ...).
+# (imageDisk, provider, simJobDuration, ...).  Every config names the gate
+# directory; no gate is up until a test raises one.
 vds_write_conf() {
+	mkdir -p "$VDS_HOLD" || fail "cannot make $VDS_HOLD"
 	{
 		printf '# written by %s\n' "$VDS_TEST"
 		printf 'agentXSocket %s\n' "$VDS_TMP/agentx.sock"
@@ -488,6 +505,7 @@ vds_write_conf() {
 		printf 'stateDir %s\n' "$VDS_TMP/state"
 		printf 'simJobDuration %s\n' "${VDS_SIM_JOB_MS:-500}"
 		printf '%s\n' "$@"
+		printf 'simHoldDir %s\n' "$VDS_HOLD"
 	} >"$VDS_CONF"
 }
 
@@ -713,6 +731,34 @@ expect_run() {
 	local what=$1 rc=$2 sub=$3
 	shift 3
 	run_rc "$@"
+	expect_result "$what" "$rc" "$sub"
+}
+
+# expect_run_queued WHAT RC SUBSTRING CMD...: as expect_run, for a CMD that
+# starts a job which queues behind one held at its first phase (vds_hold 0
+# is up): CMD runs in the background until vdsd counts a queued job, then
+# the gate comes down and CMD ends.  So the first job is still there when
+# the second is asked for, however slow the machine.
+expect_run_queued() {
+	local what=$1 rc=$2 sub=$3 pid
+	shift 3
+	"$@" >"$VDS_TMP/run.out" 2>"$VDS_TMP/run.err" &
+	pid=$!
+	VDS_PIDS[queued]=$pid
+	queued() { [ "$(vds_get_value VDS-MIB::vdsJobsQueued.0)" -ge 1 ] 2>/dev/null; }
+	wait_for 60000 queued || check_fail "$what: no job queued behind the held one"
+	vds_release 0
+	wait "$pid"
+	VDS_RC=$?
+	unset "VDS_PIDS[queued]"
+	VDS_OUT=$(cat "$VDS_TMP/run.out")
+	VDS_ERR=$(cat "$VDS_TMP/run.err")
+	expect_result "$what" "$rc" "$sub"
+}
+
+# expect_result WHAT RC SUBSTRING: the last run_rc exited RC with SUBSTRING.
+expect_result() {
+	local what=$1 rc=$2 sub=$3
 	expect_eq "$what: exit status (stderr: $VDS_ERR)" "$rc" "$VDS_RC" || return 1
 	case "$VDS_OUT$VDS_ERR" in
 	*"$sub"*) return 0 ;;

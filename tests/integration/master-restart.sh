@@ -32,7 +32,7 @@ if wait_for "$LIMIT_MS" tables_answer; then
 	note "vdsd started before the master: tables answer ${VDS_WAITED_MS} ms after the master came up"
 else
 	check_fail "vdsd started before the master: no tables ${LIMIT_MS} ms after the master came up"
-	wait_for 10000 tables_answer || fail "vdsd never registered"
+	wait_for 60000 tables_answer || fail "vdsd never registered"
 fi
 before=$(disk_rows) || fail "walk failed"
 grep -q " $VDS_TMP/a.img\$" <<<"$before" || fail "image disk missing: $before"
@@ -49,7 +49,7 @@ restart_after() {
 	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd exited when the master went away ($1)"
 	t0=$(now_ms)
 	vds_start_master
-	if wait_for 20000 tables_answer; then
+	if wait_for 60000 tables_answer; then
 		local ms=$(($(now_ms) - t0))
 		note "master restart after $1: tables answer again after $ms ms (limit $LIMIT_MS)"
 		[ "$ms" -le "$LIMIT_MS" ] || check_fail "after $1 the tables took $ms ms, more than $LIMIT_MS"

@@ -64,7 +64,7 @@ expect_eq "createVDisk: size, attached, type, provider" "$((64 * MIB)) 2 1 vdisk
 	"${D[$C_VD_SIZE.$VD]:-} ${D[$C_VD_ATTACHED.$VD]:-} ${D[$C_VD_TYPE.$VD]:-} ${D[$C_VD_PROVIDER.$VD]:-}"
 expect_eq "createVDisk: allocated size is what stat says" \
 	"$(($(stat -c '%b*%B' "$IMG")))" "${D[$C_VD_ALLOC.$VD]:-}"
-vds_wait_trap 5000 "$T" "$VDS_NOTIF.8" "$IMG" || check_fail "no vdsVDiskArrived for $IMG"
+vds_wait_trap 60000 "$T" "$VDS_NOTIF.8" "$IMG" || check_fail "no vdsVDiskArrived for $IMG"
 
 # ---------------------------------------------------------------- refusals (SET time)
 H=$(job_handle)
@@ -98,7 +98,7 @@ disk_row_of() { # VD: the disk row the vdisk names exists, with its devnode
 T0=$(now_ms)
 vd_job "attachVDisk" 8 ParamVDisk u "$VD" || fail "attachVDisk failed"
 T_JOB=$(($(now_ms) - T0))
-wait_for 10000 disk_row_of "$VD" || fail "no disk row for the attached vdisk within 10 s"
+wait_for 60000 disk_row_of "$VD" || fail "no disk row for the attached vdisk within 60 s"
 T_ROW=$(($(now_ms) - T0))
 VDS_LOOPS+=("$DEV|$IMG") # the harness detaches it if the test fails before detach
 note "attach: job done in $T_JOB ms, disk row $DISK ($DEV) in the table after $T_ROW ms"
@@ -111,7 +111,7 @@ C_VOL_DISK=$(mib_col VDS_VOL_DISK_INDEX)
 C_VOL_FS=$(mib_col VDS_VOL_FS_TYPE)
 vol_there() { VOL=$(inv_index 4 "$C_VOL_DISK" "$DISK") && [ -n "$VOL" ]; }
 if [ "$HAVE_BASIC" = 1 ]; then
-	wait_for 10000 vol_there || fail "no volume row for the ext4 on disk $DISK"
+	wait_for 60000 vol_there || fail "no volume row for the ext4 on disk $DISK"
 	expect_eq "volume $VOL file system" ext4 "$(inv_value 4 "$C_VOL_FS" "$VOL")"
 	VD_PROV=basic vd_job "createPartition on the vdisk (basic)" 1 ParamDisk u "$DISK" \
 		ParamSizeMiB u 8
@@ -131,12 +131,12 @@ expect_eq "detachVDisk: attached" 2 "$(inv_value 7 "$C_VD_ATTACHED" "$VD")"
 expect_eq "detachVDisk: no loop device for $IMG" "" \
 	"$(losetup -n -l -O NAME,BACK-FILE | awk -v f="$IMG" '$2 == f')"
 gone() { [ -z "$(inv_value 2 "$C_DISK_DEVNODE" "$DISK")" ]; }
-wait_for 10000 gone || check_fail "disk row $DISK still there after detach"
+wait_for 60000 gone || check_fail "disk row $DISK still there after detach"
 T=$(vds_trap_count)
 vd_job "deleteVDisk" 10 ParamVDisk u "$VD" || fail "deleteVDisk failed"
 expect_eq "deleteVDisk: row gone" "" "$(inv_value 7 "$C_VD_PATH" "$VD")"
 [ -e "$IMG" ] && check_fail "deleteVDisk left $IMG"
-vds_wait_trap 5000 "$T" "$VDS_NOTIF.9" || check_fail "no vdsVDiskRemoved"
+vds_wait_trap 60000 "$T" "$VDS_NOTIF.9" || check_fail "no vdsVDiskRemoved"
 grep -q "detached outside vdsd" "$VDS_VDSD_LOG" && check_fail "vdsd took its own detach for a foreign one"
 vds_stop_vdsd
 vds_finish

@@ -48,8 +48,17 @@ command -v npm >/dev/null 2>&1 ||
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vds-basemibs.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent net-snmp >npm.out 2>npm.err) ||
-	die "npm pack net-snmp failed: $(cat "$tmp/npm.err" 2>/dev/null)"
+# Not --silent: when the registry cannot be reached npm says why only at
+# its normal log level.  A short fetch timeout, so offline fails in seconds.
+if ! (cd "$tmp" && npm pack --loglevel=error --fetch-retries=1 --fetch-timeout=30000 \
+	net-snmp >npm.out 2>npm.err); then
+	why=$(grep -Eiv '^npm (ERR!|error) *$|complete log of this run|^npm (ERR!|error) +at ' "$tmp/npm.err" 2>/dev/null | head -n 6)
+	die "npm pack net-snmp failed (registry $(npm config get registry 2>/dev/null)):
+${why:-  (npm printed nothing)}
+  To fix: make the npm registry reachable (npm config set proxy/https-proxy,
+  registry, cafile), or put SNMPv2-SMI.txt, SNMPv2-TC.txt and SNMPv2-CONF.txt
+  (from any net-snmp or libsmi copy) into a directory and set VDS_BASE_MIBS_DIR to it."
+fi
 tgz=
 for f in "$tmp"/net-snmp-*.tgz; do
 	[ -f "$f" ] && tgz=$f

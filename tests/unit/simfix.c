@@ -41,6 +41,7 @@ sim_up(unsigned job_ms, const char *extra_provider)
 	free(conf.state_dir);
 	conf.state_dir = strdup(dir);
 	conf.sim_job_ms = job_ms;
+	conf.sim_hold_dir = strdup(dir); /* test gates (sim_gate.h), none up by default */
 	strlist_add(&conf.providers, "sim");
 	if (extra_provider)
 		strlist_add(&conf.providers, extra_provider);

@@ -282,7 +282,7 @@ test_success(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT(j->status == JOB_ST_RUNNING);
 	CU_ASSERT_EQUAL(j->hresult, VDS_HR_OPERATION_PENDING);
-	CU_ASSERT_FATAL(loop_until(is_finished, 10, 5000));
+	CU_ASSERT_FATAL(loop_until(is_finished, 10, 60000));
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
 	CU_ASSERT_EQUAL(j->result, VDS_R_OK);
 	CU_ASSERT_EQUAL(j->hresult, 0);
@@ -339,7 +339,7 @@ test_prepare_and_commit_fail(void)
 	CU_ASSERT_EQUAL(a->result, VDS_R_NOT_FOUND);
 	CU_ASSERT_STRING_EQUAL(a->error_message, "disk vanished");
 	CU_ASSERT_STRING_EQUAL(a->error_name, "VDS_E_OBJECT_NOT_FOUND");
-	CU_ASSERT_FATAL(loop_until(is_finished, 2, 5000));
+	CU_ASSERT_FATAL(loop_until(is_finished, 2, 60000));
 	CU_ASSERT_EQUAL(b->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(b->result, VDS_R_IO_ERROR);
 	CU_ASSERT_EQUAL(b->hresult, vds_result_hresult(VDS_R_IO_ERROR));
@@ -358,7 +358,7 @@ test_cancel_running(void)
 	CU_ASSERT_FATAL(j != NULL);
 	CU_ASSERT_EQUAL(job_cancel(5), JOB_CANCEL_REQUESTED);
 	CU_ASSERT_EQUAL(j->cancel_state, JOB_CS_REQUESTED);
-	CU_ASSERT_FATAL(loop_until(is_finished, 5, 5000));
+	CU_ASSERT_FATAL(loop_until(is_finished, 5, 60000));
 	CU_ASSERT_EQUAL(j->status, JOB_ST_CANCELLED);
 	CU_ASSERT_EQUAL(j->result, VDS_R_CANCELLED);
 	CU_ASSERT_EQUAL(j->hresult, 0x8004240DU);
@@ -376,10 +376,10 @@ test_cancel_too_late(void)
 	p.plex_count = 1;
 	j = job_create(6, &p, "", 0, 0, 1);
 	CU_ASSERT_FATAL(j != NULL);
-	CU_ASSERT_FATAL(loop_until(is_past_no_return, 6, 5000));
+	CU_ASSERT_FATAL(loop_until(is_past_no_return, 6, 60000));
 	CU_ASSERT_EQUAL(job_cancel(6), JOB_CANCEL_TOO_LATE);
 	CU_ASSERT_EQUAL(j->cancel_state, JOB_CS_TOO_LATE);
-	CU_ASSERT_FATAL(loop_until(is_finished, 6, 5000));
+	CU_ASSERT_FATAL(loop_until(is_finished, 6, 60000));
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
 	CU_ASSERT_EQUAL(j->cancel_state, JOB_CS_TOO_LATE);
 }
@@ -404,7 +404,7 @@ test_cancel_created_and_queued(void)
 	CU_ASSERT_EQUAL(c->status, JOB_ST_CANCELLED);
 	CU_ASSERT_EQUAL(c->start_ms, 0);
 	CU_ASSERT_EQUAL(completed, 2);
-	CU_ASSERT(loop_until(none_active, 0, 5000));
+	CU_ASSERT(loop_until(none_active, 0, 60000));
 }
 
 static void
@@ -417,7 +417,7 @@ test_create_and_wait_then_start(void)
 	CU_ASSERT_EQUAL(tp_prepared, 0);
 	CU_ASSERT_EQUAL(job_start(4), 0);
 	CU_ASSERT_EQUAL(job_start(4), -1);
-	CU_ASSERT(loop_until(is_finished, 4, 5000));
+	CU_ASSERT(loop_until(is_finished, 4, 60000));
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
 }
 
@@ -436,7 +436,7 @@ test_limits(void)
 	CU_ASSERT_EQUAL(c.running, 2);
 	CU_ASSERT_EQUAL(c.queued, 3);
 	CU_ASSERT_EQUAL(job_admit(), -1);
-	CU_ASSERT(loop_until(none_active, 0, 10000));
+	CU_ASSERT(loop_until(none_active, 0, 60000));
 	job_get_counters(&c);
 	CU_ASSERT_EQUAL(c.succeeded, 5);
 	CU_ASSERT_EQUAL(tp_max_active, 2);
@@ -462,7 +462,7 @@ test_serialised_on_same_disk(void)
 	CU_ASSERT_EQUAL(ja->status, JOB_ST_RUNNING);
 	CU_ASSERT_EQUAL(jb->status, JOB_ST_QUEUED); /* a worker is free, but disk 1 is busy */
 	CU_ASSERT_EQUAL(jc->status, JOB_ST_RUNNING);
-	CU_ASSERT(loop_until(none_active, 0, 10000));
+	CU_ASSERT(loop_until(none_active, 0, 60000));
 	CU_ASSERT_EQUAL(tp_overlap, 0);
 	CU_ASSERT(jb->start_ms >= ja->end_ms);
 	CU_ASSERT_EQUAL(jb->status, JOB_ST_SUCCEEDED);
@@ -475,7 +475,7 @@ test_destroy(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(7, &p, "", 0, 0, 1));
 	CU_ASSERT_EQUAL(job_destroy(7), -1);
-	CU_ASSERT(loop_until(is_finished, 7, 5000));
+	CU_ASSERT(loop_until(is_finished, 7, 60000));
 	CU_ASSERT_EQUAL(job_destroy(7), 0);
 	CU_ASSERT_PTR_NULL(job_find(7));
 	CU_ASSERT_EQUAL(job_destroy(7), -2);
@@ -493,14 +493,14 @@ test_purge_and_keep(void)
 	engine_up();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &p, "", 0, 0, 1));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(2, &q, "", 1, 0, 1));
-	CU_ASSERT(loop_until(none_active, 0, 5000));
+	CU_ASSERT(loop_until(none_active, 0, 60000));
 	CU_ASSERT_PTR_NOT_NULL(job_find(1));
-	CU_ASSERT(loop_until(is_gone, 1, 3000));
+	CU_ASSERT(loop_until(is_gone, 1, 60000));
 	usleep(200000);
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	CU_ASSERT_PTR_NOT_NULL(job_find(2)); /* keepResult */
 	CU_ASSERT_EQUAL(job_set_keep(2, 0), 0);
-	CU_ASSERT(loop_until(is_gone, 2, 3000));
+	CU_ASSERT(loop_until(is_gone, 2, 60000));
 }
 
 static void
@@ -565,7 +565,7 @@ test_restart_keeps_rows(void)
 
 	snprintf(p.path, sizeof(p.path), "/tmp/x.img");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(40, &p, "carol", 1, 1, 1));
-	CU_ASSERT(loop_until(is_finished, 40, 5000));
+	CU_ASSERT(loop_until(is_finished, 40, 60000));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(41, &p, "", 0, 0, 0));
 	job_engine_shutdown();
 	engine_up();
@@ -585,7 +585,7 @@ test_restart_keeps_rows(void)
 	CU_ASSERT(next > 41);
 	/* a created row still starts after the restart */
 	CU_ASSERT_EQUAL(job_start(41), 0);
-	CU_ASSERT(loop_until(is_finished, 41, 5000));
+	CU_ASSERT(loop_until(is_finished, 41, 60000));
 	CU_ASSERT_EQUAL(job_find(41)->status, JOB_ST_SUCCEEDED);
 }
 

@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "simfix.h"
 
@@ -195,6 +197,7 @@ test_progress(void)
 {
 	struct job_params p = {.type = JOB_SHRINK_VOLUME, .size = GIB};
 	struct contract_run run = {.cancel_at = 80};
+	char gate[128];
 
 	up(1000);
 	p.volume = vol_of("sim:sim0", 2);
@@ -204,8 +207,12 @@ test_progress(void)
 	CU_ASSERT_EQUAL(run.cancel_answer, WORKER_CANCEL_TOO_LATE);
 	CU_ASSERT_EQUAL(run.result, VDS_R_OK);
 	CU_ASSERT_EQUAL(run.out.reclaimed, GIB);
-	run = (struct contract_run){.cancel_at = 20}; /* still "moving data" */
+	/* held at "moving data" (phase 1, before the point of no return) */
+	snprintf(gate, sizeof(gate), "%s/hold-1-1", dir);
+	CU_ASSERT_EQUAL_FATAL(close(open(gate, O_CREAT | O_WRONLY, 0600)), 0);
+	run = (struct contract_run){.cancel_at = 20};
 	contract_job(&sim_provider, sim, &p, &run);
+	unlink(gate);
 	CU_ASSERT_EQUAL(run.cancel_answer, WORKER_CANCEL_REQUESTED);
 	CU_ASSERT_EQUAL(run.result, VDS_R_CANCELLED);
 	CU_ASSERT_EQUAL(part_of("sim:sim0", 2)->size, 19 * GIB);

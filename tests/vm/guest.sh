@@ -16,7 +16,21 @@ mount -t tmpfs shm /dev/shm
 mount -t tmpfs -o mode=0755 run /run
 mkdir -p /run/lock /run/udev /var/lock
 hostname vdsvm
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+# Loopback: iproute2's ip where installed, else busybox's (busybox-static is
+# a dependency of the lane; minbase Debian has neither ip nor ifconfig).
+# snmpd and every test need it: without it the lane stops here, saying so.
+if command -v ip >/dev/null 2>&1; then
+	ip link set lo up
+else
+	busybox ip link set lo up
+fi
+lo_flags=$(cat /sys/class/net/lo/flags 2>/dev/null || echo 0)
+if [ $((lo_flags & 1)) -eq 0 ]; then
+	echo "vds-guest: FATAL: cannot bring up loopback (lo flags $lo_flags; no ip, no busybox ip?)"
+	echo 125 >/vmout/rc
+	echo "VDS-VM-RESULT rc=125"
+	exit 1
+fi
 
 udevpid=
 if [ -x /lib/systemd/systemd-udevd ]; then
