@@ -344,11 +344,11 @@ job_check(const struct job_params *p, char *why, size_t len)
 }
 
 int
-job_admit(void)
+job_admit(unsigned more)
 {
 	unsigned limit = je.conf->job_max_running + je.conf->job_max_queued;
 
-	return je.cnt.running + je.cnt.queued < limit ? 0 : -1;
+	return je.cnt.running + je.cnt.queued + more <= limit ? 0 : -1;
 }
 
 const struct vtab *

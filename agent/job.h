@@ -117,8 +117,8 @@ uint32_t job_next_handle(void);
  * provider that claims it, the provider's validate().  Never blocks.
  */
 enum vds_result job_check(const struct job_params *p, char *why, size_t len);
-/* 0 when one more job fits (running + queued below the limits), else -1. */
-int job_admit(void);
+/* 0 when `more` further jobs fit beside those running and queued, else -1. */
+int job_admit(unsigned more);
 
 /*
  * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created

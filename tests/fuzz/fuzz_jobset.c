@@ -152,8 +152,8 @@ fz_init_once(void)
 	fz.conf.state_dir = strdup(fz.dir);
 	strlist_add(&fz.conf.providers, "sim");
 	fz.conf.sim_job_ms = 0;
-	fz.conf.job_max_running = 2;
-	fz.conf.job_max_queued = 4;
+	fz.conf.job_max_running = 1;
+	fz.conf.job_max_queued = 2;
 	fz.base = event_base_new();
 	if (!fz.base || !fz.conf.state_dir)
 		FZ_FAIL("no memory");
@@ -576,6 +576,7 @@ fz_check_accepted(const struct fz_pdu *p, const struct fz_snap *before, int exis
 	size_t bl = mib_job_table.base_len;
 	const struct vtab *t = job_table();
 	size_t want = before->nrows;
+	struct job_counters c;
 	struct fz_pdu g;
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -604,6 +605,10 @@ fz_check_accepted(const struct fz_pdu *p, const struct fz_snap *before, int exis
 	}
 	if (vtab_count(t) != want)
 		FZ_FAIL("accepted SET: %zu rows, expected %zu", vtab_count(t), want);
+	job_get_counters(&c);
+	if (c.running + c.queued > fz.conf.job_max_running + fz.conf.job_max_queued)
+		FZ_FAIL("accepted SET: %u running and %u queued, over the limit %u + %u", c.running,
+		        c.queued, fz.conf.job_max_running, fz.conf.job_max_queued);
 	/* Written columns read back (the last write of a column wins). */
 	for (size_t i = 0; i < p->n; i++) {
 		uint32_t h = (uint32_t)p->vb[i].name[bl + 1];
