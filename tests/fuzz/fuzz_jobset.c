@@ -16,7 +16,8 @@
  * Aborts when: a failed SET changed the table (rows, or the GET of any
  * column of any row); an accepted SET created other rows than the
  * createAndGo/createAndWait ones it named, or a written column does not
- * read back; vdsJobNextHandle gives a handle in use or ever used; COMMIT,
+ * read back, or more jobs are running and queued than jobMaxRunning +
+ * jobMaxQueued; vdsJobNextHandle gives a handle in use or ever used; COMMIT,
  * FREE or UNDO reported an error; started jobs never finish; Net-SNMP
  * logged anything (its log is routed here, so no log floods either).
  */
