@@ -506,6 +506,18 @@ job_set_owner(uint32_t handle, const char *owner)
 }
 
 int
+job_set_params(uint32_t handle, const struct job_params *p)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j || j->status != JOB_ST_CREATED)
+		return -1;
+	j->params = *p;
+	je_save(j);
+	return 0;
+}
+
+int
 job_set_notify_progress(uint32_t handle, int on)
 {
 	struct job *j = vtab_find(&je.tab, handle);

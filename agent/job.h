@@ -142,6 +142,8 @@ int job_cancel(uint32_t handle);
 int job_destroy(uint32_t handle);
 int job_set_keep(uint32_t handle, int keep);
 int job_set_owner(uint32_t handle, const char *owner);
+/* New parameters of a row not started yet (recorded); -1 if none or started. */
+int job_set_params(uint32_t handle, const struct job_params *p);
 int job_set_notify_progress(uint32_t handle, int on);
 void job_get_counters(struct job_counters *c);
 

@@ -529,8 +529,8 @@ mj_commit(struct js_row *r)
 		job_destroy(r->handle);
 		return;
 	}
-	if (r->exists && j->status == JOB_ST_CREATED && r->params_set)
-		j->params = r->p;
+	if (r->exists && r->params_set)
+		job_set_params(r->handle, &r->p);
 	if (r->exists && r->owner_set)
 		job_set_owner(r->handle, r->owner);
 	if (r->exists && r->keep_set)

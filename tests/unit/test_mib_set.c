@@ -19,8 +19,9 @@
 #undef MIB /* Net-SNMP's; simfix.h's is MiB */
 #include "simfix.h"
 
-#define RS_CREATE_AND_GO 4
-#define MAX_VB           16
+#define RS_CREATE_AND_GO   4
+#define RS_CREATE_AND_WAIT 5
+#define MAX_VB             16
 
 static struct event_base *base;
 
@@ -155,6 +156,30 @@ test_admission_counts_the_whole_set(void)
 	CU_ASSERT(c.running + c.queued <= 2);
 }
 
+/*
+ * A parameter written to a createAndWait row (answered noError) was only
+ * changed in memory: after a restart the row had its old parameters.
+ */
+static void
+test_params_of_a_waiting_row_are_recorded(void)
+{
+	struct vbspec s[MAX_VB];
+	size_t n = partition_row(s, 1);
+	const struct job *j;
+
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	s[0] = (struct vbspec){VDS_JOB_P_SIZE_MIB, 1, 3};
+	CU_ASSERT_EQUAL_FATAL(set(s, 1), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(job_find(1)->params.size, 3 * MIB);
+	job_engine_shutdown();
+	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
+	j = job_find(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->status, JOB_ST_CREATED);
+	CU_ASSERT_EQUAL(j->params.size, 3 * MIB);
+}
+
 int
 main(void)
 {
@@ -168,6 +193,8 @@ main(void)
 	s = CU_add_suite_with_setup_and_teardown("mib_set", NULL, NULL, setup, teardown);
 	CU_add_test(s, "admission counts every row of one SET",
 	            test_admission_counts_the_whole_set);
+	CU_add_test(s, "parameters of a waiting row are recorded",
+	            test_params_of_a_waiting_row_are_recorded);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
