@@ -54,7 +54,8 @@ for t in $targets; do
 	art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$t.log" | head -n 1)
 	if [ "$rc" -ne 0 ] || [ -n "$art" ]; then
 		grep -E 'ERROR|runtime error|SUMMARY|^fuzz_' "$t.log" | head -n 5 >&2 || :
-		echo "FAIL: $t (exit $rc): ${art:+$build/$art}${art:-no reproducer written} (log: $build/$t.log)" >&2
+		[ -n "$art" ] && art=$build/$art || art="no reproducer written"
+		echo "FAIL: $t (exit $rc): $art (log: $build/$t.log)" >&2
 		failed="$failed $t"
 	fi
 done
