@@ -9,7 +9,8 @@
  * a crash reproduces from its input alone.  Input layout:
  *   byte 0   prelude: which of rows 1..5 exist before the SET (created,
  *            notReady, succeeded, running, queued), whether one is then
- *            destroyed, whether vdsd restarts before the SET
+ *            destroyed, whether vdsd restarts before the SET, and
+ *            whether it restarts after it
  *   byte 1   number of varbinds (1..16)
  *   then per varbind: column, row, type selector and a value (fz_value()).
  *
@@ -18,7 +19,8 @@
  * createAndGo/createAndWait ones it named, or a written column does not
  * read back, or more jobs are running and queued than jobMaxRunning +
  * jobMaxQueued; vdsJobNextHandle gives a handle in use or ever used; COMMIT,
- * FREE or UNDO reported an error; started jobs never finish; Net-SNMP
+ * FREE or UNDO reported an error; started jobs never finish; a restart
+ * after the SET (once its jobs ended) shows another table; Net-SNMP
  * logged anything (its log is routed here, so no log floods either).
  */
 #include "config.h"
@@ -62,6 +64,7 @@ static struct {
 	struct event_base *base;
 	netsnmp_handler_registration *jobreg, *svcreg;
 	uint32_t seen[FZ_MAX_SEEN]; /* every handle that was a row or handed out */
+	uint8_t was_row[FZ_MAX_SEEN];
 	size_t nseen;
 	int wrapped; /* the handle space was used up to its end: numbering may start over */
 } fz;
@@ -335,12 +338,36 @@ fz_was_seen(uint32_t h)
 }
 
 static void
-fz_see(uint32_t h)
+fz_see(uint32_t h, int row)
 {
 	if (h >= JOB_HANDLE_MAX - FZ_MAX_SEEN)
 		fz.wrapped = 1;
-	if (!fz_was_seen(h) && fz.nseen < FZ_MAX_SEEN)
+	for (size_t i = 0; i < fz.nseen; i++)
+		if (fz.seen[i] == h) {
+			fz.was_row[i] |= row;
+			return;
+		}
+	if (fz.nseen < FZ_MAX_SEEN) {
+		fz.was_row[fz.nseen] = row;
 		fz.seen[fz.nseen++] = h;
+	}
+}
+
+/*
+ * A restart may hand out again a handle vdsJobNextHandle gave but no row
+ * ever had (nothing is written on a GET); a row's handle, never.
+ */
+static void
+fz_forget_unused(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fz.nseen; i++)
+		if (fz.was_row[i]) {
+			fz.was_row[n] = 1;
+			fz.seen[n++] = fz.seen[i];
+		}
+	fz.nseen = n;
 }
 
 static void
@@ -349,7 +376,7 @@ fz_see_rows(void)
 	const struct vtab *t = job_table();
 
 	for (const void *row = vtab_next(t, 0); row; row = vtab_next(t, VTAB_INDEX(row)))
-		fz_see(VTAB_INDEX(row));
+		fz_see(VTAB_INDEX(row), 1);
 }
 
 /* vdsJobNextHandle: never 0 here, never a handle in use or ever used. */
@@ -362,7 +389,7 @@ fz_check_next_handle(void)
 		FZ_FAIL("vdsJobNextHandle gave %u, a handle in use (or none)", h);
 	if (!fz.wrapped && fz_was_seen(h))
 		FZ_FAIL("vdsJobNextHandle gave %u again", h);
-	fz_see(h);
+	fz_see(h, 0);
 	return h;
 }
 
@@ -385,6 +412,7 @@ fz_partition_params(struct job_params *p)
  * Rows 1..5 as bits 0..4 ask: created, notReady (a type and nothing else),
  * succeeded, running, queued (the last two on the same disk, so 5 waits
  * for 4).  Bit 5 destroys the highest of them; bit 6 restarts vdsd.
+ * Bit 7 restarts vdsd after the SET (see LLVMFuzzerTestOneInput()).
  */
 static void
 fz_prelude(uint8_t b)
@@ -640,6 +668,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_in in = {data, size};
 	struct fz_pdu p;
 	int existed[FZ_NCOLS], st;
+	uint8_t pre = size ? data[0] : 0;
 	uint32_t next;
 	size_t bl = mib_job_table.base_len;
 
@@ -684,6 +713,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fz_see_rows();
 	fz_drain();
+	if (pre & 128) {
+		/* What was answered is what was recorded: a restart shows the same table. */
+		fz_snapshot(&before);
+		fz_engine_down();
+		fz_engine_up();
+		fz_forget_unused();
+		fz_snapshot(&after);
+		if (after.nrows != before.nrows || after.len != before.len ||
+		    (before.len && memcmp(after.buf, before.buf, before.len) != 0))
+			FZ_FAIL("after a SET (error %d), a restart changed the job table (%zu -> "
+			        "%zu rows)",
+			        st, before.nrows, after.nrows);
+	}
 	fz_check_next_handle();
 	fz_check_next_handle();
 	fz_pdu_free(&p);
