@@ -11,7 +11,8 @@
  *            notReady, succeeded, running, queued), whether one is then
  *            destroyed, whether vdsd restarts before the SET, and
  *            whether it restarts after it
- *   byte 1   number of varbinds (1..16)
+ *   byte 1   number of varbinds (1..16, low 4 bits); bits 4-5: another
+ *            handler of the PDU fails after our RESERVE1, RESERVE2 or ACTION
  *   then per varbind: column, row, type selector and a value (fz_value()).
  *
  * Aborts when: a failed SET changed the table (rows, or the GET of any
@@ -667,8 +668,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fz_snap before, after;
 	struct fz_in in = {data, size};
 	struct fz_pdu p;
-	int existed[FZ_NCOLS], st;
-	uint8_t pre = size ? data[0] : 0;
+	int existed[FZ_NCOLS], st, foreign;
+	uint8_t pre = size ? data[0] : 0, nb;
 	uint32_t next;
 	size_t bl = mib_job_table.base_len;
 
@@ -681,7 +682,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_prelude(fz_u8(&in));
 	next = fz_check_next_handle(); /* what a manager reads before it creates a row */
 	memset(p.vb, 0, sizeof(p.vb));
-	p.n = fz_u8(&in) % FZ_MAX_VB + 1;
+	nb = fz_u8(&in);
+	p.n = nb % FZ_MAX_VB + 1;
+	foreign = nb / FZ_MAX_VB % 4;
 	for (size_t i = 0; i < p.n; i++) {
 		fz_varbind(&in, &p.vb[i], next);
 		existed[i] = p.vb[i].name_length == bl + 2 && p.vb[i].name[bl + 1] <= UINT32_MAX &&
@@ -690,10 +693,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_pdu_link(&p);
 	fz_snapshot(&before);
 
-	/* The passes of snmp_agent.c handle_set() (an AgentX subagent runs the same). */
-	if ((st = fz_pass(fz.jobreg, &p, MODE_SET_RESERVE1)) == 0 &&
-	    (st = fz_pass(fz.jobreg, &p, MODE_SET_RESERVE2)) == 0) {
-		if ((st = fz_pass(fz.jobreg, &p, MODE_SET_ACTION)) == 0) {
+	/*
+	 * The passes of snmp_agent.c handle_set() (an AgentX subagent runs the
+	 * same).  `foreign` 1..3: another handler of the PDU failed after our
+	 * RESERVE1, RESERVE2 or ACTION passed, so the agent sends FREE or UNDO.
+	 */
+	if ((st = fz_pass(fz.jobreg, &p, MODE_SET_RESERVE1)) == 0 && foreign == 1)
+		st = SNMP_ERR_GENERR;
+	if (st == 0 && (st = fz_pass(fz.jobreg, &p, MODE_SET_RESERVE2)) == 0 && foreign == 2)
+		st = SNMP_ERR_GENERR;
+	if (st == 0) {
+		if ((st = fz_pass(fz.jobreg, &p, MODE_SET_ACTION)) == 0 && foreign == 3)
+			st = SNMP_ERR_GENERR;
+		if (st == 0) {
 			if (fz_pass(fz.jobreg, &p, MODE_SET_COMMIT) != 0)
 				FZ_FAIL("COMMIT failed");
 		} else if (fz_pass(fz.jobreg, &p, MODE_SET_UNDO) != 0) {
