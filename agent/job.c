@@ -344,11 +344,11 @@ job_check(const struct job_params *p, char *why, size_t len)
 }
 
 int
-job_admit(void)
+job_admit(unsigned more)
 {
 	unsigned limit = je.conf->job_max_running + je.conf->job_max_queued;
 
-	return je.cnt.running + je.cnt.queued < limit ? 0 : -1;
+	return je.cnt.running + je.cnt.queued + more <= limit ? 0 : -1;
 }
 
 const struct vtab *
@@ -412,6 +412,9 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 		free(j);
 		return NULL;
 	}
+	/* A manager may pick its own handle: vdsJobNextHandle never gives it out later. */
+	if (handle >= je.next)
+		je.next = handle >= JOB_HANDLE_MAX ? 1 : handle + 1;
 	if (start_now)
 		je_enqueue(j);
 	je_save(j);
@@ -498,6 +501,18 @@ job_set_owner(uint32_t handle, const char *owner)
 	if (!j)
 		return -1;
 	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
+	je_save(j);
+	return 0;
+}
+
+int
+job_set_params(uint32_t handle, const struct job_params *p)
+{
+	struct job *j = vtab_find(&je.tab, handle);
+
+	if (!j || j->status != JOB_ST_CREATED)
+		return -1;
+	j->params = *p;
 	je_save(j);
 	return 0;
 }

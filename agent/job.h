@@ -117,8 +117,8 @@ uint32_t job_next_handle(void);
  * provider that claims it, the provider's validate().  Never blocks.
  */
 enum vds_result job_check(const struct job_params *p, char *why, size_t len);
-/* 0 when one more job fits (running + queued below the limits), else -1. */
-int job_admit(void);
+/* 0 when `more` further jobs fit beside those running and queued, else -1. */
+int job_admit(unsigned more);
 
 /*
  * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created
@@ -142,6 +142,8 @@ int job_cancel(uint32_t handle);
 int job_destroy(uint32_t handle);
 int job_set_keep(uint32_t handle, int keep);
 int job_set_owner(uint32_t handle, const char *owner);
+/* New parameters of a row not started yet (recorded); -1 if none or started. */
+int job_set_params(uint32_t handle, const struct job_params *p);
 int job_set_notify_progress(uint32_t handle, int on);
 void job_get_counters(struct job_counters *c);
 

@@ -44,6 +44,7 @@ struct js_row {
 };
 
 static struct js_row *js_staged;
+static unsigned js_starting; /* rows of this SET admitted to start so far */
 
 /* ------------------------------------------------------------------ reads */
 
@@ -466,7 +467,11 @@ mj_check_start(struct js_row *r)
 		log_info("mib", "job %u refused: %s", r->handle, why);
 		return SNMP_ERR_INCONSISTENTVALUE;
 	}
-	return job_admit() < 0 ? SNMP_ERR_RESOURCEUNAVAILABLE : SNMP_ERR_NOERROR;
+	/* Several rows of one SET may start: each counts against the limits. */
+	if (job_admit(js_starting + 1) < 0)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	js_starting++;
+	return SNMP_ERR_NOERROR;
 }
 
 /* RESERVE2: each touched row as a whole, against the engine and the model. */
@@ -524,8 +529,8 @@ mj_commit(struct js_row *r)
 		job_destroy(r->handle);
 		return;
 	}
-	if (r->exists && j->status == JOB_ST_CREATED && r->params_set)
-		j->params = r->p;
+	if (r->exists && r->params_set)
+		job_set_params(r->handle, &r->p);
 	if (r->exists && r->owner_set)
 		job_set_owner(r->handle, r->owner);
 	if (r->exists && r->keep_set)
@@ -587,6 +592,7 @@ mj_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			}
 		break;
 	case MODE_SET_RESERVE2:
+		js_starting = 0;
 		mj_each_row(reqinfo, requests, mj_reserve2);
 		break;
 	case MODE_SET_ACTION:

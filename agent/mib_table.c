@@ -52,7 +52,8 @@ int
 mib_table_value(const struct mib_table *t, const struct mib_col *col, const void *row,
                 struct mib_value *v)
 {
-	const char *p = (const char *)row + col->off;
+	/* Scalars have no row (and only MK_FN columns): no offset from NULL. */
+	const char *p = row ? (const char *)row + col->off : NULL;
 	uint64_t b;
 
 	memset(v, 0, sizeof(*v));

@@ -428,19 +428,22 @@ test_limits(void)
 	struct job_counters c;
 
 	for (uint32_t h = 1; h <= 5; h++) {
-		CU_ASSERT_EQUAL(job_admit(), 0);
+		CU_ASSERT_EQUAL(job_admit(1), 0);
 		p = params(h, 20);
 		CU_ASSERT_PTR_NOT_NULL(job_create(h, &p, "", 0, 0, 1));
 	}
 	job_get_counters(&c);
 	CU_ASSERT_EQUAL(c.running, 2);
 	CU_ASSERT_EQUAL(c.queued, 3);
-	CU_ASSERT_EQUAL(job_admit(), -1);
+	CU_ASSERT_EQUAL(job_admit(1), -1);
+	CU_ASSERT_EQUAL(job_admit(0), 0);
 	CU_ASSERT(loop_until(none_active, 0, 60000));
 	job_get_counters(&c);
 	CU_ASSERT_EQUAL(c.succeeded, 5);
 	CU_ASSERT_EQUAL(tp_max_active, 2);
-	CU_ASSERT_EQUAL(job_admit(), 0);
+	CU_ASSERT_EQUAL(job_admit(1), 0);
+	CU_ASSERT_EQUAL(job_admit(5), 0);
+	CU_ASSERT_EQUAL(job_admit(6), -1);
 }
 
 static void
@@ -540,6 +543,26 @@ test_next_handle(void)
 	CU_ASSERT_PTR_NULL(job_create(JOB_HANDLE_MAX + 1, &p, "", 0, 0, 0));
 }
 
+/*
+ * Found by fuzz_jobset: handles a manager chose itself (createAndGo on a free
+ * handle of its own) must not come back from vdsJobNextHandle once their
+ * rows are gone.
+ */
+static void
+test_next_handle_after_own_handles(void)
+{
+	struct job_params p = params(1, 1);
+	uint32_t h;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &p, "", 0, 0, 0));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(2, &p, "", 0, 0, 0));
+	CU_ASSERT_EQUAL(job_destroy(2), 0);
+	h = job_next_handle();
+	CU_ASSERT_TRUE(h > 2);
+	CU_ASSERT_EQUAL(job_destroy(1), 0);
+	CU_ASSERT_TRUE(job_next_handle() > h);
+}
+
 static void
 test_setters(void)
 {
@@ -631,6 +654,7 @@ main(void)
 	    {"purge and keep", test_purge_and_keep},
 	    {"retained cap", test_retained_cap},
 	    {"next handle", test_next_handle},
+	    {"next handle after own handles", test_next_handle_after_own_handles},
 	    {"setters", test_setters},
 	    {"restart keeps rows", test_restart_keeps_rows},
 	    {"shutdown while running", test_shutdown_while_running},

@@ -1,0 +1,203 @@
+/*
+ * test_mib_set.c - SETs on vdsJobTable through the real handler, in the
+ * passes Net-SNMP's agent makes (RESERVE1, RESERVE2, ACTION, COMMIT; FREE
+ * or UNDO on errors), against the job engine and the sim provider.
+ * Regression tests for what fuzz_jobset found.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <event2/event.h>
+
+#include "job.h"
+#include "log.h"
+#include "mib_job.h"
+#include "mib_oids.h"
+#undef MIB /* Net-SNMP's; simfix.h's is MiB */
+#include "simfix.h"
+
+#define RS_CREATE_AND_GO   4
+#define RS_CREATE_AND_WAIT 5
+#define MAX_VB             16
+
+static struct event_base *base;
+
+struct vbspec {
+	oid col;
+	uint32_t row;
+	long v;
+};
+
+/* Before each test: a fresh state dir, inventory, sim and engine (1 running + 1 queued). */
+static void
+setup(void)
+{
+	fresh_dir();
+	conf_defaults(&conf);
+	free(conf.state_dir);
+	conf.state_dir = strdup(dir);
+	strlist_add(&conf.providers, "sim");
+	conf.sim_job_ms = 0;
+	conf.job_max_running = 1;
+	conf.job_max_queued = 1;
+	base = event_base_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(base);
+	CU_ASSERT_EQUAL_FATAL(inv_init(dir), 0);
+	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
+}
+
+static void
+teardown(void)
+{
+	job_engine_shutdown();
+	inv_shutdown();
+	event_base_free(base);
+	conf_free(&conf);
+	drop_dir();
+}
+
+/* One pass over the PDU: the first error status, or 0. */
+static int
+pass(netsnmp_mib_handler *h, netsnmp_agent_request_info *info, netsnmp_request_info *req, size_t n,
+     int mode)
+{
+	int st = 0;
+
+	info->mode = mode;
+	for (size_t i = 0; i < n; i++)
+		req[i].status = 0;
+	mib_table_handler(h, NULL, info, req);
+	for (size_t i = 0; i < n && !st; i++)
+		st = req[i].status;
+	return st;
+}
+
+/* One SET PDU of n varbinds (Unsigned32 parameters, INTEGER otherwise): its error status. */
+static int
+set(const struct vbspec *s, size_t n)
+{
+	netsnmp_variable_list vb[MAX_VB];
+	netsnmp_request_info req[MAX_VB];
+	netsnmp_agent_request_info info;
+	netsnmp_mib_handler h;
+	size_t bl = mib_job_table.base_len;
+	oid name[MAX_OID_LEN];
+	int st;
+
+	memset(vb, 0, sizeof(vb));
+	memset(req, 0, sizeof(req));
+	memset(&info, 0, sizeof(info));
+	memset(&h, 0, sizeof(h));
+	h.myvoid = (void *)&mib_job_table;
+	memcpy(name, mib_job_table.base, bl * sizeof(oid));
+	for (size_t i = 0; i < n; i++) {
+		u_char type = s[i].col >= VDS_JOB_P_DISK ? ASN_UNSIGNED : ASN_INTEGER;
+
+		name[bl] = s[i].col;
+		name[bl + 1] = s[i].row;
+		snmp_set_var_objid(&vb[i], name, bl + 2);
+		snmp_set_var_typed_value(&vb[i], type, &s[i].v, sizeof(s[i].v));
+		req[i].requestvb = &vb[i];
+		req[i].agent_req_info = &info;
+		req[i].next = i + 1 < n ? &req[i + 1] : NULL;
+	}
+	if ((st = pass(&h, &info, req, n, MODE_SET_RESERVE1)) == 0 &&
+	    (st = pass(&h, &info, req, n, MODE_SET_RESERVE2)) == 0) {
+		if ((st = pass(&h, &info, req, n, MODE_SET_ACTION)) == 0) {
+			CU_ASSERT_EQUAL(pass(&h, &info, req, n, MODE_SET_COMMIT), 0);
+		} else {
+			CU_ASSERT_EQUAL(pass(&h, &info, req, n, MODE_SET_UNDO), 0);
+		}
+	} else {
+		CU_ASSERT_EQUAL(pass(&h, &info, req, n, MODE_SET_FREE), 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		snmp_free_var_internals(&vb[i]);
+	return st;
+}
+
+/* The four varbinds of a createAndGo of a 1 MiB partition on sim1 as row h. */
+static size_t
+partition_row(struct vbspec *s, uint32_t h)
+{
+	uint32_t disk = idx(INV_DISK, "sim:sim1");
+
+	s[0] = (struct vbspec){VDS_JOB_ROW_STATUS, h, RS_CREATE_AND_GO};
+	s[1] = (struct vbspec){VDS_JOB_TYPE, h, JOB_CREATE_PARTITION};
+	s[2] = (struct vbspec){VDS_JOB_P_DISK, h, disk};
+	s[3] = (struct vbspec){VDS_JOB_P_SIZE_MIB, h, 1};
+	return 4;
+}
+
+/*
+ * fuzz_jobset: each createAndGo row of one SET was admitted against the
+ * jobs already running and queued, not counting the other rows of the same
+ * SET, so one SET could queue past vdsJobMaxQueued.
+ */
+static void
+test_admission_counts_the_whole_set(void)
+{
+	struct vbspec s[MAX_VB];
+	struct job_counters c;
+	size_t n = 0;
+
+	CU_ASSERT_NOT_EQUAL_FATAL(idx(INV_DISK, "sim:sim1"), 0);
+	for (uint32_t h = 1; h <= 3; h++)
+		n += partition_row(s + n, h);
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_RESOURCEUNAVAILABLE);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 0);
+	/* Two rows fit the limits (1 running + 1 queued). */
+	CU_ASSERT_EQUAL(set(s, 8), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 2);
+	job_get_counters(&c);
+	CU_ASSERT(c.running + c.queued <= 2);
+}
+
+/*
+ * A parameter written to a createAndWait row (answered noError) was only
+ * changed in memory: after a restart the row had its old parameters.
+ */
+static void
+test_params_of_a_waiting_row_are_recorded(void)
+{
+	struct vbspec s[MAX_VB];
+	size_t n = partition_row(s, 1);
+	const struct job *j;
+
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	s[0] = (struct vbspec){VDS_JOB_P_SIZE_MIB, 1, 3};
+	CU_ASSERT_EQUAL_FATAL(set(s, 1), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(job_find(1)->params.size, 3 * MIB);
+	job_engine_shutdown();
+	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
+	j = job_find(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->status, JOB_ST_CREATED);
+	CU_ASSERT_EQUAL(j->params.size, 3 * MIB);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned fails;
+
+	log_set_sink(quiet);
+	snmp_disable_log();
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite_with_setup_and_teardown("mib_set", NULL, NULL, setup, teardown);
+	CU_add_test(s, "admission counts every row of one SET",
+	            test_admission_counts_the_whole_set);
+	CU_add_test(s, "parameters of a waiting row are recorded",
+	            test_params_of_a_waiting_row_are_recorded);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
