@@ -25,7 +25,7 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
   check       make check: unit, MIB and integration tests, one line per test (~6 min)
   vm-lane     tests/vm/ in qemu on a real Debian kernel: LVM, fault injection
               (~8-15 min); the first run downloads the kernel package
-              (~70 MB) into /var/cache/vdsd-vm, reused afterwards
+              (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
   lint        clang-format and shellcheck (~20 s)
 The base MIBs (SNMPv2-SMI, -TC, -CONF) come from the npm package net-snmp
