@@ -25,7 +25,7 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
   check       make check: unit, MIB and integration tests, one line per test (~6 min)
   vm-lane     tests/vm/ in qemu on a real Debian kernel: LVM, fault injection
               (~8-15 min); the first run downloads the kernel package
-              (~70 MB) into /var/cache/vdsd-vm, reused afterwards
+              (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
   lint        clang-format and shellcheck (~20 s)
 The base MIBs (SNMPv2-SMI, -TC, -CONF) come from the npm package net-snmp
@@ -86,32 +86,43 @@ do_check() {
 	VDS_VM_SKIP=1 make_tests check -j"$jobs" check
 }
 
-# The lane's guest parts as they start (its log grows while it runs).
+# The lane's guest parts as they start, from the guest's console.
 vm_follow() {
-	local line t0 now
+	local line t0
 	t0=$(date +%s)
 	while IFS= read -r line; do
 		line=${line//$'\r'/}
 		case $line in
 		'=== vm test: '*)
-			now=$(date +%s)
-			printf '        vm-lane +%ss: %s started\n' "$((now - t0))" "${line#=== vm test: }" >&3
+			printf '        vm-lane +%ss: %s started\n' "$(($(date +%s) - t0))" "${line#=== vm test: }" >&3
 			;;
-		'vm: '*) printf '        vm-lane +%ss: %s\n' "$(($(date +%s) - t0))" "$line" >&3 ;;
 		esac
 	done
 }
 
 do_vm_lane() {
-	local pid rc log=tests/vm/vm-lane.sh.log
-	rm -f "$log"
-	VDS_VM_REQUIRED=1 make_tests vm-lane check TESTS=tests/vm/vm-lane.sh &
+	local pid rc log=tests/vm/vm-lane.sh.log tmp=$build/vm-tmp console=
+	rm -rf "$log" "$tmp"
+	mkdir -p "$tmp" || return 1
+	# tests/vm/run.sh keeps the guest's console in its work dir under TMPDIR
+	TMPDIR=$tmp VDS_VM_REQUIRED=1 make_tests vm-lane check TESTS=tests/vm/vm-lane.sh &
 	pid=$!
-	tail -n +1 -F --pid="$pid" "$log" 2>/dev/null | vm_follow
+	while kill -0 "$pid" 2>/dev/null; do
+		for console in "$tmp"/vdsd-vm.*/console.log; do
+			[ -f "$console" ] && break
+		done
+		[ -f "$console" ] && break
+		sleep 1
+	done
+	if [ -f "$console" ]; then
+		printf '        vm-lane: qemu started, the guest tests as they start:\n' >&3
+		tail -n +1 -F --pid="$pid" "$console" 2>/dev/null | vm_follow
+	fi
 	wait "$pid"
 	rc=$?
 	# the lane's own summary (one line per guest test, with its time)
 	sed -n '/^vm tests:/,/^vm-lane: /p' "$log" 2>/dev/null | tr -d '\r' | sed 's/^/        /' >&3
+	rm -rf "$tmp"
 	return "$rc"
 }
 
