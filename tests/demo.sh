@@ -15,11 +15,11 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cat <<'INTRO'
 demo: vdsd on its simulated provider, with the tools that talk to it.
   1. installs the missing Debian packages to build and run it (the first
-     time on a fresh Debian 12: ~480 packages, 133 MB to download, most of
-     them Node.js for npm, which fetches the base MIBs; a few minutes)
+     time on a fresh Debian 12: ~120 packages, 95 MB to download; a few
+     minutes)
   2. builds in build/ (~1-2 min the first time)
   3. fetches the IETF base MIBs VDS-MIB imports from the npm package
-     net-snmp (~1 MB, once), starts a private snmpd, snmptrapd and vdsd on
+     net-snmp with curl (~1 MB, once), starts a private snmpd, snmptrapd and vdsd on
      127.0.0.1, and shows tables, two jobs and their notifications (~30 s)
 INTRO
 
