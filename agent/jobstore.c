@@ -7,9 +7,11 @@
  * row is committed (job_create fails, the SET gets commitFailed, when it
  * cannot be).  The loop thread never fsyncs: a commit in WAL mode with
  * NORMAL does not sync, and the checkpoints, which do, are taken off the
- * loop by a thread of this module on a connection of its own
- * (wal_autocheckpoint is 0 on the loop's connection; a WAL hook wakes the
- * thread every JS_CKPT_PAGES pages).  Progress is batched by the engine.
+ * loop by jobsync.c's thread on a connection of its own
+ * (wal_autocheckpoint is 0 on the loop's connection; a WAL hook asks for a
+ * checkpoint every JS_CKPT_PAGES pages).  Progress is batched by the
+ * engine (one transaction per second).  The handle floor also lives in
+ * state_dir/jobs.floor (jobsync.c), so losing jobs.db reuses no handle.
  *
  * Untrusted input.  Every column is typed (jobrow.c) and every value is
  * type-, range- and enum-checked on load; a row that fails is moved to the
@@ -26,7 +28,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@
 #include "job.h"
 #include "jobrow.h"
 #include "jobstore.h"
+#include "jobsync.h"
 #include "log.h"
 #include "staterr.h"
 
@@ -49,11 +51,7 @@ static struct {
 	sqlite3 *db;
 	sqlite3_stmt *save, *del, *floor_set;
 	char path[4096];
-	pthread_t ckpt;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int ckpt_up, ckpt_want, ckpt_stop;
-} js = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+} js;
 
 static int
 js_exec(const char *sql)
@@ -78,46 +76,12 @@ js_prepare(sqlite3_stmt **st, const char *sql)
 	return 0;
 }
 
-/* ------------------------------------------------ checkpoints off the loop */
-
-static void *
-js_ckpt_main(void *arg)
-{
-	sqlite3 *db = NULL;
-
-	pthread_mutex_lock(&js.mu);
-	for (;;) {
-		while (!js.ckpt_want && !js.ckpt_stop)
-			pthread_cond_wait(&js.cv, &js.mu);
-		if (js.ckpt_stop)
-			break;
-		js.ckpt_want = 0;
-		pthread_mutex_unlock(&js.mu);
-		if (!db &&
-		    sqlite3_open_v2(js.path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-			sqlite3_close(db);
-			db = NULL;
-		}
-		if (db && sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
-		                                    NULL) != SQLITE_OK)
-			log_warnx("jobstore", "%s: checkpoint: %s", js.path, sqlite3_errmsg(db));
-		pthread_mutex_lock(&js.mu);
-	}
-	pthread_mutex_unlock(&js.mu);
-	sqlite3_close(db);
-	return NULL;
-}
-
 /* Called by sqlite on the loop after each commit: never checkpoint here. */
 static int
 js_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	if (pages >= JS_CKPT_PAGES && js.ckpt_up) {
-		pthread_mutex_lock(&js.mu);
-		js.ckpt_want = 1;
-		pthread_cond_signal(&js.cv);
-		pthread_mutex_unlock(&js.mu);
-	}
+	if (pages >= JS_CKPT_PAGES)
+		jobsync_checkpoint();
 	return SQLITE_OK;
 }
 
@@ -421,9 +385,9 @@ jobstore_open(const char *state_dir)
 	    js_exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;") < 0 ||
 	    js_schema() < 0 || js_prepare_all() < 0)
 		goto out;
+	if (jobsync_start(state_dir, js.path) < 0)
+		goto out;
 	sqlite3_wal_hook(js.db, js_wal_hook, NULL);
-	js.ckpt_stop = js.ckpt_want = 0;
-	js.ckpt_up = pthread_create(&js.ckpt, NULL, js_ckpt_main, NULL) == 0;
 	return 0;
 out:
 	jobstore_close();
@@ -433,14 +397,7 @@ out:
 void
 jobstore_close(void)
 {
-	if (js.ckpt_up) {
-		pthread_mutex_lock(&js.mu);
-		js.ckpt_stop = 1;
-		pthread_cond_signal(&js.cv);
-		pthread_mutex_unlock(&js.mu);
-		pthread_join(js.ckpt, NULL);
-	}
-	js.ckpt_up = 0;
+	jobsync_stop();
 	sqlite3_finalize(js.save);
 	sqlite3_finalize(js.del);
 	sqlite3_finalize(js.floor_set);
@@ -468,7 +425,10 @@ static int
 js_save_one(const struct job *j)
 {
 	jobrow_bind(js.save, j);
-	return js_step(js.save);
+	if (js_step(js.save) < 0)
+		return -1;
+	jobsync_note_handle(j->handle);
+	return 0;
 }
 
 int
@@ -623,7 +583,7 @@ jobstore_handle_floor(void)
 		             &m);
 	if (q > h)
 		h = q;
-	return (uint32_t)(m > h ? m : h);
+	return jobsync_floor((uint32_t)(m > h ? m : h));
 }
 
 int

@@ -333,6 +333,51 @@ test_migrate_v1(void)
 	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM quarantine WHERE handle = 34"), 1);
 }
 
+static void
+unlink_in_dir(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+/* Losing jobs.db reuses no handle: jobs.floor remembers; a bad jobs.floor is rebuilt. */
+static void
+test_floor_survives_losing_jobs_db(void)
+{
+	struct job a = row(50, JOB_ST_CREATED);
+	char path[128];
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_handle_floor(), 0);
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	unlink_in_dir("jobs.db");
+	unlink_in_dir("jobs.db-wal");
+	unlink_in_dir("jobs.db-shm");
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT(jobstore_handle_floor() >= 50);
+	jobstore_close();
+
+	/* damaged jobs.floor: quarantined, rebuilt from jobs.db */
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	a.handle = 70;
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	snprintf(path, sizeof(path), "%s/jobs.floor", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("reserved 99999999999\n", f);
+	fclose(f);
+	staterr_reset();
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT(jobstore_handle_floor() >= 70);
+	CU_ASSERT_EQUAL(staterr_count(), 1);
+	jobstore_close();
+}
+
 /* A file that is not a database is refused as a whole, never overwritten. */
 static void
 test_not_a_database(void)
@@ -366,6 +411,7 @@ main(void)
 	CU_add_test(s, "damaged values quarantined", test_damaged_values_quarantined);
 	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
 	CU_add_test(s, "not a database", test_not_a_database);
+	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
