@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +54,16 @@ je_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
+static int
 je_save(struct job *j)
 {
 	j->update_ms = je_now_ms();
 	j->dirty = 0;
-	if (jobstore_save(j) < 0)
+	if (jobstore_save(j) < 0) {
 		log_warnx("job", "job %u: cannot save the row", j->handle);
+		return -1;
+	}
+	return 0;
 }
 
 const char *
@@ -390,11 +394,12 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 {
 	struct job *j;
 
+	errno = EINVAL;
 	if (!handle || handle > JOB_HANDLE_MAX || vtab_find(&je.tab, handle))
 		return NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j)
-		return NULL;
+		return NULL; /* ENOMEM */
 	j->handle = handle;
 	j->params = *p;
 	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
@@ -417,7 +422,19 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 		je.next = handle >= JOB_HANDLE_MAX ? 1 : handle + 1;
 	if (start_now)
 		je_enqueue(j);
-	je_save(j);
+	if (je_save(j) < 0) {
+		/* Nothing acknowledged that is not recorded: the SET fails, nothing starts. */
+		log_warnx("job", "job %u refused: its row cannot be recorded in the job store",
+		          handle);
+		if (start_now) {
+			TAILQ_REMOVE(&je.runq, j, q);
+			je.cnt.queued--;
+		}
+		vtab_remove(&je.tab, handle);
+		free(j);
+		errno = EIO;
+		return NULL;
+	}
 	if (start_now)
 		je_schedule();
 	return j;

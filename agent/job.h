@@ -67,6 +67,8 @@ struct job {
 	int64_t create_ms, start_ms, end_ms, update_ms;
 	struct job_params params;
 	struct job_outputs outputs;
+	/* 1: an old row whose parameters could not be read back (they are zero). */
+	int params_unknown;
 
 	/* Private to the job engine. */
 	const struct prov_ops *ops;
@@ -122,7 +124,8 @@ int job_admit(unsigned more);
 
 /*
  * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created
- * (createAndWait).  NULL when handle is 0, too big or in use, or on ENOMEM.
+ * (createAndWait).  NULL when handle is 0, too big or in use, on ENOMEM, or
+ * when the row cannot be stored (errno EIO; then nothing is kept or started).
  */
 struct job *job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
                        int notify_progress, int start_now);

@@ -11,11 +11,13 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "job.h"
+#include "jobparam.h"
 #include "log.h"
 #include "mib_job.h"
 #include "mib_oids.h"
@@ -98,14 +100,11 @@ static int
 mj_disks(const void *row, struct mib_value *v)
 {
 	const struct job *j = row;
-	size_t off = 0;
 	/* A list of up to 16 indexes does not fit v->buf; the loop is single-threaded. */
-	static char list[JOB_MAX_DISKS * 11 + 1];
+	static char list[JOB_DISKS_TEXT_LEN];
 
-	list[0] = '\0';
-	for (unsigned i = 0; i < j->params.ndisks; i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%u", i ? "," : "",
-		                        j->params.disks[i]);
+	/* Bounded by the array whatever ndisks says (the store checks it too). */
+	job_disks_format(&j->params, list, sizeof(list));
 	v->type = ASN_OCTET_STR;
 	v->str = list;
 	v->len = strlen(list);
@@ -274,31 +273,6 @@ mj_printable(const u_char *s, size_t len)
 	return 1;
 }
 
-/* "3" or "1,2,5": disk indexes, at most JOB_MAX_DISKS. */
-static int
-mj_parse_disks(const char *s, struct job_params *p)
-{
-	char *end;
-
-	p->ndisks = 0;
-	while (*s) {
-		unsigned long v;
-
-		if (!isdigit((unsigned char)*s) || p->ndisks == JOB_MAX_DISKS)
-			return -1;
-		v = strtoul(s, &end, 10);
-		if (v == 0 || v > UINT32_MAX)
-			return -1;
-		p->disks[p->ndisks++] = (uint32_t)v;
-		s = end;
-		if (*s == ',' && s[1])
-			s++;
-		else if (*s)
-			return -1;
-	}
-	return 0;
-}
-
 static void
 mj_copy_str(char *dst, size_t dstlen, const netsnmp_variable_list *vb)
 {
@@ -337,7 +311,7 @@ mj_stage_param(struct js_row *r, oid col, unsigned long u, const char *text)
 		p->volume_type = (enum inv_voltype)u;
 		break;
 	case VDS_JOB_P_DISKS:
-		return mj_parse_disks(text, p) < 0 ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+		return job_disks_parse(text, p) < 0 ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
 	case VDS_JOB_P_STRIPE_KIB:
 		p->stripe_size = (uint64_t)u * 1024;
 		break;
@@ -511,8 +485,14 @@ mj_action(struct js_row *r)
 {
 	if (r->exists || (r->rowstatus != RS_CREATE_AND_GO && r->rowstatus != RS_CREATE_AND_WAIT))
 		return SNMP_ERR_NOERROR;
+	/*
+	 * The row is committed to the job store before the SET is answered.
+	 * When it cannot be (file system full, read-only), the assignment
+	 * failed in the second phase of the SET: commitFailed (RFC 3416
+	 * 4.2.5), after which the agent runs UNDO; nothing was started.
+	 */
 	if (!job_create(r->handle, &r->p, r->owner, r->keep, r->notify, 0))
-		return SNMP_ERR_RESOURCEUNAVAILABLE;
+		return errno == EIO ? SNMP_ERR_COMMITFAILED : SNMP_ERR_RESOURCEUNAVAILABLE;
 	r->created = 1;
 	return SNMP_ERR_NOERROR;
 }

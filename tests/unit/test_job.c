@@ -202,13 +202,13 @@ static void
 teardown(void)
 {
 	char path[128];
-	static const char *const files[] = {"jobs.db", "jobs.db-wal", "jobs.db-shm"};
+	static const char *const files[] = {"jobs.db", "jobs.db-wal", "jobs.db-shm", "jobs.floor"};
 
 	job_engine_shutdown();
 	event_free(tick);
 	event_base_free(base);
 	conf_free(&conf);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		unlink(path);
 	}

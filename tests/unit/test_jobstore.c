@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <sqlite3.h>
 #include <event2/event.h>
 
 #include "job.h"
 #include "jobstore.h"
 #include "log.h"
+#include "staterr.h"
 
 static char dir[64];
 static struct job *loaded[16];
@@ -37,11 +39,11 @@ static void
 teardown(void)
 {
 	char path[128];
-	static const char *const files[] = {"jobs.db", "jobs.db-wal", "jobs.db-shm"};
+	static const char *const files[] = {"jobs.db", "jobs.db-wal", "jobs.db-shm", "jobs.floor"};
 
 	for (size_t i = 0; i < nloaded; i++)
 		free(loaded[i]);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		unlink(path);
 	}
@@ -65,6 +67,15 @@ row(uint32_t handle, enum job_status st)
 	struct job j = {.handle = handle, .status = st, .percent = 42, .result = VDS_R_PENDING};
 
 	j.hresult = VDS_HR_OPERATION_PENDING;
+	if (st == JOB_ST_SUCCEEDED) {
+		j.result = VDS_R_OK;
+		j.percent = 100;
+	} else if (st == JOB_ST_FAILED)
+		j.result = VDS_R_IO_ERROR;
+	if (st >= JOB_ST_SUCCEEDED) {
+		j.hresult = vds_result_hresult(j.result);
+		j.end_ms = 1700000009000;
+	}
 	j.create_ms = 1700000000123;
 	j.start_ms = st >= JOB_ST_RUNNING ? 1700000000456 : 0;
 	j.control = JOB_CTL_NONE;
@@ -109,7 +120,7 @@ test_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(loaded[1]->owner, "ops");
 	CU_ASSERT_STRING_EQUAL(loaded[1]->details, "shrinking file system");
 	CU_ASSERT_PTR_NULL(loaded[1]->plan);
-	CU_ASSERT_EQUAL(jobstore_handle_floor(), 7);
+	CU_ASSERT(jobstore_handle_floor() >= 7); /* jobs.floor reserves blocks */
 	jobstore_close();
 }
 
@@ -123,7 +134,7 @@ test_delete_keeps_floor(void)
 	CU_ASSERT_EQUAL(jobstore_delete(90), 0);
 	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
 	CU_ASSERT_EQUAL(nloaded, 0);
-	CU_ASSERT_EQUAL(jobstore_handle_floor(), 90);
+	CU_ASSERT(jobstore_handle_floor() >= 90);
 	jobstore_close();
 }
 
@@ -140,7 +151,6 @@ test_interrupted_on_restart(void)
 
 	d.end_ms = 1700000001000;
 	d.keep_result = 1;
-	d.result = VDS_R_OK;
 	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
 	CU_ASSERT_EQUAL(
 	    jobstore_save(&r) | jobstore_save(&q) | jobstore_save(&c) | jobstore_save(&d), 0);
@@ -177,6 +187,214 @@ test_interrupted_on_restart(void)
 	event_base_free(base);
 }
 
+/* Run SQL on dir/jobs.db behind the store's back (damage, old layouts). */
+static void
+raw_sql(const char *sql)
+{
+	char path[128];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/jobs.db", dir);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static long long
+raw_count(const char *sql)
+{
+	char path[128];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	snprintf(path, sizeof(path), "%s/jobs.db", dir);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Each damaged value is caught on load: the row is kept aside, never served. */
+static void
+test_damaged_values_quarantined(void)
+{
+	static const char *const damage[] = {
+	    "UPDATE jobs SET p_disks = '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17' WHERE handle = "
+	    "21",
+	    "UPDATE jobs SET percent = x'deadbeef' WHERE handle = 22",
+	    "UPDATE jobs SET status = 77 WHERE handle = 23",
+	    "UPDATE jobs SET owner = printf('%.5000c', 'x') WHERE handle = 24",
+	    "UPDATE jobs SET p_volume = 4294967296 WHERE handle = 25",
+	    "UPDATE jobs SET hresult = 5 WHERE handle = 26",
+	    "UPDATE jobs SET o_objid = 'not-a-uuid' WHERE handle = 27",
+	    "UPDATE jobs SET details = NULL WHERE handle = 28",
+	    "UPDATE jobs SET p_disks = '1,0' WHERE handle = 29",
+	};
+	size_t n = sizeof(damage) / sizeof(damage[0]);
+	struct job a;
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	for (uint32_t h = 20; h <= 21 + n; h++) {
+		a = row(h, JOB_ST_SUCCEEDED);
+		a.params.ndisks = 2;
+		a.params.disks[0] = 4;
+		a.params.disks[1] = 9;
+		CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	}
+	jobstore_close();
+	for (size_t i = 0; i < n; i++)
+		raw_sql(damage[i]);
+	staterr_reset();
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
+	CU_ASSERT_EQUAL(nloaded, 2); /* 20 and 21 + n, the intact ones */
+	for (size_t i = 0; i < nloaded; i++) {
+		CU_ASSERT(loaded[i]->handle == 20 || loaded[i]->handle == 21 + n);
+		CU_ASSERT_EQUAL(loaded[i]->params.ndisks, 2);
+		CU_ASSERT_EQUAL(loaded[i]->params.disks[1], 9);
+	}
+	CU_ASSERT_EQUAL(staterr_count(), n);
+	CU_ASSERT(jobstore_handle_floor() >= 21 + n);
+	jobstore_close();
+	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM quarantine"), (long long)n);
+	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM jobs"), 2);
+}
+
+/* A schema 1 file: struct blobs tagged by their sizes. */
+static void
+test_migrate_v1(void)
+{
+	struct job_params p = {.type = JOB_CREATE_VOLUME, .size = 8 << 20, .ndisks = 2};
+	struct job_outputs o = {.volume = 3};
+	long long layout = (long long)(sizeof(p) << 16 | sizeof(o));
+	char sql[8192], *hp, *ho;
+	size_t off = 0;
+
+	p.disks[0] = 1, p.disks[1] = 2;
+	p.volume_type = INV_VT_MIRROR;
+	hp = calloc(1, 2 * sizeof(p) + 1);
+	ho = calloc(1, 2 * sizeof(o) + 1);
+	for (size_t i = 0; i < sizeof(p); i++)
+		off += (size_t)sprintf(hp + off, "%02x", ((unsigned char *)&p)[i]);
+	off = 0;
+	for (size_t i = 0; i < sizeof(o); i++)
+		off += (size_t)sprintf(ho + off, "%02x", ((unsigned char *)&o)[i]);
+	snprintf(sql, sizeof(sql),
+	         "CREATE TABLE jobs (handle INTEGER PRIMARY KEY, status INTEGER, percent INTEGER,"
+	         " result INTEGER, hresult INTEGER, error_name TEXT, error_message TEXT, details"
+	         " TEXT, owner TEXT, keep INTEGER, control INTEGER, cancel_state INTEGER, notify"
+	         " INTEGER, provider TEXT, create_ms INTEGER, start_ms INTEGER, end_ms INTEGER,"
+	         " update_ms INTEGER, layout INTEGER, params BLOB, outputs BLOB);"
+	         "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER);"
+	         "INSERT INTO meta VALUES ('handle_floor', 40);"
+	         "INSERT INTO jobs VALUES (31, 4, 100, 1, 0, '', '', '', 'ops', 0, 1, 1, 0, 'sim',"
+	         " 1700000000000, 1700000000001, 1700000000002, 1700000000002, %lld, x'%s', x'%s');"
+	         "INSERT INTO jobs VALUES (32, 1, 0, 2, 2147755017, '', '', '', '', 0, 1, 1, 0, '',"
+	         " 1700000000000, 0, 0, 1700000000000, %lld, x'%s', x'%s');"
+	         "INSERT INTO jobs VALUES (33, 4, 100, 1, 0, '', '', '', '', 0, 1, 1, 0, '',"
+	         " 1700000000000, 1, 1700000000002, 1, %lld, x'00', x'%s');"
+	         "INSERT INTO jobs VALUES (34, 99, 100, 1, 0, '', '', '', '', 0, 1, 1, 0, '',"
+	         " 1700000000000, 1, 1700000000002, 1, %lld, x'%s', x'%s');",
+	         layout, hp, ho, layout, hp, ho, layout, ho, layout, hp, ho);
+	/* job 32: ndisks 1000 in its blob */
+	raw_sql(sql);
+	raw_sql("UPDATE jobs SET params = substr(params, 1, 156) || x'e8030000' ||"
+	        " substr(params, 161) WHERE handle = 32");
+	free(hp);
+	free(ho);
+	staterr_reset();
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(nloaded, 3); /* 34 (status 99) quarantined whole */
+	for (size_t i = 0; i < nloaded; i++) {
+		const struct job *j = loaded[i];
+
+		if (j->handle == 31) {
+			CU_ASSERT_EQUAL(j->params_unknown, 0);
+			CU_ASSERT_EQUAL(j->params.type, JOB_CREATE_VOLUME);
+			CU_ASSERT_EQUAL(j->params.ndisks, 2);
+			CU_ASSERT_EQUAL(j->params.disks[1], 2);
+			CU_ASSERT_EQUAL(j->outputs.volume, 3);
+			CU_ASSERT_STRING_EQUAL(j->owner, "ops");
+		} else {
+			CU_ASSERT(j->handle == 32 || j->handle == 33);
+			CU_ASSERT_EQUAL(j->params_unknown, 1);
+			CU_ASSERT_EQUAL(j->params.ndisks, 0);
+		}
+	}
+	CU_ASSERT_EQUAL(staterr_count(), 3);
+	CU_ASSERT_EQUAL(jobstore_handle_floor(), 40);
+	jobstore_close();
+	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 2);
+	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM quarantine WHERE handle = 34"), 1);
+}
+
+static void
+unlink_in_dir(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+/* Losing jobs.db reuses no handle: jobs.floor remembers; a bad jobs.floor is rebuilt. */
+static void
+test_floor_survives_losing_jobs_db(void)
+{
+	struct job a = row(50, JOB_ST_CREATED);
+	char path[128];
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_handle_floor(), 0);
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	unlink_in_dir("jobs.db");
+	unlink_in_dir("jobs.db-wal");
+	unlink_in_dir("jobs.db-shm");
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT(jobstore_handle_floor() >= 50);
+	jobstore_close();
+
+	/* damaged jobs.floor: quarantined, rebuilt from jobs.db */
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	a.handle = 70;
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	snprintf(path, sizeof(path), "%s/jobs.floor", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("reserved 99999999999\n", f);
+	fclose(f);
+	staterr_reset();
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT(jobstore_handle_floor() >= 70);
+	CU_ASSERT_EQUAL(staterr_count(), 1);
+	jobstore_close();
+}
+
+/* A file that is not a database is refused as a whole, never overwritten. */
+static void
+test_not_a_database(void)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/jobs.db", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < 4096; i++)
+		fputc(i * 7 + 3, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(jobstore_open(dir), -1);
+	CU_ASSERT_EQUAL(jobstore_save(&(struct job){.handle = 1}), -1);
+}
+
 int
 main(void)
 {
@@ -190,6 +408,10 @@ main(void)
 	CU_add_test(s, "round trip", test_round_trip);
 	CU_add_test(s, "delete keeps the handle floor", test_delete_keeps_floor);
 	CU_add_test(s, "interrupted on restart", test_interrupted_on_restart);
+	CU_add_test(s, "damaged values quarantined", test_damaged_values_quarantined);
+	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
+	CU_add_test(s, "not a database", test_not_a_database);
+	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -1,0 +1,383 @@
+/*
+ * jobrow.c - a job row as typed sqlite columns, checked on the way back.
+ *
+ * One table drives everything: each column names a field of struct job,
+ * its kind and its allowed range.  A value read back must have the sqlite
+ * type of its column (an INTEGER column holding a blob or text is damage,
+ * not a number), lie in its range before it is narrowed to its C type,
+ * and text must fit its buffer and hold no NUL or control characters.
+ * Then the row is checked as a whole (status, result and hresult agree,
+ * finished rows have an end time, ...).  The disk list is one TEXT column,
+ * "1,2,5", parsed as strictly as the SET parses vdsJobParamDisks.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "jobparam.h"
+#include "jobrow.h"
+#include "log.h"
+
+#define JR_MIB    (1024LL * 1024LL)
+#define JR_MS_MAX 253402300799999LL /* 9999-12-31T23:59:59.999Z */
+#define JR_U32MAX 4294967295LL
+
+enum jr_kind { JR_I32, JR_U32, JR_I64, JR_TEXT, JR_DISKS };
+
+struct jr_col {
+	const char *name;
+	enum jr_kind kind;
+	size_t off, size; /* size: of the text buffer */
+	long long min, max;
+};
+
+#define JC(n, k, f, lo, hi)                                                                        \
+	{                                                                                          \
+		n, k, offsetof(struct job, f), 0, lo, hi                                           \
+	}
+#define JT(n, f)                                                                                   \
+	{                                                                                          \
+		n, JR_TEXT, offsetof(struct job, f), sizeof(((struct job *)0)->f), 0, 0            \
+	}
+static const struct jr_col jr_cols[] = {
+    JC("handle", JR_U32, handle, 1, JOB_HANDLE_MAX),
+    JC("status", JR_I32, status, JOB_ST_CREATED, JOB_ST_CANCELLED),
+    JC("percent", JR_U32, percent, 0, 100),
+    JC("result", JR_I32, result, 1, VDS_R_LAST),
+    JC("hresult", JR_U32, hresult, 0, JR_U32MAX),
+    JT("error_name", error_name),
+    JT("error_message", error_message),
+    JT("details", details),
+    JT("owner", owner),
+    JC("keep", JR_I32, keep_result, 0, 1),
+    JC("control", JR_I32, control, JOB_CTL_NONE, JOB_CTL_CANCEL),
+    JC("cancel_state", JR_I32, cancel_state, JOB_CS_NONE, JOB_CS_DONE),
+    JC("notify", JR_I32, notify_progress, 0, 1),
+    JT("provider", provider),
+    JC("create_ms", JR_I64, create_ms, 1, JR_MS_MAX),
+    JC("start_ms", JR_I64, start_ms, 0, JR_MS_MAX),
+    JC("end_ms", JR_I64, end_ms, 0, JR_MS_MAX),
+    JC("update_ms", JR_I64, update_ms, 0, JR_MS_MAX),
+    JC("params_unknown", JR_I32, params_unknown, 0, 1),
+    JC("p_type", JR_I32, params.type, 0, JOB_TYPE_LAST),
+    JC("p_disk", JR_U32, params.disk, 0, JR_U32MAX),
+    JC("p_partition", JR_U32, params.partition, 0, JR_U32MAX),
+    JC("p_pack", JR_U32, params.pack, 0, JR_U32MAX),
+    JC("p_volume", JR_U32, params.volume, 0, JR_U32MAX),
+    JC("p_plex", JR_U32, params.plex, 0, JR_U32MAX),
+    JC("p_vdisk", JR_U32, params.vdisk, 0, JR_U32MAX),
+    JC("p_offset", JR_I64, params.offset, 0, JR_U32MAX *JR_MIB),
+    JC("p_size", JR_I64, params.size, 0, JR_U32MAX *JR_MIB),
+    JT("p_partition_type", params.partition_type),
+    JC("p_volume_type", JR_I32, params.volume_type, 0, INV_VT_PARITY),
+    {"p_disks", JR_DISKS, offsetof(struct job, params.disks), 0, 0, 0},
+    JC("p_stripe_size", JR_I64, params.stripe_size, 0, 1048576LL * 1024),
+    JC("p_plex_count", JR_U32, params.plex_count, 0, 32),
+    JT("p_path", params.path),
+    JC("p_vdisk_type", JR_I32, params.vdisk_type, 0, INV_VDT_EXPANDABLE),
+    JC("p_vdisk_format", JR_I32, params.vdisk_format, 0, INV_VF_VHD),
+    JT("p_name", params.name),
+    JC("p_init_label", JR_I32, params.init_label, 0, JOB_LABEL_MBR),
+    JC("p_read_only", JR_I32, params.read_only, 0, 1),
+    JC("o_offset", JR_I64, outputs.offset, 0, INT64_MAX),
+    JC("o_partition", JR_U32, outputs.partition, 0, JR_U32MAX),
+    JC("o_volume", JR_U32, outputs.volume, 0, JR_U32MAX),
+    JC("o_reclaimed", JR_I64, outputs.reclaimed, 0, INT64_MAX),
+    JC("o_vdisk", JR_U32, outputs.vdisk, 0, JR_U32MAX),
+    JT("o_objid", outputs.objid),
+};
+#define JR_NCOLS (sizeof(jr_cols) / sizeof(jr_cols[0]))
+
+static struct {
+	char cols[1024], v1[1024], typed[1536], marks[2 * JR_NCOLS + 1], dump[4096];
+} jr_sql;
+
+static void
+jr_build(void)
+{
+	size_t a = 0, b = 0, c = 0, d = 0, e = 0;
+	int base = 1;
+
+	if (jr_sql.cols[0])
+		return;
+	for (size_t i = 0; i < JR_NCOLS; i++) {
+		const char *sep = i ? ", " : "";
+		const char *type =
+		    jr_cols[i].kind == JR_TEXT || jr_cols[i].kind == JR_DISKS ? "TEXT" : "INTEGER";
+
+		a += (size_t)snprintf(jr_sql.cols + a, sizeof(jr_sql.cols) - a, "%s%s", sep,
+		                      jr_cols[i].name);
+		b += (size_t)snprintf(jr_sql.typed + b, sizeof(jr_sql.typed) - b, "%s%s %s%s", sep,
+		                      jr_cols[i].name, type, i ? "" : " PRIMARY KEY");
+		e += (size_t)snprintf(jr_sql.v1 + e, sizeof(jr_sql.v1) - e, "%s%s", sep,
+		                      base           ? jr_cols[i].name
+		                      : *type == 'T' ? "''"
+		                                     : "0");
+		if (strcmp(jr_cols[i].name, "update_ms") == 0)
+			base = 0;
+		c += (size_t)snprintf(jr_sql.marks + c, sizeof(jr_sql.marks) - c, "%s?",
+		                      i ? "," : "");
+		d += (size_t)snprintf(jr_sql.dump + d, sizeof(jr_sql.dump) - d,
+		                      "%s'%s=' || quote(%s)", i ? " || ' ' || " : "",
+		                      jr_cols[i].name, jr_cols[i].name);
+	}
+}
+
+const char *
+jobrow_columns(void)
+{
+	jr_build();
+	return jr_sql.cols;
+}
+
+int
+jobrow_ncols(void)
+{
+	return (int)JR_NCOLS;
+}
+
+const char *
+jobrow_columns_v1(void)
+{
+	jr_build();
+	return jr_sql.v1;
+}
+
+const char *
+jobrow_columns_typed(void)
+{
+	jr_build();
+	return jr_sql.typed;
+}
+
+const char *
+jobrow_placeholders(void)
+{
+	jr_build();
+	return jr_sql.marks;
+}
+
+const char *
+jobrow_dump_expr(void)
+{
+	jr_build();
+	return jr_sql.dump;
+}
+
+/* The value of an integer field of j as a long long. */
+static long long
+jr_get(const struct job *j, const struct jr_col *c)
+{
+	const char *p = (const char *)j + c->off;
+
+	switch (c->kind) {
+	case JR_I32: {
+		int v;
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
+	case JR_U32: {
+		uint32_t v;
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
+	default: {
+		int64_t v;
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
+	}
+}
+
+static void
+jr_set(struct job *j, const struct jr_col *c, long long v)
+{
+	char *p = (char *)j + c->off;
+
+	if (c->kind == JR_I32) {
+		int x = (int)v;
+		memcpy(p, &x, sizeof(x));
+	} else if (c->kind == JR_U32) {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, sizeof(x));
+	} else {
+		int64_t x = (int64_t)v;
+		memcpy(p, &x, sizeof(x));
+	}
+}
+
+void
+jobrow_bind(sqlite3_stmt *st, const struct job *j)
+{
+	char disks[JOB_DISKS_TEXT_LEN];
+
+	for (size_t i = 0; i < JR_NCOLS; i++) {
+		const struct jr_col *c = &jr_cols[i];
+		int n = (int)i + 1;
+
+		if (c->kind == JR_TEXT)
+			sqlite3_bind_text(st, n, (const char *)j + c->off, -1, SQLITE_TRANSIENT);
+		else if (c->kind == JR_DISKS) {
+			job_disks_format(&j->params, disks, sizeof(disks));
+			sqlite3_bind_text(st, n, disks, -1, SQLITE_TRANSIENT);
+		} else
+			sqlite3_bind_int64(st, n, jr_get(j, c));
+	}
+}
+
+/* Text a row may hold: NUL-terminated inside its buffer, no control characters. */
+static int
+jr_text_ok(const char *s, size_t size)
+{
+	size_t n = strnlen(s, size);
+
+	if (n == size)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 ? s[i] != '\n' && s[i] != '\t' : s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+jr_objid_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return 1;
+	if (n != 36)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+static int jr_fail(char *why, size_t len, const char *fmt, ...) VDS_PRINTF(3, 4);
+
+static int
+jr_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The row as a whole: the state machine's invariants. */
+static int
+jr_consistent(const struct job *j, char *why, size_t len)
+{
+	int finished = job_is_finished(j);
+	enum vds_result want = j->result;
+
+	if (j->status == JOB_ST_SUCCEEDED)
+		want = VDS_R_OK;
+	else if (j->status == JOB_ST_CANCELLED)
+		want = VDS_R_CANCELLED;
+	else if (!finished)
+		want = VDS_R_PENDING;
+	else if (j->result == VDS_R_OK || j->result == VDS_R_PENDING ||
+	         j->result == VDS_R_CANCELLED)
+		want = VDS_R_FAILED;
+	if (j->result != want)
+		return jr_fail(why, len, "result %s%lld does not match the status", "",
+		               (long long)j->result);
+	if (j->hresult != vds_result_hresult(j->result) &&
+	    !(j->result == VDS_R_PENDING && j->hresult == VDS_HR_OPERATION_PENDING))
+		return jr_fail(why, len, "hresult%s 0x%llx does not match the result", "",
+		               (long long)j->hresult);
+	if (finished != (j->end_ms != 0))
+		return jr_fail(why, len, "end time%s %lld does not match the status", "",
+		               (long long)j->end_ms);
+	if (j->status == JOB_ST_SUCCEEDED && j->percent != 100)
+		return jr_fail(why, len, "percent%s %lld on a succeeded job", "",
+		               (long long)j->percent);
+	if (!jr_objid_ok(j->outputs.objid))
+		return jr_fail(why, len, "o_objid%s is not a UUID%lld", "", 0LL);
+	if (j->params.ndisks > JOB_MAX_DISKS)
+		return jr_fail(why, len, "p_disks%s: %lld disks", "", (long long)j->params.ndisks);
+	for (unsigned i = 0; i < j->params.ndisks; i++)
+		if (!j->params.disks[i])
+			return jr_fail(why, len, "p_disks%s: disk index %lld", "", 0LL);
+	return 0;
+}
+
+int
+jobrow_valid(const struct job *j, char *why, size_t len)
+{
+	for (size_t i = 0; i < JR_NCOLS; i++) {
+		const struct jr_col *c = &jr_cols[i];
+		long long v;
+
+		if (c->kind == JR_DISKS)
+			continue;
+		if (c->kind == JR_TEXT) {
+			if (!jr_text_ok((const char *)j + c->off, c->size))
+				return jr_fail(why, len, "%s: bad text%lld", c->name, 0LL);
+			continue;
+		}
+		v = jr_get(j, c);
+		if (v < c->min || v > c->max)
+			return jr_fail(why, len, "%s: %lld out of range", c->name, v);
+	}
+	return jr_consistent(j, why, len);
+}
+
+static int
+jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char *why, size_t len)
+{
+	int type = sqlite3_column_type(st, n);
+
+	if (c->kind == JR_TEXT || c->kind == JR_DISKS) {
+		const unsigned char *s = sqlite3_column_text(st, n);
+		int bytes = sqlite3_column_bytes(st, n);
+		size_t cap = c->kind == JR_TEXT ? c->size : JOB_DISKS_TEXT_LEN;
+
+		if (type != SQLITE_TEXT || !s)
+			return jr_fail(why, len, "%s: not text (sqlite type %lld)", c->name,
+			               (long long)type);
+		if ((size_t)bytes >= cap || strlen((const char *)s) != (size_t)bytes)
+			return jr_fail(why, len, "%s: text of %lld bytes does not fit", c->name,
+			               (long long)bytes);
+		if (c->kind == JR_DISKS)
+			return job_disks_parse((const char *)s, &j->params) < 0
+			           ? jr_fail(why, len, "%s: not a disk list%lld", c->name, 0LL)
+			           : 0;
+		memcpy((char *)j + c->off, s, (size_t)bytes + 1);
+		return 0;
+	}
+	if (type != SQLITE_INTEGER)
+		return jr_fail(why, len, "%s: not an integer (sqlite type %lld)", c->name,
+		               (long long)type);
+	{
+		long long v = sqlite3_column_int64(st, n);
+
+		if (v < c->min || v > c->max)
+			return jr_fail(why, len, "%s: %lld out of range", c->name, v);
+		jr_set(j, c, v);
+	}
+	return 0;
+}
+
+int
+jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len)
+{
+	memset(j, 0, sizeof(*j));
+	if (sqlite3_column_count(st) < (int)JR_NCOLS)
+		return jr_fail(why, len, "%s%lld columns", "", (long long)sqlite3_column_count(st));
+	for (size_t i = 0; i < JR_NCOLS; i++)
+		if (jr_read_col(st, (int)i, &jr_cols[i], j, why, len) < 0)
+			return -1;
+	return jobrow_valid(j, why, len);
+}

@@ -1,0 +1,195 @@
+/*
+ * jobsync.c - checkpoints and the handle floor file, off the loop thread.
+ *
+ * jobs.db runs in WAL mode with synchronous=NORMAL and no automatic
+ * checkpoint on the loop's connection: a commit there is a write into the
+ * WAL, never an fsync.  This thread, on a connection of its own, runs the
+ * passive checkpoints (which fsync) when the store asks for one.
+ *
+ * jobs.floor holds one line, "reserved N": every handle up to N may have
+ * been handed out.  It is written crash-safely (atomicfile.c) JF_BLOCK
+ * handles ahead of the highest handle stored, by this thread when the
+ * handles in use come within JF_BLOCK / 2 of it, so the loop never waits
+ * for it.  At start the floor is the larger of jobs.db's and the file's;
+ * a missing or damaged file is rebuilt from jobs.db, and a jobs.db that
+ * knows fewer handles than the file is reported (rows were lost).  Limit:
+ * a manager that picks a handle beyond the reservation is covered by
+ * jobs.db at once and by the file a few milliseconds later.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "atomicfile.h"
+#include "job.h"
+#include "jobsync.h"
+#include "log.h"
+#include "staterr.h"
+
+#define JF_BLOCK 64
+
+static struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int up, stop, want_ckpt;
+	uint32_t want_reserved, reserved; /* asked for; on disk */
+	char db[4096], floor[4096];
+} jy = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static int
+jy_fill(FILE *f, void *arg)
+{
+	return fprintf(f, "reserved %u\n", *(uint32_t *)arg) < 0 ? -1 : 0;
+}
+
+static int
+jy_write(uint32_t reserved)
+{
+	if (atomic_write(jy.floor, jy_fill, &reserved) < 0) {
+		log_warn("jobstore", "%s: cannot record the handle floor %u", jy.floor, reserved);
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+jy_main(void *arg)
+{
+	sqlite3 *db = NULL;
+	uint32_t want;
+	int ckpt;
+
+	pthread_mutex_lock(&jy.mu);
+	for (;;) {
+		while (!jy.want_ckpt && jy.want_reserved <= jy.reserved && !jy.stop)
+			pthread_cond_wait(&jy.cv, &jy.mu);
+		if (jy.stop)
+			break;
+		ckpt = jy.want_ckpt;
+		want = jy.want_reserved;
+		jy.want_ckpt = 0;
+		pthread_mutex_unlock(&jy.mu);
+		if (want > jy.reserved && jy_write(want) == 0) {
+			pthread_mutex_lock(&jy.mu);
+			jy.reserved = want;
+			pthread_mutex_unlock(&jy.mu);
+		}
+		if (ckpt && !db &&
+		    sqlite3_open_v2(jy.db, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+			sqlite3_close(db);
+			db = NULL;
+		}
+		if (ckpt && db &&
+		    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+		        SQLITE_OK)
+			log_warnx("jobstore", "%s: checkpoint: %s", jy.db, sqlite3_errmsg(db));
+		pthread_mutex_lock(&jy.mu);
+		if (want > jy.reserved)
+			jy.want_reserved = 0; /* failed: retried at the next stored handle */
+	}
+	pthread_mutex_unlock(&jy.mu);
+	sqlite3_close(db);
+	return NULL;
+}
+
+int
+jobsync_start(const char *state_dir, const char *db_path)
+{
+	snprintf(jy.db, sizeof(jy.db), "%s", db_path);
+	snprintf(jy.floor, sizeof(jy.floor), "%s/jobs.floor", state_dir);
+	jy.stop = jy.want_ckpt = 0;
+	jy.want_reserved = jy.reserved = 0;
+	jy.up = pthread_create(&jy.th, NULL, jy_main, NULL) == 0;
+	return jy.up ? 0 : -1;
+}
+
+void
+jobsync_stop(void)
+{
+	if (!jy.up)
+		return;
+	pthread_mutex_lock(&jy.mu);
+	jy.stop = 1;
+	pthread_cond_signal(&jy.cv);
+	pthread_mutex_unlock(&jy.mu);
+	pthread_join(jy.th, NULL);
+	jy.up = 0;
+}
+
+void
+jobsync_checkpoint(void)
+{
+	if (!jy.up)
+		return;
+	pthread_mutex_lock(&jy.mu);
+	jy.want_ckpt = 1;
+	pthread_cond_signal(&jy.cv);
+	pthread_mutex_unlock(&jy.mu);
+}
+
+/* The file's reservation: 0 and *ok = 0 when absent, damaged (reported) or unreadable. */
+static uint32_t
+jy_read(int *present)
+{
+	char line[64], extra[8];
+	unsigned long long v;
+	FILE *f = fopen(jy.floor, "r");
+	int ok;
+
+	*present = f != NULL || errno != ENOENT;
+	if (!f)
+		return 0;
+	ok = fgets(line, sizeof(line), f) && sscanf(line, "reserved %llu %1s", &v, extra) == 1 &&
+	     v <= JOB_HANDLE_MAX && strchr(line, '\n') && !fgets(extra, sizeof(extra), f);
+	fclose(f);
+	if (!ok) {
+		staterr_quarantine(jy.floor, "line 1", "not \"reserved N\" with N a job handle");
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+uint32_t
+jobsync_floor(uint32_t db_floor)
+{
+	int present;
+	uint32_t r = jy_read(&present), floor = db_floor > r ? db_floor : r;
+
+	if (!r && db_floor)
+		log_warnx("jobstore", "%s %s: rebuilt from jobs.db (handles up to %u)", jy.floor,
+		          present ? "unusable" : "missing", db_floor);
+	else if (r > db_floor + JF_BLOCK || (r && !db_floor))
+		log_warnx("jobstore",
+		          "%s knows handles up to %u but jobs.db only up to %u: job"
+		          " rows were lost; new handles start after %u",
+		          jy.db, r, db_floor, floor);
+	if (floor > JOB_HANDLE_MAX - JF_BLOCK)
+		floor = JOB_HANDLE_MAX - JF_BLOCK;
+	if (jy_write(floor + JF_BLOCK) == 0) {
+		pthread_mutex_lock(&jy.mu);
+		jy.reserved = floor + JF_BLOCK;
+		pthread_mutex_unlock(&jy.mu);
+	}
+	return floor;
+}
+
+void
+jobsync_note_handle(uint32_t handle)
+{
+	if (!jy.up)
+		return;
+	pthread_mutex_lock(&jy.mu);
+	if (handle + JF_BLOCK / 2 > jy.want_reserved && handle + JF_BLOCK / 2 > jy.reserved) {
+		jy.want_reserved =
+		    handle > JOB_HANDLE_MAX - JF_BLOCK ? JOB_HANDLE_MAX : handle + JF_BLOCK;
+		pthread_cond_signal(&jy.cv);
+	}
+	pthread_mutex_unlock(&jy.mu);
+}
