@@ -500,7 +500,10 @@ idm_load(struct idmap *m)
 			return -1;
 		if (prev.exists && !prev.unreadable)
 			log_warnx("idmap", "%s %s: completed from %s (%u valid lines)", m->path,
-			          cur.exists ? "is damaged" : "is missing", m->prev, prev.good);
+			          cur.unreadable ? "cannot be read"
+			          : cur.exists   ? "is damaged"
+			                         : "is missing",
+			          m->prev, prev.good);
 	}
 	if (cur.unreadable && (!prev.exists || prev.unreadable)) {
 		log_warnx("idmap",
@@ -516,7 +519,7 @@ idm_load(struct idmap *m)
 			m->next_index[c] = m->next_index[c] > IDMAP_INDEX_MAX - IDMAP_V1_SLACK
 			                       ? IDMAP_INDEX_MAX + 1
 			                       : m->next_index[c] + IDMAP_V1_SLACK;
-	if (cur.exists && cur.damaged && !cur.unreadable) {
+	if ((cur.exists && cur.damaged) || cur.unreadable) { /* never to become .prev */
 		if (atomic_set_aside(m->path, aside, sizeof(aside)) == 0)
 			log_warnx("idmap", "%s was damaged: kept it as %s", m->path, aside);
 		else {
