@@ -95,7 +95,7 @@ test_defaults(void)
 static void
 test_state_file(void)
 {
-	char path[128], line[256];
+	char path[128], line[256], cmd[600];
 	FILE *f;
 
 	up(0);
@@ -105,20 +105,33 @@ test_state_file(void)
 	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
 	CU_ASSERT_EQUAL(line[0], '#');
 	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
-	CU_ASSERT_EQUAL(strncmp(line, "sim 1 next-serial=", 18), 0);
+	CU_ASSERT_EQUAL(strncmp(line, "sim 2 next-serial=", 18), 0);
 	fclose(f);
-	/* A damaged file stops the provider and is left as it is. */
+	/* A damaged file without a sound previous generation stops the
+	 * provider and is kept aside as it is. */
+	snprintf(line, sizeof(line), "%s.prev", path);
+	unlink(line);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "a"));
 	fputs("disk name=bad size=notanumber\n", f);
 	fclose(f);
 	CU_ASSERT_EQUAL(sim_up(0, NULL), -1);
 	inv_shutdown();
 	conf_free(&conf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "r"));
-	while (fgets(line, sizeof(line), f) && !strstr(line, "notanumber"))
-		;
-	CU_ASSERT_PTR_NOT_NULL(strstr(line, "notanumber"));
-	fclose(f);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	snprintf(cmd, sizeof(cmd), "grep -q notanumber %s.damaged-*", path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	/* Cut in half with a previous generation: that one is restored. */
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, NULL), 0); /* the default inventory again */
+	sim_down();
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, NULL), 0);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "cp %s %s.prev && truncate -s $(($(stat -c %%s %s) / 2)) %s",
+	         path, path, path, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(sim_up(0, NULL), 0);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "ls %s.damaged-* | wc -l | grep -qx 2", path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
 	drop_dir();
 }
 
