@@ -523,10 +523,23 @@ ss_recover(struct sim_state *st)
 	return -1;
 }
 
+/* A sound file and no previous generation yet: keep a copy (at start only). */
+static void
+ss_keep_prev(const struct sim_state *st)
+{
+	char prev[600];
+
+	snprintf(prev, sizeof(prev), "%s.prev", st->path);
+	if (access(prev, F_OK) < 0 && errno == ENOENT &&
+	    atomic_write(prev, ss_fill, (void *)st) < 0)
+		log_warn("sim", "cannot write %s", prev);
+}
+
 struct sim_state *
 sim_store_open(const char *state_dir)
 {
 	struct sim_state *st = calloc(1, sizeof(*st));
+	char prev[600];
 
 	if (!st || ss_init_paths(st, state_dir) < 0)
 		goto fail;
@@ -539,6 +552,18 @@ sim_store_open(const char *state_dir)
 			log_warnx("sim", "cannot load %s", st->path);
 			goto fail;
 		}
+		ss_keep_prev(st);
+		return st;
+	}
+	snprintf(prev, sizeof(prev), "%s.prev", st->path);
+	if (access(prev, F_OK) == 0) { /* deleted: the previous generation, said */
+		if (ss_load(st, prev) < 0 || sim_store_save(st) < 0) {
+			log_warnx("sim", "%s is missing and %s cannot be used: fix or remove %s",
+			          st->path, prev, prev);
+			goto fail;
+		}
+		log_warnx("sim", "%s was missing: restored the previous generation %s", st->path,
+		          prev);
 		return st;
 	}
 	sim_defaults_fill(st);

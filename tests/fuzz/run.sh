@@ -8,8 +8,10 @@ build=${FUZZ_BUILD_DIR:-$src/build-fuzz}
 mkdir -p "$build"
 cd "$build"
 [ -f Makefile ] || CC=clang "$src/configure" -q --enable-fuzzer
-make -s -j2 tests/fuzz/fuzz_conf tests/fuzz/fuzz_probe tests/fuzz/fuzz_jobset
-for t in fuzz_conf fuzz_probe fuzz_jobset; do
+targets="fuzz_conf fuzz_probe fuzz_jobset fuzz_idmap fuzz_simstate fuzz_vdiskstate"
+# shellcheck disable=SC2046,SC2086 # one word per target
+make -s -j2 $(printf 'tests/fuzz/%s ' $targets)
+for t in $targets; do
 	echo "== $t for ${secs}s"
 	mkdir -p "corpus/$t"
 	"./tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 "corpus/$t" 2>&1 | tail -n 3
