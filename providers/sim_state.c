@@ -418,10 +418,20 @@ sv_disk(const struct sim_state *st, size_t di, char *why, size_t len)
 	return 0;
 }
 
+static const struct sim_disk *
+sv_disk_find(const struct sim_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->ndisks; i++)
+		if (strcmp(st->disks[i].name, name) == 0)
+			return &st->disks[i];
+	return NULL;
+}
+
 static int
 sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
 {
 	const struct sim_volume *v = &st->vols[vi];
+	const struct sim_disk *d;
 	char dev[SIM_NAME_LEN];
 
 	if (!sv_name_ok(v->name))
@@ -446,9 +456,20 @@ sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
 				SV_FAIL("volume %s: bad device list", v->name);
 			memcpy(dev, s, l);
 			dev[l] = '\0';
-			if (!sv_disk_named(st, dev, st->ndisks))
+			if (!(d = sv_disk_find(st, dev)))
 				SV_FAIL("volume %s: plex %u names no disk %s", v->name,
 				        v->plexes[i].number, dev);
+			if (strcmp(d->pack, v->pack) != 0)
+				SV_FAIL("volume %s: disk %s is not in pack %s", v->name, dev,
+				        v->pack);
+			if (sim_list_has(s + l, dev))
+				SV_FAIL("volume %s: disk %s twice in plex %u", v->name, dev,
+				        v->plexes[i].number);
+			for (size_t j = 0; j < i; j++)
+				if (sim_list_has(v->plexes[j].devices, dev) ||
+				    v->plexes[j].number == v->plexes[i].number)
+					SV_FAIL("volume %s: disk %s or plex number %u twice",
+					        v->name, dev, v->plexes[i].number);
 			s += l + (s[l] == ',');
 		}
 	}
@@ -471,16 +492,27 @@ sim_state_check(const struct sim_state *st, char *why, size_t len)
 	for (size_t i = 0; i < st->nvols; i++)
 		if (sv_volume(st, i, why, len) < 0)
 			return -1;
+	for (size_t i = 0; i < st->ndisks; i++) { /* the volumes fit their disks */
+		const struct sim_disk *d = &st->disks[i];
+
+		if (d->pack[0] && sim_disk_pack_used(st, d) > sim_disk_pack_cap(d))
+			SV_FAIL("disk %s: its volumes take %llu bytes, it holds %llu", d->name,
+			        (unsigned long long)sim_disk_pack_used(st, d),
+			        (unsigned long long)sim_disk_pack_cap(d));
+	}
 	for (size_t i = 0; i < st->nvdisks; i++) {
 		const struct sim_vdisk *vd = &st->vdisks[i];
 
 		if (vd->path[0] != '/' || !sv_name_ok(vd->path) || !sv_size_ok(vd->virtual_size))
 			SV_FAIL("vdisk %zu: bad path or size", i + 1);
-		if (vd->disk[0] && !sv_disk_named(st, vd->disk, st->ndisks))
-			SV_FAIL("vdisk %s: no disk %s", vd->path, vd->disk);
+		const struct sim_disk *d = vd->disk[0] ? sv_disk_find(st, vd->disk) : NULL;
+
+		if (vd->disk[0] && (!d || strcmp(d->vdisk, vd->path) != 0))
+			SV_FAIL("vdisk %s: no disk %s backed by it", vd->path, vd->disk);
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(st->vdisks[j].path, vd->path) == 0)
-				SV_FAIL("vdisk %s twice", vd->path);
+			if (strcmp(st->vdisks[j].path, vd->path) == 0 ||
+			    (vd->disk[0] && strcmp(st->vdisks[j].disk, vd->disk) == 0))
+				SV_FAIL("vdisk %s: its path or disk %s twice", vd->path, vd->disk);
 	}
 	for (size_t i = 0; i < st->ndisks; i++) {
 		const char *vp = st->disks[i].vdisk;

@@ -135,6 +135,44 @@ test_state_file(void)
 	drop_dir();
 }
 
+/* References between sim objects that contradict each other stop the load. */
+static void
+test_state_refs(void)
+{
+	static const char *const bad[] = {
+	    "s/^\\(plex volume=mirror0 number=2 devices=\\)sim3/\\1sim2/",    /* one disk, 2 legs */
+	    "s/^\\(plex volume=mirror0 number=\\)2/\\11/",                    /* plex 1 twice */
+	    "s/^\\(plex volume=stripe0 number=1 devices=\\).*/\\1sim2,sim4/", /* not in the pack */
+	    "s/^\\(plex volume=stripe0 number=1 devices=\\).*/\\1sim2,sim2/", /* twice in a plex */
+	    "/^volume name=mirror0/s/ size=[0-9]* / size=1099511627776 /",    /* > its disks */
+	    "/^vdisk /s/disk=vd0/disk=sim4/", /* sim4 is no vdisk's */
+	};
+	char path[128], cmd[700];
+	int rc;
+
+	up(0);
+	snprintf(path, sizeof(path), "%s/sim.state", dir);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "cp %s %s.good", path, path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+		         "rm -f %s.prev && sed '%s' %s.good > %s && ! cmp -s %s %s.good", path,
+		         bad[i], path, path, path, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		rc = sim_up(0, NULL);
+		CU_ASSERT_EQUAL(rc, -1);
+		if (rc == 0) {
+			fprintf(stderr, "loaded despite: %s\n", bad[i]);
+			sim_down();
+			continue;
+		}
+		inv_shutdown();
+		conf_free(&conf);
+	}
+	drop_dir();
+}
+
 struct snap {
 	size_t n;
 	char key[64][300];
@@ -415,6 +453,7 @@ main(void)
 	s = CU_add_suite("sim", NULL, NULL);
 	CU_add_test(s, "default inventory on first run", test_defaults);
 	CU_add_test(s, "state file format and a damaged file", test_state_file);
+	CU_add_test(s, "contradicting references in the state file", test_state_refs);
 	CU_add_test(s, "reload: same inventory, same indexes", test_reload);
 	CU_add_test(s, "validate partition jobs", test_validate_partition);
 	CU_add_test(s, "validate volume jobs", test_validate_volume);
