@@ -36,15 +36,62 @@ check_indexes() { # WHAT REF NOW
 		fi
 	done <<<"$3"
 }
+# Every cell of the disk, volume, pack and vdisk tables: "ARC INDEX COL VALUE".
+snapshot() {
+	local arc
+	for arc in 2 4 6 7; do
+		vds_table "$arc" | awk -v t="$arc" '{ v = $0; sub(/^[^ ]* [^ ]* ?/, "", v)
+			print t, $2, $1, v }'
+	done | sort
+}
+# A sim object (name in column 3) listed at the index it had shows every
+# value it had in $rows_ref: nothing damaged is served.  One line per change.
+changed_values() { # SNAPSHOT-FILE
+	awk -v cdsrc="$(mib_col VDS_DISK_SOURCE)" -v cvprov="$(mib_col VDS_VOL_PROVIDER)" \
+		-v cpprov="$(mib_col VDS_PACK_PROVIDER)" -v cdprov="$(mib_col VDS_VDISK_PROVIDER)" '
+	function issim(t, c, v) {
+		return (t == 2 && c == cdsrc && v == 3) || (t == 4 && c == cvprov && v == "sim") ||
+		       (t == 6 && c == cpprov && v == "sim") || (t == 7 && c == cdprov && v == "sim")
+	}
+	{
+		v = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", v); k = $1 " " $2
+		if (FILENAME == ARGV[1]) {
+			bcell[k " " $3] = v
+			if ($3 == 3) bname[k] = v
+			if (issim($1, $3, v)) bsim[k] = 1
+		} else {
+			acell[k " " $3] = v
+			if ($3 == 3) aname[k] = v
+		}
+	}
+	END {
+		for (c in bcell) {
+			split(c, p, " "); k = p[1] " " p[2]
+			if (!(k in bsim) || !(k in aname) || aname[k] != bname[k])
+				continue
+			if (acell[c] != bcell[c])
+				print "table " p[1] " index " p[2] " (" bname[k] "): column " p[3] \
+				      " was \"" bcell[c] "\", now \"" acell[c] "\""
+		}
+	}' "$rows_ref" "$1"
+}
+rows_ref=$VDS_TMP/rows.ref
 # Start, walk everything, compare.
 start_and_check() { # WHAT
-	local now
+	local now bad
 	vds_start_vdsd
 	vds_wait_registered 20000
 	vds_snmpwalk -On VDS-MIB::vdsObjects >"$VDS_TMP/walk" || check_fail "$1: walk failed"
 	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "$1: vdsd died during the walk"
 	now=$(names) || check_fail "$1: table walk failed"
 	check_indexes "$1" "$ref" "$now"
+	if [ -f "$rows_ref" ]; then
+		snapshot >"$VDS_TMP/rows" || check_fail "$1: table walk failed"
+		bad=$(changed_values "$VDS_TMP/rows")
+		[ -z "$bad" ] || check_fail "$1: $bad"
+	else
+		snapshot >"$rows_ref" || fail "$1: table walk failed"
+	fi
 	vds_stop_vdsd
 }
 since_start() { # the log since the last start
@@ -76,11 +123,18 @@ damage() { # CASE FILE
 		done
 		;;
 	dup) sed -n '3p' "$2" >>"$2" ;;
+	dupindex) # issue 12's B3 in a format 1 map: the second sim disk has the first one's index
+		awk '$1 == "r" { k = $5; gsub(/%20/, " ", k); print $2, $3, $4, k }' "$2" |
+			awk '$1 == 0 && $4 ~ /^sim:/ && n++ < 2 { if (n == 1) i = $2; else $2 = i } { print }' \
+				>"$2.f1"
+		mv "$2.f1" "$2"
+		;;
 	delete) rm -f "$2" ;;
 	esac
 }
 for file in index.map sim.state; do
-	for c in zero half bytes dup delete; do
+	for c in zero half bytes dup dupindex delete; do
+		[ "$file $c" = "sim.state dupindex" ] && continue
 		cp -a "$state" "$VDS_TMP/state.good"
 		damage "$c" "$state/$file"
 		note "$file: $c"
