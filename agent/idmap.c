@@ -44,7 +44,7 @@
 #define IDMAP_VERSION  2
 #define IDMAP_RESERVE  4096u
 #define IDMAP_KEY_MAX  255
-#define IDMAP_V1_SLACK 4096u /* floor margin after a damaged format 1 file */
+#define IDMAP_V1_SLACK IDMAP_RESERVE /* floor margin when the current floor is lost */
 
 struct idmap_entry {
 	struct idmap_entry *next, *inext; /* by key, by index */
@@ -60,18 +60,18 @@ struct idmap {
 	pthread_mutex_t mu;
 	char *path, *prev;
 	unsigned nclasses;
-	uint32_t *next_index;      /* per class: the next index to hand out */
-	uint32_t *floor;           /* per class: what the file says (>= next_index) */
-	uint32_t *written;         /* per class: the floor of the last write on disk */
-	uint32_t *pending;         /* per class: the floor the running write holds */
-	int dirty, headers, stuck; /* valid headers seen; damaged file not set aside */
+	uint32_t *next_index; /* per class: the next index to hand out */
+	uint32_t *floor;      /* per class: what the file says (>= next_index) */
+	uint32_t *written;    /* per class: the floor of the last write on disk */
+	uint32_t *pending;    /* per class: the floor the running write holds */
+	int dirty, stuck;     /* stuck: a damaged file that could not be set aside */
 	size_t count;
 	struct idmap_entry *buckets[IDMAP_BUCKETS], *ibuckets[IDMAP_BUCKETS];
 };
 
 /* What one file gave. */
 struct idm_scan {
-	int exists, unreadable, damaged, version, ended;
+	int exists, unreadable, damaged, version, ended, header;
 	unsigned good, records;
 };
 
@@ -266,7 +266,7 @@ idm_parse2(struct idmap *m, char *body, const char *file, unsigned line, struct 
 			if (c < m->nclasses && f - 1 >= m->next_index[c])
 				m->next_index[c] = (uint32_t)f;
 		}
-		m->headers++;
+		sc->header = 1;
 		return 0;
 	}
 	if (sc->ended) {
@@ -513,12 +513,24 @@ idm_load(struct idmap *m)
 		          m->path, m->prev, strerror(errno));
 		return -1;
 	}
-	/* no floor was read and records may be lost: stay clear of them */
-	if (!m->headers && (cur.damaged || prev.damaged))
+	/*
+	 * Records may be lost and the current floor was not read (a damaged
+	 * format 1 file, or the header of the current file lost, or the file
+	 * gone while .prev is there): indexes handed out after the last write
+	 * are below the lost floor, which is at most IDMAP_RESERVE above what
+	 * was read.  Stay clear of them.
+	 */
+	if (!cur.header &&
+	    ((cur.exists && cur.damaged) || cur.unreadable || (!cur.exists && prev.exists))) {
+		log_warnx("idmap",
+		          "%s: its floors are lost: new indexes start %u above the highest "
+		          "known one of each class",
+		          m->path, IDMAP_V1_SLACK);
 		for (unsigned c = 0; c < m->nclasses; c++)
 			m->next_index[c] = m->next_index[c] > IDMAP_INDEX_MAX - IDMAP_V1_SLACK
 			                       ? IDMAP_INDEX_MAX + 1
 			                       : m->next_index[c] + IDMAP_V1_SLACK;
+	}
 	if ((cur.exists && cur.damaged) || cur.unreadable) { /* never to become .prev */
 		if (atomic_set_aside(m->path, aside, sizeof(aside)) == 0)
 			log_warnx("idmap", "%s was damaged: kept it as %s", m->path, aside);

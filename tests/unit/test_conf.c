@@ -251,6 +251,35 @@ test_idmap_damage(void)
 	idmap_check_keys(p, N, idx, &kept);
 }
 
+/*
+ * index.map deleted after a crash: indexes handed out since its last write
+ * are in no file, below its lost floor.  index.map.prev (here the exact
+ * floors of a clean stop) does not know them: a new key stays clear.
+ */
+static void
+test_idmap_lost_floor(void)
+{
+	enum { N = 10 };
+	uint32_t idx[2 * N], i, crashed;
+	struct idmap *m;
+	const char *p = write_file("lost.map", "");
+
+	unlink(p);
+	idmap_fill_keys(p, N, idx); /* a clean stop: exact floors */
+	CU_ASSERT_EQUAL(sh("cp %s %s.stop", p, p), 0);
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "served, then the crash", &crashed, NULL), 0);
+	idmap_close(m);
+	/* as if killed before the write: only the clean stop's file, as .prev */
+	CU_ASSERT_EQUAL(sh("mv %s.stop %s.prev && rm %s", p, p, p), 0);
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "k0 key with blanks", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, idx[0]); /* known from .prev */
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "another object", &i, NULL), 0);
+	CU_ASSERT(i > crashed);
+	idmap_close(m);
+}
+
 static void
 test_idmap_duplicate(void)
 {
@@ -298,6 +327,7 @@ main(void)
 	CU_add_test(s, "malformed lines are skipped", test_idmap_garbage);
 	CU_add_test(s, "damage never reassigns an index", test_idmap_damage);
 	CU_add_test(s, "a duplicated index is retired", test_idmap_duplicate);
+	CU_add_test(s, "a lost floor is never undercut", test_idmap_lost_floor);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
