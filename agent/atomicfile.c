@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,5 +59,51 @@ out:
 		return 0;
 	}
 	unlink(tmp);
+	return -1;
+}
+
+int
+atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
+	char prev[4096], ptmp[4100];
+
+	if ((size_t)snprintf(prev, sizeof(prev), "%s.prev", path) >= sizeof(prev))
+		return -1;
+	snprintf(ptmp, sizeof(ptmp), "%s.tmp", prev);
+	unlink(ptmp);
+	/* a second name for the current content, then it becomes .prev */
+	if (link(path, ptmp) == 0) {
+		if (rename(ptmp, prev) < 0) {
+			unlink(ptmp);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		return -1;
+	}
+	return atomic_write(path, fill, arg);
+}
+
+int
+atomic_set_aside(const char *path, char *aside, size_t len)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (unsigned n = 0; n < 100; n++) {
+		int w = n ? snprintf(aside, len, "%s.damaged-%s-%u", path, stamp, n)
+		          : snprintf(aside, len, "%s.damaged-%s", path, stamp);
+
+		if (w < 0 || (size_t)w >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (access(aside, F_OK) == 0)
+			continue;
+		return rename(path, aside) == 0 ? 0 : -1;
+	}
+	errno = EEXIST;
 	return -1;
 }

@@ -15,4 +15,18 @@
  */
 int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 
+/*
+ * As atomic_write(), but the content path had before (if any) is kept as
+ * path.prev, the previous generation a loader falls back to when path is
+ * damaged.  path exists at every moment.
+ */
+int atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
+/*
+ * Keep a damaged file aside: rename path to path.damaged-YYYYmmddTHHMMSSZ
+ * (with a counter when taken) and write the new name into aside.  Returns
+ * 0, or -1 (errno set) when it stayed where it was.
+ */
+int atomic_set_aside(const char *path, char *aside, size_t len);
+
 #endif

@@ -1,15 +1,31 @@
 /*
  * idmap.c - persistent key -> (index, object id) map.
  *
- * A chained hash table in memory; the file is rewritten whole (tmp, fsync,
- * rename, fsync of the directory) by idmap_flush() when something changed,
- * so a crash leaves either the old or the new map, never a torn one.
+ * Format 2, every line "BODY CHECK" where CHECK is the FNV-1a 32 of BODY in
+ * 8 hex digits:
+ *
+ *   vdsd-index-map 2 NCLASSES FLOOR0,FLOOR1,...   the header
+ *   r CLASS INDEX OBJID KEY                       one per object, KEY
+ *                                                 percent-encoded (pctenc.h)
+ *   end COUNT                                     the end marker
+ *
+ * FLOORn is class n's next free index; it is written ahead of use (by
+ * IDMAP_RESERVE) so indexes handed out but not yet written are still below
+ * it after a crash.  Loading validates every field.  A damaged line or two
+ * lines that disagree (one key with two indexes, one index with two keys)
+ * are quarantined: the first line read keeps its mapping, the other is
+ * not applied (its index stays retired below the floor; its key gets a
+ * fresh index above the floor when its object shows up).
+ * A damaged file is set aside as index.map.damaged-TIME and completed from
+ * index.map.prev (the previous generation: mappings never change, so
+ * every valid record of it is still true).  Writes go through the state
+ * writer thread (statewr.h), never on the loop.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,34 +35,66 @@
 #include "atomicfile.h"
 #include "idmap.h"
 #include "log.h"
+#include "pctenc.h"
+#include "staterr.h"
+#include "statewr.h"
 
-#define IDMAP_BUCKETS 1024
+#define IDMAP_BUCKETS  1024
+#define IDMAP_MAGIC    "vdsd-index-map"
+#define IDMAP_VERSION  2
+#define IDMAP_RESERVE  4096u
+#define IDMAP_KEY_MAX  255
+#define IDMAP_V1_SLACK IDMAP_RESERVE /* floor margin when the current floor is lost */
 
 struct idmap_entry {
-	struct idmap_entry *next;
+	struct idmap_entry *next, *inext; /* by key, by index */
 	unsigned cls;
 	uint32_t index;
+	unsigned line;   /* where it was read (0: assigned here) */
+	const char *src; /* the file it was read from */
 	char objid[37];
 	char key[];
 };
 
 struct idmap {
-	char *path;
+	pthread_mutex_t mu;
+	char *path, *prev;
 	unsigned nclasses;
-	uint32_t *next_index; /* per class */
-	int dirty;
+	uint32_t *next_index; /* per class: the next index to hand out */
+	uint32_t *floor;      /* per class: what the file says (>= next_index) */
+	uint32_t *written;    /* per class: the floor of the last write on disk */
+	uint32_t *pending;    /* per class: the floor the running write holds */
+	int dirty, stuck;     /* stuck: a damaged file that could not be set aside */
 	size_t count;
-	struct idmap_entry *buckets[IDMAP_BUCKETS];
+	struct idmap_entry *buckets[IDMAP_BUCKETS], *ibuckets[IDMAP_BUCKETS];
 };
+
+/* What one file gave. */
+struct idm_scan {
+	int exists, unreadable, damaged, version, ended, header;
+	unsigned good, records;
+};
+
+static uint32_t
+idm_fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
 
 static unsigned
 idmap_hash(unsigned cls, const char *key)
 {
-	uint32_t h = 2166136261u ^ cls;
+	return (idm_fnv(key, strlen(key)) ^ cls) % IDMAP_BUCKETS;
+}
 
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h % IDMAP_BUCKETS;
+static unsigned
+idmap_ihash(unsigned cls, uint32_t index)
+{
+	return (index * 2654435761u ^ cls) % IDMAP_BUCKETS;
 }
 
 void
@@ -72,6 +120,31 @@ idmap_new_uuid(char out[37])
 	         b[13], b[14], b[15]);
 }
 
+int
+idmap_uuid_ok(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]) || !s[i])
+			return 0;
+	}
+	return s[36] == '\0';
+}
+
+static int
+idm_key_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > IDMAP_KEY_MAX)
+		return 0;
+	for (; *k; k++)
+		if ((unsigned char)*k < 0x20 || (unsigned char)*k > 0x7e)
+			return 0;
+	return 1;
+}
+
 static struct idmap_entry *
 idmap_lookup(struct idmap *m, unsigned cls, const char *key)
 {
@@ -84,11 +157,29 @@ idmap_lookup(struct idmap *m, unsigned cls, const char *key)
 }
 
 static struct idmap_entry *
+idmap_ilookup(struct idmap *m, unsigned cls, uint32_t index)
+{
+	struct idmap_entry *e;
+
+	for (e = m->ibuckets[idmap_ihash(cls, index)]; e; e = e->inext)
+		if (e->cls == cls && e->index == index)
+			return e;
+	return NULL;
+}
+
+static void
+idm_raise(struct idmap *m, unsigned cls, uint32_t index)
+{
+	if (cls < m->nclasses && index >= m->next_index[cls] && index <= IDMAP_INDEX_MAX)
+		m->next_index[cls] = index + 1;
+}
+
+static struct idmap_entry *
 idmap_insert(struct idmap *m, unsigned cls, uint32_t index, const char *objid, const char *key)
 {
 	size_t len = strlen(key);
-	struct idmap_entry *e = malloc(sizeof(*e) + len + 1);
-	unsigned h = idmap_hash(cls, key);
+	struct idmap_entry *e = calloc(1, sizeof(*e) + len + 1);
+	unsigned h = idmap_hash(cls, key), ih = idmap_ihash(cls, index);
 
 	if (!e)
 		return NULL;
@@ -98,40 +189,365 @@ idmap_insert(struct idmap *m, unsigned cls, uint32_t index, const char *objid, c
 	memcpy(e->key, key, len + 1);
 	e->next = m->buckets[h];
 	m->buckets[h] = e;
+	e->inext = m->ibuckets[ih];
+	m->ibuckets[ih] = e;
 	m->count++;
-	if (index >= m->next_index[cls])
-		m->next_index[cls] = index + 1;
+	idm_raise(m, cls, index);
 	return e;
 }
 
+/* A valid record from file:line; the first holder of a key or index wins. */
 static int
-idmap_load(struct idmap *m)
+idm_add(struct idmap *m, unsigned cls, uint32_t index, const char *objid, const char *key,
+        const char *file, unsigned line)
 {
-	char line[1024], objid[37];
-	unsigned cls, lineno = 0;
-	uint32_t index;
-	int keyoff;
-	FILE *f = fopen(m->path, "re");
+	struct idmap_entry *e = idmap_lookup(m, cls, key), *o = idmap_ilookup(m, cls, index);
+	char rec[32];
 
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%u %" SCNu32 " %36s %n", &cls, &index, objid, &keyoff) != 3 ||
-		    cls >= m->nclasses || index == 0 || line[keyoff] == '\0') {
-			log_warnx("idmap", "%s:%u: ignoring malformed line", m->path, lineno);
-			continue;
+	snprintf(rec, sizeof(rec), "line %u", line);
+	if (e && e->index == index && strcmp(e->objid, objid) == 0) {
+		if (e->src == file) /* a repeated line: harmless, but damage */
+			staterr_quarantine(file, rec,
+			                   "repeats line %u (class %u index %" PRIu32 ")", e->line,
+			                   cls, index);
+		return e->src == file ? 1 : 0;
+	}
+	if (e) { /* the first holder keeps its index; this one is retired */
+		staterr_quarantine(file, rec,
+		                   "key %s of class %u also has index %" PRIu32 " (%s line %u): "
+		                   "not applied, index %" PRIu32 " is retired",
+		                   key, cls, e->index, e->src, e->line, index);
+		return 1;
+	}
+	if (o) { /* the first holder keeps the index; this key gets a new one */
+		staterr_quarantine(file, rec,
+		                   "index %" PRIu32 " of class %u already belongs to key %s "
+		                   "(%s line %u): not applied, key %s gets a new index",
+		                   index, cls, o->key, o->src, o->line, key);
+		return 1;
+	}
+	if (!(e = idmap_insert(m, cls, index, objid, key)))
+		return -1;
+	e->src = file;
+	e->line = line;
+	return 0;
+}
+
+/* Format 2 line body, check verified: "r ..", header or end. */
+static int
+idm_parse2(struct idmap *m, char *body, const char *file, unsigned line, struct idm_scan *sc,
+           char *why, size_t wl)
+{
+	unsigned cls, n, ver;
+	uint32_t index;
+	char objid[40], key[4 * IDMAP_KEY_MAX], rest[1024];
+	int pos = 0, rc;
+
+	if (strncmp(body, IDMAP_MAGIC " ", sizeof(IDMAP_MAGIC)) == 0) {
+		if (line != 1) {
+			snprintf(why, wl, "a header line not at the top");
+			return -1;
 		}
-		if (idmap_lookup(m, cls, line + keyoff))
-			continue;
-		if (!idmap_insert(m, cls, index, objid, line + keyoff)) {
+		if (sscanf(body, IDMAP_MAGIC " %u %u %1023s%n", &ver, &n, rest, &pos) != 3 ||
+		    body[pos] || ver != IDMAP_VERSION) {
+			snprintf(why, wl, "not a format %d header", IDMAP_VERSION);
+			return -1;
+		}
+		char *save = NULL, *tok = strtok_r(rest, ",", &save);
+
+		for (unsigned c = 0; tok; c++, tok = strtok_r(NULL, ",", &save)) {
+			char *end;
+			unsigned long long f = strtoull(tok, &end, 10);
+
+			if (*end || f == 0 || f > (unsigned long long)IDMAP_INDEX_MAX + 1) {
+				snprintf(why, wl, "bad floor for class %u", c);
+				return -1;
+			}
+			if (c < m->nclasses && f - 1 >= m->next_index[c])
+				m->next_index[c] = (uint32_t)f;
+		}
+		sc->header = 1;
+		return 0;
+	}
+	if (sc->ended) {
+		snprintf(why, wl, "a line after the end line");
+		return -1;
+	}
+	if (sscanf(body, "end %u%n", &n, &pos) == 1 && !body[pos]) {
+		sc->ended = 1;
+		if (n != sc->records) {
+			snprintf(why, wl, "end line counts %u records, the file has %u", n,
+			         sc->records);
+			return -1;
+		}
+		return 0;
+	}
+	sc->records++;
+	if (sscanf(body, "r %u %" SCNu32 " %39s %1019s%n", &cls, &index, objid, key, &pos) != 4 ||
+	    body[pos] || pct_decode(key) < 0) {
+		snprintf(why, wl, "not a record");
+		return -1;
+	}
+	idm_raise(m, cls, index);
+	if (cls >= m->nclasses || index == 0 || index > IDMAP_INDEX_MAX || !idmap_uuid_ok(objid) ||
+	    !idm_key_ok(key)) {
+		snprintf(why, wl, "field out of range (class %u index %" PRIu32 ")", cls, index);
+		return -1;
+	}
+	rc = idm_add(m, cls, index, objid, key, file, line);
+	return rc < 0 ? -2 : rc; /* 1: quarantined by idm_add */
+}
+
+/* Format 1: "CLASS INDEX OBJID KEY", no check. */
+static int
+idm_parse1(struct idmap *m, char *body, const char *file, unsigned line, char *why, size_t wl)
+{
+	unsigned cls;
+	uint32_t index;
+	char objid[40];
+	int pos = 0, rc;
+
+	if (sscanf(body, "%u %" SCNu32 " %39s %n", &cls, &index, objid, &pos) != 3 || !pos) {
+		snprintf(why, wl, "not a record");
+		return -1;
+	}
+	idm_raise(m, cls, index);
+	if (cls >= m->nclasses || index == 0 || index > IDMAP_INDEX_MAX || !idmap_uuid_ok(objid) ||
+	    !idm_key_ok(body + pos)) {
+		snprintf(why, wl, "field out of range (class %u index %" PRIu32 ")", cls, index);
+		return -1;
+	}
+	rc = idm_add(m, cls, index, objid, body + pos, file, line);
+	return rc < 0 ? -2 : rc; /* 1: quarantined by idm_add */
+}
+
+static int
+idm_line(struct idmap *m, char *l, ssize_t len, const char *file, unsigned line,
+         struct idm_scan *sc)
+{
+	char why[200], rec[32];
+	char *sp;
+	int rc;
+
+	snprintf(rec, sizeof(rec), "line %u", line);
+	if (len == 0 || l[len - 1] != '\n' || strlen(l) != (size_t)len) {
+		staterr_quarantine(file, rec, "cut or holds a NUL byte");
+		sc->damaged = 1;
+		return 0;
+	}
+	l[len - 1] = '\0';
+	if (l[0] >= '0' && l[0] <= '9') {
+		sc->version = 1;
+		rc = idm_parse1(m, l, file, line, why, sizeof(why));
+	} else if (!(sp = strrchr(l, ' ')) || strlen(sp + 1) != 8 ||
+	           strtoul(sp + 1, NULL, 16) != idm_fnv(l, (size_t)(sp - l)) ||
+	           strspn(sp + 1, "0123456789abcdef") != 8) {
+		unsigned cls;
+		uint32_t index;
+
+		if (sscanf(l, "r %u %" SCNu32, &cls, &index) == 2)
+			idm_raise(m, cls, index); /* maybe damaged, but maybe given out */
+		if (line > 1 && strncmp(l, "end ", 4) != 0)
+			sc->records++;
+		snprintf(why, sizeof(why), "check does not match the line");
+		rc = -1;
+	} else {
+		*sp = '\0';
+		sc->version = 2;
+		rc = idm_parse2(m, l, file, line, sc, why, sizeof(why));
+	}
+	if (rc == -2)
+		return -1;
+	if (rc < 0) {
+		staterr_quarantine(file, rec, "%s", why);
+		sc->damaged = 1;
+	} else if (rc == 0) {
+		sc->good++;
+	} else {
+		sc->damaged = 1;
+	}
+	return 0;
+}
+
+static int
+idm_scan(struct idmap *m, const char *file, struct idm_scan *sc)
+{
+	char *l = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned line = 0;
+	FILE *f = fopen(file, "re");
+
+	memset(sc, 0, sizeof(*sc));
+	if (!f) {
+		sc->unreadable = errno != ENOENT;
+		return 0;
+	}
+	sc->exists = 1;
+	errno = 0;
+	while ((len = getline(&l, &cap, f)) > 0)
+		if (idm_line(m, l, len, file, ++line, sc) < 0) {
+			free(l);
 			fclose(f);
 			return -1;
 		}
+	if (ferror(f)) {
+		sc->unreadable = 1;
+		sc->damaged = 1;
 	}
+	free(l);
 	fclose(f);
+	if (line == 0) {
+		staterr_quarantine(file, "file", "empty");
+		sc->damaged = 1;
+	} else if (sc->version == 2 && !sc->ended) {
+		staterr_quarantine(file, "end", "no end line: the file was cut");
+		sc->damaged = 1;
+	}
 	return 0;
+}
+
+/* The file's text, made under m->mu. */
+static int
+idm_format(struct idmap *m, FILE *f)
+{
+	char *line = NULL;
+	size_t len = 0;
+	size_t n = 0;
+	FILE *l;
+
+#define IDM_EMIT()                                                                                 \
+	do {                                                                                       \
+		if (fflush(l) != 0 ||                                                              \
+		    fprintf(f, "%s %08" PRIx32 "\n", line, idm_fnv(line, strlen(line))) < 0)       \
+			goto fail;                                                                 \
+		rewind(l);                                                                         \
+	} while (0)
+	if (!(l = open_memstream(&line, &len)))
+		return -1;
+	fprintf(l, IDMAP_MAGIC " %d %u ", IDMAP_VERSION, m->nclasses);
+	for (unsigned c = 0; c < m->nclasses; c++)
+		fprintf(l, "%s%" PRIu32, c ? "," : "", m->floor[c]);
+	fputc('\0', l);
+	IDM_EMIT();
+	for (size_t b = 0; b < IDMAP_BUCKETS; b++)
+		for (struct idmap_entry *e = m->buckets[b]; e; e = e->next, n++) {
+			fprintf(l, "r %u %" PRIu32 " %s ", e->cls, e->index, e->objid);
+			pct_put(l, e->key);
+			fputc('\0', l);
+			IDM_EMIT();
+		}
+	fprintf(l, "end %zu", n);
+	fputc('\0', l);
+	IDM_EMIT();
+#undef IDM_EMIT
+	fclose(l);
+	free(line);
+	return 0;
+fail:
+	fclose(l);
+	free(line);
+	return -1;
+}
+
+static int
+idm_fill(FILE *f, void *arg)
+{
+	struct idmap *m = arg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+	int rc;
+
+	if (!mf)
+		return -1;
+	pthread_mutex_lock(&m->mu);
+	rc = idm_format(m, mf);
+	memcpy(m->pending, m->floor, m->nclasses * sizeof(*m->floor));
+	pthread_mutex_unlock(&m->mu);
+	if (fclose(mf) != 0)
+		rc = -1;
+	if (rc == 0 && fwrite(buf, 1, len, f) != len)
+		rc = -1;
+	free(buf);
+	return rc;
+}
+
+static void
+idm_done(void *arg, int rc)
+{
+	struct idmap *m = arg;
+
+	pthread_mutex_lock(&m->mu);
+	if (rc == 0)
+		memcpy(m->written, m->pending, m->nclasses * sizeof(*m->floor));
+	else
+		m->dirty = 1; /* try again at the next flush */
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* Load path, completed from path.prev when damaged; sets floors. */
+static int
+idm_load(struct idmap *m)
+{
+	struct idm_scan cur, prev = {0};
+	char aside[4200];
+
+	if (idm_scan(m, m->path, &cur) < 0)
+		return -1;
+	if (cur.unreadable || cur.damaged || !cur.exists) {
+		if (idm_scan(m, m->prev, &prev) < 0)
+			return -1;
+		if (prev.exists && !prev.unreadable)
+			log_warnx("idmap", "%s %s: completed from %s (%u valid lines)", m->path,
+			          cur.unreadable ? "cannot be read"
+			          : cur.exists   ? "is damaged"
+			                         : "is missing",
+			          m->prev, prev.good);
+	}
+	if (cur.unreadable && (!prev.exists || prev.unreadable)) {
+		log_warnx("idmap",
+		          "cannot read %s (nor %s): %s; starting afresh would give its indexes to "
+		          "other objects.  Fix the file's permissions or disk, or move it away to "
+		          "accept new indexes for every object",
+		          m->path, m->prev, strerror(errno));
+		return -1;
+	}
+	/*
+	 * Records may be lost and the current floor was not read (a damaged
+	 * format 1 file, or the header of the current file lost, or the file
+	 * gone while .prev is there): indexes handed out after the last write
+	 * are below the lost floor, which is at most IDMAP_RESERVE above what
+	 * was read.  Stay clear of them.
+	 */
+	if (!cur.header &&
+	    ((cur.exists && cur.damaged) || cur.unreadable || (!cur.exists && prev.exists))) {
+		log_warnx("idmap",
+		          "%s: its floors are lost: new indexes start %u above the highest "
+		          "known one of each class",
+		          m->path, IDMAP_V1_SLACK);
+		for (unsigned c = 0; c < m->nclasses; c++)
+			m->next_index[c] = m->next_index[c] > IDMAP_INDEX_MAX - IDMAP_V1_SLACK
+			                       ? IDMAP_INDEX_MAX + 1
+			                       : m->next_index[c] + IDMAP_V1_SLACK;
+	}
+	if ((cur.exists && cur.damaged) || cur.unreadable) { /* never to become .prev */
+		if (atomic_set_aside(m->path, aside, sizeof(aside)) == 0)
+			log_warnx("idmap", "%s was damaged: kept it as %s", m->path, aside);
+		else {
+			log_warn("idmap", "%s is damaged and cannot be set aside", m->path);
+			m->stuck = 1;
+		}
+	}
+	m->dirty = cur.damaged || cur.version != IDMAP_VERSION || !cur.exists;
+	return 0;
+}
+
+static uint32_t
+idm_ahead(uint32_t next)
+{
+	return next > IDMAP_INDEX_MAX + 1 - IDMAP_RESERVE ? IDMAP_INDEX_MAX + 1
+	                                                  : next + IDMAP_RESERVE;
 }
 
 int
@@ -142,20 +558,35 @@ idmap_open(const char *path, unsigned nclasses, struct idmap **out)
 	*out = NULL;
 	if (!m)
 		return -1;
+	pthread_mutex_init(&m->mu, NULL);
 	m->nclasses = nclasses;
 	m->path = strdup(path);
-	m->next_index = calloc(nclasses, sizeof(*m->next_index));
-	if (!m->path || !m->next_index)
+	if (m->path && asprintf(&m->prev, "%s.prev", path) < 0)
+		m->prev = NULL;
+	m->next_index = calloc(nclasses, sizeof(uint32_t));
+	m->floor = calloc(nclasses, sizeof(uint32_t));
+	m->written = calloc(nclasses, sizeof(uint32_t));
+	m->pending = calloc(nclasses, sizeof(uint32_t));
+	if (!m->path || !m->prev || !m->next_index || !m->floor || !m->written || !m->pending)
 		goto fail;
 	for (unsigned i = 0; i < nclasses; i++)
 		m->next_index[i] = 1;
-	if (idmap_load(m) < 0) {
-		log_warn("idmap", "cannot read %s", path);
+	if (idm_load(m) < 0)
 		goto fail;
-	}
+	for (unsigned c = 0; c < nclasses; c++)
+		m->floor[c] = idm_ahead(m->next_index[c]);
+	/* at start, before the loop runs: the floors are on disk before use */
+	if (m->stuck)
+		log_warnx("idmap", "%s: not rewritten while the damaged file is there", m->path);
+	else if (atomic_write_gen(m->path, idm_fill, m) == 0)
+		idm_done(m, 0);
+	else
+		log_warn("idmap", "cannot write %s (will try again)", m->path);
+	m->dirty = 0;
 	*out = m;
 	return 0;
 fail:
+	m->stuck = 1; /* nothing to write */
 	idmap_close(m);
 	return -1;
 }
@@ -163,47 +594,67 @@ fail:
 int
 idmap_get(struct idmap *m, unsigned cls, const char *key, uint32_t *index, char objid[37])
 {
-	struct idmap_entry *e = idmap_lookup(m, cls, key);
+	struct idmap_entry *e;
 	char fresh[37];
+	int wait;
 
+	if (cls >= m->nclasses || !idm_key_ok(key))
+		return -1;
+	pthread_mutex_lock(&m->mu);
+	e = idmap_lookup(m, cls, key);
 	if (!e) {
-		if (m->next_index[cls] == UINT32_MAX)
-			return -1;
+		uint32_t n = m->next_index[cls];
+
+		/* not below a floor on disk yet: wait for the writer (rare) */
+		wait = n >= m->written[cls];
+		if (n > IDMAP_INDEX_MAX || (wait && m->floor[cls] <= n)) {
+			m->floor[cls] = idm_ahead(n);
+			if (n > IDMAP_INDEX_MAX) {
+				pthread_mutex_unlock(&m->mu);
+				return -1;
+			}
+		}
+		if (wait) {
+			m->dirty = 1;
+			pthread_mutex_unlock(&m->mu);
+			log_debug("idmap", "waiting for %s: class %u passed its floor", m->path,
+			          cls);
+			if (idmap_flush(m) < 0 || statewr_wait() < 0)
+				return -1;
+			pthread_mutex_lock(&m->mu);
+			if (m->next_index[cls] >= m->written[cls]) {
+				pthread_mutex_unlock(&m->mu);
+				return -1;
+			}
+		}
 		idmap_new_uuid(fresh);
-		if (!(e = idmap_insert(m, cls, m->next_index[cls], fresh, key)))
+		if (!(e = idmap_insert(m, cls, m->next_index[cls], fresh, key))) {
+			pthread_mutex_unlock(&m->mu);
 			return -1;
+		}
+		if (m->next_index[cls] + IDMAP_RESERVE / 2 > m->floor[cls])
+			m->floor[cls] = idm_ahead(m->next_index[cls]);
 		m->dirty = 1;
 	}
 	*index = e->index;
 	if (objid)
 		memcpy(objid, e->objid, 37);
-	return 0;
-}
-
-static int
-idmap_write(FILE *f, void *arg)
-{
-	struct idmap *m = arg;
-
-	for (size_t b = 0; b < IDMAP_BUCKETS; b++)
-		for (struct idmap_entry *e = m->buckets[b]; e; e = e->next)
-			if (fprintf(f, "%u %" PRIu32 " %s %s\n", e->cls, e->index, e->objid,
-			            e->key) < 0)
-				return -1;
+	pthread_mutex_unlock(&m->mu);
 	return 0;
 }
 
 int
 idmap_flush(struct idmap *m)
 {
-	if (!m->dirty)
-		return 0;
-	if (atomic_write(m->path, idmap_write, m) < 0) {
-		log_warn("idmap", "cannot write %s", m->path);
-		return -1;
-	}
+	int dirty;
+
+	pthread_mutex_lock(&m->mu);
+	dirty = m->dirty && !m->stuck;
 	m->dirty = 0;
-	return 0;
+	pthread_mutex_unlock(&m->mu);
+	if (!dirty)
+		return 0;
+	return statewr_request(m->path, idm_fill, m, idm_done);
 }
 
 void
@@ -211,6 +662,14 @@ idmap_close(struct idmap *m)
 {
 	if (!m)
 		return;
+	if (!m->stuck) { /* a clean stop: the floors are exact again */
+		pthread_mutex_lock(&m->mu);
+		memcpy(m->floor, m->next_index, m->nclasses * sizeof(*m->floor));
+		m->dirty = 1;
+		pthread_mutex_unlock(&m->mu);
+		idmap_flush(m);
+		statewr_wait();
+	}
 	for (size_t b = 0; b < IDMAP_BUCKETS; b++) {
 		struct idmap_entry *e = m->buckets[b], *next;
 
@@ -219,7 +678,12 @@ idmap_close(struct idmap *m)
 			free(e);
 		}
 	}
+	pthread_mutex_destroy(&m->mu);
 	free(m->next_index);
+	free(m->floor);
+	free(m->written);
+	free(m->pending);
+	free(m->prev);
 	free(m->path);
 	free(m);
 }

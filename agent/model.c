@@ -17,6 +17,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "model.h"
+#include "statewr.h"
 
 /* The leading members shared by every keyed row. */
 struct inv_hdr {
@@ -113,9 +114,9 @@ inv_shutdown(void)
 		vtab_free(&inv.tabs[c]);
 	}
 	if (inv.ids) {
-		idmap_flush(inv.ids);
-		idmap_close(inv.ids);
+		idmap_close(inv.ids); /* writes what changed and waits */
 	}
+	statewr_stop();
 	memset(&inv, 0, sizeof(inv));
 }
 

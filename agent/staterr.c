@@ -18,19 +18,41 @@ static struct {
 	char last[512];
 } se = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
+/*
+ * in with every byte outside printable ASCII as \xNN: a damaged file's
+ * bytes quoted in a reason never reach the log or a manager raw.
+ */
+static void
+se_clean(char *out, size_t len, const char *in)
+{
+	size_t w = 0;
+
+	for (; *in && w + 5 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			out[w++] = (char)c;
+		else
+			w += (size_t)snprintf(out + w, len - w, "\\x%02x", c);
+	}
+	out[w] = '\0';
+}
+
 void
 staterr_quarantine(const char *file, const char *record, const char *fmt, ...)
 {
-	char why[300];
+	char raw[300], why[300], rec[64];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	log_warnx("state", "%s: %s: quarantined: %s", file, record, why);
+	se_clean(why, sizeof(why), raw);
+	se_clean(rec, sizeof(rec), record);
+	log_warnx("state", "%s: %s: quarantined: %s", file, rec, why);
 	pthread_mutex_lock(&se.mu);
 	se.count++;
-	snprintf(se.last, sizeof(se.last), "%s: %s: %s", file, record, why);
+	snprintf(se.last, sizeof(se.last), "%s: %s: %s", file, rec, why);
 	pthread_mutex_unlock(&se.mu);
 }
 

@@ -122,8 +122,9 @@ sc_create_part(struct sim_state *st, const struct job_params *p, struct sim_targ
 		SC_FAIL(VDS_R_NOT_FOUND, "no sim disk with index %u", p->disk);
 	if (d->pack[0])
 		SC_FAIL(VDS_R_IN_USE, "disk %s belongs to pack %s", d->name, d->pack);
-	if (p->size == 0)
-		SC_FAIL(VDS_R_INVALID_PARAM, "partition size is 0");
+	if (p->size == 0 || p->size > SIM_MAX_BYTES)
+		SC_FAIL(VDS_R_INVALID_PARAM, "partition size must be 1 to %llu bytes",
+		        (unsigned long long)SIM_MAX_BYTES);
 	if ((r = sc_label(d, p, t, why, len)) != VDS_R_OK)
 		return r;
 	style = t->label != INV_PS_NONE ? t->label : d->pstyle;
@@ -177,8 +178,9 @@ sc_create_vdisk(struct sim_state *st, const struct job_params *p, struct sim_tar
 		SC_FAIL(VDS_R_INVALID_PARAM, "the vdisk path must be absolute and normalised");
 	if (sim_vdisk_find(st, p->path))
 		SC_FAIL(VDS_R_EXISTS, "%s exists already", p->path);
-	if (p->size == 0)
-		SC_FAIL(VDS_R_INVALID_PARAM, "vdisk size is 0");
+	if (p->size == 0 || p->size > SIM_MAX_BYTES)
+		SC_FAIL(VDS_R_INVALID_PARAM, "vdisk size must be 1 to %llu bytes",
+		        (unsigned long long)SIM_MAX_BYTES);
 	t->format = p->vdisk_format                                 ? p->vdisk_format
 	            : l > 4 && strcmp(p->path + l - 4, ".vhd") == 0 ? INV_VF_VHD
 	                                                            : INV_VF_RAW;

@@ -177,8 +177,9 @@ scv_shape(const struct job_params *p, struct sim_target *t, unsigned *copies, ch
 	*copies = p->plex_count ? p->plex_count : 2;
 	if (t->vtype == INV_VT_MIRROR && (*copies < 2 || *copies > SIM_MAX_PLEXES))
 		SCV_FAIL(VDS_R_INVALID_PARAM, "a mirror has 2 to %d plexes", SIM_MAX_PLEXES);
-	if (p->size == 0)
-		SCV_FAIL(VDS_R_INVALID_PARAM, "volume size is 0");
+	if (p->size == 0 || p->size > SIM_MAX_BYTES)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "volume size must be 1 to %llu bytes",
+		         (unsigned long long)SIM_MAX_BYTES);
 	t->size = (p->size + SIM_ALIGN - 1) / SIM_ALIGN * SIM_ALIGN;
 	return VDS_R_OK;
 }
@@ -290,6 +291,7 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	struct sim_volume *v;
 	struct sim_part *pt;
 	struct sim_disk *d;
+	uint64_t sum;
 	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
 
 	if (r != VDS_R_OK)
@@ -297,6 +299,9 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	t->size = p->size / SIM_ALIGN * SIM_ALIGN;
 	if (t->size == 0)
 		SCV_FAIL(VDS_R_INVALID_PARAM, "extend by at least 1 MiB");
+	if (__builtin_add_overflow(v ? v->size : pt->size, t->size, &sum) || sum > SIM_MAX_BYTES)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "the volume would be larger than %llu bytes",
+		         (unsigned long long)SIM_MAX_BYTES);
 	if (!scv_fs_resizes(v ? v->fs_type : pt->fs_type))
 		SCV_FAIL(VDS_R_NOT_SUPPORTED, "a %s file system cannot grow",
 		         v ? v->fs_type : pt->fs_type);

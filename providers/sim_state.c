@@ -338,3 +338,190 @@ sim_new_guid(char out[40], int upper)
 			if (*c >= 'a' && *c <= 'f')
 				*c = (char)(*c - 'a' + 'A');
 }
+
+/* ---- checking a loaded state ---- */
+
+#define SV_FAIL(...)                                                                               \
+	do {                                                                                       \
+		snprintf(why, len, __VA_ARGS__);                                                   \
+		return -1;                                                                         \
+	} while (0)
+
+static int
+sv_name_ok(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+static int
+sv_size_ok(uint64_t v)
+{
+	return v > 0 && v <= SIM_MAX_BYTES;
+}
+
+static int
+sv_disk_named(const struct sim_state *st, const char *name, size_t before)
+{
+	for (size_t i = 0; i < before; i++)
+		if (strcmp(st->disks[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+sv_pack_named(const struct sim_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->npacks; i++)
+		if (strcmp(st->packs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+sv_disk(const struct sim_state *st, size_t di, char *why, size_t len)
+{
+	const struct sim_disk *d = &st->disks[di];
+	uint64_t end, last = 0;
+
+	if (!sv_name_ok(d->name) || sv_disk_named(st, d->name, di))
+		SV_FAIL("disk %zu: missing, bad or repeated name", di + 1);
+	if (!sv_size_ok(d->size) || d->size % SIM_SECTOR)
+		SV_FAIL("disk %s: size %llu out of range", d->name, (unsigned long long)d->size);
+	if (d->pack[0] && !sv_pack_named(st, d->pack))
+		SV_FAIL("disk %s: no pack %s", d->name, d->pack);
+	if (d->pstyle == INV_PS_NONE && d->nparts)
+		SV_FAIL("disk %s: partitions without a partition table", d->name);
+	for (size_t i = 0; i < d->nparts; i++) {
+		const struct sim_part *p = &d->parts[i];
+
+		if (p->number == 0 || p->number > SIM_MAX_PARTS)
+			SV_FAIL("disk %s: partition number %u out of range", d->name, p->number);
+		for (size_t j = 0; j < i; j++)
+			if (d->parts[j].number == p->number)
+				SV_FAIL("disk %s: partition %u twice", d->name, p->number);
+		if (!sv_size_ok(p->size) || __builtin_add_overflow(p->offset, p->size, &end) ||
+		    end > d->size || p->offset < last)
+			SV_FAIL("disk %s: partition %u (offset %llu size %llu) out of the disk or "
+			        "overlapping",
+			        d->name, p->number, (unsigned long long)p->offset,
+			        (unsigned long long)p->size);
+		if (p->used > p->size)
+			SV_FAIL("disk %s: partition %u uses more than its size", d->name,
+			        p->number);
+		last = end;
+	}
+	return 0;
+}
+
+static const struct sim_disk *
+sv_disk_find(const struct sim_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->ndisks; i++)
+		if (strcmp(st->disks[i].name, name) == 0)
+			return &st->disks[i];
+	return NULL;
+}
+
+static int
+sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
+{
+	const struct sim_volume *v = &st->vols[vi];
+	const struct sim_disk *d;
+	char dev[SIM_NAME_LEN];
+
+	if (!sv_name_ok(v->name))
+		SV_FAIL("volume %zu: missing or bad name", vi + 1);
+	for (size_t i = 0; i < vi; i++)
+		if (strcmp(st->vols[i].name, v->name) == 0)
+			SV_FAIL("volume %s twice", v->name);
+	if (!sv_size_ok(v->size) || v->used > v->size || v->stripe_size > SIM_MAX_BYTES)
+		SV_FAIL("volume %s: size %llu, used %llu or stripe out of range", v->name,
+		        (unsigned long long)v->size, (unsigned long long)v->used);
+	if (v->pack[0] && !sv_pack_named(st, v->pack))
+		SV_FAIL("volume %s: no pack %s", v->name, v->pack);
+	for (size_t i = 0; i < v->nplexes; i++) {
+		const char *s = v->plexes[i].devices;
+
+		if (v->plexes[i].number == 0 || !*s)
+			SV_FAIL("volume %s: plex %zu without a number or devices", v->name, i + 1);
+		while (*s) {
+			size_t l = strcspn(s, ",");
+
+			if (l == 0 || l >= sizeof(dev))
+				SV_FAIL("volume %s: bad device list", v->name);
+			memcpy(dev, s, l);
+			dev[l] = '\0';
+			if (!(d = sv_disk_find(st, dev)))
+				SV_FAIL("volume %s: plex %u names no disk %s", v->name,
+				        v->plexes[i].number, dev);
+			if (strcmp(d->pack, v->pack) != 0)
+				SV_FAIL("volume %s: disk %s is not in pack %s", v->name, dev,
+				        v->pack);
+			if (sim_list_has(s + l, dev))
+				SV_FAIL("volume %s: disk %s twice in plex %u", v->name, dev,
+				        v->plexes[i].number);
+			for (size_t j = 0; j < i; j++)
+				if (sim_list_has(v->plexes[j].devices, dev) ||
+				    v->plexes[j].number == v->plexes[i].number)
+					SV_FAIL("volume %s: disk %s or plex number %u twice",
+					        v->name, dev, v->plexes[i].number);
+			s += l + (s[l] == ',');
+		}
+	}
+	return 0;
+}
+
+int
+sim_state_check(const struct sim_state *st, char *why, size_t len)
+{
+	for (size_t i = 0; i < st->npacks; i++) {
+		if (!sv_name_ok(st->packs[i].name))
+			SV_FAIL("pack %zu: missing or bad name", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(st->packs[i].name, st->packs[j].name) == 0)
+				SV_FAIL("pack %s twice", st->packs[i].name);
+	}
+	for (size_t i = 0; i < st->ndisks; i++)
+		if (sv_disk(st, i, why, len) < 0)
+			return -1;
+	for (size_t i = 0; i < st->nvols; i++)
+		if (sv_volume(st, i, why, len) < 0)
+			return -1;
+	for (size_t i = 0; i < st->ndisks; i++) { /* the volumes fit their disks */
+		const struct sim_disk *d = &st->disks[i];
+
+		if (d->pack[0] && sim_disk_pack_used(st, d) > sim_disk_pack_cap(d))
+			SV_FAIL("disk %s: its volumes take %llu bytes, it holds %llu", d->name,
+			        (unsigned long long)sim_disk_pack_used(st, d),
+			        (unsigned long long)sim_disk_pack_cap(d));
+	}
+	for (size_t i = 0; i < st->nvdisks; i++) {
+		const struct sim_vdisk *vd = &st->vdisks[i];
+
+		if (vd->path[0] != '/' || !sv_name_ok(vd->path) || !sv_size_ok(vd->virtual_size))
+			SV_FAIL("vdisk %zu: bad path or size", i + 1);
+		const struct sim_disk *d = vd->disk[0] ? sv_disk_find(st, vd->disk) : NULL;
+
+		if (vd->disk[0] && (!d || strcmp(d->vdisk, vd->path) != 0))
+			SV_FAIL("vdisk %s: no disk %s backed by it", vd->path, vd->disk);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(st->vdisks[j].path, vd->path) == 0 ||
+			    (vd->disk[0] && strcmp(st->vdisks[j].disk, vd->disk) == 0))
+				SV_FAIL("vdisk %s: its path or disk %s twice", vd->path, vd->disk);
+	}
+	for (size_t i = 0; i < st->ndisks; i++) {
+		const char *vp = st->disks[i].vdisk;
+		size_t j = 0;
+
+		while (vp[0] && j < st->nvdisks && strcmp(st->vdisks[j].path, vp) != 0)
+			j++;
+		if (vp[0] && j == st->nvdisks)
+			SV_FAIL("disk %s: no vdisk %s", st->disks[i].name, vp);
+	}
+	return 0;
+}

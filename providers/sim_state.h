@@ -24,6 +24,7 @@
 #define SIM_MAX_PLEXES   8
 #define SIM_MAX_VDISKS   32
 #define SIM_NAME_LEN     64
+#define SIM_MAX_BYTES    (1ULL << 50)  /* 1 PiB: any size or offset beyond is damage */
 #define SIM_PACK_RESERVE (2 * SIM_MIB) /* metadata kept on each pack disk */
 
 struct sim_part {
@@ -114,6 +115,13 @@ void sim_part_del(struct sim_disk *d, struct sim_part *p);
 void sim_vol_del(struct sim_state *st, struct sim_volume *v);
 void sim_plex_del(struct sim_volume *v, struct sim_plex *px);
 void sim_vdisk_del(struct sim_state *st, struct sim_vdisk *vd);
+
+/*
+ * Check a loaded state: names, sizes (1..SIM_MAX_BYTES), partitions inside
+ * their disk and apart, references between objects.  -1 with the first
+ * problem in why ("disk sim0: ...").
+ */
+int sim_state_check(const struct sim_state *st, char *why, size_t len);
 
 /* Usable area of a labelled disk: [*first, *end), both 1 MiB aligned. */
 void sim_disk_usable(const struct sim_disk *d, uint64_t *first, uint64_t *end);

@@ -2,9 +2,11 @@
  * sim_store.c - <stateDir>/sim.state: the sim provider's simulated storage.
  *
  * A line-oriented text file, rewritten whole on every change (tmp file,
- * fsync, rename, fsync of the directory), so a crash leaves the old or the
- * new state, never a torn one.  '#' lines are comments.  The first record is
- * "sim 1 next-serial=N" (format version 1).  Every other line is a record
+ * fsync, rename, fsync of the directory; the version before is kept as
+ * sim.state.prev), so a crash leaves the old or the new state, never a torn
+ * one.  '#' lines are comments.  The first record is "sim 2 next-serial=N"
+ * (format 2; format 1 had no end line and still loads) and the last one
+ * "end records=N", so a cut file is found.  Every other line is a record
  * type followed by key=value fields; values are percent-encoded (any byte
  * outside [A-Za-z0-9._:/,+-] becomes %XX), so "label=my%20data" is "my data".
  * Unknown keys are ignored; a part/plex line follows its disk/volume line.
@@ -19,9 +21,13 @@
  *   vdisk  path= size= format=raw|vhd type=fixed|expandable attached=0|1
  *          readonly=0|1 disk=SIMDISK
  *
- * Sizes and offsets are bytes.  "used" is the file system's data, the limit
- * of a shrink.  A vdisk's contents live in a disk line with vdisk=PATH that
- * is shown in the disk table only while the vdisk is attached.
+ * Sizes and offsets are bytes, 1 to SIM_MAX_BYTES; every value, name and
+ * reference between objects is checked on load (ss_check).  A file that
+ * fails is set aside, reported (staterr) and replaced by sim.state.prev
+ * when that one is sound; otherwise the provider does not start, saying
+ * which file and how to recover.  Sizes and offsets are bytes.  "used" is the file system's data,
+ * the limit of a shrink.  A vdisk's contents live in a disk line with vdisk=PATH that is shown in
+ * the disk table only while the vdisk is attached.
  */
 #include "config.h"
 
@@ -36,6 +42,8 @@
 
 #include "atomicfile.h"
 #include "log.h"
+#include "pctenc.h"
+#include "staterr.h"
 #include "sim_store.h"
 #include "sim_defaults.h"
 
@@ -115,20 +123,6 @@ static const struct ss_field ss_vdisk[] = {F(sim_vdisk, "path", SS_STR, path, NU
 /* ---- writing ---- */
 
 static void
-ss_put_str(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr("._:/,+-", c))
-			fputc(c, f);
-		else
-			fprintf(f, "%%%02X", c);
-	}
-}
-
-static void
 ss_put_fields(FILE *f, const struct ss_field *fl, const void *obj)
 {
 	const char *base = obj;
@@ -139,7 +133,7 @@ ss_put_fields(FILE *f, const struct ss_field *fl, const void *obj)
 		fprintf(f, " %s=", fl->key);
 		switch (fl->kind) {
 		case SS_STR:
-			ss_put_str(f, m);
+			pct_put(f, m);
 			break;
 		case SS_U64:
 			fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)m);
@@ -161,10 +155,10 @@ ss_put_fields(FILE *f, const struct ss_field *fl, const void *obj)
 static void
 ss_write(FILE *f, const struct sim_state *st)
 {
-	size_t i, j;
+	size_t i, j, n = st->npacks + st->ndisks + st->nvols + st->nvdisks;
 
 	fputs("# vdsd sim provider state: rewritten by vdsd, see providers/sim_store.c\n", f);
-	fprintf(f, "sim 1 next-serial=%u\n", st->next_serial);
+	fprintf(f, "sim 2 next-serial=%u\n", st->next_serial);
 	for (i = 0; i < st->npacks; i++) {
 		fputs("pack", f);
 		ss_put_fields(f, ss_pack, &st->packs[i]);
@@ -174,7 +168,7 @@ ss_write(FILE *f, const struct sim_state *st)
 		ss_put_fields(f, ss_disk, &st->disks[i]);
 		for (j = 0; j < st->disks[i].nparts; j++) {
 			fputs("part disk=", f);
-			ss_put_str(f, st->disks[i].name);
+			pct_put(f, st->disks[i].name);
 			ss_put_fields(f, ss_part, &st->disks[i].parts[j]);
 		}
 	}
@@ -183,7 +177,7 @@ ss_write(FILE *f, const struct sim_state *st)
 		ss_put_fields(f, ss_vol, &st->vols[i]);
 		for (j = 0; j < st->vols[i].nplexes; j++) {
 			fputs("plex volume=", f);
-			ss_put_str(f, st->vols[i].name);
+			pct_put(f, st->vols[i].name);
 			ss_put_fields(f, ss_plex, &st->vols[i].plexes[j]);
 		}
 	}
@@ -191,19 +185,24 @@ ss_write(FILE *f, const struct sim_state *st)
 		fputs("vdisk", f);
 		ss_put_fields(f, ss_vdisk, &st->vdisks[i]);
 	}
+	for (i = 0; i < st->ndisks; i++)
+		n += st->disks[i].nparts;
+	for (i = 0; i < st->nvols; i++)
+		n += st->vols[i].nplexes;
+	fprintf(f, "end records=%zu\n", n);
 }
 
 static int
 ss_fill(FILE *f, void *arg)
 {
 	ss_write(f, arg);
-	return 0;
+	return ferror(f) ? -1 : 0;
 }
 
 int
 sim_store_save(const struct sim_state *st)
 {
-	if (atomic_write(st->path, ss_fill, (void *)st) < 0) {
+	if (atomic_write_gen(st->path, ss_fill, (void *)st) < 0) {
 		log_warn("sim", "cannot write %s", st->path);
 		return -1;
 	}
@@ -211,38 +210,6 @@ sim_store_save(const struct sim_state *st)
 }
 
 /* ---- reading ---- */
-
-static int
-ss_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode %XX in place; -1 on a bad escape. */
-static int
-ss_unescape(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (*s != '%') {
-			*w++ = *s;
-			continue;
-		}
-		if (ss_hex(s[1]) < 0 || ss_hex(s[2]) < 0)
-			return -1;
-		*w++ = (char)(ss_hex(s[1]) * 16 + ss_hex(s[2]));
-		s += 2;
-	}
-	*w = '\0';
-	return 0;
-}
 
 static int
 ss_set_field(const struct ss_field *fl, void *obj, const char *val)
@@ -381,7 +348,7 @@ ss_split(char *line, char **type, struct ss_kv *kv, size_t *n, char *err, size_t
 			*eq = '\0';
 			kv[*n].val = eq + 1;
 		}
-		if (eq && ss_unescape(kv[*n].val) < 0) {
+		if (eq && pct_decode(kv[*n].val) < 0) {
 			snprintf(err, len, "bad escape in %s", tok);
 			return -1;
 		}
@@ -390,13 +357,44 @@ ss_split(char *line, char **type, struct ss_kv *kv, size_t *n, char *err, size_t
 	return 0;
 }
 
+/* Where a load is. */
+struct ss_pos {
+	int version, ended;
+	size_t records;
+};
+
 static int
-ss_parse_line(struct sim_state *st, char *line, int *seen_header, char *err, size_t len)
+ss_header(struct sim_state *st, const char *type, struct ss_kv *kv, size_t n, struct ss_pos *ps,
+          char *err, size_t len)
+{
+	const char *serial;
+	char *end;
+	unsigned long v;
+
+	if (strcmp(type, "sim") != 0 || n < 1 || kv[0].val ||
+	    (strcmp(kv[0].key, "1") != 0 && strcmp(kv[0].key, "2") != 0) ||
+	    !(serial = ss_get(kv, n, "next-serial"))) {
+		snprintf(err, len, "not a sim state file (no \"sim 2\" header)");
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(serial, &end, 10);
+	if (errno || *end || end == serial || v > UINT32_MAX) {
+		snprintf(err, len, "bad next-serial");
+		return -1;
+	}
+	st->next_serial = (unsigned)v;
+	ps->version = kv[0].key[0] - '0';
+	return 0;
+}
+
+static int
+ss_parse_line(struct sim_state *st, char *line, struct ss_pos *ps, char *err, size_t len)
 {
 	struct ss_kv kv[SS_MAXKV];
 	const struct ss_field *fl;
-	char *type;
-	const char *serial;
+	char *type, *end;
+	const char *cnt;
 	size_t n, i;
 	void *obj;
 
@@ -404,21 +402,27 @@ ss_parse_line(struct sim_state *st, char *line, int *seen_header, char *err, siz
 		return -1;
 	if (!type || type[0] == '#')
 		return 0;
-	if (!*seen_header) {
-		if (strcmp(type, "sim") != 0 || n < 1 || kv[0].val || strcmp(kv[0].key, "1") != 0 ||
-		    !(serial = ss_get(kv, n, "next-serial"))) {
-			snprintf(err, len, "not a version 1 sim state file (no \"sim 1\" header)");
-			return -1;
-		}
-		st->next_serial = (unsigned)strtoul(serial, NULL, 10);
-		*seen_header = 1;
-		return 0;
+	if (ps->ended) {
+		snprintf(err, len, "a record after the end line");
+		return -1;
 	}
+	if (!ps->version)
+		return ss_header(st, type, kv, n, ps, err, len);
 	for (i = 0; i < n; i++)
 		if (!kv[i].val) {
 			snprintf(err, len, "malformed field \"%s\"", kv[i].key);
 			return -1;
 		}
+	if (strcmp(type, "end") == 0) {
+		ps->ended = 1;
+		cnt = ss_get(kv, n, "records");
+		if (!cnt || strtoull(cnt, &end, 10) != ps->records || *end || end == cnt) {
+			snprintf(err, len, "the end line does not count %zu records", ps->records);
+			return -1;
+		}
+		return 0;
+	}
+	ps->records++;
 	obj = ss_new_record(st, type, kv, n, &fl);
 	if (!obj) {
 		snprintf(err, len, "unknown, orphaned or too many \"%s\" records", type);
@@ -427,25 +431,52 @@ ss_parse_line(struct sim_state *st, char *line, int *seen_header, char *err, siz
 	return ss_apply(fl, obj, kv, n, err, len);
 }
 
+/* Load file into st (emptied first); damage is reported and -1. */
 static int
-ss_load(struct sim_state *st, FILE *f)
+ss_load(struct sim_state *st, const char *file)
 {
-	char *line = NULL, err[160];
+	char *line = NULL, err[200], rec[32];
 	size_t cap = 0;
+	ssize_t got;
 	unsigned lineno = 0;
-	int header = 0, rc = 0;
+	struct ss_pos ps = {0};
+	int rc = 0;
+	FILE *f = fopen(file, "re");
 
-	while (getline(&line, &cap, f) > 0) {
+	st->ndisks = st->npacks = st->nvols = st->nvdisks = 0;
+	if (!f) {
+		log_warn("sim", "cannot read %s", file);
+		return -2;
+	}
+	while ((got = getline(&line, &cap, f)) > 0) {
 		lineno++;
-		if (ss_parse_line(st, line, &header, err, sizeof(err)) < 0) {
-			log_warnx("sim", "%s:%u: %s", st->path, lineno, err);
+		snprintf(rec, sizeof(rec), "line %u", lineno);
+		if (strlen(line) != (size_t)got || line[got - 1] != '\n') {
+			staterr_quarantine(file, rec, "cut, or holds a NUL byte");
+			rc = -1;
+			break;
+		}
+		if (ss_parse_line(st, line, &ps, err, sizeof(err)) < 0) {
+			staterr_quarantine(file, rec, "%s", err);
 			rc = -1;
 			break;
 		}
 	}
+	if (ferror(f)) {
+		staterr_quarantine(file, "file", "read error: %s", strerror(errno));
+		rc = -1;
+	}
 	free(line);
-	if (rc == 0 && !header) {
-		log_warnx("sim", "%s: empty state file", st->path);
+	fclose(f);
+	if (rc == 0 && !ps.version) {
+		staterr_quarantine(file, "file", "empty: no \"sim\" header");
+		rc = -1;
+	} else if (rc == 0 && ps.version >= 2 && !ps.ended) {
+		staterr_quarantine(file, "end", "no end line: the file was cut");
+		rc = -1;
+	}
+	if (rc == 0 && sim_state_check(st, err, sizeof(err)) < 0) {
+		staterr_quarantine(file, "content", "%s", err);
 		rc = -1;
 	}
 	return rc;
@@ -465,27 +496,74 @@ ss_init_paths(struct sim_state *st, const char *state_dir)
 	return 0;
 }
 
+/* path is damaged: set it aside and fall back on path.prev, or give up. */
+static int
+ss_recover(struct sim_state *st)
+{
+	char prev[600], aside[700];
+
+	snprintf(prev, sizeof(prev), "%s.prev", st->path);
+	if (atomic_set_aside(st->path, aside, sizeof(aside)) < 0) {
+		log_warn("sim", "%s is damaged and cannot be set aside: fix or remove it",
+		         st->path);
+		return -1;
+	}
+	if (access(prev, F_OK) == 0 && ss_load(st, prev) == 0) { /* damage there is reported too */
+		log_warnx("sim",
+		          "%s was damaged (kept as %s): restored the previous generation %s; the "
+		          "last change made before the damage may be missing",
+		          st->path, aside, prev);
+		return sim_store_save(st);
+	}
+	log_warnx("sim",
+	          "%s was damaged (kept as %s) and %s is missing or damaged too: the sim "
+	          "provider does not start.  Put a sound copy back as %s, or remove %s to "
+	          "start with the default simulated inventory",
+	          st->path, aside, prev, st->path, aside);
+	return -1;
+}
+
+/* A sound file and no previous generation yet: keep a copy (at start only). */
+static void
+ss_keep_prev(const struct sim_state *st)
+{
+	char prev[600];
+
+	snprintf(prev, sizeof(prev), "%s.prev", st->path);
+	if (access(prev, F_OK) < 0 && errno == ENOENT &&
+	    atomic_write(prev, ss_fill, (void *)st) < 0)
+		log_warn("sim", "cannot write %s", prev);
+}
+
 struct sim_state *
 sim_store_open(const char *state_dir)
 {
 	struct sim_state *st = calloc(1, sizeof(*st));
-	FILE *f;
+	char prev[600];
 
 	if (!st || ss_init_paths(st, state_dir) < 0)
 		goto fail;
 	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
 		log_warn("sim", "cannot create %s", state_dir);
-	f = fopen(st->path, "re");
-	if (!f && errno != ENOENT) {
-		log_warn("sim", "cannot open %s", st->path);
-		goto fail;
-	}
-	if (f) {
-		int rc = ss_load(st, f);
+	if (access(st->path, F_OK) == 0) {
+		int rc = ss_load(st, st->path);
 
-		fclose(f);
-		if (rc < 0)
+		if (rc == -2 || (rc < 0 && ss_recover(st) < 0)) {
+			log_warnx("sim", "cannot load %s", st->path);
 			goto fail;
+		}
+		ss_keep_prev(st);
+		return st;
+	}
+	snprintf(prev, sizeof(prev), "%s.prev", st->path);
+	if (access(prev, F_OK) == 0) { /* deleted: the previous generation, said */
+		if (ss_load(st, prev) < 0 || sim_store_save(st) < 0) {
+			log_warnx("sim", "%s is missing and %s cannot be used: fix or remove %s",
+			          st->path, prev, prev);
+			goto fail;
+		}
+		log_warnx("sim", "%s was missing: restored the previous generation %s", st->path,
+		          prev);
 		return st;
 	}
 	sim_defaults_fill(st);

@@ -1,10 +1,15 @@
 /*
  * vdisk_store.c - the vdisk state file.
  *
- * Format, after a comment line: "FORMAT TYPE VSIZE PATH" per vdisk, the
- * path last so it may hold blanks.  A line that does not parse makes the
- * whole file refused (vdsd then does not start the provider rather than
- * forget vdisks silently).
+ * Format 2: a header line, then "FORMAT TYPE VSIZE PATH" per vdisk (the
+ * path last so it may hold blanks), then "end N" with the number of vdisk
+ * lines, so a cut file is found.  Format 1 (no end line) still loads.
+ * Every field is range-checked (VSIZE 1..VDR_MAX_VSIZE, an absolute path
+ * of printable characters, no path twice).  A damaged file is reported
+ * (staterr: file, line, reason) and vdr_load fails naming the file and how
+ * to recover (vdsd then does not start the provider rather than forget the
+ * vdisk the previous generation may lack); a missing file is restored from
+ * vdisk.state.prev (kept by atomic_write_gen), saying so.
  */
 #include "config.h"
 
@@ -17,9 +22,12 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "log.h"
+#include "staterr.h"
 #include "vdisk_store.h"
 
-#define VDR_HEADER "# vdsd vdisk provider state v1: FORMAT TYPE VSIZE PATH"
+#define VDR_HEADER    "# vdsd vdisk provider state v2: FORMAT TYPE VSIZE PATH, then end N"
+#define VDR_MAX_VSIZE (1ULL << 50)
 
 static int
 vdr_parse(const char *line, struct vdr_rec *r)
@@ -32,11 +40,15 @@ vdr_parse(const char *line, struct vdr_rec *r)
 	if (sscanf(line, "%u %u %" SCNu64 " %n", &fmt, &type, &vsize, &pos) != 3 || pos == 0)
 		return -1;
 	if ((fmt != INV_VF_RAW && fmt != INV_VF_VHD) ||
-	    (type != INV_VDT_FIXED && type != INV_VDT_EXPANDABLE) || vsize == 0)
+	    (type != INV_VDT_FIXED && type != INV_VDT_EXPANDABLE) || vsize == 0 ||
+	    vsize > VDR_MAX_VSIZE)
 		return -1;
 	l = strcspn(line + pos, "\n");
 	if (line[pos] != '/' || l >= sizeof(r->path))
 		return -1;
+	for (size_t i = 0; i < l; i++)
+		if ((unsigned char)line[pos + i] < 0x20 || (unsigned char)line[pos + i] > 0x7e)
+			return -1;
 	memset(r, 0, sizeof(*r));
 	memcpy(r->path, line + pos, l);
 	r->format = (enum inv_vdisk_format)fmt;
@@ -45,35 +57,92 @@ vdr_parse(const char *line, struct vdr_rec *r)
 	return 0;
 }
 
-int
-vdr_load(struct vdr_set *s, const char *state_dir, char *err, size_t errlen)
+/* Load file into s: 0, -1 damaged (reported), -2 unreadable. */
+static int
+vdr_read(struct vdr_set *s, const char *file)
 {
-	char line[VDR_PATH_LEN + 128];
+	char line[VDR_PATH_LEN + 128], rec[32];
 	struct vdr_rec r;
-	unsigned lineno = 0;
-	FILE *f;
+	unsigned lineno = 0, n;
+	int v2 = 0, ended = 0, pos;
+	FILE *f = fopen(file, "re");
 
-	memset(s, 0, sizeof(*s));
-	snprintf(s->file, sizeof(s->file), "%s/vdisk.state", state_dir);
-	if (!(f = fopen(s->file, "re"))) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", s->file, strerror(errno));
-		return -1;
-	}
+	vdr_free(s);
+	if (!f)
+		return -2;
 	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (line[0] == '#' || line[0] == '\n')
+		const char *why = NULL;
+
+		snprintf(rec, sizeof(rec), "line %u", ++lineno);
+		if (lineno == 1 && strcmp(line, VDR_HEADER "\n") == 0)
+			v2 = 1;
+		if (!strchr(line, '\n') || strlen(line) == 0)
+			why = "cut, too long or holds a NUL byte";
+		else if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (vdr_parse(line, &r) < 0 || vdr_find(s, r.path) || vdr_add(s, &r) < 0) {
-			snprintf(err, errlen, "%s:%u: bad or repeated vdisk line", s->file, lineno);
+		else if (ended)
+			why = "a line after the end line";
+		else if (v2 && (pos = 0, sscanf(line, "end %u%n", &n, &pos)) == 1 &&
+		         line[pos] == '\n')
+			why = (ended = 1, n == s->n) ? NULL : "the end line counts another number";
+		else if (vdr_parse(line, &r) < 0)
+			why = "not FORMAT TYPE VSIZE PATH in range";
+		else if (vdr_find(s, r.path))
+			why = "a vdisk listed twice";
+		else if (vdr_add(s, &r) < 0)
+			why = "out of memory";
+		if (why) {
+			staterr_quarantine(file, rec, "%s", why);
 			fclose(f);
 			vdr_free(s);
 			return -1;
 		}
 	}
 	fclose(f);
+	if (v2 && !ended) {
+		staterr_quarantine(file, "end", "no end line: the file was cut");
+		vdr_free(s);
+		return -1;
+	}
+	if (lineno == 0) {
+		staterr_quarantine(file, "file", "empty");
+		return -1;
+	}
 	return 0;
+}
+
+int
+vdr_load(struct vdr_set *s, const char *state_dir, char *err, size_t errlen)
+{
+	char prev[600];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->file, sizeof(s->file), "%s/vdisk.state", state_dir);
+	snprintf(prev, sizeof(prev), "%s.prev", s->file);
+	if ((rc = vdr_read(s, s->file)) == 0)
+		return 0;
+	if (rc == -1) { /* the previous generation may lack the last vdisk: no guess */
+		snprintf(err, errlen,
+		         "%s is damaged (see the quarantine line before): fix or remove that "
+		         "line, or put %s back as %s if it lists every vdisk",
+		         s->file, prev, s->file);
+		return -1;
+	}
+	if (errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", s->file, strerror(errno));
+		return -1;
+	}
+	if (access(prev, F_OK) < 0)
+		return 0;
+	if (vdr_read(s, prev) == 0 && vdr_save(s) == 0) {
+		log_warnx("vdisk", "%s was missing: restored the previous generation %s", s->file,
+		          prev);
+		return 0;
+	}
+	snprintf(err, errlen, "%s is missing and %s is damaged: fix %s or remove it", s->file, prev,
+	         prev);
+	return -1;
 }
 
 static int
@@ -85,13 +154,14 @@ vdr_fill(FILE *f, void *arg)
 	for (size_t i = 0; i < s->n; i++)
 		fprintf(f, "%u %u %" PRIu64 " %s\n", (unsigned)s->v[i].format,
 		        (unsigned)s->v[i].type, s->v[i].vsize, s->v[i].path);
-	return 0;
+	fprintf(f, "end %zu\n", s->n);
+	return ferror(f) ? -1 : 0;
 }
 
 int
 vdr_save(const struct vdr_set *s)
 {
-	return atomic_write(s->file, vdr_fill, (void *)s);
+	return atomic_write_gen(s->file, vdr_fill, (void *)s);
 }
 
 void

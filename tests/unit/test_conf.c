@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "idmap.h"
+#include "testutil.h"
 
 static char tmpdir[] = "/tmp/vds-test-conf-XXXXXX";
 
@@ -162,8 +163,149 @@ test_idmap_garbage(void)
 	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
 	CU_ASSERT_EQUAL(idmap_get(m, 0, "k1", &i, NULL), 0);
 	CU_ASSERT_EQUAL(i, 7);
+	/* a damaged format 1 file has no floor: a new key stays clear of lost lines */
 	CU_ASSERT_EQUAL(idmap_get(m, 0, "new", &i, NULL), 0);
-	CU_ASSERT_EQUAL(i, 8);
+	CU_ASSERT(i > 7 + 1000);
+	idmap_close(m);
+	CU_ASSERT_EQUAL(sh("ls %s/garbage.map.damaged-* >/dev/null", tmpdir), 0);
+	CU_ASSERT_EQUAL(sh("head -1 %s | grep -q '^vdsd-index-map 2 '", p), 0);
+}
+
+/* n keys "kN" in class 0 and "pN" in class 1, written; their indexes out. */
+static void
+idmap_fill_keys(const char *p, unsigned n, uint32_t *idx)
+{
+	struct idmap *m;
+	char key[32];
+
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	for (unsigned k = 0; k < n; k++) {
+		snprintf(key, sizeof(key), "k%u key with blanks", k);
+		CU_ASSERT_EQUAL(idmap_get(m, 0, key, &idx[k], NULL), 0);
+		snprintf(key, sizeof(key), "p%u", k);
+		CU_ASSERT_EQUAL(idmap_get(m, 1, key, &idx[n + k], NULL), 0);
+	}
+	idmap_close(m);
+}
+
+/* After damage: every key keeps its index or gets one no key ever had. */
+static void
+idmap_check_keys(const char *p, unsigned n, const uint32_t *idx, unsigned *kept)
+{
+	struct idmap *m;
+	char key[32];
+	uint32_t i;
+
+	*kept = 0;
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	for (unsigned k = 0; k < 2 * n; k++) {
+		if (k < n)
+			snprintf(key, sizeof(key), "k%u key with blanks", k);
+		else
+			snprintf(key, sizeof(key), "p%u", k - n);
+		CU_ASSERT_EQUAL(idmap_get(m, k < n ? 0 : 1, key, &i, NULL), 0);
+		if (i == idx[k]) {
+			(*kept)++;
+			continue;
+		}
+		for (unsigned o = 0; o < 2 * n; o++) /* never another key's old index */
+			if ((o < n) == (k < n))
+				CU_ASSERT_NOT_EQUAL(i, idx[o]);
+	}
+	idmap_close(m);
+}
+
+static void
+test_idmap_damage(void)
+{
+	enum { N = 40 };
+	uint32_t idx[2 * N];
+	unsigned kept;
+	const char *p = write_file("dmg.map", "");
+
+	unlink(p);
+	idmap_fill_keys(p, N, idx);
+	idmap_check_keys(p, N, idx, &kept); /* a restart: .prev now has every key */
+	CU_ASSERT_EQUAL(kept, 2 * N);
+	/* cut in half: the first half kept, the rest from index.map.prev */
+	CU_ASSERT_EQUAL(sh("truncate -s $(($(stat -c %%s %s) / 2)) %s", p, p), 0);
+	idmap_check_keys(p, N, idx, &kept);
+	CU_ASSERT_EQUAL(kept, 2 * N);
+	/* cut, no previous generation: lost keys get fresh indexes */
+	CU_ASSERT_EQUAL(sh("rm -f %s.prev && truncate -s $(($(stat -c %%s %s) / 2)) %s", p, p, p),
+	                0);
+	idmap_check_keys(p, N, idx, &kept);
+	CU_ASSERT(kept > 0 && kept < 2 * N);
+	/* random bytes in the middle and a duplicated line */
+	unlink(p);
+	CU_ASSERT_EQUAL(sh("rm -f %s.prev", p), 0);
+	idmap_fill_keys(p, N, idx);
+	CU_ASSERT_EQUAL(sh("rm -f %s.prev && head -c 64 /dev/urandom | dd of=%s bs=1 seek=900 "
+	                   "conv=notrunc status=none && sed -n 5p %s >> %s",
+	                   p, p, p, p),
+	                0);
+	idmap_check_keys(p, N, idx, &kept);
+	CU_ASSERT(kept > 0);
+	/* empty file */
+	CU_ASSERT_EQUAL(sh(": > %s", p), 0);
+	idmap_check_keys(p, N, idx, &kept);
+}
+
+/*
+ * index.map deleted after a crash: indexes handed out since its last write
+ * are in no file, below its lost floor.  index.map.prev (here the exact
+ * floors of a clean stop) does not know them: a new key stays clear.
+ */
+static void
+test_idmap_lost_floor(void)
+{
+	enum { N = 10 };
+	uint32_t idx[2 * N], i, crashed;
+	struct idmap *m;
+	const char *p = write_file("lost.map", "");
+
+	unlink(p);
+	idmap_fill_keys(p, N, idx); /* a clean stop: exact floors */
+	CU_ASSERT_EQUAL(sh("cp %s %s.stop", p, p), 0);
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "served, then the crash", &crashed, NULL), 0);
+	idmap_close(m);
+	/* as if killed before the write: only the clean stop's file, as .prev */
+	CU_ASSERT_EQUAL(sh("mv %s.stop %s.prev && rm %s", p, p, p), 0);
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "k0 key with blanks", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, idx[0]); /* known from .prev */
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "another object", &i, NULL), 0);
+	CU_ASSERT(i > crashed);
+	idmap_close(m);
+}
+
+static void
+test_idmap_duplicate(void)
+{
+	struct idmap *m;
+	uint32_t a, b, c, i;
+	/* B3: two disks claim index 3: the first keeps it, the second gets a new one */
+	const char *p =
+	    write_file("dup.map", "0 3 2b0b5a3e-0000-4000-8000-000000000000 sim:sim0\n"
+	                          "0 3 2b0b5a3e-0000-4000-8000-000000000001 sim:sim1\n"
+	                          "0 4 2b0b5a3e-0000-4000-8000-000000000002 sim:sim2\n");
+
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "sim:sim0", &a, NULL), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "sim:sim1", &b, NULL), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "sim:sim2", &c, NULL), 0);
+	CU_ASSERT_EQUAL(a, 3);
+	CU_ASSERT(b > 4);
+	CU_ASSERT_EQUAL(c, 4);
+	idmap_close(m);
+	CU_ASSERT_EQUAL(sh("ls %s/dup.map.damaged-* >/dev/null", tmpdir), 0);
+	/* after the rewrite: the same answers, the duplicate is gone */
+	CU_ASSERT_EQUAL_FATAL(idmap_open(p, 2, &m), 0);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "sim:sim1", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, b);
+	CU_ASSERT_EQUAL(idmap_get(m, 0, "sim:sim0", &i, NULL), 0);
+	CU_ASSERT_EQUAL(i, 3);
 	idmap_close(m);
 }
 
@@ -183,6 +325,9 @@ main(void)
 	s = CU_add_suite("idmap", NULL, NULL);
 	CU_add_test(s, "indexes persist", test_idmap_persists);
 	CU_add_test(s, "malformed lines are skipped", test_idmap_garbage);
+	CU_add_test(s, "damage never reassigns an index", test_idmap_damage);
+	CU_add_test(s, "a duplicated index is retired", test_idmap_duplicate);
+	CU_add_test(s, "a lost floor is never undercut", test_idmap_lost_floor);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

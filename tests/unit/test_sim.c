@@ -95,7 +95,7 @@ test_defaults(void)
 static void
 test_state_file(void)
 {
-	char path[128], line[256];
+	char path[128], line[256], cmd[600];
 	FILE *f;
 
 	up(0);
@@ -105,20 +105,71 @@ test_state_file(void)
 	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
 	CU_ASSERT_EQUAL(line[0], '#');
 	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
-	CU_ASSERT_EQUAL(strncmp(line, "sim 1 next-serial=", 18), 0);
+	CU_ASSERT_EQUAL(strncmp(line, "sim 2 next-serial=", 18), 0);
 	fclose(f);
-	/* A damaged file stops the provider and is left as it is. */
+	/* A damaged file without a sound previous generation stops the
+	 * provider and is kept aside as it is. */
+	snprintf(line, sizeof(line), "%s.prev", path);
+	unlink(line);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "a"));
 	fputs("disk name=bad size=notanumber\n", f);
 	fclose(f);
 	CU_ASSERT_EQUAL(sim_up(0, NULL), -1);
 	inv_shutdown();
 	conf_free(&conf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "r"));
-	while (fgets(line, sizeof(line), f) && !strstr(line, "notanumber"))
-		;
-	CU_ASSERT_PTR_NOT_NULL(strstr(line, "notanumber"));
-	fclose(f);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	snprintf(cmd, sizeof(cmd), "grep -q notanumber %s.damaged-*", path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	/* Cut in half with a previous generation: that one is restored. */
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, NULL), 0); /* the default inventory again */
+	sim_down();
+	CU_ASSERT_EQUAL_FATAL(sim_up(0, NULL), 0);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "cp %s %s.prev && truncate -s $(($(stat -c %%s %s) / 2)) %s",
+	         path, path, path, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(sim_up(0, NULL), 0);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "ls %s.damaged-* | wc -l | grep -qx 2", path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	drop_dir();
+}
+
+/* References between sim objects that contradict each other stop the load. */
+static void
+test_state_refs(void)
+{
+	static const char *const bad[] = {
+	    "s/^\\(plex volume=mirror0 number=2 devices=\\)sim3/\\1sim2/",    /* one disk, 2 legs */
+	    "s/^\\(plex volume=mirror0 number=\\)2/\\11/",                    /* plex 1 twice */
+	    "s/^\\(plex volume=stripe0 number=1 devices=\\).*/\\1sim2,sim4/", /* not in the pack */
+	    "s/^\\(plex volume=stripe0 number=1 devices=\\).*/\\1sim2,sim2/", /* twice in a plex */
+	    "/^volume name=mirror0/s/ size=[0-9]* / size=1099511627776 /",    /* > its disks */
+	    "/^vdisk /s/disk=vd0/disk=sim4/", /* sim4 is no vdisk's */
+	};
+	char path[128], cmd[700];
+	int rc;
+
+	up(0);
+	snprintf(path, sizeof(path), "%s/sim.state", dir);
+	sim_down();
+	snprintf(cmd, sizeof(cmd), "cp %s %s.good", path, path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+		         "rm -f %s.prev && sed '%s' %s.good > %s && ! cmp -s %s %s.good", path,
+		         bad[i], path, path, path, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		rc = sim_up(0, NULL);
+		CU_ASSERT_EQUAL(rc, -1);
+		if (rc == 0) {
+			fprintf(stderr, "loaded despite: %s\n", bad[i]);
+			sim_down();
+			continue;
+		}
+		inv_shutdown();
+		conf_free(&conf);
+	}
 	drop_dir();
 }
 
@@ -402,6 +453,7 @@ main(void)
 	s = CU_add_suite("sim", NULL, NULL);
 	CU_add_test(s, "default inventory on first run", test_defaults);
 	CU_add_test(s, "state file format and a damaged file", test_state_file);
+	CU_add_test(s, "contradicting references in the state file", test_state_refs);
 	CU_add_test(s, "reload: same inventory, same indexes", test_reload);
 	CU_add_test(s, "validate partition jobs", test_validate_partition);
 	CU_add_test(s, "validate volume jobs", test_validate_volume);

@@ -187,6 +187,18 @@ test_restart(void)
 	CU_ASSERT_EQUAL(run_capture(NULL, 0, "sed -i '$d' %s", state), 0);
 	CU_ASSERT_EQUAL(vf_restart(), 0);
 	CU_ASSERT_PTR_NOT_NULL(row(a));
+	/* deleted: the previous generation comes back */
+	CU_ASSERT_EQUAL(unlink(state), 0);
+	CU_ASSERT_EQUAL(vf_restart(), 0);
+	CU_ASSERT_PTR_NOT_NULL(row(a));
+	/* cut before its end line: refused, then repaired by hand */
+	CU_ASSERT_EQUAL(
+	    run_capture(NULL, 0, "head -n 2 %s > %s.t && mv %s.t %s", state, state, state, state),
+	    0);
+	CU_ASSERT_EQUAL(vf_restart(), -1);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "cp %s.prev %s", state, state), 0);
+	CU_ASSERT_EQUAL(vf_restart(), 0);
+	CU_ASSERT_PTR_NOT_NULL(row(a));
 	CU_ASSERT_EQUAL(vf_our_loops(), 0);
 	vf_down();
 }

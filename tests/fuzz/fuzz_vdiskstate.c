@@ -1,0 +1,27 @@
+/*
+ * fuzz_vdiskstate.c - libFuzzer target: the input is vdisk.state, loaded
+ * by the real loader; what it accepts is in range.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "fuzzstate.h"
+#include "vdisk_store.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vdr_set s;
+	char err[600];
+
+	if (vdr_load(&s, fuzzstate_put("vdisk.state", data, size), err, sizeof(err)) < 0)
+		return 0;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.v[i].path[0] != '/' || s.v[i].vsize == 0)
+			abort();
+	vdr_free(&s);
+	return 0;
+}
