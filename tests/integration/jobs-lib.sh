@@ -32,6 +32,10 @@ job_getn() {
 		sed 's/ $//'
 }
 
+# job_logged H STATUS: vdsd logged that job H ended with STATUS (for when
+# SNMP cannot tell: the master is away, or the row may be purged already).
+job_logged() { grep -q "\[job\] job $1: $2 " "$VDS_VDSD_LOG"; }
+
 # A service scalar (vdsJobsRunning, vdsJobsSucceeded, ...).
 svc() { vds_get_value "VDS-MIB::$1.0"; }
 

@@ -24,9 +24,6 @@ vds_wait_registered
 D_SIM1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
 SIMDIR=$VDS_TMP/state/sim
 is_running() { [ "$(job_get "$1" Status)" = "$ST_RUNNING" ] && [ "$(job_get "$1" PercentComplete)" -ge 10 ]; }
-# job_logged H STATUS: vdsd logged that job H ended with STATUS (seen while
-# the master is away and SNMP cannot tell).
-job_logged() { grep -q "\[job\] job $1: $2 " "$VDS_VDSD_LOG"; }
 vdisk_paths() { vds_table 7 | awk -v c="$C_VD_PATH" '$1 == c { print $3 }' | sort; }
 
 # ---------------------------------------------------------------- vdsd SIGKILL
