@@ -1,0 +1,78 @@
+#!/bin/bash
+# coldstart.sh BUILDDIR - vdsd's start with BENCH_DISKS (1000) image disks
+# (sparse, GPT, 2 partitions each): cold (an empty stateDir: every index
+# is new and index.map is written) against warm (the same stateDir again),
+# in one run.  For each: milliseconds from exec to vdsServiceDiskCount
+# showing every image (without strace), and the fsync/fdatasync count of
+# the whole start and stop (a second start under strace -f -c).
+# Target (issue 12): cold under 1 s and within 1.5x of warm.  Prints
+# figures; not a test.
+. "$(dirname "$0")/lib.sh"
+
+NDISKS=${BENCH_DISKS:-1000}
+
+bench_require
+vds_require_cmd sfdisk truncate strace
+
+note "making $NDISKS image disks (GPT, 2 partitions each)"
+mkdir -p "$VDS_TMP/img"
+vds_make_image "$VDS_TMP/img/proto.img" 8 gpt "2:linux:-:a" "3:linux:-:b"
+images=()
+for ((i = 1; i <= NDISKS; i++)); do
+	cp --sparse=always "$VDS_TMP/img/proto.img" "$VDS_TMP/img/d$i.img"
+	sfdisk -q --disk-id "$VDS_TMP/img/d$i.img" "$(cat /proc/sys/kernel/random/uuid)" ||
+		fail "sfdisk --disk-id d$i.img"
+	images+=("imageDisk $VDS_TMP/img/d$i.img")
+done
+rm -f "$VDS_TMP/img/proto.img"
+vds_write_conf "${images[@]}"
+bench_start_master
+
+real_vdsd=$VDSD
+count_ge() { # N: vdsServiceDiskCount >= N
+	local v
+	v=$(snmpget -v2c -c public -Oqv "127.0.0.1:$VDS_MASTER_PORT" "$DISK_COUNT" 2>/dev/null) ||
+		return 1
+	[ "${v:-0}" -ge "$1" ] 2>/dev/null
+}
+# ready_ms: start vdsd, print ms until every image is counted.
+ready_ms() {
+	local t0
+	t0=$(now_ms)
+	vds_start_vdsd
+	wait_for 60000 count_ge "$NDISKS" || fail "vdsd did not list $NDISKS disks"
+	echo $(($(now_ms) - t0))
+}
+# fsyncs: start under strace, wait until ready, stop, print the count.
+fsyncs() {
+	local out=$VDS_TMP/strace.$1 child
+	printf '#!/bin/sh\nexec strace -f -c -e trace=fsync,fdatasync -o %s %s "$@"\n' \
+		"$out" "$real_vdsd" >"$VDS_TMP/vdsd-strace"
+	chmod +x "$VDS_TMP/vdsd-strace"
+	VDSD=$VDS_TMP/vdsd-strace
+	vds_start_vdsd
+	wait_for 60000 count_ge "$NDISKS" || fail "vdsd (strace) did not list $NDISKS disks"
+	child=$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children")
+	kill -TERM "$child"
+	wait "$VDS_VDSD_PID" || true
+	unset "VDS_PIDS[vdsd]"
+	VDSD=$real_vdsd
+	awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$out"
+}
+
+rm -rf "$VDS_TMP/state"
+cold_ms=$(ready_ms)
+vds_stop_vdsd
+warm_ms=$(ready_ms)
+vds_stop_vdsd
+rm -rf "$VDS_TMP/state"
+cold_fs=$(fsyncs cold)
+warm_fs=$(fsyncs warm)
+
+echo "== start with $NDISKS image disks (+ sim disks and this machine's)"
+echo "cold: ready in $cold_ms ms, $cold_fs fsync+fdatasync calls (start to stop)"
+echo "warm: ready in $warm_ms ms, $warm_fs fsync+fdatasync calls (start to stop)"
+ratio=$(awk -v c="$cold_ms" -v w="$warm_ms" 'BEGIN { printf "%.2f", c / (w ? w : 1) }')
+echo "cold/warm: ${ratio}x  under 1 s: $(verdict "$cold_ms" '<' 1000)" \
+	" within 1.5x: $(verdict "$ratio" '<' 1.5)"
+vds_finish
