@@ -715,6 +715,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_FAIL("FREE failed");
 	}
 
+	if (getenv("VDS_FUZZ_VERBOSE")) /* for writing seeds: what the SET got */
+		fprintf(stderr,
+		        "SET of %zu varbinds (foreign failure %d): error %d, %zu -> %zu rows\n",
+		        p.n, foreign, st, before.nrows, vtab_count(job_table()));
 	if (st != 0) {
 		fz_snapshot(&after);
 		if (after.nrows != before.nrows || after.len != before.len ||
