@@ -35,6 +35,8 @@ ci_progress() {
 		PASS:\ * | FAIL:\ * | SKIP:\ * | XFAIL:\ * | XPASS:\ * | ERROR:\ *) ;;
 		*) continue ;;
 		esac
+		# not a test: "ERROR: files left in build directory after distclean:"
+		case $line in *:) continue ;; esac
 		res=${line%%:*} name=${line#*: }
 		name=${name%% *}
 		read -r dir t0 < <(awk -v n="$name" '$1 == n { d = $2; t = $3 } END { print d, t }' "$CI_STAMPS" 2>/dev/null)
