@@ -118,6 +118,8 @@ sql() { sqlite3 -batch -bail "$DB" "$@"; }
 vds_start_master
 VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no"
 start_ok "fresh start"
+vds_check_state_scalars "fresh start"
+expect_eq "fresh start: vdsStateQuarantined" 0 "$(svc vdsStateQuarantined)"
 D1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
 D4=$(inv_index 2 "$C_DISK_NAME" sim4) || fail "no sim4 disk"
 
@@ -194,6 +196,12 @@ grep -Eq "jobs\.db: job 4294967296: quarantined: .+" "$VDS_VDSD_LOG" ||
 note "quarantine lines: $(grep -c 'quarantined' "$VDS_VDSD_LOG")"
 nq=$(sql "SELECT count(*) FROM quarantine")
 expect_eq "rows in the quarantine table" "${#DAMAGED[@]}" "$nq"
+# The count and the last reason are readable by a manager.
+vds_check_state_scalars "garbage in rows"
+[ "$(svc vdsStateQuarantined)" -ge "${#DAMAGED[@]}" ] ||
+	check_fail "vdsStateQuarantined below the ${#DAMAGED[@]} damaged rows"
+svc vdsStateLastProblem | grep -Eq "^$DB: job [0-9]+: [a-z_]+.* " ||
+	check_fail "vdsStateLastProblem does not name jobs.db, the job and the column"
 expect_eq "row $A intact beside the damage" "$row_a" "$(job_row "$A")"
 expect_eq "row $B intact beside the damage" "$row_b" "$(job_row "$B")"
 expect_eq "job $B disk list after the damage" "$D1,$D4" "$(job_get "$B" ParamDisks)"
@@ -208,6 +216,7 @@ vds_stop_vdsd
 n1=$(grep -c 'quarantined' "$VDS_VDSD_LOG")
 start_ok "second start after the quarantine"
 expect_eq "no new quarantine on the second start" "$n1" "$(grep -c 'quarantined' "$VDS_VDSD_LOG")"
+vds_check_state_scalars "second start after the quarantine"
 vds_stop_vdsd
 
 # ------------------------------------------------------------------ truncated to 0
