@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "job.h"
+#include "jobrow.h"
 #include "jobstore.h"
 #include "log.h"
 #include "staterr.h"
@@ -264,6 +265,115 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM jobs"), 2);
 }
 
+/* The quarantine lines logged while a test listens ("FILE: job N: quarantined: WHY"). */
+static char heard[16][512];
+static size_t nheard;
+
+static void
+heard_sink(int prio, const char *token, const char *msg)
+{
+	if (strstr(msg, ": quarantined: ") && nheard < 16)
+		snprintf(heard[nheard++], sizeof(heard[0]), "%s", msg);
+}
+
+/* The reason logged for job h, or "" when none was. */
+static const char *
+heard_for(uint32_t h)
+{
+	char rec[32];
+
+	snprintf(rec, sizeof(rec), ": job %u: quarantined: ", h);
+	for (size_t i = 0; i < nheard; i++)
+		if (strstr(heard[i], rec))
+			return strstr(heard[i], rec) + strlen(rec);
+	return "";
+}
+
+/*
+ * A quarantine reason names the column and the value it found there (a
+ * reason read "owner: bad text0" once): an operator can find the damage.
+ */
+static void
+test_reason_names_column_and_value(void)
+{
+	static const struct {
+		const char *set, *col, *value;
+	} damage[] = {
+	    {"p_disks = '1,x,3'", "p_disks", "\"1,x,3\""},
+	    {"p_disks = '4,0'", "p_disks", "\"4,0\""},
+	    {"percent = x'deadbeef'", "percent", "blob of 4 bytes"},
+	    {"status = 77", "status", "77"},
+	    {"owner = 'bell' || char(7)", "owner", "\"bell\\x07\""},
+	    {"owner = printf('%.300c', 'y')", "owner", "300 bytes"},
+	    {"p_volume = 4294967296", "p_volume", "4294967296"},
+	    {"hresult = 5", "hresult", "0x00000005"},
+	    {"o_objid = 'not-a-uuid'", "o_objid", "\"not-a-uuid\""},
+	    {"details = NULL", "details", "NULL"},
+	    {"p_type = 'createPartition'", "p_type", "\"createPartition\""},
+	    {"keep = 2.5", "keep", "real 2.5"},
+	    {"end_ms = 0", "end_ms", "0 does not match status 4 (succeeded)"},
+	};
+	size_t n = sizeof(damage) / sizeof(damage[0]);
+	char sql[256];
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	for (uint32_t h = 1; h <= n; h++) {
+		struct job a = row(h, JOB_ST_SUCCEEDED);
+
+		CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	}
+	jobstore_close();
+	for (size_t i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "UPDATE jobs SET %s WHERE handle = %zu", damage[i].set,
+		         i + 1);
+		raw_sql(sql);
+	}
+	nheard = 0;
+	log_set_sink(heard_sink);
+	CU_ASSERT_EQUAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
+	jobstore_close();
+	log_set_sink(quiet);
+	CU_ASSERT_EQUAL(nloaded, 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = heard_for((uint32_t)i + 1);
+
+		if (strncmp(why, damage[i].col, strlen(damage[i].col)) != 0 ||
+		    !strstr(why, damage[i].value) || strstr(why, "%")) {
+			printf("\n  %s: reason \"%s\" does not name %s and %s\n", damage[i].set,
+			       why, damage[i].col, damage[i].value);
+			CU_FAIL("the reason names the column and the value");
+		}
+	}
+}
+
+/* The same for rows checked in memory (v1 blobs decoded, fuzzers). */
+static void
+test_valid_reason_in_memory(void)
+{
+	struct job a = row(5, JOB_ST_RUNNING);
+	char why[256];
+
+	memset(a.owner, 'z', sizeof(a.owner)); /* no NUL inside the buffer */
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "owner: ", 7) == 0 && strstr(why, "\"zzzz") &&
+	          strstr(why, "not terminated"));
+	a = row(5, JOB_ST_RUNNING);
+	snprintf(a.details, sizeof(a.details), "tab\tok, escape \x1b not");
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
+	          strstr(why, "tab\tok, escape"));
+	a = row(5, JOB_ST_RUNNING);
+	a.params.ndisks = 2;
+	a.params.disks[0] = 3;
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "p_disks: ", 9) == 0 && strstr(why, "index 0 at position 2"));
+	a = row(5, JOB_ST_RUNNING);
+	a.result = VDS_R_OK;
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "result: 1 (", 11) == 0 && strstr(why, "status 3 (running)"));
+}
+
 /* A schema 1 file: struct blobs tagged by their sizes. */
 static void
 test_migrate_v1(void)
@@ -409,6 +519,8 @@ main(void)
 	CU_add_test(s, "delete keeps the handle floor", test_delete_keeps_floor);
 	CU_add_test(s, "interrupted on restart", test_interrupted_on_restart);
 	CU_add_test(s, "damaged values quarantined", test_damaged_values_quarantined);
+	CU_add_test(s, "reason names the column and the value", test_reason_names_column_and_value);
+	CU_add_test(s, "reason of a row checked in memory", test_valid_reason_in_memory);
 	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
 	CU_add_test(s, "not a database", test_not_a_database);
 	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);
