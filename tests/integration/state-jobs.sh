@@ -295,7 +295,11 @@ mount -t tmpfs -o size=4m,mode=0700 vdsd-test-state "$STATE" || skip "cannot mou
 vds_on_exit "umount -l '$STATE'"
 cp -a "$VDS_TMP/state.saved/." "$STATE/"
 mount -o remount,ro "$STATE" || fail "cannot remount $STATE read-only"
-expect_refusal "read-only stateDir" "$STATE" 'writable|read-only|cannot be written'
+# The refusal names the file under the stateDir the operator gave, the
+# system's cause and the way out, in one line.
+expect_refusal "read-only stateDir" "$DB" "$STATE is not writable: read-only file system"
+grep -F "$DB: cannot be used" "$VDS_TMP/refusal.log" | grep -qF "remount it read-write" ||
+	check_fail "read-only stateDir: the message does not say to remount $STATE read-write"
 mount -o remount,rw "$STATE" || fail "cannot remount $STATE read-write"
 start_ok "stateDir writable again"
 check_no_reuse "after the read-only stateDir"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -265,28 +266,37 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM jobs"), 2);
 }
 
-/* The quarantine lines logged while a test listens ("FILE: job N: quarantined: WHY"). */
-static char heard[16][512];
+/* The lines logged while a test listens. */
+static char heard[32][1024];
 static size_t nheard;
 
 static void
 heard_sink(int prio, const char *token, const char *msg)
 {
-	if (strstr(msg, ": quarantined: ") && nheard < 16)
+	if (nheard < sizeof(heard) / sizeof(heard[0]))
 		snprintf(heard[nheard++], sizeof(heard[0]), "%s", msg);
 }
 
-/* The reason logged for job h, or "" when none was. */
+/* The first line heard that holds s, from s on; "" when none does. */
+static const char *
+heard_find(const char *s)
+{
+	for (size_t i = 0; i < nheard; i++)
+		if (strstr(heard[i], s))
+			return strstr(heard[i], s);
+	return "";
+}
+
+/* The reason logged for job h ("FILE: job N: quarantined: WHY"), or "". */
 static const char *
 heard_for(uint32_t h)
 {
 	char rec[32];
+	const char *m;
 
 	snprintf(rec, sizeof(rec), ": job %u: quarantined: ", h);
-	for (size_t i = 0; i < nheard; i++)
-		if (strstr(heard[i], rec))
-			return strstr(heard[i], rec) + strlen(rec);
-	return "";
+	m = heard_find(rec);
+	return *m ? m + strlen(rec) : m;
 }
 
 /*
@@ -372,6 +382,73 @@ test_valid_reason_in_memory(void)
 	a.result = VDS_R_OK;
 	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "result: 1 (", 11) == 0 && strstr(why, "status 3 (running)"));
+}
+
+/*
+ * In a child running as nobody: jobstore_open refuses, and its one line
+ * names dir/jobs.db, the unwritable path and errno's text, and the way out.
+ */
+static int
+refused_as_nobody(const char *path)
+{
+	char db[128], want[256];
+	const char *m;
+
+	if (setgid(65534) < 0 || setuid(65534) < 0)
+		return 2;
+	nheard = 0;
+	log_set_sink(heard_sink);
+	if (jobstore_open(dir) != -1)
+		return 3;
+	snprintf(db, sizeof(db), "%s/jobs.db: cannot be used: ", dir);
+	snprintf(want, sizeof(want), "%s is not writable: Permission denied; to recover: make %s ",
+	         path, dir);
+	m = heard_find(db);
+	if (!strstr(m, want) || !strstr(m, "chown or chmod")) {
+		printf("\n  logged: %s\n  want:   %s... %s...chown or chmod\n", m, db, want);
+		return 4;
+	}
+	return 0;
+}
+
+static int
+in_child(int (*fn)(const char *), const char *arg)
+{
+	int st = -1, rc;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		rc = fn(arg);
+		fflush(stdout);
+		_exit(rc);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* A stateDir or a jobs.db vdsd may not write: the message names the path. */
+static void
+test_unwritable_named(void)
+{
+	char db[128];
+	FILE *f;
+
+	if (geteuid() != 0) {
+		printf("(not root: cannot test as another user) ");
+		return;
+	}
+	/* the directory: mkdtemp made it 0700 for root */
+	CU_ASSERT_EQUAL(in_child(refused_as_nobody, dir), 0);
+	/* jobs.db root's, 0644, in a directory nobody may write */
+	snprintf(db, sizeof(db), "%s/jobs.db", dir);
+	f = fopen(db, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(chown(dir, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(in_child(refused_as_nobody, db), 0);
 }
 
 /* A schema 1 file: struct blobs tagged by their sizes. */
@@ -523,6 +600,7 @@ main(void)
 	CU_add_test(s, "reason of a row checked in memory", test_valid_reason_in_memory);
 	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
 	CU_add_test(s, "not a database", test_not_a_database);
+	CU_add_test(s, "unwritable stateDir or jobs.db named", test_unwritable_named);
 	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
