@@ -119,8 +119,8 @@ js_refuse_db(int code)
 	char cause[512];
 	int err = js.db ? sqlite3_system_errno(js.db) : 0;
 
-	snprintf(cause, sizeof(cause), "%s (%s)", js.db ? sqlite3_errmsg(js.db) : "no memory",
-	         err ? strerror(err) : "no system error");
+	snprintf(cause, sizeof(cause), "%s%s%s%s", js.db ? sqlite3_errmsg(js.db) : "no memory",
+	         err ? " (" : "", err ? strerror(err) : "", err ? ")" : "");
 	return js_refuse(code, cause);
 }
 
