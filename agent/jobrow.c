@@ -229,6 +229,13 @@ jobrow_bind(sqlite3_stmt *st, const struct job *j)
 	}
 }
 
+/* A control character text may not hold (newline and tab are fine). */
+static int
+jr_is_control(char ch)
+{
+	return (unsigned char)ch < 0x20 ? ch != '\n' && ch != '\t' : ch == 0x7f;
+}
+
 /* Text a row may hold: NUL-terminated inside its buffer, no control characters. */
 static int
 jr_text_ok(const char *s, size_t size)
@@ -238,7 +245,7 @@ jr_text_ok(const char *s, size_t size)
 	if (n == size)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 ? s[i] != '\n' && s[i] != '\t' : s[i] == 0x7f)
+		if (jr_is_control(s[i]))
 			return 0;
 	return 1;
 }
@@ -274,6 +281,34 @@ jr_fail(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
+static int
+jr_range(const struct jr_col *c, long long v, char *why, size_t len)
+{
+	if (v < c->min || v > c->max)
+		return jr_fail(why, len, "%s: %lld out of range %lld..%lld", c->name, v, c->min,
+		               c->max);
+	return 0;
+}
+
+/* Up to 40 bytes of a text field (it may lack its NUL), for a reason. */
+#define JR_QUOTE(s, size) (int)strnlen(s, (size) < 40 ? (size) : 40), (s)
+
+/* What a text field that failed jr_text_ok holds that it should not. */
+static int
+jr_text_fail(const struct jr_col *c, const char *s, char *why, size_t len)
+{
+	size_t n = strnlen(s, c->size);
+
+	if (n == c->size)
+		return jr_fail(why, len, "%s: text \"%.*s...\" not terminated within %zu bytes",
+		               c->name, JR_QUOTE(s, c->size), c->size);
+	for (size_t i = 0; i < n; i++)
+		if (jr_is_control(s[i]))
+			return jr_fail(why, len, "%s: text \"%.*s\" holds control character 0x%02x",
+			               c->name, JR_QUOTE(s, n), (unsigned char)s[i]);
+	return jr_fail(why, len, "%s: bad text \"%.*s\"", c->name, JR_QUOTE(s, n));
+}
+
 /* The row as a whole: the state machine's invariants. */
 static int
 jr_consistent(const struct job *j, char *why, size_t len)
@@ -291,25 +326,28 @@ jr_consistent(const struct job *j, char *why, size_t len)
 	         j->result == VDS_R_CANCELLED)
 		want = VDS_R_FAILED;
 	if (j->result != want)
-		return jr_fail(why, len, "result %s%lld does not match the status", "",
-		               (long long)j->result);
+		return jr_fail(why, len, "result: %d (%s) does not match status %d (%s)",
+		               (int)j->result, vds_result_name(j->result), (int)j->status,
+		               job_status_name(j->status));
 	if (j->hresult != vds_result_hresult(j->result) &&
 	    !(j->result == VDS_R_PENDING && j->hresult == VDS_HR_OPERATION_PENDING))
-		return jr_fail(why, len, "hresult%s 0x%llx does not match the result", "",
-		               (long long)j->hresult);
+		return jr_fail(why, len, "hresult: 0x%08x does not match result %d (%s, 0x%08x)",
+		               (unsigned)j->hresult, (int)j->result, vds_result_name(j->result),
+		               (unsigned)vds_result_hresult(j->result));
 	if (finished != (j->end_ms != 0))
-		return jr_fail(why, len, "end time%s %lld does not match the status", "",
-		               (long long)j->end_ms);
+		return jr_fail(why, len, "end_ms: %lld does not match status %d (%s)",
+		               (long long)j->end_ms, (int)j->status, job_status_name(j->status));
 	if (j->status == JOB_ST_SUCCEEDED && j->percent != 100)
-		return jr_fail(why, len, "percent%s %lld on a succeeded job", "",
-		               (long long)j->percent);
+		return jr_fail(why, len, "percent: %u on a succeeded job", (unsigned)j->percent);
 	if (!jr_objid_ok(j->outputs.objid))
-		return jr_fail(why, len, "o_objid%s is not a UUID%lld", "", 0LL);
+		return jr_fail(why, len, "o_objid: \"%.*s\" is not a UUID",
+		               JR_QUOTE(j->outputs.objid, sizeof(j->outputs.objid)));
 	if (j->params.ndisks > JOB_MAX_DISKS)
-		return jr_fail(why, len, "p_disks%s: %lld disks", "", (long long)j->params.ndisks);
+		return jr_fail(why, len, "p_disks: %u disks, more than %d",
+		               (unsigned)j->params.ndisks, JOB_MAX_DISKS);
 	for (unsigned i = 0; i < j->params.ndisks; i++)
 		if (!j->params.disks[i])
-			return jr_fail(why, len, "p_disks%s: disk index %lld", "", 0LL);
+			return jr_fail(why, len, "p_disks: disk index 0 at position %u", i + 1);
 	return 0;
 }
 
@@ -324,14 +362,37 @@ jobrow_valid(const struct job *j, char *why, size_t len)
 			continue;
 		if (c->kind == JR_TEXT) {
 			if (!jr_text_ok((const char *)j + c->off, c->size))
-				return jr_fail(why, len, "%s: bad text%lld", c->name, 0LL);
+				return jr_text_fail(c, (const char *)j + c->off, why, len);
 			continue;
 		}
 		v = jr_get(j, c);
-		if (v < c->min || v > c->max)
-			return jr_fail(why, len, "%s: %lld out of range", c->name, v);
+		if (jr_range(c, v, why, len) < 0)
+			return -1;
 	}
 	return jr_consistent(j, why, len);
+}
+
+/* A stored value of the wrong sqlite type, described for a reason. */
+static int
+jr_type_fail(sqlite3_stmt *st, int n, const struct jr_col *c, const char *want, char *why,
+             size_t len)
+{
+	switch (sqlite3_column_type(st, n)) {
+	case SQLITE_INTEGER:
+		return jr_fail(why, len, "%s: integer %lld where %s belongs", c->name,
+		               (long long)sqlite3_column_int64(st, n), want);
+	case SQLITE_FLOAT:
+		return jr_fail(why, len, "%s: real %g where %s belongs", c->name,
+		               sqlite3_column_double(st, n), want);
+	case SQLITE_TEXT:
+		return jr_fail(why, len, "%s: text \"%.40s\" where %s belongs", c->name,
+		               (const char *)sqlite3_column_text(st, n), want);
+	case SQLITE_BLOB:
+		return jr_fail(why, len, "%s: blob of %d bytes where %s belongs", c->name,
+		               sqlite3_column_bytes(st, n), want);
+	default:
+		return jr_fail(why, len, "%s: NULL where %s belongs", c->name, want);
+	}
 }
 
 static int
@@ -345,26 +406,28 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 		size_t cap = c->kind == JR_TEXT ? c->size : JOB_DISKS_TEXT_LEN;
 
 		if (type != SQLITE_TEXT || !s)
-			return jr_fail(why, len, "%s: not text (sqlite type %lld)", c->name,
-			               (long long)type);
-		if ((size_t)bytes >= cap || strlen((const char *)s) != (size_t)bytes)
-			return jr_fail(why, len, "%s: text of %lld bytes does not fit", c->name,
-			               (long long)bytes);
+			return jr_type_fail(st, n, c, "text", why, len);
+		if (strlen((const char *)s) != (size_t)bytes)
+			return jr_fail(why, len, "%s: text \"%.40s\" holds a NUL byte at %zu of %d",
+			               c->name, (const char *)s, strlen((const char *)s), bytes);
+		if ((size_t)bytes >= cap)
+			return jr_fail(why, len, "%s: text \"%.40s...\" of %d bytes, more than %zu",
+			               c->name, (const char *)s, bytes, cap - 1);
 		if (c->kind == JR_DISKS)
 			return job_disks_parse((const char *)s, &j->params) < 0
-			           ? jr_fail(why, len, "%s: not a disk list%lld", c->name, 0LL)
+			           ? jr_fail(why, len, "%s: \"%.60s\" is not a disk list", c->name,
+			                     (const char *)s)
 			           : 0;
 		memcpy((char *)j + c->off, s, (size_t)bytes + 1);
 		return 0;
 	}
 	if (type != SQLITE_INTEGER)
-		return jr_fail(why, len, "%s: not an integer (sqlite type %lld)", c->name,
-		               (long long)type);
+		return jr_type_fail(st, n, c, "an integer", why, len);
 	{
 		long long v = sqlite3_column_int64(st, n);
 
-		if (v < c->min || v > c->max)
-			return jr_fail(why, len, "%s: %lld out of range", c->name, v);
+		if (jr_range(c, v, why, len) < 0)
+			return -1;
 		jr_set(j, c, v);
 	}
 	return 0;
@@ -375,7 +438,8 @@ jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len)
 {
 	memset(j, 0, sizeof(*j));
 	if (sqlite3_column_count(st) < (int)JR_NCOLS)
-		return jr_fail(why, len, "%s%lld columns", "", (long long)sqlite3_column_count(st));
+		return jr_fail(why, len, "%d columns, want %d", sqlite3_column_count(st),
+		               (int)JR_NCOLS);
 	for (size_t i = 0; i < JR_NCOLS; i++)
 		if (jr_read_col(st, (int)i, &jr_cols[i], j, why, len) < 0)
 			return -1;

@@ -87,40 +87,54 @@ js_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 
 /* ------------------------------------------------------ opening the file */
 
-static const char *
-js_remedy(int code)
-{
-	switch (code) {
-	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
-		return "stop vdsd, move the file aside (mv jobs.db jobs.db.bad; also jobs.db-wal)"
-		       " and start again: the job rows are lost, handles continue after the floor"
-		       " kept in the handles file";
-	case SQLITE_FULL:
-		return "free space on the state directory's file system";
-	default:
-		return "make the state directory and jobs.db writable by vdsd (permissions, a"
-		       " read-only mount)";
-	}
-}
-
-/* Refuse the whole file: say which file, why, and how to recover. */
+/* Refuse the whole file: say which file, why, and how to recover, by path. */
 static int
 js_refuse(int code, const char *cause)
 {
-	log_warnx("jobstore", "%s: cannot be used: %s; to recover: %s", js.path, cause,
-	          js_remedy(code));
+	int dl = (int)(strlen(js.path) - strlen("/jobs.db")); /* stateDir as given */
+	char how[3 * sizeof(js.path) + 256];
+
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+		snprintf(how, sizeof(how),
+		         "stop vdsd, move the file aside (mv %s %s.bad; also %s-wal) and start"
+		         " again: the job rows are lost, handles continue after the floor kept in"
+		         " %.*s/jobs.floor",
+		         js.path, js.path, js.path, dl, js.path);
+	else if (code == SQLITE_FULL)
+		snprintf(how, sizeof(how), "free space on the file system of %.*s", dl, js.path);
+	else
+		snprintf(how, sizeof(how),
+		         "make %.*s and the jobs.db files in it writable by the user vdsd runs as"
+		         " (a read-only mount: remount it read-write; permissions: chown or chmod),"
+		         " or set stateDir to a writable directory",
+		         dl, js.path);
+	log_warnx("jobstore", "%s: cannot be used: %s; to recover: %s", js.path, cause, how);
 	return -1;
 }
 
+/* sqlite's message, and the system's when sqlite has one (open, WAL). */
+static int
+js_refuse_db(int code)
+{
+	char cause[512];
+	int err = js.db ? sqlite3_system_errno(js.db) : 0;
+
+	snprintf(cause, sizeof(cause), "%s%s%s%s", js.db ? sqlite3_errmsg(js.db) : "no memory",
+	         err ? " (" : "", err ? strerror(err) : "", err ? ")" : "");
+	return js_refuse(code, cause);
+}
+
+/* The directory and jobs.db: which one vdsd cannot write, and why. */
 static int
 js_check_writable(const char *state_dir)
 {
-	char cause[256];
+	char cause[sizeof(js.path) + 128];
+	int dir = access(state_dir, W_OK | X_OK) < 0;
 
-	if (access(state_dir, W_OK) < 0 ||
-	    (access(js.path, F_OK) == 0 && access(js.path, W_OK) < 0)) {
-		snprintf(cause, sizeof(cause), "not writable (%s)", strerror(errno));
+	if (dir || (access(js.path, F_OK) == 0 && access(js.path, W_OK) < 0)) {
+		snprintf(cause, sizeof(cause), "%s %s is not writable: %s",
+		         dir ? "the state directory" : "the file", dir ? state_dir : js.path,
+		         strerror(errno));
 		return js_refuse(SQLITE_CANTOPEN, cause);
 	}
 	return 0;
@@ -371,14 +385,14 @@ jobstore_open(const char *state_dir)
 		          js.path);
 	rc = sqlite3_open_v2(js.path, &js.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		js_refuse(rc, js.db ? sqlite3_errmsg(js.db) : "no memory");
+		js_refuse_db(rc);
 		goto out;
 	}
 	sqlite3_extended_result_codes(js.db, 0);
 	sqlite3_busy_timeout(js.db, 1000);
 	rc = sqlite3_exec(js.db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		js_refuse(rc, sqlite3_errmsg(js.db));
+		js_refuse_db(rc);
 		goto out;
 	}
 	if (js_integrity() < 0 ||

@@ -11,6 +11,7 @@
 #include "mib_job.h"
 #include "mib_oids.h"
 #include "model.h"
+#include "staterr.h"
 
 static struct mib_service_info ms_info;
 
@@ -128,6 +129,30 @@ MS_LIMIT_FN(ms_max_queued, max_queued)
 MS_LIMIT_FN(ms_purge_time, purge_time)
 MS_LIMIT_FN(ms_max_retained, max_retained)
 
+/* Damaged state records (staterr keeps them; writer threads add to them). */
+static int
+ms_state_quarantined(const void *row, struct mib_value *v)
+{
+	return ms_uint(v, ASN_COUNTER, (uint32_t)staterr_count());
+}
+
+static int
+ms_state_last_problem(const void *row, struct mib_value *v)
+{
+	static char last[256]; /* VdsName: 255 octets at most; read at once */
+
+	staterr_last(last, sizeof(last));
+	return ms_str(v, last);
+}
+
+static int
+ms_state_last_problem_time(const void *row, struct mib_value *v)
+{
+	char last[1];
+
+	return ms_time(v, staterr_last(last, sizeof(last)));
+}
+
 #define S(sub, fn)                                                                                 \
 	{                                                                                          \
 		sub, MK_FN, 0, fn                                                                  \
@@ -149,6 +174,9 @@ static const struct mib_col ms_cols[] = {
     S(VDS_SVC_JOB_MAX_QUEUED, ms_max_queued),
     S(VDS_SVC_JOB_PURGE_TIME, ms_purge_time),
     S(VDS_SVC_JOB_MAX_RETAINED, ms_max_retained),
+    S(VDS_SVC_STATE_QUARANTINED, ms_state_quarantined),
+    S(VDS_SVC_STATE_LAST_PROBLEM, ms_state_last_problem),
+    S(VDS_SVC_STATE_LAST_PROBLEM_TIME, ms_state_last_problem_time),
 };
 
 const struct mib_table mib_service_scalars = {

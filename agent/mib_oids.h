@@ -47,7 +47,12 @@ enum vds_service_arc {
 	VDS_SVC_JOB_MAX_QUEUED = 14,   /* Unsigned32 */
 	VDS_SVC_JOB_PURGE_TIME = 15,   /* Unsigned32, seconds */
 	VDS_SVC_JOB_MAX_RETAINED = 16, /* Unsigned32 */
-	VDS_SVC_LAST = 16,
+
+	/* Damaged records of the state files, set aside (agent/staterr.c). */
+	VDS_SVC_STATE_QUARANTINED = 17,       /* Counter32 */
+	VDS_SVC_STATE_LAST_PROBLEM = 18,      /* VdsName: "FILE: RECORD: REASON" */
+	VDS_SVC_STATE_LAST_PROBLEM_TIME = 19, /* DateAndTime */
+	VDS_SVC_LAST = 19,
 };
 
 /* vdsDiskEntry ::= { vdsDiskTable 1 }, INDEX { vdsDiskIndex } */

@@ -2,13 +2,16 @@
  * staterr.c - count and log the damaged records the loaders quarantined.
  *
  * Loaders run on the loop thread at start and on worker or writer threads
- * later, so the counter and the last event sit behind a mutex.
+ * later, and the MIB reads them on the loop thread (vdsStateQuarantined,
+ * vdsStateLastProblem), so the counter and the last event sit behind a
+ * mutex, held only to copy them.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "staterr.h"
 
@@ -16,6 +19,7 @@ static struct {
 	pthread_mutex_t mu;
 	unsigned long count;
 	char last[512];
+	time_t when;
 } se = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 /*
@@ -53,6 +57,7 @@ staterr_quarantine(const char *file, const char *record, const char *fmt, ...)
 	pthread_mutex_lock(&se.mu);
 	se.count++;
 	snprintf(se.last, sizeof(se.last), "%s: %s: %s", file, rec, why);
+	se.when = time(NULL);
 	pthread_mutex_unlock(&se.mu);
 }
 
@@ -67,12 +72,16 @@ staterr_count(void)
 	return n;
 }
 
-void
+time_t
 staterr_last(char *buf, size_t len)
 {
+	time_t when;
+
 	pthread_mutex_lock(&se.mu);
 	snprintf(buf, len, "%s", se.last);
+	when = se.when;
 	pthread_mutex_unlock(&se.mu);
+	return when;
 }
 
 void
@@ -81,5 +90,6 @@ staterr_reset(void)
 	pthread_mutex_lock(&se.mu);
 	se.count = 0;
 	se.last[0] = '\0';
+	se.when = 0;
 	pthread_mutex_unlock(&se.mu);
 }

@@ -10,6 +10,8 @@
 #ifndef VDS_STATERR_H
 #define VDS_STATERR_H
 
+#include <time.h>
+
 #include "log.h"
 
 /* A damaged record of file (record: a line number, handle or key). */
@@ -19,8 +21,11 @@ void staterr_quarantine(const char *file, const char *record, const char *fmt, .
 /* Records quarantined since start. */
 unsigned long staterr_count(void);
 
-/* The last event as "FILE: RECORD: REASON" into buf ("" when none). */
-void staterr_last(char *buf, size_t len);
+/*
+ * The last event as "FILE: RECORD: REASON" into buf ("" when none); returns
+ * when it happened (0 when none).  Any thread may call it.
+ */
+time_t staterr_last(char *buf, size_t len);
 
 /* Forget everything (tests). */
 void staterr_reset(void);

@@ -589,6 +589,40 @@ vds_restart_vdsd() {
 	vds_start_vdsd "$@"
 }
 
+# vds_check_state_scalars WHAT: vdsStateQuarantined, vdsStateLastProblem and
+# vdsStateLastProblemTime agree with the "quarantined" lines in vdsd's log
+# since its last start: their number, the last one's "FILE: RECORD: REASON"
+# (the MIB's 255 octets of it), and a time of this year; 0, "" and year 0
+# when there is none.
+vds_check_state_scalars() {
+	local what=$1 want_n want_last n last t
+	want_n=$(awk '/: vdsd start$/ { n = 0 } / \[state\] .*: quarantined: / { n++ }
+		END { print n + 0 }' "$VDS_VDSD_LOG")
+	want_last=$(awk '/: vdsd start$/ { l = "" } / \[state\] .*: quarantined: / { l = $0 }
+		END { sub(/^.* \[state\] /, "", l); sub(/: quarantined: /, ": ", l); print l }' \
+		"$VDS_VDSD_LOG")
+	n=$(vds_get_value VDS-MIB::vdsStateQuarantined.0) || check_fail "$what: no vdsStateQuarantined"
+	# (vds_get_value cannot tell "" from no value)
+	last=$(vds_snmpget -Oqv VDS-MIB::vdsStateLastProblem.0 2>&1) ||
+		check_fail "$what: no vdsStateLastProblem: $last"
+	case $last in
+	'""') last= ;;
+	"No Such"*) check_fail "$what: no vdsStateLastProblem: $last" ;;
+	esac
+	t=$(vds_get_value VDS-MIB::vdsStateLastProblemTime.0) || check_fail "$what: no vdsStateLastProblemTime"
+	expect_eq "$what: vdsStateQuarantined" "$want_n" "$n"
+	expect_eq "$what: vdsStateLastProblem" "${want_last:0:255}" "$last"
+	if [ -z "$want_last" ]; then
+		expect_eq "$what: vdsStateLastProblemTime" "0-1-1,0:0:0.0" "$t"
+	else
+		case $t in
+		"$(date -u +%Y)-"*) ;;
+		*) check_fail "$what: vdsStateLastProblemTime $t is not this year's" ;;
+		esac
+	fi
+	note "$what: vdsStateQuarantined $n, vdsStateLastProblem \"$last\""
+}
+
 # ASan/UBSan/LSan reports in vdsd's output fail the test.
 vds_check_sanitizers() {
 	local pat='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer'

@@ -4,7 +4,8 @@
 # record, deletion, a read-only state directory.  After each: vdsd starts,
 # a full walk of VDS-MIB works (every column of every row is read), no
 # name has an index another name had, and every damage found is logged as
-# quarantined with its file and line.
+# quarantined with its file and line, and counted in vdsStateQuarantined
+# with the last one in vdsStateLastProblem.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 vds_require_root
@@ -83,6 +84,7 @@ start_and_check() { # WHAT
 	vds_wait_registered 20000
 	vds_snmpwalk -On VDS-MIB::vdsObjects >"$VDS_TMP/walk" || check_fail "$1: walk failed"
 	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "$1: vdsd died during the walk"
+	vds_check_state_scalars "$1"
 	now=$(names) || check_fail "$1: table walk failed"
 	check_indexes "$1" "$ref" "$now"
 	if [ -f "$rows_ref" ]; then

@@ -118,6 +118,8 @@ sql() { sqlite3 -batch -bail "$DB" "$@"; }
 vds_start_master
 VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no"
 start_ok "fresh start"
+vds_check_state_scalars "fresh start"
+expect_eq "fresh start: vdsStateQuarantined" 0 "$(svc vdsStateQuarantined)"
 D1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
 D4=$(inv_index 2 "$C_DISK_NAME" sim4) || fail "no sim4 disk"
 
@@ -194,6 +196,12 @@ grep -Eq "jobs\.db: job 4294967296: quarantined: .+" "$VDS_VDSD_LOG" ||
 note "quarantine lines: $(grep -c 'quarantined' "$VDS_VDSD_LOG")"
 nq=$(sql "SELECT count(*) FROM quarantine")
 expect_eq "rows in the quarantine table" "${#DAMAGED[@]}" "$nq"
+# The count and the last reason are readable by a manager.
+vds_check_state_scalars "garbage in rows"
+[ "$(svc vdsStateQuarantined)" -ge "${#DAMAGED[@]}" ] ||
+	check_fail "vdsStateQuarantined below the ${#DAMAGED[@]} damaged rows"
+svc vdsStateLastProblem | grep -Eq "^$DB: job [0-9]+: [a-z_]+.* " ||
+	check_fail "vdsStateLastProblem does not name jobs.db, the job and the column"
 expect_eq "row $A intact beside the damage" "$row_a" "$(job_row "$A")"
 expect_eq "row $B intact beside the damage" "$row_b" "$(job_row "$B")"
 expect_eq "job $B disk list after the damage" "$D1,$D4" "$(job_get "$B" ParamDisks)"
@@ -208,6 +216,7 @@ vds_stop_vdsd
 n1=$(grep -c 'quarantined' "$VDS_VDSD_LOG")
 start_ok "second start after the quarantine"
 expect_eq "no new quarantine on the second start" "$n1" "$(grep -c 'quarantined' "$VDS_VDSD_LOG")"
+vds_check_state_scalars "second start after the quarantine"
 vds_stop_vdsd
 
 # ------------------------------------------------------------------ truncated to 0
@@ -286,7 +295,11 @@ mount -t tmpfs -o size=4m,mode=0700 vdsd-test-state "$STATE" || skip "cannot mou
 vds_on_exit "umount -l '$STATE'"
 cp -a "$VDS_TMP/state.saved/." "$STATE/"
 mount -o remount,ro "$STATE" || fail "cannot remount $STATE read-only"
-expect_refusal "read-only stateDir" "$STATE" 'writable|read-only|cannot be written'
+# The refusal names the file under the stateDir the operator gave, the
+# system's cause and the way out, in one line.
+expect_refusal "read-only stateDir" "$DB" "$STATE is not writable: read-only file system"
+grep -F "$DB: cannot be used" "$VDS_TMP/refusal.log" | grep -qF "remount it read-write" ||
+	check_fail "read-only stateDir: the message does not say to remount $STATE read-write"
 mount -o remount,rw "$STATE" || fail "cannot remount $STATE read-write"
 start_ok "stateDir writable again"
 check_no_reuse "after the read-only stateDir"

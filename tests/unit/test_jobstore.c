@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -14,6 +15,7 @@
 #include <event2/event.h>
 
 #include "job.h"
+#include "jobrow.h"
 #include "jobstore.h"
 #include "log.h"
 #include "staterr.h"
@@ -264,6 +266,191 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM jobs"), 2);
 }
 
+/* The lines logged while a test listens. */
+static char heard[32][1024];
+static size_t nheard;
+
+static void
+heard_sink(int prio, const char *token, const char *msg)
+{
+	if (nheard < sizeof(heard) / sizeof(heard[0]))
+		snprintf(heard[nheard++], sizeof(heard[0]), "%s", msg);
+}
+
+/* The first line heard that holds s, from s on; "" when none does. */
+static const char *
+heard_find(const char *s)
+{
+	for (size_t i = 0; i < nheard; i++)
+		if (strstr(heard[i], s))
+			return strstr(heard[i], s);
+	return "";
+}
+
+/* The reason logged for job h ("FILE: job N: quarantined: WHY"), or "". */
+static const char *
+heard_for(uint32_t h)
+{
+	char rec[32];
+	const char *m;
+
+	snprintf(rec, sizeof(rec), ": job %u: quarantined: ", h);
+	m = heard_find(rec);
+	return *m ? m + strlen(rec) : m;
+}
+
+/*
+ * A quarantine reason names the column and the value it found there (a
+ * reason read "owner: bad text0" once): an operator can find the damage.
+ */
+static void
+test_reason_names_column_and_value(void)
+{
+	static const struct {
+		const char *set, *col, *value;
+	} damage[] = {
+	    {"p_disks = '1,x,3'", "p_disks", "\"1,x,3\""},
+	    {"p_disks = '4,0'", "p_disks", "\"4,0\""},
+	    {"percent = x'deadbeef'", "percent", "blob of 4 bytes"},
+	    {"status = 77", "status", "77"},
+	    {"owner = 'bell' || char(7)", "owner", "\"bell\\x07\""},
+	    {"owner = printf('%.300c', 'y')", "owner", "300 bytes"},
+	    {"p_volume = 4294967296", "p_volume", "4294967296"},
+	    {"hresult = 5", "hresult", "0x00000005"},
+	    {"o_objid = 'not-a-uuid'", "o_objid", "\"not-a-uuid\""},
+	    {"details = NULL", "details", "NULL"},
+	    {"p_type = 'createPartition'", "p_type", "\"createPartition\""},
+	    {"keep = 2.5", "keep", "real 2.5"},
+	    {"end_ms = 0", "end_ms", "0 does not match status 4 (succeeded)"},
+	};
+	size_t n = sizeof(damage) / sizeof(damage[0]);
+	char sql[256];
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	for (uint32_t h = 1; h <= n; h++) {
+		struct job a = row(h, JOB_ST_SUCCEEDED);
+
+		CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	}
+	jobstore_close();
+	for (size_t i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "UPDATE jobs SET %s WHERE handle = %zu", damage[i].set,
+		         i + 1);
+		raw_sql(sql);
+	}
+	nheard = 0;
+	log_set_sink(heard_sink);
+	CU_ASSERT_EQUAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
+	jobstore_close();
+	log_set_sink(quiet);
+	CU_ASSERT_EQUAL(nloaded, 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = heard_for((uint32_t)i + 1);
+
+		if (strncmp(why, damage[i].col, strlen(damage[i].col)) != 0 ||
+		    !strstr(why, damage[i].value) || strstr(why, "%")) {
+			printf("\n  %s: reason \"%s\" does not name %s and %s\n", damage[i].set,
+			       why, damage[i].col, damage[i].value);
+			CU_FAIL("the reason names the column and the value");
+		}
+	}
+}
+
+/* The same for rows checked in memory (v1 blobs decoded, fuzzers). */
+static void
+test_valid_reason_in_memory(void)
+{
+	struct job a = row(5, JOB_ST_RUNNING);
+	char why[256];
+
+	memset(a.owner, 'z', sizeof(a.owner)); /* no NUL inside the buffer */
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "owner: ", 7) == 0 && strstr(why, "\"zzzz") &&
+	          strstr(why, "not terminated"));
+	a = row(5, JOB_ST_RUNNING);
+	snprintf(a.details, sizeof(a.details), "tab\tok, escape \x1b not");
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
+	          strstr(why, "tab\tok, escape"));
+	a = row(5, JOB_ST_RUNNING);
+	a.params.ndisks = 2;
+	a.params.disks[0] = 3;
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "p_disks: ", 9) == 0 && strstr(why, "index 0 at position 2"));
+	a = row(5, JOB_ST_RUNNING);
+	a.result = VDS_R_OK;
+	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT(strncmp(why, "result: 1 (", 11) == 0 && strstr(why, "status 3 (running)"));
+}
+
+/*
+ * In a child running as nobody: jobstore_open refuses, and its one line
+ * names dir/jobs.db, the unwritable path and errno's text, and the way out.
+ */
+static int
+refused_as_nobody(const char *path)
+{
+	char db[128], want[256];
+	const char *m;
+
+	if (setgid(65534) < 0 || setuid(65534) < 0)
+		return 2;
+	nheard = 0;
+	log_set_sink(heard_sink);
+	if (jobstore_open(dir) != -1)
+		return 3;
+	snprintf(db, sizeof(db), "%s/jobs.db: cannot be used: ", dir);
+	snprintf(want, sizeof(want), "%s is not writable: Permission denied; to recover: make %s ",
+	         path, dir);
+	m = heard_find(db);
+	if (!strstr(m, want) || !strstr(m, "chown or chmod")) {
+		printf("\n  logged: %s\n  want:   %s... %s...chown or chmod\n", m, db, want);
+		return 4;
+	}
+	return 0;
+}
+
+static int
+in_child(int (*fn)(const char *), const char *arg)
+{
+	int st = -1, rc;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		rc = fn(arg);
+		fflush(stdout);
+		_exit(rc);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* A stateDir or a jobs.db vdsd may not write: the message names the path. */
+static void
+test_unwritable_named(void)
+{
+	char db[128];
+	FILE *f;
+
+	if (geteuid() != 0) {
+		printf("(not root: cannot test as another user) ");
+		return;
+	}
+	/* the directory: mkdtemp made it 0700 for root */
+	CU_ASSERT_EQUAL(in_child(refused_as_nobody, dir), 0);
+	/* jobs.db root's, 0644, in a directory nobody may write */
+	snprintf(db, sizeof(db), "%s/jobs.db", dir);
+	f = fopen(db, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(chown(dir, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(in_child(refused_as_nobody, db), 0);
+}
+
 /* A schema 1 file: struct blobs tagged by their sizes. */
 static void
 test_migrate_v1(void)
@@ -409,8 +596,11 @@ main(void)
 	CU_add_test(s, "delete keeps the handle floor", test_delete_keeps_floor);
 	CU_add_test(s, "interrupted on restart", test_interrupted_on_restart);
 	CU_add_test(s, "damaged values quarantined", test_damaged_values_quarantined);
+	CU_add_test(s, "reason names the column and the value", test_reason_names_column_and_value);
+	CU_add_test(s, "reason of a row checked in memory", test_valid_reason_in_memory);
 	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
 	CU_add_test(s, "not a database", test_not_a_database);
+	CU_add_test(s, "unwritable stateDir or jobs.db named", test_unwritable_named);
 	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
