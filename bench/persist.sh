@@ -60,6 +60,8 @@ trap bench_cleanup EXIT
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+rss_parts() { awk '/^Rss(Anon|File|Shmem):/ { printf "%s%s %s kB", n++ ? ", " : "", $1, $2 }' \
+	"/proc/$1/status"; }
 sanitized() { grep -q 'libasan\|libubsan' "/proc/$1/maps" && echo "with sanitizers" ||
 	echo "without sanitizers"; }
 
@@ -121,6 +123,7 @@ echo "== 4. VmRSS with $NROWS retained job rows vs an idle snmpd -X subagent"
 fresh_vdsd disk "jobMaxQueued $((NROWS + 10))" "jobMaxRetained $((NROWS + 10))" \
 	"jobPurgeTime 86400"
 rss0=$(rss_kb "$VDS_VDSD_PID")
+rss0_parts=$(rss_parts "$VDS_VDSD_PID")
 lat fill "$NROWS" "$J" "$NEXT_HANDLE" 1 || fail "fill failed"
 rows=$(snmpget -v2c -c public -Oqv "127.0.0.1:$VDS_MASTER_PORT" "$VDS_ROOT_OID.1.1.9.0")
 rss=$(rss_kb "$VDS_VDSD_PID")
@@ -128,6 +131,7 @@ bench_start_netsnmp_subagent
 ref_rss=$(rss_kb "${VDS_PIDS[subagent]}")
 echo "vdsd ($(sanitized "$VDS_VDSD_PID")): VmRSS $rss kB with $rows succeeded rows" \
 	"($rss0 kB before them: $(((rss - rss0) * 1024 / NROWS)) B per row)"
+echo "  vdsd with the rows: $(rss_parts "$VDS_VDSD_PID"); before them: $rss0_parts"
 echo "snmpd -X subagent, idle: VmRSS $ref_rss kB"
 vds_stop_vdsd
 vds_kill_pid subagent
