@@ -103,8 +103,8 @@ je_remove(struct job *j)
  * carry 10,000 libevent timers).  Finished rows are in the order they
  * ended (stored ones load ORDER BY end_ms, new ones are appended as they
  * end), so the first row without keepResult is the next one due.  A wall
- * clock stepped back can only make a row go a little late.  Never removes
- * a row itself: je_purge_cb does, from the loop.
+ * clock stepped back delays the purge by as much, never makes it early.
+ * Never removes a row itself: je_purge_cb does, from the loop.
  */
 static void
 je_arm_purge(void)
