@@ -21,6 +21,7 @@
 
 #include "job.h"
 #include "jobprov.h"
+#include "jobrow.h"
 #include "jobstore.h"
 #include "log.h"
 #include "model.h"
@@ -39,6 +40,7 @@ static struct {
 	struct job_observer obs;
 	const struct prov_ops *const *test_list;
 	struct event *flush_ev;
+	struct event *purge_ev; /* the next finished row's purge */
 	int64_t init_ms;      /* when the engine started: rows it found interrupted end after it */
 	int interrupted_told; /* those were announced to the observer */
 } je;
@@ -83,8 +85,6 @@ job_is_finished(const struct job *j)
 
 /* ------------------------------------------------------- finishing jobs */
 
-static void je_purge_cb(evutil_socket_t fd, short what, void *arg);
-
 static void
 je_remove(struct job *j)
 {
@@ -93,42 +93,58 @@ je_remove(struct job *j)
 		TAILQ_REMOVE(&je.finished, j, q);
 		je.nfinished--;
 	}
-	if (j->purge_ev)
-		event_free(j->purge_ev);
 	if (jobstore_delete(j->handle) < 0)
 		log_warnx("job", "job %u: cannot delete the row", j->handle);
-	free(j);
+	job_free(j);
 }
 
+/*
+ * One timer purges every row (not one per row: 10,000 retained rows would
+ * carry 10,000 libevent timers).  Finished rows are in the order they
+ * ended (stored ones load ORDER BY end_ms, new ones are appended as they
+ * end), so the first row without keepResult is the next one due.  A wall
+ * clock stepped back delays the purge by as much, never makes it early.
+ * Never removes a row itself: je_purge_cb does, from the loop.
+ */
 static void
-je_arm_purge(struct job *j)
+je_arm_purge(void)
 {
-	int64_t left = j->end_ms + (int64_t)je.conf->job_purge_time * 1000 - je_now_ms();
+	struct job *j;
 	struct timeval tv;
+	int64_t left;
 
-	if (j->keep_result) {
-		if (j->purge_ev)
-			event_del(j->purge_ev);
+	TAILQ_FOREACH(j, &je.finished, q)
+	if (!j->keep_result)
+		break;
+	if (!j || !je.purge_ev) {
+		if (je.purge_ev)
+			evtimer_del(je.purge_ev);
 		return;
 	}
-	if (!j->purge_ev)
-		j->purge_ev = evtimer_new(je.base, je_purge_cb, j);
-	if (!j->purge_ev)
-		return;
+	left = j->end_ms + (int64_t)je.conf->job_purge_time * 1000 - je_now_ms();
 	if (left < 0)
 		left = 0;
 	tv.tv_sec = left / 1000;
 	tv.tv_usec = (left % 1000) * 1000;
-	evtimer_add(j->purge_ev, &tv);
+	evtimer_add(je.purge_ev, &tv);
 }
 
 static void
 je_purge_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct job *j = arg;
+	int64_t due = je_now_ms() - (int64_t)je.conf->job_purge_time * 1000;
+	struct job *j, *next;
 
-	log_debug("job", "job %u: purged", j->handle);
-	je_remove(j);
+	for (j = TAILQ_FIRST(&je.finished); j; j = next) {
+		next = TAILQ_NEXT(j, q);
+		if (j->keep_result)
+			continue;
+		if (j->end_ms > due)
+			break;
+		log_debug("job", "job %u: purged", j->handle);
+		je_remove(j);
+	}
+	je_arm_purge();
 }
 
 /*
@@ -159,11 +175,12 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 {
 	j->result = r;
 	j->hresult = vds_result_hresult(r);
-	j->details[0] = '\0';
+	job_text_set(&j->details, NULL, JOB_DETAILS_SIZE);
 	if (r == VDS_R_OK) {
 		j->status = JOB_ST_SUCCEEDED;
 		j->percent = 100;
-		j->error_name[0] = j->error_message[0] = '\0';
+		job_text_set(&j->error_name, NULL, JOB_ERROR_NAME_SIZE);
+		job_text_set(&j->error_message, NULL, JOB_ERROR_MESSAGE_SIZE);
 		if (j->cancel_state == JOB_CS_REQUESTED)
 			j->cancel_state = JOB_CS_TOO_LATE;
 		return;
@@ -171,9 +188,9 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 	j->status = r == VDS_R_CANCELLED ? JOB_ST_CANCELLED : JOB_ST_FAILED;
 	if (r == VDS_R_CANCELLED)
 		j->cancel_state = JOB_CS_DONE;
-	snprintf(j->error_name, sizeof(j->error_name), "%s", vds_result_name(r));
-	snprintf(j->error_message, sizeof(j->error_message), "%s",
-	         msg && *msg ? msg : vds_result_text(r));
+	job_text_set(&j->error_name, vds_result_name(r), JOB_ERROR_NAME_SIZE);
+	job_text_set(&j->error_message, msg && *msg ? msg : vds_result_text(r),
+	             JOB_ERROR_MESSAGE_SIZE);
 }
 
 /* Any state -> finished: row, counters, store, purge timer, observer. */
@@ -202,7 +219,7 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	         vds_result_name(r));
 	if (je.obs.completed)
 		je.obs.completed(j, je.obs.arg);
-	je_arm_purge(j);
+	je_arm_purge();
 	je_retain();
 }
 
@@ -275,7 +292,7 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	if (percent > j->percent && percent <= 99)
 		j->percent = percent;
 	if (details && *details)
-		snprintf(j->details, sizeof(j->details), "%s", details);
+		job_text_set(&j->details, details, JOB_DETAILS_SIZE);
 	j->update_ms = now;
 	j->dirty = 1;
 	if (je.flush_ev && !evtimer_pending(je.flush_ev, NULL)) {
@@ -402,7 +419,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 		return NULL; /* ENOMEM */
 	j->handle = handle;
 	j->params = *p;
-	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
+	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
 	j->keep_result = !!keep;
 	j->notify_progress = !!notify_progress;
 	j->control = JOB_CTL_NONE;
@@ -414,7 +431,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	if (jobprov_for(p, &j->ops, &j->pstate))
 		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	if (vtab_insert(&je.tab, j) < 0) {
-		free(j);
+		job_free(j);
 		return NULL;
 	}
 	/* A manager may pick its own handle: vdsJobNextHandle never gives it out later. */
@@ -431,7 +448,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 			je.cnt.queued--;
 		}
 		vtab_remove(&je.tab, handle);
-		free(j);
+		job_free(j);
 		errno = EIO;
 		return NULL;
 	}
@@ -505,7 +522,7 @@ job_set_keep(uint32_t handle, int keep)
 		return -1;
 	j->keep_result = !!keep;
 	if (job_is_finished(j))
-		je_arm_purge(j);
+		je_arm_purge();
 	je_save(j);
 	return 0;
 }
@@ -517,7 +534,7 @@ job_set_owner(uint32_t handle, const char *owner)
 
 	if (!j)
 		return -1;
-	snprintf(j->owner, sizeof(j->owner), "%s", owner ? owner : "");
+	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
 	je_save(j);
 	return 0;
 }
@@ -578,7 +595,7 @@ static int
 je_load_one(struct job *j, void *arg)
 {
 	if (j->handle == 0 || j->handle > JOB_HANDLE_MAX || vtab_insert(&je.tab, j) < 0) {
-		free(j);
+		job_free(j);
 		return 0;
 	}
 	jobprov_for(&j->params, &j->ops, &j->pstate);
@@ -590,7 +607,7 @@ je_load_one(struct job *j, void *arg)
 	} else if (job_is_finished(j)) {
 		TAILQ_INSERT_TAIL(&je.finished, j, q);
 		je.nfinished++;
-		je_arm_purge(j);
+		je_arm_purge();
 	}
 	return 0;
 }
@@ -613,7 +630,8 @@ job_engine_init(struct event_base *base, const struct vds_conf *conf, const char
 	if (jobprov_init(conf, je.test_list) < 0 || jobstore_open(state_dir) < 0)
 		goto out;
 	je.flush_ev = evtimer_new(base, je_flush_cb, NULL);
-	if (!je.flush_ev || jobstore_load(je_load_one, NULL) < 0)
+	je.purge_ev = evtimer_new(base, je_purge_cb, NULL);
+	if (!je.flush_ev || !je.purge_ev || jobstore_load(je_load_one, NULL) < 0)
 		goto out;
 	je.next = jobstore_handle_floor() + 1;
 	if (je.next > JOB_HANDLE_MAX)
@@ -639,13 +657,14 @@ job_engine_shutdown(void)
 		event_free(je.flush_ev);
 	}
 	je.flush_ev = NULL;
+	if (je.purge_ev)
+		event_free(je.purge_ev);
+	je.purge_ev = NULL;
 	VTAB_FOREACH(&je.tab, i, j)
 	{
 		if (j->plan && j->ops->free_plan)
 			j->ops->free_plan(j->plan);
-		if (j->purge_ev)
-			event_free(j->purge_ev);
-		free(j);
+		job_free(j);
 	}
 	vtab_free(&je.tab);
 	memset(&je.tab, 0, sizeof(je.tab));

@@ -48,16 +48,26 @@ enum job_cancel_state {
 
 #define JOB_HANDLE_MAX 2147483647U
 
+/* The largest text each text column holds, with its NUL (the MIB's limits). */
+#define JOB_ERROR_NAME_SIZE    48
+#define JOB_ERROR_MESSAGE_SIZE 256
+#define JOB_DETAILS_SIZE       128
+#define JOB_OWNER_SIZE         128
+
 struct job {
 	uint32_t handle; /* must stay first (vtab) */
 	enum job_status status;
 	unsigned percent; /* 0..99 while running, 100 on success */
 	enum vds_result result;
 	uint32_t hresult;
-	char error_name[48];
-	char error_message[256];
-	char details[128]; /* while running */
-	char owner[128];
+	/*
+	 * Text columns: NULL when empty, else a heap copy (job_text_set; read
+	 * them with job_text).  Most retained rows have none: as buffers they
+	 * were 560 bytes of every row.
+	 */
+	char *error_name, *error_message;
+	char *details; /* while running */
+	char *owner;
 	int keep_result;
 	enum job_control control;
 	enum job_cancel_state cancel_state;
@@ -75,7 +85,6 @@ struct job {
 	void *pstate;
 	void *plan;
 	struct prov_job *pj;
-	struct event *purge_ev;
 	int64_t progress_sent_ms;
 	int dirty;          /* percent/details not yet in the store */
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */

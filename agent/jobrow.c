@@ -26,7 +26,8 @@
 #define JR_MS_MAX 253402300799999LL /* 9999-12-31T23:59:59.999Z */
 #define JR_U32MAX 4294967295LL
 
-enum jr_kind { JR_I32, JR_U32, JR_I64, JR_TEXT, JR_DISKS };
+/* JR_TEXT: a char[] of size; JR_PTEXT: a char * (job_text_set) of at most size. */
+enum jr_kind { JR_I32, JR_U32, JR_I64, JR_TEXT, JR_PTEXT, JR_DISKS };
 
 struct jr_col {
 	const char *name;
@@ -43,16 +44,20 @@ struct jr_col {
 	{                                                                                          \
 		n, JR_TEXT, offsetof(struct job, f), sizeof(((struct job *)0)->f), 0, 0            \
 	}
+#define JP(n, f, size)                                                                             \
+	{                                                                                          \
+		n, JR_PTEXT, offsetof(struct job, f), size, 0, 0                                   \
+	}
 static const struct jr_col jr_cols[] = {
     JC("handle", JR_U32, handle, 1, JOB_HANDLE_MAX),
     JC("status", JR_I32, status, JOB_ST_CREATED, JOB_ST_CANCELLED),
     JC("percent", JR_U32, percent, 0, 100),
     JC("result", JR_I32, result, 1, VDS_R_LAST),
     JC("hresult", JR_U32, hresult, 0, JR_U32MAX),
-    JT("error_name", error_name),
-    JT("error_message", error_message),
-    JT("details", details),
-    JT("owner", owner),
+    JP("error_name", error_name, JOB_ERROR_NAME_SIZE),
+    JP("error_message", error_message, JOB_ERROR_MESSAGE_SIZE),
+    JP("details", details, JOB_DETAILS_SIZE),
+    JP("owner", owner, JOB_OWNER_SIZE),
     JC("keep", JR_I32, keep_result, 0, 1),
     JC("control", JR_I32, control, JOB_CTL_NONE, JOB_CTL_CANCEL),
     JC("cancel_state", JR_I32, cancel_state, JOB_CS_NONE, JOB_CS_DONE),
@@ -106,8 +111,7 @@ jr_build(void)
 		return;
 	for (size_t i = 0; i < JR_NCOLS; i++) {
 		const char *sep = i ? ", " : "";
-		const char *type =
-		    jr_cols[i].kind == JR_TEXT || jr_cols[i].kind == JR_DISKS ? "TEXT" : "INTEGER";
+		const char *type = jr_cols[i].kind >= JR_TEXT ? "TEXT" : "INTEGER";
 
 		a += (size_t)snprintf(jr_sql.cols + a, sizeof(jr_sql.cols) - a, "%s%s", sep,
 		                      jr_cols[i].name);
@@ -210,6 +214,54 @@ jr_set(struct job *j, const struct jr_col *c, long long v)
 	}
 }
 
+/* The text of a JR_TEXT or JR_PTEXT column. */
+static const char *
+jr_text(const struct job *j, const struct jr_col *c)
+{
+	const char *p = (const char *)j + c->off;
+
+	return c->kind == JR_PTEXT ? job_text(*(char *const *)p) : p;
+}
+
+const char *
+job_text(const char *s)
+{
+	return s ? s : "";
+}
+
+int
+job_text_set(char **dst, const char *src, size_t size)
+{
+	size_t n = src ? strnlen(src, size - 1) : 0;
+	char *s = NULL;
+
+	if (n && !(s = strndup(src, n)))
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+void
+job_text_free(struct job *j)
+{
+	for (size_t i = 0; i < JR_NCOLS; i++)
+		if (jr_cols[i].kind == JR_PTEXT) {
+			char **p = (char **)((char *)j + jr_cols[i].off);
+
+			free(*p);
+			*p = NULL;
+		}
+}
+
+void
+job_free(struct job *j)
+{
+	if (j)
+		job_text_free(j);
+	free(j);
+}
+
 void
 jobrow_bind(sqlite3_stmt *st, const struct job *j)
 {
@@ -219,8 +271,8 @@ jobrow_bind(sqlite3_stmt *st, const struct job *j)
 		const struct jr_col *c = &jr_cols[i];
 		int n = (int)i + 1;
 
-		if (c->kind == JR_TEXT)
-			sqlite3_bind_text(st, n, (const char *)j + c->off, -1, SQLITE_TRANSIENT);
+		if (c->kind == JR_TEXT || c->kind == JR_PTEXT)
+			sqlite3_bind_text(st, n, jr_text(j, c), -1, SQLITE_TRANSIENT);
 		else if (c->kind == JR_DISKS) {
 			job_disks_format(&j->params, disks, sizeof(disks));
 			sqlite3_bind_text(st, n, disks, -1, SQLITE_TRANSIENT);
@@ -360,9 +412,9 @@ jobrow_valid(const struct job *j, char *why, size_t len)
 
 		if (c->kind == JR_DISKS)
 			continue;
-		if (c->kind == JR_TEXT) {
-			if (!jr_text_ok((const char *)j + c->off, c->size))
-				return jr_text_fail(c, (const char *)j + c->off, why, len);
+		if (c->kind == JR_TEXT || c->kind == JR_PTEXT) {
+			if (!jr_text_ok(jr_text(j, c), c->size))
+				return jr_text_fail(c, jr_text(j, c), why, len);
 			continue;
 		}
 		v = jr_get(j, c);
@@ -400,10 +452,10 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 {
 	int type = sqlite3_column_type(st, n);
 
-	if (c->kind == JR_TEXT || c->kind == JR_DISKS) {
+	if (c->kind >= JR_TEXT) {
 		const unsigned char *s = sqlite3_column_text(st, n);
 		int bytes = sqlite3_column_bytes(st, n);
-		size_t cap = c->kind == JR_TEXT ? c->size : JOB_DISKS_TEXT_LEN;
+		size_t cap = c->kind == JR_DISKS ? JOB_DISKS_TEXT_LEN : c->size;
 
 		if (type != SQLITE_TEXT || !s)
 			return jr_type_fail(st, n, c, "text", why, len);
@@ -417,6 +469,10 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 			return job_disks_parse((const char *)s, &j->params) < 0
 			           ? jr_fail(why, len, "%s: \"%.60s\" is not a disk list", c->name,
 			                     (const char *)s)
+			           : 0;
+		if (c->kind == JR_PTEXT)
+			return job_text_set((char **)((char *)j + c->off), (const char *)s, cap) < 0
+			           ? jr_fail(why, len, "%s: no memory for %d bytes", c->name, bytes)
 			           : 0;
 		memcpy((char *)j + c->off, s, (size_t)bytes + 1);
 		return 0;
@@ -436,6 +492,7 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 int
 jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len)
 {
+	job_text_free(j);
 	memset(j, 0, sizeof(*j));
 	if (sqlite3_column_count(st) < (int)JR_NCOLS)
 		return jr_fail(why, len, "%d columns, want %d", sqlite3_column_count(st),

@@ -27,12 +27,27 @@ const char *jobrow_placeholders(void);
 /* An SQL expression dumping every column of the current row as text (quarantine). */
 const char *jobrow_dump_expr(void);
 
+/* A text column of struct job: its text, "" for NULL. */
+const char *job_text(const char *s);
+/*
+ * Set a text column *dst to a heap copy of src cut to size - 1 bytes (NULL
+ * when empty), freeing the old one; -1 (and *dst unchanged) when memory is
+ * short.
+ */
+int job_text_set(char **dst, const char *src, size_t size);
+/* Free j's text columns (they become NULL); j itself stays. */
+void job_text_free(struct job *j);
+/* A job row from the heap, with its text columns (NULL is fine). */
+void job_free(struct job *j);
+
 /* Bind j to st's parameters 1..n. */
 void jobrow_bind(sqlite3_stmt *st, const struct job *j);
 /*
- * Read the columns from col 0 of st's current row into j (zeroed first).
- * Returns 0, or -1 with the reason in why: a value of the wrong type, out
- * of range, or inconsistent with the others.  j is then not to be used.
+ * Read the columns from col 0 of st's current row into j (its text columns
+ * freed, then zeroed: j must be zeroed or a row read before).  Returns 0,
+ * or -1 with the reason in why: a value of the wrong type, out of range, or
+ * inconsistent with the others.  j is then not to be used but to be freed
+ * (job_free, or job_text_free).
  */
 int jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len);
 /* Check a row assembled in memory (the same rules as jobrow_read). */

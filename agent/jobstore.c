@@ -46,6 +46,14 @@
 
 #define JS_VERSION    2
 #define JS_CKPT_PAGES 1000
+/*
+ * sqlite's page cache on the loop's connection, in KiB (negative: a size,
+ * not a page count).  The loop writes one row at a time, at the right edge
+ * of the table (handles grow) or a purged one near the left: a few pages
+ * each.  sqlite's default (2000 KiB) only ever filled up with pages of the
+ * load at start and of rows written once, as RSS that never came back.
+ */
+#define JS_CACHE_KIB "-256"
 
 static struct {
 	sqlite3 *db;
@@ -261,13 +269,15 @@ static void js_quarantine(const char *table, long long handle, const char *dump,
 static int
 js_v1_row(sqlite3_stmt *st, int blobcol)
 {
-	struct job j;
+	struct job j = {0};
 	char why[256], rec[32];
+	int rc;
 	long long h = sqlite3_column_int64(st, 0);
 
 	snprintf(rec, sizeof(rec), "job %lld", h);
 	if (jobrow_read(st, &j, why, sizeof(why)) < 0) {
 		js_quarantine("jobs_v1", h, "'v1 row'", why);
+		job_text_free(&j);
 		return 0;
 	}
 	if (js_v1_decode(st, blobcol, &j) < 0 || jobrow_valid(&j, why, sizeof(why)) < 0) {
@@ -279,11 +289,14 @@ js_v1_row(sqlite3_stmt *st, int blobcol)
 		j.params_unknown = 1;
 		if (jobrow_valid(&j, why, sizeof(why)) < 0) {
 			js_quarantine("jobs_v1", h, "'v1 row'", why);
+			job_text_free(&j);
 			return 0;
 		}
 	}
 	jobrow_bind(js.save, &j);
-	return sqlite3_step(js.save) == SQLITE_DONE && sqlite3_reset(js.save) == SQLITE_OK ? 0 : -1;
+	job_text_free(&j);
+	rc = sqlite3_step(js.save) == SQLITE_DONE && sqlite3_reset(js.save) == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 /*
@@ -396,7 +409,8 @@ jobstore_open(const char *state_dir)
 		goto out;
 	}
 	if (js_integrity() < 0 ||
-	    js_exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;") < 0 ||
+	    js_exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;"
+	            " PRAGMA cache_size=" JS_CACHE_KIB ";") < 0 ||
 	    js_schema() < 0 || js_prepare_all() < 0)
 		goto out;
 	if (jobsync_start(state_dir, js.path) < 0)
@@ -541,7 +555,7 @@ jobstore_load(int (*fn)(struct job *j, void *arg), void *arg)
 				goto out;
 			continue;
 		}
-		free(j);
+		job_free(j);
 		if (nbad == cap) {
 			struct js_bad *nb = realloc(bad, (cap = cap ? 2 * cap : 8) * sizeof(*bad));
 

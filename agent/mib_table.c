@@ -83,6 +83,11 @@ mib_table_value(const struct mib_table *t, const struct mib_col *col, const void
 		v->str = p;
 		v->len = strlen(p);
 		return 0;
+	case MK_PSTR:
+		v->type = ASN_OCTET_STR;
+		v->str = *(const char *const *)p ? *(const char *const *)p : "";
+		v->len = strlen(v->str);
+		return 0;
 	case MK_BYTES:
 		b = *(const uint64_t *)p;
 		v->type = ASN_COUNTER64;

@@ -22,6 +22,7 @@ enum mib_kind {
 	MK_INT,     /* int (enum) -> INTEGER */
 	MK_BOOL,    /* int -> TruthValue true(1)/false(2) */
 	MK_STR,     /* char[] -> OCTET STRING */
+	MK_PSTR,    /* char * (NULL: empty) -> OCTET STRING */
 	MK_BYTES,   /* uint64_t -> Counter64 (VdsBytes) */
 	MK_TIME,    /* time_t -> DateAndTime (UTC) */
 	MK_BITS8,   /* unsigned -> BITS, bit n of the value is BITS bit n */

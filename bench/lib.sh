@@ -4,7 +4,7 @@
 # test harness (tests/integration/lib.sh: temp dir, private snmpd master,
 # vdsd, loop devices, one cleanup trap that stops exactly what was started)
 # and adds: the build dir from $1 or $VDS_BUILDDIR, the C latency client
-# bench/snmplat.c compiled into the temp dir, a master that leaves the
+# bench/snmplat.c (+ traplat.c) compiled into the temp dir, a master that leaves the
 # host-resources groups to a Net-SNMP subagent (the reference), and PASS/MISS.
 #
 # Benchmarks print figures; they are not tests and not in make check.
@@ -40,7 +40,7 @@ bench_require() {
 bench_build_client() {
 	# shellcheck disable=SC2046
 	cc -O2 -Wall -Wextra $(net-snmp-config --cflags) -o "$SNMPLAT" "$bench_here/snmplat.c" \
-		$(net-snmp-config --libs) -lm || fail "cannot build bench/snmplat.c"
+		"$bench_here/traplat.c" $(net-snmp-config --libs) -lm || fail "cannot build bench/snmplat.c"
 }
 
 lat() { "$SNMPLAT" "$VDS_MASTER_PORT" "$@"; }

@@ -21,6 +21,10 @@
  *	Read OID, run CMD (its stdout is echoed), then GET OID every POLL_MS
  *	until the value differs; prints the time from starting CMD and from
  *	CMD's exit.
+ *   snmplat PORT trapjobs N WINDOW TRAPPORT NEXTOID ENTRYOID DISK
+ *   snmplat PORT trapset N TRAPPORT SCALAROID TRAPOID
+ *	SET-to-notification timings, with a receiver on udp:127.0.0.1:TRAPPORT
+ *	(bench/traplat.c).
  *
  * Writes use community "private", reads "public".  Times are in ms.
  */
@@ -36,9 +40,11 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-static void *rd_sess, *wr_sess;
+#include "snmplat.h"
 
-static double
+void *rd_sess, *wr_sess;
+
+double
 now_ms(void)
 {
 	struct timespec ts;
@@ -47,14 +53,14 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void
+void
 die(const char *what)
 {
 	fprintf(stderr, "snmplat: %s\n", what);
 	exit(2);
 }
 
-static size_t
+size_t
 parse_oid(const char *s, oid *o)
 {
 	size_t n = 0;
@@ -93,7 +99,7 @@ open_sess(const char *port, const char *community)
 }
 
 /* One request; returns the response (caller frees) or NULL. */
-static netsnmp_pdu *
+netsnmp_pdu *
 ask(void *sess, netsnmp_pdu *req)
 {
 	netsnmp_pdu *resp = NULL;
@@ -116,7 +122,7 @@ get1(const oid *o, size_t len)
 }
 
 /* GET an integer-like value; 1 when it answered with a value. */
-static int
+int
 get_u(const oid *o, size_t len, unsigned long *v)
 {
 	netsnmp_pdu *r = get1(o, len);
@@ -156,7 +162,7 @@ pct(const double *v, size_t n, double q)
 	return n ? v[k ? k - 1 : 0] : NAN;
 }
 
-static void
+void
 report(const char *name, double *v, size_t n, unsigned errors)
 {
 	qsort(v, n, sizeof(*v), cmp_d);
@@ -218,13 +224,7 @@ cmd_get(int argc, char **argv)
 	return 0;
 }
 
-struct colspec {
-	oid col;
-	char type;
-	const char *val;
-};
-
-static int
+int
 set_row(const oid *entry, size_t elen, uint32_t h, int num, const struct colspec *c, int nc)
 {
 	netsnmp_pdu *p = snmp_pdu_create(SNMP_MSG_SET), *r;
@@ -250,7 +250,7 @@ set_row(const oid *entry, size_t elen, uint32_t h, int num, const struct colspec
 	return ok;
 }
 
-static int
+int
 parse_cols(int argc, char **argv, struct colspec *c)
 {
 	for (int i = 0; i < argc; i++) {
@@ -520,7 +520,7 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 4)
-		die("usage: snmplat PORT get|jobs|fill|walk|waitchange ARGS...");
+		die("usage: snmplat PORT get|jobs|fill|walk|waitchange|trapjobs|trapset ARGS...");
 	setenv("MIBS", "", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
@@ -541,6 +541,10 @@ main(int argc, char **argv)
 		return cmd_walk(argc, argv);
 	if (!strcmp(cmd, "waitchange"))
 		return cmd_waitchange(argc, argv);
+	if (!strcmp(cmd, "trapjobs"))
+		return cmd_trapjobs(argc, argv);
+	if (!strcmp(cmd, "trapset"))
+		return cmd_trapset(argc, argv);
 	die("unknown command");
 	return 2;
 }

@@ -95,7 +95,7 @@ fz_check(struct job *j, void *arg)
 		fprintf(stderr, "loader served an invalid row %u: %s\n", j->handle, why);
 		abort();
 	}
-	free(j);
+	job_free(j);
 	return 0;
 }
 

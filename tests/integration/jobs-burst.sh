@@ -10,7 +10,8 @@ N=${VDS_BURST_JOBS:-1000}
 LAT=$VDS_TMP/snmplat
 read -ra cflags <<<"$(net-snmp-config --cflags)"
 read -ra libs <<<"$(net-snmp-config --libs)"
-cc -O2 "${cflags[@]}" -o "$LAT" "$top_srcdir/bench/snmplat.c" "${libs[@]}" -lm \
+cc -O2 "${cflags[@]}" -o "$LAT" "$top_srcdir/bench/snmplat.c" "$top_srcdir/bench/traplat.c" \
+	"${libs[@]}" -lm \
 	2>"$VDS_TMP/cc.log" || fail "cannot build bench/snmplat.c: $(tail -n 3 "$VDS_TMP/cc.log")"
 
 vds_start_master

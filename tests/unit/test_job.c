@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "job.h"
+#include "jobrow.h"
 #include "log.h"
 
 /* ------------------------------------------------------- test provider */
@@ -290,9 +291,9 @@ test_success(void)
 	CU_ASSERT_EQUAL(j->outputs.offset, 4242);
 	CU_ASSERT_EQUAL(j->outputs.partition, 7);
 	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
-	CU_ASSERT_STRING_EQUAL(j->owner, "alice");
-	CU_ASSERT_STRING_EQUAL(j->error_name, "");
-	CU_ASSERT_STRING_EQUAL(j->details, "");
+	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "alice");
+	CU_ASSERT_STRING_EQUAL(job_text(j->error_name), "");
+	CU_ASSERT_STRING_EQUAL(job_text(j->details), "");
 	CU_ASSERT(j->create_ms > 0 && j->create_ms <= j->start_ms && j->start_ms <= j->end_ms);
 	CU_ASSERT_EQUAL(completed, 1);
 	CU_ASSERT(progress_calls > 0);
@@ -337,13 +338,13 @@ test_prepare_and_commit_fail(void)
 	CU_ASSERT_FATAL(a && b);
 	CU_ASSERT_EQUAL(a->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(a->result, VDS_R_NOT_FOUND);
-	CU_ASSERT_STRING_EQUAL(a->error_message, "disk vanished");
-	CU_ASSERT_STRING_EQUAL(a->error_name, "VDS_E_OBJECT_NOT_FOUND");
+	CU_ASSERT_STRING_EQUAL(job_text(a->error_message), "disk vanished");
+	CU_ASSERT_STRING_EQUAL(job_text(a->error_name), "VDS_E_OBJECT_NOT_FOUND");
 	CU_ASSERT_FATAL(loop_until(is_finished, 2, 60000));
 	CU_ASSERT_EQUAL(b->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(b->result, VDS_R_IO_ERROR);
 	CU_ASSERT_EQUAL(b->hresult, vds_result_hresult(VDS_R_IO_ERROR));
-	CU_ASSERT_STRING_EQUAL(b->error_message, "write failed");
+	CU_ASSERT_STRING_EQUAL(job_text(b->error_message), "write failed");
 	CU_ASSERT_NOT_EQUAL(b->percent, 100);
 	CU_ASSERT_EQUAL(b->outputs.offset, 0);
 	CU_ASSERT_EQUAL(tp_freed, tp_prepared);
@@ -571,7 +572,7 @@ test_setters(void)
 
 	CU_ASSERT_FATAL(j != NULL);
 	CU_ASSERT_EQUAL(job_set_owner(3, "bob"), 0);
-	CU_ASSERT_STRING_EQUAL(j->owner, "bob");
+	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "bob");
 	CU_ASSERT_EQUAL(job_set_notify_progress(3, 1), 0);
 	CU_ASSERT_EQUAL(j->notify_progress, 1);
 	CU_ASSERT_EQUAL(job_set_keep(3, 1), 0);
@@ -599,7 +600,7 @@ test_restart_keeps_rows(void)
 	CU_ASSERT_EQUAL(j->outputs.offset, 4242);
 	CU_ASSERT_EQUAL(j->params.disk, 3);
 	CU_ASSERT_STRING_EQUAL(j->params.path, "/tmp/x.img");
-	CU_ASSERT_STRING_EQUAL(j->owner, "carol");
+	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "carol");
 	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
 	CU_ASSERT_EQUAL(j->keep_result, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_find(41));
@@ -629,7 +630,8 @@ test_shutdown_while_running(void)
 		CU_ASSERT_EQUAL(j->status, JOB_ST_FAILED);
 		CU_ASSERT_EQUAL(j->result, VDS_R_INTERRUPTED);
 		CU_ASSERT_EQUAL(j->hresult, vds_result_hresult(VDS_R_INTERRUPTED));
-		CU_ASSERT_STRING_EQUAL(j->error_message, "vdsd stopped while the job was running");
+		CU_ASSERT_STRING_EQUAL(job_text(j->error_message),
+		                       "vdsd stopped while the job was running");
 		CU_ASSERT(j->end_ms >= j->create_ms);
 	}
 }
