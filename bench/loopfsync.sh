@@ -28,6 +28,7 @@ vds_wait_registered 30000
 child=$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children")
 child=${child%% *}
 [ -n "$child" ] || fail "no vdsd under strace"
+VDS_PIDS["vdsd"]=$child # the cleanup stops vdsd itself (strace would only detach); strace follows
 D_SIM1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
 mark=$(wc -l <"$out")
 for ((i = 0; i < NJOBS; i++)); do
@@ -48,8 +49,8 @@ all=$(tail -n +"$((mark + 1))" "$out" | grep -cE 'fsync|fdatasync|rename' || tru
 echo "== $NJOBS sim jobs: fsync/fdatasync/rename calls: $all in all, $n on the loop thread (pid $child)"
 sed 's/^/  loop: /' "$VDS_TMP/loop.calls" | head -20
 echo "none on the loop thread: $(verdict "$n" '<' 1)"
-kill -TERM "$child" # strace itself would only detach
-wait "$VDS_VDSD_PID" || true
 unset "VDS_PIDS[vdsd]"
+kill -TERM "$child"
+wait "$VDS_VDSD_PID" || true
 vds_finish
 [ "$n" -eq 0 ]
