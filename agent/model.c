@@ -14,8 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <event2/event.h>
+
 #include "idmap.h"
 #include "log.h"
+#include "loop.h"
 #include "model.h"
 #include "statewr.h"
 
@@ -41,7 +44,40 @@ static struct {
 	inv_owner_fn owner;
 	time_t last_change;
 	uint64_t generation;
+	int flush_armed; /* an index map write is due at the end of this loop turn */
 } inv;
+
+static void
+inv_flush_now(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	inv.flush_armed = 0;
+	if (inv.ids)
+		idmap_flush(inv.ids);
+}
+
+/*
+ * The index map is written once per batch of changes (one loop turn), not
+ * once per object: a burst of discoveries costs one write.  This defers
+ * only the mappings; an index past its class's floor on disk still waits
+ * for the floor to be written (idmap_get), so no index is handed out that
+ * a crash could give to another object.
+ */
+static void
+inv_flush_later(void)
+{
+	struct event_base *b = loop_base();
+
+	if (inv.flush_armed)
+		return;
+	if (b &&
+	    event_base_once(b, -1, EV_TIMEOUT, inv_flush_now, NULL, &(struct timeval){0, 0}) == 0)
+		inv.flush_armed = 1;
+	else
+		idmap_flush(inv.ids);
+}
 
 static void
 inv_touch(void)
@@ -274,7 +310,7 @@ inv_put(enum inv_class cls, void *row)
 	}
 	rc = inv_put_row(cls, row);
 	inv_touch();
-	idmap_flush(inv.ids);
+	inv_flush_later();
 	return rc;
 }
 
@@ -416,7 +452,7 @@ inv_disk_update(struct inv_disk *d)
 	if (old)
 		inv_free_row(INV_DISK, old);
 	inv_touch();
-	idmap_flush(inv.ids);
+	inv_flush_later();
 	return 0;
 fail_old:
 	if (old)

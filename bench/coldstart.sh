@@ -35,15 +35,19 @@ count_ge() { # N: vdsServiceDiskCount >= N
 		return 1
 	[ "${v:-0}" -ge "$1" ] 2>/dev/null
 }
-# ready_ms: start vdsd, print ms until every image is counted.
+# These run in this shell, never in $(...): vds_start_vdsd records the
+# pid in VDS_PIDS for vds_stop_vdsd and the cleanup trap, and a subshell's
+# record is lost (the vdsd would keep running into the next measurement).
+# ready_ms: start vdsd, set MS to the ms until every image is counted.
 ready_ms() {
 	local t0
 	t0=$(now_ms)
 	vds_start_vdsd
 	wait_for 60000 count_ge "$NDISKS" || fail "vdsd did not list $NDISKS disks"
-	echo $(($(now_ms) - t0))
+	MS=$(($(now_ms) - t0))
 }
-# fsyncs: start under strace, wait until ready, stop, print the count.
+# fsyncs NAME: start under strace -f (every thread), wait until ready,
+# stop, set FS to the fsync+fdatasync count.
 fsyncs() {
 	local out=$VDS_TMP/strace.$1 child
 	printf '#!/bin/sh\nexec strace -f -c -e trace=fsync,fdatasync -o %s %s "$@"\n' \
@@ -57,17 +61,23 @@ fsyncs() {
 	wait "$VDS_VDSD_PID" || true
 	unset "VDS_PIDS[vdsd]"
 	VDSD=$real_vdsd
-	awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$out"
+	[ -s "$out" ] || fail "strace wrote no summary to $out"
+	# "% time seconds usecs/call calls [errors] syscall": calls is field 4
+	FS=$(awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$out")
 }
 
 rm -rf "$VDS_TMP/state"
-cold_ms=$(ready_ms)
+ready_ms
+cold_ms=$MS
 vds_stop_vdsd
-warm_ms=$(ready_ms)
+ready_ms
+warm_ms=$MS
 vds_stop_vdsd
 rm -rf "$VDS_TMP/state"
-cold_fs=$(fsyncs cold)
-warm_fs=$(fsyncs warm)
+fsyncs cold
+cold_fs=$FS
+fsyncs warm
+warm_fs=$FS
 
 echo "== start with $NDISKS image disks (+ sim disks and this machine's)"
 echo "cold: ready in $cold_ms ms, $cold_fs fsync+fdatasync calls (start to stop)"
