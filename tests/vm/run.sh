@@ -80,7 +80,7 @@ vm_initrd() { # VERSION OUT
 vm_cmdfile() { # COMMAND...: the script the guest runs
 	{
 		echo "cd $(printf %q "$PWD") || exit 1"
-		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS; do
+		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS VDS_VM_KILL_STRICT; do
 			[ -n "${!v:-}" ] && echo "export $v=$(printf %q "${!v}")"
 		done
 		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp"
