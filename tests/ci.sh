@@ -120,8 +120,9 @@ do_vm_lane() {
 	fi
 	wait "$pid"
 	rc=$?
-	# the lane's own summary (one line per guest test, with its time)
-	sed -n '/^vm tests:/,/^vm-lane: /p' "$log" 2>/dev/null | tr -d '\r' | sed 's/^/        /' >&3
+	# the lane's own summary (one line per guest test, with its time; after
+	# a timeout, what had finished and what was running)
+	sed -n -E '/^vm: (TIMEOUT|parts)/,/^vm-lane: /p' "$log" 2>/dev/null | tr -d '\r' | sed 's/^/        /' >&3
 	rm -rf "$tmp"
 	return "$rc"
 }

@@ -68,6 +68,7 @@ job_wait() {
 # while queued or running, percent never going back, 100 and S_OK at
 # success.  Sets JOB_SAMPLES, JOB_PERCENTS (the distinct values seen),
 # JOB_RUN_MS (first running sample to the end) and prints nothing.
+# VDS_POLL_S: the pause between samples (default 0.03).
 job_follow() {
 	local h=$1 timeout=${2:-60000} t0 st pc hr last=-1 bad=0 first_run=
 	JOB_SAMPLES=0 JOB_PERCENTS='' JOB_RUN_MS=0
@@ -102,7 +103,7 @@ job_follow() {
 			check_fail "job $h did not finish within $timeout ms (status $st, $pc %)"
 			return 1
 		fi
-		sleep 0.03
+		sleep "${VDS_POLL_S:-0.03}"
 	done
 	[ -n "$first_run" ] && JOB_RUN_MS=$(($(now_ms) - first_run))
 	if [ "$st" = "$ST_SUCCEEDED" ]; then

@@ -86,7 +86,9 @@ vds_finish() {
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # wait_for TIMEOUT_MS CMD...: poll CMD until it succeeds; VDS_WAITED_MS is
-# the time it took.  Returns 1 on timeout.
+# the time it took.  Returns 1 on timeout.  VDS_POLL_S: the pause between
+# tries (default 0.02; the VM lane polls slower: each try is an SNMP client
+# competing for the guest's CPU with what it waits for).
 wait_for() {
 	local timeout=$1 start
 	shift
@@ -98,7 +100,7 @@ wait_for() {
 		fi
 		VDS_WAITED_MS=$(($(now_ms) - start))
 		[ "$VDS_WAITED_MS" -ge "$timeout" ] && return 1
-		sleep 0.02
+		sleep "${VDS_POLL_S:-0.02}"
 	done
 }
 

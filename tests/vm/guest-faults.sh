@@ -80,21 +80,28 @@ sd_disks() {
 	done
 }
 # mirror_syncing PACK NAME: createVolume mirror of 48 MiB on PACK with the md
-# resync slowed down; returns once the job shows sync progress (H: the job).
+# resync held (speed limits of 1 KiB/s: md then copies a few KiB a second,
+# the sync cannot end before the test acts, however slow the machine);
+# returns once the job is in its sync phase (percent 10..99, H: the job) and
+# LVM shows the sync in progress.  sync_speed_back releases it.
 mirror_syncing() {
-	local st pc=0
-	echo 100 >/proc/sys/dev/raid/speed_limit_min
-	echo 2000 >/proc/sys/dev/raid/speed_limit_max # KiB/s: 48 MiB take ~25 s
+	local st pc=0 sync=
+	echo 1 >/proc/sys/dev/raid/speed_limit_min
+	echo 1 >/proc/sys/dev/raid/speed_limit_max
 	H=$(job_handle)
 	job_start "$H" 3 ParamPack u "$1" ParamVolumeType i 4 ParamSizeMiB u 48 ParamName s "$2"
-	for _ in $(seq 600); do # until the job shows sync progress (10..99), at most ~60 s
+	for _ in $(seq 600); do # until the job waits on the sync, at most ~2 min
 		read -r st pc <<<"$(job_getn "$H" Status PercentComplete)"
-		[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 12 ] && break
+		[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 10 ] && break
 		job_finished "$H" && break
-		sleep 0.1
+		sleep 0.2
 	done
-	note "mirror job $H ($2) at $pc % (status $st)"
+	[ "$st" != "$ST_RUNNING" ] || sync=$(lvmq lvs --reportformat json -o sync_percent "$3/$2" |
+		jq -r '.report[0].lv[0].sync_percent')
+	note "mirror job $H ($2) at $pc % (status $st), LVM sync $sync %"
 	[ "$st" = "$ST_RUNNING" ] || check_fail "the mirror job $2 was not syncing ($st, $pc %)"
+	awk -v s="$sync" 'BEGIN { exit !(s != "" && s + 0 < 100) }' ||
+		check_fail "the mirror $3/$2 is not in its initial sync (LVM sync \"$sync\" %)"
 }
 sync_speed_back() {
 	echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
@@ -102,14 +109,30 @@ sync_speed_back() {
 }
 vds_up() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null && kill -0 "$VDS_VDSD_PID"; }
 no_suspended() { ! dmsetup info -c --noheadings -o name,suspended | grep -q ':Suspended'; }
-# phase NAME: starts a timed part of this test; the times are printed at the end.
-PHASE='' PHASE_T0=$(date +%s) PHASE_TIMES=''
+# phase NAME: starts a timed part of this test; the times are printed at the
+# end, and each one as it ends into $VDS_PHASES (the lane's summary, also on
+# a lane timeout, with the part running then in $VDS_PHASES.now).  LAPS: the
+# ended phase's own breakdown (lap), printed with it.
+PHASE='' PHASE_T0=$(date +%s) PHASE_TIMES='' LAPS=''
 phase() {
+	local t line
+	t=$(date +%s)
+	if [ -n "$PHASE" ]; then
+		line=$(printf '    %-30s %4s s%s' "$PHASE" $((t - PHASE_T0)) "${LAPS:+ ($LAPS)}")
+		PHASE_TIMES+=$line$'\n'
+		[ -z "${VDS_PHASES:-}" ] || echo "$line" >>"$VDS_PHASES"
+	fi
+	PHASE=$1 PHASE_T0=$t LAPS='' LAP_T=$t
+	[ -z "${VDS_PHASES:-}" ] || echo "    $PHASE: running since $(date +%T)" >"$VDS_PHASES.now"
+	[ -z "$PHASE" ] || note "--- $PHASE"
+}
+# lap WHAT: adds "WHAT Ns" (the seconds since the last lap) to LAPS
+LAP_T=$(date +%s)
+lap() {
 	local t
 	t=$(date +%s)
-	[ -z "$PHASE" ] || PHASE_TIMES+="$(printf '  %-28s %4s s' "$PHASE" $((t - PHASE_T0)))"$'\n'
-	PHASE=$1 PHASE_T0=$t
-	[ -z "$PHASE" ] || note "--- $PHASE"
+	LAPS+="${LAPS:+, }$1 $((t - LAP_T))s"
+	LAP_T=$t
 }
 
 phase setup
@@ -130,16 +153,20 @@ vds_start_master
 vds_write_conf "discovery no" "provider lvm"
 vds_start_vdsd -d
 vds_on_exit 'cp "$VDS_VDSD_LOG" /vmout/guest-faults-vdsd.log 2>/dev/null'
-vds_wait_registered
+vds_wait_registered 60000
 PACK=$(inv_index 6 "$C_PACK_NAME" vgf) || fail "vgf is not in the pack table"
+t=$(now_ms); lvmq lvs vgf >/dev/null; note "one lvs: $(($(now_ms) - t)) ms"
+t=$(now_ms); vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null; note "one snmpget: $(($(now_ms) - t)) ms"
+t=$(now_ms); inv_index 6 "$C_PACK_NAME" vgf >/dev/null; note "one inv_index: $(($(now_ms) - t)) ms"
 
 # ---- 1. a disk fails under a mirror mid-sync
 phase "1 disk fails mid-sync"
 sl_min=$(cat /proc/sys/dev/raid/speed_limit_min) sl_max=$(cat /proc/sys/dev/raid/speed_limit_max)
-mirror_syncing "$PACK" mf
+mirror_syncing "$PACK" mf vgf
 note "failing $D1 under the mirror"
 sync_before=$(lvjson sync_percent vgf/mf)
 flt_set error || fail "cannot switch $FLT to the error target"
+sync_speed_back # md ends the resync now, with the leg dead
 job_follow "$H" 120000
 note "mirror with a failed disk: job ended with status $JOB_FINAL ($(job_getn "$H" ErrorName ErrorMessage)), sync was $sync_before, percents $JOB_PERCENTS"
 expect_eq "disk failed mid-sync: the createVolume job fails" "$ST_FAILED" "$JOB_FINAL"
@@ -153,7 +180,6 @@ case $h in 3 | 5) ;; *) check_fail "disk failed mid-sync: vgf/mf health in the m
 note "dmsetup status vgf-mf: $(dmsetup status vgf-mf)"
 note "lvs health: $(lvjson lv_health_status,sync_percent vgf/mf)"
 vds_up || check_fail "vdsd is not answering after the disk failed"
-sync_speed_back
 # the disk comes back: the mirror is refreshed and resyncs
 flt_set linear || fail "cannot switch $FLT back to linear"
 lvmq vgextend -q --restoremissing vgf "/dev/mapper/$FLT" >/dev/null 2>&1 # when LVM marked it missing
@@ -171,9 +197,10 @@ expect_eq "disk back: lvs health" "" "$(lvjson lv_health_status vgf/mf)"
 # ---- 1b. a disk pulled out of the kernel under a mirror mid-sync (SCSI hot-unplug)
 phase "1b disk removed mid-sync"
 PACKR=$(inv_index 6 "$C_PACK_NAME" vgr) || fail "vgr is not in the pack table"
-mirror_syncing "$PACKR" mr
+mirror_syncing "$PACKR" mr vgr
 note "removing $S2 from the kernel (echo 1 > /sys/block/${S2#/dev/}/device/delete)"
 echo 1 >"/sys/block/${S2#/dev/}/device/delete" || fail "cannot delete $S2"
+sync_speed_back
 job_follow "$H" 120000
 msg=$(job_get "$H" ErrorMessage)
 note "mirror with a removed disk: job ended with status $JOB_FINAL (\"$msg\"), percents $JOB_PERCENTS"
@@ -190,7 +217,6 @@ minor=$(dmsetup info -c --noheadings -o minor vgr-mr)
 dd if="/dev/dm-$minor" of=/dev/null bs=1M count=8 iflag=direct status=none ||
 	check_fail "vgr/mr cannot be read from its surviving plex"
 vds_up || check_fail "vdsd is not answering after the disk was removed"
-sync_speed_back
 
 # ---- 2. lvconvert --splitmirrors killed at chosen points
 # The lvm that vdsd runs is wrapped for lvconvert only: a calibration split
@@ -198,19 +224,21 @@ sync_speed_back
 # deliver SIGKILL at the entry of the Nth ioctl, for N = every
 # device-mapper change the calibration made (table loads, suspends,
 # renames, resumes, removes): the tool dies with exactly the state that
-# change leaves, every time.
+# change leaves, every time.  The kill run is traced too: its last ioctl must
+# be the Nth and the change planned (the same tool on a mirror in the same
+# state makes the same calls; this proves it for each run).
 INJ=/run/vds-lvm-inject
 lvm_wrap() { # bind a wrapper over the lvm binary vdsd runs
 	LVM_BIN=$(readlink -f "$(command -v lvm)")
 	mkdir -p /run/vds-lvm && cp "$LVM_BIN" /run/vds-lvm/lvm || fail "copy $LVM_BIN"
 	cat >"$VDS_TMP/lvm-wrap" <<-'W'
 		#!/bin/bash
-		# one-shot: "COMMAND trace FILE" or "COMMAND kill N" in /run/vds-lvm-inject
-		if read -r cmd mode arg 2>/dev/null </run/vds-lvm-inject && [ "$1" = "$cmd" ]; then
+		# one-shot: "COMMAND trace FILE" or "COMMAND kill N FILE" in /run/vds-lvm-inject
+		if read -r cmd mode arg file 2>/dev/null </run/vds-lvm-inject && [ "$1" = "$cmd" ]; then
 			rm -f /run/vds-lvm-inject
 			case $mode in
 			trace) exec strace -f -qq -o "$arg" -e trace=ioctl /run/vds-lvm/lvm "$@" ;;
-			kill) exec strace -f -qq -o /dev/null -e trace=ioctl \
+			kill) exec strace -f -qq -o "$file" -e trace=ioctl \
 				-e inject=ioctl:signal=KILL:when="$arg" /run/vds-lvm/lvm "$@" ;;
 			esac
 		fi
@@ -236,6 +264,7 @@ mirror_new() { # NAME: an 8 MiB mirror through vdsd, in sync, with a known patte
 	h=$(job_handle)
 	job_start "$h" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 8 ParamName s "$1"
 	[ "$(job_wait "$h" 120000)" = "$ST_SUCCEEDED" ] || fail "mirror $1: $(job_getn "$h" ErrorMessage)"
+	lap create
 	dd if="$VDS_TMP/pattern" of="/dev/vgf/$1" bs=1M oflag=direct status=none || fail "write $1"
 }
 # same_data LV: the kernel's device of vgf/LV (by its dm minor, not a /dev link) holds the pattern
@@ -270,6 +299,12 @@ dm_changes() {
 		if (what == "DM_DEV_SUSPEND") what = $0 ~ /DM_SUSPEND_FLAG/ ? "suspend" : "resume"
 		print n, what }' "$1"
 }
+# The number and request of the last ioctl in a trace (the one strace killed
+# the tool at: strace shows it unfinished, its arguments not decoded).
+killed_ioctl() {
+	awk '/ ioctl\(/ { n++; r = $0; sub(/.* ioctl\([0-9]+, /, "", r); sub(/[ ,].*/, "", r) }
+		END { print n + 0, r }' "$1"
+}
 # The first and the last change of each run of the same kind (VDS_VM_KILL_POINTS=all: every one).
 sample_points() {
 	if [ "${VDS_VM_KILL_POINTS:-ends}" = all ]; then
@@ -286,26 +321,59 @@ sample_points() {
 tool_killed() {
 	local tool=$1 n=$2 what=$3
 	shift 3
-	echo "$tool kill $n" >"$INJ"
+	local trace=$VDS_TMP/kill.trace got req
+	rm -f "$trace"
+	echo "$tool kill $n $trace" >"$INJ"
 	H=$("$@")
+	lap start
 	job_follow "$H" 120000
+	lap follow
 	rm -f "$INJ"
 	MSG=$(job_get "$H" ErrorMessage)
 	note "$tool killed at ioctl $n ($what): job $JOB_FINAL, \"$MSG\""
+	got=$(killed_ioctl "$trace")
+	case $what in suspend | resume) req=DM_DEV_SUSPEND ;; *) req=$what ;; esac
+	# Known open: some split points land on a status ioctl next to the planned
+	# change (the sequence differs from the calibration's); reported in the
+	# summary's MISSED line, a failure with VDS_VM_KILL_STRICT=1.
+	if [ "$got" != "$n $req" ]; then
+		KILL_MISSED+="$tool@$n:$req->${got#* } "
+		[ "${VDS_VM_KILL_STRICT:-0}" != 1 ] ||
+			check_fail "$tool killed at $n ($what): the killed ioctl is \"$got\", not \"$n $req\""
+	fi
 	expect_eq "$tool killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
 	expect_eq "$tool killed at $n ($what): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
 	case $MSG in *"signal 9"*) ;; *) check_fail "$tool killed at $n: message \"$MSG\" lacks signal 9" ;; esac
 	no_suspended || check_fail "$tool killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
 	lvmq vgck -q vgf || check_fail "$tool killed at $n ($what): vgck vgf"
+	lap vgck
 }
-# kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about to make).
+# intact LV: vgf/LV is a mirror as mirror_new leaves it (both legs alive, in
+# sync, two plexes in the model, the pattern on it): a kill that left the
+# mirror unchanged hands it to the next kill point (no new mirror).
+# (the kill's own checks saw the plexes, the data and the device nodes)
+intact() {
+	dmsetup status "vgf-$1" | awk '{ split($7, s, "/") }
+		END { exit !($4 == "raid1" && $5 == 2 && $6 == "AA" && s[1] == s[2] && $8 == "idle") }'
+}
+# kill_at N WHAT: the split killed at ioctl N (WHAT: the change it was about
+# to make), of the mirror the last kill left unchanged ($SPARE) or a new one.
+SPARE=
 kill_at() {
-	local n=$1 what=$2 lv=k$1 msg segtype lvs st h left
-	mirror_new "$lv"
+	local n=$1 what=$2 lv=${SPARE:-k$1} msg segtype lvs st h left
+	if [ -n "$SPARE" ]; then
+		note "split of vgf/$lv, which the last kill left unchanged"
+	else
+		mirror_new "$lv"
+		lap write
+	fi
+	SPARE=
 	tool_killed lvconvert "$n" "$what" split_start "$lv"
 	msg=$MSG
-	segtype=$(lvjson segtype "vgf/$lv")
-	lvs=$(lvmq lvs --reportformat json -o lv_name vgf | jq -r "[.report[0].lv[].lv_name | select(startswith(\"$lv\"))] | sort | join(\" \")")
+	# one report: vgf/LV's segment type and the LVs named LV...
+	read -r segtype lvs <<<"$(lvmq lvs --reportformat json -o lv_name,segtype vgf | jq -r --arg lv "$lv" \
+		'[.report[0].lv[] | select(.lv_name | startswith($lv))] | sort_by(.lv_name) |
+		"\((.[] | select(.lv_name == $lv) | .segtype) // "none") \([.[].lv_name] | join(" "))"')"
 	note "after the kill at $n: vgf/$lv $segtype, LVs \"$lvs\""
 	case "$segtype/$lvs" in
 	"raid1/$lv")
@@ -334,10 +402,24 @@ kill_at() {
 	node_ok "$lv" || check_fail "killed at $n ($what): /dev/vgf/$lv or /dev/mapper/vgf-$lv is not vgf/$lv's device"
 	[ "$st" != split ] || node_ok "${lv}b" || check_fail "killed at $n ($what): the device nodes of vgf/${lv}b are wrong"
 	KILL_STATES+="$n:$what:$st "
-	for h in $lvs; do lvmq lvremove -qf "vgf/$h" >/dev/null 2>&1; done
-	# nothing of vgf/$lv may stay behind in the kernel
-	left=$(dmsetup ls | awk -v p="vgf-$lv" 'index($1, p) == 1 { print $1 }')
-	[ -z "$left" ] || check_fail "killed at $n ($what): dm devices left after lvremove: $left"
+	lap checks
+	if [ "$st" = unchanged ] && intact "$lv"; then
+		SPARE=$lv
+		return 0
+	fi
+	drop_lvs "$lv" "killed at $n ($what)"
+	lap lvremove
+}
+# drop_lvs LV WHAT: removes vgf/LV and its split-off LVs; nothing of them may
+# stay behind in the kernel
+drop_lvs() {
+	local h left
+	for h in $(lvmq lvs --reportformat json -o lv_name vgf |
+		jq -r ".report[0].lv[].lv_name | select(startswith(\"$1\"))"); do
+		lvmq lvremove -qf "vgf/$h" >/dev/null 2>&1
+	done
+	left=$(dmsetup ls | awk -v p="vgf-$1" 'index($1, p) == 1 { print $1 }')
+	[ -z "$left" ] || check_fail "$2: dm devices left after lvremove: $left"
 }
 # extend_start LV: extendVolume +8 MiB of vgf/LV; prints the handle.
 extend_start() {
@@ -346,10 +428,19 @@ extend_start() {
 	job_start "$h" 11 ParamVolume u "$(vol_index "vgf/$1")" ParamSizeMiB u 8
 	echo "$h"
 }
-# extend_killed_at N WHAT: extendVolume +8 MiB of a fresh 8 MiB mirror, lvextend killed at ioctl N.
+# extend_killed_at N WHAT: extendVolume +8 MiB of an 8 MiB mirror (the one
+# the last kill left at 8 MiB and intact, $XSPARE, or a new one), lvextend
+# killed at ioctl N.
+XSPARE=
 extend_killed_at() {
-	local n=$1 what=$2 lv=x$1 size legs
-	mirror_new "$lv"
+	local n=$1 what=$2 lv=${XSPARE:-x$1} size legs
+	if [ -n "$XSPARE" ]; then
+		note "extend of vgf/$lv, which the last kill left at 8 MiB"
+	else
+		mirror_new "$lv"
+		lap write
+	fi
+	XSPARE=
 	tool_killed lvextend "$n" "$what" extend_start "$lv"
 	size=$(lvmq lvs --reportformat json --units b --nosuffix -o lv_size "vgf/$lv" | jq -r '.report[0].lv[0].lv_size')
 	legs=$(dmsetup status "vgf-$lv" | awk '{ print $4, $5, $6 }' | sort -u | tr '\n' ' ')
@@ -361,7 +452,13 @@ extend_killed_at() {
 	same_data "$lv" || check_fail "extend killed at $n ($what): vgf/$lv does not read back its data"
 	node_ok "$lv" || check_fail "extend killed at $n ($what): the device nodes of vgf/$lv are wrong"
 	XSTATES+="$n:$what:$((size / MIB)) "
-	lvmq lvremove -qf "vgf/$lv" >/dev/null 2>&1
+	lap checks
+	if [ "$size" = $((8 * MIB)) ] && intact "$lv"; then
+		XSPARE=$lv
+		return 0
+	fi
+	drop_lvs "$lv" "extend killed at $n ($what)"
+	lap lvremove
 }
 if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	dd if=/dev/urandom of="$VDS_TMP/pattern" bs=1M count=1 status=none
@@ -375,6 +472,9 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	mapfile -t POINTS < <(dm_changes "$VDS_TMP/cal.trace")
 	note "calibration: lvconvert made $(grep -c ' ioctl(' "$VDS_TMP/cal.trace") ioctls, dm changes at: ${POINTS[*]}"
 	[ "${#POINTS[@]}" -ge 4 ] || fail "the calibration trace shows only ${#POINTS[@]} dm changes"
+	# the kills run with the VG as the calibration had it: lvconvert makes one
+	# status ioctl per LV, so vgf/cal and calb left there shift every point
+	drop_lvs cal "after the calibration split"
 	mapfile -t POINTS < <(printf '%s\n' "${POINTS[@]}" | sample_points)
 	KILL_STATES=
 	for p in "${POINTS[@]}"; do
@@ -382,6 +482,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 		# shellcheck disable=SC2086 # "N WHAT"
 		kill_at $p
 	done
+	[ -z "$SPARE" ] || drop_lvs "$SPARE" "the last split kill"
 	note "kill points (ioctl:change:state after recovery): $KILL_STATES"
 	vds_up || check_fail "vdsd is not answering after the kills"
 
@@ -394,6 +495,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 	[ "$(job_wait "$H" 120000)" = "$ST_SUCCEEDED" ] || fail "calibration extend: $(job_getn "$H" ErrorMessage)"
 	mapfile -t XPOINTS < <(dm_changes "$VDS_TMP/ext.trace" | sample_points)
 	note "extend calibration: dm changes at ${XPOINTS[*]}"
+	drop_lvs xcal "after the calibration extend"
 	[ "${#XPOINTS[@]}" -ge 2 ] || fail "the extend trace shows only ${#XPOINTS[@]} dm changes"
 	XSTATES=
 	for p in "${XPOINTS[@]}"; do
@@ -401,6 +503,7 @@ if [ "${VDS_VM_KILL_FAULTS:-1}" = 1 ]; then
 		# shellcheck disable=SC2086 # "N WHAT"
 		extend_killed_at $p
 	done
+	[ -z "$XSPARE" ] || drop_lvs "$XSPARE" "the last extend kill"
 	note "extend kill points (ioctl:change:size MiB after recovery): $XSTATES"
 	vds_up || check_fail "vdsd is not answering after the extend kills"
 else
@@ -417,6 +520,11 @@ lvmq vgck -q vgf || check_fail "vgck vgf at the end"
 vds_stop_vdsd
 cleanup_storage
 phase ""
+rm -f "${VDS_PHASES:-/nonexistent}.now"
+if [ -n "${KILL_MISSED:-}" ]; then
+	note "MISSED kill points (planned change -> the ioctl the tool was killed at): $KILL_MISSED"
+	[ -z "${VDS_PHASES:-}" ] || echo "    MISSED kill points: $KILL_MISSED" >>"$VDS_PHASES"
+fi
 note "guest-faults times:"
 printf '%s' "$PHASE_TIMES"
 vds_finish

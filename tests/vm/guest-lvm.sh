@@ -25,7 +25,8 @@ lvmq vgcreate -q vg0 /dev/vda /dev/vdb || fail "vgcreate"
 vds_start_master
 vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd
-vds_wait_registered
+# its first lvm scan can hold the start for seconds in a loaded TCG guest
+vds_wait_registered 60000
 
 PACK=$(inv_index 6 "$C_PACK_NAME" vg0) || fail "vg0 is not in the pack table"
 note "vg0 = pack $PACK"

@@ -80,7 +80,7 @@ vm_initrd() { # VERSION OUT
 vm_cmdfile() { # COMMAND...: the script the guest runs
 	{
 		echo "cd $(printf %q "$PWD") || exit 1"
-		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS; do
+		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS VDS_VM_KILL_STRICT; do
 			[ -n "${!v:-}" ] && echo "export $v=$(printf %q "${!v}")"
 		done
 		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp"
@@ -106,6 +106,23 @@ vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods
 		"${drives[@]}" </dev/null
 }
 
+# vm_summary T0: the parts' summary the guest wrote as they ended
+# (tests/vm/guest-all.sh), and the part running when the guest was stopped.
+vm_summary() {
+	local took f
+	took=$(sed -n 's/^vds-guest: test took \([0-9]*\) s.*/\1/p' "$work/console.log" | tail -n1)
+	if [ -n "$took" ]; then
+		log "parts (boot, setup and shutdown: $(($(date +%s) - $1 - took)) s):"
+	elif [ -e "$work/out/summary" ]; then
+		log "parts (the guest did not finish; $(($(date +%s) - $1)) s since the start):"
+	fi
+	cat "$work/out/summary" 2>/dev/null
+	[ -s "$work/out/running" ] || return 0
+	cat "$work/out/running"
+	f=$work/out/phases-$(awk '{ print $1; exit }' "$work/out/running")
+	cat "$f" "$f.now" 2>/dev/null
+}
+
 main() {
 	local ver t0 rc qrc
 	t0=$(date +%s)
@@ -124,12 +141,9 @@ main() {
 	[ "$qrc" = 124 ] && { log "TIMEOUT after ${tmo}s"; rc=124; }
 	[ -n "$rc" ] || { log "no result from the guest (qemu exit $qrc)"; rc=125; }
 	[ "$keep" = 1 ] && log "kept $work"
-	# last, what a reader needs: each part's result and time, the reason of a failure
-	if [ -s "$work/out/summary" ]; then
-		log "parts (boot, setup and shutdown: $(($(date +%s) - t0 - $(sed -n \
-			's/^vds-guest: test took \([0-9]*\) s.*/\1/p' "$work/console.log" | tail -n1))) s):"
-		cat "$work/out/summary"
-	fi
+	# last, what a reader needs: each part's result and time, the reason of a
+	# failure; after a timeout, what had finished and what was running then
+	vm_summary "$t0"
 	grep -m1 -E 'vds-(init|guest): FATAL' "$work/console.log"
 	if [ "$rc" = 0 ]; then
 		log "PASS in $(($(date +%s) - t0)) s"
