@@ -366,14 +366,17 @@ static void
 test_valid_reason_in_memory(void)
 {
 	struct job a = row(5, JOB_ST_RUNNING);
-	char why[256];
+	char why[256], longer[JOB_OWNER_SIZE + 8], ctl[] = "tab\tok, escape \x1b not";
 
-	memset(a.owner, 'z', sizeof(a.owner)); /* no NUL inside the buffer */
+	/* Text columns are heap strings (job_text_set cuts them); these are not. */
+	memset(longer, 'z', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	a.owner = longer; /* no NUL within JOB_OWNER_SIZE */
 	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "owner: ", 7) == 0 && strstr(why, "\"zzzz") &&
 	          strstr(why, "not terminated"));
 	a = row(5, JOB_ST_RUNNING);
-	snprintf(a.details, sizeof(a.details), "tab\tok, escape \x1b not");
+	a.details = ctl;
 	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
 	          strstr(why, "tab\tok, escape"));
