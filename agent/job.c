@@ -428,7 +428,8 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	j->hresult = VDS_HR_OPERATION_PENDING;
 	j->create_ms = je_now_ms();
 	j->status = JOB_ST_CREATED;
-	if (jobprov_for(p, &j->ops, &j->pstate))
+	/* vdsJobProvider stays empty until the row is made active (job_start). */
+	if (jobprov_for(p, &j->ops, &j->pstate) && start_now)
 		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	if (vtab_insert(&je.tab, j) < 0) {
 		job_free(j);

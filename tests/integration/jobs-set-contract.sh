@@ -1,0 +1,88 @@
+#!/bin/bash
+# jobs-set-contract.sh - the promises of a SET on vdsJobTable that the
+# bad-input matrix does not cover (issue 13):
+#   a fresh createAndWait row reads a valid value in every enumerated column;
+#   admission counts every job one SET would start, queued ones included;
+#   a retried createAndGo is answered as the original and starts nothing;
+#   the reason of the last refusal is readable over SNMP.
+# Jobs are held at a phase through the sim test gates: nothing here races
+# the clock.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/jobs-lib.sh"
+
+vds_require_vdsd
+T0=$(now_ms)
+
+vds_start_master
+VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no" "jobMaxRunning 2" \
+	"jobMaxQueued 1"
+vds_start_vdsd
+vds_wait_registered
+
+D_SIM1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
+IMG=$VDS_TMP/state/sim
+
+# The whole VDS-MIB but what moves on its own or by reading: job percent,
+# details and last update, vdsServiceStartTime/LastChange, vdsJobNextHandle
+# and the last-refusal scalars.
+state() {
+	vds_snmpwalk -On -OQ -Oe -OU -Ot "$VDS_ROOT_OID.1" |
+		grep -Ev "^$VDS_ROOT_OID\.1\.(8\.1\.(5|10|21)\.|1\.(3|4|12|3[0-9])\.0 )"
+}
+
+# refused WHAT REASON OID T V...: the SET gets REASON and nothing changes.
+refused() {
+	local what=$1 want=$2 before after
+	shift 2
+	before=$(state)
+	expect_set_error "$what" "$want" "$@"
+	after=$(state)
+	if [ "$before" != "$after" ]; then
+		check_fail "$what: the refused SET changed something:"
+		diff <(echo "$before") <(echo "$after") | head -n 20 >&2
+	fi
+}
+
+# cvdisk H NAME: the varbinds of a createAndGo of an 8 MiB createVDisk as row H.
+cvdisk() {
+	echo "VDS-MIB::vdsJobRowStatus.$1 i 4 VDS-MIB::vdsJobType.$1 i 7" \
+		"VDS-MIB::vdsJobParamPath.$1 s $IMG/$2.img VDS-MIB::vdsJobParamSizeMiB.$1 u 8"
+}
+# cpart H: the varbinds of a createAndGo of a 10 MiB createPartition on sim1 as row H.
+cpart() {
+	echo "VDS-MIB::vdsJobRowStatus.$1 i 4 VDS-MIB::vdsJobType.$1 i 1" \
+		"VDS-MIB::vdsJobParamDisk.$1 u $D_SIM1 VDS-MIB::vdsJobParamSizeMiB.$1 u 10"
+}
+
+# ------------------------------------------------ point 3: a fresh createAndWait row
+W=$(job_handle)
+expect_set_error "createAndWait alone" noError "VDS-MIB::vdsJobRowStatus.$W" i 5
+# Every INTEGER column prints as a label of its enumeration: a value the MIB
+# does not define prints as a bare number.
+row=$(vds_snmpwalk VDS-MIB::vdsJobTable | grep "\.$W = ")
+[ -n "$row" ] || fail "row $W not walked"
+bad=$(grep 'INTEGER: ' <<<"$row" | grep -Ev 'INTEGER: [A-Za-z]+\([0-9]+\)$' || true)
+expect_eq "enumerated columns of a fresh createAndWait row outside their enumeration" "" "$bad"
+expect_eq "type, result type, row status of the fresh row" "none none notReady" \
+	"$(vds_snmpget -Oqv VDS-MIB::vdsJobType."$W" VDS-MIB::vdsJobResultType."$W" \
+		VDS-MIB::vdsJobRowStatus."$W" | tr '\n' ' ' | sed 's/ $//')"
+refused "vdsJobType none(0) cannot be written" wrongValue "VDS-MIB::vdsJobType.$W" i 0
+# Complete it: notInService, no provider until it is made active.
+expect_set_error "type and parameters of the waiting row" noError \
+	"VDS-MIB::vdsJobType.$W" i 7 "VDS-MIB::vdsJobParamPath.$W" s "$IMG/w.img" \
+	"VDS-MIB::vdsJobParamSizeMiB.$W" u 8
+expect_eq "complete waiting row: row status, provider" "notInService|" \
+	"$(vds_snmpget -Oqv VDS-MIB::vdsJobRowStatus."$W" VDS-MIB::vdsJobProvider."$W" |
+		tr '\n' '|' | sed 's/|$//; s/""//')"
+W2=$(job_handle)
+expect_set_error "createAndWait with type and parameters" noError \
+	"VDS-MIB::vdsJobRowStatus.$W2" i 5 "VDS-MIB::vdsJobType.$W2" i 7 \
+	"VDS-MIB::vdsJobParamPath.$W2" s "$IMG/w2.img" "VDS-MIB::vdsJobParamSizeMiB.$W2" u 8
+expect_eq "provider of a row made complete by createAndWait" "" "$(job_get "$W2" Provider)"
+expect_set_error "createAndWait -> active" noError "VDS-MIB::vdsJobRowStatus.$W" i 1
+[ "$(job_wait "$W")" = "$ST_SUCCEEDED" ] || check_fail "job $W did not succeed"
+expect_eq "provider of the started row" sim "$(job_get "$W" Provider)"
+
+vds_stop_vdsd
+note "jobs-set-contract took $(($(now_ms) - T0)) ms"
+vds_finish
