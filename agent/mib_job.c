@@ -36,6 +36,7 @@ struct js_row {
 	int exists;
 	int rowstatus; /* 0: not in this PDU */
 	int created;   /* recorded at ACTION */
+	int starting;  /* admitted to start at RESERVE2 */
 	struct job_params p;
 	int params_set;
 	char owner[128];
@@ -441,9 +442,25 @@ mj_check_start(struct js_row *r)
 		log_info("mib", "job %u refused: %s", r->handle, why);
 		return SNMP_ERR_INCONSISTENTVALUE;
 	}
-	/* Several rows of one SET may start: each counts against the limits. */
-	if (job_admit(js_starting + 1) < 0)
+	/*
+	 * Several rows of one SET may start: admitted together, in the order
+	 * COMMIT starts them (the staging order).
+	 */
+	const struct job_params **ps = calloc(js_starting + 1, sizeof(*ps));
+	unsigned n = 0;
+	int fits;
+
+	if (!ps)
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	for (struct js_row *o = js_staged; o; o = o->next)
+		if (o->starting)
+			ps[n++] = &o->p;
+	ps[n++] = &r->p;
+	fits = job_admit(ps, n) == 0;
+	free(ps);
+	if (!fits)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	r->starting = 1;
 	js_starting++;
 	return SNMP_ERR_NOERROR;
 }

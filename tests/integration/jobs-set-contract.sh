@@ -83,6 +83,39 @@ expect_set_error "createAndWait -> active" noError "VDS-MIB::vdsJobRowStatus.$W"
 [ "$(job_wait "$W")" = "$ST_SUCCEEDED" ] || check_fail "job $W did not succeed"
 expect_eq "provider of the started row" sim "$(job_get "$W" Provider)"
 
+# ------------------------------------------------ point 4: admission counts the whole PDU
+# jobMaxRunning 2, jobMaxQueued 1.  Job R runs, held; two jobs on the same
+# disk cannot run beside it, so both would wait: one more than the queue holds.
+vds_hold 0
+R=$(job_handle)
+job_start "$R" 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10
+vds_wait_reached "$R" 0
+A=$(job_handle)
+B=$(job_handle)
+# shellcheck disable=SC2046 # word splitting of cpart's output is intended
+refused "two createAndGo on a busy disk, one queue slot" resourceUnavailable \
+	$(cpart "$A") $(cpart "$B")
+expect_eq "running / queued after the refused SET" "1 0" \
+	"$(svc vdsJobsRunning) $(svc vdsJobsQueued)"
+# One of them fits (it waits in the one queue slot)...
+# shellcheck disable=SC2046
+expect_set_error "one createAndGo on the busy disk" noError $(cpart "$A")
+expect_eq "job $A waits behind job $R" "$ST_QUEUED" "$(job_get "$A" Status)"
+# ...and a job elsewhere still runs in the free slot, but not two of them.
+C=$(job_handle)
+D=$(job_handle)
+# shellcheck disable=SC2046
+refused "two createAndGo, one running slot and a full queue" resourceUnavailable \
+	$(cvdisk "$C" c) $(cvdisk "$D" d)
+# shellcheck disable=SC2046
+expect_set_error "one createAndGo in the free running slot" noError $(cvdisk "$C" c)
+vds_wait_reached "$C" 0
+expect_eq "running / queued at the limits" "2 1" "$(svc vdsJobsRunning) $(svc vdsJobsQueued)"
+vds_release 0
+for h in "$R" "$A" "$C"; do
+	[ "$(job_wait "$h")" = "$ST_SUCCEEDED" ] || check_fail "job $h did not succeed"
+done
+
 vds_stop_vdsd
 note "jobs-set-contract took $(($(now_ms) - T0)) ms"
 vds_finish
