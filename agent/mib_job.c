@@ -20,6 +20,7 @@
 #include "jobparam.h"
 #include "log.h"
 #include "mib_job.h"
+#include "mib_jobmemo.h"
 #include "mib_oids.h"
 
 #define MJ_MIB             (1024ULL * 1024ULL)
@@ -37,6 +38,8 @@ struct js_row {
 	int rowstatus; /* 0: not in this PDU */
 	int created;   /* recorded at ACTION */
 	int starting;  /* admitted to start at RESERVE2 */
+	int retry;     /* a retry of the SET that created the row: answered, ignored */
+	struct mjm_sig sig;
 	struct job_params p;
 	int params_set;
 	char owner[128];
@@ -233,6 +236,7 @@ mj_staged_free(void)
 		struct js_row *r = js_staged;
 
 		js_staged = r->next;
+		mjm_sig_free(&r->sig);
 		free(r);
 	}
 }
@@ -429,6 +433,8 @@ mj_reserve1(const netsnmp_variable_list *vb, struct js_row **rowp)
 	if (!(r = mj_staged_row((uint32_t)vb->name[bl + 1])))
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
 	*rowp = r;
+	if (mjm_sig_add(&r->sig, vb) < 0)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
 	return mj_stage_value(r, vb->name[bl], vb);
 }
 
@@ -481,8 +487,13 @@ mj_reserve2(struct js_row *r)
 			return SNMP_ERR_INCONSISTENTVALUE;
 		return rs == RS_CREATE_AND_GO ? mj_check_start(r) : SNMP_ERR_NOERROR;
 	}
-	if (rs == RS_CREATE_AND_GO || rs == RS_CREATE_AND_WAIT)
-		return SNMP_ERR_INCONSISTENTVALUE;
+	if (rs == RS_CREATE_AND_GO || rs == RS_CREATE_AND_WAIT) {
+		/* The manager lost the response and sent the SET again. */
+		if (!mjm_is_retry(r->handle, &r->sig))
+			return SNMP_ERR_INCONSISTENTVALUE;
+		r->retry = 1;
+		return SNMP_ERR_NOERROR;
+	}
 	if (rs == RS_DESTROY)
 		return job_is_finished(j) || j->status == JOB_ST_CREATED
 		           ? SNMP_ERR_NOERROR
@@ -520,12 +531,15 @@ mj_commit(struct js_row *r)
 {
 	struct job *j = job_find(r->handle);
 
-	if (!j)
+	if (!j || r->retry)
 		return;
 	if (r->rowstatus == RS_DESTROY) {
 		job_destroy(r->handle);
+		mjm_forget(r->handle);
 		return;
 	}
+	if (r->created)
+		mjm_remember(r->handle, &r->sig);
 	if (r->exists && r->params_set)
 		job_set_params(r->handle, &r->p);
 	if (r->exists && r->owner_set)

@@ -116,6 +116,29 @@ for h in "$R" "$A" "$C"; do
 	[ "$(job_wait "$h")" = "$ST_SUCCEEDED" ] || check_fail "job $h did not succeed"
 done
 
+# ------------------------------------------------ point 6: a retried createAndGo
+# What snmpset -r does when a response is lost: the same PDU again.  It is
+# answered noError and changes nothing; anything else on the handle is refused.
+vds_hold 0
+T=$(job_handle)
+# shellcheck disable=SC2046
+expect_set_error "createAndGo" noError $(cvdisk "$T" t)
+vds_wait_reached "$T" 0
+before=$(state)
+# shellcheck disable=SC2046
+expect_set_error "the same createAndGo again (a retry)" noError $(cvdisk "$T" t)
+after=$(state)
+[ "$before" = "$after" ] || {
+	check_fail "the retried createAndGo changed something:"
+	diff <(echo "$before") <(echo "$after") | head -n 20 >&2
+}
+expect_eq "running / queued after the retry" "1 0" "$(svc vdsJobsRunning) $(svc vdsJobsQueued)"
+# shellcheck disable=SC2046
+refused "createAndGo on the handle with another path" inconsistentValue $(cvdisk "$T" t2)
+refused "createAndWait on the handle" inconsistentValue "VDS-MIB::vdsJobRowStatus.$T" i 5
+vds_release 0
+[ "$(job_wait "$T")" = "$ST_SUCCEEDED" ] || check_fail "job $T did not succeed"
+
 vds_stop_vdsd
 note "jobs-set-contract took $(($(now_ms) - T0)) ms"
 vds_finish

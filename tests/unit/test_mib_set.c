@@ -180,6 +180,45 @@ test_params_of_a_waiting_row_are_recorded(void)
 	CU_ASSERT_EQUAL(j->params.size, 3 * MIB);
 }
 
+/*
+ * issue 13: a createAndGo sent again because its response was lost (the
+ * same varbinds, within MJM_RETRY_MS) got inconsistentValue although the
+ * job had started.  It is answered noError and starts nothing; any other
+ * SET creating that handle is still refused.
+ */
+static void
+test_retried_create_is_answered_as_the_original(void)
+{
+	struct vbspec s[MAX_VB];
+	size_t n = partition_row(s, 1);
+	struct job_counters c;
+	struct vbspec t;
+	int64_t created;
+
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	created = job_find(1)->create_ms;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 1);
+	CU_ASSERT_EQUAL(job_find(1)->create_ms, created);
+	job_get_counters(&c);
+	CU_ASSERT_EQUAL(c.running + c.queued + c.succeeded + c.failed + c.cancelled, 1);
+	/* Not the same SET: a varbind less, another value, another order. */
+	CU_ASSERT_EQUAL(set(s, n - 1), SNMP_ERR_INCONSISTENTVALUE);
+	s[3].v = 2;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	s[3].v = 1;
+	t = s[2];
+	s[2] = s[3];
+	s[3] = t;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	s[3] = s[2];
+	s[2] = t;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_NOERROR);
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 1);
+}
+
 int
 main(void)
 {
@@ -195,6 +234,8 @@ main(void)
 	            test_admission_counts_the_whole_set);
 	CU_add_test(s, "parameters of a waiting row are recorded",
 	            test_params_of_a_waiting_row_are_recorded);
+	CU_add_test(s, "a retried createAndGo is answered as the original",
+	            test_retried_create_is_answered_as_the_original);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
