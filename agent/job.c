@@ -383,7 +383,7 @@ je_would_wait(const struct job_params *p, const struct job_params *const *ps, un
 }
 
 int
-job_admit(const struct job_params *const *ps, unsigned n)
+job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len)
 {
 	unsigned max_run = je.conf->job_max_running;
 	unsigned slots = je.cnt.running < max_run ? max_run - je.cnt.running : 0;
@@ -400,7 +400,13 @@ job_admit(const struct job_params *const *ps, unsigned n)
 		else
 			waiting++;
 	}
-	return waiting <= je.conf->job_max_queued ? 0 : -1;
+	if (waiting <= je.conf->job_max_queued)
+		return 0;
+	snprintf(why, len,
+	         "starting %u job%s would make %u wait (%u running, jobMaxRunning %u, "
+	         "jobMaxQueued %u)",
+	         n, n == 1 ? "" : "s", waiting, je.cnt.running, max_run, je.conf->job_max_queued);
+	return -1;
 }
 
 const struct vtab *

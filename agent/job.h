@@ -133,9 +133,9 @@ enum vds_result job_check(const struct job_params *p, char *why, size_t len);
  * fit beside those running and queued: a new job runs when one of
  * jobMaxRunning slots is free and no running, queued or earlier new job
  * touches its objects, else it waits; at most jobMaxQueued may wait.  -1
- * when they do not fit.
+ * when they do not fit, with the reason in why.
  */
-int job_admit(const struct job_params *const *ps, unsigned n);
+int job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len);
 
 /*
  * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created

@@ -10,6 +10,7 @@
 #include "mib_inv.h"
 #include "mib_job.h"
 #include "mib_oids.h"
+#include "mib_refusal.h"
 #include "model.h"
 #include "staterr.h"
 
@@ -189,8 +190,8 @@ const struct mib_table mib_service_scalars = {
 };
 
 static const struct mib_table *const mib_tables[] = {
-    &mib_service_scalars, &mib_disk_table, &mib_part_table,  &mib_volume_table,
-    &mib_plex_table,      &mib_pack_table, &mib_vdisk_table, &mib_job_table,
+    &mib_service_scalars, &mib_disk_table,  &mib_part_table, &mib_volume_table,    &mib_plex_table,
+    &mib_pack_table,      &mib_vdisk_table, &mib_job_table,  &mib_refusal_scalars,
 };
 
 const struct mib_table *const *

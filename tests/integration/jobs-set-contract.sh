@@ -24,23 +24,34 @@ IMG=$VDS_TMP/state/sim
 
 # The whole VDS-MIB but what moves on its own or by reading: job percent,
 # details and last update, vdsServiceStartTime/LastChange, vdsJobNextHandle
-# and the last-refusal scalars.
+# and vdsLastRefusal (checked on its own).
 state() {
 	vds_snmpwalk -On -OQ -Oe -OU -Ot "$VDS_ROOT_OID.1" |
-		grep -Ev "^$VDS_ROOT_OID\.1\.(8\.1\.(5|10|21)\.|1\.(3|4|12|3[0-9])\.0 )"
+		grep -Ev "^$VDS_ROOT_OID\.1\.(8\.1\.(5|10|21)\.|1\.(3|4|12)\.0 |9\.)"
 }
 
-# refused WHAT REASON OID T V...: the SET gets REASON and nothing changes.
+# refused WHAT REASON OID T V...: the SET gets REASON, nothing changes and
+# vdsLastRefusal tells why (REFUSAL_REASON).
 refused() {
-	local what=$1 want=$2 before after
+	local what=$1 want=$2 before after nref
 	shift 2
 	before=$(state)
+	nref=$(refusal_count)
 	expect_set_error "$what" "$want" "$@"
+	refusal_check "$what" "$want" "$nref"
 	after=$(state)
 	if [ "$before" != "$after" ]; then
 		check_fail "$what: the refused SET changed something:"
 		diff <(echo "$before") <(echo "$after") | head -n 20 >&2
 	fi
+}
+
+# refusal_says WHAT TEXT: the last refusal's reason contains TEXT.
+refusal_says() {
+	case "$REFUSAL_REASON" in
+	*"$2"*) ;;
+	*) check_fail "$1: vdsRefusalReason \"$REFUSAL_REASON\" does not say \"$2\"" ;;
+	esac
 }
 
 # cvdisk H NAME: the varbinds of a createAndGo of an 8 MiB createVDisk as row H.
@@ -53,6 +64,13 @@ cpart() {
 	echo "VDS-MIB::vdsJobRowStatus.$1 i 4 VDS-MIB::vdsJobType.$1 i 1" \
 		"VDS-MIB::vdsJobParamDisk.$1 u $D_SIM1 VDS-MIB::vdsJobParamSizeMiB.$1 u 10"
 }
+
+# ------------------------------------------------ point 7: vdsLastRefusal before any refusal
+expect_eq "vdsLastRefusal before any refusal (count, handle, error, object, reason)" \
+	"0|0|none|SNMPv2-SMI::zeroDotZero|" \
+	"$(vds_snmpget -Oqv VDS-MIB::vdsRefusalCount.0 VDS-MIB::vdsRefusalHandle.0 \
+		VDS-MIB::vdsRefusalError.0 VDS-MIB::vdsRefusalObject.0 VDS-MIB::vdsRefusalReason.0 |
+		tr '\n' '|' | sed 's/|$//; s/""//')"
 
 # ------------------------------------------------ point 3: a fresh createAndWait row
 W=$(job_handle)
@@ -95,6 +113,7 @@ B=$(job_handle)
 # shellcheck disable=SC2046 # word splitting of cpart's output is intended
 refused "two createAndGo on a busy disk, one queue slot" resourceUnavailable \
 	$(cpart "$A") $(cpart "$B")
+refusal_says "two createAndGo, one queue slot" "jobMaxQueued 1"
 expect_eq "running / queued after the refused SET" "1 0" \
 	"$(svc vdsJobsRunning) $(svc vdsJobsQueued)"
 # One of them fits (it waits in the one queue slot)...
@@ -115,6 +134,29 @@ vds_release 0
 for h in "$R" "$A" "$C"; do
 	[ "$(job_wait "$h")" = "$ST_SUCCEEDED" ] || check_fail "job $h did not succeed"
 done
+
+# ------------------------------------------------ point 7: why, over SNMP
+V=$(job_handle)
+refused "stripe size out of range" wrongValue "VDS-MIB::vdsJobRowStatus.$V" i 4 \
+	"VDS-MIB::vdsJobParamStripeKiB.$V" u 1048577
+refusal_says "stripe size out of range" "1048577 is not in 0..1048576"
+expect_eq "the varbind and handle of the refusal" "VDS-MIB::vdsJobParamStripeKiB.$V $V" \
+	"$(vds_snmpget -Oqv VDS-MIB::vdsRefusalObject.0 VDS-MIB::vdsRefusalHandle.0 | tr '\n' ' ' |
+		sed 's/ $//')"
+# shellcheck disable=SC2046
+refused "createPartition larger than the disk" inconsistentValue \
+	$(cpart "$V" | sed 's/SizeMiB\.\([0-9]*\) u 10/SizeMiB.\1 u 300000/')
+refusal_says "createPartition larger than the disk" "MiB"
+expect_eq "a row refusal is reported on the row's first varbind" \
+	"VDS-MIB::vdsJobRowStatus.$V" "$(vds_get_value VDS-MIB::vdsRefusalObject.0)"
+refused "a column on no row" noCreation "VDS-MIB::vdsJobParamDisk.$V" u 1
+refusal_says "a column on no row" "createAndGo(4)"
+refused "a read-only column" notWritable "VDS-MIB::vdsJobStatus.$W" i 1
+refused "a parameter of a finished job" inconsistentValue "VDS-MIB::vdsJobParamSizeMiB.$W" u 9
+refusal_says "a parameter of a finished job" "the job has succeeded"
+refused "destroy a finished row's handle again with createAndGo" inconsistentValue \
+	"VDS-MIB::vdsJobRowStatus.$W" i 4
+refusal_says "createAndGo on a handle in use" "is in use"
 
 # ------------------------------------------------ point 6: a retried createAndGo
 # What snmpset -r does when a response is lost: the same PDU again.  It is

@@ -428,12 +428,13 @@ admit(unsigned n)
 {
 	struct job_params p[8];
 	const struct job_params *ps[8];
+	char why[256];
 
 	for (unsigned i = 0; i < n && i < 8; i++) {
 		p[i] = params(100 + i, 20);
 		ps[i] = &p[i];
 	}
-	return job_admit(ps, n);
+	return job_admit(ps, n, why, sizeof(why));
 }
 
 static void
@@ -471,19 +472,20 @@ test_admit_counts_jobs_that_would_wait(void)
 {
 	struct job_params run = params(1, 20), same[4], other = params(2, 20);
 	const struct job_params *ps[5];
+	char why[256];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &run, "", 0, 0, 1));
 	for (unsigned i = 0; i < 4; i++) {
 		same[i] = params(1, 20);
 		ps[i] = &same[i];
 	}
-	CU_ASSERT_EQUAL(job_admit(ps, 3), 0);
-	CU_ASSERT_EQUAL(job_admit(ps, 4), -1);
+	CU_ASSERT_EQUAL(job_admit(ps, 3, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(job_admit(ps, 4, why, sizeof(why)), -1);
 	/* One free slot: a job elsewhere runs in it, a second one waits. */
 	ps[3] = &other;
-	CU_ASSERT_EQUAL(job_admit(ps, 4), 0);
+	CU_ASSERT_EQUAL(job_admit(ps, 4, why, sizeof(why)), 0);
 	ps[4] = &other;
-	CU_ASSERT_EQUAL(job_admit(ps, 5), -1);
+	CU_ASSERT_EQUAL(job_admit(ps, 5, why, sizeof(why)), -1);
 	CU_ASSERT(loop_until(none_active, 0, 60000));
 }
 
