@@ -158,6 +158,20 @@ refused "destroy a finished row's handle again with createAndGo" inconsistentVal
 	"VDS-MIB::vdsJobRowStatus.$W" i 4
 refusal_says "createAndGo on a handle in use" "is in use"
 
+# vdsctl prints the reason after a refused SET.
+VDSCTL=$top_builddir/vdsctl
+if [ -x "$VDSCTL" ]; then
+	n0=$(refusal_count)
+	"$VDSCTL" -v2c -c private -t 1 -r 1 "127.0.0.1:$VDS_MASTER_PORT" create-vdisk "$IMG/w.img" 8M \
+		>"$VDS_TMP/ctl.out" 2>"$VDS_TMP/ctl.err"
+	expect_eq "vdsctl create-vdisk on a path that exists: exit status" 4 "$?"
+	refusal_check "vdsctl create-vdisk on a path that exists" inconsistentValue "$n0"
+	grep -qF "$REFUSAL_REASON" "$VDS_TMP/ctl.err" ||
+		check_fail "vdsctl does not print vdsd's reason \"$REFUSAL_REASON\": $(cat "$VDS_TMP/ctl.err")"
+else
+	check_fail "$VDSCTL not built"
+fi
+
 # ------------------------------------------------ point 6: a retried createAndGo
 # What snmpset -r does when a response is lost: the same PDU again.  It is
 # answered noError and changes nothing; anything else on the handle is refused.
