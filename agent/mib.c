@@ -63,7 +63,11 @@ ms_time(struct mib_value *v, time_t t)
 static int
 ms_start_time(const void *row, struct mib_value *v)
 {
-	return ms_time(v, ms_info.start_time);
+	/* To the tenth of a second (the counters' discontinuity indicator). */
+	v->type = ASN_OCTET_STR;
+	v->len = mib_date_and_time(ms_info.start_ms / 1000, (int)(ms_info.start_ms % 1000), v->buf);
+	v->str = v->buf;
+	return 0;
 }
 
 static int

@@ -195,6 +195,16 @@ refused "createAndWait on the handle" inconsistentValue "VDS-MIB::vdsJobRowStatu
 vds_release 0
 [ "$(job_wait "$T")" = "$ST_SUCCEEDED" ] || check_fail "job $T did not succeed"
 
+# ------------------------------------------------ counters: discontinuity at a restart
+start0=$(vds_get_value VDS-MIB::vdsServiceStartTime.0)
+[ "$(svc vdsJobsSucceeded)" -gt 0 ] || check_fail "no job counted as succeeded"
+vds_restart_vdsd
+vds_wait_registered
+expect_eq "vdsJobsSucceeded and vdsRefusalCount after a restart" "0 0" \
+	"$(svc vdsJobsSucceeded) $(refusal_count)"
+[ "$(vds_get_value VDS-MIB::vdsServiceStartTime.0)" != "$start0" ] ||
+	check_fail "vdsServiceStartTime did not change across the restart: $start0"
+
 vds_stop_vdsd
 note "jobs-set-contract took $(($(now_ms) - T0)) ms"
 vds_finish
