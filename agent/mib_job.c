@@ -474,6 +474,8 @@ mj_commit(struct js_row *r)
 	}
 	if (r->created)
 		mjm_remember(r->handle, &r->sig);
+	else
+		mjm_forget(r->handle); /* changed since: a copy of the first SET is no retry */
 	if (r->exists && r->params_set)
 		job_set_params(r->handle, &r->p);
 	if (r->exists && r->owner_set)

@@ -12,6 +12,17 @@ HR_PENDING=80042409 # how -Oqv shows VdsHResult (DISPLAY-HINT "x")
 # Status numbers of vdsJobStatus.
 ST_CREATED=1 ST_QUEUED=2 ST_RUNNING=3 ST_SUCCEEDED=4 ST_FAILED=5 ST_CANCELLED=6
 
+# jobs_start_vdsd RUNNING QUEUED: a master, and vdsd with sim jobs of
+# VDS_SIM_JOB_MS (default 200), no discovery and those jobMaxRunning and
+# jobMaxQueued, registered with it.
+jobs_start_vdsd() {
+	vds_start_master
+	VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no" "jobMaxRunning $1" \
+		"jobMaxQueued $2"
+	vds_start_vdsd
+	vds_wait_registered
+}
+
 # A free handle from vdsJobNextHandle.
 job_handle() {
 	local h

@@ -13,11 +13,7 @@
 vds_require_vdsd
 T0=$(now_ms)
 
-vds_start_master
-VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no" "jobMaxRunning 2" \
-	"jobMaxQueued 1"
-vds_start_vdsd
-vds_wait_registered
+jobs_start_vdsd 2 1
 
 D_SIM1=$(inv_index 2 "$C_DISK_NAME" sim1) || fail "no sim1 disk"
 IMG=$VDS_TMP/state/sim

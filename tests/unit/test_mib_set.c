@@ -216,6 +216,14 @@ test_retried_create_is_answered_as_the_original(void)
 	s[0].v = RS_CREATE_AND_WAIT;
 	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
 	CU_ASSERT_EQUAL(vtab_count(job_table()), 1);
+	/* A row changed since it was created: a copy of its first SET is no retry. */
+	n = partition_row(s, 2);
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	t = (struct vbspec){VDS_JOB_P_SIZE_MIB, 2, 3};
+	CU_ASSERT_EQUAL(set(&t, 1), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(job_find(2)->params.size, 3 * MIB);
 }
 
 /* One vdsLastRefusal scalar. */
