@@ -359,19 +359,17 @@ static int
 mj_check_start(struct js_row *r)
 {
 	char why[256];
-	enum vds_result res = job_check(&r->p, why, sizeof(why));
+	const struct job_params **ps;
+	unsigned n = 0;
+	int fits;
 
-	if (res != VDS_R_OK)
+	if (job_check(&r->p, why, sizeof(why)) != VDS_R_OK)
 		return mj_refuse(SNMP_ERR_INCONSISTENTVALUE, "%s", why);
 	/*
 	 * Several rows of one SET may start: admitted together, in the order
 	 * COMMIT starts them (the staging order).
 	 */
-	const struct job_params **ps = calloc(js_starting + 1, sizeof(*ps));
-	unsigned n = 0;
-	int fits;
-
-	if (!ps)
+	if (!(ps = calloc(js_starting + 1, sizeof(*ps))))
 		return mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	for (struct js_row *o = js_staged; o; o = o->next)
 		if (o->starting)
