@@ -129,9 +129,12 @@ dm_job_count(int which)
 static void
 dm_service_info(void)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
 	struct mib_service_info info = {
 	    .providers = dm.providers,
-	    .start_time = time(NULL),
+	    .start_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
 	    .job_count = dm_job_count,
 	    .next_handle = job_next_handle,
 	    .max_running = &dm.conf.job_max_running,

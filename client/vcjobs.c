@@ -66,8 +66,11 @@ vc_set(struct vc_conn *c, netsnmp_pdu *pdu, const char *what)
 
 	if (vc_request(c, pdu, &resp) < 0)
 		return -1;
-	if (resp->errstat != SNMP_ERR_NOERROR)
+	c->reason[0] = '\0';
+	if (resp->errstat != SNMP_ERR_NOERROR) {
 		rc = vc_status_error(c, resp, what);
+		vc_refusal_read(c, resp);
+	}
 	snmp_free_pdu(resp);
 	return rc;
 }
@@ -90,6 +93,7 @@ vc_job_start(struct vc_conn *c, const struct vc_job *req, uint32_t *handle)
 {
 	struct vc_job j;
 	uint32_t h = 0;
+	char reason[sizeof(c->reason)];
 
 	*handle = 0;
 	for (int i = 0; i < VC_START_TRIES; i++) {
@@ -108,13 +112,17 @@ vc_job_start(struct vc_conn *c, const struct vc_job *req, uint32_t *handle)
 		/* inconsistentValue: maybe another manager took the handle first. */
 		if (c->code != VC_E_REJECTED || strcmp(c->rejected, "vdsJobRowStatus") != 0)
 			return -1;
+		snprintf(reason, sizeof(reason), "%s", c->reason);
 		if (vc_read_row(c, VC_T_JOB, h, &j) < 0 && c->code == VC_E_NOT_FOUND)
-			return vc_fail(
-			    c, VC_E_REJECTED,
-			    "the agent at %s refused to start the job: it does not fit the "
-			    "objects as they are now (a full partition table, an object in "
-			    "use, a path that exists...; vdsd logs the reason)",
-			    c->peer);
+			return reason[0] ? vc_fail(c, VC_E_REJECTED,
+			                           "the agent at %s refused to start the job: %s",
+			                           c->peer, reason)
+			                 : vc_fail(c, VC_E_REJECTED,
+			                           "the agent at %s refused to start the job: it "
+			                           "does not fit the objects as they are now (a "
+			                           "full partition table, an object in use, a path "
+			                           "that exists...; vdsd logs the reason)",
+			                           c->peer);
 	}
 	return vc_fail(c, VC_E_BUSY,
 	               "could not start the job: %d job handles in a row were "

@@ -136,6 +136,11 @@ END {
 			if (sub(/^VDS_SVC_/, "", n) != 1)
 				fail("unexpected service name " c)
 			emit((n in svc ? "vdsService" : "vds") camel(n), objs "." val["VDS_SERVICE"] "." v)
+		} else if (e == "vds_refusal_arc") {
+			n = c
+			if (sub(/^VDS_/, "", n) != 1 || !("VDS_LAST_REFUSAL" in val))
+				fail("unexpected refusal name " c)
+			emit("vds" camel(n), objs "." val["VDS_LAST_REFUSAL"] "." v)
 		} else if (e == "vds_notification_arc") {
 			n = c
 			if (sub(/^VDS_NOTIF_/, "", n) != 1)
