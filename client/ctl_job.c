@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_args.h"
 #include "ctl_job.h"
 #include "ctl_out.h"
 #include "ctl_wait.h"
@@ -285,8 +286,14 @@ cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, s
 		}
 		if ((eq = strchr(argv[i], '=')))
 			*eq = '\0';
-		if (!cj_allowed(cmd->opts, argv[i] + 2, &flag) || a->nopt == CJ_MAX_OPT)
-			return ctl_usage_error(x, "%s: unknown option %s", cmd->name, argv[i]);
+		if (!cj_allowed(cmd->opts, argv[i] + 2, &flag) || a->nopt == CJ_MAX_OPT) {
+			char words[256], dym[96];
+
+			snprintf(words, sizeof(words), "%s %s", cmd->opts, CTL_GLOBAL_OPTIONS);
+			return ctl_usage_error(
+			    x, "%s: unknown option '%s'%s", cmd->name, argv[i],
+			    ctl_did_you_mean(argv[i], words, "--", dym, sizeof(dym)));
+		}
 		a->key[a->nopt] = argv[i] + 2;
 		if (flag)
 			a->val[a->nopt++] = "1";
@@ -300,6 +307,21 @@ cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, s
 	if (a->npos < cmd->npos)
 		return ctl_usage_error(x, "usage: %s %s", cmd->name, cmd->synopsis);
 	return 0;
+}
+
+void
+ctl_job_words(int options, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < CJ_NCMDS && used < len; i++) {
+		const char *w = options ? cj_cmds[i].opts : cj_cmds[i].name;
+
+		if (*w)
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", w);
+	}
 }
 
 int
@@ -415,7 +437,13 @@ cj_jobcmd(struct ctl *x, int argc, char **argv)
 {
 	struct vc_job j;
 	uint32_t h;
+	char dym[96];
 
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return ctl_usage_error(
+			    x, "job: unknown option '%s'%s", argv[i],
+			    ctl_did_you_mean(argv[i], CTL_GLOBAL_OPTIONS, "--", dym, sizeof(dym)));
 	if (argc != 3)
 		return ctl_usage_error(x, "usage: job show|wait|cancel|forget HANDLE");
 	if (ctl_index(x, "job handle", argv[2], &h) < 0)
@@ -433,22 +461,17 @@ cj_jobcmd(struct ctl *x, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "wait"))
 		return ctl_wait_job(x, h, 0);
-	if (!strcmp(argv[1], "cancel")) {
-		if (vc_job_cancel(x->c, h) < 0)
-			return ctl_agent_error(x);
-		if (x->wait)
-			return ctl_wait_job(x, h, 0);
-		printf("asked job %u to cancel\n", h);
-		return CTL_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "cancel"))
+		return ctl_cancel_job(x, h);
 	if (!strcmp(argv[1], "forget")) {
 		if (vc_job_destroy(x->c, h) < 0)
 			return ctl_agent_error(x);
 		printf("removed job %u\n", h);
 		return CTL_EXIT_OK;
 	}
-	return ctl_usage_error(x, "unknown job command \"%s\" (show, wait, cancel, forget)",
-	                       argv[1]);
+	if (!*ctl_did_you_mean(argv[1], "show wait cancel forget", "", dym, sizeof(dym)))
+		snprintf(dym, sizeof(dym), " (show, wait, cancel, forget)");
+	return ctl_usage_error(x, "unknown job command '%s'%s", argv[1], dym);
 }
 
 int

@@ -16,6 +16,7 @@ enum ctl_exit {
 	CTL_EXIT_CANCELLED = 2,     /* the job was cancelled */
 	CTL_EXIT_USAGE = 3,         /* bad command line */
 	CTL_EXIT_AGENT = 4,         /* SNMP or agent error, object not found */
+	CTL_EXIT_TOO_LATE = 5,      /* job cancel: the job was past its point of no return */
 	CTL_EXIT_INTERRUPTED = 130, /* Ctrl-C while waiting; the job goes on */
 };
 
@@ -26,6 +27,12 @@ struct ctl {
 	unsigned interval_ms;
 };
 
+/* vdsctl's own options, taken by every command (space-separated). */
+#define CTL_GLOBAL_OPTIONS "json wait interval help version"
+
+/* The job commands' names (options 0) or every option any of them takes
+ * (options 1), space-separated, into buf. */
+void ctl_job_words(int options, char *buf, size_t len);
 /* 1 when name is a job command (or "job"). */
 int ctl_job_is_command(const char *name);
 /* Run the job command argv[0] with its arguments; the exit status. */

@@ -126,6 +126,14 @@ enum vc_job_status {
 	VC_JS_CANCELLED = 6,
 };
 
+/* vdsJobCancelState values. */
+enum vc_cancel_state {
+	VC_CS_NONE = 1,
+	VC_CS_REQUESTED = 2,
+	VC_CS_TOO_LATE = 3,
+	VC_CS_DONE = 4,
+};
+
 /* A row of vdsJobTable; also the request of vc_job_start (type, owner, p_*). */
 struct vc_job {
 	uint32_t handle, row_status, type, status, percent, result, hresult;

@@ -67,6 +67,32 @@ expect_eq "show disk name" sim0 "$(jq -r .name <<<"$VDS_OUT")"
 expect_eq "show disk status" online "$(jq -r .status <<<"$VDS_OUT")"
 expect_run "status" 0 "version" "${RO[@]}" status
 
+# --json has real types (vdsctl(8), JSON OUTPUT): numbers, booleans, null
+# for "none", RFC 3339 UTC times, arrays for BITS.
+RFC3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
+expect_run "list disks --json (types)" 0 "" "${RO[@]}" list disks --json
+jq -e 'all(.[]; (.index|type) == "number" and (.size|type) == "number" and
+	(.free|type) == "number" and (.sectorSize|type) == "number" and
+	(.flags|type) == "array" and (.status|type) == "string" and
+	(.packIndex == null or (.packIndex|type) == "number"))' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "list disks --json: types: $VDS_OUT"
+expect_eq "no pack is null (sim0)" null "$(jq -c '.[] | select(.name=="sim0") | .packIndex' <<<"$VDS_OUT")"
+expect_eq "a pack is a number (sim2)" number \
+	"$(jq -r '.[] | select(.name=="sim2") | .packIndex | type' <<<"$VDS_OUT")"
+expect_run "show disk sim0 (table)" 0 "" "${RO[@]}" show disk "$sim0"
+grep -Eq '^packIndex +-$' <<<"$VDS_OUT" || check_fail "no pack in the table: $VDS_OUT"
+expect_run "list vdisks --json (types)" 0 "" "${RO[@]}" list vdisks --json
+jq -e 'all(.[]; (.attached|type) == "boolean")' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "vdisk attached is not a boolean: $VDS_OUT"
+expect_run "list partitions --json (types)" 0 "" "${RO[@]}" list partitions --json
+jq -e 'all(.[]; (.bootable|type) == "boolean" and (.offset|type) == "number" and
+	(.volumeIndex == null or (.volumeIndex|type) == "number") and
+	(.fsType == null or (.fsType|type) == "string") and .fsType != "")' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "partitions --json: types: $VDS_OUT"
+expect_run "status --json (types)" 0 "" "${RO[@]}" status --json
+jq -e --arg re "$RFC3339" '(.startTime|test($re)) and (.diskCount|type) == "number"' \
+	<<<"$VDS_OUT" >/dev/null || check_fail "status --json: $VDS_OUT"
+
 # ---------------------------------------------------------------- jobs
 free0=${D[$c_free.$sim1]}
 # --wait while the job is held at its second phase, released once vdsctl
@@ -102,6 +128,16 @@ expect_run "job wait" 0 "" "${V3[@]}" --json job wait "$h"
 expect_eq "job wait json status" succeeded "$(jq -r .status <<<"$VDS_OUT")"
 expect_eq "job size param" 1536 "$(jq -r .paramSizeMiB <<<"$VDS_OUT")"
 part2=$(jq -r .outPartition <<<"$VDS_OUT")
+# A finished job: booleans, times, null for what it has not (no error, no
+# volume made); keepResult selects with jq as a boolean.
+jq -e --arg re "$RFC3339" '(.keepResult|type) == "boolean" and (.notifyProgress|type) == "boolean" and
+	(.createTime|test($re)) and (.startTime|test($re)) and (.endTime|test($re)) and
+	.errorMessage == null and .outVolume == null and (.outPartition|type) == "number" and
+	.paramVolume == null and (.paramDisk|type) == "number" and (.percentComplete|type) == "number"' \
+	<<<"$VDS_OUT" >/dev/null || check_fail "job --json types: $VDS_OUT"
+expect_run "list jobs --json" 0 "" "${V3[@]}" --json list jobs
+expect_eq "select(.keepResult) on jobs nobody kept" 0 \
+	"$(jq '[.[] | select(.keepResult)] | length' <<<"$VDS_OUT")"
 expect_run "job forget" 0 "removed job $h" "${V3[@]}" job forget "$h"
 expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$h"
 
@@ -128,6 +164,37 @@ expect_run "job cancel --wait" 2 "job $h2 (createPartition) was cancelled" \
 expect_run "cancel a finished job" 4 "already ended (cancelled)" "${V3[@]}" job cancel "$h2"
 vds_release 0
 expect_run "the held job ends" 0 "succeeded" "${V3[@]}" job wait "$h1"
+
+# A cancel past the point of no return (createPartition: its last phase,
+# held there) says it came too late and exits 5; the job goes on.
+# held_job PHASE: a 10M createPartition on sim0, running and held at PHASE
+# (the gate stays up); its handle in HELD.
+held_job() {
+	vds_hold "$1"
+	expect_run "start a job held at phase $1" 0 "" "${V3[@]}" --json create-partition "$sim0" 10M
+	HELD=$(jq .handle <<<"$VDS_OUT")
+	vds_wait_reached "$HELD" "$1"
+}
+held_job 2
+h4=$HELD
+expect_run "late cancel" 5 "the cancel came too late: job $h4 (createPartition)" \
+	"${V3[@]}" job cancel "$h4"
+expect_run "late cancel --json" 5 "" "${V3[@]}" --json job cancel "$h4"
+expect_eq "late cancel json cancelState" tooLate "$(jq -r .cancelState <<<"$VDS_OUT")"
+vds_release 2
+expect_run "the late-cancelled job succeeds" 0 "succeeded" "${V3[@]}" job wait "$h4"
+
+# A cancel of a running job before that point is requested, and honoured
+# at the job's next step: vdsctl polls the job until the agent has decided
+# and says what happened.
+held_job 0
+h5=$HELD
+expect_run "cancel a running job" 0 "cancelled job $h5 (createPartition)" \
+	"${V3[@]}" job cancel "$h5"
+vds_release 0
+expect_run "cancelled job" 0 "" "${V3[@]}" --json job show "$h5"
+expect_eq "cancelled job: status, cancelState" "cancelled done" \
+	"$(jq -r '"\(.status) \(.cancelState)"' <<<"$VDS_OUT")"
 
 # Ctrl-C during --wait leaves the job running (held at its first phase) and
 # says so.
@@ -171,8 +238,25 @@ expect_run "too big" 4 "not enough for a partition of 100.0 TiB" \
 expect_run "missing volume" 4 "volume 777 does not exist" "${V3[@]}" shrink 777 1G
 expect_run "bad size" 3 "is not a size" "${V3[@]}" create-partition "$sim1" 12parsecs
 expect_run "bad index" 3 "is not an index" "${V3[@]}" show disk abc
-expect_run "unknown command" 3 "no command" "${V3[@]}" frobnicate
-expect_run "unknown option" 3 "unknown option --color" "${V3[@]}" shrink 1 1G --color red
+expect_run "unknown command" 3 "unknown command 'frobnicate'" "${V3[@]}" frobnicate
+expect_run "no command" 3 "no command given" "${V3[@]}"
+expect_run "unknown option" 3 "unknown option '--color'" "${V3[@]}" shrink 1 1G --color red
+# Typos name the word and what it probably meant (edit distance).
+expect_run "typo lsit" 3 "unknown command 'lsit' (did you mean 'list'?)" "${RO[@]}" lsit disks
+expect_run "typo stauts" 3 "unknown command 'stauts' (did you mean 'status'?)" "${RO[@]}" stauts
+expect_run "typo delete-partiton" 3 \
+	"unknown command 'delete-partiton' (did you mean 'delete-partition'?)" \
+	"${V3[@]}" delete-partiton 3
+expect_run "typo --jsno" 3 "unknown option '--jsno' (did you mean '--json'?)" \
+	"${RO[@]}" list disks --jsno
+expect_run "typo dsiks" 3 "unknown object type 'dsiks' (did you mean 'disks'?)" \
+	"${RO[@]}" list dsiks
+expect_run "typo --ofset" 3 "unknown option '--ofset' (did you mean '--offset'?)" \
+	"${V3[@]}" create-partition "$sim1" 1M --ofset 1M
+expect_run "typo job cancle" 3 "unknown job command 'cancle' (did you mean 'cancel'?)" \
+	"${V3[@]}" job cancle 1
+expect_run "status --wiat" 3 "unknown option '--wiat' (did you mean '--wait'?)" \
+	"${RO[@]}" status --wiat
 expect_run "show missing" 4 "disk 4242 does not exist" "${RO[@]}" show disk 4242
 expect_run "read-only community writes" 4 "access denied" \
 	"${RO[@]}" create-partition "$sim1" 10M
