@@ -13,6 +13,7 @@
 
 #include "ctl_args.h"
 #include "ctl_job.h"
+#include "ctl_obj.h"
 #include "ctl_out.h"
 #include "vcfields.h"
 #include "vdsclient.h"
@@ -47,7 +48,7 @@ vctl_help(const char *prog)
 	       "Commands:\n"
 	       "  status                          the service: version, counts, job limits\n"
 	       "  list disks|partitions|volumes|plexes|packs|vdisks|jobs\n"
-	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX\n"
+	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX|NAME|DEVICE\n"
 	       "  create-partition DISK SIZE [--offset SIZE] [--type T] [--name NAME]\n"
 	       "                [--label gpt|mbr]   (--label: a blank disk gets this table)\n"
 	       "  delete-partition PARTITION\n"
@@ -66,7 +67,12 @@ vctl_help(const char *prog)
 	       "  --json         machine-readable output\n"
 	       "  --wait         follow a started job to its end (a progress bar on a terminal)\n"
 	       "  --interval MS  how often --wait polls (default 250)\n"
+	       "  --yes          do not ask before a command that destroys data\n"
+	       "                 (delete-*, shrink, break-plex); needed when standard\n"
+	       "                 input is not a terminal\n"
 	       "  --help, --version\n\n"
+	       "DISK, PARTITION, VOLUME, PACK, VDISK: an index, or the object's name\n"
+	       "(sim0, a volume's or pack's name) or device node (/dev/sdb) as listed.\n\n"
 	       "SIZE: a number with a unit: 100M, 1.5G, 2TiB (K/M/G/T/P and KiB..PiB are\n"
 	       "powers of 1024, KB/MB/GB/TB powers of 1000); a bare number is MiB.\n\n"
 	       "Exit status:\n"
@@ -78,6 +84,8 @@ vctl_help(const char *prog)
 	       "       an object that does not exist, a request the agent refused\n"
 	       "  5    job cancel came too late: the job is past its point of no return\n"
 	       "       and goes on (with --wait: and then succeeded)\n"
+	       "  6    not confirmed: the question before destroying data was not\n"
+	       "       answered yes; nothing was done\n"
 	       "  130  interrupted (Ctrl-C) while waiting; the job keeps running\n",
 	       prog);
 }
@@ -118,10 +126,26 @@ vctl_no_options(const struct ctl *x, int argc, char **argv)
 	return 0;
 }
 
+/* The rows of table t with only the columns the text table shows. */
+static int
+vctl_read_shown(struct ctl *x, int t, void **rows, size_t *n)
+{
+	unsigned cols[16];
+	size_t nc = 0;
+
+	for (size_t i = 0; vctl_cols[t][i] && nc < 16; i++) {
+		const struct vcf_field *f = vcf_field_by_name(vcf_table(t), vctl_cols[t][i]);
+
+		if (f)
+			cols[nc++] = f->col;
+	}
+	return vc_read_columns(x->c, (enum vc_table)t, cols, nc, rows, n);
+}
+
 static int
 vctl_list(struct ctl *x, int argc, char **argv)
 {
-	int t;
+	int t, rc;
 	void *rows;
 	size_t n;
 
@@ -132,7 +156,11 @@ vctl_list(struct ctl *x, int argc, char **argv)
 		                          "vdisks|jobs");
 	if ((t = vctl_table_id(x, argv[1])) < 0)
 		return CTL_EXIT_USAGE;
-	if (vc_read_table(x->c, (enum vc_table)t, &rows, &n) < 0)
+	if (x->json)
+		rc = vc_read_table(x->c, (enum vc_table)t, &rows, &n);
+	else
+		rc = vctl_read_shown(x, t, &rows, &n);
+	if (rc < 0)
 		return ctl_agent_error(x);
 	if (x->json)
 		out_json_rows(stdout, vcf_table(t), rows, n);
@@ -147,7 +175,7 @@ vctl_show(struct ctl *x, int argc, char **argv)
 {
 	char row[4096]; /* larger than every row struct */
 	uint32_t idx;
-	int t;
+	int t, rc;
 
 	if (vctl_no_options(x, argc, argv))
 		return CTL_EXIT_USAGE;
@@ -156,8 +184,8 @@ vctl_show(struct ctl *x, int argc, char **argv)
 		                          "INDEX");
 	if ((t = vctl_table_id(x, argv[1])) < 0)
 		return CTL_EXIT_USAGE;
-	if (ctl_index(x, vcf_table(t)->name, argv[2], &idx) < 0)
-		return CTL_EXIT_USAGE;
+	if ((rc = ctl_object(x, t, argv[2], &idx)) != 0)
+		return rc;
 	if (vc_read_row(x->c, (enum vc_table)t, idx, row) < 0)
 		return ctl_agent_error(x);
 	if (x->json) {
@@ -237,6 +265,8 @@ vctl_own_options(struct ctl *x, int *argc, char **argv)
 			x->json = 1;
 		else if (!strcmp(argv[i], "--wait"))
 			x->wait = 1;
+		else if (!strcmp(argv[i], "--yes"))
+			x->yes = 1;
 		else if (!strcmp(argv[i], "--interval") && i + 1 < *argc)
 			x->interval_ms = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

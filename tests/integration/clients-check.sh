@@ -70,8 +70,8 @@ expect_run "jobs none" 0 "VDS OK - 0 jobs failed" "$CHECK" -m jobs "${SNMP[@]}"
 expect_run "create" 0 "succeeded" "${RW[@]}" create-partition 1 10M --wait
 part=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' <<<"$VDS_OUT")
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run "delete" 0 "" "${RW[@]}" --yes delete-partition "$part"
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" --yes delete-partition "$part" --wait
 expect_run "jobs failed" 1 "VDS WARNING - 1 job failed in the last 3600 s; last: job" \
 	"$CHECK" -m jobs "${SNMP[@]}"
 case "$VDS_OUT" in

@@ -144,8 +144,8 @@ expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$
 # A job that fails: the second delete of one partition queues behind the
 # first and finds the partition gone.
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete-partition" 0 "started job" "${V3[@]}" delete-partition "$part2"
-expect_run_queued "failing job" 1 "failed: " "${V3[@]}" delete-partition "$part2" --wait
+expect_run "delete-partition" 0 "started job" "${V3[@]}" --yes delete-partition "$part2"
+expect_run_queued "failing job" 1 "failed: " "${V3[@]}" --yes delete-partition "$part2" --wait
 case "$VDS_ERR" in
 *VDS_E_OBJECT_NOT_FOUND*0x80042405*) ;;
 *) check_fail "failed job message: $VDS_ERR" ;;
@@ -231,13 +231,66 @@ if command -v script >/dev/null 2>&1; then
 	unset "VDS_PIDS[script]"
 fi
 
+# "started job N" is on its way before the progress lines: one log for both
+# (2>&1 into a file), the job held at its second phase until a progress
+# line is there.
+vds_hold 1
+"${V3[@]}" create-partition "$sim1" 10M --wait >"$VDS_TMP/order.log" 2>&1 &
+pid=$!
+VDS_PIDS["vdsctl"]=$pid
+wait_for 60000 grep -q "^job [0-9]*: running" "$VDS_TMP/order.log" ||
+	check_fail "no progress line: $(cat "$VDS_TMP/order.log")"
+vds_release 1
+wait "$pid" || check_fail "create-partition --wait (order): exit status $?"
+unset "VDS_PIDS[vdsctl]"
+first=$(head -n 1 "$VDS_TMP/order.log")
+case "$first" in
+"started job "*) ;;
+*) check_fail "2>&1 log out of order, first line \"$first\": $(cat "$VDS_TMP/order.log")" ;;
+esac
+ordpart=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' "$VDS_TMP/order.log")
+
+# Objects by name and by device node as well as by index.
+expect_run "show disk by name" 0 "" "${RO[@]}" --json show disk sim1
+expect_eq "disk sim1 by name" "$sim1" "$(jq .index <<<"$VDS_OUT")"
+devnode=$(jq -r .devNode <<<"$VDS_OUT")
+expect_run "show disk by device node" 0 "" "${RO[@]}" --json show disk "$devnode"
+expect_eq "disk $devnode by device node" "$sim1" "$(jq .index <<<"$VDS_OUT")"
+expect_run "show volume by name" 0 "" "${RO[@]}" --json show volume mirror0
+expect_eq "volume by name" mirror0 "$(jq -r .name <<<"$VDS_OUT")"
+expect_run "no such disk name" 3 "no disk is named \"sim1x\"" "${RO[@]}" show disk sim1x
+expect_run "create-partition on a disk by name" 0 "started job" \
+	"${V3[@]}" create-partition sim1 10M
+
+# Data-destroying commands ask first: never without a terminal (a usage
+# error unless --yes), on a terminal (script(1) gives one) "[y/N]".
+no_tty() { "$@" </dev/null; }
+expect_run "delete without --yes, no terminal" 3 "add --yes to confirm" \
+	no_tty "${V3[@]}" delete-partition "$ordpart"
+expect_eq "not deleted" "$sim1" "$(vds_get_value "$VDS_ROOT_OID.1.3.1.$(mib_col VDS_PART_DISK_INDEX).$ordpart")"
+if command -v script >/dev/null 2>&1; then
+	printf 'n\n' | script -qec "$(printf '%q ' "${V3[@]}" delete-partition "$ordpart")" \
+		"$VDS_TMP/no.log" >/dev/null 2>&1
+	rc=$?
+	expect_eq "answered no: exit status ($(tr '\r' ' ' <"$VDS_TMP/no.log"))" 6 "$rc"
+	grep -q "delete-partition $ordpart destroys the data on the partition. Go on? \[y/N\]" \
+		"$VDS_TMP/no.log" || check_fail "no question: $(cat "$VDS_TMP/no.log")"
+	expect_eq "answered no: not deleted" "$sim1" \
+		"$(vds_get_value "$VDS_ROOT_OID.1.3.1.$(mib_col VDS_PART_DISK_INDEX).$ordpart")"
+	printf 'y\n' | script -qec "$(printf '%q ' "${V3[@]}" delete-partition "$ordpart" --wait)" \
+		"$VDS_TMP/yes.log" >/dev/null 2>&1
+	rc=$?
+	expect_eq "answered yes: exit status ($(tr '\r' ' ' <"$VDS_TMP/yes.log"))" 0 "$rc"
+	grep -q "succeeded" "$VDS_TMP/yes.log" || check_fail "answered yes: $(cat "$VDS_TMP/yes.log")"
+fi
+
 # ---------------------------------------------------------------- bad input
 expect_run "missing disk" 4 "disk 999 does not exist" "${V3[@]}" create-partition 999 100M
 expect_run "too big" 4 "not enough for a partition of 100.0 TiB" \
 	"${V3[@]}" create-partition "$sim1" 100T
 expect_run "missing volume" 4 "volume 777 does not exist" "${V3[@]}" shrink 777 1G
 expect_run "bad size" 3 "is not a size" "${V3[@]}" create-partition "$sim1" 12parsecs
-expect_run "bad index" 3 "is not an index" "${V3[@]}" show disk abc
+expect_run "bad index" 3 "no disk is named \"abc\"" "${V3[@]}" show disk abc
 expect_run "unknown command" 3 "unknown command 'frobnicate'" "${V3[@]}" frobnicate
 expect_run "no command" 3 "no command given" "${V3[@]}"
 expect_run "unknown option" 3 "unknown option '--color'" "${V3[@]}" shrink 1 1G --color red
