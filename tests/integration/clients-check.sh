@@ -166,6 +166,14 @@ case "$VDS_OUT" in
 *"| failed=1;5;@1:1;0;") ;;
 *) check_fail "jobs range perfdata: $VDS_OUT" ;;
 esac
+# The count does not depend on job rows, which are purged: vdsd started
+# inside the window, so vdsJobsFailed counts the failure after its row is
+# removed.
+fh=$(sed -n 's/.*last: job \([0-9]*\):.*/\1/p' <<<"$VDS_OUT")
+[ -n "$fh" ] || check_fail "no failed job handle in: $VDS_OUT"
+expect_run "forget the failed job" 0 "removed job $fh" "${RW[@]}" job forget "$fh"
+expect_run "jobs: the failure counts without its row" 1 \
+	"VDS WARNING - 1 job failed in the last 3600 s" "$CHECK" -m jobs "${SNMP[@]}"
 sleep 2.2
 expect_run "jobs window" 0 "VDS OK - 0 jobs failed in the last 1 s" \
 	"$CHECK" -m jobs -W 1 "${SNMP[@]}"
