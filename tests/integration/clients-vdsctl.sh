@@ -342,5 +342,14 @@ expect_run "unreachable agent" 4 "the agent at 127.0.0.1:$port did not answer" \
 	"$VDSCTL" -v2c -c public -t 0.3 -r 0 "127.0.0.1:$port" status
 expect_run "help" 0 "Exit status" "$VDSCTL" --help
 
+# Net-SNMP's snmp.conf supplies the defaults (vdsctl(8)): SNMPv3 credentials
+# kept there, none on the command line.
+mkdir -p "$VDS_TMP/userconf"
+printf '%s\n' "defVersion 3" "defSecurityName vdsadmin" "defSecurityLevel authPriv" \
+	"defAuthType SHA" "defAuthPassphrase vdsauthpass1" "defPrivType AES" \
+	"defPrivPassphrase vdsprivpass1" >"$VDS_TMP/userconf/snmp.conf"
+expect_run "credentials from snmp.conf" 0 "sim0" \
+	env SNMPCONFPATH="$VDS_TMP/userconf" "$VDSCTL" -t 2 -r 1 "$AGENT" list disks
+
 vds_stop_vdsd
 vds_finish
