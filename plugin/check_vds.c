@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cv_hist.h"
 #include "cv_range.h"
 #include "vcunits.h"
 #include "vdsclient.h"
@@ -32,7 +33,7 @@ enum cv_state { CV_OK = 0, CV_WARNING = 1, CV_CRITICAL = 2, CV_UNKNOWN = 3 };
 static const char *const cv_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
 struct cv_opts {
-	const char *mode, *object, *host, *community, *version;
+	const char *mode, *object, *host, *community, *version, *state_dir;
 	const char *warn, *crit;
 	unsigned timeout, window, port;
 	struct cv_range thr_w, thr_c; /* -w and -c, parsed for the mode */
@@ -94,16 +95,18 @@ cv_help(void)
 	    "perfdata is in bytes with the ranges in bytes (N:).  A warning that would\n"
 	    "alert after the critical (free -w 10%% -c 20%%, jobs -w 5 -c 2) is refused.\n"
 	    "The status line names the objects past a threshold first.\n\n"
-	    "jobs counts failed job rows; vdsd purges a row vdsJobPurgeTime (900 s by\n"
-	    "default) after the job ends, and its counter vdsJobsFailed counts only since\n"
-	    "vdsd started.  When vdsd started inside the window the counter is used;\n"
-	    "otherwise, with -W longer than the purge time, the status line says that\n"
-	    "older failures are not seen.\n\n"
+	    "jobs counts the most that three sources show: job rows (vdsd purges them\n"
+	    "vdsJobPurgeTime, 900 s by default, after the job ends), vdsJobsFailed when\n"
+	    "vdsd started in the window, and a history of vdsJobsFailed that check_vds\n"
+	    "keeps between its runs in the state directory (-S).  When none spans the\n"
+	    "window the status line says from when the count holds.\n\n"
 	    "Options:\n"
 	    "  -t, --timeout SECONDS   give up after this long (default 10): UNKNOWN\n"
 	    "  -H, --hostname HOST     agent (instead of \"-- SNMP-OPTIONS AGENT\")\n"
 	    "  -p, --port PORT         its UDP port with -H (default 161)\n"
 	    "  -C, --community NAME    SNMP community with -H (default public)\n"
+	    "  -S, --state-dir DIR     jobs mode's history (default\n"
+	    "                          $NAGIOS_PLUGIN_STATE_DIRECTORY, else /var/tmp)\n"
 	    "  -P, --protocol 1|2c     SNMP version with -H (default 2c)\n"
 	    "  -h, --help, -V, --version\n\n"
 	    "After \"--\": the options of snmpget(1) (-v 3 -u USER -l authPriv -a SHA -A ...)\n"
@@ -302,35 +305,70 @@ cv_failed_rows(struct cv_opts *o, time_t since, char *last, size_t len)
 	return failed;
 }
 
+/* The history of vdsJobsFailed in the state directory: 1 and *h when it
+ * could be kept, 0 with the reason in note. */
+static int
+cv_history(struct cv_opts *o, const struct vc_service *svc, time_t now, struct cvh_count *h,
+           char *note, size_t len)
+{
+	char path[1024], err[1100], peer[128];
+	size_t k = 0;
+
+	for (const char *p = vc_peer(o->c); *p && k + 1 < sizeof(peer); p++)
+		peer[k++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		                    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'
+		                ? *p
+		                : '_';
+	peer[k] = '\0';
+	snprintf(path, sizeof(path), "%s/check_vds-jobs-%s.state", o->state_dir, peer);
+	if (cvh_update(path, (int64_t)now, svc->start_time, svc->jobs_failed, o->window, h, err,
+	               sizeof(err)) == 0)
+		return 1;
+	snprintf(note, len, "; no history of vdsJobsFailed (%s)", err);
+	return 0;
+}
+
 /*
- * Failed jobs in the window.  Job rows are purged vdsJobPurgeTime after
- * they end; the counter vdsJobsFailed is not, but counts from vdsd's start
- * (vdsServiceStartTime, its discontinuity) and the agent keeps no history
- * of it.  So: when vdsd started inside the window the counter is the count;
- * else the rows are, and they see the whole window only when it is not
- * longer than the purge time - otherwise the text says what is not seen.
+ * Failed jobs in the window, the most of what can be known: job rows
+ * (purged vdsJobPurgeTime after the end, or forgotten); vdsJobsFailed when
+ * vdsd started inside the window (it counts from the start); the history
+ * of vdsJobsFailed kept in the state directory between runs.  When none
+ * covers the whole window the text says from when the count holds.
  */
 static void
 cv_mode_jobs(struct cv_opts *o)
 {
 	const struct cv_range *w = &o->thr_w, *c = &o->thr_c;
 	struct vc_service svc;
+	struct cvh_count h;
 	time_t now = time(NULL), since = now - (time_t)o->window;
-	char text[1024], last[400] = "", note[300] = "", wp[32], cp[32];
+	char text[1500], last[400] = "", note[1200] = "", when[32], wp[32], cp[32];
 	size_t failed;
+	int complete;
 	enum cv_state st;
 
 	if (vc_read_service(o->c, &svc) < 0)
 		cv_agent_exit(o);
 	failed = cv_failed_rows(o, since, last, sizeof(last));
+	complete = o->window <= svc.purge_time;
 	if (svc.start_time >= since) {
-		if (svc.jobs_failed > failed)
-			failed = svc.jobs_failed;
-	} else if (o->window > svc.purge_time) {
+		failed = svc.jobs_failed > failed ? svc.jobs_failed : failed;
+		complete = 1;
+	}
+	if (cv_history(o, &svc, now, &h, note, sizeof(note))) {
+		failed = h.failed > failed ? h.failed : failed;
+		complete |= h.complete;
+	}
+	if (!complete && !note[0]) {
+		time_t from = (time_t)h.since;
+		struct tm tm;
+
+		gmtime_r(&from, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		snprintf(note, sizeof(note),
-		         " (counted from job rows, which vdsd keeps %u s: failures before that "
-		         "are not seen; %u failed since vdsd started)",
-		         svc.purge_time, svc.jobs_failed);
+		         " (at least: job rows are kept %u s and the history of vdsJobsFailed "
+		         "goes back to %s)",
+		         svc.purge_time, when);
 	}
 	st = cvr_alert(c, (double)failed, 0)   ? CV_CRITICAL
 	     : cvr_alert(w, (double)failed, 0) ? CV_WARNING
@@ -419,13 +457,13 @@ cv_options(struct cv_opts *o, int argc, char **argv)
 	    {"mode", 1, NULL, 'm'},     {"warning", 1, NULL, 'w'},   {"critical", 1, NULL, 'c'},
 	    {"window", 1, NULL, 'W'},   {"object", 1, NULL, 'o'},    {"timeout", 1, NULL, 't'},
 	    {"hostname", 1, NULL, 'H'}, {"community", 1, NULL, 'C'}, {"protocol", 1, NULL, 'P'},
-	    {"port", 1, NULL, 'p'},     {"help", 0, NULL, 'h'},      {"version", 0, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	    {"port", 1, NULL, 'p'},     {"state-dir", 1, NULL, 'S'}, {"help", 0, NULL, 'h'},
+	    {"version", 0, NULL, 'V'},  {NULL, 0, NULL, 0},
 	};
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+m:w:c:W:o:t:H:C:P:p:hV", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+m:w:c:W:o:t:H:C:P:p:S:hV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
 			o->mode = optarg;
@@ -448,6 +486,9 @@ cv_options(struct cv_opts *o, int argc, char **argv)
 			break;
 		case 'p':
 			o->port = cv_number("-p (the agent's UDP port)", optarg, 1, 65535);
+			break;
+		case 'S':
+			o->state_dir = optarg;
 			break;
 		case 'H':
 			o->host = optarg;
@@ -536,7 +577,12 @@ int
 main(int argc, char **argv)
 {
 	struct cv_opts o = {.timeout = 10, .window = 3600};
-	int first = cv_options(&o, argc, argv);
+	int first;
+
+	o.state_dir = getenv("NAGIOS_PLUGIN_STATE_DIRECTORY");
+	if (!o.state_dir || !o.state_dir[0])
+		o.state_dir = "/var/tmp";
+	first = cv_options(&o, argc, argv);
 
 	signal(SIGALRM, cv_on_alarm);
 	alarm(o.timeout ? o.timeout : 10);
