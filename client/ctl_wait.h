@@ -14,4 +14,11 @@
  * Returns the exit status (enum ctl_exit). */
 int ctl_wait_job(struct ctl *x, uint32_t h, uint64_t work_bytes);
 
+/* job cancel: ask job h to cancel, then poll it until the agent has
+ * decided (vdsJobCancelState leaves requested).  Too late: says so and
+ * returns CTL_EXIT_TOO_LATE (with --wait after following the job).
+ * Cancelled: CTL_EXIT_OK, or with --wait CTL_EXIT_CANCELLED.  A job that
+ * ended otherwise first: as ctl_wait_job. */
+int ctl_cancel_job(struct ctl *x, uint32_t h);
+
 #endif

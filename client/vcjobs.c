@@ -52,8 +52,10 @@ vc_add_params(netsnmp_pdu *pdu, const struct vc_job *req, uint32_t h)
 			snmp_pdu_add_variable(pdu, name, vc_job_oid(name, f->col, h), ASN_OCTET_STR,
 			                      s, strlen(s));
 		else if (f->kind != VCF_STR && vcf_u32(req, f))
-			vc_add_int(pdu, f->kind == VCF_INT ? ASN_INTEGER : ASN_UNSIGNED, f->col, h,
-			           (long)vcf_u32(req, f));
+			vc_add_int(pdu,
+			           f->kind == VCF_INT || f->kind == VCF_BOOL ? ASN_INTEGER
+			                                                     : ASN_UNSIGNED,
+			           f->col, h, (long)vcf_u32(req, f));
 	}
 }
 

@@ -5,7 +5,6 @@
 #ifndef VDS_CLIENT_PRIV_H
 #define VDS_CLIENT_PRIV_H
 
-#define VC_BULK_REPS   30
 #define VC_START_TRIES 5
 #define VC_PREFIX_MAX  12
 

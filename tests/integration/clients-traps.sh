@@ -57,8 +57,8 @@ expect_eq "arrived size" 10485760 "$(jq -r .varbinds.vdsPartitionSize <<<"$l")"
 
 # A failing job: its line says failed, with the error message.
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run "delete" 0 "" "${RW[@]}" --yes delete-partition "$part"
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" --yes delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 wait_for 60000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobCompleted for job $h2"
 l=$(jline vdsJobCompleted "$h2")
