@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h - vdsd.conf: one directive per line, snmpd.conf style.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.c - start-up order, reload and shutdown of vdsd.
  *

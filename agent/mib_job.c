@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_job.c - vdsJobTable: read through the generic table handler, written
  * through RowStatus (RFC 2579) the way DISMAN-PING-MIB launches work.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # ci.sh - the README's test command and what .ci/run calls: install what is
 # missing, build from scratch (-Werror, ASan/UBSan), run every test (unit,
 # MIB and integration: make check), the real-kernel VM lane, make distcheck,
