@@ -163,7 +163,25 @@ case $out in *'plugin "vds" successfully loaded'*) ;; *) fail "collectd cannot l
 # a missing file named with -c is an error, not "configuration is valid"
 out=$(in_root vdsd -t -c /etc/vdsd/missing.conf 2>&1) && fail "vdsd -t on a missing file: $out"
 case $out in *"cannot read /etc/vdsd/missing.conf"*) ;; *) fail "vdsd -t on a missing file said: $out" ;; esac
-echo "installed: vdsd -t, check_vds, vdsctl and collectd -T with the plugin run"
+# without its configuration file vdsd starts on the defaults and says so
+# (sim provider only; no snmpd here: it keeps retrying the master)
+mv "$root/etc/vdsd/vdsd.conf" "$root/etc/vdsd/vdsd.conf.away" || exit 1
+in_root vdsd -f >"$work/noconf.log" 2>&1 &
+vpid=$!
+for _ in $(seq 300); do
+	grep -q "vdsd .* started" "$work/noconf.log" && break
+	kill -0 "$vpid" 2>/dev/null || break
+	sleep 0.1
+done
+kill "$vpid" 2>/dev/null
+wait "$vpid"
+mv "$root/etc/vdsd/vdsd.conf.away" "$root/etc/vdsd/vdsd.conf" || exit 1
+grep -q "/etc/vdsd/vdsd.conf does not exist: the built-in defaults apply" "$work/noconf.log" ||
+	fail "vdsd without its configuration file: $(head -5 "$work/noconf.log")"
+grep -q "vdsd .* started" "$work/noconf.log" ||
+	fail "vdsd without its configuration file did not start: $(head -5 "$work/noconf.log")"
+echo "installed: vdsd -t, check_vds, vdsctl and collectd -T with the plugin run;" \
+	"vdsd starts on the defaults without its configuration file"
 
 # ---- remove, purge
 phase "remove, purge"
