@@ -110,6 +110,16 @@ cp -a /etc/apt/sources.list.d "$root/etc/apt/sources.list.d" || exit 1
 [ -e /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/"
 cp -a /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/" 2>/dev/null
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
+# the cache is the host's: keep what is downloaded, and no host hook (such
+# as docker-clean's "rm /var/cache/apt/archives/*.deb") runs in the root
+cat >"$root/etc/apt/apt.conf.d/99zz-vdsd-test" <<'APT'
+#clear DPkg::Post-Invoke;
+#clear DPkg::Pre-Invoke;
+#clear APT::Update::Post-Invoke;
+#clear APT::Update::Post-Invoke-Success;
+APT::Keep-Downloaded-Packages "true";
+Binary::apt::APT::Keep-Downloaded-Packages "true";
+APT
 mount -t proc proc "$root/proc" && mounted+=("$root/proc") || fail "cannot mount proc"
 mount --bind /var/cache/apt/archives "$root/var/cache/apt/archives" &&
 	mounted+=("$root/var/cache/apt/archives") || fail "cannot bind the apt cache"
