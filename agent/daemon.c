@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.c - start-up order, reload and shutdown of vdsd.
  *
@@ -7,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +204,9 @@ daemon_main(const struct daemon_opts *o)
 		return 0;
 	}
 	log_init(o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG, o->debug, "vdsd");
+	/* only the default file may be missing (conf_load refuses a named one) */
+	if (access(o->config, F_OK) < 0 && errno == ENOENT)
+		log_info("main", "%s does not exist: the built-in defaults apply", o->config);
 	if (!o->foreground && daemon(0, 0) < 0) {
 		log_warn("main", "cannot become a daemon");
 		goto out;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * job.c - the job engine: job table, state machine and scheduling.
  *

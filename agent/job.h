@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * job.h - the job table: storage operations started by an SNMP SET, run by
  * a provider, tracked row by row (IVdsAsync / GetAsyncResult over SNMP).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib.c - the service scalars and the list of VDS-MIB subtrees, registered
  * in OID order.

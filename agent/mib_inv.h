@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_inv.h - the inventory tables and the service scalars of VDS-MIB.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_job.c - vdsJobTable's writes: through RowStatus (RFC 2579) the way
  * DISMAN-PING-MIB launches work (its reads are mib_jobcols.c's).

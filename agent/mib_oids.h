@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_oids.h - the OID layout of VDS-MIB, in one place.
  *

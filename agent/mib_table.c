@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_table.c - the generic GET/GETNEXT handler behind every VDS-MIB table.
  *

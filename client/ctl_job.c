@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_job.c - vdsctl's job commands (see ctl_job.h): build the job request
  * from the command line, start it with one SET, explain a refusal in terms

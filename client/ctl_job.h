@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_job.h - vdsctl's job commands: create-partition, delete-partition,
  * create-volume, delete-volume, shrink, break-plex, create-vdisk, attach,

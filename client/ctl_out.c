@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_out.c - tables, lists and JSON for vdsctl (see ctl_out.h).
  */

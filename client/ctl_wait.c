@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_wait.c - follow a job to its end (see ctl_wait.h).
  */

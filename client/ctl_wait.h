@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_wait.h - follow a job to its end (vdsctl --wait, job wait): a progress
  * bar on a terminal, plain progress lines otherwise, a closing sentence, and

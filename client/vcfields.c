@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcfields.c - the column tables of VDS-MIB for the client library.  Column
  * numbers come from agent/mib_oids.h; names and labels from mibs/VDS-MIB.txt.

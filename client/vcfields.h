@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcfields.h - the columns of the VDS-MIB tables as data: MIB column number,
  * name (the MIB object name without its table prefix), value kind, where it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcjobs.c - jobs of the VDS client library: start one with a single SET
  * (createAndGo), read, cancel, keep, remove and wait for it.

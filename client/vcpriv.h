@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcpriv.h - shared by the files of the client library (vdsclient.c,
  * vcjobs.c) only; not part of its API.

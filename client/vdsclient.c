@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdsclient.c - VDS-MIB client on Net-SNMP's client API (see vdsclient.h).
  */

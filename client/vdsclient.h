@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdsclient.h - a small client library for VDS-MIB (vdsd) on Net-SNMP's
  * client API: sessions opened with the options of the Net-SNMP tools, bulk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdsctl.c - command-line client of vdsd: `vdsctl [SNMP options] AGENT
  * COMMAND [ARGS]`.  The SNMP options and the agent are those of snmpget

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_vds.c - a Monitoring Plugins (Nagios, Icinga) check for vdsd.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_fix.c - recovery after a failed state-changing LVM command.
  *

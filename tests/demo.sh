@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # demo.sh - the README's first command: install what is missing (the build,
 # run and mibs purposes of packaging/deps-debian.txt), build in build/, then
 # run vdsd on the embedded default (the sim provider) behind a private

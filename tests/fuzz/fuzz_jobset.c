@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jobset.c - libFuzzer target: one input is one SET PDU on vdsJobTable,
  * driven through the real handler in every pass Net-SNMP's agent makes

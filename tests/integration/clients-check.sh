@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-check.sh - check_vds against the real stack: every mode, the
 # threshold edges of free (percent and bytes, equal is not below), failed
 # jobs in a time window (a real failing job), bad SNMP credentials, an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-collectd.sh - the collectd plugin (plugin/vds.c) inside a real
 # collectd (Debian's collectd-core) with the csv and logfile plugins: the
 # values it dispatches match the agent's, a running job has a percent, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-traps.sh - packaging/snmptrapd/vds-traphandle inside a real
 # snmptrapd that receives real notifications from vdsd (through the private
 # snmpd master): a job that succeeds, a job that fails and the partition

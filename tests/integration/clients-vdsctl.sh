@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-vdsctl.sh - vdsctl against the real stack (private snmpd master,
 # vdsd on the sim provider): tables and JSON checked against plain snmpget,
 # jobs started with SNMPv3 authPriv and followed to their end (success,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-bad-input.sh - every bad SET on vdsJobTable gets the SNMP error the
 # MIB names (the exact name snmpset prints) and changes nothing: no row
 # made, no job started, counters and the other rows as they were.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 #
 # jobs-lib.sh - helpers the job integration tests (jobs-*.sh) share, on top
 # of lib.sh: starting a job by vdsJobTable names, polling it, reading the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # header-oids.awk - read agent/mib_oids.h and print "NAME NUMERIC-OID" for
 # every object it numbers, with the VDS-MIB name derived from the C name
 # (VDS_DISK_DEVNODE -> vdsDiskDevNode, VDS_JOB_P_SIZE_MIB ->

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_job.c - the job engine's state machine on a real event_base, with a
  * small provider defined here (the edge; the engine is the code under test).

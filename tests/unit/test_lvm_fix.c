@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_lvm_fix.c - recovery after lvconvert --splitmirrors was killed, on
  * a real worker with the tools answered from outputs recorded in the VM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mib_set.c - SETs on vdsJobTable through the real handler, in the
  * passes Net-SNMP's agent makes (RESERVE1, RESERVE2, ACTION, COMMIT; FREE
