@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_jobcols.c - vdsJobTable's columns as the generic table handler reads
  * them; its writes are mib_job.c's.

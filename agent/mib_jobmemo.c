@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_jobmemo.c - the last few SETs that created a vdsJobTable row, by
  * handle, with when and exactly what they wrote.  A retry reaches vdsd as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_jobmemo.h - the SETs that recently created vdsJobTable rows, so that
  * a retry of one (the manager did not get the response: snmpset retries

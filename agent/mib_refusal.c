@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_refusal.c - vdsLastRefusal: the last SET refused, as six scalars.
  * A new refusal replaces the old one and counts in vdsRefusalCount, which a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_refusal.h - the last SET vdsd refused, readable over SNMP
  * (vdsLastRefusal): when, which job handle, which varbind, which SNMP error

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # ctl-list.sh BUILDDIR - how fast vdsctl reads a large table (issue 16):
 # `vdsctl list jobs` (the text table: the columns it shows), `vdsctl list
 # jobs --json` (every column) and `snmpbulkwalk -Cr25` of the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_args.c - typo suggestions for vdsctl (see ctl_args.h).
  */

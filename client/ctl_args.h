@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_args.h - vdsctl's command line for people: the word a typo probably
  * meant ("lsit" -> "list"), and unknown --options named with a suggestion.

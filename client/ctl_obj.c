@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_obj.c - objects by index, name or device node, and confirmations
  * (see ctl_obj.h).

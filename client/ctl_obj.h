@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_obj.h - the objects vdsctl's commands name: by index ("3"), by name
  * ("sim0", a volume's or a pack's name) or by device node ("/dev/sdb") as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcrefusal.c - why the agent refused a SET: vdsLastRefusal of VDS-MIB,
  * read right after the refusal.  It describes this client's SET when it

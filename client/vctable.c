@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vctable.c - reading VDS-MIB rows into the structs of vdsclient.h: whole
  * tables with GETBULK requests that carry one varbind a column (a response

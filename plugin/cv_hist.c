@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cv_hist.c - check_vds's history of vdsJobsFailed (see cv_hist.h).
  */

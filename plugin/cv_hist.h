@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cv_hist.h - a history of the counter vdsJobsFailed that check_vds keeps
  * in a state file between its runs, so that jobs mode counts failures over

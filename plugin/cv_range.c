@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cv_range.c - Monitoring Plugins ranges for check_vds (see cv_range.h).
  */

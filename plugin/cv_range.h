@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cv_range.h - Monitoring Plugins thresholds for check_vds: the range
  * syntax of the plugin guidelines ("10", "10:", "~:10", "10:20", "@10:20")

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-completion.sh - the bash completion of vdsctl
 # (packaging/bash-completion/vdsctl): completions after the agent, of object
 # types, job subcommands, option values and each command's --options; every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-pysnmp.sh - vdsJobTable's SET contract checked by a manager that
 # shares no code with Net-SNMP: tests/integration/jobs_pysnmp.py on pysnmp
 # (Debian python3-pysnmp4).  The bad-SET matrix rows of issue 13, multi-row

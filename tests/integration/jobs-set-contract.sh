@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-set-contract.sh - the promises of a SET on vdsJobTable that the
 # bad-input matrix does not cover (issue 13):
 #   a fresh createAndWait row reads a valid value in every enumerated column;

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """jobs_pysnmp.py - vdsJobTable's SET contract as an independent manager sees
 it: pysnmp (no Net-SNMP code), numeric OIDs, every response PDU checked
 (error-status, error-index, the varbinds).  Run by jobs-pysnmp.sh, which
