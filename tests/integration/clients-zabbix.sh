@@ -28,12 +28,15 @@ const out = [
   'template ' + t.template,
   'rules ' + t.discovery_rules.map(r => r.key).sort().join(','),
 ];
+// What Zabbix's API demands (CApiInputValidator::validateUuid): 32 hex
+// digits, version nibble 4, variant 10xx (8, 9, a or b).
+const UUID4 = /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/;
 const uuids = new Set();
 let dup = 0, bad = 0;
 const seen = o => { if (!o || typeof o !== 'object') return;
   if (Array.isArray(o)) { o.forEach(seen); return; }
   if (o.uuid) { if (uuids.has(o.uuid)) dup++; uuids.add(o.uuid);
-    if (!/^[0-9a-f]{32}$/.test(o.uuid)) bad++; }
+    if (!UUID4.test(o.uuid)) bad++; }
   Object.values(o).forEach(seen); };
 seen(z);
 out.push('uuids dup=' + dup + ' bad=' + bad);
@@ -72,6 +75,18 @@ if [ "$parsed" = 1 ]; then
 		grep -q "^trap snmptrap.*$n" <<<"$p" || check_fail "no trap item for $n"
 	done
 fi
+
+# ---------------------------------------------------------------- UUIDs
+# Without node too: every uuid is a UUIDv4 as Zabbix's API demands it
+# (32 lower-case hex digits, version nibble 4, variant 8, 9, a or b), and
+# no two are the same.
+all=$(sed -n 's/^ *- *uuid: *//p; s/^ *uuid: *//p' "$TPL" | tr -d "'\"" | sort)
+[ -n "$all" ] || check_fail "no uuid in the template"
+bad=$(grep -Evx '[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}' <<<"$all")
+[ -z "$bad" ] || check_fail "not a UUIDv4 (Zabbix refuses the import): $(echo $bad)"
+dup=$(uniq -d <<<"$all")
+[ -z "$dup" ] || check_fail "duplicate uuids: $(echo $dup)"
+note "$(wc -l <<<"$all") uuids checked"
 
 # ---------------------------------------------------------------- OIDs
 # Every OID under vdsMIB, with the instance ({#SNMPINDEX}, .0) taken off,
