@@ -68,11 +68,25 @@ if [ "$parsed" = 1 ]; then
 		"rules vds.disk.discovery,vds.job.discovery,vds.pack.discovery,vds.volume.discovery" \
 		"$(grep '^rules ' <<<"$p")"
 	expect_eq "uuids" "uuids dup=0 bad=0" "$(grep '^uuids ' <<<"$p")"
-	for t in "job failed" "disk .* is gone" "free space low" "is degraded"; do
+	for t in "VDS unavailable" "a job failed" "a job failed (trap)" "disk .* is missing" \
+		"is degraded" "has failed"; do
 		grep -q "^trigger .*$t" <<<"$p" || check_fail "no trigger \"$t\""
 	done
-	for n in vdsJobCompleted vdsDiskRemoved vdsVolumeModified; do
-		grep -q "^trap snmptrap.*$n" <<<"$p" || check_fail "no trap item for $n"
+	# vdsDiskFree is unpartitioned space: no "free space" alarm on it
+	! grep -q "^trigger .*free space" <<<"$p" || check_fail "a free-space trigger is back"
+	# one trap item per notification, matching what vds-traphandle --zabbix
+	# writes for it (a record "NAME index=N ...")
+	for n in vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved \
+		vdsVolumeArrived vdsVolumeRemoved vdsVolumeModified vdsVDiskArrived vdsVDiskRemoved \
+		vdsJobCompleted vdsJobProgress vdsPackArrived vdsPackRemoved; do
+		key=$(grep "^trap snmptrap\[\"$n " <<<"$p") || { check_fail "no trap item for $n" && continue; }
+		re=${key#trap snmptrap[\"}
+		re=${re%\"]}
+		num=$(snmptranslate -M "$VDS_MIBDIRS" -m VDS-MIB -On "VDS-MIB::$n")
+		rec=$(printf 'h\nUDP: [127.0.0.1]:1->[127.0.0.1]:162\n.1.3.6.1.6.3.1.1.4.1.0 %s\n%s 7\n' \
+			"$num" ".1.3.6.1.4.1.8072.9999.86.1.8.1.5.7" |
+			sh "$top_srcdir/packaging/snmptrapd/vds-traphandle" --zabbix)
+		grep -Eq -- "$re" <<<"$rec" || check_fail "trap item $key does not match: $rec"
 	done
 fi
 

@@ -8,6 +8,13 @@
 # (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Then the
 # triggers: a job failing at run time raises a problem that stays until it
 # is closed by hand; a fully partitioned disk raises nothing.
+# Traps reach Zabbix through snmptrapd and the shipped vds-traphandle
+# --zabbix (packaging/snmptrapd/).  Then the triggers, each timed: a job
+# failing at run time raises "a job failed" (the counter) and "a job failed
+# (trap)", which stay open through later polls and a later successful job
+# until closed by hand through the API; a fully partitioned disk raises
+# nothing; vdsd stopping raises exactly one problem, "VDS unavailable", and
+# none per disk, volume or pack; vdsd back recovers it.
 # Skips (77) when the packages are missing.  Waits poll with generous
 # deadlines (2 shared cores); ZBX_DEADLINE_S scales them (default 300).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -21,6 +28,20 @@ VDSCTL=$top_builddir/vdsctl
 [ -x "$VDSCTL" ] || fail "$VDSCTL not built"
 TPL=$top_srcdir/packaging/zabbix/vds_template.yaml
 DEADLINE_MS=$((${ZBX_DEADLINE_S:-300} * 1000))
+
+# snmptrapd with the shipped receiver, writing Zabbix's SNMPTrapperFile
+HANDLER=$top_srcdir/packaging/snmptrapd/vds-traphandle
+mkdir -p "$ZBX_DIR"
+: >"$ZBX_TRAPS"
+TRAPD_PORT=$(vds_free_port) || fail "no free UDP port"
+printf 'disableAuthorization yes\ntraphandle default /bin/sh %s --zabbix %s\n' "$HANDLER" \
+	"$ZBX_TRAPS" >"$VDS_TMP/trapd-zabbix.conf"
+snmptrapd -f -C -c "$VDS_TMP/trapd-zabbix.conf" -Lf "$VDS_TMP/trapd-zabbix.log" \
+	-p "$VDS_TMP/trapd-zabbix.pid" -M "$VDS_MIBDIRS" -m VDS-MIB "udp:127.0.0.1:$TRAPD_PORT" \
+	2>>"$VDS_TMP/trapd-zabbix.err" &
+VDS_PIDS["trapd-zabbix"]=$!
+wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-zabbix.log" || fail "snmptrapd does not start"
+VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$TRAPD_PORT public")
 
 vds_write_conf "discovery no"
 vds_start_master
@@ -144,7 +165,11 @@ values_differ() {
 			echo "$key: not supported: $err"
 			continue
 		fi
-		want=$(snmp_value "$oid") || { echo "$key: snmpget $oid failed" && continue; }
+		if [ "$key" = vds.available ]; then # preprocessed: 1 while vdsd answers
+			snmp_value "$oid" >/dev/null && want=1 || want=0
+		else
+			want=$(snmp_value "$oid") || { echo "$key: snmpget $oid failed" && continue; }
+		fi
 		[ "$want" = "$val" ] || echo "$key ($oid): zabbix \"$val\", snmpget \"$want\""
 	done < <(items_json | jq -r '.[] | [.key_, .snmp_oid, .state, .error, .lastvalue] | join("\u001f")')
 }
@@ -158,6 +183,124 @@ wait_for "$DEADLINE_MS" values_equal ||
 n=$VALUES_N
 note "$n SNMP items polled, values equal snmpget's, in $(($(now_ms) - t)) ms"
 [ "$n" -ge 20 ] || check_fail "only $n SNMP items"
+
+# ------------------------------------------------------------- triggers
+RW=("$VDSCTL" -v2c -c private -t 2 -r 2 "127.0.0.1:$VDS_MASTER_PORT")
+
+# problems: the host's open problems, "EVENTID<0x1f>NAME" lines
+problems() {
+	zbx_api problem.get "$(jq -n --arg h "$hid" '{hostids: [$h], output: ["eventid", "name"]}')" |
+		jq -r '.[] | .eventid + "\u001f" + .name'
+}
+problem_names() { problems | cut -d $'\x1f' -f 2 | sort; }
+has_problem() { problem_names | grep -Fx -- "$1" >/dev/null; }
+no_problem() { ! has_problem "$1"; }
+itemid() { items_json | jq -r --arg k "$1" '.[] | select(.key_ == $k) | .itemid'; }
+trap_itemid() {
+	zbx_api item.get "$(jq -n --arg h "$hid" --arg k "$1" \
+		'{hostids: [$h], output: ["itemid"], filter: {key_: $k}}')" | jq -r '.[0].itemid'
+}
+item_value() { # ITEMID
+	zbx_api item.get "$(jq -n --arg i "$1" '{itemids: [$i], output: ["lastvalue"]}')" |
+		jq -r '.[0].lastvalue'
+}
+# poll_item ITEMID WANT: "check now" until the item's value is WANT
+poll_item() {
+	local id=$1 want=$2 last=0
+	_poll_item() {
+		if [ $(($(now_ms) - last)) -ge 10000 ]; then
+			last=$(now_ms)
+			check_now "$id"
+		fi
+		[ "$(item_value "$id")" = "$want" ]
+	}
+	wait_for "$DEADLINE_MS" _poll_item
+}
+
+expect_eq "problems before anything happened" "" "$(problem_names)"
+
+# A fully partitioned disk: sim0 gets a partition over its unpartitioned
+# space; vdsDiskFree (vds.disk.unpartitioned) drops near 0 and nothing fires.
+free=$(vds_get_value "$VDS_ROOT_OID.1.2.1.16.1")
+size=$(((free / 1048576 - 1) * 1048576))
+expect_run "fill sim0" 0 "succeeded" "${RW[@]}" create-partition 1 "$((size / 1048576))M" --wait
+part=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' <<<"$VDS_OUT")
+[ -n "$part" ] || fail "no partition made on sim0: $VDS_OUT $VDS_ERR"
+free=$(vds_get_value "$VDS_ROOT_OID.1.2.1.16.1")
+[ "$free" -lt $((${size} / 100)) ] || check_fail "sim0 still has $free bytes unpartitioned"
+t=$(now_ms)
+poll_item "$(itemid 'vds.disk.unpartitioned[1]')" "$free" ||
+	check_fail "vds.disk.unpartitioned[1] never read $free"
+note "sim0 fully partitioned ($free bytes left), polled in $(($(now_ms) - t)) ms"
+
+# A job failing at run time: the second delete of the same partition,
+# queued behind the first (held at its first phase), fails when it runs.
+failed0=$(vds_get_value VDS-MIB::vdsJobsFailed.0)
+vds_hold 0
+expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_eq "vdsJobsFailed" $((failed0 + 1)) "$(vds_get_value VDS-MIB::vdsJobsFailed.0)"
+t=$(now_ms)
+poll_item "$(itemid vds.jobs.failed)" $((failed0 + 1)) || check_fail "vds.jobs.failed never rose"
+wait_for "$DEADLINE_MS" has_problem "VDS: a job failed" ||
+	check_fail "no \"VDS: a job failed\" problem; open: $(problem_names)"
+note "\"VDS: a job failed\" raised $(($(now_ms) - t)) ms after the failure"
+wait_for "$DEADLINE_MS" has_problem "VDS: a job failed (trap)" ||
+	check_fail "no \"VDS: a job failed (trap)\" problem; open: $(problem_names); traps: $(cat "$ZBX_TRAPS")"
+note "\"VDS: a job failed (trap)\" raised $(($(now_ms) - t)) ms after the failure"
+
+# They stay through later polls and a later successful job (and its trap).
+succ0=$(vds_get_value VDS-MIB::vdsJobsSucceeded.0)
+expect_run "a good job" 0 "succeeded" "${RW[@]}" create-partition 2 1M --wait
+jc=$(trap_itemid 'snmptrap["vdsJobCompleted index="]')
+poll_item "$(itemid vds.jobs.succeeded)" $((succ0 + 1)) || check_fail "vds.jobs.succeeded never rose"
+poll_item "$(itemid vds.jobs.failed)" $((failed0 + 1)) || check_fail "vds.jobs.failed moved"
+got_success_trap() { item_value "$jc" | grep -q 'vdsJobStatus=succeeded'; }
+wait_for "$DEADLINE_MS" got_success_trap || check_fail "the successful job's trap never reached Zabbix"
+has_problem "VDS: a job failed" || check_fail "\"VDS: a job failed\" closed by itself"
+has_problem "VDS: a job failed (trap)" || check_fail "\"VDS: a job failed (trap)\" closed by itself"
+
+# Closed by hand (acknowledge + close), they go.
+ev=$(problems | awk -F $'\x1f' '$2 ~ /^VDS: a job failed/ { print $1 }' | jq -R . | jq -sc .)
+zbx_api event.acknowledge "{\"eventids\":$ev,\"action\":7,\"message\":\"seen by the test\"}" >/dev/null
+t=$(now_ms)
+wait_for "$DEADLINE_MS" no_problem "VDS: a job failed" &&
+	wait_for "$DEADLINE_MS" no_problem "VDS: a job failed (trap)" ||
+	check_fail "closing did not close: $(problem_names)"
+note "job-failed problems closed $(($(now_ms) - t)) ms after event.acknowledge"
+
+# Every notification the receiver wrote reached its trap item.
+for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); do
+	id=$(trap_itemid "snmptrap[\"$n index=\"]")
+	has_value() { [ -n "$(item_value "$id")" ]; }
+	wait_for "$DEADLINE_MS" has_value || check_fail "trap $n never reached its item"
+done
+note "traps that reached their items: $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u | tr '\n' ' ')"
+expect_eq "problems after the jobs" "" "$(problem_names)"
+
+# vdsd stops: exactly one problem, "VDS unavailable"; none per object even
+# once every per-object item has been polled without vdsd.
+vds_stop_vdsd
+t=$(now_ms)
+poll_item "$(itemid vds.available)" 0 || check_fail "vds.available never read 0"
+UNAV="VDS unavailable: vdsd does not answer through the SNMP master"
+wait_for "$DEADLINE_MS" has_problem "$UNAV" || check_fail "no \"$UNAV\" problem: $(problem_names)"
+note "\"VDS unavailable\" raised $(($(now_ms) - t)) ms after vdsd stopped"
+# shellcheck disable=SC2046
+check_now $(items_json | jq -r '.[] | select(.key_ | test("^vds\\.(disk|volume|pack)\\.")) | .itemid')
+all_unsupported() {
+	[ "$(items_json | jq '[.[] | select((.key_ | test("^vds\\.(disk|volume|pack)\\.")) and .state == "0")] | length')" = 0 ]
+}
+wait_for "$DEADLINE_MS" all_unsupported || check_fail "per-object items still supported without vdsd"
+expect_eq "problems with vdsd stopped" "$UNAV" "$(problem_names)"
+
+# vdsd back: it recovers by itself.
+vds_start_vdsd
+vds_wait_registered 30000
+t=$(now_ms)
+poll_item "$(itemid vds.available)" 1 || check_fail "vds.available never read 1 again"
+wait_for "$DEADLINE_MS" no_problem "$UNAV" || check_fail "\"$UNAV\" did not recover"
+note "\"VDS unavailable\" recovered $(($(now_ms) - t)) ms after vdsd came back"
 
 [ -z "${ZBX_DEBUG_HOLD:-}" ] || { note "holding while $ZBX_DEBUG_HOLD exists"; : >"$ZBX_DEBUG_HOLD"; wait_for 3600000 test ! -e "$ZBX_DEBUG_HOLD"; }
 note "zabbix-server.sh took $(($(now_ms) - T0)) ms"
