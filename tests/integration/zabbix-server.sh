@@ -67,6 +67,7 @@ tid=$(zbx_api template.get '{"filter":{"host":["VDS by SNMP"]},"output":["templa
 gid=$(zbx_api hostgroup.create '{"name":"vdsd test"}' | jq -r '.groupids[0]')
 hid=$(zbx_api host.create "$(jq -n --arg g "$gid" --arg t "$tid" --arg p "$VDS_MASTER_PORT" \
 	'{host: "vds-sim", groups: [{groupid: $g}], templates: [{templateid: $t}],
+	  macros: [{macro: "{$VDS.TRAP.RECENT}", value: "30s"}],
 	  interfaces: [{type: 2, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $p,
 	                details: {version: 2, bulk: 1, community: "public"}}]}')" |
 	jq -r '.hostids[0]')
@@ -269,13 +270,36 @@ wait_for "$DEADLINE_MS" no_problem "VDS: a job failed" &&
 	check_fail "closing did not close: $(problem_names)"
 note "job-failed problems closed $(($(now_ms) - t)) ms after event.acknowledge"
 
-# Every notification the receiver wrote reached its trap item.
+# Disks and volumes come and go: their notifications reach Zabbix; a disk
+# removed raises the INFO problem, which recovers {$VDS.TRAP.RECENT} (30 s
+# on this host) after the last such trap.
+expect_run "attach" 0 "succeeded" "${RW[@]}" attach 1 --wait
+expect_run "detach" 0 "succeeded" "${RW[@]}" detach 1 --wait
+t=$(now_ms)
+expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --pack 1 \
+	--name zbxvol --wait
+vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
+expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --wait
+REMOVED="VDS: a disk was removed (trap)"
+wait_for "$DEADLINE_MS" has_problem "$REMOVED" || check_fail "no \"$REMOVED\": $(problem_names)"
+note "\"$REMOVED\" raised $(($(now_ms) - t)) ms after the detach"
+t=$(now_ms)
+wait_for "$DEADLINE_MS" no_problem "$REMOVED" || check_fail "\"$REMOVED\" did not recover"
+note "\"$REMOVED\" recovered $(($(now_ms) - t)) ms after it was raised ({\$VDS.TRAP.RECENT} 30s)"
+
+# Every notification the receiver wrote reached its trap item, and those
+# the test caused are among them.
 for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); do
 	id=$(trap_itemid "snmptrap[\"$n index=\"]")
 	has_value() { [ -n "$(item_value "$id")" ]; }
 	wait_for "$DEADLINE_MS" has_value || check_fail "trap $n never reached its item"
 done
-note "traps that reached their items: $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u | tr '\n' ' ')"
+got=$(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u | tr '\n' ' ')
+for n in vdsJobCompleted vdsPartitionArrived vdsPartitionRemoved vdsDiskArrived vdsDiskRemoved \
+	vdsVolumeArrived vdsVolumeRemoved; do
+	case " $got" in *" $n "*) ;; *) check_fail "no $n trap reached Zabbix (got: $got)" ;; esac
+done
+note "traps that reached their items: $got"
 expect_eq "problems after the jobs" "" "$(problem_names)"
 
 # vdsd stops: exactly one problem, "VDS unavailable"; none per object even
