@@ -43,7 +43,8 @@ VDS_PIDS["trapd-zabbix"]=$!
 wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-zabbix.log" || fail "snmptrapd does not start"
 VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$TRAPD_PORT public")
 
-vds_write_conf "discovery no"
+# late.img: an image disk whose file is not there yet (vdsDiskStatus missing)
+vds_write_conf "discovery no" "imageDisk $VDS_TMP/late.img"
 vds_start_master
 vds_start_vdsd
 vds_wait_registered 30000
@@ -218,7 +219,20 @@ poll_item() {
 	wait_for "$DEADLINE_MS" _poll_item
 }
 
-expect_eq "problems before anything happened" "" "$(problem_names)"
+# The image disk whose file is absent is missing: exactly that problem.
+MISSING="VDS: disk late.img is missing"
+wait_for "$DEADLINE_MS" has_problem "$MISSING" || check_fail "no \"$MISSING\": $(problem_names)"
+expect_eq "problems at the start" "$MISSING" "$(problem_names)"
+# The file appears and vdsd reprobes (SIGHUP): it recovers by itself.
+late=$(vds_table 2 | tr -d '"' | awk '$1 == 3 && $3 == "late.img" { print $2 }')
+[ -n "$late" ] || fail "no late.img row in vdsDiskTable"
+truncate -s 64M "$VDS_TMP/late.img" || fail "truncate late.img"
+kill -HUP "$VDS_VDSD_PID"
+t=$(now_ms)
+poll_item "$(itemid "vds.disk.status[$late]")" 1 || check_fail "late.img never online in Zabbix"
+wait_for "$DEADLINE_MS" no_problem "$MISSING" || check_fail "\"$MISSING\" did not recover"
+note "\"$MISSING\" recovered $(($(now_ms) - t)) ms after the file appeared (SIGHUP)"
+expect_eq "problems before the jobs" "" "$(problem_names)"
 
 # A fully partitioned disk: sim0 gets a partition over its unpartitioned
 # space; vdsDiskFree (vds.disk.unpartitioned) drops near 0 and nothing fires.
