@@ -43,8 +43,10 @@ VDS_PIDS["trapd-zabbix"]=$!
 wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-zabbix.log" || fail "snmptrapd does not start"
 VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$TRAPD_PORT public")
 
-# late.img: an image disk whose file is not there yet (vdsDiskStatus missing)
-vds_write_conf "discovery no" "imageDisk $VDS_TMP/late.img"
+# late.img: an image disk whose file is not there yet (vdsDiskStatus
+# missing); odd.img: a directory (probeError)
+mkdir -p "$VDS_TMP/odd.img"
+vds_write_conf "discovery no" "imageDisk $VDS_TMP/late.img" "imageDisk $VDS_TMP/odd.img"
 vds_start_master
 vds_start_vdsd
 vds_wait_registered 30000
@@ -68,7 +70,8 @@ tid=$(zbx_api template.get '{"filter":{"host":["VDS by SNMP"]},"output":["templa
 gid=$(zbx_api hostgroup.create '{"name":"vdsd test"}' | jq -r '.groupids[0]')
 hid=$(zbx_api host.create "$(jq -n --arg g "$gid" --arg t "$tid" --arg p "$VDS_MASTER_PORT" \
 	'{host: "vds-sim", groups: [{groupid: $g}], templates: [{templateid: $t}],
-	  macros: [{macro: "{$VDS.TRAP.RECENT}", value: "30s"}],
+	  macros: [{macro: "{$VDS.TRAP.RECENT}", value: "30s"}, {macro: "{$VDS.JOBS.QUEUED.MAX}", value: "0"},
+	           {macro: "{$VDS.JOBS.QUEUED.TIME}", value: "20s"}],
 	  interfaces: [{type: 2, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $p,
 	                details: {version: 2, bulk: 1, community: "public"}}]}')" |
 	jq -r '.hostids[0]')
@@ -219,19 +222,27 @@ poll_item() {
 	wait_for "$DEADLINE_MS" _poll_item
 }
 
-# The image disk whose file is absent is missing: exactly that problem.
+# The image disk whose file is absent is missing, the directory cannot be
+# read: exactly those two problems.
 MISSING="VDS: disk late.img is missing"
+UNREAD="VDS: disk odd.img cannot be read"
 wait_for "$DEADLINE_MS" has_problem "$MISSING" || check_fail "no \"$MISSING\": $(problem_names)"
-expect_eq "problems at the start" "$MISSING" "$(problem_names)"
-# The file appears and vdsd reprobes (SIGHUP): it recovers by itself.
-late=$(vds_table 2 | tr -d '"' | awk '$1 == 3 && $3 == "late.img" { print $2 }')
-[ -n "$late" ] || fail "no late.img row in vdsDiskTable"
+wait_for "$DEADLINE_MS" has_problem "$UNREAD" || check_fail "no \"$UNREAD\": $(problem_names)"
+expect_eq "problems at the start" "$(printf '%s\n' "$MISSING" "$UNREAD" | sort)" "$(problem_names)"
+# Files appear and vdsd reprobes (SIGHUP): both recover by themselves.
+disk_row() { vds_table 2 | tr -d '"' | awk -v n="$1" '$1 == 3 && $3 == n { print $2 }'; }
+late=$(disk_row late.img)
+odd=$(disk_row odd.img)
+[ -n "$late" ] && [ -n "$odd" ] || fail "no late.img or odd.img row in vdsDiskTable"
 truncate -s 64M "$VDS_TMP/late.img" || fail "truncate late.img"
+rmdir "$VDS_TMP/odd.img" && truncate -s 64M "$VDS_TMP/odd.img" || fail "odd.img"
 kill -HUP "$VDS_VDSD_PID"
 t=$(now_ms)
 poll_item "$(itemid "vds.disk.status[$late]")" 1 || check_fail "late.img never online in Zabbix"
+poll_item "$(itemid "vds.disk.status[$odd]")" 1 || check_fail "odd.img never online in Zabbix"
 wait_for "$DEADLINE_MS" no_problem "$MISSING" || check_fail "\"$MISSING\" did not recover"
-note "\"$MISSING\" recovered $(($(now_ms) - t)) ms after the file appeared (SIGHUP)"
+wait_for "$DEADLINE_MS" no_problem "$UNREAD" || check_fail "\"$UNREAD\" did not recover"
+note "\"$MISSING\" and \"$UNREAD\" recovered $(($(now_ms) - t)) ms after the files appeared (SIGHUP)"
 expect_eq "problems before the jobs" "" "$(problem_names)"
 
 # A fully partitioned disk: sim0 gets a partition over its unpartitioned
@@ -283,6 +294,36 @@ wait_for "$DEADLINE_MS" no_problem "VDS: a job failed" &&
 	wait_for "$DEADLINE_MS" no_problem "VDS: a job failed (trap)" ||
 	check_fail "closing did not close: $(problem_names)"
 note "job-failed problems closed $(($(now_ms) - t)) ms after event.acknowledge"
+
+# Jobs pile up: with {$VDS.JOBS.QUEUED.MAX} 0 and {$VDS.JOBS.QUEUED.TIME}
+# 20s on this host, one job queued behind one held for 20 s raises the
+# problem; the queue draining recovers it.
+QUEUED="VDS: more than 0 jobs queued for 20s"
+vds_hold 0
+expect_run "held job" 0 "" "${RW[@]}" create-partition 2 1M
+"${RW[@]}" create-partition 2 1M >"$VDS_TMP/queued.out" 2>&1 &
+VDS_PIDS["queued-job"]=$!
+one_queued() { [ "$(vds_get_value VDS-MIB::vdsJobsQueued.0)" = 1 ]; }
+wait_for 60000 one_queued || check_fail "no job queued behind the held one"
+t=$(now_ms)
+qid=$(itemid vds.jobs.queued)
+QLAST=0
+queued_problem() { # polled every 5 s so that min() over 20 s has values
+	if [ $(($(now_ms) - QLAST)) -ge 5000 ]; then
+		QLAST=$(now_ms)
+		check_now "$qid"
+	fi
+	has_problem "$QUEUED"
+}
+wait_for "$DEADLINE_MS" queued_problem || check_fail "no \"$QUEUED\": $(problem_names)"
+note "\"$QUEUED\" raised $(($(now_ms) - t)) ms after the job queued"
+vds_release 0
+wait "${VDS_PIDS["queued-job"]}"
+unset 'VDS_PIDS["queued-job"]'
+t=$(now_ms)
+poll_item "$qid" 0 || check_fail "vds.jobs.queued never read 0"
+wait_for "$DEADLINE_MS" no_problem "$QUEUED" || check_fail "\"$QUEUED\" did not recover"
+note "\"$QUEUED\" recovered $(($(now_ms) - t)) ms after the queue drained"
 
 # Disks and volumes come and go: their notifications reach Zabbix; a disk
 # removed raises the INFO problem, which recovers {$VDS.TRAP.RECENT} (30 s
