@@ -17,6 +17,7 @@
 # none per disk, volume or pack; vdsd back recovers it.
 # Skips (77) when the packages are missing.  Waits poll with generous
 # deadlines (2 shared cores); ZBX_DEADLINE_S scales them (default 300).
+# ZBX_DEBUG_HOLD=FILE: at the end, keep everything running while FILE exists.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/zabbix-lib.sh"
 
