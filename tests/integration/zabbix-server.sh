@@ -5,16 +5,17 @@
 # through a private snmpd master: the template imports through the API, a
 # host with an SNMP interface on the master gets it, discovery (forced with
 # "check now") finds exactly the disks, volumes and packs the tables have
-# (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Then the
-# triggers: a job failing at run time raises a problem that stays until it
-# is closed by hand; a fully partitioned disk raises nothing.
-# Traps reach Zabbix through snmptrapd and the shipped vds-traphandle
-# --zabbix (packaging/snmptrapd/).  Then the triggers, each timed: a job
-# failing at run time raises "a job failed" (the counter) and "a job failed
-# (trap)", which stay open through later polls and a later successful job
-# until closed by hand through the API; a fully partitioned disk raises
-# nothing; vdsd stopping raises exactly one problem, "VDS unavailable", and
-# none per disk, volume or pack; vdsd back recovers it.
+# (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Traps reach
+# Zabbix through snmptrapd and the shipped vds-traphandle --zabbix
+# (packaging/snmptrapd/).  Then the triggers, each timed: a missing and an
+# unreadable image disk raise their problems and recover after a reprobe; a
+# fully partitioned disk raises nothing; a job failing at run time raises
+# "a job failed" (the counter) and "a job failed (trap)", which stay open
+# through later polls and a later successful job until closed by hand
+# through the API; a queue that does not drain raises its problem and
+# recovers; a detached disk raises the INFO trap problem, which recovers
+# after {$VDS.TRAP.RECENT}; vdsd stopping raises exactly one problem, "VDS
+# unavailable", and none per disk, volume or pack; vdsd back recovers it.
 # Skips (77) when the packages are missing.  Waits poll with generous
 # deadlines (2 shared cores); ZBX_DEADLINE_S scales them (default 300).
 # ZBX_DEBUG_HOLD=FILE: at the end, keep everything running while FILE exists.
