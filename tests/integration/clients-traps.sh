@@ -3,7 +3,8 @@
 # clients-traps.sh - packaging/snmptrapd/vds-traphandle inside a real
 # snmptrapd that receives real notifications from vdsd (through the private
 # snmpd master): a job that succeeds, a job that fails and the partition
-# that arrives, each one JSON line with the right values.
+# that arrives, each one JSON line with the right values; the same lines
+# whether snmptrapd prints OIDs numeric, as names, or has no MIB loaded.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 vds_require_cmd jq
@@ -12,19 +13,28 @@ VDSCTL=$top_builddir/vdsctl
 HANDLER=$top_srcdir/packaging/snmptrapd/vds-traphandle
 [ -x "$VDSCTL" ] || fail "$VDSCTL not built"
 
-# Our own snmptrapd (with the traphandle); the master sends to its port.
+# Our own snmptrapds (with the traphandle), printing OIDs three ways:
+# numeric (-On), as names with VDS-MIB but without SNMPv2-MIB (the trap OID
+# then reads SNMPv2-SMI::snmpModules.1.1.4.1.0), and with no MIB at all
+# (iso.3.6.1...).  The master sends to each; every one must give the same
+# lines.
 JSONL=$VDS_TMP/traps.jsonl
-VDS_TRAP_PORT=$(vds_free_port) || fail "no free UDP port"
-cat >"$VDS_TMP/trapd-handle.conf" <<EOF
-disableAuthorization yes
-traphandle default /bin/sh $HANDLER $JSONL
-EOF
-snmptrapd -f -C -c "$VDS_TMP/trapd-handle.conf" -Lf "$VDS_TMP/trapd-handle.log" \
-	-p "$VDS_TMP/trapd-handle.pid" -M "$VDS_MIBDIRS" -m VDS-MIB -On \
-	"udp:127.0.0.1:$VDS_TRAP_PORT" &
-VDS_PIDS["trapd-handle"]=$!
-wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/trapd-handle.log" ||
-	fail "snmptrapd does not start"
+start_handle_trapd() { # NAME JSONL SNMPTRAPD-OPTIONS...
+	local name=$1 out=$2 port
+	shift 2
+	port=$(vds_free_port) || fail "no free UDP port"
+	printf 'disableAuthorization yes\ntraphandle default /bin/sh %s %s\n' "$HANDLER" "$out" \
+		>"$VDS_TMP/$name.conf"
+	snmptrapd -f -C -c "$VDS_TMP/$name.conf" -Lf "$VDS_TMP/$name.log" \
+		-p "$VDS_TMP/$name.pid" -M "$VDS_MIBDIRS" "$@" "udp:127.0.0.1:$port" 2>>"$VDS_TMP/$name.err" &
+	VDS_PIDS[$name]=$!
+	wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/$name.log" ||
+		fail "snmptrapd $name does not start"
+	VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$port public")
+}
+start_handle_trapd trapd-handle "$JSONL" -m VDS-MIB -On
+start_handle_trapd trapd-names "$VDS_TMP/names.jsonl" -m VDS-MIB
+start_handle_trapd trapd-nomib "$VDS_TMP/nomib.jsonl" -m NONE
 
 # the second delete must reach the agent while the first still runs
 VDS_SIM_JOB_MS=500
@@ -69,6 +79,18 @@ expect_eq "failed status" failed "$(jq -r .varbinds.vdsJobStatus <<<"$l")"
 # Every line is one JSON object.
 n=$(wc -l <"$JSONL")
 expect_eq "one JSON object a line" "$n" "$(jq -c . "$JSONL" | wc -l)"
+
+# The same notifications, whatever MIBs snmptrapd had.
+same() { # JSONL: what it holds without time and address, sorted
+	jq -c '{notification, index, varbinds}' "$1" 2>/dev/null | sort
+}
+want=$(same "$JSONL")
+for f in names nomib; do
+	got() { [ "$(same "$VDS_TMP/$f.jsonl")" = "$want" ]; }
+	wait_for 60000 got ||
+		check_fail "$f: the handler's lines differ from -On's: $(diff <(echo "$want") <(same "$VDS_TMP/$f.jsonl"))"
+done
+note "$(wc -l <<<"$want") notifications, the same with -On, names without SNMPv2-MIB, no MIB"
 
 vds_stop_vdsd
 vds_finish

@@ -29,12 +29,15 @@ const out = [
   'template ' + t.template,
   'rules ' + t.discovery_rules.map(r => r.key).sort().join(','),
 ];
+// What Zabbix's API demands (CApiInputValidator::validateUuid): 32 hex
+// digits, version nibble 4, variant 10xx (8, 9, a or b).
+const UUID4 = /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/;
 const uuids = new Set();
 let dup = 0, bad = 0;
 const seen = o => { if (!o || typeof o !== 'object') return;
   if (Array.isArray(o)) { o.forEach(seen); return; }
   if (o.uuid) { if (uuids.has(o.uuid)) dup++; uuids.add(o.uuid);
-    if (!/^[0-9a-f]{32}$/.test(o.uuid)) bad++; }
+    if (!UUID4.test(o.uuid)) bad++; }
   Object.values(o).forEach(seen); };
 seen(z);
 out.push('uuids dup=' + dup + ' bad=' + bad);
@@ -66,13 +69,39 @@ if [ "$parsed" = 1 ]; then
 		"rules vds.disk.discovery,vds.job.discovery,vds.pack.discovery,vds.volume.discovery" \
 		"$(grep '^rules ' <<<"$p")"
 	expect_eq "uuids" "uuids dup=0 bad=0" "$(grep '^uuids ' <<<"$p")"
-	for t in "job failed" "disk .* is gone" "free space low" "is degraded"; do
+	for t in "VDS unavailable" "a job failed" "a job failed (trap)" "disk .* is missing" \
+		"is degraded" "has failed"; do
 		grep -q "^trigger .*$t" <<<"$p" || check_fail "no trigger \"$t\""
 	done
-	for n in vdsJobCompleted vdsDiskRemoved vdsVolumeModified; do
-		grep -q "^trap snmptrap.*$n" <<<"$p" || check_fail "no trap item for $n"
+	# vdsDiskFree is unpartitioned space: no "free space" alarm on it
+	! grep -q "^trigger .*free space" <<<"$p" || check_fail "a free-space trigger is back"
+	# one trap item per notification, matching what vds-traphandle --zabbix
+	# writes for it (a record "NAME index=N ...")
+	for n in vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved \
+		vdsVolumeArrived vdsVolumeRemoved vdsVolumeModified vdsVDiskArrived vdsVDiskRemoved \
+		vdsJobCompleted vdsJobProgress vdsPackArrived vdsPackRemoved; do
+		key=$(grep "^trap snmptrap\[\"$n " <<<"$p") || { check_fail "no trap item for $n" && continue; }
+		re=${key#trap snmptrap[\"}
+		re=${re%\"]}
+		num=$(snmptranslate -M "$VDS_MIBDIRS" -m VDS-MIB -On "VDS-MIB::$n")
+		rec=$(printf 'h\nUDP: [127.0.0.1]:1->[127.0.0.1]:162\n.1.3.6.1.6.3.1.1.4.1.0 %s\n%s 7\n' \
+			"$num" ".1.3.6.1.4.1.8072.9999.86.1.8.1.5.7" |
+			sh "$top_srcdir/packaging/snmptrapd/vds-traphandle" --zabbix)
+		grep -Eq -- "$re" <<<"$rec" || check_fail "trap item $key does not match: $rec"
 	done
 fi
+
+# ---------------------------------------------------------------- UUIDs
+# Without node too: every uuid is a UUIDv4 as Zabbix's API demands it
+# (32 lower-case hex digits, version nibble 4, variant 8, 9, a or b), and
+# no two are the same.
+all=$(sed -n 's/^ *- *uuid: *//p; s/^ *uuid: *//p' "$TPL" | tr -d "'\"" | sort)
+[ -n "$all" ] || check_fail "no uuid in the template"
+bad=$(grep -Evx '[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}' <<<"$all")
+[ -z "$bad" ] || check_fail "not a UUIDv4 (Zabbix refuses the import): $(echo $bad)"
+dup=$(uniq -d <<<"$all")
+[ -z "$dup" ] || check_fail "duplicate uuids: $(echo $dup)"
+note "$(wc -l <<<"$all") uuids checked"
 
 # ---------------------------------------------------------------- OIDs
 # Every OID under vdsMIB, with the instance ({#SNMPINDEX}, .0) taken off,
