@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 #
 # zabbix-lib.sh - a private Zabbix 6.0 server for tests/integration/zabbix-*.sh:
 # PostgreSQL (initdb in the test's temp dir, run as the unprivileged user

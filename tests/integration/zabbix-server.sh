@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # zabbix-server.sh - packaging/zabbix/vds_template.yaml, unmodified, in a
 # real Zabbix 6.0 server (Debian's zabbix-server-pgsql, its PHP API and a
 # private PostgreSQL; tests/integration/zabbix-lib.sh) watching vdsd on sim
