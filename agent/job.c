@@ -646,6 +646,18 @@ out:
 }
 
 void
+job_engine_reload(void)
+{
+	if (worker_resize(je.conf->job_max_running) < 0)
+		log_warnx("job", "fewer worker threads than jobMaxRunning %u",
+		          je.conf->job_max_running);
+	jobprov_reload(je.conf);
+	je_retain();
+	je_arm_purge();
+	je_schedule();
+}
+
+void
 job_engine_shutdown(void)
 {
 	struct job *j;

@@ -114,6 +114,12 @@ void job_engine_set_providers(const struct prov_ops *const *list);
  * outlive the engine.
  */
 int job_engine_init(struct event_base *base, const struct vds_conf *conf, const char *state_dir);
+/*
+ * The configuration changed (SIGHUP): size the worker pool to jobMaxRunning
+ * (running jobs finish; queued ones start up to the new limit), apply the
+ * purge time and retention to the rows, pass the change to the providers.
+ */
+void job_engine_reload(void);
 /* Stops the workers; jobs still running stay "running" in the store. */
 void job_engine_shutdown(void);
 void job_set_observer(const struct job_observer *obs);

@@ -94,6 +94,14 @@ jobprov_fini(void)
 	jp.nprov = 0;
 }
 
+void
+jobprov_reload(const struct vds_conf *conf)
+{
+	for (size_t i = 0; i < jp.nprov; i++)
+		if (jp.prov[i].ops->reload)
+			jp.prov[i].ops->reload(jp.prov[i].state, conf);
+}
+
 static const struct jp_provider *
 jp_provider_for(const struct job_params *p)
 {

@@ -72,6 +72,23 @@ vdisk_roots(struct vdisk_prov *vp, const struct vds_conf *conf)
 	return 0;
 }
 
+/* vdiskRoot changed on reload: the new roots, canonical (the old kept on ENOMEM). */
+static void
+vdisk_reload(void *state, const struct vds_conf *conf)
+{
+	struct vdisk_prov *vp = state;
+	struct strlist old = vp->roots;
+
+	vp->roots = (struct strlist){0};
+	if (vdisk_roots(vp, conf) < 0) {
+		log_warnx("vdisk", "out of memory: vdiskRoot not reloaded");
+		strlist_free(&vp->roots);
+		vp->roots = old;
+		return;
+	}
+	strlist_free(&old);
+}
+
 static void
 vdisk_fini(void *state)
 {
@@ -407,4 +424,5 @@ const struct prov_ops vdisk_provider = {
     .run = vdisk_run,
     .commit = vdisk_commit,
     .free_plan = vdisk_free_plan,
+    .reload = vdisk_reload,
 };
