@@ -18,7 +18,7 @@
 #include "model.h"
 
 #define JP_MAX_PROVIDERS 16
-#define JP_MAX_KEYS      (8 + 2 * JOB_MAX_DISKS)
+#define JP_MAX_KEYS      (8 + 3 * JOB_MAX_DISKS)
 
 struct jp_provider {
 	const struct prov_ops *ops;
@@ -231,8 +231,13 @@ jp_keys(const struct job_params *p, struct jp_key *k)
 	jp_key_add(k, &n, INV_VOLUME, p->volume);
 	jp_key_add(k, &n, INV_PLEX, p->plex);
 	jp_key_add(k, &n, INV_VDISK, p->vdisk);
-	for (unsigned i = 0; i < p->ndisks && i < JOB_MAX_DISKS; i++)
+	for (unsigned i = 0; i < p->ndisks && i < JOB_MAX_DISKS; i++) {
+		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
+
 		jp_key_add(k, &n, INV_DISK, p->disks[i]);
+		if (d) /* createVolume by disks: the pack they are in */
+			jp_key_add(k, &n, INV_PACK, d->pack_index);
+	}
 	if (part)
 		jp_key_add(k, &n, INV_DISK, part->disk_index);
 	if (vol) {

@@ -151,6 +151,11 @@ sim_claims(void *state, const struct job_params *p)
 		d = pt ? inv_get(INV_DISK, pt->disk_index) : NULL;
 		return d && sim_is_sim(d->provider);
 	case JOB_CREATE_VOLUME:
+		/* by disks alone: the pack is theirs (sim_checkvol.c) */
+		if (!p->pack && p->ndisks) {
+			d = inv_get(INV_DISK, p->disks[0]);
+			return d && sim_is_sim(d->provider);
+		}
 		pk = inv_get(INV_PACK, p->pack);
 		return pk && sim_is_sim(pk->provider);
 	case JOB_DELETE_VOLUME:

@@ -20,6 +20,7 @@ struct sim_target {
 	uint32_t volume; /* the volume's index, for jobs on a volume */
 	uint32_t plex;
 	char pack[SIM_NAME_LEN];
+	int new_pack; /* createVolume by disks in no pack: pack is to be made of them */
 	char path[256];
 	char name[SIM_NAME_LEN]; /* created/split volume */
 	uint64_t offset;         /* createPartition: the real, aligned offset */

@@ -46,6 +46,75 @@ test_job_partition(void)
 	down();
 }
 
+/* validate's reason for p, "" when accepted. */
+static const char *
+why_not(const struct job_params *p)
+{
+	static char why[256];
+
+	why[0] = '\0';
+	if (sim_provider.validate(sim, p, why, sizeof(why)) == VDS_R_OK)
+		why[0] = '\0';
+	return why;
+}
+
+/* createVolume by vdsJobDisks alone: the pack is the disks' own, or a new one. */
+void
+test_job_volume_by_disks(void)
+{
+	struct job_params p = {.type = JOB_CREATE_VOLUME, .size = GIB, .ndisks = 2};
+	struct contract_run run;
+	const struct inv_volume *v;
+	const struct inv_disk *d;
+	uint32_t pack0, pack1;
+
+	up(0);
+	pack0 = idx(INV_PACK, "sim:pack:pack0");
+	p.volume_type = INV_VT_MIRROR;
+	p.disks[0] = idx(INV_DISK, "sim:sim2");
+	p.disks[1] = idx(INV_DISK, "sim:sim3");
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_get(INV_VOLUME, run.out.volume));
+	CU_ASSERT_EQUAL(v->pack_index, pack0);
+	CU_ASSERT_EQUAL(v->nplexes, 2);
+
+	/* one disk in pack0, one in none */
+	p.disks[1] = idx(INV_DISK, "sim:sim4");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	CU_ASSERT_STRING_EQUAL(why_not(&p), "disk sim2 is in pack pack0 and disk sim4 in no pack: "
+	                                    "a volume's disks belong to one pack");
+	/* a disk in no pack with partitions cannot start a pack */
+	p.volume_type = INV_VT_SIMPLE;
+	p.ndisks = 1;
+	p.disks[0] = idx(INV_DISK, "sim:sim0");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(why_not(&p), "disk sim0 is in no pack and holds 2 partitions"));
+
+	/* a disk in no pack and without partitions: a new pack of it */
+	p.disks[0] = idx(INV_DISK, "sim:sim4");
+	p.size = 10 * GIB;
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	pack1 = idx(INV_PACK, "sim:pack:pack1");
+	CU_ASSERT_NOT_EQUAL_FATAL(pack1, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_get(INV_VOLUME, run.out.volume));
+	CU_ASSERT_EQUAL(v->pack_index, pack1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_get(INV_DISK, p.disks[0]));
+	CU_ASSERT_EQUAL(d->pack_index, pack1);
+	CU_ASSERT_EQUAL(((const struct inv_pack *)inv_get(INV_PACK, pack1))->ndisks, 1);
+	CU_ASSERT_EQUAL(((const struct inv_pack *)inv_get(INV_PACK, pack1))->nvolumes, 1);
+	/* the disk is in pack1 now: a second volume by it goes there too */
+	p.size = GIB;
+	p.name[0] = '\0';
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(
+	    ((const struct inv_volume *)inv_get(INV_VOLUME, run.out.volume))->pack_index, pack1);
+	CU_ASSERT_PTR_NULL(inv_by_key(INV_PACK, "sim:pack:pack2"));
+	down();
+}
+
 void
 test_job_volume(void)
 {
