@@ -244,6 +244,8 @@ sa_create_vdisk(struct sim_state *st, const struct sim_target *t, struct job_out
 		return VDS_R_NO_SPACE;
 	snprintf(d->serial, sizeof(d->serial), "SIM-%04u", st->next_serial++);
 	snprintf(d->vdisk, sizeof(d->vdisk), "%s", t->path);
+	if (t->label != INV_PS_NONE)
+		sa_new_label(st, d, t->label);
 	vd = &st->vdisks[st->nvdisks++];
 	memset(vd, 0, sizeof(*vd));
 	snprintf(vd->path, sizeof(vd->path), "%s", t->path);

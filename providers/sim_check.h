@@ -25,7 +25,7 @@ struct sim_target {
 	char name[SIM_NAME_LEN]; /* created/split volume */
 	uint64_t offset;         /* createPartition: the real, aligned offset */
 	uint64_t size;           /* created size, or bytes a shrink removes */
-	enum inv_pstyle label;   /* createPartition: label to write first (NONE: keep) */
+	enum inv_pstyle label;   /* createPartition, createVDisk: label to write (NONE: keep) */
 	char ptype[40];          /* createPartition: partition type */
 	enum inv_voltype vtype;
 	uint64_t stripe;

@@ -218,6 +218,7 @@ test_job_vdisk(void)
 	CU_ASSERT_EQUAL(d->source, INV_SRC_VDISK);
 	CU_ASSERT_EQUAL(d->size, 64 * MIB);
 	CU_ASSERT_STRING_EQUAL(d->devnode, v->devnode);
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_NONE); /* no vdsJobParamInitLabel: blank */
 
 	p = (struct job_params){.type = JOB_CREATE_PARTITION, .disk = d->index, .size = 8 * MIB};
 	p.init_label = JOB_LABEL_MBR;
@@ -231,6 +232,19 @@ test_job_vdisk(void)
 	p.type = JOB_DELETE_VDISK;
 	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_OK);
 	CU_ASSERT_PTR_NULL(inv_get(INV_VDISK, vd));
+
+	/* vdsJobParamInitLabel gpt: the attached disk has a GPT */
+	p = (struct job_params){.type = JOB_CREATE_VDISK, .size = 16 * MIB};
+	snprintf(p.path, sizeof(p.path), "%s/sim/gpt.img", dir);
+	p.init_label = JOB_LABEL_GPT;
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	vd = run.out.vdisk;
+	p = (struct job_params){.type = JOB_ATTACH_VDISK, .vdisk = vd};
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	v = inv_get(INV_VDISK, vd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_get(INV_DISK, v->disk_index));
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_GPT);
+	CU_ASSERT_NOT_EQUAL(d->table_id[0], '\0');
 	down();
 }
 
