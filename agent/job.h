@@ -86,6 +86,12 @@ struct job {
 	void *plan;
 	struct prov_job *pj;
 	int64_t progress_sent_ms;
+	/*
+	 * The provider's latest percent; `percent` (what the row shows) takes it
+	 * only when it is saved, so no reader sees a percent the store has not
+	 * got and a restart after a crash never shows less than was shown.
+	 */
+	unsigned percent_live;
 	int dirty;          /* percent/details not yet in the store */
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
 };
