@@ -15,6 +15,40 @@
 
 /* ---- jobs ---- */
 
+static unsigned vol_modified;
+
+static void
+count_volume_events(enum inv_class cls, enum inv_event ev, const void *row, void *arg)
+{
+	(void)row;
+	(void)arg;
+	if (cls == INV_VOLUME && ev == INV_EV_MODIFIED)
+		vol_modified++;
+}
+
+/* A new partition on sim0 changes no volume: no vdsVolumeModified for them. */
+void
+test_partition_no_false_modified(void)
+{
+	static const struct inv_observer obs = {count_volume_events, NULL};
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .size = 10 * MIB};
+	struct contract_run run;
+	uint32_t data;
+
+	up(0);
+	data = vol_of("sim:sim0", 2);
+	p.disk = idx(INV_DISK, "sim:sim0");
+	inv_set_observer(&obs);
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(vol_modified, 0);
+	/* a real change still is one: shrinking the data volume */
+	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = data, .size = GIB};
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT(vol_modified >= 1);
+	inv_set_observer(NULL);
+	down();
+}
+
 void
 test_job_partition(void)
 {
