@@ -38,6 +38,7 @@ test_partition_no_false_modified(void)
 	up(0);
 	data = vol_of("sim:sim0", 2);
 	p.disk = idx(INV_DISK, "sim:sim0");
+	vol_modified = 0;
 	inv_set_observer(&obs);
 	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
 	CU_ASSERT_EQUAL(vol_modified, 0);
