@@ -276,6 +276,17 @@ ax_on_inotify(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+ax_unwatch_socket_dir(void)
+{
+	if (ax.ino_ev)
+		event_free(ax.ino_ev);
+	ax.ino_ev = NULL;
+	if (ax.ino_fd >= 0)
+		close(ax.ino_fd);
+	ax.ino_fd = -1;
+}
+
+static void
 ax_watch_socket_dir(const char *sock)
 {
 	char dir[PATH_MAX], base[PATH_MAX];
@@ -291,12 +302,7 @@ ax_watch_socket_dir(const char *sock)
 	    event_add(ax.ino_ev, NULL) < 0) {
 		log_warn("agentx",
 		         "cannot watch the directory of %s: reconnecting by back-off only", sock);
-		if (ax.ino_ev)
-			event_free(ax.ino_ev);
-		ax.ino_ev = NULL;
-		if (ax.ino_fd >= 0)
-			close(ax.ino_fd);
-		ax.ino_fd = -1;
+		ax_unwatch_socket_dir();
 	}
 }
 
@@ -431,12 +437,7 @@ agentx_shutdown(void)
 		return;
 	while (ax.watches)
 		ax_unwatch(&ax.watches);
-	if (ax.ino_ev)
-		event_free(ax.ino_ev);
-	ax.ino_ev = NULL;
-	if (ax.ino_fd >= 0)
-		close(ax.ino_fd);
-	ax.ino_fd = -1;
+	ax_unwatch_socket_dir();
 	event_free(ax.timer);
 	ax.timer = NULL;
 	ax.started = 0;
