@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Regenerate the autotools build system.
 set -e
 cd "$(dirname "$0")"

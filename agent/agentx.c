@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * agentx.c - Net-SNMP subagent glue on libevent.
  *

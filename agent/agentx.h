@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * agentx.h - vdsd as a Net-SNMP AgentX subagent driven from the libevent
  * loop (no thread, no select loop of Net-SNMP's own).

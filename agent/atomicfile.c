@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * atomicfile.c - write a temporary file, fsync it, rename it over the old
  * one and fsync the directory, so a crash leaves one whole version.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * atomicfile.h - replace a small state file whole, crash-safe: the old
  * content or the new, never a torn mix.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.c - parse vdsd.conf.
  *
@@ -347,7 +348,7 @@ conf_load(const char *path, int must_exist, struct vds_conf *conf, char *err, si
 	if (!f) {
 		if (errno == ENOENT && !must_exist)
 			goto done;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		conf_free(conf);
 		return -1;
 	}

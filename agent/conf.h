@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h - vdsd.conf: one directive per line, snmpd.conf style.
  *
@@ -30,7 +31,11 @@
 
 #include <stddef.h>
 
-#define VDS_DEFAULT_CONFIG "/etc/vdsd/vdsd.conf"
+/* SYSCONFDIR comes from configure (--sysconfdir; /etc in packages) */
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define VDS_DEFAULT_CONFIG SYSCONFDIR "/vdsd/vdsd.conf"
 
 struct strlist {
 	char **v;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.c - start-up order, reload and shutdown of vdsd.
  *
@@ -7,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +105,12 @@ dm_job_count(int which)
 static void
 dm_service_info(void)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
 	struct mib_service_info info = {
 	    .providers = dm.providers,
-	    .start_time = time(NULL),
+	    .start_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
 	    .job_count = dm_job_count,
 	    .next_handle = job_next_handle,
 	    .max_running = &dm.conf.job_max_running,
@@ -173,6 +178,9 @@ daemon_main(const struct daemon_opts *o)
 		return 0;
 	}
 	log_init(o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG, o->debug, "vdsd");
+	/* only the default file may be missing (conf_load refuses a named one) */
+	if (access(o->config, F_OK) < 0 && errno == ENOENT)
+		log_info("main", "%s does not exist: the built-in defaults apply", o->config);
 	if (!o->foreground && daemon(0, 0) < 0) {
 		log_warn("main", "cannot become a daemon");
 		goto out;

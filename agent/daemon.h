@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.h - the daemon's life: configuration, start-up order, the loop,
  * SIGHUP reload and an orderly shutdown.  Kept apart from main.c so tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * idmap.c - persistent key -> (index, object id) map.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * idmap.h - the persistent map from an object's identity key to its integer
  * index and object id, so indexes survive a restart of vdsd.

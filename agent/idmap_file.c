@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * idmap_file.c - the index map's file, line by line (the format is
  * described in idmap.c): each line read back checked like network input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * idmap_file.h - inside the index map (idmap.c, idmap_file.c): the map in
  * memory, and the file's lines read and written.  Not for other modules:

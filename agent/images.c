@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * images.c - image-file disks from the configuration.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * images.h - image files declared with `imageDisk PATH` shown as disks.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * job.c - the job engine: job table, state machine and scheduling.
  *
@@ -389,12 +390,49 @@ job_check(const struct job_params *p, char *why, size_t len)
 	return jobprov_check(p, why, len);
 }
 
-int
-job_admit(unsigned more)
+/* Does p conflict with a running or queued job, or with one of ps[0..n-1]? */
+static int
+je_would_wait(const struct job_params *p, const struct job_params *const *ps, unsigned n)
 {
-	unsigned limit = je.conf->job_max_running + je.conf->job_max_queued;
+	const struct job *o;
 
-	return je.cnt.running + je.cnt.queued + more <= limit ? 0 : -1;
+	TAILQ_FOREACH(o, &je.running, q)
+	if (jobprov_conflict(p, &o->params))
+		return 1;
+	TAILQ_FOREACH(o, &je.runq, q)
+	if (jobprov_conflict(p, &o->params))
+		return 1;
+	for (unsigned k = 0; k < n; k++)
+		if (jobprov_conflict(p, ps[k]))
+			return 1;
+	return 0;
+}
+
+int
+job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len)
+{
+	unsigned max_run = je.conf->job_max_running;
+	unsigned slots = je.cnt.running < max_run ? max_run - je.cnt.running : 0;
+	unsigned waiting = je.cnt.queued;
+
+	/*
+	 * What je_schedule would do once they are queued: the jobs queued now
+	 * wait already (it started every one it could); a new one runs when a
+	 * slot is free and nothing before it touches its objects, else waits.
+	 */
+	for (unsigned i = 0; i < n; i++) {
+		if (slots && !je_would_wait(ps[i], ps, i))
+			slots--;
+		else
+			waiting++;
+	}
+	if (waiting <= je.conf->job_max_queued)
+		return 0;
+	snprintf(why, len,
+	         "starting %u job%s would make %u wait (%u running, jobMaxRunning %u, "
+	         "jobMaxQueued %u)",
+	         n, n == 1 ? "" : "s", waiting, je.cnt.running, max_run, je.conf->job_max_queued);
+	return -1;
 }
 
 const struct vtab *
@@ -453,7 +491,8 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	j->hresult = VDS_HR_OPERATION_PENDING;
 	j->create_ms = je_now_ms();
 	j->status = JOB_ST_CREATED;
-	if (jobprov_for(p, &j->ops, &j->pstate))
+	/* vdsJobProvider stays empty until the row is made active (job_start). */
+	if (jobprov_for(p, &j->ops, &j->pstate) && start_now)
 		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	if (vtab_insert(&je.tab, j) < 0) {
 		job_free(j);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * job.h - the job table: storage operations started by an SNMP SET, run by
  * a provider, tracked row by row (IVdsAsync / GetAsyncResult over SNMP).
@@ -140,8 +141,14 @@ uint32_t job_next_handle(void);
  * provider that claims it, the provider's validate().  Never blocks.
  */
 enum vds_result job_check(const struct job_params *p, char *why, size_t len);
-/* 0 when `more` further jobs fit beside those running and queued, else -1. */
-int job_admit(unsigned more);
+/*
+ * 0 when jobs of parameters ps[0..n-1], started in this order (one SET),
+ * fit beside those running and queued: a new job runs when one of
+ * jobMaxRunning slots is free and no running, queued or earlier new job
+ * touches its objects, else it waits; at most jobMaxQueued may wait.  -1
+ * when they do not fit, with the reason in why.
+ */
+int job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len);
 
 /*
  * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created

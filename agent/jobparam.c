@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobparam.c - the disk list of a job's parameters, parsed and printed.
  */

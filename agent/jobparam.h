@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobparam.h - the job parameters' disk list as text ("1,2,5"), the one
  * form vdsJobParamDisks and the job store both use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobprov.c - provider selection, job validation and the objects a job
  * touches.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobprov.h - the job engine's side of the providers: which enabled
  * provider runs a job, what a job needs before it may be accepted, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobrow.c - a job row as typed sqlite columns, checked on the way back.
  *

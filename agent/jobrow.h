@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobrow.h - one job row as typed sqlite columns: the column list, binding
  * a struct job to a statement, and reading one back with every value type-,

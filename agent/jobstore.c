@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobstore.c - job rows in sqlite3 (state_dir/jobs.db), schema version 2.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobstore.h - the job table on disk: sqlite3 in state_dir/jobs.db.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobsync.c - checkpoints and the handle floor file, off the loop thread.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jobsync.h - the job store's work off the loop thread: WAL checkpoints
  * (the only fsyncs of jobs.db) and the handle floor kept outside jobs.db

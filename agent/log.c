@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.c - stderr/syslog logging with a subsystem token on every line.
  */

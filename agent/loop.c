@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * loop.c - owns the event_base; SIGTERM/SIGINT stop the loop cleanly and
  * SIGHUP asks main for a configuration reload.  libevent's own messages go

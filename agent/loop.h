@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * loop.h - the one libevent loop of vdsd: signals and the base every other
  * module adds its events to.

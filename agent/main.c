@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c - vdsd: options, configuration, start-up order and shutdown.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib.c - the service scalars and the list of VDS-MIB subtrees, registered
  * in OID order.
@@ -10,6 +11,7 @@
 #include "mib_inv.h"
 #include "mib_job.h"
 #include "mib_oids.h"
+#include "mib_refusal.h"
 #include "model.h"
 #include "staterr.h"
 
@@ -62,7 +64,11 @@ ms_time(struct mib_value *v, time_t t)
 static int
 ms_start_time(const void *row, struct mib_value *v)
 {
-	return ms_time(v, ms_info.start_time);
+	/* To the tenth of a second (the counters' discontinuity indicator). */
+	v->type = ASN_OCTET_STR;
+	v->len = mib_date_and_time(ms_info.start_ms / 1000, (int)(ms_info.start_ms % 1000), v->buf);
+	v->str = v->buf;
+	return 0;
 }
 
 static int
@@ -189,8 +195,8 @@ const struct mib_table mib_service_scalars = {
 };
 
 static const struct mib_table *const mib_tables[] = {
-    &mib_service_scalars, &mib_disk_table, &mib_part_table,  &mib_volume_table,
-    &mib_plex_table,      &mib_pack_table, &mib_vdisk_table, &mib_job_table,
+    &mib_service_scalars, &mib_disk_table,  &mib_part_table, &mib_volume_table,    &mib_plex_table,
+    &mib_pack_table,      &mib_vdisk_table, &mib_job_table,  &mib_refusal_scalars,
 };
 
 const struct mib_table *const *

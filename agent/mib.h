@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib.h - VDS-MIB registrations.  Everything under here translates between
  * the model and varbinds and nothing else.

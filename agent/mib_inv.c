@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_inv.c - the inventory tables of VDS-MIB: disks, partitions, volumes,
  * plexes, packs and virtual disks, each a column list over a model table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_inv.h - the inventory tables and the service scalars of VDS-MIB.
  */
@@ -18,7 +19,7 @@ extern const struct mib_table mib_vdisk_table;
 /* What the service scalars report that the model does not know. */
 struct mib_service_info {
 	const char *providers; /* "sim,basic" */
-	time_t start_time;
+	int64_t start_ms; /* wall clock, ms: vdsServiceStartTime, the counters' discontinuity */
 	/* Job figures; NULL until the job engine is there. */
 	uint32_t (*job_count)(int which);
 	uint32_t (*next_handle)(void);

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: ISC */
 /*
- * mib_job.c - vdsJobTable: read through the generic table handler, written
- * through RowStatus (RFC 2579) the way DISMAN-PING-MIB launches work.
+ * mib_job.c - vdsJobTable's writes: through RowStatus (RFC 2579) the way
+ * DISMAN-PING-MIB launches work (its reads are mib_jobcols.c's).
  *
  * RESERVE1 checks each varbind on its own (type, length, range, writable);
  * RESERVE2 checks each touched row as a whole against the job engine and
@@ -11,6 +12,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -20,15 +23,11 @@
 #include "jobparam.h"
 #include "log.h"
 #include "mib_job.h"
+#include "mib_jobmemo.h"
 #include "mib_oids.h"
+#include "mib_refusal.h"
 
-#define MJ_MIB             (1024ULL * 1024ULL)
-#define RS_ACTIVE          1
-#define RS_NOT_IN_SERVICE  2
-#define RS_NOT_READY       3
-#define RS_CREATE_AND_GO   4
-#define RS_CREATE_AND_WAIT 5
-#define RS_DESTROY         6
+#define MJ_MIB (1024ULL * 1024ULL)
 
 struct js_row {
 	struct js_row *next;
@@ -36,6 +35,9 @@ struct js_row {
 	int exists;
 	int rowstatus; /* 0: not in this PDU */
 	int created;   /* recorded at ACTION */
+	int starting;  /* admitted to start at RESERVE2 */
+	int retry;     /* a retry of the SET that created the row: answered, ignored */
+	struct mjm_sig sig;
 	struct job_params p;
 	int params_set;
 	char owner[128];
@@ -46,139 +48,8 @@ struct js_row {
 };
 
 static struct js_row *js_staged;
+static char js_why[256];     /* the reason of the refusal being reported */
 static unsigned js_starting; /* rows of this SET admitted to start so far */
-
-/* ------------------------------------------------------------------ reads */
-
-static int
-mj_rowstatus(const void *row, struct mib_value *v)
-{
-	const struct job *j = row;
-	char why[256]; /* providers write into it: never NULL */
-
-	v->type = ASN_INTEGER;
-	if (j->status != JOB_ST_CREATED)
-		v->n.i = RS_ACTIVE;
-	else
-		v->n.i = job_check(&j->params, why, sizeof(why)) == VDS_R_OK ? RS_NOT_IN_SERVICE
-		                                                             : RS_NOT_READY;
-	return 0;
-}
-
-static int
-mj_time(struct mib_value *v, int64_t ms)
-{
-	v->type = ASN_OCTET_STR;
-	v->len = mib_date_and_time(ms / 1000, (int)(ms % 1000), v->buf);
-	v->str = v->buf;
-	return 0;
-}
-
-static int
-mj_mib(struct mib_value *v, uint64_t bytes, uint64_t unit)
-{
-	v->type = ASN_UNSIGNED;
-	v->n.u32 = (uint32_t)(bytes / unit);
-	return 0;
-}
-
-#define MJ_FN(name, expr)                                                                          \
-	static int name(const void *row, struct mib_value *v)                                      \
-	{                                                                                          \
-		const struct job *j = row;                                                         \
-		return expr;                                                                       \
-	}
-MJ_FN(mj_create_time, mj_time(v, j->create_ms))
-MJ_FN(mj_start_time, mj_time(v, j->start_ms))
-MJ_FN(mj_end_time, mj_time(v, j->end_ms))
-MJ_FN(mj_update_time, mj_time(v, j->update_ms))
-MJ_FN(mj_offset_mib, mj_mib(v, j->params.offset, MJ_MIB))
-MJ_FN(mj_size_mib, mj_mib(v, j->params.size, MJ_MIB))
-MJ_FN(mj_stripe_kib, mj_mib(v, j->params.stripe_size, 1024))
-
-static int
-mj_disks(const void *row, struct mib_value *v)
-{
-	const struct job *j = row;
-	/* A list of up to 16 indexes does not fit v->buf; the loop is single-threaded. */
-	static char list[JOB_DISKS_TEXT_LEN];
-
-	/* Bounded by the array whatever ndisks says (the store checks it too). */
-	job_disks_format(&j->params, list, sizeof(list));
-	v->type = ASN_OCTET_STR;
-	v->str = list;
-	v->len = strlen(list);
-	return 0;
-}
-
-#define J(sub, kind, field)                                                                        \
-	{                                                                                          \
-		sub, kind, offsetof(struct job, field), NULL                                       \
-	}
-#define JF(sub, fn)                                                                                \
-	{                                                                                          \
-		sub, MK_FN, 0, fn                                                                  \
-	}
-static const struct mib_col mj_cols[] = {
-    JF(VDS_JOB_ROW_STATUS, mj_rowstatus),
-    J(VDS_JOB_TYPE, MK_INT, params.type),
-    J(VDS_JOB_STATUS, MK_INT, status),
-    J(VDS_JOB_PERCENT, MK_U32, percent),
-    J(VDS_JOB_RESULT, MK_INT, result),
-    J(VDS_JOB_HRESULT, MK_U32, hresult),
-    J(VDS_JOB_ERROR_NAME, MK_PSTR, error_name),
-    J(VDS_JOB_ERROR_MESSAGE, MK_PSTR, error_message),
-    J(VDS_JOB_DETAILS, MK_PSTR, details),
-    J(VDS_JOB_OWNER, MK_PSTR, owner),
-    J(VDS_JOB_KEEP_RESULT, MK_BOOL, keep_result),
-    J(VDS_JOB_CONTROL, MK_INT, control),
-    J(VDS_JOB_CANCEL_STATE, MK_INT, cancel_state),
-    J(VDS_JOB_NOTIFY_PROGRESS, MK_BOOL, notify_progress),
-    J(VDS_JOB_RESULT_TYPE, MK_INT, params.type),
-    J(VDS_JOB_PROVIDER, MK_STR, provider),
-    JF(VDS_JOB_CREATE_TIME, mj_create_time),
-    JF(VDS_JOB_START_TIME, mj_start_time),
-    JF(VDS_JOB_END_TIME, mj_end_time),
-    JF(VDS_JOB_LAST_UPDATE_TIME, mj_update_time),
-    J(VDS_JOB_P_DISK, MK_U32, params.disk),
-    JF(VDS_JOB_P_OFFSET_MIB, mj_offset_mib),
-    JF(VDS_JOB_P_SIZE_MIB, mj_size_mib),
-    J(VDS_JOB_P_PARTITION_TYPE, MK_STR, params.partition_type),
-    J(VDS_JOB_P_PARTITION, MK_U32, params.partition),
-    J(VDS_JOB_P_PACK, MK_U32, params.pack),
-    J(VDS_JOB_P_VOLUME_TYPE, MK_INT, params.volume_type),
-    JF(VDS_JOB_P_DISKS, mj_disks),
-    JF(VDS_JOB_P_STRIPE_KIB, mj_stripe_kib),
-    J(VDS_JOB_P_VOLUME, MK_U32, params.volume),
-    J(VDS_JOB_P_PLEX, MK_U32, params.plex),
-    J(VDS_JOB_P_PATH, MK_STR, params.path),
-    J(VDS_JOB_P_VDISK_TYPE, MK_INT, params.vdisk_type),
-    J(VDS_JOB_P_VDISK_FORMAT, MK_INT, params.vdisk_format),
-    J(VDS_JOB_P_VDISK, MK_U32, params.vdisk),
-    J(VDS_JOB_P_NAME, MK_STR, params.name),
-    J(VDS_JOB_P_INIT_LABEL, MK_INT, params.init_label),
-    J(VDS_JOB_P_READ_ONLY, MK_BOOL, params.read_only),
-    J(VDS_JOB_P_PLEX_COUNT, MK_U32, params.plex_count),
-    J(VDS_JOB_O_OFFSET, MK_BYTES, outputs.offset),
-    J(VDS_JOB_O_PARTITION, MK_U32, outputs.partition),
-    J(VDS_JOB_O_VOLUME, MK_U32, outputs.volume),
-    J(VDS_JOB_O_RECLAIMED, MK_BYTES, outputs.reclaimed),
-    J(VDS_JOB_O_VDISK, MK_U32, outputs.vdisk),
-    J(VDS_JOB_O_OBJECT_ID, MK_STR, outputs.objid),
-};
-
-static int mj_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-                  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
-
-const struct mib_table mib_job_table = {
-    .name = "vdsJobTable",
-    .base = {VDS_MIB_ROOT, VDS_OBJECTS, VDS_JOB_TABLE, 1},
-    .base_len = VDS_MIB_ROOT_LEN + 3,
-    .cols = mj_cols,
-    .ncols = sizeof(mj_cols) / sizeof(mj_cols[0]),
-    .rows = job_table,
-    .set = mj_set,
-};
 
 /* ----------------------------------------------------------------- writes */
 
@@ -225,6 +96,45 @@ mj_wspec_for(oid col)
 	return NULL;
 }
 
+/* Refuse with err for the reason fmt (recorded when the error is reported). */
+static int __attribute__((format(printf, 2, 3))) mj_refuse(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(js_why, sizeof(js_why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* "the job is running", "the job has failed", ... */
+static const char *
+mj_job_state(const struct job *j)
+{
+	switch (j->status) {
+	case JOB_ST_QUEUED:
+		return "the job is queued";
+	case JOB_ST_RUNNING:
+		return "the job is running";
+	case JOB_ST_SUCCEEDED:
+		return "the job has succeeded";
+	case JOB_ST_FAILED:
+		return "the job has failed";
+	case JOB_ST_CANCELLED:
+		return "the job was cancelled";
+	default:
+		return "the job is not started";
+	}
+}
+
+static const char *
+mj_type_name(u_char type)
+{
+	return type == ASN_INTEGER    ? "INTEGER"
+	       : type == ASN_UNSIGNED ? "Unsigned32"
+	                              : "OCTET STRING";
+}
+
 static void
 mj_staged_free(void)
 {
@@ -232,6 +142,7 @@ mj_staged_free(void)
 		struct js_row *r = js_staged;
 
 		js_staged = r->next;
+		mjm_sig_free(&r->sig);
 		free(r);
 	}
 }
@@ -311,7 +222,11 @@ mj_stage_param(struct js_row *r, oid col, unsigned long u, const char *text)
 		p->volume_type = (enum inv_voltype)u;
 		break;
 	case VDS_JOB_P_DISKS:
-		return job_disks_parse(text, p) < 0 ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+		if (job_disks_parse(text, p) < 0)
+			return mj_refuse(SNMP_ERR_WRONGVALUE,
+			                 "not a list of at most %d disk indexes such as 1,2,5",
+			                 JOB_MAX_DISKS);
+		break;
 	case VDS_JOB_P_STRIPE_KIB:
 		p->stripe_size = (uint64_t)u * 1024;
 		break;
@@ -323,7 +238,8 @@ mj_stage_param(struct js_row *r, oid col, unsigned long u, const char *text)
 		break;
 	case VDS_JOB_P_PATH:
 		if (text[0] != '/' || strstr(text, "/../") || strstr(text, "/./"))
-			return SNMP_ERR_WRONGVALUE;
+			return mj_refuse(SNMP_ERR_WRONGVALUE,
+			                 "not an absolute path without /./ or /../");
 		snprintf(p->path, sizeof(p->path), "%s", text);
 		break;
 	case VDS_JOB_P_VDISK_TYPE:
@@ -348,7 +264,7 @@ mj_stage_param(struct js_row *r, oid col, unsigned long u, const char *text)
 		p->plex_count = (unsigned)u;
 		break;
 	default:
-		return SNMP_ERR_NOTWRITABLE;
+		return mj_refuse(SNMP_ERR_NOTWRITABLE, "not a writable column");
 	}
 	return SNMP_ERR_NOERROR;
 }
@@ -362,7 +278,8 @@ mj_stage_value(struct js_row *r, oid col, const netsnmp_variable_list *vb)
 
 	if (vb->type == ASN_OCTET_STR) {
 		if (!mj_printable(vb->val.string, vb->val_len))
-			return SNMP_ERR_WRONGVALUE;
+			return mj_refuse(SNMP_ERR_WRONGVALUE,
+			                 "the text has a non-printable character");
 		mj_copy_str(text, sizeof(text), vb);
 	}
 	if (col >= VDS_JOB_P_DISK || col == VDS_JOB_TYPE)
@@ -370,7 +287,8 @@ mj_stage_value(struct js_row *r, oid col, const netsnmp_variable_list *vb)
 	switch (col) {
 	case VDS_JOB_ROW_STATUS:
 		if (u == RS_NOT_READY)
-			return SNMP_ERR_WRONGVALUE;
+			return mj_refuse(SNMP_ERR_WRONGVALUE,
+			                 "notReady(3) is never written (RFC 2579)");
 		r->rowstatus = (int)u;
 		break;
 	case VDS_JOB_TYPE:
@@ -409,25 +327,32 @@ mj_reserve1(const netsnmp_variable_list *vb, struct js_row **rowp)
 
 	*rowp = NULL;
 	if (vb->name_length != bl + 2 || vb->name[bl + 1] == 0 || vb->name[bl + 1] > JOB_HANDLE_MAX)
-		return SNMP_ERR_NOCREATION;
+		return mj_refuse(SNMP_ERR_NOCREATION, "not a column of a job handle 1..%u",
+		                 JOB_HANDLE_MAX);
 	if (!(w = mj_wspec_for(vb->name[bl])))
-		return mib_table_col(&mib_job_table, vb->name[bl]) ? SNMP_ERR_NOTWRITABLE
-		                                                   : SNMP_ERR_NOCREATION;
+		return mib_table_col(&mib_job_table, vb->name[bl])
+		           ? mj_refuse(SNMP_ERR_NOTWRITABLE, "a read-only column")
+		           : mj_refuse(SNMP_ERR_NOCREATION, "not a column of vdsJobEntry");
 	if (vb->type != w->type)
-		return SNMP_ERR_WRONGTYPE;
+		return mj_refuse(SNMP_ERR_WRONGTYPE, "the column is %s, not %s",
+		                 mj_type_name(w->type), mj_type_name(vb->type));
 	if (w->type == ASN_OCTET_STR) {
 		if (vb->val_len < w->min || vb->val_len > w->max)
-			return SNMP_ERR_WRONGLENGTH;
+			return mj_refuse(SNMP_ERR_WRONGLENGTH, "%zu octets, not %lu..%lu",
+			                 vb->val_len, w->min, w->max);
 	} else {
 		v = w->type == ASN_INTEGER && *vb->val.integer < 0
 		        ? ULONG_MAX
 		        : (unsigned long)*vb->val.integer;
 		if (v < w->min || v > w->max)
-			return SNMP_ERR_WRONGVALUE;
+			return mj_refuse(SNMP_ERR_WRONGVALUE, "%ld is not in %lu..%lu",
+			                 *vb->val.integer, w->min, w->max);
 	}
 	if (!(r = mj_staged_row((uint32_t)vb->name[bl + 1])))
-		return SNMP_ERR_RESOURCEUNAVAILABLE;
+		return mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	*rowp = r;
+	if (mjm_sig_add(&r->sig, vb) < 0)
+		return mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	return mj_stage_value(r, vb->name[bl], vb);
 }
 
@@ -435,15 +360,27 @@ static int
 mj_check_start(struct js_row *r)
 {
 	char why[256];
-	enum vds_result res = job_check(&r->p, why, sizeof(why));
+	const struct job_params **ps;
+	unsigned n = 0;
+	int fits;
 
-	if (res != VDS_R_OK) {
-		log_info("mib", "job %u refused: %s", r->handle, why);
-		return SNMP_ERR_INCONSISTENTVALUE;
-	}
-	/* Several rows of one SET may start: each counts against the limits. */
-	if (job_admit(js_starting + 1) < 0)
-		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	if (job_check(&r->p, why, sizeof(why)) != VDS_R_OK)
+		return mj_refuse(SNMP_ERR_INCONSISTENTVALUE, "%s", why);
+	/*
+	 * Several rows of one SET may start: admitted together, in the order
+	 * COMMIT starts them (the staging order).
+	 */
+	if (!(ps = calloc(js_starting + 1, sizeof(*ps))))
+		return mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	for (struct js_row *o = js_staged; o; o = o->next)
+		if (o->starting)
+			ps[n++] = &o->p;
+	ps[n++] = &r->p;
+	fits = job_admit(ps, n, why, sizeof(why)) == 0;
+	free(ps);
+	if (!fits)
+		return mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE, "%s", why);
+	r->starting = 1;
 	js_starting++;
 	return SNMP_ERR_NOERROR;
 }
@@ -459,21 +396,42 @@ mj_reserve2(struct js_row *r)
 		if (rs == RS_DESTROY)
 			return SNMP_ERR_NOERROR;
 		if (rs == 0)
-			return SNMP_ERR_NOCREATION;
-		if (rs == RS_ACTIVE || rs == RS_NOT_IN_SERVICE || r->control == JOB_CTL_CANCEL)
-			return SNMP_ERR_INCONSISTENTVALUE;
+			return mj_refuse(SNMP_ERR_NOCREATION,
+			                 "no such row: create it with vdsJobRowStatus "
+			                 "createAndGo(4) or createAndWait(5)");
+		if (rs == RS_ACTIVE || rs == RS_NOT_IN_SERVICE)
+			return mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+			                 "no such row: active and notInService need a row "
+			                 "made by createAndWait(5)");
+		if (r->control == JOB_CTL_CANCEL)
+			return mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+			                 "cancel(2) on a row being created");
 		return rs == RS_CREATE_AND_GO ? mj_check_start(r) : SNMP_ERR_NOERROR;
 	}
-	if (rs == RS_CREATE_AND_GO || rs == RS_CREATE_AND_WAIT)
-		return SNMP_ERR_INCONSISTENTVALUE;
+	if (rs == RS_CREATE_AND_GO || rs == RS_CREATE_AND_WAIT) {
+		/* The manager lost the response and sent the SET again. */
+		if (!mjm_is_retry(r->handle, &r->sig))
+			return mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+			                 "handle %u is in use (read vdsJobNextHandle for a free "
+			                 "one)",
+			                 r->handle);
+		r->retry = 1;
+		return SNMP_ERR_NOERROR;
+	}
 	if (rs == RS_DESTROY)
 		return job_is_finished(j) || j->status == JOB_ST_CREATED
 		           ? SNMP_ERR_NOERROR
-		           : SNMP_ERR_INCONSISTENTVALUE;
-	if (j->status != JOB_ST_CREATED && (r->params_set || rs == RS_NOT_IN_SERVICE))
-		return SNMP_ERR_INCONSISTENTVALUE;
+		           : mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+		                       "%s: cancel it before destroying the row", mj_job_state(j));
+	if (j->status != JOB_ST_CREATED && r->params_set)
+		return mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+		                 "%s: its type and parameters cannot change", mj_job_state(j));
+	if (j->status != JOB_ST_CREATED && rs == RS_NOT_IN_SERVICE)
+		return mj_refuse(SNMP_ERR_INCONSISTENTVALUE,
+		                 "%s: its row cannot go back to notInService", mj_job_state(j));
 	if (r->control == JOB_CTL_CANCEL && job_is_finished(j))
-		return SNMP_ERR_INCONSISTENTVALUE;
+		return mj_refuse(SNMP_ERR_INCONSISTENTVALUE, "%s: nothing to cancel",
+		                 mj_job_state(j));
 	if (j->status == JOB_ST_CREATED && rs == RS_ACTIVE)
 		return mj_check_start(r);
 	return SNMP_ERR_NOERROR;
@@ -492,7 +450,10 @@ mj_action(struct js_row *r)
 	 * 4.2.5), after which the agent runs UNDO; nothing was started.
 	 */
 	if (!job_create(r->handle, &r->p, r->owner, r->keep, r->notify, 0))
-		return errno == EIO ? SNMP_ERR_COMMITFAILED : SNMP_ERR_RESOURCEUNAVAILABLE;
+		return errno == EIO ? mj_refuse(SNMP_ERR_COMMITFAILED,
+		                                "the row cannot be recorded in the job store")
+		                    : mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE,
+		                                "the row cannot be created: %s", strerror(errno));
 	r->created = 1;
 	return SNMP_ERR_NOERROR;
 }
@@ -503,12 +464,17 @@ mj_commit(struct js_row *r)
 {
 	struct job *j = job_find(r->handle);
 
-	if (!j)
+	if (!j || r->retry)
 		return;
 	if (r->rowstatus == RS_DESTROY) {
 		job_destroy(r->handle);
+		mjm_forget(r->handle);
 		return;
 	}
+	if (r->created)
+		mjm_remember(r->handle, &r->sig);
+	else
+		mjm_forget(r->handle); /* changed since: a copy of the first SET is no retry */
 	if (r->exists && r->params_set)
 		job_set_params(r->handle, &r->p);
 	if (r->exists && r->owner_set)
@@ -521,6 +487,21 @@ mj_commit(struct js_row *r)
 		job_start(r->handle);
 	if (r->control == JOB_CTL_CANCEL)
 		job_cancel(r->handle);
+}
+
+/* Report err on req's varbind and record it as the last refusal, with js_why. */
+static void
+mj_report(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req, int err)
+{
+	const netsnmp_variable_list *vb = req->requestvb;
+	size_t bl = mib_job_table.base_len;
+	uint32_t h = 0;
+
+	if (vb->name_length == bl + 2 && vb->name[bl + 1] <= JOB_HANDLE_MAX)
+		h = (uint32_t)vb->name[bl + 1];
+	mib_refusal_record(vb->name, vb->name_length, h, err, js_why);
+	js_why[0] = '\0';
+	netsnmp_set_request_error(reqinfo, req, err);
 }
 
 static struct js_row *
@@ -548,16 +529,16 @@ mj_each_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
 			continue;
 		for (netsnmp_request_info *req = requests; req; req = req->next)
 			if (mj_row_of(req) == r) {
-				netsnmp_set_request_error(reqinfo, req, err);
+				mj_report(reqinfo, req, err);
 				break;
 			}
 		return;
 	}
 }
 
-static int
-mj_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+int
+mib_job_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+            netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	struct js_row *r;
 	int err;
@@ -565,9 +546,10 @@ mj_set(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
 		mj_staged_free();
+		js_why[0] = '\0';
 		for (netsnmp_request_info *req = requests; req; req = req->next)
 			if ((err = mj_reserve1(req->requestvb, &r)) != SNMP_ERR_NOERROR) {
-				netsnmp_set_request_error(reqinfo, req, err);
+				mj_report(reqinfo, req, err);
 				break;
 			}
 		break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_oids.h - the OID layout of VDS-MIB, in one place.
  *
@@ -27,6 +28,7 @@ enum vds_objects_arc {
 	VDS_PACK_TABLE = 6,
 	VDS_VDISK_TABLE = 7,
 	VDS_JOB_TABLE = 8,
+	VDS_LAST_REFUSAL = 9, /* scalars: the last SET refused */
 };
 
 /* vdsService scalars. */
@@ -53,6 +55,17 @@ enum vds_service_arc {
 	VDS_SVC_STATE_LAST_PROBLEM = 18,      /* VdsName: "FILE: RECORD: REASON" */
 	VDS_SVC_STATE_LAST_PROBLEM_TIME = 19, /* DateAndTime */
 	VDS_SVC_LAST = 19,
+};
+
+/* vdsLastRefusal scalars (agent/mib_refusal.c). */
+enum vds_refusal_arc {
+	VDS_REFUSAL_COUNT = 1,  /* Counter32 */
+	VDS_REFUSAL_TIME = 2,   /* DateAndTime */
+	VDS_REFUSAL_HANDLE = 3, /* Unsigned32, 0 = none */
+	VDS_REFUSAL_OBJECT = 4, /* OBJECT IDENTIFIER of the varbind */
+	VDS_REFUSAL_ERROR = 5,  /* INTEGER: the SNMP error status */
+	VDS_REFUSAL_REASON = 6, /* VdsName */
+	VDS_REFUSAL_LAST = 6,
 };
 
 /* vdsDiskEntry ::= { vdsDiskTable 1 }, INDEX { vdsDiskIndex } */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_table.c - the generic GET/GETNEXT handler behind every VDS-MIB table.
  *
@@ -136,6 +137,7 @@ mt_set_value(netsnmp_variable_list *vb, const struct mib_value *v)
 
 	switch (v->type) {
 	case ASN_OCTET_STR:
+	case ASN_OBJECT_ID:
 		return snmp_set_var_typed_value(vb, v->type, v->str, v->len);
 	case ASN_COUNTER64:
 		return snmp_set_var_typed_value(vb, v->type, &v->n.c64, sizeof(v->n.c64));

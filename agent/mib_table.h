@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mib_table.h - one generic handler for every VDS-MIB table and scalar
  * group: GET and GETNEXT answered from a struct vtab in O(log n), columns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model.c - the inventory tables and the rules that keep them consistent.
  *

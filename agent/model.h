@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model.h - the inventory: disks, partitions, volumes, plexes, packs and
  * virtual disks, each in a table sorted by a stable index.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * notify.h - VDS-MIB notifications (modelled on VDS_NF_*), sent through the
  * AgentX master.  The tables stay the source of truth: notifications sent

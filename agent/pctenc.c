@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pctenc.c - percent-encoding of values in state files (see pctenc.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pctenc.h - percent-encoding of free text in vdsd's line-oriented state
  * files: any byte outside [A-Za-z0-9._:/,+-] is written as %XX, so a value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.c - a disk's partition table, partitions and file systems, read
  * with libblkid from a block device or an image file.

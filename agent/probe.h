@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.h - read a disk's label and file systems with libblkid.
  *

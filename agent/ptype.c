@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ptype.c - partition type aliases and the checks of raw GPT/MBR types.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ptype.h - partition types as a manager writes them in
  * vdsJobParamPartitionType: an alias, a GPT type GUID or an MBR type byte.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * result.c - names, texts and VDS-compatible HRESULTs of enum vds_result.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * result.h - the project's result codes.  Each maps 1:1 to a value of the
  * MIB's VdsResultCode enumeration, a VDS-compatible HRESULT (values from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * staterr.c - count and log the damaged records the loaders quarantined.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * staterr.h - the one place that records damage found in vdsd's state files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * statewr.c - a writer thread for whole state files (see statewr.h).
  */

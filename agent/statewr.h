@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * statewr.h - the state writer: one thread that rewrites whole state files
  * (atomic_write_gen: tmp file, fsync, rename, keep .prev) so the loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * udev.c - block disks from libudev into the inventory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * udev.h - discovery of block devices: a libudev enumeration at start, then
  * a udev monitor on the event loop (source "udev" when udevd runs, kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vtab.c - sorted pointer array keyed by the row's leading uint32_t index.
  */

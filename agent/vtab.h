@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vtab.h - rows kept sorted by a 32-bit index, for O(log n) GET and GETNEXT.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * worker.c - pthread pool for provider run() calls, and the struct prov_job
  * functions of provider.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * worker.h - the thread pool that runs provider run() calls off the loop.
  *

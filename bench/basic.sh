@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # basic.sh BUILDDIR - figures of the basic provider (issue 4), on image files
 # in a temp dir (root, for nothing but e2fsck/resize2fs on image files):
 #  a. 100 createPartition jobs of 1 MiB (first fit, GPT) through the provider

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bench_basic.c - drive the basic provider in-process (validate, prepare,
  * run on the real worker pool, commit) on an image file, for bench/basic.sh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # coldstart.sh BUILDDIR - vdsd's start with BENCH_DISKS (1000) image disks
 # (sparse, GPT, 2 partitions each): cold (an empty stateDir: every index
 # is new and index.map is written) against warm (the same stateDir again),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # inventory.sh BUILDDIR - inventory figures of vdsd (issue 2's closing note):
 #  1. 200 image-file disks (sparse, GPT, 2 partitions each): the time to
 #     bulkwalk vdsDiskTable and vdsPartitionTable through the master (median

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs.sh BUILDDIR - job-table figures of vdsd (issue 3, "Benchmark"), all
 # through a private snmpd master on 127.0.0.1, timed by bench/snmplat.c:
 #  a. SET-to-row-visible: N createAndGo SETs (createPartition of 1 MiB on

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 #
 # bench/lib.sh - what the benchmark scripts share.  It sources the integration
 # test harness (tests/integration/lib.sh: temp dir, private snmpd master,

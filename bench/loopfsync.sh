@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # loopfsync.sh BUILDDIR - does the loop thread (vdsd's main thread) fsync or
 # rename state files while sim jobs run?  vdsd runs under
 # strace -f -e trace=fsync,fdatasync,rename,renameat,renameat2; after

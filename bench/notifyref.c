@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * notifyref.c - the reference for vdsd's SET-to-notification time: a plain
  * Net-SNMP AgentX subagent with one writable INTEGER scalar,

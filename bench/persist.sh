@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # persist.sh BUILDDIR - the four figures of issue 12 ("Figures to reach"),
 # each against its reference measured in the same run, through a private
 # snmpd master on 127.0.0.1 whose trap2sink is the benchmark client itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * snmplat.c - a small synchronous SNMPv2c client for the benchmarks in
  * bench/: it times single requests against one agent on 127.0.0.1 so the

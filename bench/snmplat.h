@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * snmplat.h - what the commands of the benchmark client share (snmplat.c:
  * sessions, requests, statistics; traplat.c: the notification timings).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * traplat.c - SET-to-notification timings of the benchmark client (see
  * snmplat.c for the command line).  The client is itself the trap sink:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # bench/vdisk.sh BUILDDIR - figures for the vdisk provider, through the real
 # stack (snmpset, vdsd, the job table): a fixed 1 GiB raw vdisk against
 # `fallocate -l 1G` + fsync and `dd ... conv=fsync` on the same file system,

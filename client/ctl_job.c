@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_job.c - vdsctl's job commands (see ctl_job.h): build the job request
  * from the command line, start it with one SET, explain a refusal in terms
@@ -12,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_args.h"
 #include "ctl_job.h"
+#include "ctl_obj.h"
 #include "ctl_out.h"
 #include "ctl_wait.h"
 #include "mib_oids.h"
@@ -36,7 +39,9 @@ struct cj_cmd {
 	int npos;         /* positional arguments */
 	const char *opts; /* allowed --options, space-separated; "!" = flag */
 	const char *synopsis;
+	/* 0, or the exit status (-1: usage) after printing why */
 	int (*build)(const struct ctl *x, struct cj_args *a, struct vc_job *req);
+	const char *loses; /* the data it destroys (ask first), NULL when none */
 };
 
 int
@@ -44,6 +49,7 @@ ctl_usage_error(const struct ctl *x, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fprintf(stderr, "%s: ", x->prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -55,6 +61,7 @@ ctl_usage_error(const struct ctl *x, const char *fmt, ...)
 int
 ctl_agent_error(const struct ctl *x)
 {
+	fflush(stdout);
 	fprintf(stderr, "%s: %s\n", x->prog, vc_errmsg(x->c));
 	return CTL_EXIT_AGENT;
 }
@@ -114,15 +121,15 @@ cj_enum(const struct ctl *x, unsigned col, const char *what, const char *s, uint
 	return ctl_usage_error(x, "%s \"%s\" is not known", what, s), -1;
 }
 
-/* A vdisk argument: an absolute path or an index. */
+/* A vdisk argument: an image path, or an index or device node. */
 static int
 cj_vdisk(const struct ctl *x, const char *s, struct vc_job *req)
 {
-	if (s[0] == '/') {
+	if (s[0] == '/' && strncmp(s, "/dev/", 5) != 0) {
 		snprintf(req->p_path, sizeof(req->p_path), "%s", s);
 		return 0;
 	}
-	return ctl_index(x, "virtual disk", s, &req->p_vdisk);
+	return ctl_object(x, VC_T_VDISK, s, &req->p_vdisk);
 }
 
 static int
@@ -130,8 +137,11 @@ cj_build_cpart(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
 	const char *o;
 
-	if (ctl_index(x, "disk", a->pos[0], &r->p_disk) < 0 ||
-	    cj_mib(x, "size", a->pos[1], &r->p_size_mib) < 0)
+	int rc;
+
+	if ((rc = ctl_object(x, VC_T_DISK, a->pos[0], &r->p_disk)))
+		return rc;
+	if (cj_mib(x, "size", a->pos[1], &r->p_size_mib) < 0)
 		return -1;
 	if ((o = cj_opt(a, "offset")) && cj_mib(x, "offset", o, &r->p_offset_mib) < 0)
 		return -1;
@@ -146,7 +156,7 @@ cj_build_cpart(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 static int
 cj_build_dpart(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
-	return ctl_index(x, "partition", a->pos[0], &r->p_partition);
+	return ctl_object(x, VC_T_PARTITION, a->pos[0], &r->p_partition);
 }
 
 static int
@@ -156,8 +166,10 @@ cj_build_cvol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 
 	if (cj_mib(x, "size", a->pos[0], &r->p_size_mib) < 0)
 		return -1;
-	if ((o = cj_opt(a, "pack")) && ctl_index(x, "pack", o, &r->p_pack) < 0)
-		return -1;
+	int rc;
+
+	if ((o = cj_opt(a, "pack")) && (rc = ctl_object(x, VC_T_PACK, o, &r->p_pack)))
+		return rc;
 	snprintf(r->p_disks, sizeof(r->p_disks), "%s", (o = cj_opt(a, "disks")) ? o : "");
 	if (!r->p_pack && !r->p_disks[0])
 		return ctl_usage_error(x, "create-volume needs --pack N or --disks LIST"), -1;
@@ -180,23 +192,27 @@ cj_build_cvol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 static int
 cj_build_vol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
-	return ctl_index(x, "volume", a->pos[0], &r->p_volume);
+	return ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume);
 }
 
 /* VOLUME SIZE: shrink (the size to remove) and extend (the size to add). */
 static int
 cj_build_resize(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
-	if (ctl_index(x, "volume", a->pos[0], &r->p_volume) < 0)
-		return -1;
+	int rc;
+
+	if ((rc = ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume)))
+		return rc;
 	return cj_mib(x, "size", a->pos[1], &r->p_size_mib);
 }
 
 static int
 cj_build_break(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
-	if (ctl_index(x, "volume", a->pos[0], &r->p_volume) < 0)
-		return -1;
+	int rc;
+
+	if ((rc = ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume)))
+		return rc;
 	return ctl_index(x, "plex", a->pos[1], &r->p_plex);
 }
 
@@ -230,20 +246,22 @@ cj_build_vdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 
 static const struct cj_cmd cj_cmds[] = {
     {"create-partition", 1, 2, "offset type name label",
-     "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart},
-    {"delete-partition", 2, 1, "", "PARTITION", cj_build_dpart},
+     "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart, NULL},
+    {"delete-partition", 2, 1, "", "PARTITION", cj_build_dpart, "the data on the partition"},
     {"create-volume", 3, 1, "pack disks layout stripe plexes name",
      "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--name N]",
-     cj_build_cvol},
-    {"delete-volume", 4, 1, "", "VOLUME", cj_build_vol},
-    {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_resize},
-    {"extend", 11, 2, "", "VOLUME SIZE-TO-ADD", cj_build_resize},
-    {"break-plex", 6, 2, "", "VOLUME PLEX", cj_build_break},
+     cj_build_cvol, NULL},
+    {"delete-volume", 4, 1, "", "VOLUME", cj_build_vol, "the data on the volume"},
+    {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_resize,
+     "data in the part of the volume removed, if the file system cannot move it"},
+    {"extend", 11, 2, "", "VOLUME SIZE-TO-ADD", cj_build_resize, NULL},
+    {"break-plex", 6, 2, "", "VOLUME PLEX", cj_build_break,
+     "the redundancy of the volume; the plex becomes a volume of its own"},
     {"create-vdisk", 7, 2, "!fixed format label",
-     "PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]", cj_build_cvdisk},
-    {"attach", 8, 1, "!read-only", "VDISK|PATH [--read-only]", cj_build_vdisk},
-    {"detach", 9, 1, "", "VDISK|PATH", cj_build_vdisk},
-    {"delete-vdisk", 10, 1, "", "VDISK|PATH", cj_build_vdisk},
+     "PATH SIZE [--fixed] [--format raw|vhd] [--label none|gpt|mbr]", cj_build_cvdisk, NULL},
+    {"attach", 8, 1, "!read-only", "VDISK|PATH [--read-only]", cj_build_vdisk, NULL},
+    {"detach", 9, 1, "", "VDISK|PATH", cj_build_vdisk, NULL},
+    {"delete-vdisk", 10, 1, "", "VDISK|PATH", cj_build_vdisk, "the image file and its data"},
 };
 #define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
 
@@ -285,8 +303,14 @@ cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, s
 		}
 		if ((eq = strchr(argv[i], '=')))
 			*eq = '\0';
-		if (!cj_allowed(cmd->opts, argv[i] + 2, &flag) || a->nopt == CJ_MAX_OPT)
-			return ctl_usage_error(x, "%s: unknown option %s", cmd->name, argv[i]);
+		if (!cj_allowed(cmd->opts, argv[i] + 2, &flag) || a->nopt == CJ_MAX_OPT) {
+			char words[256], dym[96];
+
+			snprintf(words, sizeof(words), "%s %s", cmd->opts, CTL_GLOBAL_OPTIONS);
+			return ctl_usage_error(
+			    x, "%s: unknown option '%s'%s", cmd->name, argv[i],
+			    ctl_did_you_mean(argv[i], words, "--", dym, sizeof(dym)));
+		}
 		a->key[a->nopt] = argv[i] + 2;
 		if (flag)
 			a->val[a->nopt++] = "1";
@@ -300,6 +324,21 @@ cj_parse(const struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv, s
 	if (a->npos < cmd->npos)
 		return ctl_usage_error(x, "usage: %s %s", cmd->name, cmd->synopsis);
 	return 0;
+}
+
+void
+ctl_job_words(int options, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < CJ_NCMDS && used < len; i++) {
+		const char *w = options ? cj_cmds[i].opts : cj_cmds[i].name;
+
+		if (*w)
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", w);
+	}
 }
 
 int
@@ -381,6 +420,18 @@ cj_refused(struct ctl *x, const struct vc_job *r)
 	return CTL_EXIT_AGENT;
 }
 
+/* Ask before cmd, named with the arguments as given ("shrink vol1 10G"). */
+static int
+cj_confirm(const struct ctl *x, const struct cj_cmd *cmd, const struct cj_args *a)
+{
+	char what[512];
+	size_t used = (size_t)snprintf(what, sizeof(what), "%s", cmd->name);
+
+	for (int i = 0; i < a->npos && used < sizeof(what); i++)
+		used += (size_t)snprintf(what + used, sizeof(what) - used, " %s", a->pos[i]);
+	return ctl_confirm(x, what, cmd->loses);
+}
+
 static int
 cj_start(struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv)
 {
@@ -389,8 +440,17 @@ cj_start(struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv)
 	char host[64] = "";
 	uint32_t h;
 
-	if (cj_parse(x, cmd, argc, argv, &a) != 0 || cmd->build(x, &a, &req) != 0)
+	int rc;
+
+	if (cj_parse(x, cmd, argc, argv, &a) != 0)
 		return CTL_EXIT_USAGE;
+	if ((rc = cmd->build(x, &a, &req)) != 0)
+		return rc < 0 ? CTL_EXIT_USAGE : rc;
+	/* Ask only about objects that exist. */
+	if (cmd->loses && (rc = cj_explain_missing(x, &req)) >= 0)
+		return rc;
+	if (cmd->loses && (rc = cj_confirm(x, cmd, &a)) != 0)
+		return rc;
 	req.type = cmd->type;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(req.owner, sizeof(req.owner), "vdsctl@%s", host);
@@ -407,6 +467,7 @@ cj_start(struct ctl *x, const struct cj_cmd *cmd, int argc, char **argv)
 	}
 	if (!x->json)
 		printf("started job %u\n", h);
+	fflush(stdout); /* before the progress lines on stderr */
 	return ctl_wait_job(x, h, (uint64_t)req.p_size_mib * VC_MIB);
 }
 
@@ -415,7 +476,13 @@ cj_jobcmd(struct ctl *x, int argc, char **argv)
 {
 	struct vc_job j;
 	uint32_t h;
+	char dym[96];
 
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return ctl_usage_error(
+			    x, "job: unknown option '%s'%s", argv[i],
+			    ctl_did_you_mean(argv[i], CTL_GLOBAL_OPTIONS, "--", dym, sizeof(dym)));
 	if (argc != 3)
 		return ctl_usage_error(x, "usage: job show|wait|cancel|forget HANDLE");
 	if (ctl_index(x, "job handle", argv[2], &h) < 0)
@@ -433,22 +500,17 @@ cj_jobcmd(struct ctl *x, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "wait"))
 		return ctl_wait_job(x, h, 0);
-	if (!strcmp(argv[1], "cancel")) {
-		if (vc_job_cancel(x->c, h) < 0)
-			return ctl_agent_error(x);
-		if (x->wait)
-			return ctl_wait_job(x, h, 0);
-		printf("asked job %u to cancel\n", h);
-		return CTL_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "cancel"))
+		return ctl_cancel_job(x, h);
 	if (!strcmp(argv[1], "forget")) {
 		if (vc_job_destroy(x->c, h) < 0)
 			return ctl_agent_error(x);
 		printf("removed job %u\n", h);
 		return CTL_EXIT_OK;
 	}
-	return ctl_usage_error(x, "unknown job command \"%s\" (show, wait, cancel, forget)",
-	                       argv[1]);
+	if (!*ctl_did_you_mean(argv[1], "show wait cancel forget", "", dym, sizeof(dym)))
+		snprintf(dym, sizeof(dym), " (show, wait, cancel, forget)");
+	return ctl_usage_error(x, "unknown job command '%s'%s", argv[1], dym);
 }
 
 int

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_out.c - tables, lists and JSON for vdsctl (see ctl_out.h).
  */
@@ -30,7 +31,7 @@ out_time(int64_t t, char *buf, size_t len)
 
 	if (!t || !gmtime_r(&tt, &tm))
 		return "-";
-	strftime(buf, len, "%Y-%m-%d %H:%M:%SZ", &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm); /* RFC 3339, UTC */
 	return buf;
 }
 
@@ -55,10 +56,17 @@ out_cell(const void *row, const struct vcf_field *f, char *buf, size_t len)
 
 	switch (f->kind) {
 	case VCF_INT:
+	case VCF_BOOL:
 		if ((l = vcf_label(f, vcf_u32(row, f))))
 			return l;
+		if (!vcf_u32(row, f))
+			return "-";
 		snprintf(buf, len, "%" PRIu32, vcf_u32(row, f));
 		return buf;
+	case VCF_REF:
+		if (!vcf_u32(row, f))
+			return "-";
+		/* fall through */
 	case VCF_UNS:
 		snprintf(buf, len, "%" PRIu32, vcf_u32(row, f));
 		return buf;
@@ -158,21 +166,41 @@ out_json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* One value in JSON: numbers, booleans, strings, arrays; null for none. */
 static void
 out_json_value(FILE *fp, const void *row, const struct vcf_field *f)
 {
 	char buf[OUT_CELL];
+	uint32_t v =
+	    f->kind == VCF_STR || f->kind == VCF_BYTES || f->kind == VCF_TIME ? 0 : vcf_u32(row, f);
 	const char *l;
 
 	switch (f->kind) {
-	case VCF_INT:
-		if ((l = vcf_label(f, vcf_u32(row, f))))
-			out_json_str(fp, l);
+	case VCF_STR:
+		if (vcf_str(row, f)[0])
+			out_json_str(fp, vcf_str(row, f));
 		else
-			fprintf(fp, "%" PRIu32, vcf_u32(row, f));
+			fputs("null", fp);
 		return;
+	case VCF_BOOL:
+		fputs(v == 1 ? "true" : v == 2 ? "false" : "null", fp);
+		return;
+	case VCF_INT:
+		if ((l = vcf_label(f, v)))
+			out_json_str(fp, l);
+		else if (v)
+			fprintf(fp, "%" PRIu32, v);
+		else
+			fputs("null", fp);
+		return;
+	case VCF_REF:
+		if (!v) {
+			fputs("null", fp);
+			return;
+		}
+		/* fall through */
 	case VCF_UNS:
-		fprintf(fp, "%" PRIu32, vcf_u32(row, f));
+		fprintf(fp, "%" PRIu32, v);
 		return;
 	case VCF_BYTES:
 		fprintf(fp, "%" PRIu64, vcf_u64(row, f));
@@ -186,7 +214,7 @@ out_json_value(FILE *fp, const void *row, const struct vcf_field *f)
 	case VCF_BITS:
 		fputc('[', fp);
 		for (unsigned b = 0, k = 0; f->labels && f->labels[b]; b++)
-			if (vcf_u32(row, f) & (1u << b)) {
+			if (v & (1u << b)) {
 				fprintf(fp, "%s", k++ ? "," : "");
 				out_json_str(fp, f->labels[b]);
 			}
@@ -207,17 +235,8 @@ out_json_row(FILE *fp, const struct vcf_table *t, const void *row)
 	if (!service)
 		fprintf(fp, "\"%s\":%" PRIu32, out_index_name(t), idx);
 	for (size_t i = 0; i < t->nfields; i++) {
-		const struct vcf_field *f = &t->fields[i];
-
-		if (f->kind == VCF_STR && !vcf_str(row, f)[0]) {
-			fprintf(fp, "%s\"%s\":\"\"", service && !i ? "" : ",", f->name);
-			continue;
-		}
-		fprintf(fp, "%s\"%s\":", service && !i ? "" : ",", f->name);
-		if (f->kind == VCF_STR)
-			out_json_str(fp, vcf_str(row, f));
-		else
-			out_json_value(fp, row, f);
+		fprintf(fp, "%s\"%s\":", service && !i ? "" : ",", t->fields[i].name);
+		out_json_value(fp, row, &t->fields[i]);
 	}
 	fputc('}', fp);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_out.h - vdsctl output: rows of the VDS tables as aligned text tables,
  * as "key: value" lists and as JSON, driven by the field tables of

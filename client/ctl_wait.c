@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_wait.c - follow a job to its end (see ctl_wait.h).
  */
@@ -178,6 +179,68 @@ cw_report(struct cw_state *w, const struct vc_job *j)
 	return CTL_EXIT_JOB_FAILED;
 }
 
+/* Stop polling once the agent has decided about the cancel. */
+static int
+cw_cancel_cb(const struct vc_job *j, void *arg)
+{
+	(void)arg;
+	return cw_interrupted || (j && j->cancel_state != VC_CS_REQUESTED);
+}
+
+static int
+cw_interrupted_msg(const struct ctl *x, uint32_t h)
+{
+	fprintf(stderr,
+	        "%s: interrupted: job %u is still running on the agent; "
+	        "'job wait %u' follows it again, 'job cancel %u' stops it\n",
+	        x->prog, h, h, h);
+	return CTL_EXIT_INTERRUPTED;
+}
+
+int
+ctl_cancel_job(struct ctl *x, uint32_t h)
+{
+	struct sigaction sa = {.sa_handler = cw_on_sigint}, old;
+	struct vc_job j;
+	int rc;
+
+	if (vc_job_cancel(x->c, h) < 0)
+		return ctl_agent_error(x);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	rc = vc_job_wait(x->c, h, x->interval_ms, cw_cancel_cb, NULL, &j);
+	sigaction(SIGINT, &old, NULL);
+	if (cw_interrupted)
+		return cw_interrupted_msg(x, h);
+	if (rc < 0)
+		return ctl_agent_error(x);
+	if (j.cancel_state == VC_CS_TOO_LATE) {
+		fprintf(stderr,
+		        "%s: the cancel came too late: job %u (%s) is past its point of no "
+		        "return and goes on%s\n",
+		        x->prog, h, cw_label(VDS_JOB_TYPE, j.type),
+		        vc_job_finished(&j) ? " (it has ended)" : "");
+		if (x->wait) {
+			rc = ctl_wait_job(x, h, 0);
+			return rc == CTL_EXIT_OK ? CTL_EXIT_TOO_LATE : rc;
+		}
+		if (x->json) {
+			out_json_row(stdout, vcf_table(VC_T_JOB), &j);
+			putchar('\n');
+		}
+		return CTL_EXIT_TOO_LATE;
+	}
+	if (x->wait || j.status != VC_JS_CANCELLED)
+		return ctl_wait_job(x, h, 0);
+	if (x->json) {
+		out_json_row(stdout, vcf_table(VC_T_JOB), &j);
+		putchar('\n');
+	} else {
+		printf("cancelled job %u (%s)\n", h, cw_label(VDS_JOB_TYPE, j.type));
+	}
+	return CTL_EXIT_OK;
+}
+
 int
 ctl_wait_job(struct ctl *x, uint32_t h, uint64_t work_bytes)
 {
@@ -192,13 +255,8 @@ ctl_wait_job(struct ctl *x, uint32_t h, uint64_t work_bytes)
 	sigaction(SIGINT, &old, NULL);
 	if (w.drawn)
 		fputs("\r\033[K", stderr);
-	if (rc == 1 || (rc < 0 && cw_interrupted)) {
-		fprintf(stderr,
-		        "%s: interrupted: job %u is still running on the agent; "
-		        "'job wait %u' follows it again, 'job cancel %u' stops it\n",
-		        x->prog, h, h, h);
-		return CTL_EXIT_INTERRUPTED;
-	}
+	if (rc == 1 || (rc < 0 && cw_interrupted))
+		return cw_interrupted_msg(x, h);
 	if (rc < 0)
 		return ctl_agent_error(x);
 	return cw_report(&w, &j);

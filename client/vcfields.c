@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcfields.c - the column tables of VDS-MIB for the client library.  Column
  * numbers come from agent/mib_oids.h; names and labels from mibs/VDS-MIB.txt.
@@ -109,12 +110,12 @@ static const struct vcf_field f_disk[] = {
     FLD(vc_disk, VDS_DISK_FLAGS, VCF_BITS, flags, "flags", l_flags),
     FLD(vc_disk, VDS_DISK_FREE, VCF_BYTES, free, "free", NULL),
     FLD(vc_disk, VDS_DISK_PARTITION_COUNT, VCF_UNS, part_count, "partitionCount", NULL),
-    FLD(vc_disk, VDS_DISK_PACK_INDEX, VCF_UNS, pack, "packIndex", NULL),
+    FLD(vc_disk, VDS_DISK_PACK_INDEX, VCF_REF, pack, "packIndex", NULL),
 };
 
 static const struct vcf_field f_part[] = {
     FLD(vc_partition, VDS_PART_OBJECT_ID, VCF_STR, object_id, "objectId", NULL),
-    FLD(vc_partition, VDS_PART_DISK_INDEX, VCF_UNS, disk, "diskIndex", NULL),
+    FLD(vc_partition, VDS_PART_DISK_INDEX, VCF_REF, disk, "diskIndex", NULL),
     FLD(vc_partition, VDS_PART_NUMBER, VCF_UNS, number, "number", NULL),
     FLD(vc_partition, VDS_PART_OFFSET, VCF_BYTES, offset, "offset", NULL),
     FLD(vc_partition, VDS_PART_SIZE, VCF_BYTES, size, "size", NULL),
@@ -124,8 +125,8 @@ static const struct vcf_field f_part[] = {
     FLD(vc_partition, VDS_PART_FS_TYPE, VCF_STR, fs_type, "fsType", NULL),
     FLD(vc_partition, VDS_PART_FS_LABEL, VCF_STR, fs_label, "fsLabel", NULL),
     FLD(vc_partition, VDS_PART_FS_UUID, VCF_STR, fs_uuid, "fsUuid", NULL),
-    FLD(vc_partition, VDS_PART_VOLUME_INDEX, VCF_UNS, volume, "volumeIndex", NULL),
-    FLD(vc_partition, VDS_PART_BOOTABLE, VCF_INT, bootable, "bootable", l_truth),
+    FLD(vc_partition, VDS_PART_VOLUME_INDEX, VCF_REF, volume, "volumeIndex", NULL),
+    FLD(vc_partition, VDS_PART_BOOTABLE, VCF_BOOL, bootable, "bootable", l_truth),
 };
 
 static const struct vcf_field f_vol[] = {
@@ -139,9 +140,9 @@ static const struct vcf_field f_vol[] = {
     FLD(vc_volume, VDS_VOL_FS_TYPE, VCF_STR, fs_type, "fsType", NULL),
     FLD(vc_volume, VDS_VOL_FS_LABEL, VCF_STR, fs_label, "fsLabel", NULL),
     FLD(vc_volume, VDS_VOL_FS_UUID, VCF_STR, fs_uuid, "fsUuid", NULL),
-    FLD(vc_volume, VDS_VOL_PACK_INDEX, VCF_UNS, pack, "packIndex", NULL),
-    FLD(vc_volume, VDS_VOL_DISK_INDEX, VCF_UNS, disk, "diskIndex", NULL),
-    FLD(vc_volume, VDS_VOL_PARTITION_INDEX, VCF_UNS, partition, "partitionIndex", NULL),
+    FLD(vc_volume, VDS_VOL_PACK_INDEX, VCF_REF, pack, "packIndex", NULL),
+    FLD(vc_volume, VDS_VOL_DISK_INDEX, VCF_REF, disk, "diskIndex", NULL),
+    FLD(vc_volume, VDS_VOL_PARTITION_INDEX, VCF_REF, partition, "partitionIndex", NULL),
     FLD(vc_volume, VDS_VOL_PLEX_COUNT, VCF_UNS, plex_count, "plexCount", NULL),
     FLD(vc_volume, VDS_VOL_STRIPE_SIZE, VCF_BYTES, stripe_size, "stripeSize", NULL),
     FLD(vc_volume, VDS_VOL_PROVIDER, VCF_STR, provider, "provider", NULL),
@@ -149,7 +150,7 @@ static const struct vcf_field f_vol[] = {
 
 static const struct vcf_field f_plex[] = {
     FLD(vc_plex, VDS_PLEX_OBJECT_ID, VCF_STR, object_id, "objectId", NULL),
-    FLD(vc_plex, VDS_PLEX_VOLUME_INDEX, VCF_UNS, volume, "volumeIndex", NULL),
+    FLD(vc_plex, VDS_PLEX_VOLUME_INDEX, VCF_REF, volume, "volumeIndex", NULL),
     FLD(vc_plex, VDS_PLEX_NUMBER, VCF_UNS, number, "number", NULL),
     FLD(vc_plex, VDS_PLEX_HEALTH, VCF_INT, health, "health", l_health),
     FLD(vc_plex, VDS_PLEX_SIZE, VCF_BYTES, size, "size", NULL),
@@ -175,9 +176,9 @@ static const struct vcf_field f_vdisk[] = {
     FLD(vc_vdisk, VDS_VDISK_TYPE, VCF_INT, type, "type", l_vtype),
     FLD(vc_vdisk, VDS_VDISK_VIRTUAL_SIZE, VCF_BYTES, virtual_size, "virtualSize", NULL),
     FLD(vc_vdisk, VDS_VDISK_ALLOCATED_SIZE, VCF_BYTES, allocated_size, "allocatedSize", NULL),
-    FLD(vc_vdisk, VDS_VDISK_ATTACHED, VCF_INT, attached, "attached", l_truth),
+    FLD(vc_vdisk, VDS_VDISK_ATTACHED, VCF_BOOL, attached, "attached", l_truth),
     FLD(vc_vdisk, VDS_VDISK_DEVNODE, VCF_STR, devnode, "devNode", NULL),
-    FLD(vc_vdisk, VDS_VDISK_DISK_INDEX, VCF_UNS, disk, "diskIndex", NULL),
+    FLD(vc_vdisk, VDS_VDISK_DISK_INDEX, VCF_REF, disk, "diskIndex", NULL),
     FLD(vc_vdisk, VDS_VDISK_PROVIDER, VCF_STR, provider, "provider", NULL),
 };
 
@@ -192,40 +193,40 @@ static const struct vcf_field f_job[] = {
     FLD(vc_job, VDS_JOB_ERROR_MESSAGE, VCF_STR, error_msg, "errorMessage", NULL),
     FLD(vc_job, VDS_JOB_DETAILS, VCF_STR, details, "details", NULL),
     FLD(vc_job, VDS_JOB_OWNER, VCF_STR, owner, "owner", NULL),
-    FLD(vc_job, VDS_JOB_KEEP_RESULT, VCF_INT, keep, "keepResult", l_truth),
+    FLD(vc_job, VDS_JOB_KEEP_RESULT, VCF_BOOL, keep, "keepResult", l_truth),
     FLD(vc_job, VDS_JOB_CONTROL, VCF_INT, control, "control", l_control),
     FLD(vc_job, VDS_JOB_CANCEL_STATE, VCF_INT, cancel_state, "cancelState", l_cancel),
-    FLD(vc_job, VDS_JOB_NOTIFY_PROGRESS, VCF_INT, notify_progress, "notifyProgress", l_truth),
+    FLD(vc_job, VDS_JOB_NOTIFY_PROGRESS, VCF_BOOL, notify_progress, "notifyProgress", l_truth),
     FLD(vc_job, VDS_JOB_RESULT_TYPE, VCF_INT, result_type, "resultType", l_jobtype),
     FLD(vc_job, VDS_JOB_PROVIDER, VCF_STR, provider, "provider", NULL),
     FLD(vc_job, VDS_JOB_CREATE_TIME, VCF_TIME, create_time, "createTime", NULL),
     FLD(vc_job, VDS_JOB_START_TIME, VCF_TIME, start_time, "startTime", NULL),
     FLD(vc_job, VDS_JOB_END_TIME, VCF_TIME, end_time, "endTime", NULL),
     FLD(vc_job, VDS_JOB_LAST_UPDATE_TIME, VCF_TIME, update_time, "lastUpdateTime", NULL),
-    FLD(vc_job, VDS_JOB_P_DISK, VCF_UNS, p_disk, "paramDisk", NULL),
+    FLD(vc_job, VDS_JOB_P_DISK, VCF_REF, p_disk, "paramDisk", NULL),
     FLD(vc_job, VDS_JOB_P_OFFSET_MIB, VCF_UNS, p_offset_mib, "paramOffsetMiB", NULL),
     FLD(vc_job, VDS_JOB_P_SIZE_MIB, VCF_UNS, p_size_mib, "paramSizeMiB", NULL),
     FLD(vc_job, VDS_JOB_P_PARTITION_TYPE, VCF_STR, p_ptype, "paramPartitionType", NULL),
-    FLD(vc_job, VDS_JOB_P_PARTITION, VCF_UNS, p_partition, "paramPartition", NULL),
-    FLD(vc_job, VDS_JOB_P_PACK, VCF_UNS, p_pack, "paramPack", NULL),
+    FLD(vc_job, VDS_JOB_P_PARTITION, VCF_REF, p_partition, "paramPartition", NULL),
+    FLD(vc_job, VDS_JOB_P_PACK, VCF_REF, p_pack, "paramPack", NULL),
     FLD(vc_job, VDS_JOB_P_VOLUME_TYPE, VCF_INT, p_voltype, "paramVolumeType", l_layout),
     FLD(vc_job, VDS_JOB_P_DISKS, VCF_STR, p_disks, "paramDisks", NULL),
     FLD(vc_job, VDS_JOB_P_STRIPE_KIB, VCF_UNS, p_stripe_kib, "paramStripeKiB", NULL),
-    FLD(vc_job, VDS_JOB_P_VOLUME, VCF_UNS, p_volume, "paramVolume", NULL),
-    FLD(vc_job, VDS_JOB_P_PLEX, VCF_UNS, p_plex, "paramPlex", NULL),
+    FLD(vc_job, VDS_JOB_P_VOLUME, VCF_REF, p_volume, "paramVolume", NULL),
+    FLD(vc_job, VDS_JOB_P_PLEX, VCF_REF, p_plex, "paramPlex", NULL),
     FLD(vc_job, VDS_JOB_P_PATH, VCF_STR, p_path, "paramPath", NULL),
     FLD(vc_job, VDS_JOB_P_VDISK_TYPE, VCF_INT, p_vdisk_type, "paramVDiskType", l_vtype),
     FLD(vc_job, VDS_JOB_P_VDISK_FORMAT, VCF_INT, p_vdisk_format, "paramVDiskFormat", l_vformat),
-    FLD(vc_job, VDS_JOB_P_VDISK, VCF_UNS, p_vdisk, "paramVDisk", NULL),
+    FLD(vc_job, VDS_JOB_P_VDISK, VCF_REF, p_vdisk, "paramVDisk", NULL),
     FLD(vc_job, VDS_JOB_P_NAME, VCF_STR, p_name, "paramName", NULL),
     FLD(vc_job, VDS_JOB_P_INIT_LABEL, VCF_INT, p_init_label, "paramInitLabel", l_label),
-    FLD(vc_job, VDS_JOB_P_READ_ONLY, VCF_INT, p_read_only, "paramReadOnly", l_truth),
+    FLD(vc_job, VDS_JOB_P_READ_ONLY, VCF_BOOL, p_read_only, "paramReadOnly", l_truth),
     FLD(vc_job, VDS_JOB_P_PLEX_COUNT, VCF_UNS, p_plex_count, "paramPlexCount", NULL),
     FLD(vc_job, VDS_JOB_O_OFFSET, VCF_BYTES, o_offset, "outOffset", NULL),
-    FLD(vc_job, VDS_JOB_O_PARTITION, VCF_UNS, o_partition, "outPartition", NULL),
-    FLD(vc_job, VDS_JOB_O_VOLUME, VCF_UNS, o_volume, "outVolume", NULL),
+    FLD(vc_job, VDS_JOB_O_PARTITION, VCF_REF, o_partition, "outPartition", NULL),
+    FLD(vc_job, VDS_JOB_O_VOLUME, VCF_REF, o_volume, "outVolume", NULL),
     FLD(vc_job, VDS_JOB_O_RECLAIMED, VCF_BYTES, o_reclaimed, "outReclaimedBytes", NULL),
-    FLD(vc_job, VDS_JOB_O_VDISK, VCF_UNS, o_vdisk, "outVDisk", NULL),
+    FLD(vc_job, VDS_JOB_O_VDISK, VCF_REF, o_vdisk, "outVDisk", NULL),
     FLD(vc_job, VDS_JOB_O_OBJECT_ID, VCF_STR, o_object_id, "outObjectId", NULL),
 };
 
@@ -274,7 +275,7 @@ vcf_field_by_name(const struct vcf_table *t, const char *name)
 const char *
 vcf_label(const struct vcf_field *f, uint32_t v)
 {
-	if (!f->labels || f->kind != VCF_INT)
+	if (!f->labels || (f->kind != VCF_INT && f->kind != VCF_BOOL))
 		return NULL;
 	for (uint32_t i = 0; f->labels[i]; i++)
 		if (i == v)

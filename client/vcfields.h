@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcfields.h - the columns of the VDS-MIB tables as data: MIB column number,
  * name (the MIB object name without its table prefix), value kind, where it
@@ -18,6 +19,8 @@ enum vcf_kind {
 	VCF_STR,   /* OCTET STRING: char[size] */
 	VCF_TIME,  /* DateAndTime: int64_t seconds since the epoch, 0 = none */
 	VCF_BITS,  /* BITS: uint32_t, bit n = MIB bit n */
+	VCF_BOOL,  /* TruthValue: uint32_t, 1 true, 2 false, 0 not read */
+	VCF_REF,   /* Unsigned32 index of a row of another table: uint32_t, 0 = none */
 };
 
 struct vcf_field {

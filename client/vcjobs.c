@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcjobs.c - jobs of the VDS client library: start one with a single SET
  * (createAndGo), read, cancel, keep, remove and wait for it.
@@ -52,8 +53,10 @@ vc_add_params(netsnmp_pdu *pdu, const struct vc_job *req, uint32_t h)
 			snmp_pdu_add_variable(pdu, name, vc_job_oid(name, f->col, h), ASN_OCTET_STR,
 			                      s, strlen(s));
 		else if (f->kind != VCF_STR && vcf_u32(req, f))
-			vc_add_int(pdu, f->kind == VCF_INT ? ASN_INTEGER : ASN_UNSIGNED, f->col, h,
-			           (long)vcf_u32(req, f));
+			vc_add_int(pdu,
+			           f->kind == VCF_INT || f->kind == VCF_BOOL ? ASN_INTEGER
+			                                                     : ASN_UNSIGNED,
+			           f->col, h, (long)vcf_u32(req, f));
 	}
 }
 
@@ -66,8 +69,11 @@ vc_set(struct vc_conn *c, netsnmp_pdu *pdu, const char *what)
 
 	if (vc_request(c, pdu, &resp) < 0)
 		return -1;
-	if (resp->errstat != SNMP_ERR_NOERROR)
+	c->reason[0] = '\0';
+	if (resp->errstat != SNMP_ERR_NOERROR) {
 		rc = vc_status_error(c, resp, what);
+		vc_refusal_read(c, resp);
+	}
 	snmp_free_pdu(resp);
 	return rc;
 }
@@ -90,6 +96,7 @@ vc_job_start(struct vc_conn *c, const struct vc_job *req, uint32_t *handle)
 {
 	struct vc_job j;
 	uint32_t h = 0;
+	char reason[sizeof(c->reason)];
 
 	*handle = 0;
 	for (int i = 0; i < VC_START_TRIES; i++) {
@@ -108,13 +115,17 @@ vc_job_start(struct vc_conn *c, const struct vc_job *req, uint32_t *handle)
 		/* inconsistentValue: maybe another manager took the handle first. */
 		if (c->code != VC_E_REJECTED || strcmp(c->rejected, "vdsJobRowStatus") != 0)
 			return -1;
+		snprintf(reason, sizeof(reason), "%s", c->reason);
 		if (vc_read_row(c, VC_T_JOB, h, &j) < 0 && c->code == VC_E_NOT_FOUND)
-			return vc_fail(
-			    c, VC_E_REJECTED,
-			    "the agent at %s refused to start the job: it does not fit the "
-			    "objects as they are now (a full partition table, an object in "
-			    "use, a path that exists...; vdsd logs the reason)",
-			    c->peer);
+			return reason[0] ? vc_fail(c, VC_E_REJECTED,
+			                           "the agent at %s refused to start the job: %s",
+			                           c->peer, reason)
+			                 : vc_fail(c, VC_E_REJECTED,
+			                           "the agent at %s refused to start the job: it "
+			                           "does not fit the objects as they are now (a "
+			                           "full partition table, an object in use, a path "
+			                           "that exists...; vdsd logs the reason)",
+			                           c->peer);
 	}
 	return vc_fail(c, VC_E_BUSY,
 	               "could not start the job: %d job handles in a row were "

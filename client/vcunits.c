@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcunits.c - human sizes in and out (see vcunits.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vcunits.h - sizes for people: parse "100M", "1.5G", "2TiB", "512 MiB",
  * "10GB" and print "20.0 GiB".  K/M/G/T/P, KiB..PiB are powers of 1024;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdsclient.h - a small client library for VDS-MIB (vdsd) on Net-SNMP's
  * client API: sessions opened with the options of the Net-SNMP tools, bulk
@@ -126,6 +127,14 @@ enum vc_job_status {
 	VC_JS_CANCELLED = 6,
 };
 
+/* vdsJobCancelState values. */
+enum vc_cancel_state {
+	VC_CS_NONE = 1,
+	VC_CS_REQUESTED = 2,
+	VC_CS_TOO_LATE = 3,
+	VC_CS_DONE = 4,
+};
+
 /* A row of vdsJobTable; also the request of vc_job_start (type, owner, p_*). */
 struct vc_job {
 	uint32_t handle, row_status, type, status, percent, result, hresult;
@@ -170,6 +179,10 @@ int vc_read_service(struct vc_conn *c, struct vc_service *s);
 /* All rows of a table (VC_T_DISK..VC_T_JOB) into *rows, an array of the
  * matching struct; *n rows.  Free *rows with free(). */
 int vc_read_table(struct vc_conn *c, enum vc_table t, void **rows, size_t *n);
+/* As vc_read_table, reading only the columns cols[0..ncols) (MIB column
+ * numbers); the other fields of the rows are zero. */
+int vc_read_columns(struct vc_conn *c, enum vc_table t, const unsigned *cols, size_t ncols,
+                    void **rows, size_t *n);
 /* One row by index; VC_E_NOT_FOUND when there is none. */
 int vc_read_row(struct vc_conn *c, enum vc_table t, uint32_t index, void *row);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdsctl.c - command-line client of vdsd: `vdsctl [SNMP options] AGENT
  * COMMAND [ARGS]`.  The SNMP options and the agent are those of snmpget
@@ -11,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_args.h"
 #include "ctl_job.h"
+#include "ctl_obj.h"
 #include "ctl_out.h"
 #include "vcfields.h"
 #include "vdsclient.h"
@@ -41,11 +44,12 @@ vctl_help(const char *prog)
 	printf("Usage: %s [SNMP OPTIONS] AGENT COMMAND [ARGS] [--json] [--wait]\n\n"
 	       "Manage the disks, partitions, volumes and virtual disks that vdsd publishes\n"
 	       "over SNMP (VDS-MIB).  SNMP OPTIONS and AGENT are those of snmpget(1): -v 1|2c|3,\n"
-	       "-c COMMUNITY, -u USER, -l LEVEL, -a/-A, -x/-X, -t TIMEOUT, -r RETRIES.\n\n"
+	       "-c COMMUNITY, -u USER, -l LEVEL, -a/-A, -x/-X, -t TIMEOUT, -r RETRIES;\n"
+	       "defaults come from Net-SNMP's snmp.conf (defVersion, defSecurityName...).\n\n"
 	       "Commands:\n"
 	       "  status                          the service: version, counts, job limits\n"
 	       "  list disks|partitions|volumes|plexes|packs|vdisks|jobs\n"
-	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX\n"
+	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX|NAME|DEVICE\n"
 	       "  create-partition DISK SIZE [--offset SIZE] [--type T] [--name NAME]\n"
 	       "                [--label gpt|mbr]   (--label: a blank disk gets this table)\n"
 	       "  delete-partition PARTITION\n"
@@ -64,46 +68,100 @@ vctl_help(const char *prog)
 	       "  --json         machine-readable output\n"
 	       "  --wait         follow a started job to its end (a progress bar on a terminal)\n"
 	       "  --interval MS  how often --wait polls (default 250)\n"
+	       "  --yes          do not ask before a command that destroys data\n"
+	       "                 (delete-*, shrink, break-plex); needed when standard\n"
+	       "                 input is not a terminal\n"
 	       "  --help, --version\n\n"
+	       "DISK, PARTITION, VOLUME, PACK, VDISK: an index, or the object's name\n"
+	       "(sim0, a volume's or pack's name) or device node (/dev/sdb) as listed.\n\n"
 	       "SIZE: a number with a unit: 100M, 1.5G, 2TiB (K/M/G/T/P and KiB..PiB are\n"
 	       "powers of 1024, KB/MB/GB/TB powers of 1000); a bare number is MiB.\n\n"
 	       "Exit status:\n"
 	       "  0    success (with --wait or job wait: the job succeeded)\n"
 	       "  1    the job failed\n"
-	       "  2    the job was cancelled\n"
-	       "  3    usage error\n"
+	       "  2    the job was cancelled (--wait, job wait, job cancel --wait)\n"
+	       "  3    usage error: unknown command or option, bad argument\n"
 	       "  4    SNMP or agent error: no answer, authentication failed, access denied,\n"
 	       "       an object that does not exist, a request the agent refused\n"
+	       "  5    job cancel came too late: the job is past its point of no return\n"
+	       "       and goes on (with --wait: and then succeeded)\n"
+	       "  6    not confirmed: the question before destroying data was not\n"
+	       "       answered yes; nothing was done\n"
 	       "  130  interrupted (Ctrl-C) while waiting; the job keeps running\n",
 	       prog);
 }
 
+/* The table named s ("disks" or "disk"); -1 after a usage error. */
 static int
-vctl_table_id(const char *s)
+vctl_table_id(const struct ctl *x, const char *s)
 {
 	static const char *const names[][2] = {
 	    {"disk", "disks"},  {"partition", "partitions"}, {"volume", "volumes"},
 	    {"plex", "plexes"}, {"pack", "packs"},           {"vdisk", "vdisks"},
 	    {"job", "jobs"},
 	};
+	char dym[96];
 
 	for (int i = 0; i < 7; i++)
 		if (!strcmp(s, names[i][0]) || !strcmp(s, names[i][1]))
 			return VC_T_DISK + i;
+	ctl_usage_error(x, "unknown object type '%s'%s", s,
+	                ctl_did_you_mean(s,
+	                                 "disks partitions volumes plexes packs vdisks jobs "
+	                                 "disk partition volume plex pack vdisk job",
+	                                 "", dym, sizeof(dym)));
 	return -1;
+}
+
+/* A --option left after our own were taken out: name it; CTL_EXIT_USAGE. */
+static int
+vctl_no_options(const struct ctl *x, int argc, char **argv)
+{
+	char dym[96];
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return ctl_usage_error(
+			    x, "%s: unknown option '%s'%s", argv[0], argv[i],
+			    ctl_did_you_mean(argv[i], CTL_GLOBAL_OPTIONS, "--", dym, sizeof(dym)));
+	return 0;
+}
+
+/* The rows of table t with only the columns the text table shows. */
+static int
+vctl_read_shown(struct ctl *x, int t, void **rows, size_t *n)
+{
+	unsigned cols[16];
+	size_t nc = 0;
+
+	for (size_t i = 0; vctl_cols[t][i] && nc < 16; i++) {
+		const struct vcf_field *f = vcf_field_by_name(vcf_table(t), vctl_cols[t][i]);
+
+		if (f)
+			cols[nc++] = f->col;
+	}
+	return vc_read_columns(x->c, (enum vc_table)t, cols, nc, rows, n);
 }
 
 static int
 vctl_list(struct ctl *x, int argc, char **argv)
 {
-	int t;
+	int t, rc;
 	void *rows;
 	size_t n;
 
-	if (argc != 2 || (t = vctl_table_id(argv[1])) < 0)
+	if (vctl_no_options(x, argc, argv))
+		return CTL_EXIT_USAGE;
+	if (argc != 2)
 		return ctl_usage_error(x, "usage: list disks|partitions|volumes|plexes|packs|"
 		                          "vdisks|jobs");
-	if (vc_read_table(x->c, (enum vc_table)t, &rows, &n) < 0)
+	if ((t = vctl_table_id(x, argv[1])) < 0)
+		return CTL_EXIT_USAGE;
+	if (x->json)
+		rc = vc_read_table(x->c, (enum vc_table)t, &rows, &n);
+	else
+		rc = vctl_read_shown(x, t, &rows, &n);
+	if (rc < 0)
 		return ctl_agent_error(x);
 	if (x->json)
 		out_json_rows(stdout, vcf_table(t), rows, n);
@@ -118,13 +176,17 @@ vctl_show(struct ctl *x, int argc, char **argv)
 {
 	char row[4096]; /* larger than every row struct */
 	uint32_t idx;
-	int t;
+	int t, rc;
 
-	if (argc != 3 || (t = vctl_table_id(argv[1])) < 0)
+	if (vctl_no_options(x, argc, argv))
+		return CTL_EXIT_USAGE;
+	if (argc != 3)
 		return ctl_usage_error(x, "usage: show disk|partition|volume|plex|pack|vdisk|job "
 		                          "INDEX");
-	if (ctl_index(x, vcf_table(t)->name, argv[2], &idx) < 0)
+	if ((t = vctl_table_id(x, argv[1])) < 0)
 		return CTL_EXIT_USAGE;
+	if ((rc = ctl_object(x, t, argv[2], &idx)) != 0)
+		return rc;
 	if (vc_read_row(x->c, (enum vc_table)t, idx, row) < 0)
 		return ctl_agent_error(x);
 	if (x->json) {
@@ -137,10 +199,12 @@ vctl_show(struct ctl *x, int argc, char **argv)
 }
 
 static int
-vctl_status(struct ctl *x, int argc)
+vctl_status(struct ctl *x, int argc, char **argv)
 {
 	struct vc_service s;
 
+	if (vctl_no_options(x, argc, argv))
+		return CTL_EXIT_USAGE;
 	if (argc != 1)
 		return ctl_usage_error(x, "usage: status");
 	if (vc_read_service(x->c, &s) < 0)
@@ -161,18 +225,33 @@ vctl_is_command(const char *s)
 	       ctl_job_is_command(s);
 }
 
-/* The first command word: a known command not standing as an option's value. */
+/* The command word: the first known command among the words that are not
+ * options or their values; the word after the agent when it is not known
+ * (then a usage error names it); -1 when there is none. */
 static int
-vctl_find_command(int argc, char **argv)
+vctl_find_command(const struct ctl *x, int argc, char **argv)
 {
+	char words[1024], dym[96];
+	int npos = 0;
+
 	for (int i = 1; i < argc; i++) {
 		const char *prev = argv[i - 1];
 		int is_value = i > 1 && prev[0] == '-' && prev[1] && !prev[2] &&
 		               strchr(VCTL_VALUE_OPTS, prev[1]);
 
-		if (!is_value && vctl_is_command(argv[i]))
+		if (is_value || (argv[i][0] == '-' && argv[i][1]))
+			continue;
+		if (vctl_is_command(argv[i]))
 			return i;
+		if (++npos < 2)
+			continue;
+		snprintf(words, sizeof(words), "list show status job ");
+		ctl_job_words(0, words + strlen(words), sizeof(words) - strlen(words));
+		ctl_usage_error(x, "unknown command '%s'%s", argv[i],
+		                ctl_did_you_mean(argv[i], words, "", dym, sizeof(dym)));
+		return -2;
 	}
+	ctl_usage_error(x, npos ? "no command given" : "no agent and command");
 	return -1;
 }
 
@@ -187,6 +266,8 @@ vctl_own_options(struct ctl *x, int *argc, char **argv)
 			x->json = 1;
 		else if (!strcmp(argv[i], "--wait"))
 			x->wait = 1;
+		else if (!strcmp(argv[i], "--yes"))
+			x->yes = 1;
 		else if (!strcmp(argv[i], "--interval") && i + 1 < *argc)
 			x->interval_ms = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -211,7 +292,7 @@ vctl_run(struct ctl *x, int argc, char **argv)
 	if (!strcmp(argv[0], "show"))
 		return vctl_show(x, argc, argv);
 	if (!strcmp(argv[0], "status"))
-		return vctl_status(x, argc);
+		return vctl_status(x, argc, argv);
 	return ctl_job_main(x, argc, argv);
 }
 
@@ -226,8 +307,8 @@ main(int argc, char **argv)
 		return CTL_EXIT_OK;
 	if (x.interval_ms < 10 || x.interval_ms > 60000)
 		return ctl_usage_error(&x, "--interval must be from 10 to 60000 ms");
-	if ((ci = vctl_find_command(argc, argv)) < 0)
-		return ctl_usage_error(&x, argc > 1 ? "no command given" : "no agent and command");
+	if ((ci = vctl_find_command(&x, argc, argv)) < 0)
+		return CTL_EXIT_USAGE;
 	x.progress = isatty(STDERR_FILENO) && !x.json;
 	rc = vc_open(ci, argv, &x.c, err, sizeof(err));
 	if (rc == -2)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vds.c - collectd plugin for vdsd (VDS-MIB over SNMP), on the project's
  * client library.  Exports only module_register (plugin/vds.map).

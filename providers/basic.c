@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic.c - the basic provider's loop-thread half: claims, validation
  * against the model, the plan for run(), and commit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic.h - the basic provider: partitions on real disks and image files
  * (createPartition, deletePartition) and shrinking the ext2/3/4 file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_label.c - libfdisk for the basic provider.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_label.h - partition tables through libfdisk: place and add a
  * partition (GPT, or MBR primary), delete one, shrink one, and verify the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_plan.h - what the basic provider's loop-thread half (basic.c)
  * hands to its worker half (basic_run.c, basic_shrink.c): everything run()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_run.c - the worker half of createPartition and deletePartition.
  *

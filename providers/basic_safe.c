@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_safe.c - refuse disks that are not ours to write, and open the
  * ones that are under flock(LOCK_EX).

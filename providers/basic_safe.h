@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_safe.h - the basic provider's safety checks, made at run time
  * before anything is written, and the exclusive open of a disk.

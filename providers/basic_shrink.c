@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_shrink.c - shrinkVolume on a basic volume: the ext2/3/4 file
  * system first (e2fsck -f -p, then resize2fs -p), then its partition.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_tool.c - temporary loop devices for the basic provider.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basic_tool.h - temporary loop devices that expose one partition of a
  * disk for the basic provider (LOOP_CONFIGURE with offset and size limit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * child.c - external tools as child processes for the providers.
  *
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -184,6 +186,23 @@ ch_exec(const struct child *c, int out, int err, int errpipe)
 	_exit(127);
 }
 
+/* "tool arg1 arg2 ..." for the log, cut to len - 1 bytes. */
+static const char *
+ch_cmdline(const struct child *c, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; c->argv[i] && n + 1 < len; i++) {
+		int w = snprintf(buf + n, len - n, "%s%s", i ? " " : "", c->argv[i]);
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return buf;
+}
+
 /* Cancel and deadline: SIGTERM / SIGKILL as due; 1 once the tool is to be left behind. */
 static int
 ch_watch(struct child *c, struct ch_run *r)
@@ -197,8 +216,10 @@ ch_watch(struct child *c, struct ch_run *r)
 		c->cancelled = 1;
 	}
 	if (!r->kill_ms && c->timeout_ms && now - r->start_ms >= c->timeout_ms) {
-		log_warnx("child", "%s (pid %d) still runs after %u ms: killing it", c->argv[0],
-		          (int)r->pid, c->timeout_ms);
+		char cmd[160];
+
+		log_warnx("child", "%s (pid %d) still runs after %u ms: killing it",
+		          ch_cmdline(c, cmd, sizeof(cmd)), (int)r->pid, c->timeout_ms);
 		c->timed_out = 1;
 		r->kill_ms = now;
 		kill(r->pid, SIGKILL);
@@ -248,6 +269,7 @@ child_run(struct child *c)
 {
 	int po[2] = {-1, -1}, pe[2] = {-1, -1}, px[2] = {-1, -1}, e = 0;
 	struct ch_run r = {.pf = {{-1, POLLIN, 0}, {-1, POLLIN, 0}}};
+	char cmd[160];
 
 	c->out = NULL;
 	c->outlen = 0;
@@ -276,8 +298,8 @@ child_run(struct child *c)
 		c->status = WIFEXITED(r.st) ? WEXITSTATUS(r.st) : 128 + WTERMSIG(r.st);
 	}
 	ch_close(&px[0]);
-	log_debug("child", "%s: status %d after %lld ms", c->argv[0], c->status,
-	          (long long)(ch_now_ms() - r.start_ms));
+	log_debug("child", "%s: status %d after %lld ms", ch_cmdline(c, cmd, sizeof(cmd)),
+	          c->status, (long long)(ch_now_ms() - r.start_ms));
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * child.h - external tools as child processes, for the providers' worker
  * threads: fixed argv and environment, no shell, stdin on /dev/null,

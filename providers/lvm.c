@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm.c - the lvm provider: volume groups are packs, logical volumes are
  * dynamic volumes (simple, spanned, striped, mirror = raid1) with their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm.h - the lvm provider: LVM2 volume groups as packs, logical volumes as
  * dynamic volumes with plexes, driven through the LVM command-line tools.

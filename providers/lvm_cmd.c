@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_cmd.c - argument vectors for the LVM and e2fsprogs tools, the
  * fork/execve runner (no shell; a small fixed environment) and the mapping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_cmd.h - the lvm provider's system edge: argument vectors for the LVM
  * and e2fsprogs tools, built only from checked names, run as child

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_fix.c - recovery after a failed state-changing LVM command.
  *
@@ -8,9 +9,10 @@
  *  1. read the metadata with a report that ignores suspended devices;
  *  2. settle the kernel: when the change had reached the metadata, its
  *     loaded tables go live (forward), else they are dropped (dmsetup clear)
- *     and the old tables stay; suspended devices are resumed from the bottom
- *     up, a device only once every device it uses is live (resuming a
- *     dm-raid device over a suspended leg would block in the kernel);
+ *     and the old tables stay; suspended devices are resumed; both from the
+ *     bottom up, a device only once every device it uses is live (resuming
+ *     a dm-raid device over a suspended leg, or clearing its loaded table,
+ *     would block in the kernel);
  *  3. lvchange --refresh the volume from the metadata;
  *  4. a split: finish it when LVM committed it (remove the leftovers it
  *     lists), roll it back from LVM's archive when it is half done in
@@ -113,13 +115,44 @@ lf_waits(const struct lvm_dm *dm, const int *pend, size_t n, size_t i)
 	return 0;
 }
 
-/* Resume every pending device, each after the devices it uses. */
+/*
+ * Settle one device: drop its loaded table (clear) unless going forward,
+ * then resume it when it is suspended or, going forward, has a loaded table
+ * to make live.
+ */
 static void
-lf_resume_up(struct lf_fix *fx, struct lvm_dm *dm, int *pend, size_t n)
+lf_settle_one(struct lf_fix *fx, struct lvm_dm *d, int forward)
 {
 	struct lvm_cmd c;
+
+	if (!forward && d->inactive && lf_tool(&c, lvm_cmd_dm(&c, "clear", d->name)) == 0) {
+		fx->cleared++;
+		d->inactive = 0;
+	}
+	if (!d->suspended && !(forward && d->inactive))
+		return;
+	if (lf_tool(&c, lvm_cmd_dm(&c, "resume", d->name)) == 0)
+		fx->resumed++;
+	else
+		fx->stuck++;
+}
+
+/*
+ * Settle vg's devices: forward makes loaded tables live, otherwise they are
+ * dropped; each device only once every device it uses is settled.  Both
+ * orders matter: resuming a dm-raid device, or clearing its loaded table,
+ * blocks in the kernel while one of its legs is still suspended.
+ */
+static void
+lf_settle(struct lf_fix *fx, const char *vg, int forward)
+{
+	struct lvm_dm dm[LF_MAX_DM];
+	int pend[LF_MAX_DM];
+	size_t n = lf_dm(vg, dm, LF_MAX_DM);
 	int progress = 1;
 
+	for (size_t i = 0; i < n; i++)
+		pend[i] = dm[i].suspended || dm[i].inactive;
 	while (progress) {
 		progress = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -127,37 +160,11 @@ lf_resume_up(struct lf_fix *fx, struct lvm_dm *dm, int *pend, size_t n)
 				continue;
 			pend[i] = 0;
 			progress = 1;
-			if (lf_tool(&c, lvm_cmd_dm(&c, "resume", dm[i].name)) == 0)
-				fx->resumed++;
-			else
-				fx->stuck++;
+			lf_settle_one(fx, &dm[i], forward);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
 		fx->stuck += pend[i] != 0; /* a cycle: left alone */
-}
-
-/*
- * Settle vg's devices: forward makes loaded tables live, otherwise they are
- * dropped; then suspended devices are resumed from the bottom up.
- */
-static void
-lf_settle(struct lf_fix *fx, const char *vg, int forward)
-{
-	struct lvm_dm dm[LF_MAX_DM];
-	int pend[LF_MAX_DM];
-	struct lvm_cmd c;
-	size_t n = lf_dm(vg, dm, LF_MAX_DM);
-
-	for (size_t i = 0; i < n; i++) {
-		if (!forward && dm[i].inactive &&
-		    lf_tool(&c, lvm_cmd_dm(&c, "clear", dm[i].name)) == 0) {
-			fx->cleared++;
-			dm[i].inactive = 0;
-		}
-		pend[i] = dm[i].suspended || (forward && dm[i].inactive);
-	}
-	lf_resume_up(fx, dm, pend, n);
 }
 
 /* Is dm device name that of vg/lv or of one of its sub-volumes ("VG-LV", "VG-LV_...")? */

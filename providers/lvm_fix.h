@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_fix.h - the lvm provider's recovery after a state-changing command
  * failed (a killed or timed-out tool above all), and the two reads of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_inv.c - an LVM scan as inventory rows (packs, volumes, plexes).
  */

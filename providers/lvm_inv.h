@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_inv.h - publish an LVM scan into the inventory (loop thread only):
  * volume groups as packs ("lvm:VG"), visible logical volumes as volumes

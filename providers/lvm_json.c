@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_json.c - a parser for LVM's JSON reports (a "report" array of
  * sections, each an array of flat objects whose values are all strings) and

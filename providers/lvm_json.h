@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_json.h - what `vgs/lvs/pvs --reportformat json --units b --nosuffix`
  * print, parsed into plain structs (a scan of the LVM state), and the

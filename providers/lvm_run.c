@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_run.c - the worker half of lvm jobs: lvcreate (with the initial sync
  * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce),

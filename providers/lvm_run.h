@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvm_run.h - the lvm provider's job plan and its worker half: runs the
  * tools for one job from the plan only (never the model), reports progress

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * provider.h - the interface every storage back end implements.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * registry.c - every provider compiled in.  The job engine (jobprov.c)
  * starts the ones a configuration enables.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * registry.h - the providers compiled into vdsd.  prov_registry[] and
  * prov_lookup() are declared in provider.h; agent/jobprov.c starts and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim.h - the sim provider: simulated disks, partitions, packs, volumes with
  * plexes and virtual disks, with every job type on them (the embedded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_apply.c - the commit half of every sim job: change the simulated
  * objects, publish them into the model and fill the outputs (seed 000).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_apply.h - apply a checked job to the sim state and the inventory
  * model, and fill the job's typed outputs.  Loop thread only (commit).

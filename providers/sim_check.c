@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_check.c - validation of every job type against the sim state.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_check.h - resolve a job's model indexes to sim objects and check the
  * job against the sim state: the validation a real provider does (not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_checkvol.c - validation of the volume jobs against the sim state:
  * createVolume (pack space per disk, plex layout), deleteVolume,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_checkvol.h - validation of the volume jobs (create, delete, shrink,
  * break plex) against the sim state; called through sim_check().

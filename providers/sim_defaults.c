@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_defaults.c - the simulated inventory a fresh machine starts with.
  */

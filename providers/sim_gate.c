@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_gate.c - hold a sim job at a phase while a gate file exists (tests).
  *

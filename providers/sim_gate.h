@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_gate.h - test gates of the sim provider (simHoldDir): hold a sim job
  * at a chosen phase until the test releases it, so that no test has to race

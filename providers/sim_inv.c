@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_inv.c - publish the sim state into the inventory model.
  */

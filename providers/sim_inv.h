@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_inv.h - show the sim state in the inventory model: disks and their
  * partitions through inv_disk_update(), packs, volumes, plexes and vdisks

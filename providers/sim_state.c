@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_state.c - the sim provider's objects in memory: lookup, add, delete,
  * and the geometry rules (1 MiB alignment, GPT/MBR usable areas, pack space)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_state.h - the sim provider's simulated storage: disks with labels and
  * partitions, packs, volumes with plexes and virtual disks, kept in the file

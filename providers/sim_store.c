@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_store.c - <stateDir>/sim.state: the sim provider's simulated storage.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sim_store.h - the sim provider's state file, <stateDir>/sim.state, and the
  * default inventory a fresh machine starts with.  Format: see sim_store.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk.h - the vdisk provider: virtual disks as image files (raw, sparse
  * or fully allocated, and fixed VHD) under the configured vdiskRoot

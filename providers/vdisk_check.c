@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_check.c - validation of vdisk jobs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_image.c - create raw and fixed-VHD image files.
  *

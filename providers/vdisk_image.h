@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_image.h - image files of the vdisk provider: raw images (sparse or
  * fully allocated) and fixed VHDs (raw data followed by a 512-byte footer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_loop.c - attach and detach image files as loop devices.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_loop.h - loop devices for the vdisk provider: attach through
  * /dev/loop-control and LOOP_CONFIGURE, detach with LOOP_CLR_FD, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_store.h - the vdisk provider's own record of the virtual disks it
  * manages, kept in STATEDIR/vdisk.state (text, one vdisk a line, replaced

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_sync.c - vdisk rows from records, image files and loop devices.
  *

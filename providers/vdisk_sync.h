@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdisk_sync.h - the vdisk table as the truth: each record of the vdisk
  * provider checked against its image file (present? allocated bytes) and

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 # ci-lib.sh - what tests/ci.sh uses to make make check readable while it
 # runs and after: one line per test as it finishes (result, seconds, name),
 # and for each failed test the first failure of its log and a tail with the

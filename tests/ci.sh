@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # ci.sh - the README's test command and what .ci/run calls: install what is
 # missing, build from scratch (-Werror, ASan/UBSan), run every test (unit,
 # MIB and integration: make check), the real-kernel VM lane, make distcheck,
@@ -27,7 +28,11 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
               (~8-15 min); the first run downloads the kernel package
               (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
-  lint        clang-format and shellcheck (~20 s)
+  package-deb tests/packaging/deb.sh: dpkg-buildpackage, lintian, install,
+              run, remove and purge in a fresh Debian root (~1.5 min)
+  package-rpm tests/packaging/rpm.sh: rpmbuild of packaging/rpm/vdsd.spec
+              from make dist, the layout checked with rpm -qlp (~1 min)
+  lint        clang-format, shellcheck and the SPDX identifiers (~20 s)
 The base MIBs (SNMPv2-SMI, -TC, -CONF) come from the npm package net-snmp
 (~1 MB, once: cached in \$VDS_BASE_MIBS_DIR).
 INTRO
@@ -161,8 +166,11 @@ if step build do_build; then
 	step vm-lane do_vm_lane
 	step distcheck do_distcheck
 fi
+step package-deb "$top/tests/packaging/deb.sh"
+step package-rpm "$top/tests/packaging/rpm.sh"
 step clang-format do_clang_format
 step shellcheck do_shellcheck
+step spdx "$top/tools/spdx-headers.sh" --check
 
 # ---- summary
 # Test counts: make check's tests one by one (the VM lane, skipped there on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # demo.sh - the README's first command: install what is missing (the build,
 # run and mibs purposes of packaging/deps-debian.txt), build in build/, then
 # run vdsd on the embedded default (the sim provider) behind a private
@@ -130,7 +131,7 @@ echo
 echo "==> a job through vdsctl: shrink the volume \"backup\" (index $vol) by 10 GiB, --wait"
 echo "    (a progress bar on a terminal; the exit status says how the job ended)"
 # shellcheck disable=SC2086 # word splitting wanted
-show "$build/vdsctl" -v3 $V3_SHOWN "$agent" shrink "$vol" 10G --wait ||
+show "$build/vdsctl" -v3 $V3_SHOWN "$agent" shrink "$vol" 10G --wait --yes ||
 	VDS_FAILURES=$((VDS_FAILURES + 1))
 show "$build/vdsctl" -v2c -c public "$agent" list jobs
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # install-deps.sh [PURPOSE...] - install the Debian packages of
 # packaging/deps-debian.txt for PURPOSEs (build, run, mibs, test, lint, vm;
 # "all", the default, is every section) that are not installed yet

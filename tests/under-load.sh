@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # under-load.sh [-n BURNERS] CMD [ARG...] - run CMD while BURNERS busy
 # loops (default: one per core) keep every core of the machine busy, the way
 # a loaded CI host or a user's busy machine would.  The burners are stopped

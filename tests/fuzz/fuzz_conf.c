@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_conf.c - libFuzzer target: every input line through the config parser.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_idmap.c - libFuzzer target: the input is index.map, loaded by the
  * real loader, then every key it kept and a new one looked up; a loaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jobset.h - the SET PDUs of fuzz_jobset: varbinds decoded from the
  * fuzz input, and requests linked and passed to a handler as Net-SNMP's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jobset_pdu.c - the SET PDUs of fuzz_jobset: every varbind built from
  * the input bytes (any column, row and ASN type, each with its right size),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jobstore.c - libFuzzer target: the job store's loader on a jobs.db
  * whose rows the input writes.

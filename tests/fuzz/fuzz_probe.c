@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_probe.c - libFuzzer target: arbitrary bytes as a disk image through
  * the blkid probe (labels and superblocks are untrusted input).

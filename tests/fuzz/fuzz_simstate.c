@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_simstate.c - libFuzzer target: the input is sim.state, loaded by the
  * real loader; a state it accepts passes its own check.

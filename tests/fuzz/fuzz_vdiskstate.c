@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_vdiskstate.c - libFuzzer target: the input is vdisk.state, loaded
  * by the real loader; what it accepts is in range.

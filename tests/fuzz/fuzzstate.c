@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzzstate.c - a state directory for the state-file fuzz targets.
  */

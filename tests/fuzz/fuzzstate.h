@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzzstate.h - for the state-file fuzz targets: a private state directory
  * emptied before every input, the input written as one of its files, and

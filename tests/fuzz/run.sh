@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh [SECONDS] - build every libFuzzer target with clang in a build dir
 # of its own and run each for SECONDS (default 20).
 #

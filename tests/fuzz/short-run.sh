@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # short-run.sh - make check: a short run of every libFuzzer target
 # (VDS_FUZZ_SECONDS each, default 20), built with clang in fuzz-build/ of the
 # build dir (make clean removes it; under make distcheck the read-only

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # bad-config.sh - a wrong config line stops vdsd at start with "file:line:
 # reason" on stderr and a non-zero exit; on SIGHUP a bad line is logged and
 # the old config kept (vdsd keeps running and serving), while a good reload

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-collectd.sh - the collectd plugin (plugin/vds.c) inside a real
 # collectd (Debian's collectd-core) with the csv and logfile plugins: the
 # values it dispatches match the agent's, a running job has a percent, and
@@ -104,8 +105,8 @@ part=$("${RW[@]}" --json job show "$h" | jq .outPartition)
 
 # A failing job: FAILURE.
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run "delete" 0 "" "${RW[@]}" --yes delete-partition "$part"
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" --yes delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 wait_for 60000 notified "job $h2 (deletePartition) failed" ||
 	check_fail "no notification for failed job $h2"
@@ -126,7 +127,7 @@ expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --p
 	--name colvol --wait
 vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
 wait_for 60000 notified "volume colvol (index $vol) arrived" || check_fail "no volume arrival"
-expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --wait
+expect_run "delete-volume" 0 "succeeded" "${RW[@]}" --yes delete-volume "$vol" --wait
 wait_for 60000 notified "volume colvol (index $vol) is gone" || check_fail "no volume departure"
 
 vds_kill_pid collectd

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-traps.sh - packaging/snmptrapd/vds-traphandle inside a real
 # snmptrapd that receives real notifications from vdsd (through the private
 # snmpd master): a job that succeeds, a job that fails and the partition
@@ -57,8 +58,8 @@ expect_eq "arrived size" 10485760 "$(jq -r .varbinds.vdsPartitionSize <<<"$l")"
 
 # A failing job: its line says failed, with the error message.
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run "delete" 0 "" "${RW[@]}" --yes delete-partition "$part"
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" --yes delete-partition "$part" --wait
 h2=$(sed -n 's/^started job \([0-9]*\)$/\1/p' <<<"$VDS_OUT")
 wait_for 60000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobCompleted for job $h2"
 l=$(jline vdsJobCompleted "$h2")

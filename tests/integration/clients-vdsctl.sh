@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-vdsctl.sh - vdsctl against the real stack (private snmpd master,
 # vdsd on the sim provider): tables and JSON checked against plain snmpget,
 # jobs started with SNMPv3 authPriv and followed to their end (success,
@@ -67,6 +68,32 @@ expect_eq "show disk name" sim0 "$(jq -r .name <<<"$VDS_OUT")"
 expect_eq "show disk status" online "$(jq -r .status <<<"$VDS_OUT")"
 expect_run "status" 0 "version" "${RO[@]}" status
 
+# --json has real types (vdsctl(8), JSON OUTPUT): numbers, booleans, null
+# for "none", RFC 3339 UTC times, arrays for BITS.
+RFC3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
+expect_run "list disks --json (types)" 0 "" "${RO[@]}" list disks --json
+jq -e 'all(.[]; (.index|type) == "number" and (.size|type) == "number" and
+	(.free|type) == "number" and (.sectorSize|type) == "number" and
+	(.flags|type) == "array" and (.status|type) == "string" and
+	(.packIndex == null or (.packIndex|type) == "number"))' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "list disks --json: types: $VDS_OUT"
+expect_eq "no pack is null (sim0)" null "$(jq -c '.[] | select(.name=="sim0") | .packIndex' <<<"$VDS_OUT")"
+expect_eq "a pack is a number (sim2)" number \
+	"$(jq -r '.[] | select(.name=="sim2") | .packIndex | type' <<<"$VDS_OUT")"
+expect_run "show disk sim0 (table)" 0 "" "${RO[@]}" show disk "$sim0"
+grep -Eq '^packIndex +-$' <<<"$VDS_OUT" || check_fail "no pack in the table: $VDS_OUT"
+expect_run "list vdisks --json (types)" 0 "" "${RO[@]}" list vdisks --json
+jq -e 'all(.[]; (.attached|type) == "boolean")' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "vdisk attached is not a boolean: $VDS_OUT"
+expect_run "list partitions --json (types)" 0 "" "${RO[@]}" list partitions --json
+jq -e 'all(.[]; (.bootable|type) == "boolean" and (.offset|type) == "number" and
+	(.volumeIndex == null or (.volumeIndex|type) == "number") and
+	(.fsType == null or (.fsType|type) == "string") and .fsType != "")' <<<"$VDS_OUT" >/dev/null ||
+	check_fail "partitions --json: types: $VDS_OUT"
+expect_run "status --json (types)" 0 "" "${RO[@]}" status --json
+jq -e --arg re "$RFC3339" '(.startTime|test($re)) and (.diskCount|type) == "number"' \
+	<<<"$VDS_OUT" >/dev/null || check_fail "status --json: $VDS_OUT"
+
 # ---------------------------------------------------------------- jobs
 free0=${D[$c_free.$sim1]}
 # --wait while the job is held at its second phase, released once vdsctl
@@ -102,6 +129,16 @@ expect_run "job wait" 0 "" "${V3[@]}" --json job wait "$h"
 expect_eq "job wait json status" succeeded "$(jq -r .status <<<"$VDS_OUT")"
 expect_eq "job size param" 1536 "$(jq -r .paramSizeMiB <<<"$VDS_OUT")"
 part2=$(jq -r .outPartition <<<"$VDS_OUT")
+# A finished job: booleans, times, null for what it has not (no error, no
+# volume made); keepResult selects with jq as a boolean.
+jq -e --arg re "$RFC3339" '(.keepResult|type) == "boolean" and (.notifyProgress|type) == "boolean" and
+	(.createTime|test($re)) and (.startTime|test($re)) and (.endTime|test($re)) and
+	.errorMessage == null and .outVolume == null and (.outPartition|type) == "number" and
+	.paramVolume == null and (.paramDisk|type) == "number" and (.percentComplete|type) == "number"' \
+	<<<"$VDS_OUT" >/dev/null || check_fail "job --json types: $VDS_OUT"
+expect_run "list jobs --json" 0 "" "${V3[@]}" --json list jobs
+expect_eq "select(.keepResult) on jobs nobody kept" 0 \
+	"$(jq '[.[] | select(.keepResult)] | length' <<<"$VDS_OUT")"
 expect_run "job forget" 0 "removed job $h" "${V3[@]}" job forget "$h"
 expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$h"
 
@@ -114,8 +151,8 @@ expect_run "create-volume --disks (no --pack)" 0 "succeeded: volume" "${V3[@]}" 
 # A job that fails: the second delete of one partition queues behind the
 # first and finds the partition gone.
 vds_hold 0 # the first delete waits until the second is queued behind it
-expect_run "delete-partition" 0 "started job" "${V3[@]}" delete-partition "$part2"
-expect_run_queued "failing job" 1 "failed: " "${V3[@]}" delete-partition "$part2" --wait
+expect_run "delete-partition" 0 "started job" "${V3[@]}" --yes delete-partition "$part2"
+expect_run_queued "failing job" 1 "failed: " "${V3[@]}" --yes delete-partition "$part2" --wait
 case "$VDS_ERR" in
 *VDS_E_OBJECT_NOT_FOUND*0x80042405*) ;;
 *) check_fail "failed job message: $VDS_ERR" ;;
@@ -134,6 +171,37 @@ expect_run "job cancel --wait" 2 "job $h2 (createPartition) was cancelled" \
 expect_run "cancel a finished job" 4 "already ended (cancelled)" "${V3[@]}" job cancel "$h2"
 vds_release 0
 expect_run "the held job ends" 0 "succeeded" "${V3[@]}" job wait "$h1"
+
+# A cancel past the point of no return (createPartition: its last phase,
+# held there) says it came too late and exits 5; the job goes on.
+# held_job PHASE: a 10M createPartition on sim0, running and held at PHASE
+# (the gate stays up); its handle in HELD.
+held_job() {
+	vds_hold "$1"
+	expect_run "start a job held at phase $1" 0 "" "${V3[@]}" --json create-partition "$sim0" 10M
+	HELD=$(jq .handle <<<"$VDS_OUT")
+	vds_wait_reached "$HELD" "$1"
+}
+held_job 2
+h4=$HELD
+expect_run "late cancel" 5 "the cancel came too late: job $h4 (createPartition)" \
+	"${V3[@]}" job cancel "$h4"
+expect_run "late cancel --json" 5 "" "${V3[@]}" --json job cancel "$h4"
+expect_eq "late cancel json cancelState" tooLate "$(jq -r .cancelState <<<"$VDS_OUT")"
+vds_release 2
+expect_run "the late-cancelled job succeeds" 0 "succeeded" "${V3[@]}" job wait "$h4"
+
+# A cancel of a running job before that point is requested, and honoured
+# at the job's next step: vdsctl polls the job until the agent has decided
+# and says what happened.
+held_job 0
+h5=$HELD
+expect_run "cancel a running job" 0 "cancelled job $h5 (createPartition)" \
+	"${V3[@]}" job cancel "$h5"
+vds_release 0
+expect_run "cancelled job" 0 "" "${V3[@]}" --json job show "$h5"
+expect_eq "cancelled job: status, cancelState" "cancelled done" \
+	"$(jq -r '"\(.status) \(.cancelState)"' <<<"$VDS_OUT")"
 
 # Ctrl-C during --wait leaves the job running (held at its first phase) and
 # says so.
@@ -170,15 +238,102 @@ if command -v script >/dev/null 2>&1; then
 	unset "VDS_PIDS[script]"
 fi
 
+# "started job N" is on its way before the progress lines: one log for both
+# (2>&1 into a file), the job held at its second phase until a progress
+# line is there.
+vds_hold 1
+"${V3[@]}" create-partition "$sim1" 10M --wait >"$VDS_TMP/order.log" 2>&1 &
+pid=$!
+VDS_PIDS["vdsctl"]=$pid
+wait_for 60000 grep -q "^job [0-9]*: running" "$VDS_TMP/order.log" ||
+	check_fail "no progress line: $(cat "$VDS_TMP/order.log")"
+vds_release 1
+wait "$pid" || check_fail "create-partition --wait (order): exit status $?"
+unset "VDS_PIDS[vdsctl]"
+first=$(head -n 1 "$VDS_TMP/order.log")
+case "$first" in
+"started job "*) ;;
+*) check_fail "2>&1 log out of order, first line \"$first\": $(cat "$VDS_TMP/order.log")" ;;
+esac
+ordpart=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' "$VDS_TMP/order.log")
+
+# Objects by name and by device node as well as by index.
+expect_run "show disk by name" 0 "" "${RO[@]}" --json show disk sim1
+expect_eq "disk sim1 by name" "$sim1" "$(jq .index <<<"$VDS_OUT")"
+devnode=$(jq -r .devNode <<<"$VDS_OUT")
+expect_run "show disk by device node" 0 "" "${RO[@]}" --json show disk "$devnode"
+expect_eq "disk $devnode by device node" "$sim1" "$(jq .index <<<"$VDS_OUT")"
+expect_run "show volume by name" 0 "" "${RO[@]}" --json show volume mirror0
+expect_eq "volume by name" mirror0 "$(jq -r .name <<<"$VDS_OUT")"
+expect_run "no such disk name" 3 "no disk is named \"sim1x\"" "${RO[@]}" show disk sim1x
+expect_run "create-partition on a disk by name" 0 "started job" \
+	"${V3[@]}" create-partition sim1 10M
+
+# Data-destroying commands ask first: never without a terminal (a usage
+# error unless --yes), on a terminal (script(1) gives one) "[y/N]".
+no_tty() { "$@" </dev/null; }
+expect_run "delete without --yes, no terminal" 3 "add --yes to confirm" \
+	no_tty "${V3[@]}" delete-partition "$ordpart"
+expect_eq "not deleted" "$sim1" "$(vds_get_value "$VDS_ROOT_OID.1.3.1.$(mib_col VDS_PART_DISK_INDEX).$ordpart")"
+if command -v script >/dev/null 2>&1; then
+	printf 'n\n' | script -qec "$(printf '%q ' "${V3[@]}" delete-partition "$ordpart")" \
+		"$VDS_TMP/no.log" >/dev/null 2>&1
+	rc=$?
+	expect_eq "answered no: exit status ($(tr '\r' ' ' <"$VDS_TMP/no.log"))" 6 "$rc"
+	grep -q "delete-partition $ordpart destroys the data on the partition. Go on? \[y/N\]" \
+		"$VDS_TMP/no.log" || check_fail "no question: $(cat "$VDS_TMP/no.log")"
+	expect_eq "answered no: not deleted" "$sim1" \
+		"$(vds_get_value "$VDS_ROOT_OID.1.3.1.$(mib_col VDS_PART_DISK_INDEX).$ordpart")"
+	printf 'y\n' | script -qec "$(printf '%q ' "${V3[@]}" delete-partition "$ordpart" --wait)" \
+		"$VDS_TMP/yes.log" >/dev/null 2>&1
+	rc=$?
+	expect_eq "answered yes: exit status ($(tr '\r' ' ' <"$VDS_TMP/yes.log"))" 0 "$rc"
+	grep -q "succeeded" "$VDS_TMP/yes.log" || check_fail "answered yes: $(cat "$VDS_TMP/yes.log")"
+fi
+
+# Tables are read with one varbind a column in each GETBULK, so a response
+# brings whole rows: list jobs (7 columns shown) needs a request for about
+# every 14 rows, --json (every column) one for every 2 (snmpd answers 100
+# varbinds at most); column after column took one for every 30 values.
+# -d makes Net-SNMP print each request it sends.
+expect_run "list jobs (rows)" 0 "" "${RO[@]}" --json list jobs
+njobs=$(jq length <<<"$VDS_OUT")
+"${RO[@]}" -d list jobs >/dev/null 2>"$VDS_TMP/requests.log" || check_fail "list jobs -d failed"
+nreq=$(grep -c "^Sending" "$VDS_TMP/requests.log")
+[ "$nreq" -le $((njobs / 10 + 2)) ] ||
+	check_fail "list jobs of $njobs rows took $nreq requests (more than $((njobs / 10 + 2)))"
+"${RO[@]}" -d list jobs --json >/dev/null 2>"$VDS_TMP/requests.log" || check_fail "list jobs --json -d failed"
+nreq=$(grep -c "^Sending" "$VDS_TMP/requests.log")
+[ "$nreq" -le $((njobs / 2 + 2)) ] ||
+	check_fail "list jobs --json of $njobs rows took $nreq requests (more than $((njobs / 2 + 2)))"
+note "list jobs: $njobs rows, $nreq requests with --json"
+
 # ---------------------------------------------------------------- bad input
 expect_run "missing disk" 4 "disk 999 does not exist" "${V3[@]}" create-partition 999 100M
 expect_run "too big" 4 "not enough for a partition of 100.0 TiB" \
 	"${V3[@]}" create-partition "$sim1" 100T
 expect_run "missing volume" 4 "volume 777 does not exist" "${V3[@]}" shrink 777 1G
 expect_run "bad size" 3 "is not a size" "${V3[@]}" create-partition "$sim1" 12parsecs
-expect_run "bad index" 3 "is not an index" "${V3[@]}" show disk abc
-expect_run "unknown command" 3 "no command" "${V3[@]}" frobnicate
-expect_run "unknown option" 3 "unknown option --color" "${V3[@]}" shrink 1 1G --color red
+expect_run "bad index" 3 "no disk is named \"abc\"" "${V3[@]}" show disk abc
+expect_run "unknown command" 3 "unknown command 'frobnicate'" "${V3[@]}" frobnicate
+expect_run "no command" 3 "no command given" "${V3[@]}"
+expect_run "unknown option" 3 "unknown option '--color'" "${V3[@]}" shrink 1 1G --color red
+# Typos name the word and what it probably meant (edit distance).
+expect_run "typo lsit" 3 "unknown command 'lsit' (did you mean 'list'?)" "${RO[@]}" lsit disks
+expect_run "typo stauts" 3 "unknown command 'stauts' (did you mean 'status'?)" "${RO[@]}" stauts
+expect_run "typo delete-partiton" 3 \
+	"unknown command 'delete-partiton' (did you mean 'delete-partition'?)" \
+	"${V3[@]}" delete-partiton 3
+expect_run "typo --jsno" 3 "unknown option '--jsno' (did you mean '--json'?)" \
+	"${RO[@]}" list disks --jsno
+expect_run "typo dsiks" 3 "unknown object type 'dsiks' (did you mean 'disks'?)" \
+	"${RO[@]}" list dsiks
+expect_run "typo --ofset" 3 "unknown option '--ofset' (did you mean '--offset'?)" \
+	"${V3[@]}" create-partition "$sim1" 1M --ofset 1M
+expect_run "typo job cancle" 3 "unknown job command 'cancle' (did you mean 'cancel'?)" \
+	"${V3[@]}" job cancle 1
+expect_run "status --wiat" 3 "unknown option '--wiat' (did you mean '--wait'?)" \
+	"${RO[@]}" status --wiat
 expect_run "show missing" 4 "disk 4242 does not exist" "${RO[@]}" show disk 4242
 expect_run "read-only community writes" 4 "access denied" \
 	"${RO[@]}" create-partition "$sim1" 10M
@@ -193,6 +348,15 @@ port=$(vds_free_port)
 expect_run "unreachable agent" 4 "the agent at 127.0.0.1:$port did not answer" \
 	"$VDSCTL" -v2c -c public -t 0.3 -r 0 "127.0.0.1:$port" status
 expect_run "help" 0 "Exit status" "$VDSCTL" --help
+
+# Net-SNMP's snmp.conf supplies the defaults (vdsctl(8)): SNMPv3 credentials
+# kept there, none on the command line.
+mkdir -p "$VDS_TMP/userconf"
+printf '%s\n' "defVersion 3" "defSecurityName vdsadmin" "defSecurityLevel authPriv" \
+	"defAuthType SHA" "defAuthPassphrase vdsauthpass1" "defPrivType AES" \
+	"defPrivPassphrase vdsprivpass1" >"$VDS_TMP/userconf/snmp.conf"
+expect_run "credentials from snmp.conf" 0 "sim0" \
+	env SNMPCONFPATH="$VDS_TMP/userconf" "$VDSCTL" -t 2 -r 1 "$AGENT" list disks
 
 vds_stop_vdsd
 vds_finish

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # clients-zabbix.sh - packaging/zabbix/vds_template.yaml parses (the npm
 # "yaml" package under node, installed into the temp dir; a small awk check
 # when npm cannot fetch it), has the structure of a Zabbix 6.0 template with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # hotplug.sh - a loop device attached while vdsd runs appears in vdsDiskTable
 # (and its partitions in vdsPartitionTable) within 1 s and vdsDiskArrived
 # reaches a private snmptrapd with name, devnode, serial and size; detached,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-bad-input.sh - every bad SET on vdsJobTable gets the SNMP error the
 # MIB names (the exact name snmpset prints) and changes nothing: no row
 # made, no job started, counters and the other rows as they were.
@@ -29,20 +30,24 @@ PACK0=$(inv_index 6 "$C_PACK_NAME" pack0) || fail "no pack0"
 NCHECKS=0
 
 # The state a refused SET must leave alone: every VDS-MIB object but the
-# job columns that move while a job runs (percent, details, last update)
-# and vdsJobNextHandle (every read moves it, by design).
+# job columns that move while a job runs (percent, details, last update),
+# vdsJobNextHandle (every read moves it, by design) and vdsLastRefusal
+# (checked on its own: it describes the refusal).
 state() {
 	vds_snmpwalk -On -OQ -Oe -OU -Ot "$VDS_ROOT_OID.1" |
-		grep -Ev "^$VDS_ROOT_OID\.1\.(8\.1\.(5|10|21)\.|1\.(3|4|12)\.0 )"
+		grep -Ev "^$VDS_ROOT_OID\.1\.(8\.1\.(5|10|21)\.|1\.(3|4|12)\.0 |9\.)"
 }
 STATE_LAST= # the state after the last check, "" when something may have moved since
 
-# refused WHAT REASON OID T V...: the SET gets REASON and nothing changes.
+# refused WHAT REASON OID T V...: the SET gets REASON, nothing changes and
+# vdsLastRefusal tells why.
 refused() {
-	local what=$1 want=$2 before after
+	local what=$1 want=$2 before after nref
 	shift 2
 	before=${STATE_LAST:-$(state)}
+	nref=$(refusal_count)
 	expect_set_error "$what" "$want" "$@"
+	refusal_check "$what" "$want" "$nref"
 	after=$(state)
 	STATE_LAST=$after
 	NCHECKS=$((NCHECKS + 1))

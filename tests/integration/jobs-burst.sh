@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-burst.sh - a burst of instant jobs as fast as one client can send
 # them (bench/snmplat fill: createPartition + deletePartition pairs on sim0,
 # simJobDuration 0): every job succeeds, and vdsd keeps answering through it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-e2e.sh - every job type end to end on the sim provider through the
 # real stack (snmpd master, vdsd, snmptrapd, snmpset/snmpget by MIB names):
 # the row while it runs (status, percent monotonic 0-99, HRESULT pending),

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 #
 # jobs-lib.sh - helpers the job integration tests (jobs-*.sh) share, on top
 # of lib.sh: starting a job by vdsJobTable names, polling it, reading the
@@ -11,6 +12,17 @@ HR_PENDING=80042409 # how -Oqv shows VdsHResult (DISPLAY-HINT "x")
 
 # Status numbers of vdsJobStatus.
 ST_CREATED=1 ST_QUEUED=2 ST_RUNNING=3 ST_SUCCEEDED=4 ST_FAILED=5 ST_CANCELLED=6
+
+# jobs_start_vdsd RUNNING QUEUED: a master, and vdsd with sim jobs of
+# VDS_SIM_JOB_MS (default 200), no discovery and those jobMaxRunning and
+# jobMaxQueued, registered with it.
+jobs_start_vdsd() {
+	vds_start_master
+	VDS_SIM_JOB_MS=${VDS_SIM_JOB_MS:-200} vds_write_conf "discovery no" "jobMaxRunning $1" \
+		"jobMaxQueued $2"
+	vds_start_vdsd
+	vds_wait_registered
+}
 
 # A free handle from vdsJobNextHandle.
 job_handle() {
@@ -192,4 +204,29 @@ job_trap_values() {
 job_row() {
 	vds_snmpwalk -On -OQ -Oe -OU -Ot "VDS-MIB::vdsJobTable" |
 		vds_table_parse 8 | awk -v h="$1" '$2 == h && $1 != 21 { $2 = ""; print }'
+}
+
+# ------------------------------------------------------------------ refusals
+
+# refusal_count: vdsRefusalCount (SETs refused since vdsd started).
+refusal_count() { vds_get_value VDS-MIB::vdsRefusalCount.0; }
+
+# refusal_check WHAT REASON COUNT_BEFORE: the last refusal, read over SNMP,
+# is the SET just refused with REASON: one more refusal, its error status,
+# the varbind it was reported on and a reason for people.  Sets
+# REFUSAL_REASON.
+refusal_check() {
+	local what=$1 want=$2 before=$3 count err obj
+	count=$(refusal_count)
+	expect_eq "$what: vdsRefusalCount" "$((before + 1))" "$count" || return 1
+	read -r err obj <<<"$(vds_snmpget -Oqv VDS-MIB::vdsRefusalError.0 \
+		VDS-MIB::vdsRefusalObject.0 | tr '\n' ' ')"
+	expect_eq "$what: vdsRefusalError" "$want" "$err"
+	REFUSAL_REASON=$(vds_get_value VDS-MIB::vdsRefusalReason.0)
+	[ -n "$REFUSAL_REASON" ] && [ "$REFUSAL_REASON" != "$want" ] ||
+		check_fail "$what: vdsRefusalReason is \"$REFUSAL_REASON\", not a reason"
+	case "$obj" in
+	*vdsJob*) ;;
+	*) check_fail "$what: vdsRefusalObject is \"$obj\", not a vdsJobTable variable" ;;
+	esac
 }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-lifecycle.sh - a job's life after the SET, through the real stack:
 #   cancel before the point of no return -> cancelled, model unchanged;
 #   cancel after it -> vdsJobCancelState tooLate(3), the job succeeds;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # jobs-restart.sh - jobs survive restarts.
 #   vdsd killed with SIGKILL while jobs run, then started again: every row is
 #   back; the running and queued ones failed with vdsJobResult interrupted(11)

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: ISC
 #
 # lib.sh - the harness every integration test sources: the real vdsd behind a
 # private snmpd master on a loopback port, a private snmptrapd writing the

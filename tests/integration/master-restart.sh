@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # master-restart.sh - the AgentX master dies (SIGKILL) while vdsd runs and
 # comes back on the same socket: the tables answer again (target 5 s), with
 # the same rows.  Also: vdsd started while no master runs connects once one

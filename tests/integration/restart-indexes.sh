@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # restart-indexes.sh - every disk, partition and volume index (with its key
 # columns: name, devnode, object id, disk index, number) is the same after
 # vdsd restarts; a disk that disappears and comes back keeps its index, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # snmpd-snippet.sh - the shipped snmpd snippet (packaging/snmpd/
 # vdsd-snmpd.conf) dropped into Debian's stock snmpd.conf, as the README
 # tells an administrator to do (its createUser line enabled), judged by the

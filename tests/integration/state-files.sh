@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # state-files.sh - damaged state files (index.map, sim.state, vdisk.state):
 # cut to 0 and to half, random bytes at several offsets, a duplicated
 # record, deletion, a read-only state directory.  After each: vdsd starts,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # state-jobs.sh - the job store (stateDir/jobs.db, jobs.floor) damaged the
 # way disks, full file systems and hand edits damage it.
 #   Garbage written into row columns with the sqlite3 CLI (a disk list far

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # vdisk-e2e.sh - the vdisk provider end to end through snmpset alone: create
 # a fixed raw vdisk under a vdiskRoot, refusals of a path outside the roots
 # and of an existing file, attach it (the loop device shows up as a disk

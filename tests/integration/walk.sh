@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # walk.sh - walk vdsService, vdsDiskTable, vdsPartitionTable and
 # vdsVolumeTable through a real snmpd master over image-file disks (GPT, MBR,
 # blank) and a loop device, and check every value against sfdisk --json,

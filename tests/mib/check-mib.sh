@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # check-mib.sh - the MIB checks (an automake test: exit 0 pass, 1 fail,
 # 77 skip only when smilint is not installed).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fetch-base-mibs.sh DESTDIR - put the IETF base modules VDS-MIB needs
 # (SNMPv2-SMI, SNMPv2-TC, SNMPv2-CONF, and SNMPv2-MIB when present) into
 # DESTDIR as NAME.txt.  Debian strips them from its snmp packages; they are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # header-oids.awk - read agent/mib_oids.h and print "NAME NUMERIC-OID" for
 # every object it numbers, with the VDS-MIB name derived from the C name
 # (VDS_DISK_DEVNODE -> vdsDiskDevNode, VDS_JOB_P_SIZE_MIB ->
@@ -136,6 +137,11 @@ END {
 			if (sub(/^VDS_SVC_/, "", n) != 1)
 				fail("unexpected service name " c)
 			emit((n in svc ? "vdsService" : "vds") camel(n), objs "." val["VDS_SERVICE"] "." v)
+		} else if (e == "vds_refusal_arc") {
+			n = c
+			if (sub(/^VDS_/, "", n) != 1 || !("VDS_LAST_REFUSAL" in val))
+				fail("unexpected refusal name " c)
+			emit("vds" camel(n), objs "." val["VDS_LAST_REFUSAL"] "." v)
 		} else if (e == "vds_notification_arc") {
 			n = c
 			if (sub(/^VDS_NOTIF_/, "", n) != 1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basicfix.c - fixture of the basic provider tests (see basicfix.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * basicfix.h - fixture of the basic provider tests: a temporary directory
  * with one GPT image file, shown either as an imageDisk or (BASIC_ON_LOOP)

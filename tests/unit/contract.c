@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * contract.c - generic tests every provider passes, and the job driver.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * contract.h - the provider contract suite: generic CUnit tests that every
  * provider must pass (sim first, then basic on image files, vdisk on loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvmscript.c - the scripted LVM runner and job harness of the lvm tests.
  */

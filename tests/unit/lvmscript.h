@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lvmscript.h - what the lvm provider's job tests share: recorded LVM
  * outputs (tests/unit/lvm/), a scripted command runner standing in for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * simfix.c - fixture shared by the sim provider tests: a temporary state
  * directory, a fresh inventory and the sim provider started over it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * simfix.h - fixture shared by the sim provider tests (test_sim.c,
  * test_sim_jobs.c): a temporary state directory, a fresh inventory and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_basic.c - the basic provider on a GPT image file (built with
  * -DBASIC_ON_LOOP: on a loop device over it; with -DBASIC_ON_DISK: on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_basic_shrink.c - shrinkVolume on a basic ext4 volume, checked by
  * e2fsck, sfdisk, blkid and debugfs (data written before reads back the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_child.c - the providers' child-process runner on real processes:
  * output, exit status, missing tools, a deadline that kills, a grandchild

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_conf.c - configuration parsing (good lines, every kind of bad line
  * with its file:line: reason) and the persistent index map.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_job.c - the job engine's state machine on a real event_base, with a
  * small provider defined here (the edge; the engine is the code under test).
@@ -423,6 +424,21 @@ test_create_and_wait_then_start(void)
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
 }
 
+/* job_admit of n jobs on disks no other job touches. */
+static int
+admit(unsigned n)
+{
+	struct job_params p[8];
+	const struct job_params *ps[8];
+	char why[256];
+
+	for (unsigned i = 0; i < n && i < 8; i++) {
+		p[i] = params(100 + i, 20);
+		ps[i] = &p[i];
+	}
+	return job_admit(ps, n, why, sizeof(why));
+}
+
 static void
 test_limits(void)
 {
@@ -430,22 +446,49 @@ test_limits(void)
 	struct job_counters c;
 
 	for (uint32_t h = 1; h <= 5; h++) {
-		CU_ASSERT_EQUAL(job_admit(1), 0);
+		CU_ASSERT_EQUAL(admit(1), 0);
 		p = params(h, 20);
 		CU_ASSERT_PTR_NOT_NULL(job_create(h, &p, "", 0, 0, 1));
 	}
 	job_get_counters(&c);
 	CU_ASSERT_EQUAL(c.running, 2);
 	CU_ASSERT_EQUAL(c.queued, 3);
-	CU_ASSERT_EQUAL(job_admit(1), -1);
-	CU_ASSERT_EQUAL(job_admit(0), 0);
+	CU_ASSERT_EQUAL(admit(1), -1);
+	CU_ASSERT_EQUAL(admit(0), 0);
 	CU_ASSERT(loop_until(none_active, 0, 60000));
 	job_get_counters(&c);
 	CU_ASSERT_EQUAL(c.succeeded, 5);
 	CU_ASSERT_EQUAL(tp_max_active, 2);
-	CU_ASSERT_EQUAL(job_admit(1), 0);
-	CU_ASSERT_EQUAL(job_admit(5), 0);
-	CU_ASSERT_EQUAL(job_admit(6), -1);
+	CU_ASSERT_EQUAL(admit(1), 0);
+	CU_ASSERT_EQUAL(admit(5), 0);
+	CU_ASSERT_EQUAL(admit(6), -1);
+}
+
+/*
+ * issue 13: jobs that cannot run beside a running one on the same disk
+ * wait, and count against jobMaxQueued even when running slots are free
+ * (2 running + 3 queued: 1 + 4 fitted the sum, not the queue).
+ */
+static void
+test_admit_counts_jobs_that_would_wait(void)
+{
+	struct job_params run = params(1, 20), same[4], other = params(2, 20);
+	const struct job_params *ps[5];
+	char why[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &run, "", 0, 0, 1));
+	for (unsigned i = 0; i < 4; i++) {
+		same[i] = params(1, 20);
+		ps[i] = &same[i];
+	}
+	CU_ASSERT_EQUAL(job_admit(ps, 3, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(job_admit(ps, 4, why, sizeof(why)), -1);
+	/* One free slot: a job elsewhere runs in it, a second one waits. */
+	ps[3] = &other;
+	CU_ASSERT_EQUAL(job_admit(ps, 4, why, sizeof(why)), 0);
+	ps[4] = &other;
+	CU_ASSERT_EQUAL(job_admit(ps, 5, why, sizeof(why)), -1);
+	CU_ASSERT(loop_until(none_active, 0, 60000));
 }
 
 static void
@@ -716,6 +759,7 @@ main(void)
 	    {"cancel created and queued", test_cancel_created_and_queued},
 	    {"createAndWait then start", test_create_and_wait_then_start},
 	    {"limits", test_limits},
+	    {"admission counts the jobs that would wait", test_admit_counts_jobs_that_would_wait},
 	    {"serialised on same disk", test_serialised_on_same_disk},
 	    {"destroy", test_destroy},
 	    {"purge and keep", test_purge_and_keep},

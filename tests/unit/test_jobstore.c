@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_jobstore.c - job rows in sqlite: round trip, delete and the handle
  * floor, and rows left "running" by a dead vdsd coming back interrupted.

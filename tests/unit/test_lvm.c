@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_lvm.c - the lvm provider's system edge: argument vectors, the JSON
  * reports and error messages recorded from LVM 2.03.16 in the VM lane

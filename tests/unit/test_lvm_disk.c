@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_lvm_disk.c - the lvm provider on real disks: the provider contract
  * suite for volume providers, on a volume group "vdsct" this test makes on

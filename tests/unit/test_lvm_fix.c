@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_lvm_fix.c - recovery after lvconvert --splitmirrors was killed, on
  * a real worker with the tools answered from outputs recorded in the VM
@@ -5,8 +6,8 @@
  * lvs JSON of LVM 2.03.16 on Linux 6.1, the split of vgf/mf into mfb
  * killed by strace's fault injection at a chosen ioctl):
  *  - before LVM committed the split (4 devices suspended, tables loaded):
- *    the loaded tables are dropped, the devices resumed leaves first, the
- *    mirror stays;
+ *    the loaded tables are dropped and the devices resumed, leaves first,
+ *    the mirror stays;
  *  - after the commit, before the rename of the split plex: the loaded
  *    tables go live, the leftovers LVM listed are removed, the plex's
  *    device under its old name goes, the new volume is activated;
@@ -90,13 +91,20 @@ test_killed_before_commit(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "change not committed: 2 dm tables dropped, "
 	                                      "4 devices resumed; the mirror is unchanged"));
 	CU_ASSERT(!repair);
-	/* both loaded tables dropped before anything resumes; the top device last */
-	CU_ASSERT(script_at(&sc, "clear vgf-mf") >= 0);
+	/*
+	 * Leaves first, each settled before what uses it: a leg's loaded table
+	 * dropped before it resumes; the top device's loaded table dropped only
+	 * once its suspended legs are live (clearing it over a suspended leg
+	 * blocked in the kernel for the tool's whole time limit), then resumed.
+	 */
 	CU_ASSERT(script_at(&sc, "clear vgf-mf_rimage_0") >= 0);
 	CU_ASSERT(script_at(&sc, "clear vgf-mf_rimage_0") <
-	          script_at(&sc, "resume vgf-mf_rimage_1"));
-	CU_ASSERT(script_at(&sc, "resume vgf-mf_rimage_1") < script_at(&sc, "resume vgf-mf"));
-	CU_ASSERT(script_at(&sc, "resume vgf-mf_rmeta_1") < script_at(&sc, "resume vgf-mf"));
+	          script_at(&sc, "resume vgf-mf_rimage_0"));
+	CU_ASSERT(script_at(&sc, "clear vgf-mf") >= 0);
+	CU_ASSERT(script_at(&sc, "resume vgf-mf_rimage_0") < script_at(&sc, "clear vgf-mf"));
+	CU_ASSERT(script_at(&sc, "resume vgf-mf_rimage_1") < script_at(&sc, "clear vgf-mf"));
+	CU_ASSERT(script_at(&sc, "resume vgf-mf_rmeta_1") < script_at(&sc, "clear vgf-mf"));
+	CU_ASSERT(script_at(&sc, "clear vgf-mf") < script_at(&sc, "resume vgf-mf"));
 	CU_ASSERT(script_at(&sc, "resume vgf-mf_rmeta_0") < 0); /* it was not suspended */
 	CU_ASSERT(script_at(&sc, "vgcfgrestore -y") < 0);
 	CU_ASSERT(script_at(&sc, "lvremove") < 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mib.c - the VDS-MIB handlers called directly: GET and GETNEXT over
  * inventory fixtures, a whole walk in strictly increasing OID order, DateAndTime

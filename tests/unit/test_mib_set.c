@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mib_set.c - SETs on vdsJobTable through the real handler, in the
  * passes Net-SNMP's agent makes (RESERVE1, RESERVE2, ACTION, COMMIT; FREE
@@ -16,12 +17,11 @@
 #include "log.h"
 #include "mib_job.h"
 #include "mib_oids.h"
+#include "mib_refusal.h"
 #undef MIB /* Net-SNMP's; simfix.h's is MiB */
 #include "simfix.h"
 
-#define RS_CREATE_AND_GO   4
-#define RS_CREATE_AND_WAIT 5
-#define MAX_VB             16
+#define MAX_VB 16
 
 static struct event_base *base;
 
@@ -180,6 +180,105 @@ test_params_of_a_waiting_row_are_recorded(void)
 	CU_ASSERT_EQUAL(j->params.size, 3 * MIB);
 }
 
+/*
+ * issue 13: a createAndGo sent again because its response was lost (the
+ * same varbinds, within MJM_RETRY_MS) got inconsistentValue although the
+ * job had started.  It is answered noError and starts nothing; any other
+ * SET creating that handle is still refused.
+ */
+static void
+test_retried_create_is_answered_as_the_original(void)
+{
+	struct vbspec s[MAX_VB];
+	size_t n = partition_row(s, 1);
+	struct job_counters c;
+	struct vbspec t;
+	int64_t created;
+
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	created = job_find(1)->create_ms;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 1);
+	CU_ASSERT_EQUAL(job_find(1)->create_ms, created);
+	job_get_counters(&c);
+	CU_ASSERT_EQUAL(c.running + c.queued + c.succeeded + c.failed + c.cancelled, 1);
+	/* Not the same SET: a varbind less, another value, another order. */
+	CU_ASSERT_EQUAL(set(s, n - 1), SNMP_ERR_INCONSISTENTVALUE);
+	s[3].v = 2;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	s[3].v = 1;
+	t = s[2];
+	s[2] = s[3];
+	s[3] = t;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	s[3] = s[2];
+	s[2] = t;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_NOERROR);
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(vtab_count(job_table()), 1);
+	/* A row changed since it was created: a copy of its first SET is no retry. */
+	n = partition_row(s, 2);
+	s[0].v = RS_CREATE_AND_WAIT;
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
+	t = (struct vbspec){VDS_JOB_P_SIZE_MIB, 2, 3};
+	CU_ASSERT_EQUAL(set(&t, 1), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(job_find(2)->params.size, 3 * MIB);
+}
+
+/* One vdsLastRefusal scalar. */
+static struct mib_value
+refusal(oid col)
+{
+	struct mib_value v;
+
+	CU_ASSERT_EQUAL(mib_table_value(&mib_refusal_scalars,
+	                                mib_table_col(&mib_refusal_scalars, col), NULL, &v),
+	                0);
+	return v;
+}
+
+/*
+ * issue 13: a refused SET said only "inconsistentValue"; the reason was in
+ * the log on the agent host.  vdsLastRefusal gives it, with the varbind and
+ * handle, and counts the refusals.
+ */
+static void
+test_refusal_is_readable(void)
+{
+	struct vbspec s[MAX_VB];
+	size_t n = partition_row(s, 7);
+	uint32_t before = refusal(VDS_REFUSAL_COUNT).n.u32;
+	struct mib_value v;
+	const oid *name;
+
+	s[3].v = 300000; /* MiB: more than sim1 has */
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(refusal(VDS_REFUSAL_COUNT).n.u32, before + 1);
+	CU_ASSERT_EQUAL(refusal(VDS_REFUSAL_HANDLE).n.u32, 7);
+	CU_ASSERT_EQUAL(refusal(VDS_REFUSAL_ERROR).n.i, SNMP_ERR_INCONSISTENTVALUE);
+	v = refusal(VDS_REFUSAL_REASON);
+	CU_ASSERT(v.len > 0 && memmem(v.str, v.len, "300000 MiB", 10) != NULL);
+	v = refusal(VDS_REFUSAL_OBJECT);
+	name = v.str;
+	CU_ASSERT_EQUAL_FATAL(v.len, (mib_job_table.base_len + 2) * sizeof(oid));
+	CU_ASSERT_EQUAL(name[mib_job_table.base_len], VDS_JOB_ROW_STATUS);
+	CU_ASSERT_EQUAL(name[mib_job_table.base_len + 1], 7);
+	/* A wrong value is reported on its own varbind. */
+	s[3] = (struct vbspec){VDS_JOB_P_STRIPE_KIB, 7, 1048577};
+	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_WRONGVALUE);
+	CU_ASSERT_EQUAL(refusal(VDS_REFUSAL_COUNT).n.u32, before + 2);
+	CU_ASSERT_EQUAL(((const oid *)refusal(VDS_REFUSAL_OBJECT).str)[mib_job_table.base_len],
+	                VDS_JOB_P_STRIPE_KIB);
+	v = refusal(VDS_REFUSAL_REASON);
+	CU_ASSERT(memmem(v.str, v.len, "1048577", 7) != NULL);
+	/* An accepted SET leaves the last refusal alone. */
+	s[3] = (struct vbspec){VDS_JOB_P_SIZE_MIB, 7, 1};
+	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_NOERROR);
+	CU_ASSERT_EQUAL(refusal(VDS_REFUSAL_COUNT).n.u32, before + 2);
+}
+
 int
 main(void)
 {
@@ -195,6 +294,9 @@ main(void)
 	            test_admission_counts_the_whole_set);
 	CU_add_test(s, "parameters of a waiting row are recorded",
 	            test_params_of_a_waiting_row_are_recorded);
+	CU_add_test(s, "a retried createAndGo is answered as the original",
+	            test_retried_create_is_answered_as_the_original);
+	CU_add_test(s, "the reason of a refusal is readable", test_refusal_is_readable);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

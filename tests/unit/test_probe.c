@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_probe.c - probe_disk() against image files made by sfdisk and
  * mkfs.ext4; every expected value comes from sfdisk or blkid(8) run on the

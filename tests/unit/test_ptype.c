@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ptype.c - partition type aliases and raw types for GPT and MBR.
  */

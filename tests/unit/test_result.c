@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_result.c - the result table: complete, and HRESULTs as in vds.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_sim.c - the sim provider: default inventory, persistence of state and
  * indexes, validation of every job type, every job type run through

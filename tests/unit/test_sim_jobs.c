@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_sim_jobs.c - every sim job type run through prepare, run (on the real
  * worker pool) and commit: real offsets, outputs, model changes, re-checks

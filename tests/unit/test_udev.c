@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_udev.c - udev discovery: the property translation on fixtures, the
  * usage flags on fixture files, image disks from the config, and (as root,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_vdisk.c - the vdisk provider on real files and loop devices (root):
  * validation, raw and fixed-VHD images checked with stat, losetup,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_vdisk_fault.c - the vdisk provider when things go wrong: an image
  * deleted while attached, a loop device detached behind vdsd's back, the

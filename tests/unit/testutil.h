@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * testutil.h - running the independent tools the unit tests check against
  * (sfdisk, blkid, losetup, e2fsck, ...), through the shell on purpose: the

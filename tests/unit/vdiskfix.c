@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdiskfix.c - fixture of the vdisk provider tests.
  */

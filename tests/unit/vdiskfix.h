@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdiskfix.h - fixture of the vdisk provider tests: a temp directory with
  * a vdisk root and a state directory, a fresh inventory, the vdisk

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # guest-all.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh -n 4):
 # every real-kernel test, one after the other, on the guest's virtio disks
 # (each test wipes the disks it is given):

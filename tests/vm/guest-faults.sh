@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # guest-faults.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh): the
 # lvm provider's faults, through SNMP (private snmpd + vdsd "provider lvm"),
 # on a volume group "vgf" over /dev/vdd and a device-mapper linear device

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # guest-lvm.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh): the lvm
 # provider end to end through SNMP (private snmpd master + vdsd with
 # "provider lvm"), on the guest's virtio disks /dev/vda and /dev/vdb, each

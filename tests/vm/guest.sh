@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # guest.sh - second stage of the VM lane, run by init.sh inside the guest in
 # a chroot of the host's root (overlaid with a tmpfs).  Sets up what a
 # booted system has (/run, /dev/pts, udevd; checks loopback: a FATAL line

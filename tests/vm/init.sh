@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # init.sh - /init of the VM lane's busybox initramfs (PID 1 in the guest).
 #
 # Loads the virtio/9p/overlay modules packed into the initramfs, mounts the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # run.sh - run a command inside a real Debian kernel under qemu (TCG).
 #
 #   tests/vm/run.sh [-n DISKS] [-s MIB] [-t SECONDS] [-k] -- COMMAND [ARG]...

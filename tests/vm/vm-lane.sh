@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # vm-lane.sh - make check's real-kernel lane: boots Debian's kernel under
 # qemu (TCG) with tests/vm/run.sh and runs tests/vm/guest-all.sh inside on
 # four virtio disks: the basic provider's contract suite on a real disk
