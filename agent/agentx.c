@@ -8,14 +8,28 @@
  * number can be reused after a reconnect (the old socket closed, the new one
  * got the same number): each watched fd remembers its socket's inode, and a
  * different inode means a fresh event.  Net-SNMP's log goes through log.c.
+ *
+ * Reconnecting.  When the master goes away Net-SNMP retries every
+ * agentXPingInterval seconds (an alarm of its own, agentx_reopen_session).
+ * vdsd retries at once when the master's socket reappears (inotify on its
+ * directory), then, while the master does not accept yet, after 250 ms
+ * doubling up to the ping interval.  It does so by rescheduling that
+ * Net-SNMP alarm, which has no API of its own:
+ * the newest repeating alarm without a client argument registered by the
+ * disconnect (snmp_alarm.h's struct snmp_alarm is public).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -36,12 +50,27 @@ struct ax_watch {
 	struct event *ev;
 };
 
+#define AX_RETRY_FIRST_MS 250
+
+/*
+ * Exported by Net-SNMP but not in its installed headers: the AgentX session
+ * to the master (NULL while disconnected) and the alarm of a registration.
+ */
+extern netsnmp_session *main_session;
+struct snmp_alarm *sa_find_specific(unsigned int clientreg);
+
 static struct {
 	struct event_base *base;
 	struct event *timer;
 	struct ax_watch *watches;
 	int started;
-} ax;
+	int connected;     /* main_session was set at the last sync */
+	unsigned retry_ms; /* the next back-off; 0: connected */
+	unsigned ping_ms;  /* agentXPingInterval: the longest back-off */
+	int ino_fd;        /* inotify on the master socket's directory, or -1 */
+	struct event *ino_ev;
+	char sock_name[NAME_MAX + 1];
+} ax = {.ino_fd = -1};
 
 static void ax_on_read(evutil_socket_t fd, short what, void *arg);
 
@@ -143,6 +172,142 @@ ax_watched(int fd)
 }
 
 static void
+ax_noop_alarm(unsigned int clientreg, void *clientarg)
+{
+}
+
+/* Net-SNMP's reconnect alarm: the newest repeating alarm without client data. */
+static struct snmp_alarm *
+ax_reopen_alarm(void)
+{
+	unsigned top = snmp_alarm_register(3600, 0, ax_noop_alarm, NULL);
+
+	if (!top)
+		return NULL;
+	snmp_alarm_unregister(top);
+	for (unsigned r = top - 1; r > 0 && r + 64 > top; r--) {
+		struct snmp_alarm *a = sa_find_specific(r);
+
+		if (a && !a->clientarg && (a->flags & SA_REPEAT) && a->thecallback != ax_noop_alarm)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * Make the reconnect alarm fire in ms, then every `every` ms (until it
+ * connects; never 0, which would make it a one-shot alarm).
+ */
+static void
+ax_retry_in(unsigned ms, unsigned every)
+{
+	struct snmp_alarm *a = ax_reopen_alarm();
+	struct timeval now;
+
+	if (!a || !every)
+		return;
+	netsnmp_get_monotonic_clock(&now);
+	a->t.tv_sec = every / 1000;
+	a->t.tv_usec = (suseconds_t)(every % 1000) * 1000;
+	a->t_nextM.tv_sec = now.tv_sec + ms / 1000;
+	a->t_nextM.tv_usec = now.tv_usec + (suseconds_t)(ms % 1000) * 1000;
+	if (a->t_nextM.tv_usec >= 1000000) {
+		a->t_nextM.tv_sec++;
+		a->t_nextM.tv_usec -= 1000000;
+	}
+}
+
+/* Note connects and disconnects (after every sync). */
+static void
+ax_track_session(void)
+{
+	int connected = main_session != NULL;
+
+	if (connected != ax.connected)
+		log_info("agentx", connected ? "registered with the master" : "master gone");
+	ax.connected = connected;
+	if (connected)
+		ax.retry_ms = 0;
+}
+
+/*
+ * After the alarms ran: a try that followed the socket's reappearance
+ * failed (the master binds before it listens): try again after a gap that
+ * doubles up to the ping interval, Net-SNMP's own retry period.
+ */
+static void
+ax_backoff(void)
+{
+	unsigned next;
+
+	if (!ax.retry_ms || main_session)
+		return;
+	next = ax.retry_ms * 2;
+	if (next >= ax.ping_ms) {
+		next = ax.ping_ms;
+		ax.retry_ms = 0; /* Net-SNMP's period from here on */
+	} else {
+		ax.retry_ms = next;
+	}
+	ax_retry_in(next, next);
+}
+
+/* The master's socket (re)appeared: connect now, back-off from the start. */
+static void
+ax_on_inotify(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	int seen = 0;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if (ev->len && strcmp(ev->name, ax.sock_name) == 0)
+				seen = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	if (!seen || ax.connected || !ax.started)
+		return;
+	log_info("agentx", "master socket %s appeared: connecting now", ax.sock_name);
+	ax.retry_ms = AX_RETRY_FIRST_MS / 2; /* doubled after this first try */
+	ax_retry_in(0, AX_RETRY_FIRST_MS);
+	agentx_update();
+}
+
+static void
+ax_unwatch_socket_dir(void)
+{
+	if (ax.ino_ev)
+		event_free(ax.ino_ev);
+	ax.ino_ev = NULL;
+	if (ax.ino_fd >= 0)
+		close(ax.ino_fd);
+	ax.ino_fd = -1;
+}
+
+static void
+ax_watch_socket_dir(const char *sock)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", sock);
+	snprintf(base, sizeof(base), "%s", sock);
+	snprintf(ax.sock_name, sizeof(ax.sock_name), "%s", basename(base));
+	ax.ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ax.ino_fd < 0 ||
+	    inotify_add_watch(ax.ino_fd, dirname(dir), IN_CREATE | IN_MOVED_TO | IN_ATTRIB) < 0 ||
+	    !(ax.ino_ev =
+	          event_new(ax.base, ax.ino_fd, EV_READ | EV_PERSIST, ax_on_inotify, NULL)) ||
+	    event_add(ax.ino_ev, NULL) < 0) {
+		log_warn("agentx",
+		         "cannot watch the directory of %s: reconnecting by back-off only", sock);
+		ax_unwatch_socket_dir();
+	}
+}
+
+static void
 ax_sync(int verify)
 {
 	netsnmp_large_fd_set fds;
@@ -152,6 +317,7 @@ ax_sync(int verify)
 
 	if (!ax.started)
 		return;
+	ax_track_session();
 	netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
 	snmp_select_info2(&maxfd, &fds, &tv, &block);
 	ax_prune(&fds, verify);
@@ -206,6 +372,7 @@ ax_on_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	snmp_timeout();
 	run_alarms();
+	ax_backoff();
 	ax_sync(1);
 }
 
@@ -255,6 +422,9 @@ agentx_init(struct event_base *base, const struct vds_conf *conf)
 	if (!ax.timer)
 		return -1;
 	ax.started = 1;
+	ax.ping_ms = conf->agentx_ping * 1000;
+	ax.connected = main_session != NULL;
+	ax_watch_socket_dir(conf->agentx_socket);
 	ax_sync(1);
 	log_info("agentx", "subagent for %s (ping every %us)", conf->agentx_socket,
 	         conf->agentx_ping);
@@ -268,6 +438,7 @@ agentx_shutdown(void)
 		return;
 	while (ax.watches)
 		ax_unwatch(&ax.watches);
+	ax_unwatch_socket_dir();
 	event_free(ax.timer);
 	ax.timer = NULL;
 	ax.started = 0;

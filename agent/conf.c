@@ -25,27 +25,35 @@ struct conf_directive {
 	enum conf_kind kind;
 	size_t off;
 	unsigned min, max;
+	int restart; /* 1: read once at start; a changed value needs a restart */
 };
 
 #define F(field) offsetof(struct vds_conf, field)
 
+/*
+ * Every directive either takes effect on SIGHUP (restart 0: the daemon
+ * passes the new value on, see conf_take_reloadable) or is named in the log
+ * at reload as needing a restart (restart 1).
+ */
 static const struct conf_directive conf_directives[] = {
-    {"agentXSocket", CK_PATH, F(agentx_socket), 0, 0},
-    {"agentXPingInterval", CK_UINT, F(agentx_ping), 1, 3600},
-    {"stateDir", CK_PATH, F(state_dir), 0, 0},
-    {"provider", CK_LIST, F(providers), 0, 0},
-    {"allowDevice", CK_LIST, F(allow), 0, 0},
-    {"imageDisk", CK_LIST, F(image_disks), 0, 0},
-    {"vdiskRoot", CK_LIST, F(vdisk_roots), 0, 0},
-    {"discovery", CK_BOOL, F(discovery), 0, 1},
-    {"jobMaxRunning", CK_UINT, F(job_max_running), 1, 256},
-    {"jobMaxQueued", CK_UINT, F(job_max_queued), 0, 100000},
-    {"jobPurgeTime", CK_UINT, F(job_purge_time), 0, 31536000},
-    {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000},
-    {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600},
-    {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000},
-    {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0},
+    {"agentXSocket", CK_PATH, F(agentx_socket), 0, 0, 1},
+    {"agentXPingInterval", CK_UINT, F(agentx_ping), 1, 3600, 1},
+    {"stateDir", CK_PATH, F(state_dir), 0, 0, 1},
+    {"provider", CK_LIST, F(providers), 0, 0, 1},
+    {"allowDevice", CK_LIST, F(allow), 0, 0, 0},
+    {"imageDisk", CK_LIST, F(image_disks), 0, 0, 0},
+    {"vdiskRoot", CK_LIST, F(vdisk_roots), 0, 0, 0},
+    {"discovery", CK_BOOL, F(discovery), 0, 1, 1},
+    {"jobMaxRunning", CK_UINT, F(job_max_running), 1, 256, 0},
+    {"jobMaxQueued", CK_UINT, F(job_max_queued), 0, 100000, 0},
+    {"jobPurgeTime", CK_UINT, F(job_purge_time), 0, 31536000, 0},
+    {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000, 0},
+    {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600, 0},
+    {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000, 0},
+    {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0, 0},
 };
+
+#define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
 
 static const char *const conf_known_providers[] = {"sim", "basic", "vdisk", "lvm"};
 
@@ -109,6 +117,81 @@ conf_free(struct vds_conf *conf)
 	strlist_free(&conf->image_disks);
 	strlist_free(&conf->vdisk_roots);
 	memset(conf, 0, sizeof(*conf));
+}
+
+static int
+conf_field_differs(const struct conf_directive *d, const struct vds_conf *a,
+                   const struct vds_conf *b)
+{
+	const char *fa = (const char *)a + d->off, *fb = (const char *)b + d->off;
+	const struct strlist *la = (const void *)fa, *lb = (const void *)fb;
+	const char *sa, *sb;
+
+	switch (d->kind) {
+	case CK_PATH:
+		sa = *(char *const *)fa;
+		sb = *(char *const *)fb;
+		return (sa || sb) && (!sa || !sb || strcmp(sa, sb) != 0);
+	case CK_UINT:
+		return *(const unsigned *)fa != *(const unsigned *)fb;
+	case CK_BOOL:
+		return *(const int *)fa != *(const int *)fb;
+	case CK_LIST:
+		if (la->n != lb->n)
+			return 1;
+		for (size_t i = 0; i < la->n; i++)
+			if (strcmp(la->v[i], lb->v[i]) != 0)
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+size_t
+conf_restart_needed(const struct vds_conf *cur, const struct vds_conf *next, char *names,
+                    size_t len)
+{
+	size_t n = 0, off = 0;
+
+	if (len)
+		names[0] = '\0';
+	for (size_t i = 0; i < CONF_NDIRECTIVES; i++) {
+		const struct conf_directive *d = &conf_directives[i];
+
+		if (!d->restart || !conf_field_differs(d, cur, next))
+			continue;
+		if (off < len)
+			off += (size_t)snprintf(names + off, len - off, "%s%s", n ? ", " : "",
+			                        d->name);
+		n++;
+	}
+	return n;
+}
+
+static void
+conf_swap(void *a, void *b, size_t size)
+{
+	unsigned char tmp[sizeof(struct strlist)];
+
+	memcpy(tmp, a, size);
+	memcpy(a, b, size);
+	memcpy(b, tmp, size);
+}
+
+void
+conf_take_reloadable(struct vds_conf *cur, struct vds_conf *next)
+{
+	static const size_t size[] = {[CK_PATH] = sizeof(char *),
+	                              [CK_UINT] = sizeof(unsigned),
+	                              [CK_LIST] = sizeof(struct strlist),
+	                              [CK_BOOL] = sizeof(int)};
+
+	for (size_t i = 0; i < CONF_NDIRECTIVES; i++) {
+		const struct conf_directive *d = &conf_directives[i];
+
+		if (!d->restart)
+			conf_swap((char *)cur + d->off, (char *)next + d->off, size[d->kind]);
+	}
 }
 
 int
@@ -242,7 +325,7 @@ conf_parse_line(struct vds_conf *conf, const char *line, char *err, size_t errle
 	snprintf(buf, sizeof(buf), "%s", line);
 	if (!conf_split(buf, &name, &value))
 		return 0;
-	for (i = 0; i < sizeof(conf_directives) / sizeof(conf_directives[0]); i++) {
+	for (i = 0; i < CONF_NDIRECTIVES; i++) {
 		if (strcasecmp(name, conf_directives[i].name) != 0)
 			continue;
 		if (*value == '\0') {

@@ -22,6 +22,9 @@
  *                              gate file exists there (see providers/sim.c)
  *
  * '#' starts a comment.  Errors name the file, the line and the reason.
+ * On SIGHUP every directive takes effect except agentXSocket,
+ * agentXPingInterval, stateDir, provider and discovery, which need a restart
+ * (a change to them is logged as such).
  */
 #ifndef VDS_CONF_H
 #define VDS_CONF_H
@@ -68,6 +71,17 @@ int conf_load(const char *path, int must_exist, struct vds_conf *conf, char *err
 /* Parse one directive line; used by conf_load and the tests. */
 int conf_parse_line(struct vds_conf *conf, const char *line, char *err, size_t errlen);
 void conf_free(struct vds_conf *conf);
+/*
+ * Reload: how many directives that are read only at start differ between
+ * cur and next; their names, comma-separated, into names.
+ */
+size_t conf_restart_needed(const struct vds_conf *cur, const struct vds_conf *next, char *names,
+                           size_t len);
+/*
+ * Reload: swap the value of every directive that takes effect on reload
+ * between cur and next (next then holds the old ones, for conf_free).
+ */
+void conf_take_reloadable(struct vds_conf *cur, struct vds_conf *next);
 
 int strlist_add(struct strlist *l, const char *s);
 int strlist_contains(const struct strlist *l, const char *s);

@@ -55,57 +55,31 @@ dm_load(struct vds_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-dm_swap_list(struct strlist *dst, struct strlist *src)
-{
-	struct strlist tmp = *dst;
-
-	*dst = *src;
-	*src = tmp;
-}
-
-static int
-dm_lists_differ(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return 1;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 1;
-	return 0;
-}
-
-/* SIGHUP: a bad file keeps the old configuration; some changes need a restart. */
+/*
+ * SIGHUP: a bad file keeps the old configuration.  Every directive takes
+ * effect now, except those read only at start: those are named in the log.
+ */
 static void
 dm_reload(void *arg)
 {
 	struct vds_conf n;
-	char err[512];
+	char err[512], names[256];
 
 	if (dm_load(&n, err, sizeof(err)) < 0) {
 		log_warnx("main", "configuration not reloaded, keeping the old one: %s", err);
 		return;
 	}
-	if (strcmp(n.agentx_socket, dm.conf.agentx_socket) ||
-	    strcmp(n.state_dir, dm.conf.state_dir) ||
-	    dm_lists_differ(&n.providers, &dm.conf.providers) ||
-	    n.agentx_ping != dm.conf.agentx_ping)
-		log_warnx("main", "agentXSocket, agentXPingInterval, stateDir and provider changes "
-		                  "take effect at the next start");
-	dm_swap_list(&dm.conf.allow, &n.allow);
-	dm_swap_list(&dm.conf.image_disks, &n.image_disks);
-	dm_swap_list(&dm.conf.vdisk_roots, &n.vdisk_roots);
-	dm.conf.job_max_running = n.job_max_running;
-	dm.conf.job_max_queued = n.job_max_queued;
-	dm.conf.job_purge_time = n.job_purge_time;
-	dm.conf.job_max_retained = n.job_max_retained;
-	dm.conf.job_progress_interval = n.job_progress_interval;
-	dm.conf.sim_job_ms = n.sim_job_ms;
+	if (conf_restart_needed(&dm.conf, &n, names, sizeof(names)))
+		log_warnx("main", "%s changed in %s: needs a restart, the old value stays in use",
+		          names, dm.opts->config);
+	conf_take_reloadable(&dm.conf, &n);
 	conf_free(&n);
 	images_sync(&dm.conf);
+	job_engine_reload();
 	if (dm.udev)
 		udevmon_rescan(dm.udev);
-	log_info("main", "configuration reloaded from %s", dm.opts->config);
+	log_info("main", "configuration reloaded from %s%s%s", dm.opts->config,
+	         names[0] ? "; needs a restart: " : "", names);
 }
 
 static uint32_t

@@ -57,13 +57,28 @@ je_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A running row shows the live percent from the save that records it on. */
+static unsigned
+je_take_live(struct job *j)
+{
+	unsigned was = j->percent;
+
+	if (j->status == JOB_ST_RUNNING && j->percent_live > j->percent)
+		j->percent = j->percent_live;
+	return was;
+}
+
 static int
 je_save(struct job *j)
 {
+	unsigned was = je_take_live(j);
+
 	j->update_ms = je_now_ms();
 	j->dirty = 0;
 	if (jobstore_save(j) < 0) {
 		log_warnx("job", "job %u: cannot save the row", j->handle);
+		if (j->status == JOB_ST_RUNNING)
+			j->percent = was; /* not recorded: not shown */
 		return -1;
 	}
 	return 0;
@@ -290,8 +305,8 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 
 	if (!j || j->status != JOB_ST_RUNNING)
 		return;
-	if (percent > j->percent && percent <= 99)
-		j->percent = percent;
+	if (percent > j->percent_live && percent <= 99)
+		j->percent_live = percent;
 	if (details && *details)
 		job_text_set(&j->details, details, JOB_DETAILS_SIZE);
 	j->update_ms = now;
@@ -305,6 +320,7 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	    now - j->progress_sent_ms < (int64_t)je.conf->job_progress_interval * 1000)
 		return;
 	j->progress_sent_ms = now;
+	je_save(j); /* a notification, too, carries only a recorded percent */
 	je.obs.progress(j, je.obs.arg);
 }
 
@@ -335,20 +351,29 @@ static void
 je_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct job **dirty;
+	unsigned *was;
 	struct job *j;
 	size_t i, n = 0;
 
 	dirty = calloc(vtab_count(&je.tab) + 1, sizeof(*dirty));
-	if (!dirty)
-		return;
+	was = calloc(vtab_count(&je.tab) + 1, sizeof(*was));
+	if (!dirty || !was)
+		goto out;
 	VTAB_FOREACH(&je.tab, i, j)
 	if (j->dirty) {
 		j->dirty = 0;
+		was[n] = je_take_live(j);
 		dirty[n++] = j;
 	}
-	if (n && jobstore_save_many(dirty, n) < 0)
+	if (n && jobstore_save_many(dirty, n) < 0) {
 		log_warnx("job", "cannot save progress of %zu jobs", n);
+		for (i = 0; i < n;
+		     i++) /* not recorded: not shown; tried again at the next report */
+			dirty[i]->percent = was[i];
+	}
+out:
 	free(dirty);
+	free(was);
 }
 
 /* ------------------------------------------------------- table and API */
@@ -639,10 +664,14 @@ je_load_one(struct job *j, void *arg)
 	}
 	jobprov_for(&j->params, &j->ops, &j->pstate);
 	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING) {
+		const char *why = j->status == JOB_ST_QUEUED
+		                      ? "vdsd stopped while the job was queued: it never started"
+		                      : "vdsd stopped while the job was running";
+
 		j->status = JOB_ST_CREATED; /* not counted as queued or running */
 		j->cancel_state =
 		    j->cancel_state == JOB_CS_REQUESTED ? JOB_CS_NONE : j->cancel_state;
-		je_finish(j, VDS_R_INTERRUPTED, "vdsd stopped while the job was running");
+		je_finish(j, VDS_R_INTERRUPTED, why);
 	} else if (job_is_finished(j)) {
 		TAILQ_INSERT_TAIL(&je.finished, j, q);
 		je.nfinished++;
@@ -682,6 +711,18 @@ job_engine_init(struct event_base *base, const struct vds_conf *conf, const char
 out:
 	job_engine_shutdown();
 	return -1;
+}
+
+void
+job_engine_reload(void)
+{
+	if (worker_resize(je.conf->job_max_running) < 0)
+		log_warnx("job", "fewer worker threads than jobMaxRunning %u",
+		          je.conf->job_max_running);
+	jobprov_reload(je.conf);
+	je_retain();
+	je_arm_purge();
+	je_schedule();
 }
 
 void

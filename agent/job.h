@@ -87,6 +87,12 @@ struct job {
 	void *plan;
 	struct prov_job *pj;
 	int64_t progress_sent_ms;
+	/*
+	 * The provider's latest percent; `percent` (what the row shows) takes it
+	 * only when it is saved, so no reader sees a percent the store has not
+	 * got and a restart after a crash never shows less than was shown.
+	 */
+	unsigned percent_live;
 	int dirty;          /* percent/details not yet in the store */
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
 };
@@ -115,6 +121,12 @@ void job_engine_set_providers(const struct prov_ops *const *list);
  * outlive the engine.
  */
 int job_engine_init(struct event_base *base, const struct vds_conf *conf, const char *state_dir);
+/*
+ * The configuration changed (SIGHUP): size the worker pool to jobMaxRunning
+ * (running jobs finish; queued ones start up to the new limit), apply the
+ * purge time and retention to the rows, pass the change to the providers.
+ */
+void job_engine_reload(void);
 /* Stops the workers; jobs still running stay "running" in the store. */
 void job_engine_shutdown(void);
 void job_set_observer(const struct job_observer *obs);

@@ -19,7 +19,7 @@
 #include "model.h"
 
 #define JP_MAX_PROVIDERS 16
-#define JP_MAX_KEYS      (8 + 2 * JOB_MAX_DISKS)
+#define JP_MAX_KEYS      (8 + 3 * JOB_MAX_DISKS)
 
 struct jp_provider {
 	const struct prov_ops *ops;
@@ -93,6 +93,14 @@ jobprov_fini(void)
 		if (jp.prov[i].ops->fini)
 			jp.prov[i].ops->fini(jp.prov[i].state);
 	jp.nprov = 0;
+}
+
+void
+jobprov_reload(const struct vds_conf *conf)
+{
+	for (size_t i = 0; i < jp.nprov; i++)
+		if (jp.prov[i].ops->reload)
+			jp.prov[i].ops->reload(jp.prov[i].state, conf);
 }
 
 static const struct jp_provider *
@@ -224,8 +232,13 @@ jp_keys(const struct job_params *p, struct jp_key *k)
 	jp_key_add(k, &n, INV_VOLUME, p->volume);
 	jp_key_add(k, &n, INV_PLEX, p->plex);
 	jp_key_add(k, &n, INV_VDISK, p->vdisk);
-	for (unsigned i = 0; i < p->ndisks && i < JOB_MAX_DISKS; i++)
+	for (unsigned i = 0; i < p->ndisks && i < JOB_MAX_DISKS; i++) {
+		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
+
 		jp_key_add(k, &n, INV_DISK, p->disks[i]);
+		if (d) /* createVolume by disks: the pack they are in */
+			jp_key_add(k, &n, INV_PACK, d->pack_index);
+	}
 	if (part)
 		jp_key_add(k, &n, INV_DISK, part->disk_index);
 	if (vol) {

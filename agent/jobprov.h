@@ -18,6 +18,8 @@
  */
 int jobprov_init(const struct vds_conf *conf, const struct prov_ops *const *list);
 void jobprov_fini(void);
+/* The configuration was reloaded: tell each provider that has a reload(). */
+void jobprov_reload(const struct vds_conf *conf);
 
 /* The first enabled provider that claims p; 0 and *ops = NULL if none. */
 int jobprov_for(const struct job_params *p, const struct prov_ops **ops, void **state);

@@ -278,39 +278,67 @@ inv_basic_volume(const struct inv_disk *d, const struct inv_part *p)
 	return v;
 }
 
-/* Put a row, replacing the one with the same key; reports the change. */
+/* Bytes of a row of the classes inv_put() takes (flat structs, no pointers). */
+static size_t
+inv_flat_size(enum inv_class cls)
+{
+	switch (cls) {
+	case INV_PACK:
+		return sizeof(struct inv_pack);
+	case INV_VOLUME:
+		return sizeof(struct inv_volume);
+	case INV_PLEX:
+		return sizeof(struct inv_plex);
+	case INV_VDISK:
+		return sizeof(struct inv_vdisk);
+	default:
+		return 0; /* not comparable: always a change */
+	}
+}
+
+/*
+ * Put a row, replacing the one with the same key; reports an arrival, or a
+ * modification when the contents differ (a row put again unchanged is no
+ * news).  *changed: whether anything changed.
+ */
 static int
-inv_put_row(enum inv_class cls, void *row)
+inv_put_row(enum inv_class cls, void *row, int *changed)
 {
 	struct inv_hdr *h = row;
 	const struct inv_hdr *old = inv_by_key(cls, h->key);
 	enum inv_event ev = old ? INV_EV_MODIFIED : INV_EV_ARRIVED;
+	size_t size = inv_flat_size(cls);
 
+	*changed = 0;
 	if (inv_index_for(cls, h->key, &h->index, h->objid) < 0) {
 		inv_free_row(cls, row);
 		return -1;
 	}
+	*changed = !old || !size || memcmp(old, row, size) != 0;
 	if (old)
 		inv_free_row(cls, vtab_remove(&inv.tabs[cls], old->index));
 	if (vtab_insert(&inv.tabs[cls], row) < 0) {
 		inv_free_row(cls, row);
+		*changed = 1; /* the old row is gone */
 		return -1;
 	}
-	inv_tell(cls, ev, row);
+	if (*changed)
+		inv_tell(cls, ev, row);
 	return 0;
 }
 
 int
 inv_put(enum inv_class cls, void *row)
 {
-	int rc;
+	int rc, changed;
 
 	if (cls == INV_DISK || cls == INV_PARTITION) {
 		inv_free_row(cls, row);
 		return -1;
 	}
-	rc = inv_put_row(cls, row);
-	inv_touch();
+	rc = inv_put_row(cls, row, &changed);
+	if (changed)
+		inv_touch();
 	inv_flush_later();
 	return rc;
 }
@@ -394,16 +422,17 @@ static void
 inv_add_basic_volumes(struct inv_disk *d)
 {
 	struct inv_volume *v;
+	int changed;
 
 	d->volume_index = 0;
 	if (d->nparts == 0 && d->fs_type[0] && (v = inv_basic_volume(d, NULL)) &&
-	    inv_put_row(INV_VOLUME, v) == 0)
+	    inv_put_row(INV_VOLUME, v, &changed) == 0)
 		d->volume_index = v->index;
 	for (size_t i = 0; i < d->nparts; i++) {
 		struct inv_part *p = &d->parts[i];
 
 		if (p->fs_type[0] && (v = inv_basic_volume(d, p)) &&
-		    inv_put_row(INV_VOLUME, v) == 0)
+		    inv_put_row(INV_VOLUME, v, &changed) == 0)
 			p->volume_index = v->index;
 	}
 }

@@ -29,6 +29,10 @@
 #define WQ_PROGRESS 0x01
 #define WQ_DONE     0x02
 
+#define WORKER_MAX 256 /* jobMaxRunning's largest value */
+
+enum worker_slot { WS_FREE = 0, WS_LIVE, WS_EXITED };
+
 struct prov_job {
 	uint32_t handle;
 	const struct prov_ops *ops;
@@ -52,8 +56,11 @@ static struct {
 	pthread_cond_t sleep_cv;                /* prov_job_sleep(); broadcast on any cancel */
 	struct prov_job *wait_head, *wait_tail; /* submitted, no thread yet */
 	struct prov_job *out_head, *out_tail;   /* for the loop */
-	pthread_t *threads;
-	unsigned nthreads;
+	/* A thread keeps its slot until joined; slots never move. */
+	pthread_t tid[WORKER_MAX];
+	enum worker_slot slot[WORKER_MAX]; /* under mu */
+	unsigned live;                     /* WS_LIVE slots */
+	unsigned target;                   /* the pool size asked for */
 	int stopping;
 	int efd;
 	struct event *ev;
@@ -97,14 +104,18 @@ worker_post(struct prov_job *j, unsigned flag)
 		log_warn("worker", "eventfd write");
 }
 
+/*
+ * The next job, or NULL when this thread is to stop: at shutdown, or when
+ * the pool shrank and it is surplus (it leaves idle, never in mid-job).
+ */
 static struct prov_job *
 worker_take(void)
 {
 	struct prov_job *j;
 
-	while (!wk.stopping && !wk.wait_head)
+	while (!wk.stopping && !wk.wait_head && wk.live <= wk.target)
 		pthread_cond_wait(&wk.work_cv, &wk.mu);
-	if (wk.stopping)
+	if (wk.stopping || !wk.wait_head)
 		return NULL;
 	j = wk.wait_head;
 	wk.wait_head = j->next;
@@ -117,6 +128,7 @@ worker_take(void)
 static void *
 worker_main(void *arg)
 {
+	size_t slot = (size_t)(uintptr_t)arg;
 	struct prov_job *j;
 	enum vds_result r;
 
@@ -128,6 +140,9 @@ worker_main(void *arg)
 		j->result = r;
 		worker_post(j, WQ_DONE);
 	}
+	if (!wk.stopping)
+		wk.live--;
+	wk.slot[slot] = WS_EXITED;
 	pthread_mutex_unlock(&wk.mu);
 	return NULL;
 }
@@ -180,22 +195,70 @@ worker_drain(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&wk.mu);
 }
 
-static int
-worker_start_threads(unsigned n)
+/* Join the threads that left after a shrink, freeing their slots.  Loop thread. */
+static void
+worker_reap(void)
 {
-	wk.threads = calloc(n, sizeof(*wk.threads));
-	if (!wk.threads)
-		return -1;
-	for (wk.nthreads = 0; wk.nthreads < n; wk.nthreads++) {
-		int rc = pthread_create(&wk.threads[wk.nthreads], NULL, worker_main, NULL);
+	for (unsigned i = 0; i < WORKER_MAX; i++) {
+		int exited;
 
+		pthread_mutex_lock(&wk.mu);
+		exited = wk.slot[i] == WS_EXITED;
+		pthread_mutex_unlock(&wk.mu);
+		if (!exited)
+			continue;
+		pthread_join(wk.tid[i], NULL); /* it has returned: no wait */
+		pthread_mutex_lock(&wk.mu);
+		wk.slot[i] = WS_FREE;
+		pthread_mutex_unlock(&wk.mu);
+	}
+}
+
+/* Start threads until wk.live reaches wk.target.  Loop thread. */
+static int
+worker_grow(void)
+{
+	int rc = 0;
+
+	worker_reap();
+	pthread_mutex_lock(&wk.mu);
+	for (unsigned i = 0; i < WORKER_MAX && wk.live < wk.target; i++) {
+		if (wk.slot[i] != WS_FREE)
+			continue;
+		rc = pthread_create(&wk.tid[i], NULL, worker_main, (void *)(uintptr_t)i);
 		if (rc) {
 			errno = rc;
 			log_warn("worker", "pthread_create");
-			return -1;
+			rc = -1;
+			break;
 		}
+		wk.slot[i] = WS_LIVE;
+		wk.live++;
 	}
-	return 0;
+	pthread_mutex_unlock(&wk.mu);
+	return rc;
+}
+
+static unsigned
+worker_clamp(unsigned n)
+{
+	return n < 1 ? 1 : n > WORKER_MAX ? WORKER_MAX : n;
+}
+
+int
+worker_resize(unsigned nthreads)
+{
+	unsigned n = worker_clamp(nthreads), was;
+
+	pthread_mutex_lock(&wk.mu);
+	was = wk.target;
+	wk.target = n;
+	/* shrinking: idle surplus threads see live > target and leave */
+	pthread_cond_broadcast(&wk.work_cv);
+	pthread_mutex_unlock(&wk.mu);
+	if (n != was)
+		log_info("worker", "%u worker threads (were %u)", n, was);
+	return worker_grow();
 }
 
 int
@@ -213,7 +276,8 @@ worker_init(struct event_base *base, unsigned nthreads, const struct worker_ops 
 	wk.ev = event_new(base, wk.efd, EV_READ | EV_PERSIST, worker_drain, NULL);
 	if (!wk.ev || event_add(wk.ev, NULL) < 0)
 		goto out;
-	if (worker_start_threads(nthreads ? nthreads : 1) < 0)
+	wk.target = worker_clamp(nthreads);
+	if (worker_grow() < 0)
 		goto out;
 	return 0;
 out:
@@ -240,11 +304,11 @@ worker_shutdown(void)
 	pthread_cond_broadcast(&wk.sleep_cv);
 	pthread_cond_broadcast(&wk.work_cv);
 	pthread_mutex_unlock(&wk.mu);
-	for (unsigned i = 0; i < wk.nthreads; i++)
-		pthread_join(wk.threads[i], NULL);
-	free(wk.threads);
-	wk.threads = NULL;
-	wk.nthreads = 0;
+	for (unsigned i = 0; i < WORKER_MAX; i++)
+		if (wk.slot[i] != WS_FREE)
+			pthread_join(wk.tid[i], NULL);
+	memset(wk.slot, 0, sizeof(wk.slot));
+	wk.live = wk.target = 0;
 	worker_free_list(wk.wait_head);
 	worker_free_list(wk.out_head);
 	wk.wait_head = wk.wait_tail = wk.out_head = wk.out_tail = NULL;

@@ -30,8 +30,14 @@ struct worker_ops {
 	void *arg;
 };
 
-/* Start nthreads workers (at least 1) reporting to ops on base. */
+/* Start nthreads workers (1 to 256) reporting to ops on base. */
 int worker_init(struct event_base *base, unsigned nthreads, const struct worker_ops *ops);
+/*
+ * Make the pool nthreads (1 to 256) threads: more start at once; when it
+ * shrinks, threads running a job finish it and the surplus leave idle.
+ * Loop thread.  -1 if a thread cannot be started (the others still run).
+ */
+int worker_resize(unsigned nthreads);
 /*
  * Ask every running job to cancel, drop the ones not started and join the
  * threads.  Outcomes not yet delivered are dropped; plans are not freed.

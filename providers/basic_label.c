@@ -90,6 +90,18 @@ blabel_grain(struct fdisk_context *cxt)
 }
 
 /* The label to work on: keep the disk's, or create the one p asks for. */
+enum vds_result
+blabel_init(struct fdisk_context *cxt, enum inv_pstyle style, char *msg, size_t msglen)
+{
+	int rc;
+
+	fdisk_enable_wipe(cxt, 1); /* stale signatures of the old content go */
+	rc = fdisk_create_disklabel(cxt, style == INV_PS_GPT ? "gpt" : "dos");
+	if (rc < 0)
+		BL_FAIL(VDS_R_FAILED, "cannot create a label: %s", strerror(-rc));
+	return VDS_R_OK;
+}
+
 static enum vds_result
 bl_label(struct fdisk_context *cxt, const struct job_params *p, struct blabel_part *res, char *msg,
          size_t msglen)
@@ -99,7 +111,7 @@ bl_label(struct fdisk_context *cxt, const struct job_params *p, struct blabel_pa
 	                       : p->init_label == JOB_LABEL_MBR ? INV_PS_MBR
 	                                                        : INV_PS_NONE;
 	size_t used = 0;
-	int rc;
+	enum vds_result r;
 
 	res->style = have;
 	if (have == INV_PS_UNKNOWN)
@@ -119,10 +131,8 @@ bl_label(struct fdisk_context *cxt, const struct job_params *p, struct blabel_pa
 	if (have == INV_PS_NONE && fdisk_get_collision(cxt))
 		BL_FAIL(VDS_R_NOT_EMPTY, "the disk holds a %s signature: wipe it first",
 		        fdisk_get_collision(cxt));
-	fdisk_enable_wipe(cxt, 1); /* stale signatures of the old content go */
-	rc = fdisk_create_disklabel(cxt, want == INV_PS_GPT ? "gpt" : "dos");
-	if (rc < 0)
-		BL_FAIL(VDS_R_FAILED, "cannot create a label: %s", strerror(-rc));
+	if ((r = blabel_init(cxt, want, msg, msglen)) != VDS_R_OK)
+		return r;
 	res->style = want;
 	res->new_label = 1;
 	return VDS_R_OK;

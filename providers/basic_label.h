@@ -34,6 +34,9 @@ void blabel_close(struct fdisk_context *cxt);
 /* The label of cxt: INV_PS_GPT, INV_PS_MBR, INV_PS_NONE or INV_PS_UNKNOWN. */
 enum inv_pstyle blabel_style(struct fdisk_context *cxt);
 
+/* In memory: a new, empty label of style (INV_PS_GPT or INV_PS_MBR). */
+enum vds_result blabel_init(struct fdisk_context *cxt, enum inv_pstyle style, char *msg,
+                            size_t msglen);
 /*
  * In memory: create the label init asks for (when the disk has none, or
  * has a different one and no partitions), then add a partition of p->size

@@ -25,7 +25,8 @@
 #define LVM_DEFAULT_STRIPE (64 * 1024)
 
 struct lvm_prov {
-	struct lvm_scan scan; /* the LVM state the model shows */
+	struct lvm_scan scan;        /* the LVM state the model shows */
+	const struct vds_conf *conf; /* allowDevice: disks a new volume group may take */
 };
 
 static int
@@ -34,10 +35,10 @@ lvm_init(const struct vds_conf *conf, void **state)
 	struct lvm_prov *lp = calloc(1, sizeof(*lp));
 	char why[200];
 
-	(void)conf;
 	*state = NULL;
 	if (!lp)
 		return -1;
+	lp->conf = conf;
 	if (access(lvm_tool("lvm"), X_OK) < 0) {
 		log_warnx("lvm", "%s not found: install lvm2", lvm_tool("lvm"));
 		free(lp);
@@ -68,6 +69,23 @@ lvm_is_lvm(const char *provider)
 	return strcmp(provider, "lvm") == 0;
 }
 
+/*
+ * createVolume by disks alone: lvm's when the first disk is in an lvm pack,
+ * or in no pack and allowed (allowDevice) to become one.
+ */
+static int
+lvm_claims_disks(struct lvm_prov *lp, const struct job_params *p)
+{
+	const struct inv_disk *d = inv_get(INV_DISK, p->disks[0]);
+	const struct inv_pack *pk = d && d->pack_index ? inv_get(INV_PACK, d->pack_index) : NULL;
+
+	if (!d)
+		return 0;
+	if (d->pack_index)
+		return pk && lvm_is_lvm(pk->provider);
+	return lp->conf && conf_device_allowed(lp->conf, d->devnode);
+}
+
 static int
 lvm_claims(void *state, const struct job_params *p)
 {
@@ -76,6 +94,8 @@ lvm_claims(void *state, const struct job_params *p)
 
 	switch (p->type) {
 	case JOB_CREATE_VOLUME:
+		if (!p->pack && p->ndisks)
+			return lvm_claims_disks(state, p);
 		pk = inv_get(INV_PACK, p->pack);
 		return pk && lvm_is_lvm(pk->provider);
 	case JOB_DELETE_VOLUME:
@@ -196,28 +216,114 @@ lvm_layout(const struct job_params *p, struct lvm_create *cr, unsigned *copies, 
 	}
 }
 
+#define LVM_NEW_VG_EXTENT (4ULL << 20) /* vgcreate's default extent */
+
+/*
+ * createVolume by disks in no pack: a new volume group "vdspackN" of them.
+ * Each must be allowed (allowDevice), hold no partition and be unused; its
+ * usable size is counted as vgcreate will (1 MiB of metadata, whole extents).
+ */
+static enum vds_result
+lvm_new_vg(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
+           uint64_t *free_bytes, char *why, size_t len)
+{
+	unsigned n = 0;
+
+	*free_bytes = 0;
+	for (unsigned i = 0; i < p->ndisks && i < LVM_MAX_PVS; i++) {
+		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
+
+		if (!d)
+			return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such disk", NULL);
+		if (!lp->conf || !conf_device_allowed(lp->conf, d->devnode) ||
+		    !lvm_dev_ok(d->devnode))
+			return lvm_fail(VDS_R_NOT_ALLOWED, why, len,
+			                "no allowDevice pattern lets a new volume group take",
+			                d->devnode);
+		if (d->nparts || (d->flags & INV_DF_INUSE) || d->fs_type[0])
+			return lvm_fail(VDS_R_IN_USE, why, len,
+			                "a disk that starts a new pack must hold no partition "
+			                "or file system",
+			                d->name);
+		snprintf(pl->cr.pvs[pl->cr.npvs++], LVM_DEV_LEN, "%s", d->devnode);
+		if (d->size > (1 << 20))
+			*free_bytes +=
+			    (d->size - (1 << 20)) / LVM_NEW_VG_EXTENT * LVM_NEW_VG_EXTENT;
+	}
+	do
+		snprintf(pl->cr.vg, sizeof(pl->cr.vg), "vdspack%u", n++);
+	while (lvm_scan_vg(&lp->scan, pl->cr.vg) && n < 10000);
+	pl->new_vg = 1;
+	return VDS_R_OK;
+}
+
+/*
+ * createVolume by disks alone, as VDS: the pack is the volume group the
+ * disks are physical volumes of (all of the same one), or a new one when
+ * they are in none; disks of different groups, or mixed, are refused.
+ */
+static enum vds_result
+lvm_vg_of_disks(struct lvm_prov *lp, const struct job_params *p, const char **vgname, char *why,
+                size_t len)
+{
+	const char *first = NULL, *firstdisk = NULL;
+
+	for (unsigned i = 0; i < p->ndisks && i < LVM_MAX_PVS; i++) {
+		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
+		const struct lvm_pv *pv = d ? lvm_scan_pv(&lp->scan, d->devnode) : NULL;
+		const char *vg = pv ? pv->vg : "";
+
+		if (!d)
+			return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such disk", NULL);
+		if (!first) {
+			first = vg;
+			firstdisk = d->name;
+		} else if (strcmp(first, vg) != 0) {
+			snprintf(
+			    why, len,
+			    "disk %s is in %s%s and disk %s in %s%s: a volume's disks belong to "
+			    "one pack",
+			    firstdisk, first[0] ? "volume group " : "no volume group", first,
+			    d->name, vg[0] ? "volume group " : "no volume group", vg);
+			return VDS_R_INVALID_PARAM;
+		}
+	}
+	*vgname = first ? first : "";
+	return VDS_R_OK;
+}
+
 static enum vds_result
 lvm_check_create(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, char *why,
                  size_t len)
 {
-	const struct inv_pack *pk = inv_get(INV_PACK, p->pack);
-	const struct lvm_vg *vg;
+	const struct inv_pack *pk = p->pack ? inv_get(INV_PACK, p->pack) : NULL;
+	const struct lvm_vg *vg = NULL;
+	const char *vgname = pk ? pk->name : NULL;
+	uint64_t free_bytes;
 	unsigned copies;
 	enum vds_result r;
 
-	if (!pk || !(vg = lvm_scan_vg(&lp->scan, pk->name)))
+	if (!p->pack && (r = lvm_vg_of_disks(lp, p, &vgname, why, len)) != VDS_R_OK)
+		return r;
+	if (vgname && !vgname[0]) {
+		if ((r = lvm_new_vg(lp, p, pl, &free_bytes, why, len)) != VDS_R_OK)
+			return r;
+	} else if (!vgname || !(vg = lvm_scan_vg(&lp->scan, vgname))) {
 		return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such volume group", NULL);
-	snprintf(pl->vg, sizeof(pl->vg), "%s", vg->name);
-	snprintf(pl->cr.vg, sizeof(pl->cr.vg), "%s", vg->name);
-	if ((r = lvm_new_name(lp, vg->name, p->name, "vol", pl->cr.name, why, len)) != VDS_R_OK ||
-	    (r = lvm_pvs(lp, p, &pl->cr, why, len)) != VDS_R_OK ||
+	} else {
+		snprintf(pl->cr.vg, sizeof(pl->cr.vg), "%s", vg->name);
+		free_bytes = vg->free;
+	}
+	snprintf(pl->vg, sizeof(pl->vg), "%s", pl->cr.vg);
+	if ((r = lvm_new_name(lp, pl->cr.vg, p->name, "vol", pl->cr.name, why, len)) != VDS_R_OK ||
+	    (!pl->new_vg && (r = lvm_pvs(lp, p, &pl->cr, why, len)) != VDS_R_OK) ||
 	    (r = lvm_layout(p, &pl->cr, &copies, why, len)) != VDS_R_OK)
 		return r;
 	pl->cr.size = (p->size + 511) / 512 * 512;
-	if (pl->cr.size * copies > vg->free)
-		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", vg->name);
+	if (pl->cr.size * copies > free_bytes)
+		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->cr.vg);
 	pl->mirror = copies > 1;
-	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), vg->name, pl->cr.name);
+	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), pl->cr.vg, pl->cr.name);
 	return VDS_R_OK;
 }
 

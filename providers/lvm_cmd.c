@@ -278,6 +278,27 @@ lc_vg(struct lvm_cmd *c, const char *sub, const char *vg)
 }
 
 int
+lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char (*pvs)[LVM_DEV_LEN], unsigned n)
+{
+	if (n == 0 || n > LVM_MAX_PVS || lc_vg(c, "vgcreate", vg) < 0)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		if (!lvm_dev_ok(pvs[i]) || lvm_cmd_add(c, "%s", pvs[i]) < 0)
+			return -1;
+	return c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_vgremove(struct lvm_cmd *c, const char *vg)
+{
+	if (!lvm_name_ok(vg))
+		return -1;
+	lc_lvm(c, "vgremove");
+	lvm_cmd_add(c, "-f");
+	return lvm_cmd_add(c, "%s", vg);
+}
+
+int
 lvm_cmd_vgck(struct lvm_cmd *c, const char *vg)
 {
 	return lc_vg(c, "vgck", vg);

@@ -98,6 +98,9 @@ int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
 /* lvchange -ay (on) or -an VG/LV */
 int lvm_cmd_activate(struct lvm_cmd *c, const char *vg, const char *lv, int on);
 int lvm_cmd_vgck(struct lvm_cmd *c, const char *vg);
+/* vgcreate VG PV...: a new volume group of whole disks; vgremove -f VG (it holds no volume) */
+int lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char (*pvs)[LVM_DEV_LEN], unsigned n);
+int lvm_cmd_vgremove(struct lvm_cmd *c, const char *vg);
 /* vgmknodes VG: /dev/VG/LV and /dev/mapper nodes as the kernel has them */
 int lvm_cmd_mknodes(struct lvm_cmd *c, const char *vg);
 /* vgcfgrestore --list VG; vgcfgrestore -y -f FILE VG (FILE: /etc/lvm/archive/VG_*). */

@@ -175,12 +175,26 @@ lr_create(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
 	struct lvm_cmd c;
 	enum vds_result r;
+	char why[256];
 
 	if ((r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
 		return r;
+	if (pl->new_vg) {
+		prov_job_progress(j, 1, "creating volume group");
+		r = lr_run(&c, lvm_cmd_vgcreate(&c, pl->cr.vg, pl->cr.pvs, pl->cr.npvs), 0, msg,
+		           len);
+		if (r != VDS_R_OK)
+			return r;
+	}
 	prov_job_progress(j, 1, "creating volume");
-	if ((r = lr_run(&c, lvm_cmd_lvcreate(&c, &pl->cr), 0, msg, len)) != VDS_R_OK)
+	if ((r = lr_run(&c, lvm_cmd_lvcreate(&c, &pl->cr), 0, msg, len)) != VDS_R_OK) {
+		/* the volume group made for it holds nothing: no empty pack is left behind */
+		if (pl->new_vg &&
+		    lr_run(&c, lvm_cmd_vgremove(&c, pl->cr.vg), 0, why, sizeof(why)) != VDS_R_OK)
+			log_warnx("lvm", "cannot remove the new volume group %s: %s", pl->cr.vg,
+			          why);
 		return lvm_recover(pl, pl->cr.name, r, msg, len);
+	}
 	if (!pl->mirror)
 		return VDS_R_OK;
 	lr_note_legs(pl);

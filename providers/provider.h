@@ -116,6 +116,12 @@ struct prov_ops {
 	int (*manages)(void *state, const struct inv_disk *d);
 	/* Optional, loop thread: the pack discovered disk d belongs to, 0 for none. */
 	uint32_t (*disk_pack)(void *state, const struct inv_disk *d);
+	/*
+	 * Optional, loop thread: the configuration was reloaded (SIGHUP); take
+	 * the new values of the directives this provider keeps a copy of.
+	 * Jobs already prepared keep the values they started with.
+	 */
+	void (*reload)(void *state, const struct vds_conf *conf);
 };
 
 /* The registry: every provider compiled in, NULL-terminated. */

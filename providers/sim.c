@@ -71,6 +71,17 @@ static const struct sim_phases sim_phase_table[] = {
                            2},
 };
 
+/* simJobDuration and simHoldDir: at start and on every reload. */
+static void
+sim_reload(void *state, const struct vds_conf *conf)
+{
+	struct sim_prov *sp = state;
+
+	sp->job_ms = conf->sim_job_ms;
+	snprintf(sp->hold_dir, sizeof(sp->hold_dir), "%s",
+	         conf->sim_hold_dir ? conf->sim_hold_dir : "");
+}
+
 static int
 sim_init(const struct vds_conf *conf, void **state)
 {
@@ -80,9 +91,7 @@ sim_init(const struct vds_conf *conf, void **state)
 	if (!sp)
 		return -1;
 	snprintf(sp->state_dir, sizeof(sp->state_dir), "%s", conf->state_dir);
-	sp->job_ms = conf->sim_job_ms;
-	snprintf(sp->hold_dir, sizeof(sp->hold_dir), "%s",
-	         conf->sim_hold_dir ? conf->sim_hold_dir : "");
+	sim_reload(sp, conf);
 	sp->vdisk_provider = strlist_contains(&conf->providers, "vdisk");
 	sp->st = sim_store_open(conf->state_dir);
 	if (!sp->st) {
@@ -143,6 +152,11 @@ sim_claims(void *state, const struct job_params *p)
 		d = pt ? inv_get(INV_DISK, pt->disk_index) : NULL;
 		return d && sim_is_sim(d->provider);
 	case JOB_CREATE_VOLUME:
+		/* by disks alone: the pack is theirs (sim_checkvol.c) */
+		if (!p->pack && p->ndisks) {
+			d = inv_get(INV_DISK, p->disks[0]);
+			return d && sim_is_sim(d->provider);
+		}
 		pk = inv_get(INV_PACK, p->pack);
 		return pk && sim_is_sim(pk->provider);
 	case JOB_DELETE_VOLUME:
@@ -297,4 +311,5 @@ const struct prov_ops sim_provider = {
     .run = sim_run,
     .commit = sim_commit,
     .free_plan = sim_free_plan,
+    .reload = sim_reload,
 };

@@ -87,12 +87,38 @@ sa_out_volume(const char *name, struct job_outputs *out)
 	}
 }
 
+/* createVolume by disks in no pack: the new pack t->pack of the plexes' disks. */
+static enum vds_result
+sa_new_pack(struct sim_state *st, const struct sim_target *t)
+{
+	if (st->npacks >= SIM_MAX_PACKS)
+		return VDS_R_NO_SPACE;
+	snprintf(st->packs[st->npacks++].name, sizeof(st->packs[0].name), "%s", t->pack);
+	if (sim_inv_pack(st, t->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	for (size_t i = 0; i < st->ndisks; i++) {
+		struct sim_disk *d = &st->disks[i];
+
+		for (size_t j = 0; j < t->nplexes; j++)
+			if (sim_list_has(t->plexdev[j], d->name)) {
+				snprintf(d->pack, sizeof(d->pack), "%s", t->pack);
+				if (sim_inv_disk(st, d->name) < 0)
+					return VDS_R_NO_MEMORY;
+				break;
+			}
+	}
+	return VDS_R_OK;
+}
+
 static enum vds_result
 sa_create_vol(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
 {
-	struct sim_volume *v = sim_vol_add(st, t->name);
+	struct sim_volume *v;
+	enum vds_result r;
 
-	if (!v)
+	if (t->new_pack && (r = sa_new_pack(st, t)) != VDS_R_OK)
+		return r;
+	if (!(v = sim_vol_add(st, t->name)))
 		return VDS_R_NO_SPACE;
 	snprintf(v->pack, sizeof(v->pack), "%s", t->pack);
 	v->type = t->vtype;
@@ -219,6 +245,8 @@ sa_create_vdisk(struct sim_state *st, const struct sim_target *t, struct job_out
 		return VDS_R_NO_SPACE;
 	snprintf(d->serial, sizeof(d->serial), "SIM-%04u", st->next_serial++);
 	snprintf(d->vdisk, sizeof(d->vdisk), "%s", t->path);
+	if (t->label != INV_PS_NONE)
+		sa_new_label(st, d, t->label);
 	vd = &st->vdisks[st->nvdisks++];
 	memset(vd, 0, sizeof(*vd));
 	snprintf(vd->path, sizeof(vd->path), "%s", t->path);

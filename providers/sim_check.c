@@ -87,14 +87,21 @@ sim_check_volume(struct sim_state *st, uint32_t index, struct sim_volume **vp, s
 
 /* ---- partitions ---- */
 
+/* vdsJobParamInitLabel as a partition style (INV_PS_NONE: none asked for). */
+static enum inv_pstyle
+sc_init_label(const struct job_params *p)
+{
+	return p->init_label == JOB_LABEL_GPT   ? INV_PS_GPT
+	       : p->init_label == JOB_LABEL_MBR ? INV_PS_MBR
+	                                        : INV_PS_NONE;
+}
+
 /* The label createPartition works on: the disk's, or the one it writes. */
 static enum vds_result
 sc_label(const struct sim_disk *d, const struct job_params *p, struct sim_target *t, char *why,
          size_t len)
 {
-	enum inv_pstyle want = p->init_label == JOB_LABEL_GPT   ? INV_PS_GPT
-	                       : p->init_label == JOB_LABEL_MBR ? INV_PS_MBR
-	                                                        : INV_PS_NONE;
+	enum inv_pstyle want = sc_init_label(p);
 	int labelled = d->pstyle == INV_PS_GPT || d->pstyle == INV_PS_MBR;
 
 	t->label = INV_PS_NONE;
@@ -195,6 +202,7 @@ sc_create_vdisk(struct sim_state *st, const struct job_params *p, struct sim_tar
 	if (st->nvdisks >= SIM_MAX_VDISKS || st->ndisks >= SIM_MAX_DISKS)
 		SC_FAIL(VDS_R_NO_SPACE, "the simulator holds no more virtual disks");
 	snprintf(t->path, sizeof(t->path), "%s", p->path);
+	t->label = sc_init_label(p); /* the new disk's partition table */
 	return VDS_R_OK;
 }
 

@@ -21,11 +21,12 @@ struct sim_target {
 	uint32_t volume; /* the volume's index, for jobs on a volume */
 	uint32_t plex;
 	char pack[SIM_NAME_LEN];
+	int new_pack; /* createVolume by disks in no pack: pack is to be made of them */
 	char path[256];
 	char name[SIM_NAME_LEN]; /* created/split volume */
 	uint64_t offset;         /* createPartition: the real, aligned offset */
 	uint64_t size;           /* created size, or bytes a shrink removes */
-	enum inv_pstyle label;   /* createPartition: label to write first (NONE: keep) */
+	enum inv_pstyle label;   /* createPartition, createVDisk: label to write (NONE: keep) */
 	char ptype[40];          /* createPartition: partition type */
 	enum inv_voltype vtype;
 	uint64_t stripe;

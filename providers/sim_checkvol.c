@@ -31,10 +31,12 @@ scv_pack(struct sim_state *st, uint32_t index)
 	return sim_pack_find(st, row->key + 9);
 }
 
+/* A disk in no pack is here only to start a new pack: all of it is free. */
 static uint64_t
 scv_disk_free(const struct sim_state *st, const struct sim_disk *d)
 {
-	uint64_t cap = sim_disk_pack_cap(d), used = sim_disk_pack_used(st, d);
+	uint64_t cap = d->pack[0] ? sim_disk_pack_cap(d) : sim_disk_cap_as_pack(d);
+	uint64_t used = sim_disk_pack_used(st, d);
 
 	return cap > used ? cap - used : 0;
 }
@@ -87,7 +89,8 @@ scv_disks(struct sim_state *st, const struct job_params *p, const char *pack, st
 		if (!d)
 			SCV_FAIL(VDS_R_NOT_FOUND, "no sim disk with index %u", p->disks[i]);
 		if (strcmp(d->pack, pack) != 0)
-			SCV_FAIL(VDS_R_INVALID_PARAM, "disk %s is not in pack %s", d->name, pack);
+			SCV_FAIL(VDS_R_INVALID_PARAM, "disk %s is not in pack %s", d->name,
+			         pack[0] ? pack : "(none)");
 		for (j = 0; j < *n; j++)
 			if (out[j] == d)
 				SCV_FAIL(VDS_R_INVALID_PARAM, "disk %s is named twice", d->name);
@@ -185,22 +188,84 @@ scv_shape(const struct job_params *p, struct sim_target *t, unsigned *copies, ch
 	return VDS_R_OK;
 }
 
+static const char *
+scv_pack_words(const struct sim_disk *d, char *buf, size_t len)
+{
+	if (!d->pack[0])
+		return "no pack";
+	snprintf(buf, len, "pack %s", d->pack);
+	return buf;
+}
+
+/*
+ * createVolume by disks alone (no vdsJobParamPack), as VDS does: the disks
+ * say where the plexes go and the pack is theirs.  All in one pack: that
+ * pack.  All in none: a new pack made of them (each without partitions).
+ * Disks in different packs, or some in a pack and some not: refused.
+ */
+static enum vds_result
+scv_pack_of_disks(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
+                  size_t len)
+{
+	const struct sim_disk *first = NULL;
+	char a[SIM_NAME_LEN + 8], b[SIM_NAME_LEN + 8];
+	unsigned n = 0;
+
+	for (size_t i = 0; i < p->ndisks && i < JOB_MAX_DISKS; i++) {
+		const struct sim_disk *d = sim_check_disk(st, p->disks[i]);
+
+		if (!d)
+			SCV_FAIL(VDS_R_NOT_FOUND, "no sim disk with index %u", p->disks[i]);
+		if (!first)
+			first = d;
+		else if (strcmp(d->pack, first->pack) != 0)
+			SCV_FAIL(
+			    VDS_R_INVALID_PARAM,
+			    "disk %s is in %s and disk %s in %s: a volume's disks belong to one "
+			    "pack",
+			    first->name, scv_pack_words(first, a, sizeof(a)), d->name,
+			    scv_pack_words(d, b, sizeof(b)));
+		if (!d->pack[0] && d->nparts)
+			SCV_FAIL(
+			    VDS_R_INVALID_PARAM,
+			    "disk %s is in no pack and holds %zu partitions: only disks without "
+			    "partitions start a new pack",
+			    d->name, d->nparts);
+	}
+	if (!first)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "name vdsJobPack or vdsJobDisks");
+	if (first->pack[0]) {
+		snprintf(t->pack, sizeof(t->pack), "%s", first->pack);
+		return VDS_R_OK;
+	}
+	if (st->npacks >= SIM_MAX_PACKS)
+		SCV_FAIL(VDS_R_NO_SPACE, "the simulator holds no more packs");
+	do
+		snprintf(t->pack, sizeof(t->pack), "pack%u", n++);
+	while (sim_pack_find(st, t->pack));
+	t->new_pack = 1;
+	return VDS_R_OK;
+}
+
 static enum vds_result
 scv_create(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
            size_t len)
 {
-	struct sim_pack *pk = scv_pack(st, p->pack);
+	struct sim_pack *pk = p->pack ? scv_pack(st, p->pack) : NULL;
 	struct sim_disk *dk[JOB_MAX_DISKS];
 	unsigned copies;
 	size_t n;
 	enum vds_result r;
 
-	if (!pk)
+	if (p->pack && !pk)
 		SCV_FAIL(VDS_R_NOT_FOUND, "no sim pack with index %u", p->pack);
-	snprintf(t->pack, sizeof(t->pack), "%s", pk->name);
+	if (pk)
+		snprintf(t->pack, sizeof(t->pack), "%s", pk->name);
+	else if ((r = scv_pack_of_disks(st, p, t, why, len)) != VDS_R_OK)
+		return r;
 	if ((r = scv_shape(p, t, &copies, why, len)) != VDS_R_OK ||
 	    (r = scv_name(st, p->name, NULL, t, why, len)) != VDS_R_OK ||
-	    (r = scv_disks(st, p, pk->name, dk, &n, why, len)) != VDS_R_OK ||
+	    (r = scv_disks(st, p, t->new_pack ? "" : t->pack, dk, &n, why, len)) != VDS_R_OK ||
 	    (r = scv_layout(t, copies, p->ndisks > 0, dk, n, why, len)) != VDS_R_OK)
 		return r;
 	if (st->nvols >= SIM_MAX_VOLS)

@@ -305,11 +305,17 @@ sim_plex_share(const struct sim_volume *v, const struct sim_plex *px)
 }
 
 uint64_t
-sim_disk_pack_cap(const struct sim_disk *d)
+sim_disk_cap_as_pack(const struct sim_disk *d)
 {
-	if (!d->pack[0] || d->size <= SIM_PACK_RESERVE)
+	if (d->size <= SIM_PACK_RESERVE)
 		return 0;
 	return (d->size - SIM_PACK_RESERVE) / SIM_ALIGN * SIM_ALIGN;
+}
+
+uint64_t
+sim_disk_pack_cap(const struct sim_disk *d)
+{
+	return d->pack[0] ? sim_disk_cap_as_pack(d) : 0;
 }
 
 uint64_t

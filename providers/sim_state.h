@@ -136,6 +136,8 @@ uint64_t sim_disk_fit(const struct sim_disk *d, uint64_t offset, uint64_t size);
 uint64_t sim_plex_share(const struct sim_volume *v, const struct sim_plex *px);
 /* Pack bytes of disk d: capacity, and what volumes use of it. */
 uint64_t sim_disk_pack_cap(const struct sim_disk *d);
+/* What disk d would hold as a pack disk (in a pack or not). */
+uint64_t sim_disk_cap_as_pack(const struct sim_disk *d);
 uint64_t sim_disk_pack_used(const struct sim_state *st, const struct sim_disk *d);
 /* 1 when the comma-separated list holds name. */
 int sim_list_has(const char *list, const char *name);

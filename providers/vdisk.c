@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#if ENABLE_BASIC
+#include "basic_label.h"
+#endif
 #include "vdisk.h"
 #include "vdisk_check.h"
 #include "vdisk_image.h"
@@ -71,6 +74,23 @@ vdisk_roots(struct vdisk_prov *vp, const struct vds_conf *conf)
 	if (vp->roots.n == 0)
 		log_warnx("vdisk", "no vdiskRoot configured: createVDisk is refused everywhere");
 	return 0;
+}
+
+/* vdiskRoot changed on reload: the new roots, canonical (the old kept on ENOMEM). */
+static void
+vdisk_reload(void *state, const struct vds_conf *conf)
+{
+	struct vdisk_prov *vp = state;
+	struct strlist old = vp->roots;
+
+	vp->roots = (struct strlist){0};
+	if (vdisk_roots(vp, conf) < 0) {
+		log_warnx("vdisk", "out of memory: vdiskRoot not reloaded");
+		strlist_free(&vp->roots);
+		vp->roots = old;
+		return;
+	}
+	strlist_free(&old);
 }
 
 static void
@@ -265,6 +285,26 @@ vdisk_errno_result(int e)
 	}
 }
 
+#if ENABLE_BASIC
+/* vdsJobParamInitLabel: the new disk's partition table, written as basic writes labels. */
+static int
+vdisk_write_label(int fd, const char *path, void *arg, char *msg, size_t msglen)
+{
+	const enum job_init_label *label = arg;
+	struct fdisk_context *cxt = blabel_open(fd, path, 0, msg, msglen);
+	enum vds_result r;
+
+	if (!cxt)
+		return -1;
+	r = blabel_init(cxt, *label == JOB_LABEL_GPT ? INV_PS_GPT : INV_PS_MBR, msg, msglen);
+	if (r == VDS_R_OK)
+		r = blabel_write(cxt, path, msg, msglen);
+	blabel_close(cxt);
+	errno = r == VDS_R_OK ? 0 : EIO;
+	return r == VDS_R_OK ? 0 : -1;
+}
+#endif
+
 static enum vds_result
 vdisk_run_create(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
@@ -274,6 +314,14 @@ vdisk_run_create(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t ms
 	if (vdi_create(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize, vdisk_on_step, &s,
 	               msg, msglen) < 0)
 		return vdisk_errno_result(errno);
+#if ENABLE_BASIC
+	if (pl->p.init_label == JOB_LABEL_GPT || pl->p.init_label == JOB_LABEL_MBR) {
+		prov_job_progress(j, 99, "writing partition table");
+		if (vdi_label(pl->rec.path, pl->rec.format, pl->rec.vsize, vdisk_write_label,
+		              &pl->p.init_label, msg, msglen) < 0)
+			return vdisk_errno_result(errno);
+	}
+#endif
 	prov_job_no_return(j); /* the image is complete: only recording is left */
 	return VDS_R_OK;
 }
@@ -408,4 +456,5 @@ const struct prov_ops vdisk_provider = {
     .run = vdisk_run,
     .commit = vdisk_commit,
     .free_plan = vdisk_free_plan,
+    .reload = vdisk_reload,
 };

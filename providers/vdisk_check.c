@@ -105,6 +105,11 @@ vdc_create(const struct vdc_ctx *c, const struct job_params *p, struct vdr_rec *
 		         p->path);
 	if ((r = vdc_format(p, rec, why, len)) != VDS_R_OK)
 		return r;
+#if !ENABLE_BASIC
+	if (p->init_label == JOB_LABEL_GPT || p->init_label == JOB_LABEL_MBR)
+		VDC_FAIL(VDS_R_NOT_SUPPORTED, "vdsd was built without libfdisk: it cannot write "
+		                              "an initial label on a new vdisk");
+#endif
 	if ((r = vdc_parent(p->path, why, len)) != VDS_R_OK)
 		return r;
 	if (lstat(p->path, &sb) == 0 || vdr_find(c->recs, p->path))

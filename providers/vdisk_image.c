@@ -325,3 +325,40 @@ vdi_create(const char *path, enum inv_vdisk_format format, enum inv_vdisk_type t
 	close(fd);
 	return 0;
 }
+
+int
+vdi_label(const char *path, enum inv_vdisk_format format, uint64_t vsize, vdi_label_fn label,
+          void *arg, char *msg, size_t msglen)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int e;
+
+	if (fd < 0)
+		return vdi_fail(msg, msglen, "cannot open", path);
+	/* a VHD's footer would be taken for the disk's last sector: set it aside */
+	if (format == INV_VF_VHD && ftruncate(fd, (off_t)vsize) < 0) {
+		vdi_fail(msg, msglen, "cannot set aside the footer of", path);
+		goto fail;
+	}
+	if (label(fd, path, arg, msg, msglen) < 0) {
+		if (!errno)
+			errno = EIO;
+		goto fail;
+	}
+	if (format == INV_VF_VHD && vdi_write_footer(fd, vsize) < 0) {
+		vdi_fail(msg, msglen, "cannot write the footer of", path);
+		goto fail;
+	}
+	if (fsync(fd) < 0) {
+		vdi_fail(msg, msglen, "cannot sync", path);
+		goto fail;
+	}
+	close(fd);
+	return 0;
+fail:
+	e = errno;
+	vdi_remove_partial(path, fd);
+	close(fd);
+	errno = e;
+	return -1;
+}

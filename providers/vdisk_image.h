@@ -55,4 +55,15 @@ typedef int (*vdi_step_fn)(void *arg, unsigned percent);
 int vdi_create(const char *path, enum inv_vdisk_format format, enum inv_vdisk_type type,
                uint64_t vsize, vdi_step_fn step, void *arg, char *msg, size_t msglen);
 
+/* Writes a partition table on fd, a disk of exactly the virtual size; 0 or -1 with msg. */
+typedef int (*vdi_label_fn)(int fd, const char *path, void *arg, char *msg, size_t msglen);
+/*
+ * Give the disk in image path (just made by vdi_create) a partition table:
+ * label() sees the disk's data alone (a VHD's footer is set aside while it
+ * writes and put back after).  On failure the image is removed.  0, or -1
+ * with errno and a message.
+ */
+int vdi_label(const char *path, enum inv_vdisk_format format, uint64_t vsize, vdi_label_fn label,
+              void *arg, char *msg, size_t msglen);
+
 #endif

@@ -142,6 +142,12 @@ expect_eq "select(.keepResult) on jobs nobody kept" 0 \
 expect_run "job forget" 0 "removed job $h" "${V3[@]}" job forget "$h"
 expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$h"
 
+# create-volume by --disks alone (issue 13.1): the pack is the disks' own.
+sim2=$(vds_find_row D "$c_name" sim2) || fail "no sim2 disk"
+sim3=$(vds_find_row D "$c_name" sim3) || fail "no sim3 disk"
+expect_run "create-volume --disks (no --pack)" 0 "succeeded: volume" "${V3[@]}" \
+	create-volume 64M --disks "$sim2,$sim3" --layout spanned --name cldisks --wait
+
 # A job that fails: the second delete of one partition queues behind the
 # first and finds the partition gone.
 vds_hold 0 # the first delete waits until the second is queued behind it

@@ -132,6 +132,23 @@ free1=$(inv_value 6 "$C_PACK_FREE" "$PACK0")
 expect_eq "pack0 free space went down by the new volumes" $(((1024 + 512 + 256 + 256) * MIB)) \
 	$((free0 - free1))
 
+# createVolume by vdsJobParamDisks alone (issue 13.1): the pack is the disks'
+# own (sim3 is in pack0); a disk in no pack (sim4) starts a new pack.
+run_job "createVolume by disks, no pack" 3 ParamVolumeType i 1 ParamSizeMiB u 64 \
+	ParamName s e2e_bydisk ParamDisks s "$D_SIM3"
+read -r off part vol recl vd oid <<<"$(outputs)"
+expect_eq "createVolume by disks: the volume is in pack0" "$PACK0" \
+	"$(inv_value 4 "$(mib_col VDS_VOL_PACK_INDEX)" "$vol")"
+D_SIM4=$(inv_index 2 "$C_DISK_NAME" sim4) || fail "no sim4 disk"
+run_job "createVolume by a disk in no pack" 3 ParamVolumeType i 1 ParamSizeMiB u 64 \
+	ParamName s e2e_newpack ParamDisks s "$D_SIM4"
+read -r off part vol recl vd oid <<<"$(outputs)"
+newpack=$(inv_value 4 "$(mib_col VDS_VOL_PACK_INDEX)" "$vol")
+[ -n "$newpack" ] && [ "$newpack" != 0 ] && [ "$newpack" != "$PACK0" ] ||
+	check_fail "createVolume by sim4: pack \"$newpack\", want a new pack"
+expect_eq "createVolume by sim4: sim4 is in the new pack" "$newpack" \
+	"$(inv_value 2 "$(mib_col VDS_DISK_PACK_INDEX)" "$D_SIM4")"
+
 # shrink: size down by exactly the reclaimed bytes; vdsVolumeModified
 size0=$(inv_value 4 "$C_VOL_SIZE" "$VSIMPLE")
 ntraps=$(vds_trap_count)
@@ -256,7 +273,7 @@ expect_eq "createAndWait + active: partition row at the output offset" "$off" \
 	"$(inv_value 3 "$C_PART_OFFSET" "$part")"
 job_trap "$H" 60000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 
-expect_eq "vdsJobsSucceeded / Failed / Cancelled" "17 0 0" \
+expect_eq "vdsJobsSucceeded / Failed / Cancelled" "19 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 note "$(grep -c "^TRAP.*$VDS_NOTIF.10" "$VDS_TRAPLOG") vdsJobCompleted notifications received"
 

@@ -4,6 +4,9 @@
 # comes back on the same socket: the tables answer again (target 5 s), with
 # the same rows.  Also: vdsd started while no master runs connects once one
 # comes up, and a master stopped cleanly (SIGTERM) is survived the same way.
+# The ping interval (Net-SNMP's retry period) is 30 s here: vdsd must not
+# wait for it but connect when the master's socket appears, which its log
+# shows ("master socket ... appeared" before "subagent connected").
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 vds_require_root
@@ -26,17 +29,31 @@ tables_answer() { [ -n "$(disk_rows 2>/dev/null)" ]; }
 
 # No udev discovery: other tests' loop devices would change the table.
 vds_write_conf "imageDisk $VDS_TMP/a.img" "discovery no"
+sed -i 's/^agentXPingInterval .*/agentXPingInterval 30/' "$VDS_CONF"
+
+# connected_on_socket LINE0 WHAT: in the log after line LINE0, vdsd saw the
+# master's socket appear and connected after that, not on a retry timer.
+connected_on_socket() {
+	local seen conn
+	seen=$(tail -n +"$(($1 + 1))" "$VDS_VDSD_LOG" | grep -n -m1 "master socket .* appeared" | cut -d: -f1)
+	conn=$(tail -n +"$(($1 + 1))" "$VDS_VDSD_LOG" | grep -n -m1 "AgentX subagent connected" | cut -d: -f1)
+	if [ -z "$seen" ] || [ -z "$conn" ] || [ "$seen" -gt "$conn" ]; then
+		check_fail "$2: vdsd did not connect on the master's socket appearing (log lines: appeared ${seen:-none}, connected ${conn:-none})"
+	fi
+}
 
 # ---- vdsd first, master later
 vds_start_vdsd
 sleep 1.5
 kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd exited while no master was running"
+line0=$(wc -l <"$VDS_VDSD_LOG")
 vds_start_master
 if wait_for 60000 tables_answer; then
 	note "vdsd started before the master: tables answer ${VDS_WAITED_MS} ms after the master came up (target $TARGET_MS)"
 else
 	fail "vdsd started before the master: no tables 60 s after the master came up"
 fi
+connected_on_socket "$line0" "vdsd started before the master"
 before=$(disk_rows) || fail "walk failed"
 grep -q " $VDS_TMP/a.img\$" <<<"$before" || fail "image disk missing: $before"
 
@@ -50,6 +67,7 @@ restart_after() {
 	esac
 	sleep 0.5
 	kill -0 "$VDS_VDSD_PID" 2>/dev/null || fail "vdsd exited when the master went away ($1)"
+	line0=$(wc -l <"$VDS_VDSD_LOG")
 	t0=$(now_ms)
 	vds_start_master
 	if wait_for 60000 tables_answer; then
@@ -58,6 +76,7 @@ restart_after() {
 	else
 		fail "after $1 the tables did not answer within 60 s"
 	fi
+	connected_on_socket "$line0" "master restart after $1"
 	after=$(disk_rows) || fail "walk failed"
 	expect_eq "disk rows after master restart ($1)" "$before" "$after"
 }

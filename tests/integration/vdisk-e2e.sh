@@ -126,6 +126,45 @@ if [ "$HAVE_BASIC" = 1 ]; then
 			"\(.[0].size) \(length)"')"
 fi
 
+# ---------------------------------------------------------------- vdsJobParamInitLabel
+# createVDisk with an initial label: the attached disk has that partition
+# table, as sfdisk reads it on the loop device (a VHD's footer is no sector
+# of the disk: the GPT's backup header sits at the end of the data).
+# label_case FILE LABEL(2 gpt, 3 mbr) WANT(sfdisk's name) [COLUMN T V]...
+label_case() {
+	local img=$1 label=$2 want=$3 vd disk dev got
+	shift 3
+	vd_job "createVDisk $img label $want" 7 ParamPath s "$img" ParamSizeMiB u 16 \
+		ParamInitLabel i "$label" "$@" || return 1
+	vd=$(job_get "$H" OutVDisk)
+	vd_job "attachVDisk $img" 8 ParamVDisk u "$vd" || return 1
+	wait_for 60000 disk_row_of "$vd" || fail "no disk row for vdisk $img within 60 s"
+	disk=$DISK dev=$DEV
+	VDS_LOOPS+=("$dev|$img")
+	got=$(sfdisk --json "$dev" 2>/dev/null | jq -r '.partitiontable.label') || got="(no table)"
+	expect_eq "createVDisk label $want: sfdisk on $dev" "$want" "$got" &&
+		note "createVDisk $img with label $want: sfdisk reads a $got label on $dev"
+	if [ "$want" = gpt ] && ! sfdisk --verify "$dev" >/dev/null 2>&1; then
+		check_fail "sfdisk --verify $dev: $(sfdisk --verify "$dev" 2>&1 | head -n2)"
+	fi
+	vd_job "detachVDisk $img" 9 ParamVDisk u "$vd" || return 1
+	gone_disk() { [ -z "$(inv_value 2 "$C_DISK_DEVNODE" "$disk")" ]; }
+	wait_for 60000 gone_disk || check_fail "disk row $disk still there after detach"
+	vd_job "deleteVDisk $img" 10 ParamVDisk u "$vd"
+}
+if [ "$HAVE_BASIC" = 1 ]; then
+	vds_require_cmd sfdisk jq
+	label_case "$ROOT/gpt.img" 2 gpt ParamVDiskType i 1
+	label_case "$ROOT/mbr.vhd" 3 dos ParamVDiskType i 1 ParamVDiskFormat i 2
+	label_case "$ROOT/gpt.vhd" 2 gpt ParamVDiskType i 1 ParamVDiskFormat i 2
+else
+	H=$(job_handle)
+	expect_set_error "createVDisk with a label, built without libfdisk" inconsistentValue \
+		"VDS-MIB::vdsJobRowStatus.$H" i 4 "VDS-MIB::vdsJobType.$H" i 7 \
+		"VDS-MIB::vdsJobParamPath.$H" s "$ROOT/l.img" "VDS-MIB::vdsJobParamSizeMiB.$H" u 16 \
+		"VDS-MIB::vdsJobParamInitLabel.$H" i 2
+fi
+
 # ---------------------------------------------------------------- detach, delete
 vd_job "detachVDisk" 9 ParamVDisk u "$VD" || fail "detachVDisk failed"
 expect_eq "detachVDisk: attached" 2 "$(inv_value 7 "$C_VD_ATTACHED" "$VD")"

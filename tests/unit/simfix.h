@@ -39,6 +39,8 @@ enum vds_result job(const struct job_params *p, struct contract_run *run);
 /* test_sim_jobs.c */
 void test_job_partition(void);
 void test_job_volume(void);
+void test_job_volume_by_disks(void);
+void test_partition_no_false_modified(void);
 void test_job_vdisk(void);
 void test_commit_recheck(void);
 void test_progress(void);

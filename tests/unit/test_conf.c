@@ -118,6 +118,41 @@ test_errors(void)
 	expect_error("\nvdiskRoot\n", "needs a value");
 }
 
+/* Reload: restart-only directives are named, every other one is taken. */
+static void
+test_reload_split(void)
+{
+	struct vds_conf cur, next;
+	char names[256], err[256];
+
+	conf_defaults(&cur);
+	conf_defaults(&next);
+	CU_ASSERT_EQUAL(conf_restart_needed(&cur, &next, names, sizeof(names)), 0);
+	CU_ASSERT_STRING_EQUAL(names, "");
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "jobMaxRunning 9", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "simJobDuration 77", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "simHoldDir /tmp/h", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "vdiskRoot /srv/v", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_restart_needed(&cur, &next, names, sizeof(names)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "agentXPingInterval 2", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "discovery no", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "provider lvm", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_restart_needed(&cur, &next, names, sizeof(names)), 3);
+	CU_ASSERT_STRING_EQUAL(names, "agentXPingInterval, provider, discovery");
+	conf_take_reloadable(&cur, &next);
+	CU_ASSERT_EQUAL(cur.job_max_running, 9);
+	CU_ASSERT_EQUAL(cur.sim_job_ms, 77);
+	CU_ASSERT_STRING_EQUAL(cur.sim_hold_dir, "/tmp/h");
+	CU_ASSERT_EQUAL_FATAL(cur.vdisk_roots.n, 1);
+	CU_ASSERT_EQUAL(cur.agentx_ping, 5); /* restart-only: the old value stays */
+	CU_ASSERT_EQUAL(cur.discovery, 1);
+	CU_ASSERT_EQUAL(cur.providers.n, 0);
+	CU_ASSERT_EQUAL(next.job_max_running, 4); /* next holds the old values */
+	CU_ASSERT_PTR_NULL(next.sim_hold_dir);
+	conf_free(&cur);
+	conf_free(&next);
+}
+
 static void
 test_idmap_persists(void)
 {
@@ -323,6 +358,7 @@ main(void)
 	CU_add_test(s, "defaults", test_defaults);
 	CU_add_test(s, "every directive", test_full);
 	CU_add_test(s, "bad lines name file, line and reason", test_errors);
+	CU_add_test(s, "reload: restart-only named, the rest taken", test_reload_split);
 	s = CU_add_suite("idmap", NULL, NULL);
 	CU_add_test(s, "indexes persist", test_idmap_persists);
 	CU_add_test(s, "malformed lines are skipped", test_idmap_garbage);

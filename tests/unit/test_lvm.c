@@ -389,6 +389,62 @@ test_job_mirror(void)
 	                VDS_R_OK);
 }
 
+/* createVolume by disks in no pack: vgcreate of a new group, then lvcreate in it. */
+static void
+test_job_new_vg(void)
+{
+	struct rule ok[] = {{"vgcreate ", NULL, NULL, 0, 1},
+	                    {"lvcreate ", NULL, NULL, 0, 1},
+	                    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
+	                    {NULL, NULL, NULL, 0, 0}};
+	struct rule bad[] = {{"vgcreate ", NULL, NULL, 0, 1},
+	                     {"lvcreate ", NULL, NULL, 5, 1},
+	                     {"vgremove ", NULL, NULL, 0, 1},
+	                     {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
+	                     {NULL, NULL, NULL, 0, 0}};
+	struct script sc = {.rules = ok};
+	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
+	struct lvm_cmd c;
+	struct jobrun jr;
+	char s[1024];
+	long vg, lv;
+
+	pl->cr =
+	    (struct lvm_create){.vg = "vdspack0", .name = "v1", .segtype = "linear", .npvs = 2};
+	snprintf(pl->cr.pvs[0], sizeof(pl->cr.pvs[0]), "/dev/vdb");
+	snprintf(pl->cr.pvs[1], sizeof(pl->cr.pvs[1]), "/dev/vdc");
+	pl->cr.size = 8388608;
+	pl->new_vg = 1;
+	snprintf(pl->vg, sizeof(pl->vg), "%s", pl->cr.vg);
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_vgcreate(&c, pl->cr.vg, pl->cr.pvs, pl->cr.npvs), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "vgcreate|--config|" LVM_CONFIG "|vdspack0|/dev/vdb|/dev/vdc");
+	CU_ASSERT_EQUAL(lvm_cmd_vgcreate(&c, "-ff", pl->cr.pvs, 1), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_vgcreate(&c, "vg", pl->cr.pvs, 0), -1);
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_OK);
+	vg = script_at(&sc, "vgcreate vdspack0 /dev/vdb /dev/vdc");
+	lv = script_at(
+	    &sc, "lvcreate -y -W n --type linear -L 8388608b -n v1 vdspack0 /dev/vdb /dev/vdc");
+	CU_ASSERT(vg >= 0 && lv > vg);
+	plan_free(pl);
+
+	/* lvcreate fails: the new, empty volume group is removed again */
+	pl = plan_new(JOB_CREATE_VOLUME);
+	pl->cr =
+	    (struct lvm_create){.vg = "vdspack0", .name = "v1", .segtype = "linear", .npvs = 1};
+	snprintf(pl->cr.pvs[0], sizeof(pl->cr.pvs[0]), "/dev/vdb");
+	pl->cr.size = 8388608;
+	pl->new_vg = 1;
+	snprintf(pl->vg, sizeof(pl->vg), "%s", pl->cr.vg);
+	sc = (struct script){.rules = bad};
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_NOT_EQUAL(jr.r, VDS_R_OK);
+	lv = script_at(&sc, "lvcreate -y -W n --type linear -L 8388608b -n v1 vdspack0 /dev/vdb");
+	CU_ASSERT(lv >= 0 && script_at(&sc, "vgremove -f vdspack0") > lv);
+	plan_free(pl);
+}
+
 int
 main(void)
 {
@@ -410,6 +466,7 @@ main(void)
 	CU_add_test(s, "dmsetup and archive outputs", test_dm_and_archive);
 	CU_add_test(s, "recovery argv", test_recovery_argv);
 	CU_add_test(s, "job: mirror sync with a leg failing", test_job_mirror);
+	CU_add_test(s, "job: createVolume by disks in no pack", test_job_new_vg);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

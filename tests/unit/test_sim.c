@@ -462,6 +462,9 @@ main(void)
 	CU_add_test(s, "claims", test_claims);
 	CU_add_test(s, "partition jobs: real offset, outputs", test_job_partition);
 	CU_add_test(s, "volume jobs: create, break, shrink, delete", test_job_volume);
+	CU_add_test(s, "createVolume by disks: their pack or a new one", test_job_volume_by_disks);
+	CU_add_test(s, "no vdsVolumeModified for unchanged volumes",
+	            test_partition_no_false_modified);
 	CU_add_test(s, "vdisk jobs: create, attach, detach, delete", test_job_vdisk);
 	CU_add_test(s, "commit re-checks the state", test_commit_recheck);
 	CU_add_test(s, "progress details and the point of no return", test_progress);

@@ -16,6 +16,41 @@
 
 /* ---- jobs ---- */
 
+static unsigned vol_modified;
+
+static void
+count_volume_events(enum inv_class cls, enum inv_event ev, const void *row, void *arg)
+{
+	(void)row;
+	(void)arg;
+	if (cls == INV_VOLUME && ev == INV_EV_MODIFIED)
+		vol_modified++;
+}
+
+/* A new partition on sim0 changes no volume: no vdsVolumeModified for them. */
+void
+test_partition_no_false_modified(void)
+{
+	static const struct inv_observer obs = {count_volume_events, NULL};
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .size = 10 * MIB};
+	struct contract_run run;
+	uint32_t data;
+
+	up(0);
+	data = vol_of("sim:sim0", 2);
+	p.disk = idx(INV_DISK, "sim:sim0");
+	vol_modified = 0;
+	inv_set_observer(&obs);
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(vol_modified, 0);
+	/* a real change still is one: shrinking the data volume */
+	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = data, .size = GIB};
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT(vol_modified >= 1);
+	inv_set_observer(NULL);
+	down();
+}
+
 void
 test_job_partition(void)
 {
@@ -44,6 +79,75 @@ test_job_partition(void)
 	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = run.out.partition};
 	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_OK);
 	CU_ASSERT_PTR_NULL(part_of("sim:sim0", 3));
+	down();
+}
+
+/* validate's reason for p, "" when accepted. */
+static const char *
+why_not(const struct job_params *p)
+{
+	static char why[256];
+
+	why[0] = '\0';
+	if (sim_provider.validate(sim, p, why, sizeof(why)) == VDS_R_OK)
+		why[0] = '\0';
+	return why;
+}
+
+/* createVolume by vdsJobDisks alone: the pack is the disks' own, or a new one. */
+void
+test_job_volume_by_disks(void)
+{
+	struct job_params p = {.type = JOB_CREATE_VOLUME, .size = GIB, .ndisks = 2};
+	struct contract_run run;
+	const struct inv_volume *v;
+	const struct inv_disk *d;
+	uint32_t pack0, pack1;
+
+	up(0);
+	pack0 = idx(INV_PACK, "sim:pack:pack0");
+	p.volume_type = INV_VT_MIRROR;
+	p.disks[0] = idx(INV_DISK, "sim:sim2");
+	p.disks[1] = idx(INV_DISK, "sim:sim3");
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_get(INV_VOLUME, run.out.volume));
+	CU_ASSERT_EQUAL(v->pack_index, pack0);
+	CU_ASSERT_EQUAL(v->nplexes, 2);
+
+	/* one disk in pack0, one in none */
+	p.disks[1] = idx(INV_DISK, "sim:sim4");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	CU_ASSERT_STRING_EQUAL(why_not(&p), "disk sim2 is in pack pack0 and disk sim4 in no pack: "
+	                                    "a volume's disks belong to one pack");
+	/* a disk in no pack with partitions cannot start a pack */
+	p.volume_type = INV_VT_SIMPLE;
+	p.ndisks = 1;
+	p.disks[0] = idx(INV_DISK, "sim:sim0");
+	CU_ASSERT_EQUAL(check(&p), VDS_R_INVALID_PARAM);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(why_not(&p), "disk sim0 is in no pack and holds 2 partitions"));
+
+	/* a disk in no pack and without partitions: a new pack of it */
+	p.disks[0] = idx(INV_DISK, "sim:sim4");
+	p.size = 10 * GIB;
+	CU_ASSERT_TRUE(sim_provider.claims(sim, &p));
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	pack1 = idx(INV_PACK, "sim:pack:pack1");
+	CU_ASSERT_NOT_EQUAL_FATAL(pack1, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = inv_get(INV_VOLUME, run.out.volume));
+	CU_ASSERT_EQUAL(v->pack_index, pack1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_get(INV_DISK, p.disks[0]));
+	CU_ASSERT_EQUAL(d->pack_index, pack1);
+	CU_ASSERT_EQUAL(((const struct inv_pack *)inv_get(INV_PACK, pack1))->ndisks, 1);
+	CU_ASSERT_EQUAL(((const struct inv_pack *)inv_get(INV_PACK, pack1))->nvolumes, 1);
+	/* the disk is in pack1 now: a second volume by it goes there too */
+	p.size = GIB;
+	p.name[0] = '\0';
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(
+	    ((const struct inv_volume *)inv_get(INV_VOLUME, run.out.volume))->pack_index, pack1);
+	CU_ASSERT_PTR_NULL(inv_by_key(INV_PACK, "sim:pack:pack2"));
 	down();
 }
 
@@ -150,6 +254,7 @@ test_job_vdisk(void)
 	CU_ASSERT_EQUAL(d->source, INV_SRC_VDISK);
 	CU_ASSERT_EQUAL(d->size, 64 * MIB);
 	CU_ASSERT_STRING_EQUAL(d->devnode, v->devnode);
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_NONE); /* no vdsJobParamInitLabel: blank */
 
 	p = (struct job_params){.type = JOB_CREATE_PARTITION, .disk = d->index, .size = 8 * MIB};
 	p.init_label = JOB_LABEL_MBR;
@@ -163,6 +268,19 @@ test_job_vdisk(void)
 	p.type = JOB_DELETE_VDISK;
 	CU_ASSERT_EQUAL(job(&p, &run), VDS_R_OK);
 	CU_ASSERT_PTR_NULL(inv_get(INV_VDISK, vd));
+
+	/* vdsJobParamInitLabel gpt: the attached disk has a GPT */
+	p = (struct job_params){.type = JOB_CREATE_VDISK, .size = 16 * MIB};
+	snprintf(p.path, sizeof(p.path), "%s/sim/gpt.img", dir);
+	p.init_label = JOB_LABEL_GPT;
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	vd = run.out.vdisk;
+	p = (struct job_params){.type = JOB_ATTACH_VDISK, .vdisk = vd};
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	v = inv_get(INV_VDISK, vd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = inv_get(INV_DISK, v->disk_index));
+	CU_ASSERT_EQUAL(d->pstyle, INV_PS_GPT);
+	CU_ASSERT_NOT_EQUAL(d->table_id[0], '\0');
 	down();
 }
 
