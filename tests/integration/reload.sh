@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # reload.sh - SIGHUP applies every directive or says it needs a restart:
 #   jobMaxRunning raised: queued jobs start AND run (the worker pool grows),
 #   vdsJobsRunning counts only jobs that really run;
