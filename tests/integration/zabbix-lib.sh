@@ -160,6 +160,23 @@ EOF
 	note "zabbix_server pid $pid on 127.0.0.1:$ZBX_SERVER_PORT"
 }
 
+# PostgreSQL's fast shutdown (INT: it disconnects the sessions; TERM would
+# wait for them, and a zabbix_server child left behind keeps one), then an
+# immediate one (QUIT) after 60 s.
+zbx_stop_db() {
+	local pid=${VDS_PIDS[postgres]:-} i
+	[ -n "$pid" ] || return 0
+	unset "VDS_PIDS[postgres]"
+	kill -INT "$pid" 2>/dev/null
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -QUIT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
 # TERM to the server's process group, KILL to what is left after 60 s.
 ZBX_SERVER_PGID=
 zbx_stop_server() {
@@ -254,7 +271,7 @@ zbx_login() {
 
 zbx_start() {
 	# on exit: the API and the server before their database
-	vds_on_exit 'vds_kill_pid postgres'
+	vds_on_exit zbx_stop_db
 	vds_on_exit zbx_stop_server
 	vds_on_exit 'vds_kill_pid php'
 	zbx_start_db

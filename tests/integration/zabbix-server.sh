@@ -266,8 +266,8 @@ note "sim0 fully partitioned ($free bytes left), polled in $(($(now_ms) - t)) ms
 # queued behind the first (held at its first phase), fails when it runs.
 failed0=$(vds_get_value VDS-MIB::vdsJobsFailed.0)
 vds_hold 0
-expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part"
-expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --wait
+expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part" --yes
+expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --yes --wait
 expect_eq "vdsJobsFailed" $((failed0 + 1)) "$(vds_get_value VDS-MIB::vdsJobsFailed.0)"
 t=$(now_ms)
 poll_item "$(itemid vds.jobs.failed)" $((failed0 + 1)) || check_fail "vds.jobs.failed never rose"
@@ -337,7 +337,7 @@ t=$(now_ms)
 expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --pack 1 \
 	--name zbxvol --wait
 vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
-expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --wait
+expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --yes --wait
 REMOVED="VDS: a disk was removed (trap)"
 wait_for "$DEADLINE_MS" has_problem "$REMOVED" || check_fail "no \"$REMOVED\": $(problem_names)"
 note "\"$REMOVED\" raised $(($(now_ms) - t)) ms after the detach"

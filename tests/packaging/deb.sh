@@ -25,8 +25,10 @@ root=$work/root
 mounted=()
 pkgs=(vdsd vdsd-clients collectd-vdsd)
 
+vpid=
 cleanup() {
 	local i
+	[ -n "$vpid" ] && kill "$vpid" 2>/dev/null
 	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
 		umount "${mounted[$i]}" 2>/dev/null || umount -l "${mounted[$i]}"
 	done
@@ -176,7 +178,10 @@ case $out in *"cannot read /etc/vdsd/missing.conf"*) ;; *) fail "vdsd -t on a mi
 # without its configuration file vdsd starts on the defaults and says so
 # (sim provider only; no snmpd here: it keeps retrying the master)
 mv "$root/etc/vdsd/vdsd.conf" "$root/etc/vdsd/vdsd.conf.away" || exit 1
-in_root vdsd -f >"$work/noconf.log" 2>&1 &
+# chroot and env exec, so $! is vdsd itself (through the in_root function
+# it would be a subshell, and killing that left vdsd running)
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
+	vdsd -f >"$work/noconf.log" 2>&1 &
 vpid=$!
 for _ in $(seq 300); do
 	grep -q "vdsd .* started" "$work/noconf.log" && break
@@ -185,6 +190,7 @@ for _ in $(seq 300); do
 done
 kill "$vpid" 2>/dev/null
 wait "$vpid"
+vpid=
 mv "$root/etc/vdsd/vdsd.conf.away" "$root/etc/vdsd/vdsd.conf" || exit 1
 grep -q "/etc/vdsd/vdsd.conf does not exist: the built-in defaults apply" "$work/noconf.log" ||
 	fail "vdsd without its configuration file: $(head -5 "$work/noconf.log")"
