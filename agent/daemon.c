@@ -32,6 +32,7 @@ static struct {
 	struct vds_conf conf;
 	struct udevmon *udev;
 	char providers[128];
+	char restart_needed[256]; /* vdsServiceRestartNeeded: set by each reload */
 } dm;
 
 const struct vds_conf *
@@ -57,19 +58,22 @@ dm_load(struct vds_conf *c, char *err, size_t errlen)
 
 /*
  * SIGHUP: a bad file keeps the old configuration.  Every directive takes
- * effect now, except those read only at start: those are named in the log.
+ * effect now, except those read only at start: those are named in the log
+ * and in vdsServiceRestartNeeded until a restart or a reload without them.
  */
 static void
 dm_reload(void *arg)
 {
 	struct vds_conf n;
-	char err[512], names[256];
+	char err[512];
+	const char *names = dm.restart_needed;
 
 	if (dm_load(&n, err, sizeof(err)) < 0) {
 		log_warnx("main", "configuration not reloaded, keeping the old one: %s", err);
 		return;
 	}
-	if (conf_restart_needed(&dm.conf, &n, names, sizeof(names)))
+	/* against the running values: a file changed back clears it */
+	if (conf_restart_needed(&dm.conf, &n, dm.restart_needed, sizeof(dm.restart_needed)))
 		log_warnx("main", "%s changed in %s: needs a restart, the old value stays in use",
 		          names, dm.opts->config);
 	conf_take_reloadable(&dm.conf, &n);
@@ -117,6 +121,7 @@ dm_service_info(void)
 	    .max_queued = &dm.conf.job_max_queued,
 	    .purge_time = &dm.conf.job_purge_time,
 	    .max_retained = &dm.conf.job_max_retained,
+	    .restart_needed = dm.restart_needed,
 	};
 	size_t off = 0;
 

@@ -159,6 +159,13 @@ ms_state_last_problem_time(const void *row, struct mib_value *v)
 	return ms_time(v, staterr_last(last, sizeof(last)));
 }
 
+/* What the last reload could not apply (daemon.c's dm_reload). */
+static int
+ms_restart_needed(const void *row, struct mib_value *v)
+{
+	return ms_str(v, ms_info.restart_needed ? ms_info.restart_needed : "");
+}
+
 #define S(sub, fn)                                                                                 \
 	{                                                                                          \
 		sub, MK_FN, 0, fn                                                                  \
@@ -183,6 +190,7 @@ static const struct mib_col ms_cols[] = {
     S(VDS_SVC_STATE_QUARANTINED, ms_state_quarantined),
     S(VDS_SVC_STATE_LAST_PROBLEM, ms_state_last_problem),
     S(VDS_SVC_STATE_LAST_PROBLEM_TIME, ms_state_last_problem_time),
+    S(VDS_SVC_RESTART_NEEDED, ms_restart_needed),
 };
 
 const struct mib_table mib_service_scalars = {

@@ -24,6 +24,8 @@ struct mib_service_info {
 	uint32_t (*job_count)(int which);
 	uint32_t (*next_handle)(void);
 	const unsigned *max_running, *max_queued, *purge_time, *max_retained;
+	/* Directives changed in the file that wait for a restart: "a, b"; "" for none. */
+	const char *restart_needed;
 };
 void mib_service_set_info(const struct mib_service_info *info);
 

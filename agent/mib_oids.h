@@ -54,7 +54,10 @@ enum vds_service_arc {
 	VDS_SVC_STATE_QUARANTINED = 17,       /* Counter32 */
 	VDS_SVC_STATE_LAST_PROBLEM = 18,      /* VdsName: "FILE: RECORD: REASON" */
 	VDS_SVC_STATE_LAST_PROBLEM_TIME = 19, /* DateAndTime */
-	VDS_SVC_LAST = 19,
+
+	/* Directives changed by the last reload that need a restart. */
+	VDS_SVC_RESTART_NEEDED = 20, /* VdsName: "agentXPingInterval, stateDir" */
+	VDS_SVC_LAST = 20,
 };
 
 /* vdsLastRefusal scalars (agent/mib_refusal.c). */

@@ -5,7 +5,8 @@
 #   vdsJobsRunning counts only jobs that really run;
 #   jobMaxRunning lowered: running jobs finish, no new one starts beyond it;
 #   simJobDuration: a job prepared after the reload uses the new duration;
-#   a restart-only directive (agentXPingInterval) is named in the log.
+#   a restart-only directive (agentXPingInterval) is named in the log and in
+#   vdsServiceRestartNeeded, which a reload of the file changed back clears.
 # Jobs are held at a phase by the sim test gates: nothing races the clock.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -25,6 +26,17 @@ reload() {
 	kill -HUP "$VDS_VDSD_PID"
 	reloaded() { [ "$(grep -c "configuration reloaded" "$VDS_VDSD_LOG")" -gt "$before" ]; }
 	wait_for 60000 reloaded || fail "no \"configuration reloaded\" after SIGHUP"
+}
+# restart_needed: vdsServiceRestartNeeded ("" for the empty string)
+restart_needed() {
+	local v
+	v=$(vds_snmpget -Oqv VDS-MIB::vdsServiceRestartNeeded.0 2>&1) ||
+		check_fail "no vdsServiceRestartNeeded: $v"
+	case $v in
+	'""') v= ;;
+	"No Such"*) check_fail "no vdsServiceRestartNeeded: $v" ;;
+	esac
+	printf '%s\n' "$v"
 }
 hold_job() { vds_hold "$1-$2"; }
 release_job() { vds_release "$1-$2"; }
@@ -85,8 +97,11 @@ expect_eq "job $J4 succeeded" "$ST_SUCCEEDED" "$(job_wait "$J4")"
 expect_eq "vdsJobsRunning at the end" 0 "$(svc vdsJobsRunning)"
 
 # ---------------------------------------------------------------- restart-only directive
+expect_eq "vdsServiceRestartNeeded before" "" "$(restart_needed)"
 conf 1 200 2
 reload
+expect_eq "vdsServiceRestartNeeded after agentXPingInterval changed" "agentXPingInterval" \
+	"$(restart_needed)"
 if grep -q "agentXPingInterval changed in .*needs a restart" "$VDS_VDSD_LOG" &&
 	grep "configuration reloaded" "$VDS_VDSD_LOG" | tail -n1 | grep -q "needs a restart: agentXPingInterval"; then
 	note "restart-only directive logged: $(grep -m1 "agentXPingInterval changed" "$VDS_VDSD_LOG")"
@@ -95,6 +110,12 @@ else
 fi
 grep "configuration reloaded" "$VDS_VDSD_LOG" | head -n -1 | grep -q "needs a restart" &&
 	check_fail "a reload without restart-only changes said \"needs a restart\""
+# the file changed back to the value in use: nothing waits for a restart
+conf 1 200 1
+reload
+expect_eq "vdsServiceRestartNeeded after the file changed back" "" "$(restart_needed)"
+grep "configuration reloaded" "$VDS_VDSD_LOG" | tail -n1 | grep -q "needs a restart" &&
+	check_fail "a reload back to the running values said \"needs a restart\""
 
 vds_stop_vdsd
 vds_finish

@@ -56,7 +56,7 @@ BEGIN {
 	tab["vds_vdisk_col"] = "VDS_VDISK_TABLE"
 	tab["vds_job_col"] = "VDS_JOB_TABLE"
 	# service scalars that keep the vdsService prefix
-	svc["VERSION"] = svc["PROVIDERS"] = svc["START_TIME"] = svc["LAST_CHANGE"] = 1
+	svc["VERSION"] = svc["PROVIDERS"] = svc["START_TIME"] = svc["LAST_CHANGE"] = svc["RESTART_NEEDED"] = 1
 	cur = ""
 	nrows = 0
 }
