@@ -7,7 +7,9 @@
 # enums are state sets / info metrics carrying snmpget's names, rows carry
 # object names; a job's row and a size after the job are seen in a second
 # scrape; the SNMPv3 module (its example user created in the master) reads
-# the same values.
+# the same values.  A failed disk (sim's simFailDisk, set and cleared by a
+# reload) shows as a degraded mirror, a failed plex and stripe, a degraded
+# pack, in vdsVolumeModified and in the scrape, and all recover.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 EXPORTER=${EXPORTER:-prometheus-snmp-exporter}
@@ -39,6 +41,7 @@ expect_eq "v3 protocols" "SHA256 AES" "$(v3 auth_protocol) $(v3 priv_protocol)"
 VDS_MASTER_EXTRA=("createUser $V3USER SHA-256 $V3AUTH AES $V3PRIV" "rouser $V3USER priv")
 
 vds_write_conf "discovery no"
+vds_start_trapd
 vds_start_master
 vds_start_vdsd
 vds_wait_registered 10000
@@ -186,6 +189,48 @@ S3=$VDS_TMP/scrape3.prom
 scrape vds_v3 "$S3"
 expect_eq "v3 disk $dname free" "$free2" "$(pv "$S3" vdsDiskFree vdsDiskName="$dname")"
 expect_eq "v3 job $h status" 1 "$(pv "$S3" vdsJobStatus vdsJobHandle="$h" vdsJobStatus=succeeded)"
+
+# 8. A disk fails (simFailDisk sim3, reloaded) and comes back.
+C_VHEALTH=$(mib_col VDS_VOL_HEALTH)
+vds_load V 4
+mirror=$(vds_find_row V "$(mib_col VDS_VOL_NAME)" mirror0) || fail "no volume mirror0"
+stripe=$(vds_find_row V "$(mib_col VDS_VOL_NAME)" stripe0) || fail "no volume stripe0"
+# fault STATE MIRROR-HEALTH: reload with (fail) or without (clear) the
+# fault, wait for vdsVolumeModified of mirror0 with that health (a number).
+fault() {
+	local n t
+	n=$(vds_trap_count)
+	if [ "$1" = fail ]; then
+		vds_write_conf "discovery no" "simFailDisk sim3"
+	else
+		vds_write_conf "discovery no"
+	fi
+	t=$(now_ms)
+	kill -HUP "$VDS_VDSD_PID"
+	vds_wait_trap 30000 "$n" "$VDS_ROOT_OID.0.7" "$VDS_ROOT_OID.1.4.1.$C_VHEALTH.$mirror = INTEGER: $2" ||
+		fail "no vdsVolumeModified of mirror0 with health $2 after the reload ($1)"
+	note "simFailDisk sim3 $1: vdsVolumeModified of mirror0 (health $2) $(($(now_ms) - t)) ms after SIGHUP"
+}
+fault fail 3
+expect_eq "snmpget mirror0 health" degraded "$(sv "vdsVolumeHealth.$mirror")"
+expect_eq "snmpget stripe0 health" failed "$(sv "vdsVolumeHealth.$stripe")"
+S4=$VDS_TMP/scrape4.prom
+scrape vds "$S4"
+expect_eq "mirror0 degraded" 1 "$(pv "$S4" vdsVolumeHealth vdsVolumeName=mirror0 vdsVolumeHealth=degraded)"
+expect_eq "mirror0 not healthy" 0 "$(pv "$S4" vdsVolumeHealth vdsVolumeName=mirror0 vdsVolumeHealth=healthy)"
+expect_eq "stripe0 failed" 1 "$(pv "$S4" vdsVolumeHealth vdsVolumeName=stripe0 vdsVolumeHealth=failed)"
+expect_eq "mirror0 plex 1 (sim2) healthy" 1 \
+	"$(pv "$S4" vdsPlexHealth vdsVolumeName=mirror0 vdsPlexNumber=1 vdsPlexHealth=healthy)"
+expect_eq "mirror0 plex 2 (sim3) failed" 1 \
+	"$(pv "$S4" vdsPlexHealth vdsVolumeName=mirror0 vdsPlexNumber=2 vdsPlexHealth=failed)"
+expect_eq "pack0 degraded" 1 "$(pv "$S4" vdsPackHealth vdsPackName=pack0 vdsPackHealth=degraded)"
+fault clear 2
+expect_eq "snmpget stripe0 health after" healthy "$(sv "vdsVolumeHealth.$stripe")"
+S5=$VDS_TMP/scrape5.prom
+scrape vds "$S5"
+expect_eq "mirror0 healthy again" 1 "$(pv "$S5" vdsVolumeHealth vdsVolumeName=mirror0 vdsVolumeHealth=healthy)"
+expect_eq "stripe0 healthy again" 1 "$(pv "$S5" vdsVolumeHealth vdsVolumeName=stripe0 vdsVolumeHealth=healthy)"
+expect_eq "pack0 healthy again" 1 "$(pv "$S5" vdsPackHealth vdsPackName=pack0 vdsPackHealth=healthy)"
 
 vds_kill_pid exporter
 vds_stop_vdsd
