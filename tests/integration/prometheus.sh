@@ -9,7 +9,9 @@
 # scrape; the SNMPv3 module (its example user created in the master) reads
 # the same values.  A failed disk (sim's simFailDisk, set and cleared by a
 # reload) shows as a degraded mirror, a failed plex and stripe, a degraded
-# pack, in vdsVolumeModified and in the scrape, and all recover.
+# pack, in vdsVolumeModified and in the scrape, and all recover.  The
+# Grafana dashboard's queries name only metrics, labels and states the
+# scrape has.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 EXPORTER=${EXPORTER:-prometheus-snmp-exporter}
@@ -190,7 +192,34 @@ scrape vds_v3 "$S3"
 expect_eq "v3 disk $dname free" "$free2" "$(pv "$S3" vdsDiskFree vdsDiskName="$dname")"
 expect_eq "v3 job $h status" 1 "$(pv "$S3" vdsJobStatus vdsJobHandle="$h" vdsJobStatus=succeeded)"
 
-# 8. A disk fails (simFailDisk sim3, reloaded) and comes back.
+# 8. The dashboard: every selector NAME{LABEL="V"|LABEL=~"A|B"} of its
+# queries (instance aside) matches series of the scrape, for each
+# alternative; every {{LABEL}} of a legend is a label of its query's metric.
+DASH=$PROM/grafana-vds.json
+jq -e '.panels | length > 0' "$DASH" >/dev/null || check_fail "$DASH: no panels"
+cat "$S1" "$S2" >"$VDS_TMP/both.prom"
+while IFS= read -r sel; do
+	name=${sel%%\{*}
+	grep -q "^${name}[{ ]" "$VDS_TMP/both.prom" || { check_fail "dashboard: no metric $name"; continue; }
+	while IFS= read -r m; do
+		lab=${m%%=*} vals=${m#*\"} vals=${vals%\"}
+		[ "$lab" = instance ] && continue
+		for v in ${vals//|/ }; do
+			grep -q "^$name{.*$lab=\"$v\"" "$VDS_TMP/both.prom" ||
+				check_fail "dashboard: no $name series with $lab=\"$v\""
+		done
+	done < <(grep -o '[A-Za-z_]*=~\?"[^"]*"' <<<"$sel")
+done < <(jq -r '.panels[].targets[].expr' "$DASH" | grep -o 'vds[A-Za-z]*{[^}]*}')
+while IFS=$'\t' read -r expr legend; do
+	name=$(grep -o 'vds[A-Za-z]*' <<<"$expr" | head -n 1)
+	for lab in $(grep -o '{{[A-Za-z_]*}}' <<<"$legend" | tr -d '{}'); do
+		[ "$lab" = instance ] && continue
+		grep -qE "^$name\{(.*,)?$lab=" "$VDS_TMP/both.prom" ||
+			check_fail "dashboard: legend {{$lab}} is no label of $name"
+	done
+done < <(jq -r '.panels[].targets[] | [.expr, .legendFormat] | @tsv' "$DASH")
+
+# 9. A disk fails (simFailDisk sim3, reloaded) and comes back.
 C_VHEALTH=$(mib_col VDS_VOL_HEALTH)
 vds_load V 4
 mirror=$(vds_find_row V "$(mib_col VDS_VOL_NAME)" mirror0) || fail "no volume mirror0"
