@@ -18,6 +18,8 @@
  *   jobMaxRetained N           finished rows kept at most (default 10000)
  *   jobProgressInterval SEC    least gap between progress notifications (5)
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
+ *   healthInterval SEC         read the disks' health this often; 0: only
+ *                              at start, on arrival and on reload (600)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
  *                              gate file exists there (see providers/sim.c)
  *
@@ -57,7 +59,8 @@ struct vds_conf {
 	unsigned job_max_retained;
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
-	char *sim_hold_dir; /* NULL: no gates */
+	unsigned health_interval; /* seconds, 0: no periodic reads */
+	char *sim_hold_dir;       /* NULL: no gates */
 };
 
 /* Fill conf with the defaults; conf_free() releases it. */

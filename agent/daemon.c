@@ -17,6 +17,7 @@
 
 #include "agentx.h"
 #include "daemon.h"
+#include "health.h"
 #include "images.h"
 #include "job.h"
 #include "jobprov.h"
@@ -82,6 +83,7 @@ dm_reload(void *arg)
 	job_engine_reload();
 	if (dm.udev)
 		udevmon_rescan(dm.udev);
+	health_reload(&dm.conf);
 	log_info("main", "configuration reloaded from %s%s%s", dm.opts->config,
 	         names[0] ? "; needs a restart: " : "", names);
 }
@@ -149,12 +151,15 @@ dm_start(struct event_base *base)
 		log_warnx("main", "udev discovery unavailable; only image and provider disks");
 	images_sync(&dm.conf);
 	inv_set_observer(&notify_inv_observer);
+	if (health_init(base, &dm.conf) < 0)
+		log_warnx("main", "disk health unavailable: every disk reads unknown");
 	return 0;
 }
 
 static void
 dm_stop(void)
 {
+	health_shutdown();
 	inv_set_observer(NULL);
 	inv_set_disk_owner(NULL);
 	if (dm.udev)
