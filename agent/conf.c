@@ -50,6 +50,7 @@ static const struct conf_directive conf_directives[] = {
     {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000, 0},
     {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600, 0},
     {"healthInterval", CK_UINT, F(health_interval), 0, 604800, 0},
+    {"rebuildProgress", CK_BOOL, F(rebuild_progress), 0, 1, 0},
     {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000, 0},
     {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0, 0},
 };

@@ -20,6 +20,7 @@
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
  *   healthInterval SEC         read the disks' health this often; 0: only
  *                              at start, on arrival and on reload (600)
+ *   rebuildProgress yes|no     send vdsVolumeRebuildProgress (default no)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
  *                              gate file exists there (see providers/sim.c)
  *
@@ -60,6 +61,7 @@ struct vds_conf {
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
 	unsigned health_interval; /* seconds, 0: no periodic reads */
+	int rebuild_progress;     /* send vdsVolumeRebuildProgress */
 	char *sim_hold_dir;       /* NULL: no gates */
 };
 
