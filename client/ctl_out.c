@@ -95,6 +95,8 @@ out_named_cell(const struct vcf_table *t, const void *row, const char *col, char
 		snprintf(buf, len, "%" PRIu32, idx);
 		return buf;
 	}
+	if (f && !vcf_has(t, row, f))
+		return "-";
 	return f ? out_cell(row, f, buf, len) : "?";
 }
 
@@ -130,15 +132,24 @@ out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n, const
 void
 out_list(FILE *fp, const struct vcf_table *t, const void *row)
 {
-	char buf[OUT_CELL];
 	uint32_t idx;
 
 	memcpy(&idx, row, sizeof(idx));
 	if (strcmp(t->name, "service"))
 		fprintf(fp, "%-20s %" PRIu32 "\n", out_index_name(t), idx);
+	out_fields(fp, t, row);
+}
+
+void
+out_fields(FILE *fp, const struct vcf_table *t, const void *row)
+{
+	char buf[OUT_CELL];
+
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct vcf_field *f = &t->fields[i];
 
+		if (!vcf_has(t, row, f))
+			continue;
 		if (f->kind == VCF_BYTES)
 			fprintf(fp, "%-20s %s (%" PRIu64 " bytes)\n", f->name,
 			        out_cell(row, f, buf, sizeof(buf)), vcf_u64(row, f));
@@ -235,6 +246,8 @@ out_json_row(FILE *fp, const struct vcf_table *t, const void *row)
 	if (!service)
 		fprintf(fp, "\"%s\":%" PRIu32, out_index_name(t), idx);
 	for (size_t i = 0; i < t->nfields; i++) {
+		if (!vcf_has(t, row, &t->fields[i]))
+			continue;
 		fprintf(fp, "%s\"%s\":", service && !i ? "" : ",", t->fields[i].name);
 		out_json_value(fp, row, &t->fields[i]);
 	}

@@ -37,6 +37,9 @@ struct vcf_table {
 	size_t row_size;
 	const struct vcf_field *fields;
 	size_t nfields;
+	/* 0: every field is always there; else the offset of a uint32_t in
+	 * the row whose bit i says fields[i] was read (a sparse table). */
+	size_t have_off;
 };
 
 /* The description of table t (enum vc_table), NULL if unknown. */
@@ -47,6 +50,9 @@ const struct vcf_field *vcf_field(const struct vcf_table *t, unsigned col);
 const struct vcf_field *vcf_field_by_name(const struct vcf_table *t, const char *name);
 /* The label of an INT value, or NULL when there is none. */
 const char *vcf_label(const struct vcf_field *f, uint32_t v);
+/* Record that field f of row was read; whether it was (always 1 unless sparse). */
+void vcf_mark(const struct vcf_table *t, void *row, const struct vcf_field *f);
+int vcf_has(const struct vcf_table *t, const void *row, const struct vcf_field *f);
 /* Value of a uint32_t / uint64_t / string field of row. */
 uint32_t vcf_u32(const void *row, const struct vcf_field *f);
 uint64_t vcf_u64(const void *row, const struct vcf_field *f);

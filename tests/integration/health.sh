@@ -5,7 +5,9 @@
 # sim_health.h): a sim disk goes healthy -> failing -> failed -> healthy ->
 # unknown (a damaged health file), each step made by a file in simHoldDir and
 # a SIGHUP (which reads every disk again), each checked in the table and in
-# the notification (new health, old health, reason).  NVMe-like figures
+# the notification (new health, old health, reason), in vdsctl (list health,
+# show disk, --json show health) and in check_vds -m health (failing
+# WARNING, failed CRITICAL, temperature thresholds).  NVMe-like figures
 # (critical warning bits, percent used, media errors, spare) come through the
 # same way.  An image disk and a loop device have no health data: they read
 # unknown with no figure, never healthy.
@@ -14,6 +16,9 @@
 vds_require_root
 vds_require_cmd losetup truncate
 vds_require_vdsd
+CHECK=$top_builddir/check_vds
+VDSCTL=$top_builddir/vdsctl
+[ -x "$CHECK" ] && [ -x "$VDSCTL" ] || fail "check_vds or vdsctl not built"
 
 img=$VDS_TMP/img
 mkdir -p "$img"
@@ -90,6 +95,35 @@ expect_eq "sim disk power-on hours" 1000 "${H[$c_poh.$sim]}"
 vds_trap_find 0 "$n_changed" >/dev/null &&
 	check_fail "a disk first read healthy or unknown sent vdsDiskHealthChanged"
 
+AGENT=127.0.0.1:$VDS_MASTER_PORT
+SNMP=(-- -v2c -c public -t 2 -r 1 "$AGENT")
+CTL=("$VDSCTL" -v2c -c public -t 2 -r 1 "$AGENT")
+labels=(- unknown healthy failing failed)
+
+# clients STATE: vdsctl and check_vds agree with the table (sim disk STATE).
+clients() {
+	local want=${labels[$1]} line
+	expect_run "vdsctl list health" 0 "" "${CTL[@]}" list health
+	line=$(printf '%s\n' "$VDS_OUT" | awk -v i="$sim" '$1 == i')
+	case "$line" in "$sim  "*"$want"*) ;; *) check_fail "vdsctl list health: disk $sim is not $want: $line" ;; esac
+	expect_run "vdsctl show disk" 0 "health               $want" "${CTL[@]}" show disk "$simname"
+	expect_run "vdsctl --json show health" 0 "\"health\":\"$want\"" "${CTL[@]}" --json show health "$sim"
+	case $1 in
+	4) expect_run "check_vds health (failed)" 2 "VDS CRITICAL - $simname is failed" "$CHECK" -m health "${SNMP[@]}" ;;
+	3) expect_run "check_vds health (failing)" 1 "VDS WARNING - $simname is failing" "$CHECK" -m health "${SNMP[@]}" ;;
+	*) expect_run "check_vds health (ok)" 0 "VDS OK - " "$CHECK" -m health "${SNMP[@]}" ;;
+	esac
+}
+clients 2
+# the image and loop disks show no figure in vdsctl (absent, not 0)
+expect_run "vdsctl --json show health (image)" 0 "\"health\":\"unknown\"" "${CTL[@]}" --json show health "$image"
+case "$VDS_OUT" in *temperature*) check_fail "image disk shows a temperature: $VDS_OUT" ;; esac
+# temperature thresholds: the sim disk reads 35 C
+expect_run "check_vds health -w 30" 1 "$simname at 35 C" "$CHECK" -m health -w 30 -c 40 "${SNMP[@]}"
+expect_run "check_vds health -c 30" 2 "$simname at 35 C" "$CHECK" -m health -w 20 -c 30 "${SNMP[@]}"
+expect_run "check_vds health -w 40" 0 "'${simname}_temp'=35;40;50" "$CHECK" -m health -w 40 -c 50 "${SNMP[@]}"
+expect_run "check_vds health -w 50 -c 40 (inverted)" 3 "" "$CHECK" -m health -w 50 -c 40 "${SNMP[@]}"
+
 hfile=$VDS_HOLD/health-$simname
 # step WANT PREV REASON: SIGHUP, then the row reads WANT and a notification
 # says WANT, PREV and REASON.
@@ -107,6 +141,7 @@ step() {
 	expect_eq "trap: old health" "$prev" "$(vds_trap_varbind "$VDS_TRAP_LINE" "$hoid.$c_prev.$sim")"
 	expect_eq "trap: reason" "$reason" "$(vds_trap_varbind "$VDS_TRAP_LINE" "$hoid.$c_reason.$sim")"
 	note "disk $sim: $prev -> $want ($reason)"
+	clients "$want"
 }
 
 printf 'failing\nreason 12 reallocated sectors\nreallocated 12\n' >"$hfile"
