@@ -5,7 +5,10 @@
  *
  * libatasmart is what udisks2 uses for ATA: it sends SMART READ DATA and
  * SMART RETURN STATUS through SG_IO (ATA pass-through, so SATA behind SAT
- * works too) and parses the attributes.  libnvme's nvme_get_log_smart sends
+ * works too) and parses the attributes; when it cannot identify the disk
+ * (its SAT passthrough fails where smartctl's works: Linux 6.1's libata
+ * with QEMU's AHCI disk), `smartctl -j` as a child process reads it
+ * (health_smartctl.c).  libnvme's nvme_get_log_smart sends
  * Get Log Page (SMART / Health Information) on the namespace's device node.
  */
 #include "config.h"
@@ -24,6 +27,9 @@
 #endif
 
 #include "health_dev.h"
+#ifdef HAVE_JSONC
+#include "health_smartctl.h"
+#endif
 
 static void
 hd_none(struct health_report *r, const char *why, const char *devnode)
@@ -123,6 +129,10 @@ hd_ata(const char *devnode, struct health_report *r)
 	}
 	if (sk_disk_smart_is_available(d, &avail) < 0 || !avail) {
 		sk_disk_free(d);
+#ifdef HAVE_JSONC
+		if (health_smartctl_read(devnode, r) == 0)
+			return;
+#endif
 		hd_none(r, "SMART not available", devnode);
 		return;
 	}

@@ -14,6 +14,9 @@
 #include <CUnit/Basic.h>
 
 #include "health.h"
+#ifdef HAVE_JSONC
+#include "health_smartctl.h"
+#endif
 #include "notify_rebuild.h"
 #include "sim_health.h"
 
@@ -73,6 +76,48 @@ test_ata(void)
 	health_judge_ata(&r, 0);
 	CU_ASSERT_EQUAL(r.state, HEALTH_FAILED);
 }
+
+#ifdef HAVE_JSONC
+static void
+test_smartctl(void)
+{
+	struct health_report r;
+	static const char ok[] =
+	    "{\"smart_status\":{\"passed\":true},\"temperature\":{\"current\":31},"
+	    "\"power_on_time\":{\"hours\":12},\"ata_smart_attributes\":{\"table\":["
+	    "{\"id\":5,\"when_failed\":\"\",\"raw\":{\"value\":0}},"
+	    "{\"id\":197,\"when_failed\":\"\",\"raw\":{\"value\":0}}]}}";
+	static const char pending[] =
+	    "{\"smart_status\":{\"passed\":true},\"ata_smart_attributes\":{\"table\":["
+	    "{\"id\":197,\"raw\":{\"value\":8}},{\"id\":5,\"raw\":\"x\"}]}}";
+	static const char failed[] = "{\"smart_status\":{\"passed\":false},"
+	                             "\"ata_smart_attributes\":{\"table\":[]}}";
+	static const char attr_now[] =
+	    "{\"smart_status\":{\"passed\":true},\"ata_smart_attributes\":{\"table\":["
+	    "{\"id\":1,\"when_failed\":\"now\",\"raw\":{\"value\":1}}]}}";
+
+	CU_ASSERT_EQUAL(health_smartctl_parse(ok, &r), 0);
+	CU_ASSERT_EQUAL(r.state, HEALTH_HEALTHY);
+	CU_ASSERT_EQUAL(r.source, HEALTH_SRC_ATA);
+	CU_ASSERT_EQUAL(r.temperature, 31);
+	CU_ASSERT_EQUAL(r.power_on_hours, 12);
+	CU_ASSERT_TRUE(r.valid & HF_REALLOCATED);
+	CU_ASSERT_EQUAL(health_smartctl_parse(pending, &r), 0);
+	CU_ASSERT_EQUAL(r.state, HEALTH_FAILING);
+	CU_ASSERT_EQUAL(r.pending, 8);
+	CU_ASSERT_FALSE(r.valid & HF_REALLOCATED); /* a raw value of the wrong type */
+	CU_ASSERT_FALSE(r.valid & HF_TEMPERATURE);
+	CU_ASSERT_EQUAL(health_smartctl_parse(failed, &r), 0);
+	CU_ASSERT_EQUAL(r.state, HEALTH_FAILED);
+	CU_ASSERT_EQUAL(health_smartctl_parse(attr_now, &r), 0);
+	CU_ASSERT_EQUAL(r.state, HEALTH_FAILING);
+	/* not an ATA report (NVMe, an error, garbage) */
+	CU_ASSERT_EQUAL(health_smartctl_parse("{\"nvme_smart_health_information_log\":{}}", &r),
+	                -1);
+	CU_ASSERT_EQUAL(health_smartctl_parse("not json", &r), -1);
+	CU_ASSERT_EQUAL(health_smartctl_parse("{\"ata_smart_attributes\":{\"table\":3}}", &r), -1);
+}
+#endif
 
 static char dir[64];
 
@@ -165,6 +210,9 @@ main(void)
 	CU_add_test(s, "ATA SMART", test_ata);
 	CU_add_test(s, "sim health file", test_sim);
 	CU_add_test(s, "rebuild progress rate", test_rebuild_rate);
+#ifdef HAVE_JSONC
+	CU_add_test(s, "smartctl --json", test_smartctl);
+#endif
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
