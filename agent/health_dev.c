@@ -175,10 +175,12 @@ health_dev_read(const char *devnode, struct health_report *r)
 #else
 		hd_none(r, "vdsd was built without libnvme", devnode);
 #endif
-	else
+	else if (!strncmp(base, "sd", 2) || !strncmp(base, "hd", 2))
 #ifdef HAVE_ATASMART
 		hd_ata(devnode, r);
 #else
 		hd_none(r, "vdsd was built without libatasmart", devnode);
 #endif
+	else /* dm, md, zram, mmc, ...: no SMART to ask for */
+		hd_none(r, "no health data for this kind of device", devnode);
 }

@@ -139,11 +139,13 @@ expect_eq "virtio source" 1 "$(hv VDS_DH_HEALTH_SOURCE "$DV")"
 
 # --- over-temperature at run time (NVMe temperature threshold, feature 4)
 reload() { kill -HUP "$VDS_VDSD_PID"; }
-thr=$(nvme get-feature "$NV0" -f 4 2>/dev/null | sed -n 's/.*Current value: *\(0x[0-9a-fA-F]*\).*/\1/p' | head -n1)
+# a controller feature: set on the controller's character device (nsid 0)
+ctrl=${NV0%n1}
+thr=$(nvme get-feature "$ctrl" -f 4 2>/dev/null | sed -n 's/.*Current value: *\(0x[0-9a-fA-F]*\).*/\1/p' | head -n1)
 [ -n "$thr" ] && thr=$((thr & 0xffff))
 note "NVMe temperature threshold before: ${thr:-?} K, temperature ${ktemp} C"
 skip_n=$(vds_trap_count)
-nvme set-feature "$NV0" -f 4 -v $((ktemp + 273 - 10)) >/dev/null || fail "nvme set-feature 4"
+nvme set-feature "$ctrl" -f 4 -v $((ktemp + 273 - 10)) >/dev/null || fail "nvme set-feature 4"
 reload
 turned() { [ "$(hv VDS_DH_HEALTH "$D0")" = "$1" ]; }
 wait_for 60000 turned 3 || fail "over-temperature: disk $D0 did not turn failing"
@@ -152,7 +154,7 @@ vds_wait_trap 30000 "$skip_n" "$n_changed" "$hoid.$(mib_col VDS_DH_HEALTH).$D0 =
 	check_fail "no vdsDiskHealthChanged for the over-temperature"
 note "over-temperature: $(hv VDS_DH_HEALTH_REASON "$D0")"
 skip_n=$(vds_trap_count)
-nvme set-feature "$NV0" -f 4 -v "${thr:-343}" >/dev/null || fail "nvme set-feature 4 (restore)"
+nvme set-feature "$ctrl" -f 4 -v "${thr:-343}" >/dev/null || fail "nvme set-feature 4 (restore)"
 reload
 wait_for 60000 turned 2 || fail "disk $D0 did not turn healthy again"
 vds_wait_trap 30000 "$skip_n" "$n_changed" "$hoid.$(mib_col VDS_DH_HEALTH).$D0 = INTEGER: 2" ||
