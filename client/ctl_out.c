@@ -70,6 +70,9 @@ out_cell(const void *row, const struct vcf_field *f, char *buf, size_t len)
 	case VCF_UNS:
 		snprintf(buf, len, "%" PRIu32, vcf_u32(row, f));
 		return buf;
+	case VCF_SIGNED:
+		snprintf(buf, len, "%" PRId32, (int32_t)vcf_u32(row, f));
+		return buf;
 	case VCF_HEX:
 		snprintf(buf, len, "0x%08" PRIX32, vcf_u32(row, f));
 		return buf;
@@ -212,6 +215,9 @@ out_json_value(FILE *fp, const void *row, const struct vcf_field *f)
 		/* fall through */
 	case VCF_UNS:
 		fprintf(fp, "%" PRIu32, v);
+		return;
+	case VCF_SIGNED:
+		fprintf(fp, "%" PRId32, (int32_t)v);
 		return;
 	case VCF_BYTES:
 		fprintf(fp, "%" PRIu64, vcf_u64(row, f));

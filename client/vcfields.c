@@ -247,7 +247,7 @@ static const struct vcf_field f_health[] = {
     H(VDS_DH_SMART_STATUS, VCF_INT, smart, "smartStatus", l_smart),
     H(VDS_DH_REALLOCATED_SECTORS, VCF_UNS, reallocated, "reallocatedSectors", NULL),
     H(VDS_DH_PENDING_SECTORS, VCF_UNS, pending, "pendingSectors", NULL),
-    H(VDS_DH_TEMPERATURE, VCF_UNS, temperature, "temperature", NULL),
+    H(VDS_DH_TEMPERATURE, VCF_SIGNED, temperature, "temperature", NULL),
     H(VDS_DH_POWER_ON_HOURS, VCF_UNS, power_on_hours, "powerOnHours", NULL),
     H(VDS_DH_CRITICAL_WARNING, VCF_BITS, critical_warning, "criticalWarning", l_critical),
     H(VDS_DH_PERCENT_USED, VCF_UNS, percent_used, "percentUsed", NULL),

@@ -12,15 +12,16 @@
 #include <stdint.h>
 
 enum vcf_kind {
-	VCF_INT,   /* INTEGER (enumerations): uint32_t */
-	VCF_UNS,   /* Unsigned32, Gauge32, Counter32: uint32_t */
-	VCF_HEX,   /* Unsigned32 shown in hex (HRESULT): uint32_t */
-	VCF_BYTES, /* VdsBytes (Counter64): uint64_t */
-	VCF_STR,   /* OCTET STRING: char[size] */
-	VCF_TIME,  /* DateAndTime: int64_t seconds since the epoch, 0 = none */
-	VCF_BITS,  /* BITS: uint32_t, bit n = MIB bit n */
-	VCF_BOOL,  /* TruthValue: uint32_t, 1 true, 2 false, 0 not read */
-	VCF_REF,   /* Unsigned32 index of a row of another table: uint32_t, 0 = none */
+	VCF_INT,    /* INTEGER (enumerations): uint32_t */
+	VCF_UNS,    /* Unsigned32, Gauge32, Counter32: uint32_t */
+	VCF_HEX,    /* Unsigned32 shown in hex (HRESULT): uint32_t */
+	VCF_BYTES,  /* VdsBytes (Counter64): uint64_t */
+	VCF_STR,    /* OCTET STRING: char[size] */
+	VCF_TIME,   /* DateAndTime: int64_t seconds since the epoch, 0 = none */
+	VCF_BITS,   /* BITS: uint32_t, bit n = MIB bit n */
+	VCF_BOOL,   /* TruthValue: uint32_t, 1 true, 2 false, 0 not read */
+	VCF_REF,    /* Unsigned32 index of a row of another table: uint32_t, 0 = none */
+	VCF_SIGNED, /* Integer32 that is a number (a temperature): uint32_t holding its bits */
 };
 
 struct vcf_field {

@@ -157,12 +157,16 @@ rm -f "$hfile"
 step 2 4 "simulated: healthy"
 
 # NVMe-like: spare below threshold and temperature (bits 0 and 1)
-printf 'failing\nreason NVMe critical warning\ncritical_warning 3\npercent_used 42\nmedia_errors 7\nspare 5\nspare_threshold 10\n' >"$hfile"
+printf 'failing\nreason NVMe critical warning\ncritical_warning 3\npercent_used 42\nmedia_errors 7\nspare 5\nspare_threshold 10\ntemperature -5\n' >"$hfile"
 step 3 2 "NVMe critical warning"
 expect_eq "critical warning bits" "C0" "$(vds_get_value "$hoid.$c_crit.$sim" | tr -d ' "')"
 expect_eq "percent used" 42 "$(vds_get_value "$hoid.$c_pused.$sim")"
 expect_eq "media errors" 7 "$(vds_get_value "$hoid.$c_media.$sim")"
 expect_eq "available spare" 5 "$(vds_get_value "$hoid.$c_spare.$sim")"
+expect_eq "temperature below zero" -5 "$(vds_get_value "$hoid.$c_temp.$sim")"
+expect_run "vdsctl: temperature below zero" 0 '"temperature":-5,' "${CTL[@]}" --json show health "$sim"
+expect_run "vdsctl: warning bits" 0 '"criticalWarning":["spareBelowThreshold","temperature"]' \
+	"${CTL[@]}" --json show health "$sim"
 
 # a damaged file is untrusted input: unknown with the reason, never healthy
 printf 'on fire\n' >"$hfile"
