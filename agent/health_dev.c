@@ -158,6 +158,26 @@ hd_ata(const char *devnode, struct health_report *r)
 }
 #endif
 
+/* An sd disk is asked for ATA SMART only when libata put it there (SATA,
+ * AHCI: vendor "ATA"); SAS, USB and virtual SCSI disks are not sent ATA
+ * commands. */
+static int
+hd_is_ata(const char *base)
+{
+	char path[300], vendor[16] = "";
+	FILE *f;
+
+	if (!strncmp(base, "hd", 2))
+		return 1;
+	snprintf(path, sizeof(path), "/sys/block/%s/device/vendor", base);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	if (!fgets(vendor, sizeof(vendor), f))
+		vendor[0] = '\0';
+	fclose(f);
+	return !strncmp(vendor, "ATA ", 4) || !strcmp(vendor, "ATA\n");
+}
+
 void
 health_dev_read(const char *devnode, struct health_report *r)
 {
@@ -175,6 +195,8 @@ health_dev_read(const char *devnode, struct health_report *r)
 #else
 		hd_none(r, "vdsd was built without libnvme", devnode);
 #endif
+	else if ((!strncmp(base, "sd", 2) || !strncmp(base, "hd", 2)) && !hd_is_ata(base))
+		hd_none(r, "not an ATA disk (SCSI, USB): its SMART is not read", devnode);
 	else if (!strncmp(base, "sd", 2) || !strncmp(base, "hd", 2))
 #ifdef HAVE_ATASMART
 		hd_ata(devnode, r);
