@@ -18,6 +18,9 @@
  *   jobMaxRetained N           finished rows kept at most (default 10000)
  *   jobProgressInterval SEC    least gap between progress notifications (5)
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
+ *   healthInterval SEC         read the disks' health this often; 0: only
+ *                              at start, on arrival and on reload (600)
+ *   rebuildProgress yes|no     send vdsVolumeRebuildProgress (default no)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
  *                              gate file exists there (see providers/sim.c)
  *   simFailDisk NAME           tests only: the sim disk NAME has failed; its
@@ -60,7 +63,9 @@ struct vds_conf {
 	unsigned job_max_retained;
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
-	char *sim_hold_dir; /* NULL: no gates */
+	unsigned health_interval; /* seconds, 0: no periodic reads */
+	int rebuild_progress;     /* send vdsVolumeRebuildProgress */
+	char *sim_hold_dir;       /* NULL: no gates */
 	struct strlist sim_fail_disks;
 };
 

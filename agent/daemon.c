@@ -17,6 +17,7 @@
 
 #include "agentx.h"
 #include "daemon.h"
+#include "health.h"
 #include "images.h"
 #include "job.h"
 #include "jobprov.h"
@@ -25,6 +26,7 @@
 #include "mib_inv.h"
 #include "model.h"
 #include "notify.h"
+#include "notify_rebuild.h"
 #include "udev.h"
 
 static struct {
@@ -82,6 +84,8 @@ dm_reload(void *arg)
 	job_engine_reload();
 	if (dm.udev)
 		udevmon_rescan(dm.udev);
+	health_reload(&dm.conf);
+	notify_rebuild_config(dm.conf.rebuild_progress, dm.conf.job_progress_interval);
 	log_info("main", "configuration reloaded from %s%s%s", dm.opts->config,
 	         names[0] ? "; needs a restart: " : "", names);
 }
@@ -148,14 +152,19 @@ dm_start(struct event_base *base)
 	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
 		log_warnx("main", "udev discovery unavailable; only image and provider disks");
 	images_sync(&dm.conf);
+	notify_rebuild_config(dm.conf.rebuild_progress, dm.conf.job_progress_interval);
 	inv_set_observer(&notify_inv_observer);
+	if (health_init(base, &dm.conf) < 0)
+		log_warnx("main", "disk health unavailable: every disk reads unknown");
 	return 0;
 }
 
 static void
 dm_stop(void)
 {
+	health_shutdown();
 	inv_set_observer(NULL);
+	notify_rebuild_free();
 	inv_set_disk_owner(NULL);
 	if (dm.udev)
 		udevmon_stop(dm.udev);

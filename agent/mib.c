@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mib.h"
+#include "mib_health.h"
 #include "mib_inv.h"
 #include "mib_job.h"
 #include "mib_oids.h"
@@ -203,8 +204,9 @@ const struct mib_table mib_service_scalars = {
 };
 
 static const struct mib_table *const mib_tables[] = {
-    &mib_service_scalars, &mib_disk_table,  &mib_part_table, &mib_volume_table,    &mib_plex_table,
-    &mib_pack_table,      &mib_vdisk_table, &mib_job_table,  &mib_refusal_scalars,
+    &mib_service_scalars, &mib_disk_table,        &mib_part_table,  &mib_volume_table,
+    &mib_plex_table,      &mib_pack_table,        &mib_vdisk_table, &mib_job_table,
+    &mib_refusal_scalars, &mib_disk_health_table,
 };
 
 const struct mib_table *const *

@@ -28,7 +28,8 @@ enum vds_objects_arc {
 	VDS_PACK_TABLE = 6,
 	VDS_VDISK_TABLE = 7,
 	VDS_JOB_TABLE = 8,
-	VDS_LAST_REFUSAL = 9, /* scalars: the last SET refused */
+	VDS_LAST_REFUSAL = 9,       /* scalars: the last SET refused */
+	VDS_DISK_HEALTH_TABLE = 10, /* AUGMENTS vdsDiskEntry */
 };
 
 /* vdsService scalars. */
@@ -92,6 +93,26 @@ enum vds_disk_col {
 	VDS_DISK_PARTITION_COUNT = 17, /* Gauge32 */
 	VDS_DISK_PACK_INDEX = 18,      /* Unsigned32, 0 = none */
 	VDS_DISK_LAST = 18,
+};
+
+/* vdsDiskHealthEntry AUGMENTS vdsDiskEntry (agent/health.c) */
+enum vds_dhealth_col {
+	VDS_DH_HEALTH = 1,              /* VdsDiskHealth */
+	VDS_DH_HEALTH_PREVIOUS = 2,     /* VdsDiskHealth */
+	VDS_DH_HEALTH_REASON = 3,       /* VdsName */
+	VDS_DH_HEALTH_SOURCE = 4,       /* none(1) ata(2) nvme(3) sim(4) */
+	VDS_DH_HEALTH_CHECK_TIME = 5,   /* DateAndTime */
+	VDS_DH_SMART_STATUS = 6,        /* ATA: passed(1) failed(2) */
+	VDS_DH_REALLOCATED_SECTORS = 7, /* ATA: Gauge32 */
+	VDS_DH_PENDING_SECTORS = 8,     /* ATA: Gauge32 */
+	VDS_DH_TEMPERATURE = 9,         /* Integer32, degrees Celsius */
+	VDS_DH_POWER_ON_HOURS = 10,     /* Unsigned32 */
+	VDS_DH_CRITICAL_WARNING = 11,   /* NVMe: BITS */
+	VDS_DH_PERCENT_USED = 12,       /* NVMe: Unsigned32 */
+	VDS_DH_MEDIA_ERRORS = 13,       /* NVMe: Counter64 */
+	VDS_DH_AVAILABLE_SPARE = 14,    /* NVMe: Unsigned32, percent */
+	VDS_DH_SPARE_THRESHOLD = 15,    /* NVMe: Unsigned32, percent */
+	VDS_DH_LAST = 15,
 };
 
 /* vdsPartitionEntry, INDEX { vdsPartitionIndex } */
@@ -248,6 +269,8 @@ enum vds_notification_arc {
 	VDS_NOTIF_JOB_PROGRESS = 11,
 	VDS_NOTIF_PACK_ARRIVED = 12,
 	VDS_NOTIF_PACK_REMOVED = 13,
+	VDS_NOTIF_DISK_HEALTH_CHANGED = 14,
+	VDS_NOTIF_VOLUME_REBUILD_PROGRESS = 15,
 };
 
 #endif

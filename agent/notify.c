@@ -17,6 +17,7 @@
 #include "mib_job.h"
 #include "mib_oids.h"
 #include "notify.h"
+#include "notify_rebuild.h"
 
 static const oid nt_trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}; /* snmpTrapOID.0 */
 
@@ -124,6 +125,8 @@ nt_inv_changed(enum inv_class cls, enum inv_event ev, const void *row, void *arg
 		if (m->cls == cls && arc)
 			notify_send(arc, m->table, row, m->cols, m->ncols);
 	}
+	if (cls == INV_PLEX)
+		notify_rebuild_plex(ev, row);
 }
 
 const struct inv_observer notify_inv_observer = {

@@ -70,6 +70,9 @@ out_cell(const void *row, const struct vcf_field *f, char *buf, size_t len)
 	case VCF_UNS:
 		snprintf(buf, len, "%" PRIu32, vcf_u32(row, f));
 		return buf;
+	case VCF_SIGNED:
+		snprintf(buf, len, "%" PRId32, (int32_t)vcf_u32(row, f));
+		return buf;
 	case VCF_HEX:
 		snprintf(buf, len, "0x%08" PRIX32, vcf_u32(row, f));
 		return buf;
@@ -95,6 +98,8 @@ out_named_cell(const struct vcf_table *t, const void *row, const char *col, char
 		snprintf(buf, len, "%" PRIu32, idx);
 		return buf;
 	}
+	if (f && !vcf_has(t, row, f))
+		return "-";
 	return f ? out_cell(row, f, buf, len) : "?";
 }
 
@@ -130,15 +135,24 @@ out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n, const
 void
 out_list(FILE *fp, const struct vcf_table *t, const void *row)
 {
-	char buf[OUT_CELL];
 	uint32_t idx;
 
 	memcpy(&idx, row, sizeof(idx));
 	if (strcmp(t->name, "service"))
 		fprintf(fp, "%-20s %" PRIu32 "\n", out_index_name(t), idx);
+	out_fields(fp, t, row);
+}
+
+void
+out_fields(FILE *fp, const struct vcf_table *t, const void *row)
+{
+	char buf[OUT_CELL];
+
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct vcf_field *f = &t->fields[i];
 
+		if (!vcf_has(t, row, f))
+			continue;
 		if (f->kind == VCF_BYTES)
 			fprintf(fp, "%-20s %s (%" PRIu64 " bytes)\n", f->name,
 			        out_cell(row, f, buf, sizeof(buf)), vcf_u64(row, f));
@@ -202,6 +216,9 @@ out_json_value(FILE *fp, const void *row, const struct vcf_field *f)
 	case VCF_UNS:
 		fprintf(fp, "%" PRIu32, v);
 		return;
+	case VCF_SIGNED:
+		fprintf(fp, "%" PRId32, (int32_t)v);
+		return;
 	case VCF_BYTES:
 		fprintf(fp, "%" PRIu64, vcf_u64(row, f));
 		return;
@@ -235,6 +252,8 @@ out_json_row(FILE *fp, const struct vcf_table *t, const void *row)
 	if (!service)
 		fprintf(fp, "\"%s\":%" PRIu32, out_index_name(t), idx);
 	for (size_t i = 0; i < t->nfields; i++) {
+		if (!vcf_has(t, row, &t->fields[i]))
+			continue;
 		fprintf(fp, "%s\"%s\":", service && !i ? "" : ",", t->fields[i].name);
 		out_json_value(fp, row, &t->fields[i]);
 	}

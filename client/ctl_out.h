@@ -19,6 +19,8 @@ void out_table(FILE *fp, const struct vcf_table *t, const void *rows, size_t n,
                const char *const *cols);
 /* Every field of one row, "name: value" per line. */
 void out_list(FILE *fp, const struct vcf_table *t, const void *row);
+/* The same without the index line (fields read as absent are left out). */
+void out_fields(FILE *fp, const struct vcf_table *t, const void *row);
 /* One row as a JSON object (no newline). */
 void out_json_row(FILE *fp, const struct vcf_table *t, const void *row);
 /* Rows as a JSON array, newline-terminated. */

@@ -230,6 +230,32 @@ static const struct vcf_field f_job[] = {
     FLD(vc_job, VDS_JOB_O_OBJECT_ID, VCF_STR, o_object_id, "outObjectId", NULL),
 };
 
+static const char *const l_dhealth[] = {"", "unknown", "healthy", "failing", "failed", NULL};
+static const char *const l_hsource[] = {"", "none", "ata", "nvme", "sim", NULL};
+static const char *const l_smart[] = {"", "passed", "failed", NULL};
+static const char *const l_critical[] = {
+    "spareBelowThreshold", "temperature", "reliabilityDegraded", "readOnly", "volatileBackupFailed",
+    "pmrReadOnly",         NULL};
+
+#define H(c, k, fld, nm, lb) FLD(vc_disk_health, c, k, fld, nm, lb)
+static const struct vcf_field f_health[] = {
+    H(VDS_DH_HEALTH, VCF_INT, health, "health", l_dhealth),
+    H(VDS_DH_HEALTH_PREVIOUS, VCF_INT, previous, "healthPrevious", l_dhealth),
+    H(VDS_DH_HEALTH_REASON, VCF_STR, reason, "healthReason", NULL),
+    H(VDS_DH_HEALTH_SOURCE, VCF_INT, source, "healthSource", l_hsource),
+    H(VDS_DH_HEALTH_CHECK_TIME, VCF_TIME, check_time, "healthCheckTime", NULL),
+    H(VDS_DH_SMART_STATUS, VCF_INT, smart, "smartStatus", l_smart),
+    H(VDS_DH_REALLOCATED_SECTORS, VCF_UNS, reallocated, "reallocatedSectors", NULL),
+    H(VDS_DH_PENDING_SECTORS, VCF_UNS, pending, "pendingSectors", NULL),
+    H(VDS_DH_TEMPERATURE, VCF_SIGNED, temperature, "temperature", NULL),
+    H(VDS_DH_POWER_ON_HOURS, VCF_UNS, power_on_hours, "powerOnHours", NULL),
+    H(VDS_DH_CRITICAL_WARNING, VCF_BITS, critical_warning, "criticalWarning", l_critical),
+    H(VDS_DH_PERCENT_USED, VCF_UNS, percent_used, "percentUsed", NULL),
+    H(VDS_DH_MEDIA_ERRORS, VCF_BYTES, media_errors, "mediaErrors", NULL),
+    H(VDS_DH_AVAILABLE_SPARE, VCF_UNS, spare, "availableSpare", NULL),
+    H(VDS_DH_SPARE_THRESHOLD, VCF_UNS, spare_threshold, "spareThreshold", NULL),
+};
+
 #define TBL(nm, type, f)                                                                           \
 	{                                                                                          \
 		nm, sizeof(struct type), f, sizeof(f) / sizeof(f[0])                               \
@@ -244,14 +270,42 @@ static const struct vcf_table vcf_tables[] = {
     [VC_T_PACK] = TBL("pack", vc_pack, f_pack),
     [VC_T_VDISK] = TBL("vdisk", vc_vdisk, f_vdisk),
     [VC_T_JOB] = TBL("job", vc_job, f_job),
+    [VC_T_DISK_HEALTH] = {"health", sizeof(struct vc_disk_health), f_health,
+                          sizeof(f_health) / sizeof(f_health[0]),
+                          offsetof(struct vc_disk_health, have)},
 };
 
 const struct vcf_table *
 vcf_table(int t)
 {
-	if (t < VC_T_SERVICE || t > VC_T_JOB)
+	if (t < VC_T_SERVICE || t > VC_T_DISK_HEALTH || !vcf_tables[t].name)
 		return NULL;
 	return &vcf_tables[t];
+}
+
+void
+vcf_mark(const struct vcf_table *t, void *row, const struct vcf_field *f)
+{
+	uint32_t have;
+	size_t i = (size_t)(f - t->fields);
+
+	if (!t->have_off || i >= 32)
+		return;
+	memcpy(&have, (char *)row + t->have_off, sizeof(have));
+	have |= 1u << i;
+	memcpy((char *)row + t->have_off, &have, sizeof(have));
+}
+
+int
+vcf_has(const struct vcf_table *t, const void *row, const struct vcf_field *f)
+{
+	uint32_t have;
+	size_t i = (size_t)(f - t->fields);
+
+	if (!t->have_off || i >= 32)
+		return 1;
+	memcpy(&have, (const char *)row + t->have_off, sizeof(have));
+	return (have >> i) & 1;
 }
 
 const struct vcf_field *

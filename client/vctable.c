@@ -229,7 +229,8 @@ vt_take(struct vc_conn *c, struct vt_walk *w, struct vt_col *k, const netsnmp_va
 		return 0;
 	if (!(row = vt_row(&w->rows, (uint32_t)vb->name[w->plen + 1])))
 		return vc_fail(c, VC_E_NO_MEMORY, "out of memory");
-	vc_store(row, k->f, vb);
+	if (vc_store(row, k->f, vb) == 0)
+		vcf_mark(w->rows.t, row, k->f);
 	return 0;
 }
 
@@ -356,8 +357,10 @@ vc_read_row(struct vc_conn *c, enum vc_table t, uint32_t index, void *row)
 	for (netsnmp_variable_list *vb = resp->variables; vb; vb = vb->next_variable) {
 		const struct vcf_field *f = vcf_field(tab, (unsigned)vb->name[plen]);
 
-		if (f && vc_store(row, f, vb) == 0)
+		if (f && vc_store(row, f, vb) == 0) {
+			vcf_mark(tab, row, f);
 			stored++;
+		}
 	}
 	snmp_free_pdu(resp);
 	if (!stored)

@@ -42,6 +42,7 @@ enum vc_table {
 	VC_T_PACK = 6,
 	VC_T_VDISK = 7,
 	VC_T_JOB = 8,
+	VC_T_DISK_HEALTH = 10, /* vdsDiskHealthTable, indexed like the disks */
 };
 
 struct vc_service {
@@ -66,6 +67,19 @@ struct vc_disk {
 	uint32_t flags; /* bit 0 readOnly, 1 removable, 2 system, 3 inUse */
 	uint64_t free;
 	uint32_t part_count, pack;
+};
+
+struct vc_disk_health {
+	uint32_t index; /* the disk's */
+	uint32_t health, previous;
+	char reason[VC_NAME];
+	uint32_t source;
+	int64_t check_time;
+	uint32_t smart, reallocated, pending, temperature, power_on_hours, critical_warning;
+	uint32_t percent_used;
+	uint64_t media_errors;
+	uint32_t spare, spare_threshold;
+	uint32_t have; /* bit i: field i was read (figures a disk lacks have no instance) */
 };
 
 struct vc_partition {

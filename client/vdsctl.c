@@ -36,6 +36,8 @@ static const char *const vctl_cols[][10] = {
                     "diskIndex", NULL},
     [VC_T_JOB] = {"index", "type", "status", "percentComplete", "result", "owner", "errorMessage",
                   NULL},
+    [VC_T_DISK_HEALTH] = {"index", "health", "healthSource", "temperature", "powerOnHours",
+                          "healthReason", NULL},
 };
 
 static void
@@ -48,8 +50,9 @@ vctl_help(const char *prog)
 	       "defaults come from Net-SNMP's snmp.conf (defVersion, defSecurityName...).\n\n"
 	       "Commands:\n"
 	       "  status                          the service: version, counts, job limits\n"
-	       "  list disks|partitions|volumes|plexes|packs|vdisks|jobs\n"
-	       "  show disk|partition|volume|plex|pack|vdisk|job INDEX|NAME|DEVICE\n"
+	       "  list disks|partitions|volumes|plexes|packs|vdisks|jobs|health\n"
+	       "  show disk|partition|volume|plex|pack|vdisk|job|health INDEX|NAME|DEVICE\n"
+	       "                                  (show disk: with its health and figures)\n"
 	       "  create-partition DISK SIZE [--offset SIZE] [--type T] [--name NAME]\n"
 	       "                [--label gpt|mbr]   (--label: a blank disk gets this table)\n"
 	       "  delete-partition PARTITION\n"
@@ -95,19 +98,23 @@ vctl_help(const char *prog)
 static int
 vctl_table_id(const struct ctl *x, const char *s)
 {
-	static const char *const names[][2] = {
-	    {"disk", "disks"},  {"partition", "partitions"}, {"volume", "volumes"},
-	    {"plex", "plexes"}, {"pack", "packs"},           {"vdisk", "vdisks"},
-	    {"job", "jobs"},
+	static const struct {
+		const char *one, *many;
+		int t;
+	} names[] = {
+	    {"disk", "disks", VC_T_DISK},       {"partition", "partitions", VC_T_PARTITION},
+	    {"volume", "volumes", VC_T_VOLUME}, {"plex", "plexes", VC_T_PLEX},
+	    {"pack", "packs", VC_T_PACK},       {"vdisk", "vdisks", VC_T_VDISK},
+	    {"job", "jobs", VC_T_JOB},          {"health", "health", VC_T_DISK_HEALTH},
 	};
-	char dym[96];
+	char dym[128];
 
-	for (int i = 0; i < 7; i++)
-		if (!strcmp(s, names[i][0]) || !strcmp(s, names[i][1]))
-			return VC_T_DISK + i;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].one) || !strcmp(s, names[i].many))
+			return names[i].t;
 	ctl_usage_error(x, "unknown object type '%s'%s", s,
 	                ctl_did_you_mean(s,
-	                                 "disks partitions volumes plexes packs vdisks jobs "
+	                                 "disks partitions volumes plexes packs vdisks jobs health "
 	                                 "disk partition volume plex pack vdisk job",
 	                                 "", dym, sizeof(dym)));
 	return -1;
@@ -154,7 +161,7 @@ vctl_list(struct ctl *x, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	if (argc != 2)
 		return ctl_usage_error(x, "usage: list disks|partitions|volumes|plexes|packs|"
-		                          "vdisks|jobs");
+		                          "vdisks|jobs|health");
 	if ((t = vctl_table_id(x, argv[1])) < 0)
 		return CTL_EXIT_USAGE;
 	if (x->json)
@@ -181,20 +188,24 @@ vctl_show(struct ctl *x, int argc, char **argv)
 	if (vctl_no_options(x, argc, argv))
 		return CTL_EXIT_USAGE;
 	if (argc != 3)
-		return ctl_usage_error(x, "usage: show disk|partition|volume|plex|pack|vdisk|job "
-		                          "INDEX");
+		return ctl_usage_error(x, "usage: show disk|partition|volume|plex|pack|vdisk|job|"
+		                          "health INDEX");
 	if ((t = vctl_table_id(x, argv[1])) < 0)
 		return CTL_EXIT_USAGE;
-	if ((rc = ctl_object(x, t, argv[2], &idx)) != 0)
+	/* a disk's health row is named like the disk */
+	if ((rc = ctl_object(x, t == VC_T_DISK_HEALTH ? VC_T_DISK : t, argv[2], &idx)) != 0)
 		return rc;
 	if (vc_read_row(x->c, (enum vc_table)t, idx, row) < 0)
 		return ctl_agent_error(x);
 	if (x->json) {
 		out_json_row(stdout, vcf_table(t), row);
 		putchar('\n');
-	} else {
-		out_list(stdout, vcf_table(t), row);
+		return CTL_EXIT_OK;
 	}
+	out_list(stdout, vcf_table(t), row);
+	/* show disk: its health and the figures its device reports, too */
+	if (t == VC_T_DISK && vc_read_row(x->c, VC_T_DISK_HEALTH, idx, row) == 0)
+		out_fields(stdout, vcf_table(VC_T_DISK_HEALTH), row);
 	return CTL_EXIT_OK;
 }
 

@@ -7,8 +7,8 @@
  *
  * Modes: agent (reachability), jobs (failed jobs in a time window), free
  * (free space of disks and packs), volumes
- * (volumes not healthy).  One status line with perfdata; exit 0 OK,
- * 1 WARNING, 2 CRITICAL, 3 UNKNOWN.  After "--" come the options of snmpget
+ * (volumes not healthy), health (disks failing or failed, temperature).  One status line with
+ * perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.  After "--" come the options of snmpget
  * (-v, -c, -u, -l, -a, -A, -x, -X, -t, -r) and the agent, parsed by the
  * client library with snmp_parse_args().
  */
@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cv_health.h"
 #include "cv_hist.h"
 #include "cv_range.h"
 #include "vcunits.h"
@@ -87,7 +88,11 @@ cv_help(void)
 	    "           (default: none); -o disk:N, pack:N or a name checks one object\n"
 	    "           (default: every online disk with a partition table, every pack)\n"
 	    "  volumes  volumes not healthy: CRITICAL for failed, missing or offline,\n"
-	    "           WARNING for degraded, rebuilding or unknown\n\n"
+	    "           WARNING for degraded, rebuilding or unknown\n"
+	    "  health   the disks' own health (SMART, NVMe): CRITICAL for failed, WARNING\n"
+	    "           for failing; -w/-c: ranges of temperature in degrees Celsius\n"
+	    "           (-w 50 -c 60: above 50 warns, above 60 is critical); disks\n"
+	    "           without health data (loop, virtio, image files) do not alert\n\n"
 	    "Thresholds (the Monitoring Plugins range syntax): N alerts above N (or\n"
 	    "below 0), N: below N, ~:N above N, N:M outside N..M, @N:M inside it.\n"
 	    "In free mode a single value is a minimum, as in check_disk (-w 20%% is\n"
@@ -415,6 +420,29 @@ cv_mode_volumes(struct cv_opts *o)
 }
 
 static void
+cv_mode_health(struct cv_opts *o)
+{
+	struct vc_disk *d;
+	struct vc_disk_health *h;
+	size_t nd, nh;
+	char text[1024], perf[1024];
+	int st;
+
+	if (vc_read_table(o->c, VC_T_DISK, (void **)&d, &nd) < 0)
+		cv_agent_exit(o);
+	if (vc_read_table(o->c, VC_T_DISK_HEALTH, (void **)&h, &nh) < 0) {
+		free(d);
+		cv_agent_exit(o);
+	}
+	st = cvh_evaluate(d, nd, h, nh, &o->thr_w, &o->thr_c, text, sizeof(text), perf,
+	                  sizeof(perf));
+	cv_perf(o, "%s", perf);
+	free(d);
+	free(h);
+	cv_done(o, (enum cv_state)st, text);
+}
+
+static void
 cv_mode_agent(struct cv_opts *o)
 {
 	struct vc_service s;
@@ -515,10 +543,11 @@ cv_options(struct cv_opts *o, int argc, char **argv)
 		}
 	}
 	if (!o->mode)
-		cv_exit(CV_UNKNOWN, "no mode: -m agent|jobs|free|volumes (see --help)");
+		cv_exit(CV_UNKNOWN, "no mode: -m agent|jobs|free|volumes|health (see --help)");
 	if (strcmp(o->mode, "agent") && strcmp(o->mode, "jobs") && strcmp(o->mode, "free") &&
-	    strcmp(o->mode, "volumes"))
-		cv_exit(CV_UNKNOWN, "unknown mode \"%s\" (agent, jobs, free, volumes)", o->mode);
+	    strcmp(o->mode, "volumes") && strcmp(o->mode, "health"))
+		cv_exit(CV_UNKNOWN, "unknown mode \"%s\" (agent, jobs, free, volumes, health)",
+		        o->mode);
 	if ((o->warn || o->crit) && (!strcmp(o->mode, "agent") || !strcmp(o->mode, "volumes")))
 		cv_exit(CV_UNKNOWN, "-w and -c have no meaning in %s mode", o->mode);
 	if (o->version && strcmp(o->version, "1") && strcmp(o->version, "2c"))
@@ -528,7 +557,7 @@ cv_options(struct cv_opts *o, int argc, char **argv)
 		                    "HOST:PORT)");
 	if (!strcmp(o->mode, "jobs") && !o->warn)
 		o->warn = "0";
-	if (!strcmp(o->mode, "jobs") || !strcmp(o->mode, "free"))
+	if (!strcmp(o->mode, "jobs") || !strcmp(o->mode, "free") || !strcmp(o->mode, "health"))
 		cv_thresholds(o, strcmp(o->mode, "free") ? CVR_COUNT : CVR_SIZE,
 		              !strcmp(o->mode, "free"));
 	return optind;
@@ -596,5 +625,7 @@ main(int argc, char **argv)
 		cv_mode_free(&o);
 	else if (!strcmp(o.mode, "volumes"))
 		cv_mode_volumes(&o);
-	cv_exit(CV_UNKNOWN, "unknown mode \"%s\" (agent, jobs, free, volumes)", o.mode);
+	else if (!strcmp(o.mode, "health"))
+		cv_mode_health(&o);
+	cv_exit(CV_UNKNOWN, "unknown mode \"%s\" (agent, jobs, free, volumes, health)", o.mode);
 }

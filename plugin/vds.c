@@ -18,7 +18,8 @@
  *     Retries 1
  *   </Plugin>
  *
- * Values (plugin "vds"): disk-NAME bytes-size/bytes-free, volume-NAME
+ * Values (plugin "vds"): disk-NAME bytes-size/bytes-free and its health
+ * (plugin/vds_health.h), volume-NAME
  * bytes-size/gauge-health/gauge-status, pack-NAME bytes-size/bytes-free,
  * jobs count-STATUS, job-HANDLE percent.  Notifications: a job's end
  * (FAILURE when it failed, WARNING when cancelled, OKAY when it
@@ -30,6 +31,7 @@
 #include "mib_oids.h"
 #include "vcfields.h"
 #include "vdsclient.h"
+#include "vds_health.h"
 
 #define VDS_MAX_ARGS 24
 
@@ -229,6 +231,8 @@ vds_read_disks(void)
 		seen[i].index = d[i].index;
 		snprintf(seen[i].name, sizeof(seen[i].name), "%s", d[i].name);
 	}
+	if (vds_health_read(vds_conn, d, n, vds_gauge) < 0)
+		WARNING("vds plugin: disk health: %s", vc_errmsg(vds_conn));
 	free(d);
 	if (seen)
 		vds_diff(&vds_prev_disks, seen, n, "disk");

@@ -119,6 +119,20 @@ for CSV in "$VDS_TMP/csv/vdstest" "$VDS_TMP/csv/vdsv3"; do
 done
 vds_kill_pid collectd-vdsv3
 CSV=$VDS_TMP/csv/vdstest
+# disk health (plugin/vds_health.c): the sim defaults, then a sim disk made
+# failing and hot (simHoldDir/health-sim0, providers/sim_health.h) and read
+# again on SIGHUP; an absent figure (NVMe's on an ATA-like disk) is absent
+expect_eq "disk sim0 health" 2 "$(csv_last vds-disk-sim0 gauge-health)"
+expect_eq "disk sim0 temperature" 35 "$(csv_last vds-disk-sim0 temperature)"
+[ -z "$(ls "$CSV/vds-disk-sim0/"count-media_errors-* 2>/dev/null)" ] ||
+	check_fail "disk sim0 has media errors it does not report"
+printf 'failing\nreason hot\ntemperature 71\nreallocated 3\n' >"$VDS_HOLD/health-sim0"
+kill -HUP "$VDS_VDSD_PID"
+wait_for 60000 eval '[ "$(csv_last vds-disk-sim0 gauge-health)" = 3 ]' ||
+	check_fail "disk sim0 health is $(csv_last vds-disk-sim0 gauge-health), not failing (3)"
+expect_eq "disk sim0 temperature (hot)" 71 "$(csv_last vds-disk-sim0 temperature)"
+expect_eq "disk sim0 reallocated" 3 "$(csv_last vds-disk-sim0 count-reallocated_sectors)"
+rm -f "$VDS_HOLD/health-sim0"
 expect_run "volumes json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list volumes
 expect_eq "volume mirror0 size" "$(jq -r '.[] | select(.name=="mirror0") | .size' <<<"$VDS_OUT")" \
 	"$(csv_last vds-volume-mirror0 bytes-size)"

@@ -264,6 +264,7 @@ vds_table() {
 	6) name=vdsPackTable ;;
 	7) name=vdsVDiskTable ;;
 	8) name=vdsJobTable ;;
+	10) name=vdsDiskHealthTable ;;
 	*) fail "vds_table: unknown arc $arc" ;;
 	esac
 	vds_snmpwalk -On -OQ -Oe -OU -Ot "VDS-MIB::$name" |

@@ -47,6 +47,7 @@ BEGIN {
 	pre["vds_pack_col"] = "VDS_PACK_";	mib["vds_pack_col"] = "vdsPack"
 	pre["vds_vdisk_col"] = "VDS_VDISK_";	mib["vds_vdisk_col"] = "vdsVDisk"
 	pre["vds_job_col"] = "VDS_JOB_";	mib["vds_job_col"] = "vdsJob"
+	pre["vds_dhealth_col"] = "VDS_DH_";	mib["vds_dhealth_col"] = "vdsDisk"
 	# column enum -> the vds_objects_arc enumerator of its table
 	tab["vds_disk_col"] = "VDS_DISK_TABLE"
 	tab["vds_part_col"] = "VDS_PARTITION_TABLE"
@@ -55,6 +56,7 @@ BEGIN {
 	tab["vds_pack_col"] = "VDS_PACK_TABLE"
 	tab["vds_vdisk_col"] = "VDS_VDISK_TABLE"
 	tab["vds_job_col"] = "VDS_JOB_TABLE"
+	tab["vds_dhealth_col"] = "VDS_DISK_HEALTH_TABLE"
 	# service scalars that keep the vdsService prefix
 	svc["VERSION"] = svc["PROVIDERS"] = svc["START_TIME"] = svc["LAST_CHANGE"] = svc["RESTART_NEEDED"] = 1
 	cur = ""

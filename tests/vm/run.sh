@@ -13,7 +13,8 @@
 # the current directory, with udevd running; its output is printed, and the
 # exit status of run.sh is COMMAND's (125: the VM failed, 124: timeout).
 # Needs: qemu-system-x86_64, busybox (static: busybox-static), apt-get and
-# dpkg-deb (first run only).
+# dpkg-deb (first run only).  VDS_VM_QEMU_EXTRA: more qemu arguments (split
+# on blanks), e.g. the emulated NVMe/ATA disks of tests/vm/health-devices.sh.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,7 +105,7 @@ vm_boot() { # VERSION
 vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$work/out,mount_tag=vdsout,security_model=none" \
-		"${drives[@]}" </dev/null &
+		"${drives[@]}" ${VDS_VM_QEMU_EXTRA:-} </dev/null &
 	# timeout puts qemu in a process group of its own, out of reach of a
 	# signal to ours: remember it, so that vm_cleanup stops it
 	qpid=$!

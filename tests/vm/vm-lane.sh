@@ -55,6 +55,9 @@ cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
 	echo "vm-lane: first run: Debian's kernel package (~70 MB) is downloaded into $cache (kept; VDS_VM_CACHE moves it)"
 echo "vm-lane: boots a TCG guest; usually 8-12 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
 t0=$(date +%s)
+# the emulated NVMe and ATA disks of guest-health.sh, besides the virtio ones
+VDS_VM_QEMU_EXTRA=$("$top_srcdir/tests/vm/health-devices.sh") || exit 1
+export VDS_VM_QEMU_EXTRA
 "$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
 echo "vm-lane: guest-all.sh exit $rc, $(($(date +%s) - t0)) s in all (load $(cut -d' ' -f1-3 /proc/loadavg))"
