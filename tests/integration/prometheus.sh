@@ -137,6 +137,31 @@ for i in "${D_rows[@]}"; do
 		vdsDiskPartitionStyle="$(sv "vdsDiskPartitionStyle.$i")")"
 done
 
+# 4b. Disk health (vdsDiskHealthTable), once every disk has been read once
+# (the check time is 0-1-1,0:0:0.0 before): the health state set and the
+# temperature where the disk reports one (sim does; image disks do not).
+health_read() {
+	local i
+	for i in "${D_rows[@]}"; do
+		case $(sv "vdsDiskHealthCheckTime.$i") in '' | 0-1-1,0:0:0.0*) return 1 ;; esac
+	done
+}
+wait_for 60000 health_read || check_fail "a disk's health was not read within 60 s"
+SH=$VDS_TMP/scrape-health.prom
+scrape vds "$SH"
+for i in "${D_rows[@]}"; do
+	name=${D[$(mib_col VDS_DISK_NAME).$i]}
+	h=$(sv "vdsDiskHealth.$i")
+	expect_eq "disk $name health $h" 1 "$(pv "$SH" vdsDiskHealth vdsDiskName="$name" vdsDiskHealth="$h")"
+	temp=$(vds_snmpget -Oqv "VDS-MIB::vdsDiskTemperature.$i" 2>/dev/null)
+	case $temp in
+	-[0-9]* | [0-9]*)
+		expect_eq "disk $name temperature" "${temp%% *}" "$(pv "$SH" vdsDiskTemperature vdsDiskName="$name")" ;;
+	*) ! grep -q "^vdsDiskTemperature{.*vdsDiskName=\"$name\"" "$SH" ||
+		check_fail "disk $name: a temperature in the scrape, none in snmpget" ;;
+	esac
+done
+
 # 5. Volumes, plexes, packs: sizes, health state sets, names.
 vds_load V 4
 [ "${#V_rows[@]}" -gt 0 ] || fail "no volumes"
