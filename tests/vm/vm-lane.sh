@@ -55,7 +55,7 @@ rm -rf "$VDS_TMP" # lib.sh's temp dir: only the MIB fetch used it
 cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
 [ -f "$cache/kver" ] ||
 	echo "vm-lane: first run: Debian's kernel package (~70 MB) is downloaded into $cache (kept; VDS_VM_CACHE moves it)"
-echo "vm-lane: boots a TCG guest; usually 8-12 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
+echo "vm-lane: boots a TCG guest, then one with systemd (+1.5-5 min); usually 10-17 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
 t0=$(date +%s)
 "$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
