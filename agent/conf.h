@@ -20,6 +20,9 @@
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
  *                              gate file exists there (see providers/sim.c)
+ *   simFailDisk NAME           tests only: the sim disk NAME has failed; its
+ *                              plexes, volumes and pack degrade (sim_fault.h);
+ *                              repeatable
  *
  * '#' starts a comment.  Errors name the file, the line and the reason.
  * On SIGHUP every directive takes effect except agentXSocket,
@@ -58,6 +61,7 @@ struct vds_conf {
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
 	char *sim_hold_dir; /* NULL: no gates */
+	struct strlist sim_fail_disks;
 };
 
 /* Fill conf with the defaults; conf_free() releases it. */

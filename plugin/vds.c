@@ -8,8 +8,12 @@
  *     Agent "udp:127.0.0.1:161"
  *     Version "2c"              # 1, 2c or 3
  *     Community "public"
- *     # SNMPv3: User, SecurityLevel, AuthProtocol, AuthPassphrase,
- *     #         PrivProtocol, PrivPassphrase
+ *     # SNMPv3, named as in collectd's snmp plugin (the short names of
+ *     # earlier versions in brackets):
+ *     # Username (User), SecurityLevel noAuthNoPriv|authNoPriv|authPriv,
+ *     # AuthProtocol MD5|SHA|SHA-256..., AuthPassphrase,
+ *     # PrivacyProtocol (PrivProtocol) DES|AES..., PrivacyPassphrase
+ *     # (PrivPassphrase), Context
  *     Timeout 2
  *     Retries 1
  *   </Plugin>
@@ -55,11 +59,15 @@ static struct vds_prev vds_prev_disks, vds_prev_vols, vds_prev_jobs;
 static const char *const vds_job_status[] = {"",          "created", "queued",   "running",
                                              "succeeded", "failed",  "cancelled"};
 
+/* -1: no room, or FLAG given already (by another name of the option). */
 static int
 vds_add_opt(const char *flag, const char *value)
 {
 	if (vds_cf.nopt + 2 >= VDS_MAX_ARGS)
 		return -1;
+	for (int i = 0; i < vds_cf.nopt; i += 2)
+		if (!strcmp(vds_cf.opt[i], flag))
+			return -1;
 	vds_cf.opt[vds_cf.nopt++] = strdup(flag);
 	vds_cf.opt[vds_cf.nopt++] = strdup(value);
 	return 0;
@@ -71,10 +79,13 @@ vds_config(oconfig_item_t *ci)
 	static const struct {
 		const char *key, *flag;
 	} keys[] = {
-	    {"Version", "-v"},       {"Community", "-c"},      {"User", "-u"},
-	    {"SecurityLevel", "-l"}, {"AuthProtocol", "-a"},   {"AuthPassphrase", "-A"},
-	    {"PrivProtocol", "-x"},  {"PrivPassphrase", "-X"}, {"Timeout", "-t"},
-	    {"Retries", "-r"},
+	    {"Version", "-v"},        {"Community", "-c"},
+	    {"Username", "-u"},       {"User", "-u"},
+	    {"SecurityLevel", "-l"},  {"AuthProtocol", "-a"},
+	    {"AuthPassphrase", "-A"}, {"PrivacyProtocol", "-x"},
+	    {"PrivProtocol", "-x"},   {"PrivacyPassphrase", "-X"},
+	    {"PrivPassphrase", "-X"}, {"Context", "-n"},
+	    {"Timeout", "-t"},        {"Retries", "-r"},
 	};
 
 	for (int i = 0; i < ci->children_num; i++) {

@@ -19,6 +19,7 @@
 #include "sim.h"
 #include "sim_apply.h"
 #include "sim_check.h"
+#include "sim_fault.h"
 #include "sim_gate.h"
 #include "sim_inv.h"
 #include "sim_store.h"
@@ -71,7 +72,7 @@ static const struct sim_phases sim_phase_table[] = {
                            2},
 };
 
-/* simJobDuration and simHoldDir: at start and on every reload. */
+/* simJobDuration, simHoldDir, simFailDisk: at start and on every reload. */
 static void
 sim_reload(void *state, const struct vds_conf *conf)
 {
@@ -80,6 +81,9 @@ sim_reload(void *state, const struct vds_conf *conf)
 	sp->job_ms = conf->sim_job_ms;
 	snprintf(sp->hold_dir, sizeof(sp->hold_dir), "%s",
 	         conf->sim_hold_dir ? conf->sim_hold_dir : "");
+	/* at start st is not there yet: sim_init publishes everything after */
+	if (sim_fault_set(&conf->sim_fail_disks) && sp->st)
+		sim_inv_sync(sp->st);
 }
 
 static int
@@ -113,6 +117,7 @@ sim_fini(void *state)
 	if (!sp)
 		return;
 	sim_store_free(sp->st);
+	sim_fault_clear();
 	free(sp);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sim_fault.h"
 #include "sim_inv.h"
 
 static uint32_t
@@ -125,7 +126,7 @@ sim_inv_pack(struct sim_state *st, const char *name)
 	snprintf(pk->key, sizeof(pk->key), "sim:pack:%s", name);
 	snprintf(pk->name, sizeof(pk->name), "%s", name);
 	snprintf(pk->provider, sizeof(pk->provider), "sim");
-	pk->health = INV_H_HEALTHY;
+	pk->health = sim_fault_pack_health(st, name);
 	for (size_t i = 0; i < st->ndisks; i++)
 		if (strcmp(st->disks[i].pack, name) == 0) {
 			pk->ndisks++;
@@ -148,7 +149,7 @@ si_plex(const struct sim_volume *v, const struct sim_plex *sp, uint32_t vindex)
 	snprintf(px->key, sizeof(px->key), "sim:plex:%s:%u", v->name, sp->number);
 	px->volume_index = vindex;
 	px->number = sp->number;
-	px->health = INV_H_HEALTHY;
+	px->health = sim_fault_plex_health(sp);
 	px->size = v->size;
 	px->sync_percent = 100;
 	snprintf(px->devices, sizeof(px->devices), "%s", sp->devices);
@@ -189,7 +190,7 @@ si_vol_row(const struct sim_volume *sv)
 	snprintf(v->devnode, sizeof(v->devnode), "/dev/sim/%s/%s", sv->pack, sv->name);
 	snprintf(v->provider, sizeof(v->provider), "sim");
 	v->type = sv->type;
-	v->health = INV_H_HEALTHY;
+	v->health = sim_fault_volume_health(sv);
 	v->status = INV_ST_ONLINE;
 	v->size = sv->size;
 	snprintf(v->fs_type, sizeof(v->fs_type), "%s", sv->fs_type);

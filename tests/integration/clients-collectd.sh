@@ -4,7 +4,10 @@
 # collectd (Debian's collectd-core) with the csv and logfile plugins: the
 # values it dispatches match the agent's, a running job has a percent, and
 # notifications come for a failed job (FAILURE), a succeeded one, a disk and
-# a volume that arrive and leave.
+# a volume that arrive and leave.  Over SNMPv3 too: a second collectd reads
+# the agent as an authPriv user (options named as in collectd's snmp
+# plugin) and gets the same values; a third, with a wrong passphrase, gets
+# none and logs why.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 vds_require_cmd jq
@@ -19,6 +22,8 @@ PLUGIN=$top_builddir/.libs/vds.so
 
 # the second delete must reach the agent while the first still runs
 VDS_SIM_JOB_MS=500
+V3USER=vdsmon V3AUTH=vdsauthpass1 V3PRIV=vdsprivpass1
+VDS_MASTER_EXTRA=("createUser $V3USER SHA-256 $V3AUTH AES $V3PRIV" "rouser $V3USER priv")
 vds_write_conf "discovery no"
 vds_start_master
 vds_start_vdsd
@@ -26,23 +31,31 @@ vds_wait_registered 10000
 AGENT=127.0.0.1:$VDS_MASTER_PORT
 RW=("$VDSCTL" -v2c -c private -t 1 -r 1 "$AGENT")
 
-mkdir -p "$VDS_TMP/cplugins" "$VDS_TMP/csv" "$VDS_TMP/collectd"
+mkdir -p "$VDS_TMP/cplugins" "$VDS_TMP/csv"
 # collectd loads regular files only (no symlinks): copies.
 cp "$CPLUGINS/csv.so" "$CPLUGINS/logfile.so" "$VDS_TMP/cplugins/"
 cp "$PLUGIN" "$VDS_TMP/cplugins/vds.so"
-CLOG=$VDS_TMP/collectd.log
-cat >"$VDS_TMP/collectd.conf" <<EOF
-Hostname "vdstest"
+
+# start_collectd HOST OPTION-LINE...: a collectd of its own (Hostname HOST,
+# log $VDS_TMP/collectd-HOST.log, values in $VDS_TMP/csv/HOST) whose vds
+# plugin has these options besides Agent, Timeout and Retries.
+start_collectd() {
+	local host=$1 log=$VDS_TMP/collectd-$1.log
+	shift
+	mkdir -p "$VDS_TMP/collectd-$host"
+	{
+		cat <<EOF
+Hostname "$host"
 FQDNLookup false
-BaseDir "$VDS_TMP/collectd"
-PIDFile "$VDS_TMP/collectd.pid"
+BaseDir "$VDS_TMP/collectd-$host"
+PIDFile "$VDS_TMP/collectd-$host.pid"
 PluginDir "$VDS_TMP/cplugins"
 TypesDB "/usr/share/collectd/types.db"
 Interval 1
 LoadPlugin logfile
 <Plugin logfile>
   LogLevel info
-  File "$CLOG"
+  File "$log"
   PrintSeverity true
 </Plugin>
 LoadPlugin csv
@@ -53,16 +66,20 @@ LoadPlugin csv
 LoadPlugin vds
 <Plugin vds>
   Agent "$AGENT"
-  Version "2c"
-  Community "public"
   Timeout 1
   Retries 1
-</Plugin>
 EOF
-"$COLLECTD" -t -C "$VDS_TMP/collectd.conf" >"$VDS_TMP/collectd-t.log" 2>&1 ||
-	fail "collectd -t rejects the config: $(cat "$VDS_TMP/collectd-t.log")"
-"$COLLECTD" -f -C "$VDS_TMP/collectd.conf" >>"$CLOG" 2>&1 &
-VDS_PIDS["collectd"]=$!
+		printf '  %s\n' "$@"
+		echo "</Plugin>"
+	} >"$VDS_TMP/collectd-$host.conf"
+	"$COLLECTD" -t -C "$VDS_TMP/collectd-$host.conf" >"$VDS_TMP/collectd-t.log" 2>&1 ||
+		fail "collectd -t rejects the config of $host: $(cat "$VDS_TMP/collectd-t.log")"
+	"$COLLECTD" -f -C "$VDS_TMP/collectd-$host.conf" >>"$log" 2>&1 &
+	VDS_PIDS["collectd-$host"]=$!
+}
+
+start_collectd vdstest 'Version "2c"' 'Community "public"'
+CLOG=$VDS_TMP/collectd-vdstest.log
 CSV=$VDS_TMP/csv/vdstest
 
 # csv_last DIR TYPE: the last value collectd wrote there ("" when none).
@@ -76,13 +93,32 @@ notified() { grep -q "$1" "$CLOG"; }
 
 wait_for 60000 csv_last vds-disk-sim0 bytes-size >/dev/null ||
 	fail "no values from the vds plugin: $(cat "$CLOG")"
+# SNMPv3 authPriv, and a wrong authentication passphrase
+start_collectd vdsv3 'Version 3' "Username \"$V3USER\"" 'SecurityLevel "authPriv"' \
+	'AuthProtocol "SHA-256"' "AuthPassphrase \"$V3AUTH\"" 'PrivacyProtocol "AES"' \
+	"PrivacyPassphrase \"$V3PRIV\""
+start_collectd vdsbad 'Version 3' "Username \"$V3USER\"" 'SecurityLevel "authPriv"' \
+	'AuthProtocol "SHA-256"' 'AuthPassphrase "not-the-passphrase"' 'PrivacyProtocol "AES"' \
+	"PrivacyPassphrase \"$V3PRIV\""
+CSV=$VDS_TMP/csv/vdsv3
+wait_for 60000 csv_last vds-disk-sim0 bytes-size >/dev/null ||
+	check_fail "no values from the vds plugin over SNMPv3: $(cat "$VDS_TMP/collectd-vdsv3.log")"
+bad_logged() { grep -q 'vds plugin: authentication failed at ' "$VDS_TMP/collectd-vdsbad.log"; }
+wait_for 60000 bad_logged ||
+	check_fail "no authentication failure logged with a wrong passphrase: $(cat "$VDS_TMP/collectd-vdsbad.log")"
+[ ! -d "$VDS_TMP/csv/vdsbad" ] || check_fail "values with a wrong passphrase: $(ls -R "$VDS_TMP/csv/vdsbad")"
+vds_kill_pid collectd-vdsbad
 expect_run "disks json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list disks
-for name in $(jq -r '.[].name' <<<"$VDS_OUT"); do
-	expect_eq "disk $name size" "$(jq -r ".[] | select(.name==\"$name\") | .size" <<<"$VDS_OUT")" \
-		"$(csv_last "vds-disk-$name" bytes-size)"
-	expect_eq "disk $name free" "$(jq -r ".[] | select(.name==\"$name\") | .free" <<<"$VDS_OUT")" \
-		"$(csv_last "vds-disk-$name" bytes-free)"
+for CSV in "$VDS_TMP/csv/vdstest" "$VDS_TMP/csv/vdsv3"; do
+	for name in $(jq -r '.[].name' <<<"$VDS_OUT"); do
+		expect_eq "${CSV##*/}: disk $name size" "$(jq -r ".[] | select(.name==\"$name\") | .size" <<<"$VDS_OUT")" \
+			"$(csv_last "vds-disk-$name" bytes-size)"
+		expect_eq "${CSV##*/}: disk $name free" "$(jq -r ".[] | select(.name==\"$name\") | .free" <<<"$VDS_OUT")" \
+			"$(csv_last "vds-disk-$name" bytes-free)"
+	done
 done
+vds_kill_pid collectd-vdsv3
+CSV=$VDS_TMP/csv/vdstest
 expect_run "volumes json" 0 "" "$VDSCTL" -v2c -c public "$AGENT" --json list volumes
 expect_eq "volume mirror0 size" "$(jq -r '.[] | select(.name=="mirror0") | .size' <<<"$VDS_OUT")" \
 	"$(csv_last vds-volume-mirror0 bytes-size)"
@@ -130,6 +166,6 @@ wait_for 60000 notified "volume colvol (index $vol) arrived" || check_fail "no v
 expect_run "delete-volume" 0 "succeeded" "${RW[@]}" --yes delete-volume "$vol" --wait
 wait_for 60000 notified "volume colvol (index $vol) is gone" || check_fail "no volume departure"
 
-vds_kill_pid collectd
+vds_kill_pid collectd-vdstest
 vds_stop_vdsd
 vds_finish

@@ -15,7 +15,10 @@
 # through later polls and a later successful job until closed by hand
 # through the API; a queue that does not drain raises its problem and
 # recovers; a detached disk raises the INFO trap problem, which recovers
-# after {$VDS.TRAP.RECENT}; vdsd stopping raises exactly one problem, "VDS
+# after {$VDS.TRAP.RECENT}; a failed disk of pack0 (sim's simFailDisk, set
+# and cleared by a reload) raises exactly "volume mirror0 is degraded",
+# "volume stripe0 has failed" and "pack pack0 is degraded", which recover
+# when the disk is back; vdsd stopping raises exactly one problem, "VDS
 # unavailable", and none per disk, volume or pack; vdsd back recovers it.
 # Skips (77) when the packages are missing.  Waits poll with generous
 # deadlines (2 shared cores); ZBX_DEADLINE_S scales them (default 300).
@@ -345,6 +348,63 @@ t=$(now_ms)
 wait_for "$DEADLINE_MS" no_problem "$REMOVED" || check_fail "\"$REMOVED\" did not recover"
 note "\"$REMOVED\" recovered $(($(now_ms) - t)) ms after it was raised ({\$VDS.TRAP.RECENT} 30s)"
 
+# A disk of pack0 fails: sim3 (simFailDisk, SIGHUP) holds the second plex
+# of mirror0 and half of stripe0.  Exactly three problems; the disk back
+# (a reload without it), all three recover by themselves.
+row_named() { vds_table "$1" | tr -d '"' | awk -v n="$2" '$1 == 3 && $3 == n { print $2 }'; }
+mirror=$(row_named 4 mirror0)
+stripe=$(row_named 4 stripe0)
+pack=$(row_named 6 pack0)
+[ -n "$mirror" ] && [ -n "$stripe" ] && [ -n "$pack" ] || fail "no mirror0, stripe0 or pack0 row"
+CONF=("discovery no" "imageDisk $VDS_TMP/late.img" "imageDisk $VDS_TMP/odd.img")
+VDEGRADED="VDS: volume mirror0 is degraded"
+VFAILED="VDS: volume stripe0 has failed"
+PDEGRADED="VDS: pack pack0 is degraded"
+# health_is MIRROR STRIPE PACK: snmpget's vdsVolumeHealth/vdsPackHealth
+health_is() {
+	[ "$(vds_get_value "$VDS_ROOT_OID.1.4.1.6.$mirror") $(vds_get_value "$VDS_ROOT_OID.1.4.1.6.$stripe")" \
+		= "$1 $2" ] && [ "$(vds_get_value "$VDS_ROOT_OID.1.6.1.5.$pack")" = "$3" ]
+}
+# sim3_reload fail|back MIRROR STRIPE PACK: reload with or without the
+# fault, wait until snmpget and then Zabbix read those health values.
+sim3_reload() {
+	local what=$1
+	shift
+	if [ "$what" = fail ]; then
+		vds_write_conf "${CONF[@]}" "simFailDisk sim3"
+	else
+		vds_write_conf "${CONF[@]}"
+	fi
+	kill -HUP "$VDS_VDSD_PID"
+	T_HUP=$(now_ms)
+	wait_for 30000 health_is "$@" || fail "sim3 $what: snmpget health is not $*"
+	note "sim3 $what: snmpget reads health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
+	ids=("$(itemid "vds.volume.health[$mirror]")" "$(itemid "vds.volume.health[$stripe]")"
+		"$(itemid "vds.pack.health[$pack]")")
+	want="$*" last=0
+	_polled() { # "check now" for the three every 10 s until they read want
+		if [ $(($(now_ms) - last)) -ge 10000 ]; then
+			last=$(now_ms)
+			check_now "${ids[@]}"
+		fi
+		[ "$(item_value "${ids[0]}") $(item_value "${ids[1]}") $(item_value "${ids[2]}")" = "$want" ]
+	}
+	wait_for "$DEADLINE_MS" _polled || check_fail "sim3 $what: Zabbix never read health $want"
+	note "sim3 $what: Zabbix polled health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
+}
+sim3_reload fail 3 5 3
+for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
+	wait_for "$DEADLINE_MS" has_problem "$p" || check_fail "no \"$p\": $(problem_names)"
+	note "\"$p\" raised $(($(now_ms) - T_HUP)) ms after sim3 failed (SIGHUP)"
+done
+expect_eq "problems with sim3 failed" "$(printf '%s\n' "$VDEGRADED" "$VFAILED" "$PDEGRADED" | sort)" \
+	"$(problem_names)"
+sim3_reload back 2 2 2
+for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
+	wait_for "$DEADLINE_MS" no_problem "$p" || check_fail "\"$p\" did not recover"
+	note "\"$p\" recovered $(($(now_ms) - T_HUP)) ms after sim3 came back (SIGHUP)"
+done
+
 # Every notification the receiver wrote reached its trap item, and those
 # the test caused are among them.
 for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); do
@@ -354,7 +414,7 @@ for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); d
 done
 got=$(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u | tr '\n' ' ')
 for n in vdsJobCompleted vdsPartitionArrived vdsPartitionRemoved vdsDiskArrived vdsDiskRemoved \
-	vdsVolumeArrived vdsVolumeRemoved; do
+	vdsVolumeArrived vdsVolumeRemoved vdsVolumeModified; do
 	case " $got" in *" $n "*) ;; *) check_fail "no $n trap reached Zabbix (got: $got)" ;; esac
 done
 note "traps that reached their items: $got"

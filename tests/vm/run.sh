@@ -107,7 +107,11 @@ vm_boot() { # VERSION
 vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods$init" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$work/out,mount_tag=vdsout,security_model=none" \
-		"${drives[@]}" </dev/null
+		"${drives[@]}" </dev/null &
+	# timeout puts qemu in a process group of its own, out of reach of a
+	# signal to ours: remember it, so that vm_cleanup stops it
+	qpid=$!
+	wait "$qpid"
 }
 
 # vm_summary T0: the parts' summary the guest wrote as they ended
@@ -127,12 +131,25 @@ vm_summary() {
 	cat "$f" "$f.now" 2>/dev/null
 }
 
+# vm_cleanup: on every exit, also an interrupted one, stop the qemu still
+# running (by its timeout's PID; timeout passes the signal on) and remove
+# the work directory unless -k
+qpid=
+vm_cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	[ "$keep" = 1 ] || rm -rf "$work"
+}
+
 main() {
 	local ver t0 rc qrc
 	t0=$(date +%s)
 	mkdir -p "$cache" || exit 125
 	work=$(mktemp -d "${TMPDIR:-/tmp}/vdsd-vm.XXXXXX") || exit 125
-	[ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+	trap vm_cleanup EXIT
+	trap 'exit 130' INT TERM
 	mkdir -p "$work/out"
 	ver=$(vm_kernel) || { log "cannot fetch the kernel into $cache"; exit 125; }
 	vm_initrd "$ver" "$work/initrd.gz" || { log "cannot build the initramfs"; exit 125; }
