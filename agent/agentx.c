@@ -70,6 +70,7 @@ static struct {
 	int ino_fd;        /* inotify on the master socket's directory, or -1 */
 	struct event *ino_ev;
 	char sock_name[NAME_MAX + 1];
+	agentx_state_fn on_state; /* told of each registration and loss */
 } ax = {.ino_fd = -1};
 
 static void ax_on_read(evutil_socket_t fd, short what, void *arg);
@@ -222,10 +223,13 @@ static void
 ax_track_session(void)
 {
 	int connected = main_session != NULL;
+	int changed = connected != ax.connected;
 
-	if (connected != ax.connected)
+	if (changed)
 		log_info("agentx", connected ? "registered with the master" : "master gone");
 	ax.connected = connected;
+	if (changed && ax.on_state)
+		ax.on_state(connected);
 	if (connected)
 		ax.retry_ms = 0;
 }
@@ -429,6 +433,18 @@ agentx_init(struct event_base *base, const struct vds_conf *conf)
 	log_info("agentx", "subagent for %s (ping every %us)", conf->agentx_socket,
 	         conf->agentx_ping);
 	return 0;
+}
+
+void
+agentx_set_state_cb(agentx_state_fn fn)
+{
+	ax.on_state = fn;
+}
+
+int
+agentx_registered(void)
+{
+	return ax.started && ax.connected;
 }
 
 void

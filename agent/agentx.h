@@ -20,4 +20,13 @@ int agentx_init(struct event_base *base, const struct vds_conf *conf);
 void agentx_update(void);
 void agentx_shutdown(void);
 
+/*
+ * Registered with the master now (agentx_init connects and registers
+ * synchronously when the master is there).  fn is called on each change
+ * after agentx_init: 1 when (re)registered, 0 when the master is gone.
+ */
+typedef void (*agentx_state_fn)(int registered);
+void agentx_set_state_cb(agentx_state_fn fn);
+int agentx_registered(void);
+
 #endif

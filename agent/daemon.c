@@ -27,7 +27,9 @@
 #include "model.h"
 #include "notify.h"
 #include "notify_rebuild.h"
+#include "sdnotify.h"
 #include "udev.h"
+#include "vtab.h"
 
 static struct {
 	const struct daemon_opts *opts;
@@ -59,6 +61,35 @@ dm_load(struct vds_conf *c, char *err, size_t errlen)
 }
 
 /*
+ * The service manager's one-line status: what vdsd waits for, or what it
+ * serves (as of the last readiness, registration or reload).
+ */
+static void
+dm_status(char *buf, size_t len)
+{
+	struct job_counters c;
+
+	if (!agentx_registered()) {
+		snprintf(buf, len, "waiting for the AgentX master at %s", dm.conf.agentx_socket);
+		return;
+	}
+	job_get_counters(&c);
+	snprintf(buf, len, "serving %zu disks, %u jobs running, %u queued",
+	         vtab_count(inv_table(INV_DISK)), c.running, c.queued);
+}
+
+/* AgentX registration gained or lost: say so in the status. */
+static void
+dm_on_agentx(int registered)
+{
+	char st[512];
+
+	(void)registered;
+	dm_status(st, sizeof(st));
+	sdn_status(st);
+}
+
+/*
  * SIGHUP: a bad file keeps the old configuration.  Every directive takes
  * effect now, except those read only at start: those are named in the log
  * and in vdsServiceRestartNeeded until a restart or a reload without them.
@@ -69,9 +100,14 @@ dm_reload(void *arg)
 	struct vds_conf n;
 	char err[512];
 	const char *names = dm.restart_needed;
+	char st[512];
 
+	sdn_reloading();
 	if (dm_load(&n, err, sizeof(err)) < 0) {
 		log_warnx("main", "configuration not reloaded, keeping the old one: %s", err);
+		snprintf(st, sizeof(st), "configuration not reloaded, keeping the old one: %s",
+		         err);
+		sdn_ready(st);
 		return;
 	}
 	/* against the running values: a file changed back clears it */
@@ -88,6 +124,8 @@ dm_reload(void *arg)
 	notify_rebuild_config(dm.conf.rebuild_progress, dm.conf.job_progress_interval);
 	log_info("main", "configuration reloaded from %s%s%s", dm.opts->config,
 	         names[0] ? "; needs a restart: " : "", names);
+	dm_status(st, sizeof(st));
+	sdn_ready(st);
 }
 
 static uint32_t
@@ -141,6 +179,7 @@ dm_start(struct event_base *base)
 	if (inv_init(dm.conf.state_dir) < 0)
 		return -1;
 	dm_service_info();
+	agentx_set_state_cb(dm_on_agentx);
 	if (agentx_init(base, &dm.conf) < 0)
 		return -1;
 	if (job_engine_init(base, &dm.conf, dm.conf.state_dir) < 0) {
@@ -179,6 +218,7 @@ daemon_main(const struct daemon_opts *o)
 {
 	struct event_base *base;
 	char err[512];
+	char st[512];
 	int rc = 1;
 
 	dm.opts = o;
@@ -202,9 +242,17 @@ daemon_main(const struct daemon_opts *o)
 	base = loop_init(dm_reload, NULL);
 	if (dm_start(base) == 0) {
 		log_info("main", "vdsd %s started (providers: %s)", PACKAGE_VERSION, dm.providers);
+		/*
+		 * Ready: registered with the master (agentx_init registers while
+		 * it is there), or serving all but SNMP while it is down: vdsd
+		 * connects when the master comes, the status says it waits.
+		 */
+		dm_status(st, sizeof(st));
+		sdn_ready(st);
 		loop_run();
 		rc = 0;
 	}
+	sdn_stopping("stopping");
 	dm_stop();
 	loop_fini();
 	log_info("main", "vdsd stopped");

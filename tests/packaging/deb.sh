@@ -15,7 +15,8 @@
 # there), cached for the next run.  Inside, apt takes the host's package
 # lists and its /var/cache/apt/archives (bind-mounted): the dependencies are
 # the host's cached .debs, downloaded only when missing.
-# VDS_PKG_KEEP=1 keeps the work directory.
+# VDS_PKG_KEEP=1 keeps the work directory.  VDS_DEB_OUT=DIR: only build,
+# copy the packages into DIR and stop (tests/vm/vm-systemd.sh).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -73,6 +74,11 @@ for p in "${pkgs[@]}"; do
 	f=$(ls "$work/${p}"_*.deb 2>/dev/null) || fail "no $p package built"
 	debs+=("$f")
 done
+if [ -n "${VDS_DEB_OUT:-}" ]; then
+	cp "${debs[@]}" "$VDS_DEB_OUT/" || fail "cannot copy the packages into $VDS_DEB_OUT"
+	echo "deb: built in $(($(date +%s) - t0)) s into $VDS_DEB_OUT"
+	exit 0
+fi
 
 phase lintian
 lintian --fail-on error,warning --display-info "$work"/*.changes >"$work/lintian.log" 2>&1

@@ -61,6 +61,9 @@ ip link set lo up || die "cannot bring up the loopback interface (busybox ip lin
 ip -4 addr show dev lo | grep -q 'inet 127\.0\.0\.1/' ||
 	die "loopback has no 127.0.0.1 after ip link set lo up: $(ip -4 addr show dev lo | tr '\n' ' ')"
 
+# vds.init=systemd (run.sh -S): systemd becomes PID 1 on /root (no return)
+# shellcheck source=tests/vm/init-systemd.sh
+[ "$(arg init)" = systemd ] && . "/lower${guest%/*}/init-systemd.sh"
 mount -t proc proc /root/proc
 mount -t sysfs sys /root/sys
 mount -t devtmpfs dev /root/dev

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # run.sh - run a command inside a real Debian kernel under qemu (TCG).
 #
-#   tests/vm/run.sh [-n DISKS] [-s MIB] [-t SECONDS] [-k] -- COMMAND [ARG]...
+#   tests/vm/run.sh [-n DISKS] [-s MIB] [-t SECONDS] [-k] [-S] -- COMMAND [ARG]...
 #
 # The guest is Debian's own kernel (linux-image-amd64, fetched once with
 # apt-get download into $VDS_VM_CACHE, default /var/cache/vdsd-vm: outside
@@ -12,6 +12,8 @@
 # the guest's /dev/vda, /dev/vdb, ...  COMMAND runs as root in the guest in
 # the current directory, with udevd running; its output is printed, and the
 # exit status of run.sh is COMMAND's (125: the VM failed, 124: timeout).
+# -S: systemd boots the overlay root as PID 1 and runs COMMAND as a unit
+# (tests/vm/init-systemd.sh), instead of a chroot with udevd alone.
 # Needs: qemu-system-x86_64, busybox (static: busybox-static), apt-get and
 # dpkg-deb (first run only).  VDS_VM_QEMU_EXTRA: more qemu arguments (split
 # on blanks), e.g. the emulated NVMe/ATA disks of tests/vm/health-devices.sh.
@@ -19,21 +21,22 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
-ndisks=2 disk_mib=256 tmo=${VDS_VM_TIMEOUT:-900} keep=0
+ndisks=2 disk_mib=256 tmo=${VDS_VM_TIMEOUT:-900} keep=0 init=
 mods=dm-mod,dm-raid,raid1,dm-mirror,loop,ext4,crc32c_generic,virtio_net
 
-while getopts n:s:t:k opt; do
+while getopts n:s:t:kS opt; do
 	case $opt in
 	n) ndisks=$OPTARG ;;
 	s) disk_mib=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	k) keep=1 ;;
+	S) init=" vds.init=systemd" ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = -- ] && shift
-[ $# -gt 0 ] || { echo "usage: $0 [-n DISKS] [-s MIB] [-t SEC] [-k] -- COMMAND..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 [-n DISKS] [-s MIB] [-t SEC] [-k] [-S] -- COMMAND..." >&2; exit 2; }
 
 log() { echo "vm: $*"; }
 
@@ -102,7 +105,7 @@ vm_boot() { # VERSION
 		-no-reboot -nic none -monitor none -serial "file:$work/console.log" \
 		-kernel "$cache/root/boot/vmlinuz-$ver" -initrd "$work/initrd.gz" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=4 vds.kver=$ver \
-vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods" \
+vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods$init" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$work/out,mount_tag=vdsout,security_model=none" \
 		"${drives[@]}" ${VDS_VM_QEMU_EXTRA:-} </dev/null &

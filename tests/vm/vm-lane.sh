@@ -5,7 +5,9 @@
 # four virtio disks: the basic provider's contract suite on a real disk
 # with kernel partition devices, the lvm provider's contract suite, every
 # lvm operation end to end through SNMP on real device-mapper, and the lvm
-# faults (a disk failing under a syncing mirror, lvconvert killed).  Skips
+# faults (a disk failing under a syncing mirror, lvconvert killed); then,
+# in a guest booted by systemd, the packages installed and the hardened
+# unit at work (tests/vm/vm-systemd.sh).  Skips
 # LOUDLY (exit 77) when qemu, busybox or the kernel package cannot be had;
 # VDS_VM_REQUIRED=1 (CI) turns a skip into a failure.
 set -u
@@ -53,14 +55,27 @@ rm -rf "$VDS_TMP" # lib.sh's temp dir: only the MIB fetch used it
 cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
 [ -f "$cache/kver" ] ||
 	echo "vm-lane: first run: Debian's kernel package (~70 MB) is downloaded into $cache (kept; VDS_VM_CACHE moves it)"
-echo "vm-lane: boots a TCG guest; usually 8-12 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
+echo "vm-lane: boots a TCG guest, then one with systemd (+1.5-5 min); usually 10-17 min on 2 cores ($(cut -d' ' -f1-3 /proc/loadavg) load now)"
 t0=$(date +%s)
 # the emulated NVMe and ATA disks of guest-health.sh, besides the virtio ones
 VDS_VM_QEMU_EXTRA=$("$top_srcdir/tests/vm/health-devices.sh") || exit 1
 export VDS_VM_QEMU_EXTRA
 "$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
-echo "vm-lane: guest-all.sh exit $rc, $(($(date +%s) - t0)) s in all (load $(cut -d' ' -f1-3 /proc/loadavg))"
+# the systemd part: a guest of its own, booted by systemd; its lines before
+# the result line (tests/ci.sh shows the lane's lines up to it), its console after
+sdlog=$(mktemp "${TMPDIR:-/tmp}/vdsd-vmsd-log.XXXXXX") || exit 1
+"$top_srcdir/tests/vm/vm-systemd.sh" >"$sdlog" 2>&1
+src=$?
+sed '/^--- console of the systemd guest/,$d' "$sdlog"
+if [ "$src" = 77 ]; then
+	echo "*** vm-lane: the systemd part SKIPPED (installed packages under systemd are NOT tested)"
+	[ "${VDS_VM_REQUIRED:-0}" = 1 ] && src=1 || src=0
+fi
+echo "vm-lane: guest-all.sh exit $rc, systemd part exit $src, $(($(date +%s) - t0)) s in all (load $(cut -d' ' -f1-3 /proc/loadavg))"
+sed -n '/^--- console of the systemd guest/,$p' "$sdlog"
+rm -f "$sdlog"
+[ "$rc" = 0 ] && [ "$src" != 0 ] && rc=1
 case $rc in
 0) exit 0 ;;
 77) skip "the guest test skipped" ;;
