@@ -24,8 +24,10 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
               packaging/deps-debian.txt; ~4 min the first time, else 0 s)
   build       autogen, configure --enable-werror --enable-sanitizers, make (~3 min)
   check       make check: unit, MIB and integration tests, one line per test (~6 min)
-  vm-lane     tests/vm/ in qemu on a real Debian kernel: LVM, fault injection
-              (~8-15 min); the first run downloads the kernel package
+  vm-lane     tests/vm/ in qemu on a real Debian kernel: basic and LVM on
+              virtio disks, fault injection, disk health on emulated NVMe
+              and AHCI disks, then the built .deb started by a real systemd
+              (~12-20 min); the first run downloads the kernel package
               (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
   package-deb tests/packaging/deb.sh: dpkg-buildpackage, lintian, install,
