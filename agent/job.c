@@ -9,6 +9,9 @@
  * overtakes or runs beside an earlier job that touches one of its objects
  * (jobrun order = queue order per object).  Rows are saved (jobstore.c) on
  * every status change; percent and details are batched by a 1 s timer.
+ * A commit() that hands a state file to the writer (durable.h) leaves its
+ * job running until the write landed: only then is the job finished and
+ * announced, or failed when the write failed.
  */
 #include "config.h"
 
@@ -20,6 +23,7 @@
 
 #include <event2/event.h>
 
+#include "durable.h"
 #include "job.h"
 #include "jobprov.h"
 #include "jobrow.h"
@@ -324,25 +328,46 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	je.obs.progress(j, je.obs.arg);
 }
 
+/* The state write of j's commit landed (rc 0) or failed. */
+static void
+je_on_landed(void *arg, int rc, const char *why)
+{
+	struct job *j = arg;
+
+	j->landing = 0;
+	if (rc < 0)
+		memset(&j->outputs, 0, sizeof(j->outputs));
+	je_finish(j, rc < 0 ? VDS_R_IO_ERROR : VDS_R_OK, why);
+	je_schedule();
+}
+
 static void
 je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const char *runmsg,
            void *arg)
 {
 	struct job *j = vtab_find(&je.tab, handle);
+	struct durable_ticket t;
 	char msg[256];
 
 	if (!j || j->status != JOB_ST_RUNNING)
 		return;
 	j->pj = NULL;
 	snprintf(msg, sizeof(msg), "%s", runmsg);
+	durable_ticket_begin();
 	if (j->ops->commit)
 		r = j->ops->commit(j->pstate, j->plan, r, out, msg, sizeof(msg));
+	t = durable_ticket_end();
 	if (j->ops->free_plan)
 		j->ops->free_plan(j->plan);
 	j->plan = NULL;
 	if (r == VDS_R_OK)
 		j->outputs = *out;
-	je_finish(j, r, msg);
+	/* still running (its objects stay taken) until the change is on disk */
+	if (r == VDS_R_OK && t.df && durable_wait(t, je_on_landed, j) == 0) {
+		j->landing = 1;
+		return;
+	}
+	je_finish(j, r == VDS_R_OK && t.df ? VDS_R_NO_MEMORY : r, msg);
 	je_schedule();
 }
 
@@ -554,7 +579,8 @@ job_cancel(uint32_t handle)
 		je_schedule();
 		return JOB_CANCEL_DONE;
 	}
-	if (j->cancel_state == JOB_CS_TOO_LATE || worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
+	if (j->cancel_state == JOB_CS_TOO_LATE || j->landing ||
+	    worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
 		j->cancel_state = JOB_CS_TOO_LATE;
 		je_save(j);
 		return JOB_CANCEL_TOO_LATE;
@@ -695,7 +721,8 @@ job_engine_init(struct event_base *base, const struct vds_conf *conf, const char
 	TAILQ_INIT(&je.runq);
 	TAILQ_INIT(&je.running);
 	TAILQ_INIT(&je.finished);
-	if (jobprov_init(conf, je.test_list) < 0 || jobstore_open(state_dir) < 0)
+	if (durable_init(base) < 0 || jobprov_init(conf, je.test_list) < 0 ||
+	    jobstore_open(state_dir) < 0)
 		goto out;
 	je.flush_ev = evtimer_new(base, je_flush_cb, NULL);
 	je.purge_ev = evtimer_new(base, je_purge_cb, NULL);
@@ -732,6 +759,7 @@ job_engine_shutdown(void)
 	size_t i;
 
 	worker_shutdown();
+	durable_fini(); /* the jobs whose state write is in flight finish now */
 	if (je.flush_ev) {
 		je_flush_cb(-1, 0, NULL);
 		event_free(je.flush_ev);

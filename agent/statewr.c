@@ -106,7 +106,7 @@ statewr_request(const char *path, int (*fill)(FILE *f, void *arg), void *arg,
 	pthread_cond_signal(&sw.work);
 	pthread_mutex_unlock(&sw.mu);
 	if (old) /* its done() may lock what the caller's fill locks */
-		sw_free(old, -1);
+		sw_free(old, 1);
 	return 0;
 }
 

@@ -15,7 +15,9 @@
 /*
  * Rewrite path with fill(f, arg) on the writer thread; done(arg, rc) (may
  * be NULL) is called on the writer thread once the request is written (rc
- * 0), failed (-1) or replaced by a newer request (-1).  fill runs on the
+ * 0) or failed (-1), or on the caller's thread, from a later
+ * statewr_request() of the same path, when it was replaced by that newer
+ * request before it started (1).  fill runs on the
  * writer thread: it must lock whatever it reads.  Returns 0, or -1 when
  * the thread cannot be started (nothing queued, done called with -1).
  */
