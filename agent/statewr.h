@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statewr.h - the state writer: one thread that rewrites whole state files
+ * statewr.h - the state writer: threads that rewrite whole state files
  * (atomic_write_gen: tmp file, fsync, rename, keep .prev) so the loop
  * thread never waits on a write or an fsync.
  *
@@ -11,6 +11,9 @@
 #define VDS_STATEWR_H
 
 #include <stdio.h>
+
+/* Writer threads: how many files are written at once (one file never twice). */
+#define STATEWR_THREADS 2
 
 /*
  * Rewrite path with fill(f, arg) on the writer thread; done(arg, rc) (may

@@ -23,7 +23,7 @@ wg_fill(FILE *f, void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&wg.mu);
-	wg.inside = 1;
+	wg.inside++;
 	pthread_cond_broadcast(&wg.cv);
 	while (!wg.open)
 		pthread_cond_wait(&wg.cv, &wg.mu);
@@ -36,13 +36,15 @@ wgate_hold(const char *dir)
 {
 	char path[600];
 
-	snprintf(path, sizeof(path), "%s/wgate", dir);
 	pthread_mutex_lock(&wg.mu);
 	wg.inside = wg.open = 0;
 	pthread_mutex_unlock(&wg.mu);
-	CU_ASSERT_EQUAL_FATAL(statewr_request(path, wg_fill, NULL, NULL), 0);
+	for (int t = 0; t < STATEWR_THREADS; t++) { /* one gate (file) for each thread */
+		snprintf(path, sizeof(path), "%s/wgate%d", dir, t);
+		CU_ASSERT_EQUAL_FATAL(statewr_request(path, wg_fill, NULL, NULL), 0);
+	}
 	pthread_mutex_lock(&wg.mu);
-	while (!wg.inside) /* an event, not a delay: the writer took the gate */
+	while (wg.inside < STATEWR_THREADS) /* an event, not a delay: every writer took one */
 		pthread_cond_wait(&wg.cv, &wg.mu);
 	pthread_mutex_unlock(&wg.mu);
 }

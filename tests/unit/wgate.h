@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * wgate.h - hold the state writer thread (statewr.h) on a gate: a request
- * whose fill waits until the test opens it.  Writes queued behind it stay
+ * wgate.h - hold the state writer threads (statewr.h) on gates: requests
+ * whose fill waits until the test opens them, one for each thread.  Writes queued behind it stay
  * unwritten, so a test sees what the loop does before they land.
  */
 #ifndef VDS_WGATE_H
 #define VDS_WGATE_H
 
-/* Queue the gate under dir and wait until the writer thread sits in it. */
+/* Queue the gates under dir and wait until every writer thread sits in one. */
 void wgate_hold(const char *dir);
 /* Let the writer go on. */
 void wgate_release(void);
