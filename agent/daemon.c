@@ -25,6 +25,7 @@
 #include "mib_inv.h"
 #include "model.h"
 #include "notify.h"
+#include "probeq.h"
 #include "udev.h"
 
 static struct {
@@ -33,7 +34,11 @@ static struct {
 	struct udevmon *udev;
 	char providers[128];
 	char restart_needed[256]; /* vdsServiceRestartNeeded: set by each reload */
+	struct event_base *base;
+	int failed; /* the start could not be completed once the disks were probed */
 } dm;
+
+#define DM_DISCOVERY_WAIT_MS 10000 /* registration waits this long for the probes at most */
 
 const struct vds_conf *
 daemon_conf(void)
@@ -131,31 +136,51 @@ dm_service_info(void)
 	mib_service_set_info(&info);
 }
 
+/* The disks found at start are probed (or DM_DISCOVERY_WAIT_MS passed). */
+static void
+dm_discovered(void *arg)
+{
+	(void)arg;
+	if (agentx_init(dm.base, &dm.conf) < 0) {
+		dm.failed = 1;
+		loop_stop();
+		return;
+	}
+	job_set_observer(&notify_job_observer);
+	inv_set_observer(&notify_inv_observer);
+}
+
 static int
 dm_start(struct event_base *base)
 {
 	if (inv_init(dm.conf.state_dir) < 0)
 		return -1;
 	dm_service_info();
-	if (agentx_init(base, &dm.conf) < 0)
-		return -1;
 	if (job_engine_init(base, &dm.conf, dm.conf.state_dir) < 0) {
 		log_warnx("main", "cannot start the job engine");
 		return -1;
 	}
-	job_set_observer(&notify_job_observer);
 	inv_set_disk_owner(jobprov_owner);
+	if (probeq_init(base) < 0)
+		return -1;
 	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
 		log_warnx("main", "udev discovery unavailable; only image and provider disks");
 	images_sync(&dm.conf);
-	inv_set_observer(&notify_inv_observer);
-	return 0;
+	/*
+	 * The disks are probed off the loop (probeq.h); the subagent registers
+	 * once those found at start are in the inventory, so no manager sees a
+	 * partial one, and they are not announced as added.
+	 */
+	dm.base = base;
+	probeq_when_idle(DM_DISCOVERY_WAIT_MS, dm_discovered, NULL);
+	return dm.failed ? -1 : 0;
 }
 
 static void
 dm_stop(void)
 {
 	inv_set_observer(NULL);
+	probeq_fini(); /* before the inventory and the job engine its results go to */
 	inv_set_disk_owner(NULL);
 	if (dm.udev)
 		udevmon_stop(dm.udev);
@@ -194,7 +219,7 @@ daemon_main(const struct daemon_opts *o)
 	if (dm_start(base) == 0) {
 		log_info("main", "vdsd %s started (providers: %s)", PACKAGE_VERSION, dm.providers);
 		loop_run();
-		rc = 0;
+		rc = dm.failed ? 1 : 0;
 	}
 	dm_stop();
 	loop_fini();
