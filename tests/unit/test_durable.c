@@ -301,6 +301,20 @@ test_failed_write_fails_job(void)
 	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n4\n");
 }
 
+/* A slow write of another file (index.map) does not hold up the job's. */
+static void
+test_other_file_does_not_wait(void)
+{
+	char buf[256];
+
+	wgate_hold_n(dir, 1);
+	CU_ASSERT_FATAL(start(1) != NULL);
+	CU_ASSERT_FATAL(loop_until(is_finished, 1));
+	CU_ASSERT_EQUAL(job_find(1)->status, JOB_ST_SUCCEEDED);
+	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n");
+	wgate_release();
+}
+
 /* Stopping vdsd with a write in flight: it lands and the job finishes. */
 static void
 test_shutdown_lands(void)
@@ -329,6 +343,7 @@ main(void)
 	    {"finished only when written", test_finished_only_when_written},
 	    {"writes coalesced, jobs in order", test_coalesced_in_order},
 	    {"a failed write fails the job", test_failed_write_fails_job},
+	    {"another file's write does not hold it up", test_other_file_does_not_wait},
 	    {"shutdown lets the write land", test_shutdown_lands},
 	};
 	CU_pSuite s;

@@ -302,6 +302,12 @@ test_images(void)
 	CU_ASSERT_EQUAL(images_sync(&conf), 0);
 	probeq_drain();
 	CU_ASSERT_PTR_NULL(inv_disk_by_key(key));
+	/* a device gone while its probe was queued: the probe is not applied */
+	strlist_add(&conf.image_disks, a);
+	CU_ASSERT_EQUAL(images_sync(&conf), 0);
+	probeq_cancel(a);
+	probeq_drain();
+	CU_ASSERT_PTR_NULL(inv_disk_by_devnode(a));
 	conf_free(&conf);
 }
 

@@ -34,17 +34,23 @@ wg_fill(FILE *f, void *arg)
 void
 wgate_hold(const char *dir)
 {
+	wgate_hold_n(dir, STATEWR_THREADS);
+}
+
+void
+wgate_hold_n(const char *dir, int n)
+{
 	char path[600];
 
 	pthread_mutex_lock(&wg.mu);
 	wg.inside = wg.open = 0;
 	pthread_mutex_unlock(&wg.mu);
-	for (int t = 0; t < STATEWR_THREADS; t++) { /* one gate (file) for each thread */
+	for (int t = 0; t < n; t++) { /* one gate (file) for each thread */
 		snprintf(path, sizeof(path), "%s/wgate%d", dir, t);
 		CU_ASSERT_EQUAL_FATAL(statewr_request(path, wg_fill, NULL, NULL), 0);
 	}
 	pthread_mutex_lock(&wg.mu);
-	while (wg.inside < STATEWR_THREADS) /* an event, not a delay: every writer took one */
+	while (wg.inside < n) /* an event, not a delay: n writers took one each */
 		pthread_cond_wait(&wg.cv, &wg.mu);
 	pthread_mutex_unlock(&wg.mu);
 }

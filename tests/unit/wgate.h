@@ -9,7 +9,9 @@
 
 /* Queue the gates under dir and wait until every writer thread sits in one. */
 void wgate_hold(const char *dir);
-/* Let the writer go on. */
+/* Hold n of the writer threads only (1 to STATEWR_THREADS). */
+void wgate_hold_n(const char *dir, int n);
+/* Let the writers go on. */
 void wgate_release(void);
 
 #endif
