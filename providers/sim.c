@@ -278,7 +278,7 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
 static void
 sim_rollback(struct sim_prov *sp, int landed)
 {
-	struct sim_state *old = malloc(sizeof(*old));
+	struct sim_state *old = calloc(1, sizeof(*old));
 	const char *buf;
 	size_t len;
 
