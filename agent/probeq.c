@@ -23,6 +23,8 @@
 #include "probe.h"
 #include "probeq.h"
 
+#define PQ_BATCH 128
+
 struct pq_item {
 	struct pq_item *next;      /* to probe, or probed: under pq.mu */
 	TAILQ_ENTRY(pq_item) pend; /* pending: loop thread */
@@ -39,6 +41,7 @@ static struct {
 	pthread_cond_t work, idle;
 	struct pq_item *todo, *todo_tail, *done, *done_tail;
 	int running, stop, busy;
+	unsigned unsignalled; /* probed since the loop was last woken */
 	pthread_t thread;
 	int efd;
 	struct event *ev, *idle_timer;
@@ -83,6 +86,14 @@ pq_main(void *unused)
 		else
 			pq.done = it;
 		pq.done_tail = it;
+		/*
+		 * The loop applies results in batches: when nothing is left to
+		 * probe, or every PQ_BATCH disks.  One batch, one end of a loop
+		 * turn, one index.map write (not one per disk at a cold start).
+		 */
+		if (++pq.unsignalled < PQ_BATCH && pq.todo)
+			continue;
+		pq.unsignalled = 0;
 		if (pq.efd >= 0 && write(pq.efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 			log_warn("probeq", "eventfd write");
 	}
