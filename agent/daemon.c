@@ -38,7 +38,7 @@ static struct {
 	int failed; /* the start could not be completed once the disks were probed */
 } dm;
 
-#define DM_DISCOVERY_WAIT_MS 10000 /* registration waits this long for the probes at most */
+#define DM_DISCOVERY_WAIT_MS 30000 /* registration waits this long for the probes at most */
 
 const struct vds_conf *
 daemon_conf(void)
