@@ -50,6 +50,18 @@ ready_ms() {
 	wait_for 60000 count_ge "$NDISKS" || fail "vdsd did not list $NDISKS disks"
 	MS=$(($(now_ms) - t0))
 }
+# traced_child: set CHILD to the vdsd that strace runs and make it the one
+# the cleanup stops (stopping strace would only detach it), also when a
+# wait below fails.
+has_traced_child() {
+	[ -n "$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children" 2>/dev/null)" ]
+}
+traced_child() {
+	wait_for 10000 has_traced_child || fail "strace started no vdsd"
+	CHILD=$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children")
+	CHILD=${CHILD%% *}
+	VDS_PIDS["vdsd"]=$CHILD
+}
 # fsyncs NAME: start under strace -f (every thread), wait until ready,
 # stop, set FS to the fsync+fdatasync count.
 fsyncs() {
@@ -59,8 +71,9 @@ fsyncs() {
 	chmod +x "$VDS_TMP/vdsd-strace"
 	VDSD=$VDS_TMP/vdsd-strace
 	vds_start_vdsd
+	traced_child
+	child=$CHILD
 	wait_for 60000 count_ge "$NDISKS" || fail "vdsd (strace) did not list $NDISKS disks"
-	child=$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children")
 	kill -TERM "$child"
 	wait "$VDS_VDSD_PID" || true
 	unset "VDS_PIDS[vdsd]"
@@ -81,8 +94,9 @@ loopblock() {
 	chmod +x "$VDS_TMP/vdsd-strace"
 	VDSD=$VDS_TMP/vdsd-strace
 	vds_start_vdsd
+	traced_child
+	child=$CHILD
 	wait_for 60000 count_ge "$NDISKS" || fail "vdsd (strace) did not list $NDISKS disks"
-	child=$(cat "/proc/$VDS_VDSD_PID/task/$VDS_VDSD_PID/children")
 	kill -TERM "$child"
 	wait "$VDS_VDSD_PID" || true
 	unset "VDS_PIDS[vdsd]"
