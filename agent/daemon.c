@@ -27,6 +27,7 @@
 #include "model.h"
 #include "notify.h"
 #include "notify_rebuild.h"
+#include "probeq.h"
 #include "sdnotify.h"
 #include "udev.h"
 #include "vtab.h"
@@ -37,7 +38,11 @@ static struct {
 	struct udevmon *udev;
 	char providers[128];
 	char restart_needed[256]; /* vdsServiceRestartNeeded: set by each reload */
+	struct event_base *base;
+	int failed; /* the start could not be completed once the disks were probed */
 } dm;
+
+#define DM_DISCOVERY_WAIT_MS 30000 /* registration waits this long for the probes at most */
 
 const struct vds_conf *
 daemon_conf(void)
@@ -173,6 +178,29 @@ dm_service_info(void)
 	mib_service_set_info(&info);
 }
 
+/* The disks found at start are probed (or DM_DISCOVERY_WAIT_MS passed). */
+static void
+dm_discovered(void *arg)
+{
+	char st[512];
+
+	(void)arg;
+	if (agentx_init(dm.base, &dm.conf) < 0) {
+		dm.failed = 1;
+		loop_stop();
+		return;
+	}
+	job_set_observer(&notify_job_observer);
+	inv_set_observer(&notify_inv_observer);
+	/*
+	 * Ready: registered with the master (agentx_init registers while it is
+	 * there), or serving all but SNMP while it is down: vdsd connects when
+	 * the master comes, the status says it waits.
+	 */
+	dm_status(st, sizeof(st));
+	sdn_ready(st);
+}
+
 static int
 dm_start(struct event_base *base)
 {
@@ -180,22 +208,28 @@ dm_start(struct event_base *base)
 		return -1;
 	dm_service_info();
 	agentx_set_state_cb(dm_on_agentx);
-	if (agentx_init(base, &dm.conf) < 0)
-		return -1;
 	if (job_engine_init(base, &dm.conf, dm.conf.state_dir) < 0) {
 		log_warnx("main", "cannot start the job engine");
 		return -1;
 	}
-	job_set_observer(&notify_job_observer);
 	inv_set_disk_owner(jobprov_owner);
+	if (probeq_init(base) < 0)
+		return -1;
 	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
 		log_warnx("main", "udev discovery unavailable; only image and provider disks");
 	images_sync(&dm.conf);
 	notify_rebuild_config(dm.conf.rebuild_progress, dm.conf.job_progress_interval);
-	inv_set_observer(&notify_inv_observer);
 	if (health_init(base, &dm.conf) < 0)
 		log_warnx("main", "disk health unavailable: every disk reads unknown");
-	return 0;
+	/*
+	 * The disks are probed off the loop (probeq.h); the subagent registers
+	 * once those found at start are in the inventory, so no manager sees a
+	 * partial one, and they are not announced as added.  systemd hears
+	 * "ready" then (dm_discovered), not before.
+	 */
+	dm.base = base;
+	probeq_when_idle(DM_DISCOVERY_WAIT_MS, dm_discovered, NULL);
+	return dm.failed ? -1 : 0;
 }
 
 static void
@@ -203,6 +237,7 @@ dm_stop(void)
 {
 	health_shutdown();
 	inv_set_observer(NULL);
+	probeq_fini(); /* before the inventory and the job engine its results go to */
 	notify_rebuild_free();
 	inv_set_disk_owner(NULL);
 	if (dm.udev)
@@ -218,7 +253,6 @@ daemon_main(const struct daemon_opts *o)
 {
 	struct event_base *base;
 	char err[512];
-	char st[512];
 	int rc = 1;
 
 	dm.opts = o;
@@ -242,15 +276,8 @@ daemon_main(const struct daemon_opts *o)
 	base = loop_init(dm_reload, NULL);
 	if (dm_start(base) == 0) {
 		log_info("main", "vdsd %s started (providers: %s)", PACKAGE_VERSION, dm.providers);
-		/*
-		 * Ready: registered with the master (agentx_init registers while
-		 * it is there), or serving all but SNMP while it is down: vdsd
-		 * connects when the master comes, the status says it waits.
-		 */
-		dm_status(st, sizeof(st));
-		sdn_ready(st);
 		loop_run();
-		rc = 0;
+		rc = dm.failed ? 1 : 0;
 	}
 	sdn_stopping("stopping");
 	dm_stop();

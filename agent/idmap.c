@@ -185,8 +185,9 @@ idm_done(void *arg, int rc)
 	pthread_mutex_lock(&m->mu);
 	if (rc == 0)
 		memcpy(m->written, m->pending, m->nclasses * sizeof(*m->floor));
-	else
-		m->dirty = 1; /* try again at the next flush */
+	else if (rc < 0)
+		m->dirty =
+		    1; /* try again at the next flush (replaced, rc 1: the newer one writes) */
 	pthread_mutex_unlock(&m->mu);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * job.c - the job engine: job table, state machine and scheduling.
+ * job.c - the job engine: state machine, scheduling, start and stop (the
+ * table's rows, retention and setters: job_rows.c; shared: job_engine.h).
  *
  * Loop thread only.  created -> queued -> running -> succeeded | failed |
  * cancelled.  Per job: provider prepare() on the loop, run() on a worker
@@ -9,6 +10,9 @@
  * overtakes or runs beside an earlier job that touches one of its objects
  * (jobrun order = queue order per object).  Rows are saved (jobstore.c) on
  * every status change; percent and details are batched by a 1 s timer.
+ * A commit() that hands a state file to the writer (durable.h) leaves its
+ * job running until the write landed: only then is the job finished and
+ * announced, or failed when the write failed.
  */
 #include "config.h"
 
@@ -20,7 +24,9 @@
 
 #include <event2/event.h>
 
+#include "durable.h"
 #include "job.h"
+#include "job_engine.h"
 #include "jobprov.h"
 #include "jobrow.h"
 #include "jobstore.h"
@@ -28,27 +34,11 @@
 #include "model.h"
 #include "worker.h"
 
-static struct {
-	struct event_base *base;
-	const struct vds_conf *conf;
-	struct vtab tab;
-	TAILQ_HEAD(, job) runq; /* queued, FIFO */
-	TAILQ_HEAD(, job) running;
-	TAILQ_HEAD(, job) finished; /* oldest end first */
-	size_t nfinished;
-	struct job_counters cnt;
-	uint32_t next;
-	struct job_observer obs;
-	const struct prov_ops *const *test_list;
-	struct event *flush_ev;
-	struct event *purge_ev; /* the next finished row's purge */
-	int64_t init_ms;      /* when the engine started: rows it found interrupted end after it */
-	int interrupted_told; /* those were announced to the observer */
-} je;
+struct job_engine je;
 
 static void je_schedule(void);
 
-static int64_t
+int64_t
 je_now_ms(void)
 {
 	struct timespec ts;
@@ -68,7 +58,7 @@ je_take_live(struct job *j)
 	return was;
 }
 
-static int
+int
 je_save(struct job *j)
 {
 	unsigned was = je_take_live(j);
@@ -97,93 +87,6 @@ int
 job_is_finished(const struct job *j)
 {
 	return j->status >= JOB_ST_SUCCEEDED;
-}
-
-/* ------------------------------------------------------- finishing jobs */
-
-static void
-je_remove(struct job *j)
-{
-	vtab_remove(&je.tab, j->handle);
-	if (job_is_finished(j)) {
-		TAILQ_REMOVE(&je.finished, j, q);
-		je.nfinished--;
-	}
-	if (jobstore_delete(j->handle) < 0)
-		log_warnx("job", "job %u: cannot delete the row", j->handle);
-	job_free(j);
-}
-
-/*
- * One timer purges every row (not one per row: 10,000 retained rows would
- * carry 10,000 libevent timers).  Finished rows are in the order they
- * ended (stored ones load ORDER BY end_ms, new ones are appended as they
- * end), so the first row without keepResult is the next one due.  A wall
- * clock stepped back delays the purge by as much, never makes it early.
- * Never removes a row itself: je_purge_cb does, from the loop.
- */
-static void
-je_arm_purge(void)
-{
-	struct job *j;
-	struct timeval tv;
-	int64_t left;
-
-	TAILQ_FOREACH(j, &je.finished, q)
-	if (!j->keep_result)
-		break;
-	if (!j || !je.purge_ev) {
-		if (je.purge_ev)
-			evtimer_del(je.purge_ev);
-		return;
-	}
-	left = j->end_ms + (int64_t)je.conf->job_purge_time * 1000 - je_now_ms();
-	if (left < 0)
-		left = 0;
-	tv.tv_sec = left / 1000;
-	tv.tv_usec = (left % 1000) * 1000;
-	evtimer_add(je.purge_ev, &tv);
-}
-
-static void
-je_purge_cb(evutil_socket_t fd, short what, void *arg)
-{
-	int64_t due = je_now_ms() - (int64_t)je.conf->job_purge_time * 1000;
-	struct job *j, *next;
-
-	for (j = TAILQ_FIRST(&je.finished); j; j = next) {
-		next = TAILQ_NEXT(j, q);
-		if (j->keep_result)
-			continue;
-		if (j->end_ms > due)
-			break;
-		log_debug("job", "job %u: purged", j->handle);
-		je_remove(j);
-	}
-	je_arm_purge();
-}
-
-/*
- * Keep at most jobMaxRetained finished rows (never fewer than one, so the
- * row just finished outlives its own completion): oldest non-kept go first;
- * the cap bounds memory, so kept rows go too if it is still exceeded.
- */
-static void
-je_retain(void)
-{
-	size_t cap = je.conf->job_max_retained ? je.conf->job_max_retained : 1;
-	struct job *j, *next;
-
-	for (j = TAILQ_FIRST(&je.finished); j && je.nfinished > cap; j = next) {
-		next = TAILQ_NEXT(j, q);
-		if (!j->keep_result)
-			je_remove(j);
-	}
-	while (je.nfinished > cap) {
-		j = TAILQ_FIRST(&je.finished);
-		log_warnx("job", "job %u: dropped although kept (jobMaxRetained)", j->handle);
-		je_remove(j);
-	}
 }
 
 static void
@@ -324,25 +227,46 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	je.obs.progress(j, je.obs.arg);
 }
 
+/* The state write of j's commit landed (rc 0) or failed. */
+static void
+je_on_landed(void *arg, int rc, const char *why)
+{
+	struct job *j = arg;
+
+	j->landing = 0;
+	if (rc < 0)
+		memset(&j->outputs, 0, sizeof(j->outputs));
+	je_finish(j, rc < 0 ? VDS_R_IO_ERROR : VDS_R_OK, why);
+	je_schedule();
+}
+
 static void
 je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const char *runmsg,
            void *arg)
 {
 	struct job *j = vtab_find(&je.tab, handle);
+	struct durable_ticket t;
 	char msg[256];
 
 	if (!j || j->status != JOB_ST_RUNNING)
 		return;
 	j->pj = NULL;
 	snprintf(msg, sizeof(msg), "%s", runmsg);
+	durable_ticket_begin();
 	if (j->ops->commit)
 		r = j->ops->commit(j->pstate, j->plan, r, out, msg, sizeof(msg));
+	t = durable_ticket_end();
 	if (j->ops->free_plan)
 		j->ops->free_plan(j->plan);
 	j->plan = NULL;
 	if (r == VDS_R_OK)
 		j->outputs = *out;
-	je_finish(j, r, msg);
+	/* still running (its objects stay taken) until the change is on disk */
+	if (r == VDS_R_OK && t.df && durable_wait(t, je_on_landed, j) == 0) {
+		j->landing = 1;
+		return;
+	}
+	je_finish(j, r == VDS_R_OK && t.df ? VDS_R_NO_MEMORY : r, msg);
 	je_schedule();
 }
 
@@ -433,31 +357,6 @@ job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len)
 	         "jobMaxQueued %u)",
 	         n, n == 1 ? "" : "s", waiting, je.cnt.running, max_run, je.conf->job_max_queued);
 	return -1;
-}
-
-const struct vtab *
-job_table(void)
-{
-	return &je.tab;
-}
-
-struct job *
-job_find(uint32_t handle)
-{
-	return vtab_find(&je.tab, handle);
-}
-
-uint32_t
-job_next_handle(void)
-{
-	for (uint32_t tries = 0; tries < JOB_HANDLE_MAX; tries++) {
-		uint32_t h = je.next;
-
-		je.next = h >= JOB_HANDLE_MAX ? 1 : h + 1;
-		if (h && !vtab_find(&je.tab, h))
-			return h;
-	}
-	return 0;
 }
 
 static void
@@ -554,7 +453,8 @@ job_cancel(uint32_t handle)
 		je_schedule();
 		return JOB_CANCEL_DONE;
 	}
-	if (j->cancel_state == JOB_CS_TOO_LATE || worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
+	if (j->cancel_state == JOB_CS_TOO_LATE || j->landing ||
+	    worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
 		j->cancel_state = JOB_CS_TOO_LATE;
 		je_save(j);
 		return JOB_CANCEL_TOO_LATE;
@@ -562,75 +462,6 @@ job_cancel(uint32_t handle)
 	j->cancel_state = JOB_CS_REQUESTED;
 	je_save(j);
 	return JOB_CANCEL_REQUESTED;
-}
-
-int
-job_destroy(uint32_t handle)
-{
-	struct job *j = vtab_find(&je.tab, handle);
-
-	if (!j)
-		return -2;
-	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING)
-		return -1;
-	je_remove(j);
-	return 0;
-}
-
-int
-job_set_keep(uint32_t handle, int keep)
-{
-	struct job *j = vtab_find(&je.tab, handle);
-
-	if (!j)
-		return -1;
-	j->keep_result = !!keep;
-	if (job_is_finished(j))
-		je_arm_purge();
-	je_save(j);
-	return 0;
-}
-
-int
-job_set_owner(uint32_t handle, const char *owner)
-{
-	struct job *j = vtab_find(&je.tab, handle);
-
-	if (!j)
-		return -1;
-	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
-	je_save(j);
-	return 0;
-}
-
-int
-job_set_params(uint32_t handle, const struct job_params *p)
-{
-	struct job *j = vtab_find(&je.tab, handle);
-
-	if (!j || j->status != JOB_ST_CREATED)
-		return -1;
-	j->params = *p;
-	je_save(j);
-	return 0;
-}
-
-int
-job_set_notify_progress(uint32_t handle, int on)
-{
-	struct job *j = vtab_find(&je.tab, handle);
-
-	if (!j)
-		return -1;
-	j->notify_progress = !!on;
-	je_save(j);
-	return 0;
-}
-
-void
-job_get_counters(struct job_counters *c)
-{
-	*c = je.cnt;
 }
 
 void
@@ -695,7 +526,8 @@ job_engine_init(struct event_base *base, const struct vds_conf *conf, const char
 	TAILQ_INIT(&je.runq);
 	TAILQ_INIT(&je.running);
 	TAILQ_INIT(&je.finished);
-	if (jobprov_init(conf, je.test_list) < 0 || jobstore_open(state_dir) < 0)
+	if (durable_init(base) < 0 || jobprov_init(conf, je.test_list) < 0 ||
+	    jobstore_open(state_dir) < 0)
 		goto out;
 	je.flush_ev = evtimer_new(base, je_flush_cb, NULL);
 	je.purge_ev = evtimer_new(base, je_purge_cb, NULL);
@@ -732,6 +564,7 @@ job_engine_shutdown(void)
 	size_t i;
 
 	worker_shutdown();
+	durable_fini(); /* the jobs whose state write is in flight finish now */
 	if (je.flush_ev) {
 		je_flush_cb(-1, 0, NULL);
 		event_free(je.flush_ev);

@@ -94,6 +94,7 @@ struct job {
 	 */
 	unsigned percent_live;
 	int dirty;          /* percent/details not yet in the store */
+	int landing;        /* committed; its state write not on disk yet (durable.h) */
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
 };
 

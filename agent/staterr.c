@@ -43,23 +43,40 @@ se_clean(char *out, size_t len, const char *in)
 	out[w] = '\0';
 }
 
-void
-staterr_quarantine(const char *file, const char *record, const char *fmt, ...)
+static void
+se_record(int damaged, const char *file, const char *record, const char *fmt, va_list ap)
 {
 	char raw[300], why[300], rec[64];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
 	se_clean(why, sizeof(why), raw);
 	se_clean(rec, sizeof(rec), record);
-	log_warnx("state", "%s: %s: quarantined: %s", file, rec, why);
+	log_warnx("state", "%s: %s: %s%s", file, rec, damaged ? "quarantined: " : "", why);
 	pthread_mutex_lock(&se.mu);
-	se.count++;
+	se.count += damaged ? 1 : 0;
 	snprintf(se.last, sizeof(se.last), "%s: %s: %s", file, rec, why);
 	se.when = time(NULL);
 	pthread_mutex_unlock(&se.mu);
+}
+
+void
+staterr_quarantine(const char *file, const char *record, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	se_record(1, file, record, fmt, ap);
+	va_end(ap);
+}
+
+void
+staterr_problem(const char *file, const char *record, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	se_record(0, file, record, fmt, ap);
+	va_end(ap);
 }
 
 unsigned long

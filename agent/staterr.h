@@ -19,6 +19,12 @@
 void staterr_quarantine(const char *file, const char *record, const char *fmt, ...)
     VDS_PRINTF(3, 4);
 
+/*
+ * A state file vdsd could not write (record: what was lost): logged and
+ * made the last event, not counted as damage.
+ */
+void staterr_problem(const char *file, const char *record, const char *fmt, ...) VDS_PRINTF(3, 4);
+
 /* Records quarantined since start. */
 unsigned long staterr_count(void);
 

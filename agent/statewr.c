@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statewr.c - a writer thread for whole state files (see statewr.h).
+ * statewr.c - writer threads for whole state files (see statewr.h).
+ *
+ * Two threads: a write of one file (index.map) does not hold up one of
+ * another (sim.state, whose job waits for it).  A file is never written by
+ * both at once, and its requests are written in the order made.
  */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +25,15 @@ struct sw_req {
 	void (*done)(void *arg, int rc);
 };
 
+#define SW_THREADS STATEWR_THREADS
+
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t work, idle;
 	struct sw_req *head;
+	const char *writing[SW_THREADS]; /* the path each thread writes, or NULL */
 	int busy, running, stop, failed;
-	pthread_t thread;
+	pthread_t thread[SW_THREADS];
 } sw = {.mu = PTHREAD_MUTEX_INITIALIZER,
         .work = PTHREAD_COND_INITIALIZER,
         .idle = PTHREAD_COND_INITIALIZER};
@@ -39,33 +47,62 @@ sw_free(struct sw_req *r, int rc)
 	free(r);
 }
 
-static void *
-sw_main(void *unused)
+/* Caller holds sw.mu: the oldest request whose file no thread is writing. */
+static struct sw_req *
+sw_take(void)
 {
-	(void)unused;
+	struct sw_req **pp, *r;
+
+	for (pp = &sw.head; (r = *pp); pp = &r->next) {
+		int taken = 0;
+
+		for (int t = 0; t < SW_THREADS; t++)
+			taken |= sw.writing[t] && strcmp(sw.writing[t], r->path) == 0;
+		if (!taken) {
+			*pp = r->next;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static void *
+sw_main(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
 	pthread_mutex_lock(&sw.mu);
 	for (;;) {
-		struct sw_req *r = sw.head;
+		struct sw_req *r = sw_take();
 		int rc;
 
 		if (!r) {
-			pthread_cond_broadcast(&sw.idle);
-			if (sw.stop)
+			if (!sw.head && !sw.busy)
+				pthread_cond_broadcast(&sw.idle);
+			if (sw.stop && !sw.head)
 				break;
 			pthread_cond_wait(&sw.work, &sw.mu);
 			continue;
 		}
-		sw.head = r->next;
-		sw.busy = 1;
+		sw.writing[me] = r->path; /* freed only after this is cleared */
+		sw.busy++;
 		pthread_mutex_unlock(&sw.mu);
 		rc = atomic_write_gen(r->path, r->fill, r->arg);
 		if (rc < 0)
 			log_warn("state", "cannot write %s", r->path);
-		sw_free(r, rc);
+		/* done() before the next write of the file starts: in order */
+		if (r->done)
+			r->done(r->arg, rc);
 		pthread_mutex_lock(&sw.mu);
-		sw.busy = 0;
+		sw.writing[me] = NULL;
+		sw.busy--;
 		if (rc < 0)
 			sw.failed = 1;
+		pthread_cond_broadcast(&sw.work); /* that file is free for the other thread */
+		pthread_mutex_unlock(&sw.mu);
+		free(r->path);
+		free(r);
+		pthread_mutex_lock(&sw.mu);
 	}
 	pthread_mutex_unlock(&sw.mu);
 	return NULL;
@@ -89,11 +126,17 @@ statewr_request(const char *path, int (*fill)(FILE *f, void *arg), void *arg,
 	pthread_mutex_lock(&sw.mu);
 	if (!sw.running) {
 		sw.stop = 0;
-		if (pthread_create(&sw.thread, NULL, sw_main, NULL) != 0) {
-			pthread_mutex_unlock(&sw.mu);
-			sw_free(r, -1);
-			return -1;
-		}
+		for (int t = 0; t < SW_THREADS; t++)
+			if (pthread_create(&sw.thread[t], NULL, sw_main, (void *)(intptr_t)t) !=
+			    0) {
+				sw.stop = 1; /* the ones started leave; none is left running */
+				pthread_cond_broadcast(&sw.work);
+				pthread_mutex_unlock(&sw.mu);
+				while (t--)
+					pthread_join(sw.thread[t], NULL);
+				sw_free(r, -1);
+				return -1;
+			}
 		sw.running = 1;
 	}
 	for (pp = &sw.head; *pp; pp = &(*pp)->next)
@@ -103,10 +146,10 @@ statewr_request(const char *path, int (*fill)(FILE *f, void *arg), void *arg,
 			break;
 		}
 	*pp = r;
-	pthread_cond_signal(&sw.work);
+	pthread_cond_broadcast(&sw.work);
 	pthread_mutex_unlock(&sw.mu);
 	if (old) /* its done() may lock what the caller's fill locks */
-		sw_free(old, -1);
+		sw_free(old, 1);
 	return 0;
 }
 
@@ -133,9 +176,10 @@ statewr_stop(void)
 		return;
 	}
 	sw.stop = 1;
-	pthread_cond_signal(&sw.work);
+	pthread_cond_broadcast(&sw.work);
 	pthread_mutex_unlock(&sw.mu);
-	pthread_join(sw.thread, NULL);
+	for (int t = 0; t < SW_THREADS; t++)
+		pthread_join(sw.thread[t], NULL);
 	pthread_mutex_lock(&sw.mu);
 	sw.running = 0;
 	pthread_mutex_unlock(&sw.mu);

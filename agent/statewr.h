@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statewr.h - the state writer: one thread that rewrites whole state files
+ * statewr.h - the state writer: threads that rewrite whole state files
  * (atomic_write_gen: tmp file, fsync, rename, keep .prev) so the loop
  * thread never waits on a write or an fsync.
  *
@@ -12,10 +12,15 @@
 
 #include <stdio.h>
 
+/* Writer threads: how many files are written at once (one file never twice). */
+#define STATEWR_THREADS 2
+
 /*
  * Rewrite path with fill(f, arg) on the writer thread; done(arg, rc) (may
  * be NULL) is called on the writer thread once the request is written (rc
- * 0), failed (-1) or replaced by a newer request (-1).  fill runs on the
+ * 0) or failed (-1), or on the caller's thread, from a later
+ * statewr_request() of the same path, when it was replaced by that newer
+ * request before it started (1).  fill runs on the
  * writer thread: it must lock whatever it reads.  Returns 0, or -1 when
  * the thread cannot be started (nothing queued, done called with -1).
  */

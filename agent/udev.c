@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "log.h"
 #include "probe.h"
+#include "probeq.h"
 #include "udev.h"
 
 #define UDEVMON_BATCH  256       /* events handled per wake-up before yielding */
@@ -342,13 +343,47 @@ udevmon_forget(const char *devnode)
 {
 	const struct inv_disk *old = devnode ? inv_disk_by_devnode(devnode) : NULL;
 
+	if (devnode)
+		probeq_cancel(devnode); /* a probe still queued would bring it back */
 	if (old && old->source == INV_SRC_UDEV) {
 		log_info("udev", "disk %s (%s) removed", old->name, old->key);
 		inv_disk_remove(old->index);
 	}
 }
 
-/* Translate, probe and store one disk; a device that is no disk is forgotten. */
+/* Prober thread: read the label and file systems (probeq.h). */
+static int
+udevmon_probe(struct inv_disk *d, void *arg)
+{
+	uint64_t size = d->size;
+	int rc = probe_disk(d->devnode, d);
+
+	(void)arg;
+	if (d->size == 0) /* udev's size stays when the probe cannot read one */
+		d->size = size;
+	return rc;
+}
+
+/* Loop thread: store the probed disk. */
+static void
+udevmon_apply(struct inv_disk *d, int rc, void *arg)
+{
+	const struct inv_disk *old;
+
+	(void)arg;
+	if (rc < 0)
+		log_warnx("udev", "%s: %s", d->devnode, d->status_msg);
+	old = inv_disk_by_devnode(d->devnode);
+	if (old && old->source == INV_SRC_UDEV && strcmp(old->key, d->key) != 0)
+		inv_disk_remove(old->index); /* same node, other medium or backing file */
+	if (inv_disk_update(d) < 0)
+		log_warnx("udev", "cannot store disk %s", d->devnode);
+}
+
+/*
+ * Translate one disk and queue its probe, stored when applied; a device
+ * that is no disk is forgotten.
+ */
 static void
 udevmon_refresh(struct udev_device *ud)
 {
@@ -362,8 +397,6 @@ udevmon_refresh(struct udev_device *ud)
 	    .ctx = ud,
 	};
 	struct inv_disk *d = malloc(sizeof(*d));
-	const struct inv_disk *old;
-	uint64_t size;
 
 	if (!d || udevmon_translate(&dev, d) != 1) {
 		if (dev.devtype && strcmp(dev.devtype, "disk") == 0)
@@ -372,16 +405,8 @@ udevmon_refresh(struct udev_device *ud)
 		return;
 	}
 	d->flags |= udevmon_device_usage(ud);
-	size = d->size;
-	if (probe_disk(d->devnode, d) < 0)
-		log_warnx("udev", "%s: %s", d->devnode, d->status_msg);
-	if (d->size == 0)
-		d->size = size;
-	old = inv_disk_by_devnode(d->devnode);
-	if (old && old->source == INV_SRC_UDEV && strcmp(old->key, d->key) != 0)
-		inv_disk_remove(old->index); /* same node, other medium or backing file */
-	if (inv_disk_update(d) < 0)
-		log_warnx("udev", "cannot store disk %s", dev.devnode);
+	if (probeq_submit(d, udevmon_probe, udevmon_apply, NULL) < 0)
+		log_warnx("udev", "cannot probe %s: out of memory", dev.devnode);
 }
 
 static void

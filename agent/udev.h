@@ -2,8 +2,9 @@
 /*
  * udev.h - discovery of block devices: a libudev enumeration at start, then
  * a udev monitor on the event loop (source "udev" when udevd runs, kernel
- * uevents otherwise).  Each disk is probed with probe_disk() and handed to
- * the inventory from the loop thread.
+ * uevents otherwise).  Each disk is probed with probe_disk() on the prober
+ * thread (probeq.h) and handed to the inventory from the loop thread when
+ * its probe is applied.
  */
 #ifndef VDS_UDEV_H
 #define VDS_UDEV_H

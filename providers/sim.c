@@ -7,7 +7,9 @@
  * only: it sleeps conf->sim_job_ms in steps, reports progress with a phase
  * text, honours a cancel between steps and passes its point of no return at
  * a realistic phase.  commit re-checks the job (the state may have changed),
- * applies it, saves the state file and publishes the change.
+ * applies it, publishes the change and hands the state file's new content
+ * to the state writer (durable.h): the job finishes when it is on disk.  A
+ * write that fails puts the state back to what the file holds.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durable.h"
 #include "log.h"
 #include "sim.h"
 #include "sim_apply.h"
@@ -30,6 +33,7 @@
 
 struct sim_prov {
 	struct sim_state *st;
+	struct durable_file *df; /* st->path, written off the loop */
 	char state_dir[512];
 	unsigned job_ms;
 	char hold_dir[512]; /* simHoldDir: test gates, "" when none */
@@ -47,6 +51,8 @@ struct sim_plan {
 	unsigned nphases, nsteps, step_ms;
 	char hold_dir[512];
 };
+
+static void sim_landed(void *arg, int rc);
 
 static const struct sim_phases sim_phase_table[] = {
     [JOB_CREATE_PARTITION] = {{"checking disk", "writing partition table",
@@ -90,6 +96,8 @@ static int
 sim_init(const struct vds_conf *conf, void **state)
 {
 	struct sim_prov *sp = calloc(1, sizeof(*sp));
+	char *dump = NULL;
+	size_t len;
 
 	*state = NULL;
 	if (!sp)
@@ -102,6 +110,14 @@ sim_init(const struct vds_conf *conf, void **state)
 		free(sp);
 		return -1;
 	}
+	if (sim_store_dump(sp->st, &dump, &len) < 0 ||
+	    !(sp->df = durable_open(sp->st->path, dump, len, sim_landed, sp))) {
+		free(dump);
+		sim_store_free(sp->st);
+		free(sp);
+		return -1;
+	}
+	free(dump);
 	sim_inv_sync(sp->st);
 	log_info("sim", "%zu disks, %zu packs, %zu volumes, %zu vdisks from %s", sp->st->ndisks,
 	         sp->st->npacks, sp->st->nvols, sp->st->nvdisks, sp->st->path);
@@ -116,6 +132,7 @@ sim_fini(void *state)
 
 	if (!sp)
 		return;
+	durable_close(sp->df);
 	sim_store_free(sp->st);
 	sim_fault_clear();
 	free(sp);
@@ -258,17 +275,40 @@ sim_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, ch
 	return VDS_R_OK;
 }
 
-/* Saving failed: go back to the file on disk, which still holds the old state. */
+/*
+ * Put the state back to the file's content, as last given to the writer
+ * (landed 0: a commit failed half-way) or as on disk (1: a write failed),
+ * and publish it.  From memory: no disk I/O on the loop.
+ */
 static void
-sim_rollback(struct sim_prov *sp)
+sim_rollback(struct sim_prov *sp, int landed)
 {
-	struct sim_state *old = sim_store_open(sp->state_dir);
+	struct sim_state *old = calloc(1, sizeof(*old));
+	const char *buf;
+	size_t len;
 
+	buf = durable_content(sp->df, landed, &len);
 	if (!old)
-		return;
+		goto fail;
+	memcpy(old->path, sp->st->path, sizeof(old->path));
+	memcpy(old->simdir, sp->st->simdir, sizeof(old->simdir));
+	if (!buf || sim_store_undump(old, buf, len) < 0)
+		goto fail;
 	sim_store_free(sp->st);
 	sp->st = old;
 	sim_inv_sync(sp->st);
+	return;
+fail:
+	free(old);
+	log_warnx("sim", "cannot put the state of %s back: restart vdsd", sp->st->path);
+}
+
+/* A write of sim.state failed: the changes after the file's content are undone. */
+static void
+sim_landed(void *arg, int rc)
+{
+	if (rc < 0)
+		sim_rollback(arg, 1);
 }
 
 static enum vds_result
@@ -278,7 +318,8 @@ sim_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, 
 	struct sim_prov *sp = state;
 	struct sim_plan *pl = plan;
 	struct sim_target t;
-	char why[200];
+	char why[200], *dump = NULL;
+	size_t len;
 
 	if (r != VDS_R_OK)
 		return r;
@@ -287,15 +328,16 @@ sim_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, 
 		return r;
 	}
 	if ((r = sim_apply(sp->st, &pl->p, &t, out, msg, msglen)) != VDS_R_OK) {
-		sim_rollback(sp);
+		sim_rollback(sp, 0);
 		memset(out, 0, sizeof(*out));
 		return r;
 	}
-	if (sim_store_save(sp->st) < 0) {
-		sim_rollback(sp);
+	/* serialised here, written and fsynced by the state writer: durable.h */
+	if (sim_store_dump(sp->st, &dump, &len) < 0 || durable_write(sp->df, dump, len) < 0) {
+		sim_rollback(sp, 0);
 		memset(out, 0, sizeof(*out));
-		snprintf(msg, msglen, "cannot save %s", sp->st->path);
-		return VDS_R_IO_ERROR;
+		snprintf(msg, msglen, "cannot save %s: out of memory", sp->st->path);
+		return VDS_R_NO_MEMORY;
 	}
 	return VDS_R_OK;
 }

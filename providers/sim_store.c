@@ -201,6 +201,24 @@ ss_fill(FILE *f, void *arg)
 }
 
 int
+sim_store_dump(const struct sim_state *st, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	int rc;
+
+	*buf = NULL;
+	if (!f)
+		return -1;
+	rc = ss_fill(f, (void *)st);
+	if (fclose(f) != 0 || rc < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
 sim_store_save(const struct sim_state *st)
 {
 	if (atomic_write_gen(st->path, ss_fill, (void *)st) < 0) {
@@ -432,9 +450,9 @@ ss_parse_line(struct sim_state *st, char *line, struct ss_pos *ps, char *err, si
 	return ss_apply(fl, obj, kv, n, err, len);
 }
 
-/* Load file into st (emptied first); damage is reported and -1. */
+/* Load f, named file, into st (emptied first); damage is reported and -1. */
 static int
-ss_load(struct sim_state *st, const char *file)
+ss_load_stream(struct sim_state *st, FILE *f, const char *file)
 {
 	char *line = NULL, err[200], rec[32];
 	size_t cap = 0;
@@ -442,13 +460,8 @@ ss_load(struct sim_state *st, const char *file)
 	unsigned lineno = 0;
 	struct ss_pos ps = {0};
 	int rc = 0;
-	FILE *f = fopen(file, "re");
 
 	st->ndisks = st->npacks = st->nvols = st->nvdisks = 0;
-	if (!f) {
-		log_warn("sim", "cannot read %s", file);
-		return -2;
-	}
 	while ((got = getline(&line, &cap, f)) > 0) {
 		lineno++;
 		snprintf(rec, sizeof(rec), "line %u", lineno);
@@ -468,7 +481,6 @@ ss_load(struct sim_state *st, const char *file)
 		rc = -1;
 	}
 	free(line);
-	fclose(f);
 	if (rc == 0 && !ps.version) {
 		staterr_quarantine(file, "file", "empty: no \"sim\" header");
 		rc = -1;
@@ -480,6 +492,35 @@ ss_load(struct sim_state *st, const char *file)
 		staterr_quarantine(file, "content", "%s", err);
 		rc = -1;
 	}
+	return rc;
+}
+
+static int
+ss_load(struct sim_state *st, const char *file)
+{
+	FILE *f = fopen(file, "re");
+	int rc;
+
+	if (!f) {
+		st->ndisks = st->npacks = st->nvols = st->nvdisks = 0;
+		log_warn("sim", "cannot read %s", file);
+		return -2;
+	}
+	rc = ss_load_stream(st, f, file);
+	fclose(f);
+	return rc;
+}
+
+int
+sim_store_undump(struct sim_state *st, const char *buf, size_t len)
+{
+	FILE *f = fmemopen((void *)buf, len, "r");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = ss_load_stream(st, f, st->path);
+	fclose(f);
 	return rc;
 }
 

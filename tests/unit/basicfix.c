@@ -18,6 +18,7 @@
 
 #include "basicfix.h"
 #include "images.h"
+#include "probeq.h"
 #include "probe.h"
 
 #define FX_MAX_LOOPS 32
@@ -272,6 +273,7 @@ fx_up(unsigned mib, const char *label)
 	strlist_add(&conf.allow, pat);
 	strlist_add(&conf.image_disks, img);
 	images_sync(&conf);
+	probeq_drain(); /* the image's row, probed off the loop */
 #endif
 	(void)pat;
 	if (basic_provider.init(&conf, &bst) < 0)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "contract.h"
+#include "durable.h"
 #include "model.h"
 
 #define CT_MIB     1048576ULL
@@ -98,6 +99,52 @@ out:
 	return c.done ? 0 : -1;
 }
 
+struct ct_landing {
+	int answered, rc;
+	char why[600];
+};
+
+static void
+ct_landed(void *arg, int rc, const char *why)
+{
+	struct ct_landing *l = arg;
+
+	l->answered = 1;
+	l->rc = rc;
+	snprintf(l->why, sizeof(l->why), "%s", why);
+}
+
+/*
+ * commit() as the job engine calls it: a state write it queued must land
+ * (within 20 s) before the job counts as done; a failed one fails it.
+ */
+static enum vds_result
+ct_commit(const struct prov_ops *ops, void *state, void *plan, struct contract_run *run)
+{
+	struct event_base *base = event_base_new();
+	struct ct_landing l = {0};
+	struct durable_ticket t;
+	enum vds_result r;
+	time_t t0 = time(NULL);
+
+	CU_ASSERT_FATAL(base && durable_init(base) == 0);
+	durable_ticket_begin();
+	r = ops->commit(state, plan, run->result, &run->out, run->msg, sizeof(run->msg));
+	t = durable_ticket_end();
+	if (r == VDS_R_OK && durable_wait(t, ct_landed, &l) < 0)
+		r = VDS_R_NO_MEMORY;
+	while (r == VDS_R_OK && !l.answered && time(NULL) - t0 < 20)
+		event_base_loop(base, EVLOOP_ONCE);
+	durable_fini();
+	event_base_free(base);
+	if (r == VDS_R_OK && l.rc < 0) {
+		memset(&run->out, 0, sizeof(run->out));
+		snprintf(run->msg, sizeof(run->msg), "%s", l.why);
+		r = VDS_R_IO_ERROR;
+	}
+	return r;
+}
+
 enum vds_result
 contract_job(const struct prov_ops *ops, void *state, const struct job_params *p,
              struct contract_run *run)
@@ -117,7 +164,7 @@ contract_job(const struct prov_ops *ops, void *state, const struct job_params *p
 		return run->result = r;
 	if (ct_run_worker(ops, state, plan, run) < 0)
 		run->result = VDS_R_TIMEOUT;
-	r = ops->commit(state, plan, run->result, &run->out, run->msg, sizeof(run->msg));
+	r = ct_commit(ops, state, plan, run);
 	ops->free_plan(plan);
 	return run->result = r;
 }

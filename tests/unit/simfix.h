@@ -36,6 +36,9 @@ uint32_t vol_of(const char *diskkey, uint32_t number);
 enum vds_result check(const struct job_params *p);
 enum vds_result job(const struct job_params *p, struct contract_run *run);
 
+/* test_sim_durable.c */
+void test_sim_commit_off_loop(void);
+
 /* test_sim_jobs.c */
 void test_job_partition(void);
 void test_job_volume(void);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "testutil.h"
 #include "model.h"
+#include "probeq.h"
 #include "udev.h"
 
 static char tdir[64];
@@ -277,8 +278,13 @@ test_images(void)
 	conf_defaults(&conf);
 	strlist_add(&conf.image_disks, a);
 	strlist_add(&conf.image_disks, missing);
-	CU_ASSERT_EQUAL(images_sync(&conf), 1);
+	CU_ASSERT_EQUAL(images_sync(&conf), 0); /* both queued to the prober */
 	snprintf(key, sizeof(key), "image:%s", a);
+	/* not read on this thread: no row until its probe is applied, never a half one */
+	CU_ASSERT_PTR_NULL(inv_disk_by_key(key));
+	CU_ASSERT_EQUAL(probeq_pending(), 2);
+	probeq_drain();
+	CU_ASSERT_EQUAL(probeq_pending(), 0);
 	d = inv_disk_by_key(key);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	CU_ASSERT_STRING_EQUAL(d->name, "a.img");
@@ -294,7 +300,14 @@ test_images(void)
 
 	strlist_free(&conf.image_disks); /* reload without them: rows go */
 	CU_ASSERT_EQUAL(images_sync(&conf), 0);
+	probeq_drain();
 	CU_ASSERT_PTR_NULL(inv_disk_by_key(key));
+	/* a device gone while its probe was queued: the probe is not applied */
+	strlist_add(&conf.image_disks, a);
+	CU_ASSERT_EQUAL(images_sync(&conf), 0);
+	probeq_cancel(a);
+	probeq_drain();
+	CU_ASSERT_PTR_NULL(inv_disk_by_devnode(a));
 	conf_free(&conf);
 }
 
@@ -421,6 +434,7 @@ test_loop_enumerate(void)
 	conf_defaults(&conf);
 	base = event_base_new();
 	CU_ASSERT_EQUAL(udevmon_start(base, &conf, &m), 0);
+	probeq_drain();
 	d = inv_disk_by_devnode(loopdev);
 	CU_ASSERT_PTR_NOT_NULL(d);
 	if (d)
@@ -491,6 +505,7 @@ test_loop_events(void)
 	make_loop_image(img, sizeof(img));
 	conf_defaults(&conf);
 	base = event_base_new();
+	CU_ASSERT_EQUAL_FATAL(probeq_init(base), 0); /* probes applied by this loop */
 	CU_ASSERT_EQUAL_FATAL(udevmon_start(base, &conf, &m), 0);
 	if (loop_attach(img) == 0) {
 		snprintf(want_key, sizeof(want_key), "loop:%s@0", img);
@@ -512,6 +527,7 @@ test_loop_events(void)
 		CU_FAIL("losetup --find --show failed");
 	}
 	udevmon_stop(m);
+	probeq_fini();
 	event_base_free(base);
 	conf_free(&conf);
 }
