@@ -8,7 +8,9 @@
 # "check now") finds exactly the disks, volumes and packs the tables have
 # (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Traps reach
 # Zabbix through snmptrapd and the shipped vds-traphandle --zabbix
-# (packaging/snmptrapd/).  Then the triggers, each timed: a missing and an
+# (packaging/snmptrapd/): every notification type but vdsPackRemoved (sim
+# never removes a pack) reaches its trap item naming its object, timed
+# from vdsd's send.  Then the triggers, each timed: a missing and an
 # unreadable image disk raise their problems and recover after a reprobe; a
 # fully partitioned disk raises nothing; a job failing at run time raises
 # "a job failed" (the counter) and "a job failed (trap)", which stay open
