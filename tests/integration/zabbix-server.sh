@@ -455,17 +455,12 @@ NOTIFS=(vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved vd
 declare -A TRAPID GOT
 for n in "${!WANT[@]}"; do TRAPID[$n]=$(trap_itemid "snmptrap[\"$n index=\"]"); done
 # history_match N: the first value of N's item matching WANT[N], as
-# "CLOCK_MS<tab>VALUE" (log items: history 2)
+# "CLOCK_MS<tab>VALUE" (log items: history 2; one jq, Oniguruma regex)
 history_match() {
-	local e
-	while IFS= read -r e; do
-		if jq -r .value <<<"$e" | grep -Eq -- "${WANT[$1]}"; then
-			jq -r '"\((.clock | tonumber) * 1000 + ((.ns | tonumber) / 1000000 | floor))\t\(.value | gsub("\n"; " "))"' <<<"$e"
-			return 0
-		fi
-	done < <(zbx_api history.get "$(jq -n --arg i "${TRAPID[$1]}" '{history: 2, itemids: [$i],
-		output: ["clock", "ns", "value"], sortfield: "clock", sortorder: "ASC"}')" | jq -c '.[]')
-	return 1
+	zbx_api history.get "$(jq -n --arg i "${TRAPID[$1]}" '{history: 2, itemids: [$i],
+		output: ["clock", "ns", "value"], sortfield: "clock", sortorder: "ASC"}')" |
+		jq -er --arg re "${WANT[$1]}" 'map(select(.value | test($re))) | first // empty |
+			"\((.clock | tonumber) * 1000 + ((.ns | tonumber) / 1000000 | floor))\t\(.value | gsub("\n"; " "))"'
 }
 all_traps_in() {
 	local n
