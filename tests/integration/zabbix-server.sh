@@ -8,7 +8,9 @@
 # "check now") finds exactly the disks, volumes and packs the tables have
 # (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Traps reach
 # Zabbix through snmptrapd and the shipped vds-traphandle --zabbix
-# (packaging/snmptrapd/).  Then the triggers, each timed: a missing and an
+# (packaging/snmptrapd/): every notification type but vdsPackRemoved (sim
+# never removes a pack) reaches its trap item naming its object, timed
+# from vdsd's send.  Then the triggers, each timed: a missing and an
 # unreadable image disk raise their problems and recover after a reprobe; a
 # fully partitioned disk raises nothing; a job failing at run time raises
 # "a job failed" (the counter) and "a job failed (trap)", which stay open
@@ -54,7 +56,7 @@ VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$TRAPD_PORT public")
 mkdir -p "$VDS_TMP/odd.img"
 vds_write_conf "discovery no" "imageDisk $VDS_TMP/late.img" "imageDisk $VDS_TMP/odd.img"
 vds_start_master
-vds_start_vdsd
+vds_start_vdsd -d # its log has "sent notification ARC for TABLE.INDEX" lines, timed
 vds_wait_registered 30000
 zbx_start
 note "Zabbix up after $(($(now_ms) - T0)) ms"
@@ -236,9 +238,9 @@ wait_for "$DEADLINE_MS" has_problem "$MISSING" || check_fail "no \"$MISSING\": $
 wait_for "$DEADLINE_MS" has_problem "$UNREAD" || check_fail "no \"$UNREAD\": $(problem_names)"
 expect_eq "problems at the start" "$(printf '%s\n' "$MISSING" "$UNREAD" | sort)" "$(problem_names)"
 # Files appear and vdsd reprobes (SIGHUP): both recover by themselves.
-disk_row() { vds_table 2 | tr -d '"' | awk -v n="$1" '$1 == 3 && $3 == n { print $2 }'; }
-late=$(disk_row late.img)
-odd=$(disk_row odd.img)
+row_named() { vds_table "$1" | tr -d '"' | awk -v n="$2" '$1 == 3 && $3 == n { print $2 }'; }
+late=$(row_named 2 late.img)
+odd=$(row_named 2 odd.img)
 [ -n "$late" ] && [ -n "$odd" ] || fail "no late.img or odd.img row in vdsDiskTable"
 truncate -s 64M "$VDS_TMP/late.img" || fail "truncate late.img"
 rmdir "$VDS_TMP/odd.img" && truncate -s 64M "$VDS_TMP/odd.img" || fail "odd.img"
@@ -258,6 +260,13 @@ size=$(((free / 1048576 - 1) * 1048576))
 expect_run "fill sim0" 0 "succeeded" "${RW[@]}" create-partition 1 "$((size / 1048576))M" --wait
 part=$(sed -n 's/.*succeeded: partition \([0-9]*\) .*/\1/p' <<<"$VDS_OUT")
 [ -n "$part" ] || fail "no partition made on sim0: $VDS_OUT $VDS_ERR"
+# Each notification type the test causes: WANT[N] an ERE its trap record
+# must match, naming the object; all checked together through history.get
+# at the end.
+declare -A WANT
+want_trap() { WANT[$1]=$2; } # N ERE
+re_quote() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
+want_trap vdsPartitionArrived "(^| )vdsPartitionArrived index=$part vdsPartitionDiskIndex=1 "
 free=$(vds_get_value "$VDS_ROOT_OID.1.2.1.16.1")
 [ "$free" -lt $((${size} / 100)) ] || check_fail "sim0 still has $free bytes unpartitioned"
 t=$(now_ms)
@@ -271,6 +280,7 @@ failed0=$(vds_get_value VDS-MIB::vdsJobsFailed.0)
 vds_hold 0
 expect_run "delete" 0 "" "${RW[@]}" delete-partition "$part" --yes
 expect_run_queued "delete again" 1 "failed" "${RW[@]}" delete-partition "$part" --yes --wait
+want_trap vdsPartitionRemoved "(^| )vdsPartitionRemoved index=$part vdsPartitionDiskIndex=1 "
 expect_eq "vdsJobsFailed" $((failed0 + 1)) "$(vds_get_value VDS-MIB::vdsJobsFailed.0)"
 t=$(now_ms)
 poll_item "$(itemid vds.jobs.failed)" $((failed0 + 1)) || check_fail "vds.jobs.failed never rose"
@@ -331,16 +341,41 @@ poll_item "$qid" 0 || check_fail "vds.jobs.queued never read 0"
 wait_for "$DEADLINE_MS" no_problem "$QUEUED" || check_fail "\"$QUEUED\" did not recover"
 note "\"$QUEUED\" recovered $(($(now_ms) - t)) ms after the queue drained"
 
-# Disks and volumes come and go: their notifications reach Zabbix; a disk
+# Disks, virtual disks, volumes and packs come and go, one job sends
+# progress: their notifications reach Zabbix (checked at the end); a disk
 # removed raises the INFO problem, which recovers {$VDS.TRAP.RECENT} (30 s
 # on this host) after the last such trap.
 expect_run "attach" 0 "succeeded" "${RW[@]}" attach 1 --wait
+want_trap vdsDiskArrived "(^| )vdsDiskArrived index=[0-9]+ vdsDiskName=vd0 "
 expect_run "detach" 0 "succeeded" "${RW[@]}" detach 1 --wait
+want_trap vdsDiskRemoved "(^| )vdsDiskRemoved index=[0-9]+ vdsDiskName=vd0 "
 t=$(now_ms)
-expect_run "create-volume" 0 "succeeded: volume" "${RW[@]}" create-volume 1G --pack 1 \
-	--name zbxvol --wait
-vol=$(sed -n 's/.*succeeded: volume \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
+VHD=$VDS_TMP/zbx.vhd
+expect_run "create-vdisk" 0 "succeeded" "${RW[@]}" create-vdisk "$VHD" 1G --wait
+want_trap vdsVDiskArrived "(^| )vdsVDiskArrived index=[0-9]+ vdsVDiskPath=\"?$(re_quote "$VHD")[\" ]"
+expect_run "delete-vdisk" 0 "succeeded" "${RW[@]}" delete-vdisk "$VHD" --yes --wait
+want_trap vdsVDiskRemoved "(^| )vdsVDiskRemoved index=[0-9]+ vdsVDiskPath=\"?$(re_quote "$VHD")[\" ]"
+# A volume on sim4 alone, a disk in no pack: a new pack.  The job is held
+# at its first phase while vdsJobNotifyProgress is set on its row.
+sim4=$(row_named 2 sim4)
+[ -n "$sim4" ] || fail "no sim4 row in vdsDiskTable"
+vds_hold 0
+expect_run "create-volume" 0 "started job" "${RW[@]}" create-volume 1G --disks "$sim4" --name zbxvol
+h=$(sed -n 's/^started job \([0-9]*\).*/\1/p' <<<"$VDS_OUT")
+vds_wait_reached "$h" 0
+vds_snmpset "$VDS_ROOT_OID.1.8.1.15.$h" i 1 >/dev/null || fail "vdsJobNotifyProgress.$h not set"
+vds_release 0
+expect_run "create-volume" 0 "succeeded" "${RW[@]}" job wait "$h"
+vol=$(row_named 4 zbxvol)
+pack=$(vds_table 6 | tr -d '"' | awk -v i="$(vds_get_value "VDS-MIB::vdsVolumePackIndex.$vol")" \
+	'$1 == 3 && $2 == i { print $3 }')
+[ -n "$vol" ] && [ -n "$pack" ] && [ "$pack" != pack0 ] || fail "zbxvol [$vol] is not in a new pack [$pack]"
+want_trap vdsJobProgress "(^| )vdsJobProgress index=$h vdsJobStatus=running vdsJobPercentComplete=[0-9]+"
+want_trap vdsJobCompleted "(^| )vdsJobCompleted index=$h vdsJobType=createVolume vdsJobStatus=succeeded "
+want_trap vdsVolumeArrived "(^| )vdsVolumeArrived index=$vol vdsVolumeName=zbxvol "
+want_trap vdsPackArrived "(^| )vdsPackArrived index=[0-9]+ vdsPackName=$pack "
 expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --yes --wait
+want_trap vdsVolumeRemoved "(^| )vdsVolumeRemoved index=$vol vdsVolumeName=zbxvol "
 REMOVED="VDS: a disk was removed (trap)"
 wait_for "$DEADLINE_MS" has_problem "$REMOVED" || check_fail "no \"$REMOVED\": $(problem_names)"
 note "\"$REMOVED\" raised $(($(now_ms) - t)) ms after the detach"
@@ -351,7 +386,6 @@ note "\"$REMOVED\" recovered $(($(now_ms) - t)) ms after it was raised ({\$VDS.T
 # A disk of pack0 fails: sim3 (simFailDisk, SIGHUP) holds the second plex
 # of mirror0 and half of stripe0.  Exactly three problems; the disk back
 # (a reload without it), all three recover by themselves.
-row_named() { vds_table "$1" | tr -d '"' | awk -v n="$2" '$1 == 3 && $3 == n { print $2 }'; }
 mirror=$(row_named 4 mirror0)
 stripe=$(row_named 4 stripe0)
 pack=$(row_named 6 pack0)
@@ -393,6 +427,7 @@ sim3_reload() {
 	note "sim3 $what: Zabbix polled health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
 }
 sim3_reload fail 3 5 3
+want_trap vdsVolumeModified "(^| )vdsVolumeModified index=$mirror vdsVolumeName=mirror0 .*vdsVolumeHealth=degraded"
 for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
 	wait_for "$DEADLINE_MS" has_problem "$p" || check_fail "no \"$p\": $(problem_names)"
 	note "\"$p\" raised $(($(now_ms) - T_HUP)) ms after sim3 failed (SIGHUP)"
@@ -405,19 +440,66 @@ for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
 	note "\"$p\" recovered $(($(now_ms) - T_HUP)) ms after sim3 came back (SIGHUP)"
 done
 
-# Every notification the receiver wrote reached its trap item, and those
-# the test caused are among them.
+# Every notification the receiver wrote reached its trap item; each one
+# the test caused (every type but vdsPackRemoved: sim never removes a
+# pack) is in its item's history (history.get), naming the right object.
+# Latency: vdsd's "sent notification" log line (-d) to Zabbix's clock.
 for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); do
 	id=$(trap_itemid "snmptrap[\"$n index=\"]")
 	has_value() { [ -n "$(item_value "$id")" ]; }
 	wait_for "$DEADLINE_MS" has_value || check_fail "trap $n never reached its item"
 done
-got=$(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u | tr '\n' ' ')
-for n in vdsJobCompleted vdsPartitionArrived vdsPartitionRemoved vdsDiskArrived vdsDiskRemoved \
-	vdsVolumeArrived vdsVolumeRemoved vdsVolumeModified; do
-	case " $got" in *" $n "*) ;; *) check_fail "no $n trap reached Zabbix (got: $got)" ;; esac
+NOTIFS=(vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved vdsVolumeArrived
+	vdsVolumeRemoved vdsVolumeModified vdsVDiskArrived vdsVDiskRemoved vdsJobCompleted
+	vdsJobProgress vdsPackArrived vdsPackRemoved)
+declare -A TRAPID GOT
+for n in "${!WANT[@]}"; do TRAPID[$n]=$(trap_itemid "snmptrap[\"$n index=\"]"); done
+# history_match N: the first value of N's item matching WANT[N], as
+# "CLOCK_MS<tab>VALUE" (log items: history 2; one jq, Oniguruma regex)
+history_match() {
+	zbx_api history.get "$(jq -n --arg i "${TRAPID[$1]}" '{history: 2, itemids: [$i],
+		output: ["clock", "ns", "value"], sortfield: "clock", sortorder: "ASC"}')" |
+		jq -er --arg re "${WANT[$1]}" 'map(select(.value | test($re))) | first // empty |
+			"\((.clock | tonumber) * 1000 + ((.ns | tonumber) / 1000000 | floor))\t\(.value | gsub("\n"; " "))"'
+}
+all_traps_in() {
+	local n
+	for n in "${!WANT[@]}"; do
+		[ -n "${GOT[$n]:-}" ] || GOT[$n]=$(history_match "$n") || return 1
+	done
+}
+t=$(now_ms)
+if ! wait_for "$DEADLINE_MS" all_traps_in; then
+	for n in "${!WANT[@]}"; do
+		[ -n "${GOT[$n]:-}" ] || check_fail "no $n value matching /${WANT[$n]}/ in Zabbix; traps: $(grep "^$n " "$ZBX_TRAPS")"
+	done
+fi
+note "all ${#WANT[@]} trap items held their values $(($(now_ms) - t)) ms after the last action"
+# sent_ms ARC INDEX BEFORE_MS: the time of vdsd's last "sent notification
+# ARC for T.INDEX" line at or before BEFORE_MS
+sent_ms() {
+	local ts ms best=
+	while read -r ts; do
+		ms=$(date -d "$ts" +%s%3N) || continue
+		[ "$ms" -le "$3" ] && best=$ms
+	done < <(grep -E "notify\] sent notification $1 for [A-Za-z]+\.$2\$" "$VDS_VDSD_LOG" | cut -d ' ' -f 1)
+	[ -n "$best" ] && echo "$best"
+}
+for i in "${!NOTIFS[@]}"; do
+	n=${NOTIFS[$i]}
+	if [ -z "${WANT[$n]:-}" ]; then
+		note "$n: not caused (sim has no way to remove a pack)"
+		continue
+	fi
+	[ -n "${GOT[$n]:-}" ] || continue
+	clock=${GOT[$n]%%$'\t'*}
+	idx=$(sed -n "s/.*$n index=\([0-9]*\) .*/\1/p" <<<"${GOT[$n]#*$'\t'}")
+	if s=$(sent_ms $((i + 1)) "$idx" "$clock"); then
+		note "$n (index $idx): in Zabbix $((clock - s)) ms after vdsd sent it"
+	else
+		note "$n (index $idx): in Zabbix, no send time in vdsd's log"
+	fi
 done
-note "traps that reached their items: $got"
 expect_eq "problems after the jobs" "" "$(problem_names)"
 
 # vdsd stops: exactly one problem, "VDS unavailable"; none per object even
