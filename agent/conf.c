@@ -54,6 +54,7 @@ static const struct conf_directive conf_directives[] = {
     {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000, 0},
     {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0, 0},
     {"simFailDisk", CK_LIST, F(sim_fail_disks), 0, 0, 0},
+    {"simRemoveDisk", CK_LIST, F(sim_remove_disks), 0, 0, 0},
 };
 
 #define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
@@ -121,6 +122,7 @@ conf_free(struct vds_conf *conf)
 	strlist_free(&conf->image_disks);
 	strlist_free(&conf->vdisk_roots);
 	strlist_free(&conf->sim_fail_disks);
+	strlist_free(&conf->sim_remove_disks);
 	memset(conf, 0, sizeof(*conf));
 }
 

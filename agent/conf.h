@@ -26,6 +26,9 @@
  *   simFailDisk NAME           tests only: the sim disk NAME has failed; its
  *                              plexes, volumes and pack degrade (sim_fault.h);
  *                              repeatable
+ *   simRemoveDisk NAME         tests only: the sim disk NAME is gone from the
+ *                              system (hot-removed), its pack too when it was
+ *                              the last one (sim_fault.h); repeatable
  *
  * '#' starts a comment.  Errors name the file, the line and the reason.
  * On SIGHUP every directive takes effect except agentXSocket,
@@ -67,6 +70,7 @@ struct vds_conf {
 	int rebuild_progress;     /* send vdsVolumeRebuildProgress */
 	char *sim_hold_dir;       /* NULL: no gates */
 	struct strlist sim_fail_disks;
+	struct strlist sim_remove_disks;
 };
 
 /* Fill conf with the defaults; conf_free() releases it. */

@@ -78,7 +78,7 @@ static const struct sim_phases sim_phase_table[] = {
                            2},
 };
 
-/* simJobDuration, simHoldDir, simFailDisk: at start and on every reload. */
+/* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
 static void
 sim_reload(void *state, const struct vds_conf *conf)
 {
@@ -88,7 +88,7 @@ sim_reload(void *state, const struct vds_conf *conf)
 	snprintf(sp->hold_dir, sizeof(sp->hold_dir), "%s",
 	         conf->sim_hold_dir ? conf->sim_hold_dir : "");
 	/* at start st is not there yet: sim_init publishes everything after */
-	if (sim_fault_set(&conf->sim_fail_disks) && sp->st)
+	if (sim_fault_set(&conf->sim_fail_disks, &conf->sim_remove_disks) && sp->st)
 		sim_inv_sync(sp->st);
 }
 

@@ -94,19 +94,22 @@ sa_new_pack(struct sim_state *st, const struct sim_target *t)
 	if (st->npacks >= SIM_MAX_PACKS)
 		return VDS_R_NO_SPACE;
 	snprintf(st->packs[st->npacks++].name, sizeof(st->packs[0].name), "%s", t->pack);
-	if (sim_inv_pack(st, t->pack) < 0)
-		return VDS_R_NO_MEMORY;
 	for (size_t i = 0; i < st->ndisks; i++) {
 		struct sim_disk *d = &st->disks[i];
 
 		for (size_t j = 0; j < t->nplexes; j++)
 			if (sim_list_has(t->plexdev[j], d->name)) {
 				snprintf(d->pack, sizeof(d->pack), "%s", t->pack);
-				if (sim_inv_disk(st, d->name) < 0)
-					return VDS_R_NO_MEMORY;
 				break;
 			}
 	}
+	/* the disks joined first: vdsPackArrived carries the pack's size */
+	if (sim_inv_pack(st, t->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	for (size_t i = 0; i < st->ndisks; i++)
+		if (strcmp(st->disks[i].pack, t->pack) == 0 &&
+		    sim_inv_disk(st, st->disks[i].name) < 0)
+			return VDS_R_NO_MEMORY;
 	return VDS_R_OK;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * sim_fault.c - the failed sim disks of simFailDisk and the health of the
- * plexes, volumes and packs on them (see sim_fault.h).
+ * sim_fault.c - the failed sim disks of simFailDisk, the removed ones of
+ * simRemoveDisk and the health of the plexes, volumes and packs on them
+ * (see sim_fault.h).
  */
 #include "config.h"
 
@@ -9,12 +10,19 @@
 
 #include "sim_fault.h"
 
-static struct strlist sf_failed;
+static struct strlist sf_failed, sf_removed;
 
+/* A removed disk is lost to its plexes and pack as a failed one is. */
 static int
 sf_disk_failed(const char *name)
 {
-	return strlist_contains(&sf_failed, name);
+	return strlist_contains(&sf_failed, name) || strlist_contains(&sf_removed, name);
+}
+
+int
+sim_fault_disk_removed(const char *name)
+{
+	return strlist_contains(&sf_removed, name);
 }
 
 static int
@@ -28,27 +36,37 @@ sf_same(const struct strlist *a, const struct strlist *b)
 	return 1;
 }
 
-int
-sim_fault_set(const struct strlist *failed)
+/* Make *set a copy of want; 1 when it changed. */
+static int
+sf_take(struct strlist *set, const struct strlist *want)
 {
 	struct strlist n = {0};
 
-	if (sf_same(&sf_failed, failed))
+	if (sf_same(set, want))
 		return 0;
-	for (size_t i = 0; i < failed->n; i++)
-		if (strlist_add(&n, failed->v[i]) < 0) {
+	for (size_t i = 0; i < want->n; i++)
+		if (strlist_add(&n, want->v[i]) < 0) {
 			strlist_free(&n);
 			return 0; /* out of memory: keep the old set */
 		}
-	strlist_free(&sf_failed);
-	sf_failed = n;
+	strlist_free(set);
+	*set = n;
 	return 1;
+}
+
+int
+sim_fault_set(const struct strlist *failed, const struct strlist *removed)
+{
+	int changed = sf_take(&sf_failed, failed);
+
+	return sf_take(&sf_removed, removed) | changed;
 }
 
 void
 sim_fault_clear(void)
 {
 	strlist_free(&sf_failed);
+	strlist_free(&sf_removed);
 }
 
 enum inv_health
@@ -85,17 +103,38 @@ sim_fault_volume_health(const struct sim_volume *v)
 	return healthy ? INV_H_DEGRADED : INV_H_FAILED;
 }
 
-enum inv_health
-sim_fault_pack_health(const struct sim_state *st, const char *pack)
+/* The member disks of pack: how many, how many failed or removed, how many removed. */
+static size_t
+sf_members(const struct sim_state *st, const char *pack, size_t *failed, size_t *removed)
 {
-	size_t members = 0, failed = 0;
+	size_t members = 0;
 
+	*failed = *removed = 0;
 	for (size_t i = 0; i < st->ndisks; i++)
 		if (strcmp(st->disks[i].pack, pack) == 0) {
 			members++;
-			failed += sf_disk_failed(st->disks[i].name);
+			*failed += sf_disk_failed(st->disks[i].name);
+			*removed += sim_fault_disk_removed(st->disks[i].name);
 		}
+	return members;
+}
+
+enum inv_health
+sim_fault_pack_health(const struct sim_state *st, const char *pack)
+{
+	size_t failed, removed;
+	size_t members = sf_members(st, pack, &failed, &removed);
+
 	if (!failed)
 		return INV_H_HEALTHY;
 	return failed == members ? INV_H_FAILED : INV_H_DEGRADED;
+}
+
+int
+sim_fault_pack_gone(const struct sim_state *st, const char *pack)
+{
+	size_t failed, removed;
+	size_t members = sf_members(st, pack, &failed, &removed);
+
+	return members && removed == members;
 }

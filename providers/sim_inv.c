@@ -81,6 +81,8 @@ si_visible(struct sim_state *st, const struct sim_disk *sd)
 {
 	const struct sim_vdisk *vd = sim_vdisk_of_disk(st, sd);
 
+	if (sim_fault_disk_removed(sd->name))
+		return 0;
 	return !sd->vdisk[0] || (vd && vd->attached);
 }
 
@@ -119,7 +121,7 @@ sim_inv_pack(struct sim_state *st, const char *name)
 	struct inv_pack *pk;
 	uint64_t used = 0;
 
-	if (!sp)
+	if (!sp || sim_fault_pack_gone(st, name))
 		return si_del_key(INV_PACK, "sim:pack:", name);
 	if (!(pk = calloc(1, sizeof(*pk))))
 		return -1;
@@ -128,7 +130,8 @@ sim_inv_pack(struct sim_state *st, const char *name)
 	snprintf(pk->provider, sizeof(pk->provider), "sim");
 	pk->health = sim_fault_pack_health(st, name);
 	for (size_t i = 0; i < st->ndisks; i++)
-		if (strcmp(st->disks[i].pack, name) == 0) {
+		if (strcmp(st->disks[i].pack, name) == 0 &&
+		    !sim_fault_disk_removed(st->disks[i].name)) {
 			pk->ndisks++;
 			pk->size += sim_disk_pack_cap(&st->disks[i]);
 			used += sim_disk_pack_used(st, &st->disks[i]);

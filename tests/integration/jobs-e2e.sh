@@ -140,6 +140,7 @@ read -r off part vol recl vd oid <<<"$(outputs)"
 expect_eq "createVolume by disks: the volume is in pack0" "$PACK0" \
 	"$(inv_value 4 "$(mib_col VDS_VOL_PACK_INDEX)" "$vol")"
 D_SIM4=$(inv_index 2 "$C_DISK_NAME" sim4) || fail "no sim4 disk"
+ntraps=$(vds_trap_count)
 run_job "createVolume by a disk in no pack" 3 ParamVolumeType i 1 ParamSizeMiB u 64 \
 	ParamName s e2e_newpack ParamDisks s "$D_SIM4"
 read -r off part vol recl vd oid <<<"$(outputs)"
@@ -148,6 +149,14 @@ newpack=$(inv_value 4 "$(mib_col VDS_VOL_PACK_INDEX)" "$vol")
 	check_fail "createVolume by sim4: pack \"$newpack\", want a new pack"
 expect_eq "createVolume by sim4: sim4 is in the new pack" "$newpack" \
 	"$(inv_value 2 "$(mib_col VDS_DISK_PACK_INDEX)" "$D_SIM4")"
+# vdsPackArrived is sent once sim4 has joined: it carries the pack's size.
+C_PACK_SIZE=$(mib_col VDS_PACK_SIZE)
+psize=$(inv_value 6 "$C_PACK_SIZE" "$newpack")
+[ "${psize:-0}" -gt 0 ] || check_fail "createVolume by sim4: the new pack has no size [$psize]"
+vds_wait_trap 60000 "$ntraps" "$VDS_NOTIF.12" "$VDS_ROOT_OID.1.6.1.$C_PACK_NAME.$newpack = " ||
+	check_fail "no vdsPackArrived for the new pack $newpack"
+expect_eq "vdsPackArrived: vdsPackSize of the new pack" "$psize" \
+	"$(vds_trap_varbind "$VDS_TRAP_LINE" "$VDS_ROOT_OID.1.6.1.$C_PACK_SIZE.$newpack")"
 
 # shrink: size down by exactly the reclaimed bytes; vdsVolumeModified
 size0=$(inv_value 4 "$C_VOL_SIZE" "$VSIMPLE")

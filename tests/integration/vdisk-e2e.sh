@@ -97,6 +97,7 @@ disk_row_of() { # VD: the disk row the vdisk names exists, with its devnode
 	[ "${K[$C_DISK_DEVNODE.$DISK]:-}" = "$DEV" ]
 }
 T0=$(now_ms)
+TA=$(vds_trap_count)
 vd_job "attachVDisk" 8 ParamVDisk u "$VD" || fail "attachVDisk failed"
 T_JOB=$(($(now_ms) - T0))
 wait_for 60000 disk_row_of "$VD" || fail "no disk row for the attached vdisk within 60 s"
@@ -106,6 +107,11 @@ note "attach: job done in $T_JOB ms, disk row $DISK ($DEV) in the table after $T
 printf 'vdisk-e2e: attach-to-table-row %d ms (job %d ms)\n' "$T_ROW" "$T_JOB"
 expect_eq "losetup: backing file of $DEV" "$IMG" "$(losetup -n -O BACK-FILE "$DEV" | sed 's/ *$//')"
 expect_eq "disk size" "$((64 * MIB))" "$(inv_value 2 "$C_DISK_SIZE" "$DISK")"
+# As in VDS, attaching surfaces a disk (vdsDiskArrived); the virtual disk
+# itself does not arrive again (vdsVDiskArrived is for its row).
+vds_wait_trap 60000 "$TA" "$VDS_NOTIF.1" "= STRING: $DEV" || check_fail "no vdsDiskArrived for $DEV"
+DISK_A=$DISK DEV_A=$DEV # disk_row_of below sets DISK and DEV for other vdisks
+vds_trap_find "$TA" "$VDS_NOTIF.8" >/dev/null && check_fail "vdsVDiskArrived sent by the attach"
 
 # ---------------------------------------------------------------- basic: partition, shrink
 C_VOL_DISK=$(mib_col VDS_VOL_DISK_INDEX)
@@ -166,12 +172,15 @@ else
 fi
 
 # ---------------------------------------------------------------- detach, delete
+TD=$(vds_trap_count)
 vd_job "detachVDisk" 9 ParamVDisk u "$VD" || fail "detachVDisk failed"
 expect_eq "detachVDisk: attached" 2 "$(inv_value 7 "$C_VD_ATTACHED" "$VD")"
 expect_eq "detachVDisk: no loop device for $IMG" "" \
 	"$(losetup -n -l -O NAME,BACK-FILE | awk -v f="$IMG" '$2 == f')"
-gone() { [ -z "$(inv_value 2 "$C_DISK_DEVNODE" "$DISK")" ]; }
-wait_for 60000 gone || check_fail "disk row $DISK still there after detach"
+gone() { [ -z "$(inv_value 2 "$C_DISK_DEVNODE" "$DISK_A")" ]; }
+wait_for 60000 gone || check_fail "disk row $DISK_A still there after detach"
+vds_wait_trap 60000 "$TD" "$VDS_NOTIF.2" "= STRING: $DEV_A" || check_fail "no vdsDiskRemoved for $DEV_A"
+vds_trap_find "$TD" "$VDS_NOTIF.9" >/dev/null && check_fail "vdsVDiskRemoved sent by the detach"
 T=$(vds_trap_count)
 vd_job "deleteVDisk" 10 ParamVDisk u "$VD" || fail "deleteVDisk failed"
 expect_eq "deleteVDisk: row gone" "" "$(inv_value 7 "$C_VD_PATH" "$VD")"

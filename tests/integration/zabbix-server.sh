@@ -8,9 +8,9 @@
 # "check now") finds exactly the disks, volumes and packs the tables have
 # (snmpbulkwalk), and every SNMP item's value equals snmpget's.  Traps reach
 # Zabbix through snmptrapd and the shipped vds-traphandle --zabbix
-# (packaging/snmptrapd/): every notification type but vdsPackRemoved (sim
-# never removes a pack) reaches its trap item naming its object, timed
-# from vdsd's send.  Then the triggers, each timed: a missing and an
+# (packaging/snmptrapd/): every notification type reaches its trap item
+# naming its object, timed from vdsd's send (vdsPackRemoved: the disk of a
+# new pack pulled with sim's simRemoveDisk, a reload).  Then the triggers, each timed: a missing and an
 # unreadable image disk raise their problems and recover after a reprobe; a
 # fully partitioned disk raises nothing; a job failing at run time raises
 # "a job failed" (the counter) and "a job failed (trap)", which stay open
@@ -376,6 +376,13 @@ want_trap vdsVolumeArrived "(^| )vdsVolumeArrived index=$vol vdsVolumeName=zbxvo
 want_trap vdsPackArrived "(^| )vdsPackArrived index=[0-9]+ vdsPackName=$pack "
 expect_run "delete-volume" 0 "succeeded" "${RW[@]}" delete-volume "$vol" --yes --wait
 want_trap vdsVolumeRemoved "(^| )vdsVolumeRemoved index=$vol vdsVolumeName=zbxvol "
+# sim4, the new pack's only disk, is pulled (simRemoveDisk, a reload; it
+# stays out for the rest of the test): the pack goes.  Its vdsDiskRemoved
+# falls in the detach's {$VDS.TRAP.RECENT} window below.
+CONF=("discovery no" "imageDisk $VDS_TMP/late.img" "imageDisk $VDS_TMP/odd.img" "simRemoveDisk sim4")
+vds_write_conf "${CONF[@]}"
+kill -HUP "$VDS_VDSD_PID"
+want_trap vdsPackRemoved "(^| )vdsPackRemoved index=[0-9]+ vdsPackName=$pack "
 REMOVED="VDS: a disk was removed (trap)"
 wait_for "$DEADLINE_MS" has_problem "$REMOVED" || check_fail "no \"$REMOVED\": $(problem_names)"
 note "\"$REMOVED\" raised $(($(now_ms) - t)) ms after the detach"
@@ -390,7 +397,6 @@ mirror=$(row_named 4 mirror0)
 stripe=$(row_named 4 stripe0)
 pack=$(row_named 6 pack0)
 [ -n "$mirror" ] && [ -n "$stripe" ] && [ -n "$pack" ] || fail "no mirror0, stripe0 or pack0 row"
-CONF=("discovery no" "imageDisk $VDS_TMP/late.img" "imageDisk $VDS_TMP/odd.img")
 VDEGRADED="VDS: volume mirror0 is degraded"
 VFAILED="VDS: volume stripe0 has failed"
 PDEGRADED="VDS: pack pack0 is degraded"
@@ -441,8 +447,8 @@ for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
 done
 
 # Every notification the receiver wrote reached its trap item; each one
-# the test caused (every type but vdsPackRemoved: sim never removes a
-# pack) is in its item's history (history.get), naming the right object.
+# the test caused (every type) is in its item's history (history.get),
+# naming the right object.
 # Latency: vdsd's "sent notification" log line (-d) to Zabbix's clock.
 for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); do
 	id=$(trap_itemid "snmptrap[\"$n index=\"]")
@@ -487,10 +493,7 @@ sent_ms() {
 }
 for i in "${!NOTIFS[@]}"; do
 	n=${NOTIFS[$i]}
-	if [ -z "${WANT[$n]:-}" ]; then
-		note "$n: not caused (sim has no way to remove a pack)"
-		continue
-	fi
+	[ -n "${WANT[$n]:-}" ] || check_fail "$n: not caused by the test"
 	[ -n "${GOT[$n]:-}" ] || continue
 	clock=${GOT[$n]%%$'\t'*}
 	idx=$(sed -n "s/.*$n index=\([0-9]*\) .*/\1/p" <<<"${GOT[$n]#*$'\t'}")

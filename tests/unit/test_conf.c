@@ -133,6 +133,7 @@ test_reload_split(void)
 	CU_ASSERT_EQUAL(conf_parse_line(&next, "simJobDuration 77", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(conf_parse_line(&next, "simHoldDir /tmp/h", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(conf_parse_line(&next, "simFailDisk sim3", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_parse_line(&next, "simRemoveDisk sim4", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(conf_parse_line(&next, "vdiskRoot /srv/v", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(conf_restart_needed(&cur, &next, names, sizeof(names)), 0);
 	CU_ASSERT_EQUAL(conf_parse_line(&next, "agentXPingInterval 2", err, sizeof(err)), 0);
@@ -146,6 +147,8 @@ test_reload_split(void)
 	CU_ASSERT_STRING_EQUAL(cur.sim_hold_dir, "/tmp/h");
 	CU_ASSERT_EQUAL_FATAL(cur.sim_fail_disks.n, 1);
 	CU_ASSERT_STRING_EQUAL(cur.sim_fail_disks.v[0], "sim3");
+	CU_ASSERT_EQUAL_FATAL(cur.sim_remove_disks.n, 1);
+	CU_ASSERT_STRING_EQUAL(cur.sim_remove_disks.v[0], "sim4");
 	CU_ASSERT_EQUAL_FATAL(cur.vdisk_roots.n, 1);
 	CU_ASSERT_EQUAL(cur.agentx_ping, 5); /* restart-only: the old value stays */
 	CU_ASSERT_EQUAL(cur.discovery, 1);
