@@ -144,8 +144,17 @@ if run_ok "basic createPartition" 1 ParamDisk u "$D" ParamSizeMiB u 16; then
 		"$(blkid -p -o value -s PART_ENTRY_NUMBER /dev/vda1 2>&1)"
 	expect_eq "lsblk: partitions of /dev/vda" vda1 "$(lsblk -n -r -o NAME /dev/vda | sed 1d | tr '\n' ' ' | sed 's/ $//')"
 	expect_eq "lsblk: size of vda1" $((16 << 20)) "$(lsblk -n -b -d -o SIZE /dev/vda1 2>&1 | tr -d ' ')"
+	# partition 1 open: BLKRRPART fails (EBUSY); partition 2 reaches the
+	# kernel through BLKPG (libfdisk's fdisk_reread_changes)
+	exec 7</dev/vda1
+	if run_ok "basic createPartition with /dev/vda1 open" 1 ParamDisk u "$D" ParamSizeMiB u 8; then
+		has_vda2() { [ -b /dev/vda2 ]; }
+		wait_for 30000 has_vda2 || check_fail "no /dev/vda2 after createPartition with /dev/vda1 open"
+		expect_eq "lsblk: size of vda2" $((8 << 20)) "$(lsblk -n -b -d -o SIZE /dev/vda2 2>&1 | tr -d ' ')"
+	fi
+	exec 7<&-
 fi
-note "vdsd about the partition table: $(journalctl -b --no-pager -u vdsd | grep -i 'partition table\|re-read\|kernel\|partition 1 created' | tail -n 3)"
+note "vdsd about the partition table: $(journalctl -b --no-pager -u vdsd | grep -i 'partition table\|re-read\|kernel\|in use\|created at' | tail -n 4)"
 say "vdisk: createVDisk, attachVDisk"
 IMG=/srv/vdsd/vdisks/lane.img
 if run_ok "vdisk createVDisk" 7 ParamPath s "$IMG" ParamSizeMiB u 32 ParamVDiskType i 1; then
