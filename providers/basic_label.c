@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "basic_label.h"
+#include "basic_safe.h"
 #include "log.h"
 
 #define BL_FAIL(r, ...)                                                                            \
@@ -335,4 +336,72 @@ blabel_verify(const char *path, const struct blabel_part *want, char *msg, size_
 out:
 	blabel_close(cxt);
 	return r;
+}
+
+struct fdisk_table *
+blabel_layout(struct fdisk_context *cxt)
+{
+	struct fdisk_table *tb = NULL;
+
+	if (fdisk_get_partitions(cxt, &tb) < 0) {
+		fdisk_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
+void
+blabel_layout_free(struct fdisk_table *tb)
+{
+	fdisk_unref_table(tb);
+}
+
+/* Does the kernel see partition want->number where the label has it? */
+static int
+bl_kernel_agrees(const char *path, const struct blabel_part *want, char *why, size_t len)
+{
+	uint64_t off = 0, size = 0;
+	int k = bsafe_kernel_part(path, want->number, &off, &size);
+
+	if (k < 0 || (k == 0 && !want->size) ||
+	    (k == 1 && want->size && off == want->offset && size == want->size))
+		return 1;
+	if (k == 0)
+		snprintf(why, len, "it has no partition %u", want->number);
+	else if (!want->size)
+		snprintf(why, len, "it still has partition %u", want->number);
+	else
+		snprintf(why, len, "it has partition %u at %llu, %llu bytes", want->number,
+		         (unsigned long long)off, (unsigned long long)size);
+	return 0;
+}
+
+enum vds_result
+blabel_tell_kernel(struct fdisk_context *cxt, struct fdisk_table *org, const char *path,
+                   const struct blabel_part *want, char *msg, size_t msglen)
+{
+	char why[160];
+	int rc = fdisk_reread_partition_table(cxt);
+
+	if (rc == -EINVAL || rc == -ENOTTY)
+		return VDS_R_OK; /* the device has no partitions (a loop without partscan) */
+	if (rc == -EBUSY && org) {
+		/* Another partition is in use: tell the kernel about the changed
+		 * ones alone (BLKPG), as fdisk(8) does.  Its result does not say
+		 * whether every BLKPG call worked; the kernel's view does. */
+		log_info("basic", "%s: in use, updating the changed partitions only", path);
+		if (fdisk_reread_changes(cxt, org) < 0)
+			rc = -EBUSY;
+	}
+	if (bl_kernel_agrees(path, want, why, sizeof(why)))
+		return VDS_R_OK;
+	snprintf(msg, msglen,
+	         "the partition table of %s was written; the kernel still uses the old table: %s "
+	         "(%s%s)",
+	         path, why, rc == 0 ? "it re-read the table without finding it" : "re-read: ",
+	         rc == 0 ? "" : strerror(-rc));
+	log_warnx("basic", "%s", msg);
+	return rc == -EBUSY                    ? VDS_R_IN_USE
+	       : rc == -EACCES || rc == -EPERM ? VDS_R_NOT_ALLOWED
+	                                       : VDS_R_IO_ERROR;
 }

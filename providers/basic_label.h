@@ -16,6 +16,7 @@
 #include "provider.h"
 
 struct fdisk_context;
+struct fdisk_table;
 
 /* GPT "Linux filesystem" and MBR "Linux": the default partition types. */
 #define BLABEL_GPT_LINUX "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
@@ -65,5 +66,20 @@ enum vds_result blabel_write(struct fdisk_context *cxt, const char *path, char *
  */
 enum vds_result blabel_verify(const char *path, const struct blabel_part *want, char *msg,
                               size_t msglen);
+
+/* The partitions of the label as read (before a change), for blabel_tell_kernel(). */
+struct fdisk_table *blabel_layout(struct fdisk_context *cxt);
+void blabel_layout_free(struct fdisk_table *tb);
+/*
+ * After blabel_write(): make the kernel use the new table (BLKRRPART, or
+ * when another partition is in use the changed partitions alone with BLKPG,
+ * through libfdisk against org), then check the kernel's view of
+ * want->number (want->size 0: must be gone).  VDS_R_OK, or the failure
+ * (VDS_R_IN_USE, VDS_R_NOT_ALLOWED, VDS_R_IO_ERROR) with msg saying that
+ * the table was written and the kernel still uses the old one.
+ */
+enum vds_result blabel_tell_kernel(struct fdisk_context *cxt, struct fdisk_table *org,
+                                   const char *path, const struct blabel_part *want, char *msg,
+                                   size_t msglen);
 
 #endif

@@ -5,7 +5,9 @@
  * Order of every change: safety checks (allow-list, system, in use) on the
  * live system; open and flock(LOCK_EX) the whole disk; read the label with
  * libfdisk and make the change in memory; last cancel check; point of no
- * return; write; fsync and BLKRRPART; read the label back and verify it;
+ * return; write; fsync; read the label back and verify it; make the kernel
+ * use it (BLKRRPART, or BLKPG for the changed partitions when the disk is
+ * in use) and check its view, else fail: written, but not in use;
  * unlock; read the disk back (probe_disk) for commit().  Nothing is written
  * before the point of no return, so a refusal, a failure or a cancel before
  * it leaves the disk as it was.
@@ -40,13 +42,14 @@ basic_run_probe(struct basic_plan *pl)
 /* Safety, then the locked descriptor and a libfdisk context on it. */
 static enum vds_result
 br_begin(struct basic_plan *pl, struct prov_job *j, uint64_t off, uint64_t len, int *fd,
-         struct fdisk_context **cxt, char *msg, size_t msglen)
+         struct fdisk_context **cxt, struct fdisk_table **org, char *msg, size_t msglen)
 {
 	enum vds_result r;
 	int token = bsafe_watch(pl->devnode);
 
 	*fd = -1;
 	*cxt = NULL;
+	*org = NULL;
 	prov_job_progress(j, 2, "checking disk");
 	if ((r = bsafe_check(&pl->allow, pl->devnode, off, len, msg, msglen)) != VDS_R_OK)
 		return r;
@@ -59,12 +62,14 @@ br_begin(struct basic_plan *pl, struct prov_job *j, uint64_t off, uint64_t len, 
 	prov_job_progress(j, 10, "reading partition table");
 	if (!(*cxt = blabel_open(*fd, pl->devnode, 0, msg, msglen)))
 		return VDS_R_IO_ERROR;
+	*org = blabel_layout(*cxt); /* NULL: BLKRRPART alone */
 	return VDS_R_OK;
 }
 
 static void
-br_end(int fd, struct fdisk_context *cxt)
+br_end(int fd, struct fdisk_context *cxt, struct fdisk_table *org)
 {
+	blabel_layout_free(org);
 	blabel_close(cxt);
 	if (fd >= 0)
 		close(fd); /* releases the lock */
@@ -87,10 +92,11 @@ br_commit_point(struct basic_plan *pl, struct prov_job *j, int token, char *msg,
 	return VDS_R_OK;
 }
 
-/* Write, flush, re-read, verify. */
+/* Write, flush, verify, tell the kernel. */
 static enum vds_result
 br_write(struct basic_plan *pl, struct prov_job *j, int fd, struct fdisk_context *cxt,
-         const struct blabel_part *want, int token, char *msg, size_t msglen)
+         struct fdisk_table *org, const struct blabel_part *want, int token, char *msg,
+         size_t msglen)
 {
 	enum vds_result r;
 
@@ -100,6 +106,9 @@ br_write(struct basic_plan *pl, struct prov_job *j, int fd, struct fdisk_context
 		return VDS_R_IO_ERROR;
 	prov_job_progress(j, 80, "verifying partition table");
 	if ((r = blabel_verify(pl->devnode, want, msg, msglen)) != VDS_R_OK)
+		return r;
+	prov_job_progress(j, 90, "telling the kernel");
+	if ((r = blabel_tell_kernel(cxt, org, pl->devnode, want, msg, msglen)) != VDS_R_OK)
 		return r;
 	if (!bsafe_present(pl->devnode, token)) {
 		snprintf(msg, msglen, "%s was removed while the job ran (the change was written)",
@@ -113,18 +122,19 @@ enum vds_result
 basic_run_create(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
 	struct fdisk_context *cxt;
+	struct fdisk_table *org;
 	struct blabel_part res;
 	enum vds_result r;
 	int fd, token = bsafe_watch(pl->devnode);
 
-	if ((r = br_begin(pl, j, 0, 0, &fd, &cxt, msg, msglen)) != VDS_R_OK)
+	if ((r = br_begin(pl, j, 0, 0, &fd, &cxt, &org, msg, msglen)) != VDS_R_OK)
 		goto out;
 	if ((r = blabel_add(cxt, &pl->p, &res, msg, msglen)) != VDS_R_OK)
 		goto out;
 	prov_job_progress(j, 30, res.new_label ? "writing label" : "writing partition table");
 	if ((r = br_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
-	r = br_write(pl, j, fd, cxt, &res, token, msg, msglen);
+	r = br_write(pl, j, fd, cxt, org, &res, token, msg, msglen);
 	pl->number = res.number;
 	pl->new_offset = res.offset;
 	pl->new_size = res.size;
@@ -132,7 +142,7 @@ basic_run_create(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 		log_info("basic", "%s: partition %u created at %llu, %llu bytes", pl->devnode,
 		         res.number, (unsigned long long)res.offset, (unsigned long long)res.size);
 out:
-	br_end(fd, cxt);
+	br_end(fd, cxt, org);
 	if (pl->written)
 		basic_run_probe(pl);
 	return r;
@@ -142,11 +152,12 @@ enum vds_result
 basic_run_delete(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
 	struct fdisk_context *cxt;
+	struct fdisk_table *org;
 	struct blabel_part cur, gone = {.number = pl->number};
 	enum vds_result r;
 	int fd, token = bsafe_watch(pl->devnode);
 
-	r = br_begin(pl, j, pl->part_offset, pl->part_size, &fd, &cxt, msg, msglen);
+	r = br_begin(pl, j, pl->part_offset, pl->part_size, &fd, &cxt, &org, msg, msglen);
 	if (r != VDS_R_OK)
 		goto out;
 	if ((r = blabel_get(cxt, pl->number, &cur, msg, msglen)) != VDS_R_OK)
@@ -162,11 +173,11 @@ basic_run_delete(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	prov_job_progress(j, 30, "removing partition");
 	if ((r = br_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
-	r = br_write(pl, j, fd, cxt, &gone, token, msg, msglen);
+	r = br_write(pl, j, fd, cxt, org, &gone, token, msg, msglen);
 	if (r == VDS_R_OK)
 		log_info("basic", "%s: partition %u deleted", pl->devnode, pl->number);
 out:
-	br_end(fd, cxt);
+	br_end(fd, cxt, org);
 	if (pl->written)
 		basic_run_probe(pl);
 	return r;

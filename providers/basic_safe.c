@@ -281,15 +281,10 @@ out:
 int
 bsafe_flush(int fd, const char *path, char *msg, size_t msglen)
 {
-	struct stat st;
-
 	if (fsync(fd) < 0) {
 		snprintf(msg, msglen, "cannot flush %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode) && ioctl(fd, BLKRRPART) < 0 &&
-	    errno != EINVAL && errno != ENOTTY)
-		log_warn("basic", "%s: the kernel did not re-read the partition table", path);
 	return 0;
 }
 
@@ -328,4 +323,34 @@ bsafe_present(const char *path, int token)
 	    bs_read_u64(sys) == 1)
 		return 0; /* `losetup -d` while open: it goes when the last user closes it */
 	return 1;
+}
+
+int
+bsafe_kernel_part(const char *path, uint32_t number, uint64_t *off, uint64_t *size)
+{
+	char dir[128], f[512];
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	if (bs_sysfs(path, "loop/partscan", f, sizeof(f)) < 0)
+		return -1;
+	if (access(f, F_OK) == 0 && bs_read_u64(f) == 0)
+		return -1; /* a loop device without LO_FLAGS_PARTSCAN has no partitions */
+	if (bs_sysfs(path, "", dir, sizeof(dir)) < 0 || !(d = opendir(dir)))
+		return -1;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(f, sizeof(f), "%s%s/partition", dir, de->d_name);
+		if (access(f, F_OK) < 0 || bs_read_u64(f) != number)
+			continue;
+		snprintf(f, sizeof(f), "%s%s/start", dir, de->d_name);
+		*off = bs_read_u64(f) * 512;
+		snprintf(f, sizeof(f), "%s%s/size", dir, de->d_name);
+		*size = bs_read_u64(f) * 512;
+		found = 1;
+	}
+	closedir(d);
+	return found;
 }

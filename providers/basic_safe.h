@@ -35,8 +35,16 @@ enum vds_result bsafe_check(const struct strlist *allow, const char *path, uint6
  */
 enum vds_result bsafe_open(const char *path, struct prov_job *j, int *fd, char *msg, size_t msglen);
 
-/* fsync, then BLKRRPART on a block device (EINVAL/ENOTTY ignored).  0 or -1. */
+/* fsync.  0 or -1 with msg. */
 int bsafe_flush(int fd, const char *path, char *msg, size_t msglen);
+
+/*
+ * The kernel's view of partition number of the disk path (sysfs): 1 with
+ * *off and *size in bytes, 0 when the kernel has no such partition, -1 when
+ * the device has no partitions at all (not a block device, a loop device
+ * without LO_FLAGS_PARTSCAN).
+ */
+int bsafe_kernel_part(const char *path, uint32_t number, uint64_t *off, uint64_t *size);
 
 /*
  * A token for bsafe_present(), taken when the job starts: a loop device's

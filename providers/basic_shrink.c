@@ -265,6 +265,7 @@ bs_shrink_part(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_s
 	struct blabel_part want = {
 	    .number = pl->number, .offset = pl->part_offset, .size = new_size};
 	struct fdisk_context *cxt = blabel_open(fd, pl->devnode, 0, msg, msglen);
+	struct fdisk_table *org = cxt ? blabel_layout(cxt) : NULL;
 	enum vds_result r = VDS_R_IO_ERROR;
 
 	prov_job_progress(j, 88, "shrinking partition");
@@ -272,11 +273,14 @@ bs_shrink_part(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_s
 	    (r = blabel_write(cxt, pl->devnode, msg, msglen)) == VDS_R_OK &&
 	    bsafe_flush(fd, pl->devnode, msg, msglen) < 0)
 		r = VDS_R_IO_ERROR;
-	blabel_close(cxt);
 	if (r == VDS_R_OK) {
 		prov_job_progress(j, 95, "verifying partition table");
 		r = blabel_verify(pl->devnode, &want, msg, msglen);
 	}
+	if (r == VDS_R_OK)
+		r = blabel_tell_kernel(cxt, org, pl->devnode, &want, msg, msglen);
+	blabel_layout_free(org);
+	blabel_close(cxt);
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,66 @@ vdl_configure(const char *devnode, int ffd, const char *path, uint64_t size, int
 	return rc;
 }
 
+/* Read the first and the last block through the device (O_DIRECT: not a cached page). */
+static int
+vdl_reads(int lfd, int *err)
+{
+	uint64_t bytes = 0;
+	void *buf = NULL;
+	int rc = -1;
+
+	*err = ENOMEM;
+	if (posix_memalign(&buf, 4096, 512) != 0)
+		return -1;
+	if (ioctl(lfd, BLKGETSIZE64, &bytes) < 0 || bytes < 512)
+		*err = bytes < 512 ? ENXIO : errno;
+	else if (pread(lfd, buf, 512, 0) != 512 ||
+	         pread(lfd, buf, 512, (off_t)(bytes - 512)) != 512)
+		*err = errno ? errno : EIO;
+	else
+		rc = 0;
+	free(buf);
+	return rc;
+}
+
+/*
+ * A file system may accept direct I/O for a loop device and then fail
+ * every read (overlayfs over tmpfs, Linux 6.1): read through the device;
+ * on failure without direct I/O; still failing, detach and fail.
+ */
+static int
+vdl_check(const char *devnode, const char *path, int *dio, char *msg, size_t msglen)
+{
+	int lfd = open(devnode, O_RDONLY | O_DIRECT | O_CLOEXEC), err = 0, err2 = 0;
+	char dmsg[200];
+
+	if (lfd < 0) {
+		err = errno;
+		goto bad;
+	}
+	errno = 0;
+	if (vdl_reads(lfd, &err) == 0) {
+		close(lfd);
+		return 0;
+	}
+	if (*dio && ioctl(lfd, LOOP_SET_DIRECT_IO, 0UL) == 0) {
+		*dio = 0;
+		errno = 0;
+		if (vdl_reads(lfd, &err2) == 0) {
+			close(lfd);
+			return 0;
+		}
+	}
+	close(lfd);
+bad:
+	if (vdl_detach(devnode, path, dmsg, sizeof(dmsg)) == 0)
+		snprintf(dmsg, sizeof(dmsg), "detached");
+	snprintf(msg, msglen, "%s over %s cannot be read: %s%s%s; %s", devnode, path, strerror(err),
+	         err2 ? ", without direct I/O: " : "", err2 ? strerror(err2) : "", dmsg);
+	errno = EIO;
+	return -1;
+}
+
 int
 vdl_attach(const char *path, uint64_t size, int read_only, char devnode[VDL_DEVNODE_LEN], int *dio,
            char *msg, size_t msglen)
@@ -161,6 +222,8 @@ vdl_attach(const char *path, uint64_t size, int read_only, char devnode[VDL_DEVN
 	}
 	if (rc < 0)
 		vdl_fail(msg, msglen, "every free loop device was taken first for", path);
+	else
+		rc = vdl_check(devnode, path, dio, msg, msglen);
 out:
 	if (ctl >= 0)
 		close(ctl);

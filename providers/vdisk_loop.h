@@ -37,8 +37,11 @@ int vdl_backs(const char *backing, const char *path, int *deleted);
  * Attach path as a new loop device: a free one from LOOP_CTL_GET_FREE,
  * LOOP_CONFIGURE with 512-byte blocks, the size limited to `size` bytes
  * (so a VHD footer stays out of the disk), read-only when asked, direct
- * I/O where the backing file system supports it, autoclear off.  *dio
- * tells whether direct I/O is on.  0, or -1 with errno and msg.
+ * I/O where the backing file system supports it, autoclear off.  Then the
+ * first and last block are read through the device; when that fails,
+ * again without direct I/O; when that fails too, the device is detached
+ * and the attach fails (EIO, msg says why).  *dio tells whether direct
+ * I/O is on.  0, or -1 with errno and msg.  Worker thread (disk I/O).
  */
 int vdl_attach(const char *path, uint64_t size, int read_only, char devnode[VDL_DEVNODE_LEN],
                int *dio, char *msg, size_t msglen);

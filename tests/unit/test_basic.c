@@ -11,9 +11,12 @@
 #include "config.h"
 
 #include <CUnit/Basic.h>
+#include <fcntl.h>
+#include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "basicfix.h"
@@ -331,6 +334,114 @@ test_kernel_part_mounted(void)
 }
 #endif
 
+#ifdef BASIC_ON_LOOP
+/* LO_FLAGS_PARTSCAN on the test's loop device: the kernel makes loopNpM. */
+static int
+partscan_on(void)
+{
+	struct loop_info64 li;
+	int fd = open(disk, O_RDWR), rc = -1;
+
+	if (fd >= 0 && ioctl(fd, LOOP_GET_STATUS64, &li) == 0) {
+		li.lo_flags |= LO_FLAGS_PARTSCAN;
+		rc = ioctl(fd, LOOP_SET_STATUS64, &li);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* The kernel's partition n of the loop device (sysfs): 1 and where it is, or 0. */
+static int
+kpart(unsigned n, uint64_t *off, uint64_t *size)
+{
+	char buf[64];
+
+	if (sh("test -e /sys/class/block/%sp%u", disk + 5, n) != 0)
+		return 0;
+	*off = strtoull(capture(buf, sizeof(buf), "cat /sys/class/block/%sp%u/start", disk + 5, n),
+	                NULL, 10) *
+	       512;
+	*size = strtoull(capture(buf, sizeof(buf), "cat /sys/class/block/%sp%u/size", disk + 5, n),
+	                 NULL, 10) *
+	        512;
+	return 1;
+}
+
+/* Does this kernel make loopNp1 for a partscan loop device with a GPT partition? */
+static int
+kernel_parts(void)
+{
+	const char *t = "/tmp/vds-test-partscan.img";
+	char loop[64];
+	int ok;
+
+	if (sh("truncate -s 8M %s && echo 'start=2048,size=4096' | sfdisk -q -X gpt %s", t, t) != 0)
+		return 0;
+	capture(loop, sizeof(loop), "losetup --find --show -P %s", t);
+	if (strncmp(loop, "/dev/loop", 9) != 0) {
+		sh("rm -f %s", t);
+		return 0;
+	}
+	ok = sh("test -e /sys/class/block/%sp1", loop + 5) == 0;
+	sh("losetup -d '%s'; rm -f %s", loop, t);
+	return ok;
+}
+
+/*
+ * The kernel must use the written table.  With partition 1 open, BLKRRPART
+ * fails (EBUSY): the changed partitions go to the kernel with BLKPG; when
+ * even that cannot work (a stale kernel partition 2 in the way), the job
+ * fails, saying the table was written, and the written table stays.
+ */
+static void
+test_kernel_told(void)
+{
+	struct contract_run run;
+	struct job_params p;
+	struct sf_part sf;
+	uint64_t off = 0, size = 0;
+	char p1[48];
+	int hold;
+
+	if (!kernel_parts()) {
+		fprintf(stderr, "\n*** test_basic: this kernel makes no loop partitions: "
+		                "kernel-table case skipped ***\n");
+		return;
+	}
+	up(64, "gpt");
+	CU_ASSERT_EQUAL_FATAL(partscan_on(), 0);
+	p = create(0, 8 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(kpart(1, &off, &size), 1);
+	CU_ASSERT_EQUAL(off, run.out.offset);
+	snprintf(p1, sizeof(p1), "%sp1", disk);
+	hold = open(p1, O_RDONLY); /* BLKRRPART: EBUSY from now on */
+	CU_ASSERT_FATAL(hold >= 0);
+	p = create(0, 8 * MIB);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.partition, 2);
+	CU_ASSERT_EQUAL(kpart(2, &off, &size), 1);
+	CU_ASSERT_EQUAL(off, run.out.offset);
+	CU_ASSERT_EQUAL(size, 8 * MIB);
+	p = (struct job_params){.type = JOB_DELETE_PARTITION, .partition = 2};
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(kpart(2, &off, &size), 0);
+	/* a stale partition 2 in the kernel (not on disk): BLKPG cannot add ours */
+	CU_ASSERT_EQUAL(sh("addpart '%s' 2 %u %u", disk, 40 * 2048, 4 * 2048), 0);
+	p = create(0, 8 * MIB);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(run.msg, "was written; the kernel still uses the old table"));
+	CU_ASSERT_EQUAL(sf_get(disk, 2, &sf), 0); /* the written table stays */
+	CU_ASSERT_EQUAL(sf.size, 8 * MIB);
+	CU_ASSERT_EQUAL(kpart(2, &off, &size), 1);
+	CU_ASSERT_EQUAL(off, 40 * MIB);
+	close(hold);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	fx_down();
+}
+#endif
+
 /* ---- the contract suite on a fresh 128 MiB GPT disk ---- */
 
 static int
@@ -381,6 +492,10 @@ main(void)
 	CU_add_test(s, "refused: the root disk", test_system_disk);
 	CU_add_test(s, "refused: exposed, mounted, swap", test_in_use);
 	CU_add_test(s, "refused: read-only", test_read_only);
+#ifdef BASIC_ON_LOOP
+	CU_add_test(s, "the kernel uses the new table (BLKPG when busy) or the job fails",
+	            test_kernel_told);
+#endif
 #ifdef BASIC_ON_DISK
 	CU_add_test(s, "refused: a kernel partition mounted", test_kernel_part_mounted);
 #endif

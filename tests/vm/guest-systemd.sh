@@ -11,9 +11,12 @@
 #   (READY came after the registration), NoNewPrivs and a seccomp filter on
 #   vdsd;
 #   under the HARDENED unit, a job of each real provider through SNMPv3:
-#   basic: createPartition on /dev/vda (a virtio disk); vdisk: createVDisk
-#   and attachVDisk (a loop device; the image directory, an ext4 on
-#   /dev/vdc, given by a drop-in ReadWritePaths= as the unit says); lvm:
+#   basic: createPartition on /dev/vda (a virtio disk: /dev/vda1 appears,
+#   blkid and lsblk see it); vdisk: createVDisk
+#   and attachVDisk (a loop device, its first and last block read; the
+#   image directory, an ext4 on /dev/vdc, given by a drop-in
+#   ReadWritePaths= as the unit says), and on overlayfs over tmpfs (readable
+#   or failed with the reason); lvm:
 #   createVolume in vg0 on /dev/vdb;
 #   systemctl reload: a changed jobMaxRunning reads back in vdsJobMaxRunning;
 #   systemctl stop: result success, exit status 0, no SIGKILL.
@@ -61,6 +64,12 @@ CONF
 printf 'label: gpt\n' | sfdisk -q /dev/vda || fail "sfdisk /dev/vda"
 pvcreate -q /dev/vdb && vgcreate -q vg0 /dev/vdb || fail "vg0 on /dev/vdb"
 mkfs.ext4 -q /dev/vdc && mount /dev/vdc /srv/vdsd && mkdir /srv/vdsd/vdisks || fail "ext4 on /dev/vdc at /srv/vdsd"
+# an image directory on overlayfs over tmpfs (a container's root): Linux 6.1
+# accepts direct I/O for a loop device there, then fails every read
+mkdir -p /run/vds-ovl /srv/vdsd/vdisks/ovl && mount -t tmpfs -o size=64m tmpfs /run/vds-ovl &&
+	mkdir /run/vds-ovl/l /run/vds-ovl/u /run/vds-ovl/w &&
+	mount -t overlay overlay -o lowerdir=/run/vds-ovl/l,upperdir=/run/vds-ovl/u,workdir=/run/vds-ovl/w \
+		/srv/vdsd/vdisks/ovl || fail "overlayfs over tmpfs at /srv/vdsd/vdisks/ovl"
 
 # ---- install: the postinst enables and starts vdsd, which pulls in snmpd.  A
 # Debian system has no policy-rc.d (the host's, a container's, says "no
@@ -98,7 +107,7 @@ vds_registered || check_fail "active (READY=1) but the tables do not answer"
 pid=$(prop MainPID)
 grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$pid/status" || check_fail "vdsd runs without NoNewPrivs"
 grep -q '^Seccomp:[[:space:]]*2$' "/proc/$pid/status" || check_fail "vdsd runs without a seccomp filter"
-note "vdsd pid $pid: $status; $(grep CapBnd "/proc/$pid/status")"
+note "vdsd pid $pid: $status; $(grep CapBnd "/proc/$pid/status"); $(grep CapEff "/proc/$pid/status")"
 
 # ---- a job of each real provider under the hardened unit
 # run_ok WHAT TYPE [COLUMN T V]...: the job succeeds (H its handle)
@@ -115,20 +124,61 @@ run_ok() {
 	check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" Result ErrorName ErrorMessage)"
 	return 1
 }
+reads_ok() { # LOOP MIB: its first and last 4 KiB read
+	dd if="$1" of=/dev/null bs=4096 count=1 status=none ||
+		check_fail "the first block of $1 cannot be read"
+	dd if="$1" of=/dev/null bs=4096 skip=$((($2 << 20) / 4096 - 1)) count=1 status=none ||
+		check_fail "the last block of $1 cannot be read"
+}
 say "basic: createPartition on /dev/vda"
 C_DISK_DEVNODE=$(mib_col VDS_DISK_DEVNODE)
 wait_for 60000 inv_index 2 "$C_DISK_DEVNODE" /dev/vda >/dev/null 2>&1 || fail "/dev/vda is not in the disk table"
 D=$(inv_index 2 "$C_DISK_DEVNODE" /dev/vda)
+# the real consumer of the new table is the kernel: its partition device,
+# what blkid and lsblk see (vdsd logs whether it had to fall back to BLKPG
+# or the kernel refused)
 if run_ok "basic createPartition" 1 ParamDisk u "$D" ParamSizeMiB u 16; then
 	has_vda1() { [ -b /dev/vda1 ]; }
 	wait_for 30000 has_vda1 || check_fail "no /dev/vda1 after createPartition"
+	expect_eq "blkid: partition entry of /dev/vda1" 1 \
+		"$(blkid -p -o value -s PART_ENTRY_NUMBER /dev/vda1 2>&1)"
+	expect_eq "lsblk: partitions of /dev/vda" vda1 "$(lsblk -n -r -o NAME /dev/vda | sed 1d | tr '\n' ' ' | sed 's/ $//')"
+	expect_eq "lsblk: size of vda1" $((16 << 20)) "$(lsblk -n -b -d -o SIZE /dev/vda1 2>&1 | tr -d ' ')"
+	# partition 1 open: BLKRRPART fails (EBUSY); partition 2 reaches the
+	# kernel through BLKPG (libfdisk's fdisk_reread_changes)
+	exec 7</dev/vda1
+	if run_ok "basic createPartition with /dev/vda1 open" 1 ParamDisk u "$D" ParamSizeMiB u 8; then
+		has_vda2() { [ -b /dev/vda2 ]; }
+		wait_for 30000 has_vda2 || check_fail "no /dev/vda2 after createPartition with /dev/vda1 open"
+		expect_eq "lsblk: size of vda2" $((8 << 20)) "$(lsblk -n -b -d -o SIZE /dev/vda2 2>&1 | tr -d ' ')"
+	fi
+	exec 7<&-
 fi
+note "vdsd about the partition table: $(journalctl -b --no-pager -u vdsd | grep -i 'partition table\|re-read\|kernel\|in use\|created at' | tail -n 4)"
 say "vdisk: createVDisk, attachVDisk"
 IMG=/srv/vdsd/vdisks/lane.img
 if run_ok "vdisk createVDisk" 7 ParamPath s "$IMG" ParamSizeMiB u 32 ParamVDiskType i 1; then
 	VD=$(job_get "$H" OutVDisk)
 	if run_ok "vdisk attachVDisk" 8 ParamVDisk u "$VD"; then
 		expect_eq "a loop device backed by $IMG" 1 "$(losetup -n -O BACK-FILE -j "$IMG" | wc -l)"
+		reads_ok "$(losetup -n -O NAME -j "$IMG")" 32
+	fi
+fi
+say "vdisk: attachVDisk of an image on overlayfs over tmpfs"
+OIMG=/srv/vdsd/vdisks/ovl/ovl.img
+if run_ok "vdisk createVDisk on overlayfs" 7 ParamPath s "$OIMG" ParamSizeMiB u 8 ParamVDiskType i 1; then
+	VD=$(job_get "$H" OutVDisk)
+	H=$(job_handle)
+	job_start "$H" 8 ParamVDisk u "$VD"
+	job_follow "$H" 300000
+	if [ "$JOB_FINAL" = "$ST_SUCCEEDED" ]; then # then it must be readable
+		note "overlayfs attach: $(losetup -n -O NAME,DIO -j "$OIMG")"
+		reads_ok "$(losetup -n -O NAME -j "$OIMG")" 8
+	else # or the job says why, and no loop device is left
+		m=$(job_getn "$H" Result ErrorName ErrorMessage)
+		note "overlayfs attach failed: $m"
+		case $m in *"cannot be read"*) ;; *) check_fail "overlayfs attach: $m" ;; esac
+		expect_eq "loop devices over $OIMG after the failed attach" 0 "$(losetup -n -j "$OIMG" | wc -l)"
 	fi
 fi
 say "lvm: createVolume in vg0"
