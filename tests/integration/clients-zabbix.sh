@@ -70,7 +70,7 @@ if [ "$parsed" = 1 ]; then
 		"$(grep '^rules ' <<<"$p")"
 	expect_eq "uuids" "uuids dup=0 bad=0" "$(grep '^uuids ' <<<"$p")"
 	for t in "VDS unavailable" "a job failed" "a job failed (trap)" "disk .* is missing" \
-		"is degraded" "has failed"; do
+		"is degraded" "has failed" "disk .* is failing" "disk .* has failed"; do
 		grep -q "^trigger .*$t" <<<"$p" || check_fail "no trigger \"$t\""
 	done
 	# vdsDiskFree is unpartitioned space: no "free space" alarm on it
@@ -79,7 +79,7 @@ if [ "$parsed" = 1 ]; then
 	# writes for it (a record "NAME index=N ...")
 	for n in vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved \
 		vdsVolumeArrived vdsVolumeRemoved vdsVolumeModified vdsVDiskArrived vdsVDiskRemoved \
-		vdsJobCompleted vdsJobProgress vdsPackArrived vdsPackRemoved; do
+		vdsJobCompleted vdsJobProgress vdsPackArrived vdsPackRemoved vdsDiskHealthChanged; do
 		key=$(grep "^trap snmptrap\[\"$n " <<<"$p") || { check_fail "no trap item for $n" && continue; }
 		re=${key#trap snmptrap[\"}
 		re=${re%\"]}

@@ -19,8 +19,12 @@
 # recovers; a detached disk raises the INFO trap problem, which recovers
 # after {$VDS.TRAP.RECENT}; a failed disk of pack0 (sim's simFailDisk, set
 # and cleared by a reload) raises exactly "volume mirror0 is degraded",
-# "volume stripe0 has failed" and "pack pack0 is degraded", which recover
-# when the disk is back; vdsd stopping raises exactly one problem, "VDS
+# "volume stripe0 has failed" and "pack pack0 is degraded", plus "disk sim1
+# is failing" (its simulated health, $VDS_HOLD/health-sim1, in the same
+# reload); sim3 back and sim1 failed, the three and "is failing" recover
+# and "disk sim1 has failed" fires alone; sim1 healthy, it recovers; the
+# vdsDiskHealthChanged trap item holds each transition (sim1's index, new
+# and old health, reason); vdsd stopping raises exactly one problem, "VDS
 # unavailable", and none per disk, volume or pack; vdsd back recovers it.
 # Skips (77) when the packages are missing.  Waits poll with generous
 # deadlines (2 shared cores); ZBX_DEADLINE_S scales them (default 300).
@@ -391,23 +395,35 @@ wait_for "$DEADLINE_MS" no_problem "$REMOVED" || check_fail "\"$REMOVED\" did no
 note "\"$REMOVED\" recovered $(($(now_ms) - t)) ms after it was raised ({\$VDS.TRAP.RECENT} 30s)"
 
 # A disk of pack0 fails: sim3 (simFailDisk, SIGHUP) holds the second plex
-# of mirror0 and half of stripe0.  Exactly three problems; the disk back
-# (a reload without it), all three recover by themselves.
+# of mirror0 and half of stripe0; in the same reload sim1 predicts its
+# failure (its simulated health, $VDS_HOLD/health-sim1: failing).  Exactly
+# four problems.  The next reload brings sim3 back while sim1 has failed:
+# the three recover, "has failed" fires and "is failing" resolves (the two
+# triggers test last() for 3 and 4, one value: never both open, no
+# dependency between them).  The last one makes sim1 healthy: none open.
 mirror=$(row_named 4 mirror0)
 stripe=$(row_named 4 stripe0)
 pack=$(row_named 6 pack0)
-[ -n "$mirror" ] && [ -n "$stripe" ] && [ -n "$pack" ] || fail "no mirror0, stripe0 or pack0 row"
+sim1=$(row_named 2 sim1)
+[ -n "$mirror" ] && [ -n "$stripe" ] && [ -n "$pack" ] && [ -n "$sim1" ] ||
+	fail "no mirror0, stripe0, pack0 or sim1 row"
 VDEGRADED="VDS: volume mirror0 is degraded"
 VFAILED="VDS: volume stripe0 has failed"
 PDEGRADED="VDS: pack pack0 is degraded"
-# health_is MIRROR STRIPE PACK: snmpget's vdsVolumeHealth/vdsPackHealth
+DFAILING="VDS: disk sim1 is failing"
+DFAILED="VDS: disk sim1 has failed"
+HFILE=$VDS_HOLD/health-sim1
+# health_is MIRROR STRIPE PACK DISK: snmpget's vdsVolumeHealth,
+# vdsPackHealth and sim1's vdsDiskHealth
 health_is() {
 	[ "$(vds_get_value "$VDS_ROOT_OID.1.4.1.6.$mirror") $(vds_get_value "$VDS_ROOT_OID.1.4.1.6.$stripe")" \
-		= "$1 $2" ] && [ "$(vds_get_value "$VDS_ROOT_OID.1.6.1.5.$pack")" = "$3" ]
+		= "$1 $2" ] && [ "$(vds_get_value "$VDS_ROOT_OID.1.6.1.5.$pack")" = "$3" ] &&
+		[ "$(vds_get_value "$VDS_ROOT_OID.1.10.1.1.$sim1")" = "$4" ]
 }
-# sim3_reload fail|back MIRROR STRIPE PACK: reload with or without the
-# fault, wait until snmpget and then Zabbix read those health values.
-sim3_reload() {
+# reload fail|back MIRROR STRIPE PACK DISK: reload with or without sim3's
+# fault (sim1's health file written by the caller), wait until snmpget and
+# then Zabbix read those health values.
+reload() {
 	local what=$1
 	shift
 	if [ "$what" = fail ]; then
@@ -418,33 +434,54 @@ sim3_reload() {
 	kill -HUP "$VDS_VDSD_PID"
 	T_HUP=$(now_ms)
 	wait_for 30000 health_is "$@" || fail "sim3 $what: snmpget health is not $*"
-	note "sim3 $what: snmpget reads health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
+	note "sim3 $what, sim1 health $4: snmpget reads health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
 	ids=("$(itemid "vds.volume.health[$mirror]")" "$(itemid "vds.volume.health[$stripe]")"
-		"$(itemid "vds.pack.health[$pack]")")
+		"$(itemid "vds.pack.health[$pack]")" "$(itemid "vds.disk.health[$sim1]")")
 	want="$*" last=0
-	_polled() { # "check now" for the three every 10 s until they read want
+	_polled() { # "check now" for the four every 10 s until they read want
 		if [ $(($(now_ms) - last)) -ge 10000 ]; then
 			last=$(now_ms)
 			check_now "${ids[@]}"
 		fi
-		[ "$(item_value "${ids[0]}") $(item_value "${ids[1]}") $(item_value "${ids[2]}")" = "$want" ]
+		[ "$(item_value "${ids[0]}") $(item_value "${ids[1]}") $(item_value "${ids[2]}") $(item_value "${ids[3]}")" = "$want" ]
 	}
 	wait_for "$DEADLINE_MS" _polled || check_fail "sim3 $what: Zabbix never read health $want"
-	note "sim3 $what: Zabbix polled health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
+	note "sim3 $what, sim1 health $4: Zabbix polled health $* $(($(now_ms) - T_HUP)) ms after SIGHUP"
 }
-sim3_reload fail 3 5 3
+# raised|recovered PROBLEM...: each opens / closes, timed from the SIGHUP
+raised() {
+	local p
+	for p in "$@"; do
+		wait_for "$DEADLINE_MS" has_problem "$p" || check_fail "no \"$p\": $(problem_names)"
+		note "\"$p\" raised $(($(now_ms) - T_HUP)) ms after SIGHUP"
+	done
+}
+recovered() {
+	local p
+	for p in "$@"; do
+		wait_for "$DEADLINE_MS" no_problem "$p" || check_fail "\"$p\" did not recover"
+		note "\"$p\" recovered $(($(now_ms) - T_HUP)) ms after SIGHUP"
+	done
+}
+printf 'failing\nreason 12 reallocated sectors\nreallocated 12\n' >"$HFILE"
+reload fail 3 5 3 3
 want_trap vdsVolumeModified "(^| )vdsVolumeModified index=$mirror vdsVolumeName=mirror0 .*vdsVolumeHealth=degraded"
-for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
-	wait_for "$DEADLINE_MS" has_problem "$p" || check_fail "no \"$p\": $(problem_names)"
-	note "\"$p\" raised $(($(now_ms) - T_HUP)) ms after sim3 failed (SIGHUP)"
-done
-expect_eq "problems with sim3 failed" "$(printf '%s\n' "$VDEGRADED" "$VFAILED" "$PDEGRADED" | sort)" \
-	"$(problem_names)"
-sim3_reload back 2 2 2
-for p in "$VDEGRADED" "$VFAILED" "$PDEGRADED"; do
-	wait_for "$DEADLINE_MS" no_problem "$p" || check_fail "\"$p\" did not recover"
-	note "\"$p\" recovered $(($(now_ms) - T_HUP)) ms after sim3 came back (SIGHUP)"
-done
+raised "$VDEGRADED" "$VFAILED" "$PDEGRADED" "$DFAILING"
+expect_eq "problems with sim3 failed, sim1 failing" \
+	"$(printf '%s\n' "$VDEGRADED" "$VFAILED" "$PDEGRADED" "$DFAILING" | sort)" "$(problem_names)"
+printf 'failed\nreason SMART overall assessment: FAILED\nsmart 2\n' >"$HFILE"
+reload back 2 2 2 4
+raised "$DFAILED"
+recovered "$VDEGRADED" "$VFAILED" "$PDEGRADED" "$DFAILING"
+expect_eq "problems with sim3 back, sim1 failed" "$DFAILED" "$(problem_names)"
+rm -f "$HFILE"
+reload back 2 2 2 2
+recovered "$DFAILED"
+# vdsDiskHealthChanged: each transition of sim1 (its index: the health
+# table augments the disk table) with the new and old health and the reason
+want_trap vdsDiskHealthChanged "(^| )vdsDiskHealthChanged index=$sim1 vdsDiskHealth=failing vdsDiskHealthPrevious=healthy vdsDiskHealthReason=\"12 reallocated sectors\""
+HEALTH_STEPS=("index=$sim1 vdsDiskHealth=failed vdsDiskHealthPrevious=failing vdsDiskHealthReason=\"SMART overall assessment: FAILED\""
+	"index=$sim1 vdsDiskHealth=healthy vdsDiskHealthPrevious=failed vdsDiskHealthReason=\"simulated: healthy\"")
 
 # Every notification the receiver wrote reached its trap item; each one
 # the test caused (every type) is in its item's history (history.get),
@@ -457,7 +494,7 @@ for n in $(sed -n 's/^\(vds[A-Za-z]*\) index=.*/\1/p' "$ZBX_TRAPS" | sort -u); d
 done
 NOTIFS=(vdsDiskArrived vdsDiskRemoved vdsPartitionArrived vdsPartitionRemoved vdsVolumeArrived
 	vdsVolumeRemoved vdsVolumeModified vdsVDiskArrived vdsVDiskRemoved vdsJobCompleted
-	vdsJobProgress vdsPackArrived vdsPackRemoved)
+	vdsJobProgress vdsPackArrived vdsPackRemoved vdsDiskHealthChanged)
 declare -A TRAPID GOT
 for n in "${!WANT[@]}"; do TRAPID[$n]=$(trap_itemid "snmptrap[\"$n index=\"]"); done
 # history_match N: the first value of N's item matching WANT[N], as
@@ -481,6 +518,20 @@ if ! wait_for "$DEADLINE_MS" all_traps_in; then
 	done
 fi
 note "all ${#WANT[@]} trap items held their values $(($(now_ms) - t)) ms after the last action"
+# sim1's later transitions follow its first in the item's history, in order.
+health_steps_in() {
+	local step n prev=0
+	zbx_api history.get "$(jq -n --arg i "${TRAPID[vdsDiskHealthChanged]}" '{history: 2, itemids: [$i],
+		output: ["clock", "ns", "value"], sortfield: "clock", sortorder: "ASC"}')" |
+		jq -r '.[].value | gsub("\n"; " ")' >"$VDS_TMP/health-history.txt"
+	for step in "vdsDiskHealthChanged index=$sim1 vdsDiskHealth=failing " "${HEALTH_STEPS[@]}"; do
+		n=$(grep -nF -- "$step" "$VDS_TMP/health-history.txt" | head -n 1 | cut -d : -f 1)
+		[ -n "$n" ] && [ "$n" -gt "$prev" ] || return 1
+		prev=$n
+	done
+}
+wait_for "$DEADLINE_MS" health_steps_in ||
+	check_fail "sim1's health transitions are not all in Zabbix, in order: $(cat "$VDS_TMP/health-history.txt")"
 # sent_ms ARC INDEX BEFORE_MS: the time of vdsd's last "sent notification
 # ARC for T.INDEX" line at or before BEFORE_MS
 sent_ms() {
