@@ -19,6 +19,7 @@ HANDLER=$top_srcdir/packaging/snmptrapd/vds-traphandle
 # (iso.3.6.1...).  The master sends to each; every one must give the same
 # lines.
 JSONL=$VDS_TMP/traps.jsonl
+declare -A TRAPD_PORT
 start_handle_trapd() { # NAME JSONL SNMPTRAPD-OPTIONS...
 	local name=$1 out=$2 port
 	shift 2
@@ -28,6 +29,7 @@ start_handle_trapd() { # NAME JSONL SNMPTRAPD-OPTIONS...
 	snmptrapd -f -C -c "$VDS_TMP/$name.conf" -Lf "$VDS_TMP/$name.log" \
 		-p "$VDS_TMP/$name.pid" -M "$VDS_MIBDIRS" "$@" "udp:127.0.0.1:$port" 2>>"$VDS_TMP/$name.err" &
 	VDS_PIDS[$name]=$!
+	TRAPD_PORT[$name]=$port
 	wait_for 60000 grep -qs "NET-SNMP version" "$VDS_TMP/$name.log" ||
 		fail "snmptrapd $name does not start"
 	VDS_MASTER_EXTRA+=("trap2sink 127.0.0.1:$port public")
@@ -75,6 +77,22 @@ wait_for 60000 jline vdsJobCompleted "$h2" >/dev/null || fail "no vdsJobComplete
 l=$(jline vdsJobCompleted "$h2")
 expect_eq "failed status" failed "$(jq -r .varbinds.vdsJobStatus <<<"$l")"
 [ -n "$(jq -r .varbinds.vdsJobErrorMessage <<<"$l")" ] || check_fail "no error message: $l"
+
+# vdsVolumeRebuildProgress: sim never rebuilds a plex, so the notification
+# comes from Net-SNMP's snmptrap, as vdsd sends it (plex 7 of volume 2,
+# rebuilding, 40 %), to each snmptrapd.
+R=.1.3.6.1.4.1.8072.9999.86
+for t in trapd-handle trapd-names trapd-nomib; do
+	snmptrap -v2c -c public "udp:127.0.0.1:${TRAPD_PORT[$t]}" '' "$R.0.15" \
+		"$R.1.5.1.3.7" u 2 "$R.1.5.1.5.7" i 4 "$R.1.5.1.7.7" u 40 ||
+		fail "snmptrap to $t failed"
+done
+rebuild() { l=$(grep -m1 '"vdsVolumeRebuildProgress"' "$JSONL"); }
+wait_for 60000 rebuild || fail "no vdsVolumeRebuildProgress line: $(tail -n 3 "$JSONL")"
+expect_eq "rebuild index" 7 "$(jq -r .index <<<"$l")"
+expect_eq "rebuild volume" 2 "$(jq -r .varbinds.vdsPlexVolumeIndex <<<"$l")"
+expect_eq "rebuild health" rebuilding "$(jq -r .varbinds.vdsPlexHealth <<<"$l")"
+expect_eq "rebuild percent" 40 "$(jq -r .varbinds.vdsPlexSyncPercent <<<"$l")"
 
 # Every line is one JSON object.
 n=$(wc -l <"$JSONL")

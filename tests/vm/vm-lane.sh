@@ -60,7 +60,7 @@ t0=$(date +%s)
 # the emulated NVMe and ATA disks of guest-health.sh, besides the virtio ones
 VDS_VM_QEMU_EXTRA=$("$top_srcdir/tests/vm/health-devices.sh") || exit 1
 export VDS_VM_QEMU_EXTRA
-"$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-1800}" -- "$top_srcdir/tests/vm/guest-all.sh"
+"$top_srcdir/tests/vm/run.sh" -n 4 -s 512 -t "${VDS_VM_TIMEOUT:-2700}" -- "$top_srcdir/tests/vm/guest-all.sh"
 rc=$?
 # the systemd part: a guest of its own, booted by systemd; its lines before
 # the result line (tests/ci.sh shows the lane's lines up to it), its console after
