@@ -19,7 +19,7 @@ failed=0
 
 cat <<INTRO
 ci: the full test run of vdsd, in $build (logs in $build/logs).
-Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
+Steps, with their usual times on 2 busy cores (a fresh machine: ~35-50 min):
   deps        install the missing Debian packages (every purpose of
               packaging/deps-debian.txt; ~4 min the first time, else 0 s)
   build       autogen, configure --enable-werror --enable-sanitizers, make (~3 min)
@@ -27,7 +27,7 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~25 min):
   vm-lane     tests/vm/ in qemu on a real Debian kernel: basic and LVM on
               virtio disks, fault injection, disk health on emulated NVMe
               and AHCI disks, then the built .deb started by a real systemd
-              (~12-20 min); the first run downloads the kernel package
+              (~15-25 min); the first run downloads the kernel package
               (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
   package-deb tests/packaging/deb.sh: dpkg-buildpackage, lintian, install,
