@@ -129,17 +129,19 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-vds_kill_pid() { # NAME: TERM, then KILL after 5 s
-	local name=$1 pid=${VDS_PIDS[$1]:-} i
+# NAME [SIG LATE-SIG SECONDS]: SIG (TERM), then LATE-SIG (KILL) to what is
+# still there after SECONDS (5)
+vds_kill_pid() {
+	local name=$1 sig=${2:-TERM} late=${3:-KILL} secs=${4:-5} pid=${VDS_PIDS[$1]:-} i
 	[ -n "$pid" ] || return 0
 	unset "VDS_PIDS[$name]"
 	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 250; i++)); do
+	kill -"$sig" "$pid" 2>/dev/null
+	for ((i = 0; i < secs * 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.02
 	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	kill -0 "$pid" 2>/dev/null && kill -"$late" "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	return 0
 }

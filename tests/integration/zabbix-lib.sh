@@ -163,19 +163,7 @@ EOF
 # PostgreSQL's fast shutdown (INT: it disconnects the sessions; TERM would
 # wait for them, and a zabbix_server child left behind keeps one), then an
 # immediate one (QUIT) after 60 s.
-zbx_stop_db() {
-	local pid=${VDS_PIDS[postgres]:-} i
-	[ -n "$pid" ] || return 0
-	unset "VDS_PIDS[postgres]"
-	kill -INT "$pid" 2>/dev/null
-	for ((i = 0; i < 600; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -QUIT "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
+zbx_stop_db() { vds_kill_pid postgres INT QUIT 60; }
 
 # TERM to the server's process group, KILL to what is left after 60 s.
 ZBX_SERVER_PGID=
