@@ -188,6 +188,27 @@ expect_eq "restart: sim1 still clean" "2 0" \
 expect_eq "restart: sim2 in no pack" "0" "${D[$C_DISK_PACK.$D_SIM2]:-}"
 expect_eq "restart: the formatted volume" "vfat NEWFAT" \
 	"${V[$C_VOL_FS.$VOL]:-} ${V[$C_VOL_LABEL.$VOL]:-}"
+
+# ------------------------------------------------------------------- vdsctl
+VDSCTL=$top_builddir/vdsctl
+if [ -x "$VDSCTL" ]; then
+	VC=("$VDSCTL" -v2c -c private -t 5 -r 1 "127.0.0.1:$VDS_MASTER_PORT")
+	expect_run "vdsctl format without --fs" 3 "needs --fs" "${VC[@]}" format "$VOL" --yes
+	expect_run "vdsctl format over vfat, no --force" 4 "vdsJobParamForce" \
+		"${VC[@]}" format "$VOL" --fs ext3 --label viactl --yes --wait
+	expect_run "vdsctl format --force" 0 "succeeded" \
+		"${VC[@]}" format "$VOL" --fs ext3 --label viactl --unit 4K --force --yes --wait
+	expect_eq "vdsctl format: the volume row" "ext3 viactl" \
+		"$(inv_value 4 "$C_VOL_FS" "$VOL") $(inv_value 4 "$C_VOL_LABEL" "$VOL")"
+	expect_run "vdsctl clean, no --force" 4 "vdsJobParamForce" \
+		"${VC[@]}" clean sim4 --yes --wait
+	expect_run "vdsctl clean --force --full" 0 "succeeded" \
+		"${VC[@]}" clean sim4 --force --full --yes --wait
+	expect_eq "vdsctl clean: sim4 has no table, no partition" "2 0" \
+		"$(inv_value 2 "$C_DISK_STYLE" "$D_SIM4") $(inv_value 2 "$C_DISK_NPARTS" "$D_SIM4")"
+else
+	check_fail "$VDSCTL not built"
+fi
 vds_stop_vdsd
 note "jobs-fsops took $(($(now_ms) - T0)) ms"
 vds_finish
