@@ -76,5 +76,6 @@ void test_shrink_killed(void);
 void test_format(void);
 void test_extend(void);
 void test_clean(void);
+void test_xfs(void);
 
 #endif

@@ -184,3 +184,47 @@ test_clean(void)
 	CU_ASSERT_EQUAL(sh("cmp -s -n %llu '%s' /dev/zero", 64 * MIB, disk), 0);
 	fx_down();
 }
+
+#ifndef BASIC_ON_DISK
+/* xfs grows only mounted: the job mounts it under /run for xfs_growfs. */
+void
+test_xfs(void)
+{
+	struct contract_run run;
+	struct job_params p = {.type = JOB_FORMAT};
+	char why[256], buf[128], loop[32];
+	uint64_t off;
+
+	if (!have("mkfs.xfs") || !have("xfs_growfs") ||
+	    sh("grep -qw xfs /proc/filesystems || modprobe -q xfs") != 0) {
+		fprintf(stderr, "(no xfs here: not tested) ");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(fx_up(512, "gpt"), 0);
+	p.partition = new_part(320 * MIB, &off);
+	snprintf(p.fs_type, sizeof(p.fs_type), "xfs");
+	snprintf(p.name, sizeof(p.name), "xfsvol");
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_STRING_EQUAL(blkid_at(off, "TYPE", buf, sizeof(buf)), "xfs");
+	CU_ASSERT_STRING_EQUAL(blkid_at(off, "LABEL", buf, sizeof(buf)), "xfsvol");
+	memset(&p, 0, sizeof(p));
+	p.type = JOB_SHRINK_VOLUME;
+	p.volume = run.out.volume;
+	p.size = 16 * MIB;
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_FS_NO_SHRINK);
+	p.type = JOB_EXTEND_VOLUME;
+	p.size = 64 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL_FATAL(loop_attach(off, 384 * MIB, 1, loop, sizeof(loop)), 0);
+	CU_ASSERT_EQUAL(sh("xfs_repair -n '%s' >/dev/null 2>&1", loop), 0);
+	/* data blocks times block size: the whole 384 MiB partition */
+	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf),
+	                               "xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' '%s' | "
+	                               "awk '{ v[NR] = $3 } END { print v[1] * v[2] }'",
+	                               loop),
+	                       "402653184");
+	loop_detach(loop);
+	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-grow' /proc/mounts"), 0);
+	fx_down();
+}
+#endif
