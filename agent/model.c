@@ -227,7 +227,7 @@ inv_disk_by_devnode(const char *devnode)
 }
 
 /* The device node of partition n of devnode, if the kernel made one. */
-static void
+void
 inv_part_devnode(const char *devnode, uint32_t n, char *out, size_t len)
 {
 	size_t l = strlen(devnode);

@@ -187,6 +187,8 @@ const struct inv_disk *inv_disk_by_devnode(const char *devnode);
  * pack; kept when discovery probes the disk again.  -1 if the disk is unknown.
  */
 int inv_disk_set_pack(uint32_t index, uint32_t pack_index);
+/* The kernel's device node of partition n of the disk at devnode ("" when there is none). */
+void inv_part_devnode(const char *devnode, uint32_t n, char *out, size_t len);
 
 /*
  * Objects a provider owns outright (volumes of a pack, plexes, packs,

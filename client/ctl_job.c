@@ -244,6 +244,40 @@ cj_build_vdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 	return cj_vdisk(x, a->pos[0], r);
 }
 
+static int
+cj_build_clean(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	r->p_force = cj_opt(a, "force") ? 1 : 0;
+	r->p_full_clean = cj_opt(a, "full") ? 1 : 0;
+	return ctl_object(x, VC_T_DISK, a->pos[0], &r->p_disk);
+}
+
+/* VOLUME (or, with --partition, PARTITION) --fs TYPE [--label L] [--unit SIZE] [--force]. */
+static int
+cj_build_format(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o;
+	uint64_t b;
+	int rc = cj_opt(a, "partition") ? ctl_object(x, VC_T_PARTITION, a->pos[0], &r->p_partition)
+	                                : ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume);
+
+	if (rc)
+		return rc;
+	if (!(o = cj_opt(a, "fs")))
+		return ctl_usage_error(x, "format needs --fs ext4|ext3|ext2|xfs|vfat|btrfs"), -1;
+	snprintf(r->p_fs_type, sizeof(r->p_fs_type), "%s", o);
+	snprintf(r->p_name, sizeof(r->p_name), "%s", (o = cj_opt(a, "label")) ? o : "");
+	if ((o = cj_opt(a, "unit"))) {
+		if (vc_parse_size(o, 1, &b) < 0 || b == 0 || b > 67108864)
+			return ctl_usage_error(x, "allocation unit \"%s\" is not 1 to 64M bytes",
+			                       o),
+			       -1;
+		r->p_alloc_unit = (uint32_t)b;
+	}
+	r->p_force = cj_opt(a, "force") ? 1 : 0;
+	return 0;
+}
+
 static const struct cj_cmd cj_cmds[] = {
     {"create-partition", 1, 2, "offset type name label",
      "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart, NULL},
@@ -262,6 +296,11 @@ static const struct cj_cmd cj_cmds[] = {
     {"attach", 8, 1, "!read-only", "VDISK|PATH [--read-only]", cj_build_vdisk, NULL},
     {"detach", 9, 1, "", "VDISK|PATH", cj_build_vdisk, NULL},
     {"delete-vdisk", 10, 1, "", "VDISK|PATH", cj_build_vdisk, "the image file and its data"},
+    {"clean", 17, 1, "!force !full", "DISK [--force] [--full]", cj_build_clean,
+     "every partition, volume and file system on the disk"},
+    {"format", 18, 1, "fs label unit !force !partition",
+     "VOLUME --fs TYPE [--label L] [--unit SIZE] [--force] [--partition]", cj_build_format,
+     "the data on the volume"},
 };
 #define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
 

@@ -19,6 +19,7 @@
 #include "basic.h"
 #include "basic_label.h"
 #include "basic_plan.h"
+#include "fsspec.h"
 #include "log.h"
 #include "probe.h"
 
@@ -73,7 +74,22 @@ bp_resolve(const struct job_params *p, struct bp_target *t)
 		t->pt = p->partition ? inv_get(INV_PARTITION, p->partition) : NULL;
 		t->d = t->pt ? inv_get(INV_DISK, t->pt->disk_index) : NULL;
 		break;
+	case JOB_CLEAN:
+		t->d = p->disk ? inv_get(INV_DISK, p->disk) : NULL;
+		break;
+	case JOB_FORMAT:
+		if (!p->volume) {
+			t->pt = p->partition ? inv_get(INV_PARTITION, p->partition) : NULL;
+			t->d = t->pt ? inv_get(INV_DISK, t->pt->disk_index) : NULL;
+			t->v = t->pt && t->pt->volume_index
+			           ? inv_get(INV_VOLUME, t->pt->volume_index)
+			           : NULL;
+			break;
+		}
+		/* fallthrough */
 	case JOB_SHRINK_VOLUME:
+	case JOB_EXTEND_VOLUME:
+	case JOB_DELETE_VOLUME:
 		t->v = p->volume ? inv_get(INV_VOLUME, p->volume) : NULL;
 		if (t->v && !t->v->pack_index && t->v->disk_index)
 			t->d = inv_get(INV_DISK, t->v->disk_index);
@@ -190,6 +206,61 @@ bp_check_shrink(const struct bp_target *t, const struct job_params *p, char *why
 	return VDS_R_OK;
 }
 
+/* The bytes free right after partition pt of d (up to the next one or the disk's end). */
+static uint64_t
+bp_free_after(const struct inv_disk *d, const struct inv_part *pt)
+{
+	uint64_t end = pt->offset + pt->size, limit = d->size;
+
+	if (d->pstyle == INV_PS_GPT) /* the backup GPT: 33 sectors, kept 1 MiB clear */
+		limit = d->size > BP_MIB ? d->size - BP_MIB : 0;
+	for (size_t i = 0; i < d->nparts; i++)
+		if (d->parts[i].offset >= end && d->parts[i].offset < limit)
+			limit = d->parts[i].offset;
+	return limit > end ? limit - end : 0;
+}
+
+static enum vds_result
+bp_check_fs(const struct bp_target *t, const struct job_params *p, char *why, size_t len)
+{
+	const struct fsspec *spec;
+	const char *fs = t->v ? t->v->fs_type : t->pt ? t->pt->fs_type : "";
+	uint64_t size = t->pt ? t->pt->size : t->v ? t->v->size : 0;
+	enum vds_result r;
+
+	if (p->type == JOB_CLEAN) {
+		if (!p->force && (t->d->nparts || t->d->fs_type[0]))
+			BP_FAIL(VDS_R_NOT_EMPTY, "%s holds %s: set vdsJobParamForce", t->d->devnode,
+			        t->d->nparts ? "partitions" : "a file system");
+		return VDS_R_OK;
+	}
+	if (p->type == JOB_DELETE_VOLUME)
+		return VDS_R_OK;
+	if (p->type == JOB_FORMAT) {
+		if ((r = fsspec_check(p->fs_type, p->name, p->alloc_unit, size, &spec, why, len)) !=
+		    VDS_R_OK)
+			return r;
+		if (fs[0] && !p->force)
+			BP_FAIL(VDS_R_EXISTS, "it holds a %s file system: set vdsJobParamForce",
+			        fs);
+		return VDS_R_OK;
+	}
+	/* extendVolume */
+	spec = fsspec_find(fs);
+	if (!t->pt)
+		BP_FAIL(VDS_R_NOT_SUPPORTED, "volume %s is a whole disk: only partitions grow",
+		        t->v->name);
+	if (!spec || !spec->grows)
+		BP_FAIL(VDS_R_NOT_SUPPORTED,
+		        "a %s file system cannot grow (ext2/3/4, xfs, btrfs can)",
+		        fs[0] ? fs : "unknown");
+	if (p->size > bp_free_after(t->d, t->pt))
+		BP_FAIL(VDS_R_NO_SPACE, "%llu MiB free right after partition %u of %s, %llu asked",
+		        (unsigned long long)(bp_free_after(t->d, t->pt) / BP_MIB), t->pt->number,
+		        t->d->name, (unsigned long long)(p->size / BP_MIB));
+	return VDS_R_OK;
+}
+
 static enum vds_result
 bp_check(const struct basic_prov *bp, const struct job_params *p, struct bp_target *t, char *why,
          size_t len)
@@ -209,6 +280,14 @@ bp_check(const struct basic_prov *bp, const struct job_params *p, struct bp_targ
 		return VDS_R_OK;
 	case JOB_SHRINK_VOLUME:
 		return bp_check_shrink(t, p, why, len);
+	case JOB_FORMAT:
+	case JOB_EXTEND_VOLUME:
+	case JOB_DELETE_VOLUME:
+		if (!t->pt && !t->v)
+			BP_FAIL(VDS_R_NOT_FOUND, "no partition or basic volume there");
+		/* fallthrough */
+	case JOB_CLEAN:
+		return bp_check_fs(t, p, why, len);
 	default:
 		BP_FAIL(VDS_R_NOT_SUPPORTED, "basic does not run this job type");
 	}
@@ -261,6 +340,12 @@ bp_prepare(void *state, const struct job_params *p, void **plan, char *msg, size
 	snprintf(pl->devnode, sizeof(pl->devnode), "%s", t.d->devnode);
 	snprintf(pl->diskkey, sizeof(pl->diskkey), "%s", t.d->key);
 	pl->sector_size = t.d->sector_size ? t.d->sector_size : 512;
+	pl->disk_size = t.d->size;
+	pl->whole = t.v && !t.pt;
+	if (pl->whole) {
+		pl->part_size = t.d->size;
+		snprintf(pl->fs_type, sizeof(pl->fs_type), "%s", t.d->fs_type);
+	}
 	if (t.pt) {
 		pl->number = t.pt->number;
 		pl->part_offset = t.pt->offset;
@@ -269,6 +354,9 @@ bp_prepare(void *state, const struct job_params *p, void **plan, char *msg, size
 	}
 	if (t.v)
 		snprintf(pl->part_devnode, sizeof(pl->part_devnode), "%s", t.v->devnode);
+	else if (t.pt)
+		inv_part_devnode(t.d->devnode, t.pt->number, pl->part_devnode,
+		                 sizeof(pl->part_devnode));
 	*plan = pl;
 	return VDS_R_OK;
 }
@@ -288,6 +376,16 @@ bp_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, cha
 		return basic_run_delete(pl, j, msg, msglen);
 	case JOB_SHRINK_VOLUME:
 		return basic_run_shrink(pl, j, msg, msglen);
+	case JOB_CLEAN:
+		return basic_run_clean(pl, j, msg, msglen);
+	case JOB_FORMAT:
+		return basic_run_format(pl, j, msg, msglen);
+	case JOB_EXTEND_VOLUME:
+		return basic_run_extend(pl, j, msg, msglen);
+	case JOB_DELETE_VOLUME:
+		/* a partition's volume goes with its partition; a whole disk's is wiped */
+		return pl->whole ? basic_run_clean(pl, j, msg, msglen)
+		                 : basic_run_delete(pl, j, msg, msglen);
 	default:
 		snprintf(msg, msglen, "basic does not run this job type");
 		return VDS_R_NOT_SUPPORTED;
@@ -334,8 +432,14 @@ bp_outputs(const struct basic_plan *pl, struct job_outputs *out)
 	}
 	if (pl->p.type == JOB_SHRINK_VOLUME)
 		out->reclaimed = pl->reclaimed;
-	if (pl->p.type == JOB_DELETE_PARTITION)
+	if (pl->p.type == JOB_DELETE_PARTITION || pl->p.type == JOB_DELETE_VOLUME ||
+	    pl->p.type == JOB_CLEAN)
 		return;
+	if (pl->whole) {
+		const struct inv_disk *d = inv_disk_by_key(pl->diskkey);
+
+		v = d && d->volume_index ? inv_get(INV_VOLUME, d->volume_index) : NULL;
+	}
 	out->volume = v ? v->index : 0;
 	snprintf(out->objid, sizeof(out->objid), "%s", v ? v->objid : pt ? pt->objid : "");
 }

@@ -25,6 +25,8 @@ struct basic_plan {
 	uint64_t part_offset, part_size;
 	char part_devnode[256]; /* a kernel partition device, "" when none */
 	char fs_type[16];
+	uint64_t disk_size;
+	int whole; /* format, extend, deleteVolume: the volume is the whole disk */
 	/* filled by run() */
 	uint64_t new_offset, new_size, reclaimed;
 	int written;            /* the disk was changed: commit must re-probe */
@@ -38,6 +40,28 @@ enum vds_result basic_run_delete(struct basic_plan *pl, struct prov_job *j, char
                                  size_t msglen);
 enum vds_result basic_run_shrink(struct basic_plan *pl, struct prov_job *j, char *msg,
                                  size_t msglen);
+enum vds_result basic_run_clean(struct basic_plan *pl, struct prov_job *j, char *msg,
+                                size_t msglen);
+enum vds_result basic_run_format(struct basic_plan *pl, struct prov_job *j, char *msg,
+                                 size_t msglen);
+enum vds_result basic_run_extend(struct basic_plan *pl, struct prov_job *j, char *msg,
+                                 size_t msglen);
+/*
+ * Partition pl->number of the locked disk fd is still where the model saw
+ * it (pl->part_offset, pl->part_size); *grain: the disk's alignment.
+ */
+enum vds_result basic_part_check(struct basic_plan *pl, int fd, uint64_t *grain, char *msg,
+                                 size_t msglen);
+/* Make partition pl->number new_size bytes (same start): write, verify, tell the kernel. */
+enum vds_result basic_part_resize(struct basic_plan *pl, struct prov_job *j, int fd,
+                                  uint64_t new_size, char *msg, size_t msglen);
+/*
+ * The last cancel check (VDS_R_CANCELLED), the disk still there
+ * (VDS_R_DEVICE_GONE, token from bsafe_watch()), then the point of no
+ * return: pl->written is set.
+ */
+enum vds_result basic_commit_point(struct basic_plan *pl, struct prov_job *j, int token, char *msg,
+                                   size_t msglen);
 /* Read the disk back into pl->probe (worker thread; no model access). */
 void basic_run_probe(struct basic_plan *pl);
 

@@ -75,9 +75,8 @@ br_end(int fd, struct fdisk_context *cxt, struct fdisk_table *org)
 		close(fd); /* releases the lock */
 }
 
-/* The last cancel check and the point of no return. */
-static enum vds_result
-br_commit_point(struct basic_plan *pl, struct prov_job *j, int token, char *msg, size_t msglen)
+enum vds_result
+basic_commit_point(struct basic_plan *pl, struct prov_job *j, int token, char *msg, size_t msglen)
 {
 	if (prov_job_cancelled(j)) {
 		snprintf(msg, msglen, "cancelled before anything was written");
@@ -132,7 +131,7 @@ basic_run_create(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	if ((r = blabel_add(cxt, &pl->p, &res, msg, msglen)) != VDS_R_OK)
 		goto out;
 	prov_job_progress(j, 30, res.new_label ? "writing label" : "writing partition table");
-	if ((r = br_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
+	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
 	r = br_write(pl, j, fd, cxt, org, &res, token, msg, msglen);
 	pl->number = res.number;
@@ -171,7 +170,7 @@ basic_run_delete(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	if ((r = blabel_delete(cxt, pl->number, msg, msglen)) != VDS_R_OK)
 		goto out;
 	prov_job_progress(j, 30, "removing partition");
-	if ((r = br_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
+	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
 	r = br_write(pl, j, fd, cxt, org, &gone, token, msg, msglen);
 	if (r == VDS_R_OK)

@@ -25,11 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic_fsutil.h"
 #include "basic_label.h"
 #include "basic_plan.h"
 #include "basic_safe.h"
 #include "basic_tool.h"
-#include "child.h"
 #include "log.h"
 
 #define BS_E2FSCK    "/sbin/e2fsck"
@@ -40,72 +40,6 @@ struct bs_fs {
 	struct bloop loop;
 	uint64_t block_size, blocks;
 };
-
-/* Progress from a tool's output mapped into [lo, hi) of the job's percent. */
-struct bs_prog {
-	struct prov_job *j;
-	unsigned lo, hi, last, npasses;
-	const char *what;
-	char line[256];
-	size_t ll;
-	unsigned pass, xs; /* resize2fs: pass number, X marks of its 40-wide bar */
-	uint64_t min_blocks;
-};
-
-static void
-bs_report(struct bs_prog *p, double frac)
-{
-	unsigned pc;
-
-	if (frac < 0)
-		frac = 0;
-	if (frac > 1)
-		frac = 1;
-	pc = p->lo + (unsigned)((p->hi - p->lo) * frac);
-	if (pc > p->last) {
-		p->last = pc;
-		prov_job_progress(p->j, pc, p->what);
-	}
-}
-
-static void
-bs_line(struct bs_prog *p)
-{
-	unsigned pass;
-	unsigned long long cur, max;
-	const char *s;
-
-	p->line[p->ll] = '\0';
-	p->ll = 0;
-	if (sscanf(p->line, "%u %llu %llu", &pass, &cur, &max) == 3 && max && pass >= 1)
-		bs_report(p, ((pass - 1) + (double)cur / max) / p->npasses); /* e2fsck -C 1 */
-	else if (sscanf(p->line, "Begin pass %u", &pass) == 1) {
-		p->pass = pass;
-		p->xs = 0;
-	} else if ((s = strstr(p->line, "minimum size of the filesystem:")))
-		p->min_blocks = strtoull(s + 31, NULL, 10);
-}
-
-static void
-bs_data(void *arg, const char *buf, size_t n)
-{
-	struct bs_prog *p = arg;
-
-	for (size_t i = 0; i < n; i++) {
-		/* resize2fs -p: "Label    ----...----XXXX", one X per 1/40, no newline */
-		if (buf[i] == 'X' && p->pass && p->ll &&
-		    (p->line[p->ll - 1] == '-' || p->line[p->ll - 1] == 'X')) {
-			p->xs++;
-			bs_report(p, ((p->pass - 1) + p->xs / 40.0) / p->npasses);
-		}
-		if (buf[i] == '\n' || buf[i] == '\r') {
-			bs_line(p);
-			continue;
-		}
-		if (p->ll < sizeof(p->line) - 1)
-			p->line[p->ll++] = buf[i];
-	}
-}
 
 static uint32_t
 bs_le32(const unsigned char *b)
@@ -155,49 +89,22 @@ bs_open_fs(struct basic_plan *pl, struct bs_fs *fs, char *msg, size_t msglen)
 	return VDS_R_OK;
 }
 
-static enum vds_result
-bs_tool(const char *const *argv, struct bs_prog *pg, int killable, const char *name, char *msg,
-        size_t msglen)
-{
-	struct child t = {
-	    .argv = argv, .merge = 1, .data = bs_data, .arg = pg, .j = killable ? pg->j : NULL};
-	char *nl;
-
-	if (child_run(&t) < 0 || t.exec_errno) {
-		snprintf(msg, msglen, "cannot run %s", argv[0]);
-		return VDS_R_TOOL_FAILED;
-	}
-	if (t.cancelled) {
-		snprintf(msg, msglen, "cancelled while %s", name);
-		return VDS_R_CANCELLED;
-	}
-	/* e2fsck: 1 = errors corrected; everything else from 2 up is a failure here. */
-	if (t.status == 0 || (t.status == 1 && strcmp(argv[0], BS_E2FSCK) == 0))
-		return VDS_R_OK;
-	while ((nl = strrchr(t.tail, '\n')) && nl[1] == '\0')
-		*nl = '\0';
-	nl = strrchr(t.tail, '\n');
-	snprintf(msg, msglen, "%s failed (%s %d): %s", argv[0],
-	         t.status > 128 ? "signal" : "status", t.status > 128 ? t.status - 128 : t.status,
-	         nl ? nl + 1 : t.tail);
-	return VDS_R_TOOL_FAILED;
-}
-
 /* e2fsck -f -p, then resize2fs -P for the smallest size it can reach. */
 static enum vds_result
 bs_check_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg, size_t msglen)
 {
 	const char *fsck[] = {BS_E2FSCK, "-f", "-p", "-C", "1", fs->dev, NULL};
 	const char *min[] = {BS_RESIZE2FS, "-P", fs->dev, NULL};
-	struct bs_prog pg = {
+	struct bfu_prog pg = {
 	    .j = j, .lo = 5, .hi = 35, .npasses = 5, .what = "checking file system"};
 	enum vds_result r;
 
 	prov_job_progress(j, 5, pg.what);
-	if ((r = bs_tool(fsck, &pg, 1, pg.what, msg, msglen)) != VDS_R_OK)
+	/* e2fsck: 1 = errors corrected; everything else from 2 up is a failure here. */
+	if ((r = bfu_run(fsck, &pg, 1, 1, msg, msglen)) != VDS_R_OK)
 		return r;
 	pg.what = "estimating minimum size";
-	if ((r = bs_tool(min, &pg, 1, pg.what, msg, msglen)) != VDS_R_OK)
+	if ((r = bfu_run(min, &pg, 1, -1, msg, msglen)) != VDS_R_OK)
 		return r;
 	if (!pg.min_blocks || pg.min_blocks * fs->block_size > new_size) {
 		snprintf(msg, msglen, "the file system needs at least %llu bytes, %llu asked",
@@ -213,34 +120,27 @@ bs_resize_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg,
 {
 	char size[32];
 	const char *argv[] = {BS_RESIZE2FS, "-p", fs->dev, size, NULL};
-	struct bs_prog pg = {
+	struct bfu_prog pg = {
 	    .j = j, .lo = 40, .hi = 85, .npasses = 5, .what = "shrinking file system"};
 
 	if (fs->blocks * fs->block_size <= new_size)
 		return VDS_R_OK; /* already small enough (an earlier run got this far) */
 	snprintf(size, sizeof(size), "%lluK", (unsigned long long)(new_size / 1024));
 	prov_job_progress(j, 40, pg.what);
-	return bs_tool(argv, &pg, 0, pg.what, msg, msglen);
+	return bfu_run(argv, &pg, 0, -1, msg, msglen);
 }
 
-/* The locked disk, the partition as the model saw it, the new size. */
-static enum vds_result
-bs_begin(struct basic_plan *pl, struct prov_job *j, int *fd, uint64_t *new_size, char *msg,
-         size_t msglen)
+enum vds_result
+basic_part_check(struct basic_plan *pl, int fd, uint64_t *grain, char *msg, size_t msglen)
 {
-	struct fdisk_context *cxt = NULL;
+	struct fdisk_context *cxt = blabel_open(fd, pl->devnode, 1, msg, msglen);
 	struct blabel_part cur;
 	enum vds_result r;
-	uint64_t grain;
 
-	prov_job_progress(j, 2, "checking disk");
-	r = bsafe_check(&pl->allow, pl->devnode, pl->part_offset, pl->part_size, msg, msglen);
-	if (r != VDS_R_OK || (r = bsafe_open(pl->devnode, j, fd, msg, msglen)) != VDS_R_OK)
-		return r;
-	if (!(cxt = blabel_open(*fd, pl->devnode, 1, msg, msglen)))
+	if (!cxt)
 		return VDS_R_IO_ERROR;
 	r = blabel_get(cxt, pl->number, &cur, msg, msglen);
-	grain = blabel_grain(cxt);
+	*grain = blabel_grain(cxt);
 	blabel_close(cxt);
 	if (r != VDS_R_OK)
 		return r;
@@ -249,6 +149,23 @@ bs_begin(struct basic_plan *pl, struct prov_job *j, int *fd, uint64_t *new_size,
 		         pl->number);
 		return VDS_R_FAILED;
 	}
+	return VDS_R_OK;
+}
+
+/* The locked disk, the partition as the model saw it, the new size. */
+static enum vds_result
+bs_begin(struct basic_plan *pl, struct prov_job *j, int *fd, uint64_t *new_size, char *msg,
+         size_t msglen)
+{
+	enum vds_result r;
+	uint64_t grain;
+
+	prov_job_progress(j, 2, "checking disk");
+	r = bsafe_check(&pl->allow, pl->devnode, pl->part_offset, pl->part_size, msg, msglen);
+	if (r != VDS_R_OK || (r = bsafe_open(pl->devnode, j, fd, msg, msglen)) != VDS_R_OK)
+		return r;
+	if ((r = basic_part_check(pl, *fd, &grain, msg, msglen)) != VDS_R_OK)
+		return r;
 	*new_size = (pl->part_size - pl->p.size) / grain * grain;
 	if (*new_size == 0 || pl->p.size >= pl->part_size) {
 		snprintf(msg, msglen, "cannot remove %llu of %llu bytes",
@@ -258,9 +175,9 @@ bs_begin(struct basic_plan *pl, struct prov_job *j, int *fd, uint64_t *new_size,
 	return VDS_R_OK;
 }
 
-static enum vds_result
-bs_shrink_part(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_size, char *msg,
-               size_t msglen)
+enum vds_result
+basic_part_resize(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_size, char *msg,
+                  size_t msglen)
 {
 	struct blabel_part want = {
 	    .number = pl->number, .offset = pl->part_offset, .size = new_size};
@@ -268,7 +185,8 @@ bs_shrink_part(struct basic_plan *pl, struct prov_job *j, int fd, uint64_t new_s
 	struct fdisk_table *org = cxt ? blabel_layout(cxt) : NULL;
 	enum vds_result r = VDS_R_IO_ERROR;
 
-	prov_job_progress(j, 88, "shrinking partition");
+	prov_job_progress(j, 88,
+	                  new_size < pl->part_size ? "shrinking partition" : "extending partition");
 	if (cxt && (r = blabel_resize(cxt, pl->number, new_size, msg, msglen)) == VDS_R_OK &&
 	    (r = blabel_write(cxt, pl->devnode, msg, msglen)) == VDS_R_OK &&
 	    bsafe_flush(fd, pl->devnode, msg, msglen) < 0)
@@ -296,22 +214,11 @@ basic_run_shrink(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	    (r = bs_open_fs(pl, &fs, msg, msglen)) != VDS_R_OK ||
 	    (r = bs_check_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
 		goto out;
-	if (prov_job_cancelled(j)) {
-		snprintf(msg, msglen, "cancelled before the file system was changed");
-		r = VDS_R_CANCELLED;
-		goto out;
-	}
-	if (!bsafe_present(pl->devnode, token)) {
-		snprintf(msg, msglen, "%s was removed before anything was written", pl->devnode);
-		r = VDS_R_DEVICE_GONE;
-		goto out;
-	}
-	prov_job_no_return(j);
-	pl->written = 1;
-	if ((r = bs_resize_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
+	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK ||
+	    (r = bs_resize_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
 		goto out;
 	bloop_detach(&fs.loop);
-	if ((r = bs_shrink_part(pl, j, fd, new_size, msg, msglen)) != VDS_R_OK)
+	if ((r = basic_part_resize(pl, j, fd, new_size, msg, msglen)) != VDS_R_OK)
 		goto out;
 	pl->reclaimed = pl->part_size - new_size;
 	if (!bsafe_present(pl->devnode, token)) {

@@ -76,6 +76,8 @@ static const struct sim_phases sim_phase_table[] = {
     [JOB_DELETE_VDISK] = {{"checking file", "deleting file", NULL}, 1},
     [JOB_EXTEND_VOLUME] = {{"checking space", "extending volume", "extending file system", NULL},
                            2},
+    [JOB_CLEAN] = {{"checking disk", "wiping signatures", "rereading disk", NULL}, 1},
+    [JOB_FORMAT] = {{"checking volume", "writing file system", "reading file system", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -192,13 +194,22 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sim_claims_vdisk(state, p);
+	case JOB_CLEAN:
+		d = inv_get(INV_DISK, p->disk);
+		return d && sim_is_sim(d->provider);
+	case JOB_FORMAT:
+		if (p->volume) {
+			v = inv_get(INV_VOLUME, p->volume);
+			return v && sim_is_sim(v->provider);
+		}
+		pt = inv_get(INV_PARTITION, p->partition);
+		d = pt ? inv_get(INV_DISK, pt->disk_index) : NULL;
+		return d && sim_is_sim(d->provider);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
-	case JOB_CLEAN:
-	case JOB_FORMAT:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:
@@ -234,6 +245,10 @@ sim_prepare(void *state, const struct job_params *p, void **plan, char *msg, siz
 	if (p->type == JOB_CREATE_PARTITION && t.label != INV_PS_NONE) {
 		pl->ph.text[1] = "writing label"; /* a new label replaces the table */
 		pl->ph.text[2] = "creating partition";
+	}
+	if (p->type == JOB_CLEAN && p->full_clean) {
+		pl->ph.text[2] = "zeroing blocks"; /* most of the time: every block written */
+		pl->ph.text[3] = "rereading disk";
 	}
 	if (p->type == JOB_CREATE_VOLUME && t.vtype == INV_VT_MIRROR)
 		pl->ph.text[2] = "synchronising plexes";

@@ -16,6 +16,7 @@
 #include "ptype.h"
 #include "sim_check.h"
 #include "sim_checkvol.h"
+#include "sim_fsops.h"
 
 #define SC_FAIL(r, ...)                                                                            \
 	do {                                                                                       \
@@ -55,8 +56,8 @@ sim_check_vdisk(struct sim_state *st, uint32_t index)
 	return sim_vdisk_find(st, row->key + 10);
 }
 
-static struct sim_part *
-sc_part(struct sim_state *st, uint32_t index, struct sim_disk **dp)
+struct sim_part *
+sim_check_part(struct sim_state *st, uint32_t index, struct sim_disk **dp)
 {
 	const struct inv_part *row = index ? inv_get(INV_PARTITION, index) : NULL;
 
@@ -81,7 +82,7 @@ sim_check_volume(struct sim_state *st, uint32_t index, struct sim_volume **vp, s
 	}
 	if (row->pack_index || !row->partition_index)
 		return -1;
-	*pp = sc_part(st, row->partition_index, dp);
+	*pp = sim_check_part(st, row->partition_index, dp);
 	return *pp ? 0 : -1;
 }
 
@@ -161,7 +162,7 @@ sc_delete_part(struct sim_state *st, const struct job_params *p, struct sim_targ
                size_t len)
 {
 	struct sim_disk *d;
-	struct sim_part *pt = sc_part(st, p->partition, &d);
+	struct sim_part *pt = sim_check_part(st, p->partition, &d);
 
 	if (!pt)
 		SC_FAIL(VDS_R_NOT_FOUND, "no sim partition with index %u", p->partition);
@@ -271,13 +272,14 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sc_vdisk_op(st, p, t, why, len);
+	case JOB_CLEAN:
+	case JOB_FORMAT:
+		return sim_fsops_check(st, p, t, why, len);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
-	case JOB_CLEAN:
-	case JOB_FORMAT:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:

@@ -43,6 +43,8 @@ enum vds_result sim_check(struct sim_state *st, const struct job_params *p, stru
 
 /* The sim disk shown as model disk index (attached vdisks only), or NULL. */
 struct sim_disk *sim_check_disk(struct sim_state *st, uint32_t index);
+/* The sim partition shown as model partition index (and its disk, *dp), or NULL. */
+struct sim_part *sim_check_part(struct sim_state *st, uint32_t index, struct sim_disk **dp);
 /*
  * Model volume index: a pack volume (*vp) or a partition's basic volume
  * (*dp, *pp).  -1 when it is not a sim volume.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fsspec.h"
 #include "sim_checkvol.h"
 
 #define SCV_FAIL(r, ...)                                                                           \
@@ -357,6 +358,7 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	struct sim_volume *v;
 	struct sim_part *pt;
 	struct sim_disk *d;
+	const struct fsspec *spec;
 	uint64_t sum;
 	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
 
@@ -368,7 +370,8 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	if (__builtin_add_overflow(v ? v->size : pt->size, t->size, &sum) || sum > SIM_MAX_BYTES)
 		SCV_FAIL(VDS_R_INVALID_PARAM, "the volume would be larger than %llu bytes",
 		         (unsigned long long)SIM_MAX_BYTES);
-	if (!scv_fs_resizes(v ? v->fs_type : pt->fs_type))
+	spec = fsspec_find(v ? v->fs_type : pt->fs_type);
+	if (!scv_fs_resizes(v ? v->fs_type : pt->fs_type) && !(spec && spec->grows))
 		SCV_FAIL(VDS_R_NOT_SUPPORTED, "a %s file system cannot grow",
 		         v ? v->fs_type : pt->fs_type);
 	if (v) {

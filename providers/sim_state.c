@@ -365,6 +365,13 @@ sv_name_ok(const char *s)
 	return 1;
 }
 
+/* A file system type or label: empty, or printable ASCII. */
+static int
+sv_text_ok(const char *s)
+{
+	return !*s || sv_name_ok(s);
+}
+
 static int
 sv_size_ok(uint64_t v)
 {
@@ -420,6 +427,9 @@ sv_disk(const struct sim_state *st, size_t di, char *why, size_t len)
 		if (p->used > p->size)
 			SV_FAIL("disk %s: partition %u uses more than its size", d->name,
 			        p->number);
+		if (!sv_text_ok(p->fs_type) || !sv_text_ok(p->fs_label) || !sv_text_ok(p->fs_uuid))
+			SV_FAIL("disk %s: partition %u: bad file system type, label or uuid",
+			        d->name, p->number);
 		last = end;
 	}
 	return 0;
@@ -451,6 +461,8 @@ sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
 		        (unsigned long long)v->size, (unsigned long long)v->used);
 	if (v->pack[0] && !sv_pack_named(st, v->pack))
 		SV_FAIL("volume %s: no pack %s", v->name, v->pack);
+	if (!sv_text_ok(v->fs_type) || !sv_text_ok(v->fs_label) || !sv_text_ok(v->fs_uuid))
+		SV_FAIL("volume %s: bad file system type, label or uuid", v->name);
 	for (size_t i = 0; i < v->nplexes; i++) {
 		const char *s = v->plexes[i].devices;
 

@@ -338,3 +338,22 @@ fx_job(const struct job_params *p, struct contract_run *run)
 	run->cancel_at = -1;
 	return contract_job(&basic_provider, bst, p, run);
 }
+
+/* Write n MiB of random data as /name through debugfs; keep a copy in tdir. */
+void
+fx_put_file(uint64_t off, const char *name, unsigned mib)
+{
+	CU_ASSERT_EQUAL_FATAL(sh("head -c %uM /dev/urandom > '%s/%s'", mib, tdir, name), 0);
+	CU_ASSERT_EQUAL_FATAL(sh("debugfs -w -R 'write %s/%s %s' '%s?offset=%llu' >/dev/null 2>&1",
+	                         tdir, name, name, disk, (unsigned long long)off),
+	                      0);
+}
+
+int
+fx_file_same(uint64_t off, const char *name)
+{
+	sh("rm -f '%s/back'", tdir);
+	sh("debugfs -R 'dump %s %s/back' '%s?offset=%llu' >/dev/null 2>&1", name, tdir, disk,
+	   (unsigned long long)off);
+	return sh("cmp -s '%s/%s' '%s/back'", tdir, name, tdir) == 0;
+}

@@ -61,6 +61,11 @@ int fx_mount(const char *dev);
 void fx_umount(void);
 
 /* Run one job through the provider (validate, prepare, run on a worker, commit). */
+/* Write mib MiB of random data as /name of the ext4 at off (debugfs); a copy stays in tdir. */
+void fx_put_file(uint64_t off, const char *name, unsigned mib);
+/* 1 when /name of the ext4 at off reads back as written. */
+int fx_file_same(uint64_t off, const char *name);
+
 enum vds_result fx_job(const struct job_params *p, struct contract_run *run);
 
 /* test_basic_shrink.c */
@@ -68,5 +73,9 @@ void test_shrink(void);
 void test_shrink_refusals(void);
 void test_shrink_cancel(void);
 void test_shrink_killed(void);
+void test_format(void);
+void test_extend(void);
+void test_clean(void);
+void test_xfs(void);
 
 #endif

@@ -503,6 +503,12 @@ main(void)
 	CU_add_test(s, "shrink refusals: no-shrink fs, too big", test_shrink_refusals);
 	CU_add_test(s, "shrink cancelled during the check", test_shrink_cancel);
 	CU_add_test(s, "resize2fs killed / disk detached mid-job", test_shrink_killed);
+	CU_add_test(s, "format ext4 then vfat (Force): blkid, fsck, the volume row", test_format);
+	CU_add_test(s, "extend ext4: data kept, fills the partition; deleteVolume", test_extend);
+	CU_add_test(s, "clean: no table or signature left; FullClean zeroes", test_clean);
+#ifndef BASIC_ON_DISK
+	CU_add_test(s, "xfs: format, no shrink, extend mounted under /run", test_xfs);
+#endif
 	contract_add_suite(&basic_provider, &env);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -42,25 +42,6 @@ fsck_clean(uint64_t off)
 	       0;
 }
 
-/* Write n MiB of random data as /name through debugfs; keep a copy in tdir. */
-static void
-put_file(uint64_t off, const char *name, unsigned mib)
-{
-	CU_ASSERT_EQUAL_FATAL(sh("head -c %uM /dev/urandom > '%s/%s'", mib, tdir, name), 0);
-	CU_ASSERT_EQUAL_FATAL(sh("debugfs -w -R 'write %s/%s %s' '%s?offset=%llu' >/dev/null 2>&1",
-	                         tdir, name, name, disk, (unsigned long long)off),
-	                      0);
-}
-
-static int
-file_same(uint64_t off, const char *name)
-{
-	sh("rm -f '%s/back'", tdir);
-	sh("debugfs -R 'dump %s %s/back' '%s?offset=%llu' >/dev/null 2>&1", name, tdir, disk,
-	   (unsigned long long)off);
-	return sh("cmp -s '%s/%s' '%s/back'", tdir, name, tdir) == 0;
-}
-
 static unsigned
 loops_over_img(void)
 {
@@ -90,8 +71,8 @@ test_shrink(void)
 
 	CU_ASSERT_EQUAL_FATAL(fx_up(512, "gpt"), 0);
 	p.volume = ext4_part(256 * MIB, &off);
-	put_file(off, "a.bin", 24);
-	put_file(off, "b.bin", 8);
+	fx_put_file(off, "a.bin", 24);
+	fx_put_file(off, "b.bin", 8);
 	free0 = fx_disk()->free_bytes;
 	vol_modified = 0;
 	p.size = 100 * MIB + 5; /* rounded to the 1 MiB grain: 101 MiB reclaimed */
@@ -109,8 +90,8 @@ test_shrink(void)
 	CU_ASSERT_STRING_EQUAL(capture(buf, sizeof(buf), "blkid -p -O %llu -s TYPE -o value '%s'",
 	                               (unsigned long long)off, disk),
 	                       "ext4");
-	CU_ASSERT_TRUE(file_same(off, "a.bin"));
-	CU_ASSERT_TRUE(file_same(off, "b.bin"));
+	CU_ASSERT_TRUE(fx_file_same(off, "a.bin"));
+	CU_ASSERT_TRUE(fx_file_same(off, "b.bin"));
 	CU_ASSERT_EQUAL(fx_part(1)->size, 155 * MIB);
 	CU_ASSERT_EQUAL(((const struct inv_volume *)inv_get(INV_VOLUME, p.volume))->size,
 	                155 * MIB);
@@ -141,13 +122,13 @@ test_shrink_refusals(void)
 	p.size = 64 * MIB;
 	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_SHRINK_TOO_BIG);
 	/* full of data: resize2fs -P says no, before anything changes */
-	put_file(off, "big.bin", 40);
+	fx_put_file(off, "big.bin", 40);
 	p.size = 48 * MIB;
 	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_SHRINK_TOO_BIG);
 	CU_ASSERT_EQUAL(sf_get(disk, 1, &sf), 0);
 	CU_ASSERT_EQUAL(sf.size, 64 * MIB);
 	CU_ASSERT_TRUE(fsck_clean(off));
-	CU_ASSERT_TRUE(file_same(off, "big.bin"));
+	CU_ASSERT_TRUE(fx_file_same(off, "big.bin"));
 	/* a file system that cannot shrink */
 	CU_ASSERT_EQUAL_FATAL(loop_attach(off, 64 * MIB, 0, loop, sizeof(loop)), 0);
 	CU_ASSERT_EQUAL_FATAL(sh("wipefs -qa '%s' && mkfs.minix '%s' >/dev/null 2>&1", loop, loop),
@@ -172,14 +153,14 @@ test_shrink_cancel(void)
 
 	CU_ASSERT_EQUAL_FATAL(fx_up(256, "gpt"), 0);
 	p.volume = ext4_part(128 * MIB, &off);
-	put_file(off, "a.bin", 8);
+	fx_put_file(off, "a.bin", 8);
 	CU_ASSERT_EQUAL(contract_job(&basic_provider, bst, &p, &run), VDS_R_CANCELLED);
 	CU_ASSERT_EQUAL(run.cancel_answer, WORKER_CANCEL_REQUESTED);
 	CU_ASSERT_EQUAL(sf_get(disk, 1, &sf), 0);
 	CU_ASSERT_EQUAL(sf.size, 128 * MIB);
 	CU_ASSERT_TRUE(sf_ok(disk));
 	CU_ASSERT_TRUE(fsck_clean(off));
-	CU_ASSERT_TRUE(file_same(off, "a.bin"));
+	CU_ASSERT_TRUE(fx_file_same(off, "a.bin"));
 	CU_ASSERT_EQUAL(loops_over_img(), OWN_LOOPS);
 	fx_down();
 }

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * fsspec.h - the file systems a format job makes, with their limits
+ * (label length, allocation unit, smallest size) and whether they grow or
+ * shrink, shared by the providers that format (sim, basic): one place that
+ * says what is valid.  Pure functions, any thread.
+ */
+#ifndef VDS_FSSPEC_H
+#define VDS_FSSPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "result.h"
+
+struct fsspec {
+	const char *name;   /* as blkid reports it: "ext4", "xfs", "vfat", "btrfs" */
+	const char *mkfs;   /* the tool's name, e.g. "mkfs.ext4" */
+	unsigned label_max; /* bytes */
+	uint32_t au_min, au_max;
+	uint64_t min_size; /* bytes the tool needs at least */
+	int shrinks;       /* the basic provider shrinks it */
+	int grows;         /* 1: offline, 2: only while mounted */
+};
+
+/* The spec of fs (case-insensitive; "fat32"/"fat" mean vfat), or NULL. */
+const struct fsspec *fsspec_find(const char *fs);
+/*
+ * Check a format of size bytes with fs, label and alloc (0: the tool's
+ * default): VDS_R_OK and *spec, or VDS_R_INVALID_PARAM / VDS_R_NO_SPACE
+ * with a sentence in why.
+ */
+enum vds_result fsspec_check(const char *fs, const char *label, uint32_t alloc, uint64_t size,
+                             const struct fsspec **spec, char *why, size_t len);
+
+#endif
