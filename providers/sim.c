@@ -76,6 +76,10 @@ static const struct sim_phases sim_phase_table[] = {
     [JOB_DELETE_VDISK] = {{"checking file", "deleting file", NULL}, 1},
     [JOB_EXTEND_VOLUME] = {{"checking space", "extending volume", "extending file system", NULL},
                            2},
+    [JOB_REPLACE_DISK] = {{"checking free space", "moving extents", "removing disk from pack",
+                           NULL},
+                          2},
+    [JOB_RECOVER_PACK] = {{"checking volumes", "repairing plexes", "removing lost disks", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -192,11 +196,15 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sim_claims_vdisk(state, p);
+	case JOB_REPLACE_DISK:
+		d = inv_get(INV_DISK, p->disk);
+		return d && sim_is_sim(d->provider);
+	case JOB_RECOVER_PACK:
+		pk = inv_get(INV_PACK, p->pack);
+		return pk && sim_is_sim(pk->provider);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_REPLACE_DISK:
-	case JOB_RECOVER_PACK:
 	case JOB_CLEAN:
 	case JOB_FORMAT:
 	case JOB_EXPAND_VDISK:

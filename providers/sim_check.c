@@ -16,6 +16,7 @@
 #include "ptype.h"
 #include "sim_check.h"
 #include "sim_checkvol.h"
+#include "sim_pack.h"
 
 #define SC_FAIL(r, ...)                                                                            \
 	do {                                                                                       \
@@ -271,11 +272,12 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sc_vdisk_op(st, p, t, why, len);
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+		return sim_pack_check(st, p, why, len);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_REPLACE_DISK:
-	case JOB_RECOVER_PACK:
 	case JOB_CLEAN:
 	case JOB_FORMAT:
 	case JOB_EXPAND_VDISK:
