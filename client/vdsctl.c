@@ -66,6 +66,8 @@ vctl_help(const char *prog)
 	       "  attach VDISK|PATH [--read-only]\n"
 	       "  detach VDISK|PATH\n"
 	       "  delete-vdisk VDISK|PATH\n"
+	       "  replace-disk DISK [--disks 1,2]  move its extents to other disks of its pack\n"
+	       "  recover-pack PACK [--allow-data-loss]  after a disk was lost\n"
 	       "  job show|wait|cancel|forget HANDLE\n\n"
 	       "Options:\n"
 	       "  --json         machine-readable output\n"

@@ -181,9 +181,21 @@ expect_eq "no consent: stripe0 kept, failed" "$FAILED" "$(vol_health "$V_STRIPE"
 grep -q '^disk name=sim4 .*pack=pack0' "$STATE" || check_fail "no consent: sim4 left pack0"
 expect_eq "no consent: pack0 degraded" "$DEGRADED" "$(inv_value 6 "$C_PACK_HEALTH" "$PACK0")"
 
-ok_job "recoverPack with consent" 16 ParamPack u "$PACK0" ParamAllowDataLoss i 1
-expect_eq "consent: recovered, lost, details" "2 1 lost and removed: stripe0" \
-	"$(job_getn "$H" OutRecovered OutLost Details)"
+# with consent: through vdsctl, which asks first
+VDSCTL=$top_builddir/vdsctl
+[ -x "$VDSCTL" ] || fail "$VDSCTL not built"
+CTL=("$VDSCTL" -v2c -c private -t 5 -r 1 "127.0.0.1:$VDS_MASTER_PORT")
+expect_run "vdsctl recover-pack --allow-data-loss without --yes" 3 "add --yes" \
+	"${CTL[@]}" recover-pack pack0 --allow-data-loss </dev/null
+expect_eq "nothing started without --yes" "$FAILED" "$(vol_health "$V_STRIPE")"
+expect_run "vdsctl recover-pack --allow-data-loss --yes --wait" 0 "" \
+	"${CTL[@]}" --json --yes --wait recover-pack pack0 --allow-data-loss </dev/null
+H=$(sed -n 's/.*"handle": *\([0-9]*\).*/\1/p' <<<"$VDS_OUT" | head -n1)
+[ -n "$H" ] || fail "no handle in vdsctl's output: $VDS_OUT $VDS_ERR"
+expect_eq "consent: status, recovered, lost, details" "$ST_SUCCEEDED 2 1 lost and removed: stripe0" \
+	"$(job_getn "$H" Status OutRecovered OutLost Details)"
+expect_eq "consent: vdsctl's JSON" '1 "lost and removed: stripe0"' \
+	"$(jq -r '[.outLost, (.details | tojson)] | join(" ")' <<<"$VDS_OUT")"
 expect_eq "consent: stripe0 removed" "" "$(inv_value 4 "$C_VOL_NAME" "$V_STRIPE")"
 expect_eq "consent: pack0 of sim2 and sim5" 2 "$(inv_value 6 "$C_PACK_DISKS" "$PACK0")"
 expect_eq "consent: pack0 healthy" "$HEALTHY" "$(inv_value 6 "$C_PACK_HEALTH" "$PACK0")"
