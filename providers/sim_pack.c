@@ -3,8 +3,8 @@
  * sim_pack.c - replaceDisk and recoverPack on the sim state (see sim_pack.h).
  *
  * Both jobs are planned as a list of actions against the state as it is:
- * moves of one device of a plex to another disk, plexes dropped, volumes
- * removed and disks taken out of the pack.  The check plans and forgets;
+ * moves of one device of a plex to another disk, volumes removed and disks
+ * taken out of the pack.  The check plans and forgets;
  * the commit plans again (the state may have changed) and carries the plan
  * out.  Space is counted as planned, so two moves never take the same MiB.
  */
@@ -26,7 +26,7 @@
 		return (r);                                                                        \
 	} while (0)
 
-enum sp_kind { SP_MOVE, SP_DROP_PLEX, SP_DROP_VOL };
+enum sp_kind { SP_MOVE, SP_DROP_VOL };
 
 struct sp_act {
 	enum sp_kind kind;
@@ -214,36 +214,27 @@ sp_name_lost(struct sp_plan *pl, const char *name)
 	snprintf(pl->lostnames + l, sizeof(pl->lostnames) - l, "%s%s", l ? ", " : "", name);
 }
 
-/* Rebuild every failed plex of v (the volume keeps a healthy one), or drop it. */
+/* Plan the rebuild of every failed plex of v (it keeps a healthy one); -1: no room for *plex. */
 static int
-sp_repair(struct sim_state *st, struct sp_plan *pl, const struct sim_volume *v)
+sp_repair(struct sim_state *st, struct sp_plan *pl, const struct sim_volume *v, uint32_t *plex)
 {
 	for (size_t k = 0; k < v->nplexes; k++) {
 		const struct sim_plex *px = &v->plexes[k];
-		size_t mark = pl->nact;
 		const char *s = px->devices;
-		int ok = 1;
 
 		if (sim_fault_plex_health(px) == INV_H_HEALTHY)
 			continue;
-		while (*s && ok) {
+		while (*s) {
 			char dev[SIM_NAME_LEN];
 			size_t n = strcspn(s, ",");
 
 			snprintf(dev, sizeof(dev), "%.*s", (int)n, s);
-			if (sim_fault_disk_lost(dev))
-				ok = sp_move(st, pl, v, px, dev, NULL, 0);
+			if (sim_fault_disk_lost(dev) && !sp_move(st, pl, v, px, dev, NULL, 0)) {
+				*plex = px->number;
+				return -1;
+			}
 			s += n + (s[n] == ',');
 		}
-		if (ok)
-			continue;
-		while (pl->nact > mark) { /* no room: give its space back, drop it */
-			struct sp_act *a = &pl->act[--pl->nact];
-
-			pl->extra[sim_disk_find(st, a->to) - st->disks] -= sim_plex_share(v, px);
-		}
-		if (!sp_add(pl, SP_DROP_PLEX, v, px->number))
-			return -1;
 	}
 	return 0;
 }
@@ -254,6 +245,7 @@ sp_plan_recover(struct sim_state *st, const struct job_params *p, struct sp_plan
 {
 	struct sim_pack *pk = sp_pack(st, p->pack);
 	size_t lost = 0, alive = 0;
+	uint32_t plex = 0;
 
 	if (!pk)
 		SP_FAIL(VDS_R_NOT_FOUND, "no sim pack with index %u", p->pack);
@@ -285,8 +277,12 @@ sp_plan_recover(struct sim_state *st, const struct job_params *p, struct sp_plan
 				SP_FAIL(VDS_R_NO_MEMORY, "too many changes in pack %s", pk->name);
 			continue;
 		}
-		if (h == INV_H_DEGRADED && sp_repair(st, pl, v) < 0)
-			SP_FAIL(VDS_R_NO_MEMORY, "too many changes in pack %s", pk->name);
+		if (h == INV_H_DEGRADED && sp_repair(st, pl, v, &plex) < 0)
+			SP_FAIL(
+			    VDS_R_NO_SPACE,
+			    "no healthy disk of pack %s outside volume %s has room to rebuild its "
+			    "plex %u: free some, or remove that plex first",
+			    pk->name, v->name, plex);
 		pl->recovered++;
 	}
 	/* without consent the lost volumes keep every missing disk in the pack */
@@ -348,11 +344,6 @@ sp_carry_out(struct sim_state *st, const struct sp_plan *pl)
 
 		if (a->kind == SP_MOVE && px)
 			sp_list_replace(px->devices, sizeof(px->devices), a->from, a->to);
-		else if (a->kind == SP_DROP_PLEX && px)
-			sim_plex_del(v, px);
-		if (v && v->nplexes == 1 && v->type == INV_VT_MIRROR)
-			v->type =
-			    strchr(v->plexes[0].devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
 		if (a->kind == SP_DROP_VOL && v)
 			sim_vol_del(st, v);
 		rc |= sim_inv_volume(st, a->vol);

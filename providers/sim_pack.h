@@ -5,7 +5,7 @@
  * given; never a disk that holds the same volume already) and takes it out
  * of the pack.  recoverPack, after disks failed or were removed (sim_fault.h),
  * rebuilds each failed plex of a volume that keeps a healthy one onto free
- * space of the healthy disks (or drops that plex when there is no room),
+ * space of the healthy disks (refused when there is no room),
  * removes the volumes with no healthy plex when vdsJobParamAllowDataLoss
  * consents, and takes the lost disks out of the pack unless a kept lost
  * volume still needs them.  Loop thread only.

@@ -11,6 +11,7 @@
 #   only disk of a pack, vdsJobParamDisks outside the pack, no room outside
 #   the volumes already on the target (mirror0 and stripe0 on sim4).
 #   recoverPack: refused on a healthy pack; sim4 removed (simRemoveDisk):
+#   refused while sim5 lacks the room for mirror0's plex;
 #   without consent mirror0's plex is rebuilt on sim5, stripe0 is lost and
 #   kept with sim4 in the pack (Recovered 2, Lost 1, vdsJobDetails names
 #   it); with vdsJobParamAllowDataLoss stripe0 is removed and sim4 leaves.
@@ -172,6 +173,14 @@ degraded() { [ "$(vol_health "$V_MIRROR")" = "$DEGRADED" ]; }
 wait_for 30000 degraded || fail "mirror0 not degraded after sim4 left"
 expect_eq "stripe0 failed" "$FAILED" "$(vol_health "$V_STRIPE")"
 
+# no room to rebuild mirror0's plex: sim5 filled up to 39 GiB free
+ok_job "createVolume big on sim5" 3 ParamPack u "$PACK0" ParamVolumeType i 1 \
+	ParamSizeMiB u $((460 * 1024)) ParamName s big ParamDisks s "$D5"
+V_BIG=$(job_get "$H" OutVolume)
+refused "recoverPack with no room for mirror0's plex" \
+	"no healthy disk of pack pack0 outside volume mirror0 has room to rebuild its plex 2" 16 \
+	ParamPack u "$PACK0"
+ok_job "deleteVolume big" 4 ParamVolume u "$V_BIG"
 ok_job "recoverPack without consent" 16 ParamPack u "$PACK0"
 expect_eq "no consent: recovered, lost, details" \
 	"2 1 lost, kept with the missing disks: stripe0" "$(job_getn "$H" OutRecovered OutLost Details)"
