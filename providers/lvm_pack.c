@@ -158,17 +158,6 @@ lp_run(struct lvm_cmd *c, int built, char *msg, size_t len)
 	return r;
 }
 
-/* "lvm SUB --config ..." for a change. */
-static void
-lp_lvm(struct lvm_cmd *c, const char *sub)
-{
-	lvm_cmd_init(c, lvm_tool("lvm"));
-	c->timeout_ms = LVM_T_CHANGE;
-	lvm_cmd_add(c, "%s", sub);
-	lvm_cmd_add(c, "--config");
-	lvm_cmd_add(c, "%s", LP_CONFIG);
-}
-
 struct lp_moved {
 	struct prov_job *j;
 	char line[128];
@@ -236,7 +225,7 @@ lp_abort(struct lvm_plan *pl, char *why, size_t len)
 {
 	struct lvm_cmd c;
 
-	lp_lvm(&c, "pvmove");
+	lvm_cmd_change(&c, "pvmove");
 	lvm_cmd_add(&c, "--abort");
 	return lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), why, len);
 }
@@ -292,7 +281,7 @@ lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return VDS_R_CANCELLED;
 	}
 	prov_job_progress(j, 95, "removing disk from pack");
-	lp_lvm(&c, "vgreduce");
+	lvm_cmd_change(&c, "vgreduce");
 	lvm_cmd_add(&c, "%s", pl->vg);
 	return lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), msg, len);
 }
@@ -389,7 +378,7 @@ lp_recover(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 
 		snprintf(what, sizeof(what), "rebuilding %s/%s", pl->vg, rep[i]);
 		prov_job_progress(j, 10, what);
-		lp_lvm(&c, "lvconvert");
+		lvm_cmd_change(&c, "lvconvert");
 		lvm_cmd_add(&c, "-y");
 		lvm_cmd_add(&c, "--repair");
 		if ((r = lp_run(&c, lvm_cmd_add(&c, "%s/%s", pl->vg, rep[i]), msg, len)) !=
@@ -406,7 +395,7 @@ lp_recover(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	if (pl->lost && !pl->allow_data_loss)
 		goto out; /* every missing disk stays: the lost volumes still name them */
 	prov_job_progress(j, 90, "removing lost disks");
-	lp_lvm(&c, "vgreduce");
+	lvm_cmd_change(&c, "vgreduce");
 	lvm_cmd_add(&c, "--removemissing");
 	if (pl->lost)
 		lvm_cmd_add(&c, "--force");
