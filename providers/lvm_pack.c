@@ -3,7 +3,7 @@
  * lvm_pack.c - replaceDisk and recoverPack on volume groups (lvm_pack.h).
  *
  * replaceDisk: pvmove --atomic of the disk onto the others (or the ones
- * given), its "Moved: N%" lines as progress, then vgreduce.  A cancel, or a
+ * given), the copy of its pvmove volume as progress, then vgreduce.  A cancel, or a
  * pvmove that failed or was killed, is answered by pvmove --abort: with
  * --atomic every extent goes back to the disk, the pack is as before.
  * recoverPack: from a fresh scan, each mirror with a plex on a missing
@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,65 +159,78 @@ lp_run(struct lvm_cmd *c, int built, char *msg, size_t len)
 	return r;
 }
 
-struct lp_moved {
-	struct prov_job *j;
-	char line[128];
-	size_t used;
+struct lp_bg {
+	struct child ch;
+	const char *argv[LVM_MAX_PVS + 12];
+	int rc, done; /* done: read and written with __atomic */
 };
 
-/* pvmove -i 1 prints "  /dev/vdc: Moved: 42.19%": the job's 5..94 %. */
-static void
-lp_pvmove_data(void *arg, const char *buf, size_t n)
+static void *
+lp_bg_main(void *arg)
 {
-	struct lp_moved *m = arg;
-	char details[64];
-	const char *p;
-	double pc;
+	struct lp_bg *bg = arg;
 
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] != '\n' && m->used < sizeof(m->line) - 1) {
-			m->line[m->used++] = buf[i];
-			continue;
-		}
-		m->line[m->used] = '\0';
-		m->used = 0;
-		if (!(p = strstr(m->line, "Moved:")) || sscanf(p, "Moved: %lf", &pc) != 1 ||
-		    pc < 0 || pc > 100)
-			continue;
-		snprintf(details, sizeof(details), "moving extents: %.1f%%", pc);
-		prov_job_progress(m->j, 5 + (unsigned)(pc * 89 / 100), details);
-	}
+	bg->rc = child_run(&bg->ch);
+	__atomic_store_n(&bg->done, 1, __ATOMIC_RELEASE);
+	return NULL;
 }
 
-/* pvmove --atomic -i 1 PV [DEST...], killed on a cancel. */
+/* The copy of the pvmove volume, x 100; -1 when unknown. */
 static int
-lp_pvmove(struct lvm_plan *pl, struct prov_job *j, struct child *ch)
+lp_copied(const char *vg)
+{
+	struct lvm_output o;
+	struct lvm_cmd c;
+	int sync = -1;
+
+	if (lvm_cmd_sync(&c, vg, "pvmove0") == 0 && lvm_cmd_run(&c, &o) == 0 &&
+	    lvm_json_sync(o.out, &sync) < 0)
+		sync = -1;
+	lvm_output_free(&o);
+	return sync;
+}
+
+/*
+ * pvmove --atomic PV [DEST...] on a thread of its own (killed on a cancel),
+ * while this one reports the copy of its pvmove volume as the job's 5..94 %:
+ * pvmove's own "Moved:" lines are buffered when its output is a pipe.
+ */
+static int
+lp_pvmove(struct lvm_plan *pl, struct prov_job *j, struct lp_bg *bg)
 {
 	static const char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
 	                                   "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
-	const char *argv[LVM_MAX_PVS + 12];
-	struct lp_moved m = {.j = j};
+	char details[64];
+	pthread_t t;
 	size_t n = 0;
 
-	argv[n++] = lvm_tool("lvm");
-	argv[n++] = "pvmove";
-	argv[n++] = "--config";
-	argv[n++] = LP_CONFIG;
-	argv[n++] = "--atomic";
-	argv[n++] = "-i";
-	argv[n++] = "1";
-	argv[n++] = pl->pv;
+	bg->argv[n++] = lvm_tool("lvm");
+	bg->argv[n++] = "pvmove";
+	bg->argv[n++] = "--config";
+	bg->argv[n++] = LP_CONFIG;
+	bg->argv[n++] = "--atomic";
+	bg->argv[n++] = pl->pv;
 	for (unsigned i = 0; i < pl->cr.npvs; i++)
-		argv[n++] = pl->cr.pvs[i];
-	argv[n] = NULL;
-	memset(ch, 0, sizeof(*ch));
-	ch->argv = argv;
-	ch->envp = envp;
-	ch->merge = 1;
-	ch->data = lp_pvmove_data;
-	ch->arg = &m;
-	ch->j = j;
-	return child_run(ch);
+		bg->argv[n++] = pl->cr.pvs[i];
+	bg->argv[n] = NULL;
+	bg->ch.argv = bg->argv;
+	bg->ch.envp = envp;
+	bg->ch.merge = 1;
+	bg->ch.j = j;
+	if (pthread_create(&t, NULL, lp_bg_main, bg) != 0)
+		return -1;
+	while (!__atomic_load_n(&bg->done, __ATOMIC_ACQUIRE)) {
+		int sync = lp_copied(pl->vg);
+
+		if (sync >= 0 && sync <= 10000) {
+			snprintf(details, sizeof(details), "moving extents: %d.%02d%%", sync / 100,
+			         sync % 100);
+			prov_job_progress(j, 5 + (unsigned)sync * 89 / 10000, details);
+		}
+		prov_job_sleep(j, LP_POLL_MS);
+	}
+	pthread_join(t, NULL);
+	return bg->rc;
 }
 
 /* The pvmove left in the volume group, if any: abort it (--atomic: all goes back). */
@@ -233,7 +247,8 @@ lp_abort(struct lvm_plan *pl, char *why, size_t len)
 static enum vds_result
 lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
-	struct child ch;
+	struct lp_bg *bg = calloc(1, sizeof(*bg));
+	struct child *ch;
 	struct lvm_cmd c;
 	char why[200], tail[200];
 	enum vds_result r;
@@ -241,20 +256,24 @@ lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 
 	prov_job_progress(j, 1, "checking free space");
 	if (prov_job_cancelled(j)) {
+		free(bg);
 		snprintf(msg, len, "cancelled before any change");
 		return VDS_R_CANCELLED;
 	}
+	if (!bg)
+		return VDS_R_NO_MEMORY;
 	if (pl->size) {
 		prov_job_progress(j, 5, "moving extents");
-		rc = lp_pvmove(pl, j, &ch);
-		snprintf(tail, sizeof(tail), "%s", ch.tail);
+		rc = lp_pvmove(pl, j, bg);
+		ch = &bg->ch;
+		snprintf(tail, sizeof(tail), "%s", ch->tail);
 		tail[strcspn(tail, "\n")] = '\0';
-		r = rc == 0 && ch.status == 0 && !ch.cancelled ? VDS_R_OK
-		    : ch.cancelled                             ? VDS_R_CANCELLED
-		                                               : VDS_R_TOOL_FAILED;
-		if (ch.status > 128 && !ch.cancelled)
-			snprintf(tail, sizeof(tail), "killed by signal %d", ch.status - 128);
-		child_free(&ch);
+		r = rc == 0 && ch->status == 0 && !ch->cancelled ? VDS_R_OK
+		    : ch->cancelled                              ? VDS_R_CANCELLED
+		                                                 : VDS_R_TOOL_FAILED;
+		if (ch->status > 128 && !ch->cancelled)
+			snprintf(tail, sizeof(tail), "killed by signal %d", ch->status - 128);
+		child_free(ch);
 		if (r != VDS_R_OK) {
 			enum vds_result a = lp_abort(pl, why, sizeof(why));
 
@@ -272,9 +291,11 @@ lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 				         "pack %s, run pvmove to finish it or pvmove --abort",
 				         tail[0] ? tail : "pvmove failed", why, pl->vg);
 			log_warnx("lvm", "replaceDisk %s: %s", pl->pv, msg);
+			free(bg);
 			return r;
 		}
 	}
+	free(bg);
 	if (prov_job_no_return(j)) {
 		snprintf(msg, len, "cancelled after the move: %s is empty, still in pack %s",
 		         pl->pv, pl->vg);

@@ -121,16 +121,22 @@ data_ok "pvmove by hand"
 # ---------------------------------------------------------------- 2. pvmove killed
 lvmq vgextend -q vgp /dev/vdb >/dev/null || fail "vgextend vdb"
 lvmq vgmknodes vgp >/dev/null 2>&1
+# the lvm provider reads the groups at its start and after its jobs: it
+# learns of the changes made by hand from a restart
+vds_restart_vdsd
+vds_wait_registered 60000
+wait_for 10000 disk /dev/vdc >/dev/null || fail "/dev/vdc is not in the disk table after the restart"
 if [ -w "$THROTTLE" ]; then
 	echo 1 >"$THROTTLE"
 	H=$(job_handle)
 	job_start "$H" 15 ParamDisk u "$DC"
 	moving() {
 		PID=$(pgrep -a -x lvm | awk '/ pvmove / { print $1; exit }')
-		[ -n "$PID" ] && lvs_json copy_percent | jq -e 'select(.lv_name | test("pvmove"))' >/dev/null
+		[ -n "$PID" ] && lvs_json copy_percent | jq -e 'select(.lv_name | test("pvmove"))' >/dev/null &&
+			[[ "$(job_get "$H" Details)" == "moving extents: "* ]]
 	}
 	wait_for 120000 moving || fail "no pvmove of job $H in progress"
-	note "pvmove pid $PID, pvmove volume: $(lvs_json copy_percent | jq -c 'select(.lv_name | test("pvmove"))')"
+	note "pvmove pid $PID, job details \"$(job_get "$H" Details)\", pvmove volume: $(lvs_json copy_percent | jq -c 'select(.lv_name | test("pvmove"))')"
 	kill -9 "$PID"
 	echo 100 >"$THROTTLE"
 	expect_eq "pvmove killed: job failed" "$ST_FAILED" "$(job_wait "$H" 300000)"
