@@ -94,7 +94,9 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 {
 	j->result = r;
 	j->hresult = vds_result_hresult(r);
-	job_text_set(&j->details, NULL, JOB_DETAILS_SIZE);
+	job_text_set(&j->details,
+	             r == VDS_R_OK && j->outputs.details[0] ? j->outputs.details : NULL,
+	             JOB_DETAILS_SIZE);
 	if (r == VDS_R_OK) {
 		j->status = JOB_ST_SUCCEEDED;
 		j->percent = 100;

@@ -217,6 +217,34 @@ cj_build_break(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 }
 
 static int
+cj_build_replace(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o;
+	int rc;
+
+	if ((rc = ctl_object(x, VC_T_DISK, a->pos[0], &r->p_disk)))
+		return rc;
+	snprintf(r->p_disks, sizeof(r->p_disks), "%s", (o = cj_opt(a, "disks")) ? o : "");
+	return 0;
+}
+
+/* Asks first only with --allow-data-loss: without it nothing is removed. */
+static int
+cj_build_recover(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	char what[300];
+	int rc;
+
+	if ((rc = ctl_object(x, VC_T_PACK, a->pos[0], &r->p_pack)))
+		return rc;
+	if (!cj_opt(a, "allow-data-loss"))
+		return 0;
+	r->p_allow_data_loss = 1;
+	snprintf(what, sizeof(what), "recover-pack %s --allow-data-loss", a->pos[0]);
+	return ctl_confirm(x, what, "the volumes of the pack that have no complete copy left");
+}
+
+static int
 cj_build_cvdisk(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
 	const char *o;
@@ -301,6 +329,8 @@ static const struct cj_cmd cj_cmds[] = {
     {"format", 18, 1, "fs label unit !force !partition",
      "VOLUME --fs TYPE [--label L] [--unit SIZE] [--force] [--partition]", cj_build_format,
      "the data on the volume"},
+    {"replace-disk", 15, 1, "disks", "DISK [--disks 1,2]", cj_build_replace, NULL},
+    {"recover-pack", 16, 1, "!allow-data-loss", "PACK [--allow-data-loss]", cj_build_recover, NULL},
 };
 #define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
 

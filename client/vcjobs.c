@@ -46,10 +46,10 @@ vc_add_params(netsnmp_pdu *pdu, const struct vc_job *req, uint32_t h)
 		const struct vcf_field *f = &t->fields[i];
 		const char *s = vcf_str(req, f);
 
-		/* parameters: 30..48 and, added later, 56..62 */
+		/* parameters: 30..49 and, after the first outputs, 56..69 */
 		if (f->col != VDS_JOB_TYPE && f->col != VDS_JOB_OWNER &&
 		    (f->col < VDS_JOB_P_DISK || f->col >= VDS_JOB_O_OFFSET) &&
-		    (f->col < VDS_JOB_P_FS_TYPE || f->col > VDS_JOB_P_PARITY_COUNT))
+		    (f->col < VDS_JOB_P_FS_TYPE || f->col >= VDS_JOB_O_PLEX))
 			continue;
 		if (f->kind == VCF_STR && s[0])
 			snmp_pdu_add_variable(pdu, name, vc_job_oid(name, f->col, h), ASN_OCTET_STR,

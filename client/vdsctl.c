@@ -71,6 +71,8 @@ vctl_help(const char *prog)
 	       "  format VOLUME --fs ext4|ext3|ext2|xfs|vfat|btrfs [--label L] [--unit SIZE]\n"
 	       "                [--force] [--partition]  (--partition: VOLUME names a partition;\n"
 	       "                --force: replace a file system)\n"
+	       "  replace-disk DISK [--disks 1,2]  move its extents to other disks of its pack\n"
+	       "  recover-pack PACK [--allow-data-loss]  after a disk was lost\n"
 	       "  job show|wait|cancel|forget HANDLE\n\n"
 	       "Options:\n"
 	       "  --json         machine-readable output\n"

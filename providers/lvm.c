@@ -20,6 +20,7 @@
 #include "log.h"
 #include "lvm.h"
 #include "lvm_inv.h"
+#include "lvm_pack.h"
 #include "lvm_run.h"
 
 #define LVM_DEFAULT_STRIPE (64 * 1024)
@@ -91,6 +92,7 @@ lvm_claims(void *state, const struct job_params *p)
 {
 	const struct inv_pack *pk;
 	const struct inv_volume *v;
+	const struct inv_disk *d;
 
 	switch (p->type) {
 	case JOB_CREATE_VOLUME:
@@ -104,6 +106,13 @@ lvm_claims(void *state, const struct job_params *p)
 	case JOB_BREAK_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && lvm_is_lvm(v->provider);
+	case JOB_REPLACE_DISK:
+		d = inv_get(INV_DISK, p->disk);
+		pk = d && d->pack_index ? inv_get(INV_PACK, d->pack_index) : NULL;
+		return pk && lvm_is_lvm(pk->provider);
+	case JOB_RECOVER_PACK:
+		pk = inv_get(INV_PACK, p->pack);
+		return pk && lvm_is_lvm(pk->provider);
 	default:
 		return 0;
 	}
@@ -398,6 +407,8 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 	pl->type = p->type;
 	if (p->type == JOB_CREATE_VOLUME)
 		return lvm_check_create(lp, p, pl, why, len);
+	if (p->type == JOB_REPLACE_DISK || p->type == JOB_RECOVER_PACK)
+		return lvm_pack_check(&lp->scan, lp->conf, p, pl, why, len);
 	if ((r = lvm_target(lp, p->volume, pl, &lv, why, len)) != VDS_R_OK)
 		return r;
 	switch (p->type) {
@@ -491,6 +502,7 @@ lvm_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, 
 	if (r != VDS_R_OK)
 		return r;
 	lvm_outputs(pl, out);
+	lvm_pack_outputs(pl, out);
 	if ((pl->type == JOB_CREATE_VOLUME || pl->type == JOB_BREAK_PLEX) && !out->volume) {
 		snprintf(msg, msglen, "the new volume %s did not show up", pl->outkey + 4);
 		return VDS_R_FAILED;

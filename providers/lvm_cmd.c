@@ -104,6 +104,12 @@ lc_lvm(struct lvm_cmd *c, const char *sub)
 	lvm_cmd_add(c, "%s", LVM_CONFIG);
 }
 
+void
+lvm_cmd_change(struct lvm_cmd *c, const char *sub)
+{
+	lc_lvm(c, sub);
+}
+
 /* The same for a read-only report: its own config and time limit. */
 static void
 lc_query(struct lvm_cmd *c, const char *sub)

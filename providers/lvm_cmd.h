@@ -83,6 +83,8 @@ int lvm_dev_ok(const char *s);
 const char *lvm_tool(const char *name);
 
 void lvm_cmd_init(struct lvm_cmd *c, const char *tool);
+/* "lvm SUB --config LVM_CONFIG", the time limit of a change; add its arguments. */
+void lvm_cmd_change(struct lvm_cmd *c, const char *sub);
 int lvm_cmd_add(struct lvm_cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Builders: 0, or -1 when a name/device is not acceptable. */

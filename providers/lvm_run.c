@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "lvm_fix.h"
+#include "lvm_pack.h"
 #include "lvm_run.h"
 
 #define LR_POLL_MS 500
@@ -407,6 +408,10 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		break;
 	case JOB_EXTEND_VOLUME:
 		r = lr_extend(pl, j, msg, len);
+		break;
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+		r = lvm_pack_run(pl, j, msg, len);
 		break;
 	default:
 		snprintf(msg, len, "the lvm provider does not run this job type");

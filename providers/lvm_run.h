@@ -27,6 +27,11 @@ struct lvm_plan {
 	struct lvm_scan after;                /* the LVM state after the job */
 	int have_after;
 	int needs_repair; /* a failed job left the volume needing repair */
+	/* replaceDisk (pv: the disk to empty, cr.pvs: where to, size: bytes to move), recoverPack
+	 */
+	int allow_data_loss;
+	unsigned recovered, lost;
+	char lostnames[120];
 };
 
 enum vds_result lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len);

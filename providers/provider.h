@@ -90,6 +90,7 @@ struct job_outputs {
 	uint32_t plex;      /* addVolumePlex, repairVolumePlex: the new leg */
 	uint32_t recovered; /* recoverPack: volumes brought back */
 	uint32_t lost;      /* recoverPack: volumes that lost data */
+	char details[128];  /* vdsJobDetails once the job succeeded ("" clears it) */
 };
 
 /* The running job as a provider sees it; thread-safe. */

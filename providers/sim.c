@@ -78,6 +78,10 @@ static const struct sim_phases sim_phase_table[] = {
                            2},
     [JOB_CLEAN] = {{"checking disk", "wiping signatures", "rereading disk", NULL}, 1},
     [JOB_FORMAT] = {{"checking volume", "writing file system", "reading file system", NULL}, 1},
+    [JOB_REPLACE_DISK] = {{"checking free space", "moving extents", "removing disk from pack",
+                           NULL},
+                          2},
+    [JOB_RECOVER_PACK] = {{"checking volumes", "repairing plexes", "removing lost disks", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -205,11 +209,15 @@ sim_claims(void *state, const struct job_params *p)
 		pt = inv_get(INV_PARTITION, p->partition);
 		d = pt ? inv_get(INV_DISK, pt->disk_index) : NULL;
 		return d && sim_is_sim(d->provider);
+	case JOB_REPLACE_DISK:
+		d = inv_get(INV_DISK, p->disk);
+		return d && sim_is_sim(d->provider);
+	case JOB_RECOVER_PACK:
+		pk = inv_get(INV_PACK, p->pack);
+		return pk && sim_is_sim(pk->provider);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_REPLACE_DISK:
-	case JOB_RECOVER_PACK:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:

@@ -11,6 +11,7 @@
 #include "sim_apply.h"
 #include "sim_fsops.h"
 #include "sim_inv.h"
+#include "sim_pack.h"
 
 static void
 sa_objid(char out[INV_OBJID_LEN], const char *objid)
@@ -325,11 +326,12 @@ sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_tar
 	case JOB_FORMAT:
 		r = sim_fsops_apply(st, p, t, out);
 		break;
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+		return sim_pack_apply(st, p, out, msg, len);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_REPLACE_DISK:
-	case JOB_RECOVER_PACK:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:

@@ -17,6 +17,7 @@
 #include "sim_check.h"
 #include "sim_checkvol.h"
 #include "sim_fsops.h"
+#include "sim_pack.h"
 
 #define SC_FAIL(r, ...)                                                                            \
 	do {                                                                                       \
@@ -275,11 +276,12 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_CLEAN:
 	case JOB_FORMAT:
 		return sim_fsops_check(st, p, t, why, len);
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+		return sim_pack_check(st, p, why, len);
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_REPLACE_DISK:
-	case JOB_RECOVER_PACK:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:

@@ -20,6 +20,12 @@ sf_disk_failed(const char *name)
 }
 
 int
+sim_fault_disk_lost(const char *name)
+{
+	return sf_disk_failed(name);
+}
+
+int
 sim_fault_disk_removed(const char *name)
 {
 	return strlist_contains(&sf_removed, name);

@@ -39,6 +39,8 @@ void sim_fault_clear(void);
 enum inv_health sim_fault_plex_health(const struct sim_plex *px);
 enum inv_health sim_fault_volume_health(const struct sim_volume *v);
 enum inv_health sim_fault_pack_health(const struct sim_state *st, const char *pack);
+/* 1 when the disk name is failed (simFailDisk) or removed (simRemoveDisk). */
+int sim_fault_disk_lost(const char *name);
 /* 1 when the disk name is removed (simRemoveDisk). */
 int sim_fault_disk_removed(const char *name);
 /* 1 when pack has member disks and every one is removed. */

@@ -42,8 +42,14 @@ fsck_clean(uint64_t off)
 	       0;
 }
 
+#ifdef BASIC_ON_LOOP
+#define OWN_LOOPS 1
+#else
+#define OWN_LOOPS 0
+#endif
+
 static unsigned
-loops_over_img(void)
+loops_count(void)
 {
 	char buf[1024];
 	unsigned n = 0;
@@ -54,11 +60,23 @@ loops_over_img(void)
 	return buf[0] ? n + 1 : 0;
 }
 
-#ifdef BASIC_ON_LOOP
-#define OWN_LOOPS 1
-#else
-#define OWN_LOOPS 0
-#endif
+/*
+ * The loop devices over the image once the ones detached are gone: a
+ * detach while something (udev's probe after a mkfs, blkid) still holds
+ * the device only marks it, and the kernel lets go at the last close.
+ * Waits for that (up to 60 s), not for a time.
+ */
+static unsigned
+loops_over_img(void)
+{
+	unsigned n = loops_count();
+
+	for (int i = 0; i < 6000 && n > OWN_LOOPS; i++) {
+		usleep(10000);
+		n = loops_count();
+	}
+	return n;
+}
 
 void
 test_shrink(void)

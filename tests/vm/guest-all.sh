@@ -69,6 +69,7 @@ step test_basic_disk VDS_TEST_DISKS=/dev/vdc "$top_builddir/tests/unit/test_basi
 step test_lvm_disk VDS_TEST_DISKS=/dev/vdc,/dev/vdd "$top_builddir/tests/unit/test_lvm_disk"
 step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/guest-faults.sh"
 step guest-fsops.sh "$top_srcdir/tests/vm/guest-fsops.sh"
+step guest-pack.sh "$top_srcdir/tests/vm/guest-pack.sh"
 step guest-health.sh "$top_srcdir/tests/vm/guest-health.sh"
 echo "vm tests:"
 printf '%s' "$summary"

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * lvm_pack.c - replaceDisk and recoverPack on volume groups (lvm_pack.h).
+ *
+ * replaceDisk: pvmove --atomic of the disk onto the others (or the ones
+ * given), the copy of its pvmove volume as progress, then vgreduce.  A cancel, or a
+ * pvmove that failed or was killed, is answered by pvmove --abort: with
+ * --atomic every extent goes back to the disk, the pack is as before.
+ * recoverPack: from a fresh scan, each mirror with a plex on a missing
+ * physical volume and a complete one left is rebuilt (lvconvert --repair,
+ * its resync as progress); a volume with no complete copy is lost.  Then
+ * vgreduce --removemissing (--force with vdsJobParamAllowDataLoss, which
+ * removes the lost volumes), skipped when volumes are lost without consent.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "log.h"
+#include "lvm_pack.h"
+
+#define LP_CONFIG  LVM_CONFIG " global { use_lvmpolld=0 }"
+#define LP_POLL_MS 500
+#define LP_MAX_LVS 32
+#define LP_FAIL(r, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(why, len, __VA_ARGS__);                                                   \
+		return (r);                                                                        \
+	} while (0)
+
+/* ------------------------------------------------------------- checks */
+
+static int
+lp_missing(const char *name)
+{
+	return strstr(name, "unknown") != NULL;
+}
+
+/* A disk of the job as a physical volume: devnode into dev; its PV or NULL. */
+static const struct lvm_pv *
+lp_disk_pv(const struct lvm_scan *s, uint32_t index, const struct inv_disk **dp)
+{
+	const struct inv_disk *d = index ? inv_get(INV_DISK, index) : NULL;
+
+	*dp = d;
+	return d ? lvm_scan_pv(s, d->devnode) : NULL;
+}
+
+static enum vds_result
+lp_usable(const struct vds_conf *conf, const struct inv_disk *d, char *why, size_t len)
+{
+	if (d->flags & INV_DF_SYSTEM)
+		LP_FAIL(VDS_R_SYSTEM_DEVICE, "%s holds the running system", d->devnode);
+	if (conf && !conf_device_allowed(conf, d->devnode))
+		LP_FAIL(VDS_R_NOT_ALLOWED, "%s is not allowed by allowDevice", d->devnode);
+	if (!lvm_dev_ok(d->devnode))
+		LP_FAIL(VDS_R_INVALID_PARAM, "unusable device name %s", d->devnode);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lp_check_replace(const struct lvm_scan *s, const struct vds_conf *conf, const struct job_params *p,
+                 struct lvm_plan *pl, char *why, size_t len)
+{
+	const struct inv_disk *d, *o;
+	const struct lvm_pv *pv = lp_disk_pv(s, p->disk, &d), *q;
+	uint64_t room = 0;
+	enum vds_result r;
+
+	if (!d)
+		LP_FAIL(VDS_R_NOT_FOUND, "no disk with index %u", p->disk);
+	if (!pv || !pv->vg[0])
+		LP_FAIL(VDS_R_INVALID_PARAM, "disk %s is in no pack", d->devnode);
+	if ((r = lp_usable(conf, d, why, len)) != VDS_R_OK)
+		return r;
+	snprintf(pl->vg, sizeof(pl->vg), "%s", pv->vg);
+	snprintf(pl->pv, sizeof(pl->pv), "%s", pv->name);
+	pl->size = pv->size - pv->free; /* what moves */
+	for (size_t i = 0; i < s->npvs; i++) {
+		q = &s->pvs[i];
+		if (strcmp(q->vg, pv->vg) != 0 || q == pv)
+			continue;
+		if (lp_missing(q->name))
+			LP_FAIL(VDS_R_INVALID_PARAM,
+			        "pack %s has a missing disk: run recoverPack first", pv->vg);
+		if (!p->ndisks && pl->cr.npvs < LVM_MAX_PVS) {
+			snprintf(pl->cr.pvs[pl->cr.npvs++], LVM_DEV_LEN, "%s", q->name);
+			room += q->free;
+		}
+	}
+	for (unsigned i = 0; i < p->ndisks; i++) {
+		if (!(q = lp_disk_pv(s, p->disks[i], &o)))
+			LP_FAIL(VDS_R_NOT_FOUND,
+			        "disk %u of vdsJobParamDisks is no disk of pack %s", p->disks[i],
+			        pv->vg);
+		if (q == pv)
+			LP_FAIL(VDS_R_INVALID_PARAM, "vdsJobParamDisks names %s, the disk to empty",
+			        d->devnode);
+		if (strcmp(q->vg, pv->vg) != 0)
+			LP_FAIL(VDS_R_INVALID_PARAM, "disk %s is not in pack %s", o->devnode,
+			        pv->vg);
+		if ((r = lp_usable(conf, o, why, len)) != VDS_R_OK)
+			return r;
+		snprintf(pl->cr.pvs[pl->cr.npvs++], LVM_DEV_LEN, "%s", q->name);
+		room += q->free;
+	}
+	if (!pl->cr.npvs)
+		LP_FAIL(VDS_R_INVALID_PARAM, "disk %s is the only disk of pack %s", d->devnode,
+		        pv->vg);
+	if (room < pl->size)
+		LP_FAIL(VDS_R_NO_SPACE, "%llu MiB to move off %s, %llu MiB free on the other disks",
+		        (unsigned long long)(pl->size >> 20), d->devnode,
+		        (unsigned long long)(room >> 20));
+	return VDS_R_OK;
+}
+
+static enum vds_result
+lp_check_recover(const struct lvm_scan *s, const struct job_params *p, struct lvm_plan *pl,
+                 char *why, size_t len)
+{
+	const struct inv_pack *pk = p->pack ? inv_get(INV_PACK, p->pack) : NULL;
+
+	if (!pk || sscanf(pk->key, "lvm:%63s", pl->vg) != 1 || !lvm_name_ok(pl->vg))
+		LP_FAIL(VDS_R_NOT_FOUND, "no lvm pack with index %u", p->pack);
+	if (!lvm_scan_vg(s, pl->vg))
+		LP_FAIL(VDS_R_NOT_FOUND, "volume group %s is gone", pl->vg);
+	pl->allow_data_loss = p->allow_data_loss;
+	return VDS_R_OK;
+}
+
+enum vds_result
+lvm_pack_check(const struct lvm_scan *s, const struct vds_conf *conf, const struct job_params *p,
+               struct lvm_plan *pl, char *why, size_t len)
+{
+	if (p->type == JOB_REPLACE_DISK)
+		return lp_check_replace(s, conf, p, pl, why, len);
+	return lp_check_recover(s, p, pl, why, len);
+}
+
+/* ------------------------------------------------------------- running */
+
+static enum vds_result
+lp_run(struct lvm_cmd *c, int built, char *msg, size_t len)
+{
+	struct lvm_output o;
+	enum vds_result r = VDS_R_OK;
+
+	if (built < 0 || c->overflow) {
+		snprintf(msg, len, "refusing to build a command from unchecked names");
+		return VDS_R_INVALID_PARAM;
+	}
+	if (lvm_cmd_run(c, &o) < 0)
+		r = lvm_cmd_result(&o, msg, len);
+	lvm_output_free(&o);
+	return r;
+}
+
+struct lp_bg {
+	struct child ch;
+	const char *argv[LVM_MAX_PVS + 12];
+	int rc, done; /* done: read and written with __atomic */
+};
+
+static void *
+lp_bg_main(void *arg)
+{
+	struct lp_bg *bg = arg;
+
+	bg->rc = child_run(&bg->ch);
+	__atomic_store_n(&bg->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The copy of the pvmove volume, x 100; -1 when unknown. */
+static int
+lp_copied(const char *vg)
+{
+	struct lvm_output o;
+	struct lvm_cmd c;
+	int sync = -1;
+
+	if (lvm_cmd_sync(&c, vg, "pvmove0") == 0 && lvm_cmd_run(&c, &o) == 0 &&
+	    lvm_json_sync(o.out, &sync) < 0)
+		sync = -1;
+	lvm_output_free(&o);
+	return sync;
+}
+
+/*
+ * pvmove --atomic PV [DEST...] on a thread of its own (killed on a cancel),
+ * while this one reports the copy of its pvmove volume as the job's 5..94 %:
+ * pvmove's own "Moved:" lines are buffered when its output is a pipe.
+ */
+static int
+lp_pvmove(struct lvm_plan *pl, struct prov_job *j, struct lp_bg *bg)
+{
+	static const char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
+	                                   "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
+	char details[64];
+	pthread_t t;
+	size_t n = 0;
+
+	bg->argv[n++] = lvm_tool("lvm");
+	bg->argv[n++] = "pvmove";
+	bg->argv[n++] = "--config";
+	bg->argv[n++] = LP_CONFIG;
+	bg->argv[n++] = "--atomic";
+	bg->argv[n++] = pl->pv;
+	for (unsigned i = 0; i < pl->cr.npvs; i++)
+		bg->argv[n++] = pl->cr.pvs[i];
+	bg->argv[n] = NULL;
+	bg->ch.argv = bg->argv;
+	bg->ch.envp = envp;
+	bg->ch.merge = 1;
+	bg->ch.j = j;
+	if (pthread_create(&t, NULL, lp_bg_main, bg) != 0)
+		return -1;
+	while (!__atomic_load_n(&bg->done, __ATOMIC_ACQUIRE)) {
+		int sync = lp_copied(pl->vg);
+
+		if (sync >= 0 && sync <= 10000) {
+			snprintf(details, sizeof(details), "moving extents: %d.%02d%%", sync / 100,
+			         sync % 100);
+			prov_job_progress(j, 5 + (unsigned)sync * 89 / 10000, details);
+		}
+		prov_job_sleep(j, LP_POLL_MS);
+	}
+	pthread_join(t, NULL);
+	return bg->rc;
+}
+
+/* The pvmove left in the volume group, if any: abort it (--atomic: all goes back). */
+static enum vds_result
+lp_abort(struct lvm_plan *pl, char *why, size_t len)
+{
+	struct lvm_cmd c;
+
+	lvm_cmd_change(&c, "pvmove");
+	lvm_cmd_add(&c, "--abort");
+	return lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), why, len);
+}
+
+static enum vds_result
+lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	struct lp_bg *bg = calloc(1, sizeof(*bg));
+	struct child *ch;
+	struct lvm_cmd c;
+	char why[200], tail[200];
+	enum vds_result r;
+	int rc;
+
+	prov_job_progress(j, 1, "checking free space");
+	if (prov_job_cancelled(j)) {
+		free(bg);
+		snprintf(msg, len, "cancelled before any change");
+		return VDS_R_CANCELLED;
+	}
+	if (!bg)
+		return VDS_R_NO_MEMORY;
+	if (pl->size) {
+		prov_job_progress(j, 5, "moving extents");
+		rc = lp_pvmove(pl, j, bg);
+		ch = &bg->ch;
+		snprintf(tail, sizeof(tail), "%s", ch->tail);
+		tail[strcspn(tail, "\n")] = '\0';
+		r = rc == 0 && ch->status == 0 && !ch->cancelled ? VDS_R_OK
+		    : ch->cancelled                              ? VDS_R_CANCELLED
+		                                                 : VDS_R_TOOL_FAILED;
+		if (ch->status > 128 && !ch->cancelled)
+			snprintf(tail, sizeof(tail), "killed by signal %d", ch->status - 128);
+		child_free(ch);
+		if (r != VDS_R_OK) {
+			enum vds_result a = lp_abort(pl, why, sizeof(why));
+
+			if (a == VDS_R_OK)
+				snprintf(msg, len,
+				         "%s: pvmove --abort put every extent back on %s, which "
+				         "stays in pack %s",
+				         r == VDS_R_CANCELLED ? "cancelled while moving extents"
+				         : tail[0]            ? tail
+				                              : "pvmove failed",
+				         pl->pv, pl->vg);
+			else
+				snprintf(msg, len,
+				         "%s; pvmove --abort failed too (%s): the move is left in "
+				         "pack %s, run pvmove to finish it or pvmove --abort",
+				         tail[0] ? tail : "pvmove failed", why, pl->vg);
+			log_warnx("lvm", "replaceDisk %s: %s", pl->pv, msg);
+			free(bg);
+			return r;
+		}
+	}
+	free(bg);
+	if (prov_job_no_return(j)) {
+		snprintf(msg, len, "cancelled after the move: %s is empty, still in pack %s",
+		         pl->pv, pl->vg);
+		return VDS_R_CANCELLED;
+	}
+	prov_job_progress(j, 95, "removing disk from pack");
+	lvm_cmd_change(&c, "vgreduce");
+	lvm_cmd_add(&c, "%s", pl->vg);
+	return lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), msg, len);
+}
+
+/* Wait for the resync of a repaired mirror: the job's 20..89 %. */
+static void
+lp_wait_sync(const char *vg, const char *lv, struct prov_job *j)
+{
+	char details[96];
+	struct lvm_output o;
+	struct lvm_cmd c;
+	int sync = 0;
+
+	for (;;) {
+		int rc = -1;
+
+		if (lvm_cmd_sync(&c, vg, lv) == 0 && lvm_cmd_run(&c, &o) == 0)
+			rc = lvm_json_sync(o.out, &sync);
+		lvm_output_free(&o);
+		if (rc < 0 || sync < 0 || sync >= 10000 || prov_job_stopping())
+			return;
+		snprintf(details, sizeof(details), "rebuilding %s/%s: %d.%02d%%", vg, lv,
+		         sync / 100, sync % 100);
+		prov_job_progress(j, 20 + (unsigned)sync * 69 / 10000, details);
+		prov_job_sleep(j, LP_POLL_MS);
+	}
+}
+
+/* Into rep/lost: the volumes to rebuild and the ones with no complete copy. */
+static int
+lp_classify(const struct lvm_scan *s, struct lvm_plan *pl, char (*rep)[LVM_NAME_LEN + 2],
+            size_t *nrep)
+{
+	size_t nmissing = 0, used = 0;
+
+	for (size_t i = 0; i < s->npvs; i++)
+		nmissing += !strcmp(s->pvs[i].vg, pl->vg) && lp_missing(s->pvs[i].name);
+	*nrep = 0;
+	for (size_t i = 0; i < s->nlvs; i++) {
+		const struct lvm_lv *lv = &s->lvs[i], *img[LVM_RUN_LEGS];
+		size_t n, ok = 0;
+
+		if (strcmp(lv->vg, pl->vg) != 0 || !lvm_lv_visible(lv))
+			continue;
+		n = lvm_lv_plexes(s, lv, img, LVM_RUN_LEGS);
+		for (size_t k = 0; k < n; k++)
+			ok += img[k] && !lp_missing(img[k]->devices);
+		if (ok == n) {
+			pl->recovered++;
+			continue;
+		}
+		if (ok && *nrep < LP_MAX_LVS) {
+			snprintf(rep[(*nrep)++], LVM_NAME_LEN + 2, "%s", lv->name);
+			continue;
+		}
+		pl->lost++;
+		used += (size_t)snprintf(pl->lostnames + used,
+		                         used < sizeof(pl->lostnames) ? sizeof(pl->lostnames) - used
+		                                                      : 0,
+		                         "%s%s/%s", used ? ", " : "", pl->vg, lv->name);
+	}
+	return (int)nmissing;
+}
+
+static enum vds_result
+lp_recover(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	char(*rep)[LVM_NAME_LEN + 2] = calloc(LP_MAX_LVS, sizeof(*rep));
+	struct lvm_scan s;
+	struct lvm_cmd c;
+	size_t nrep = 0;
+	enum vds_result r;
+	int nmissing;
+
+	prov_job_progress(j, 1, "checking volumes");
+	if (!rep)
+		return VDS_R_NO_MEMORY;
+	if ((r = lvm_scan_load(&s, msg, len)) != VDS_R_OK)
+		goto out;
+	nmissing = lp_classify(&s, pl, rep, &nrep);
+	lvm_scan_free(&s);
+	r = VDS_R_INVALID_PARAM;
+	if (!nmissing) {
+		snprintf(msg, len, "pack %s has no missing disk: nothing to recover", pl->vg);
+		goto out;
+	}
+	r = VDS_R_CANCELLED;
+	if (prov_job_cancelled(j) || prov_job_no_return(j)) {
+		snprintf(msg, len, "cancelled before any change");
+		goto out;
+	}
+	for (size_t i = 0; i < nrep; i++) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "rebuilding %s/%s", pl->vg, rep[i]);
+		prov_job_progress(j, 10, what);
+		lvm_cmd_change(&c, "lvconvert");
+		lvm_cmd_add(&c, "-y");
+		lvm_cmd_add(&c, "--repair");
+		if ((r = lp_run(&c, lvm_cmd_add(&c, "%s/%s", pl->vg, rep[i]), msg, len)) !=
+		    VDS_R_OK) {
+			snprintf(what, sizeof(what), "%s", msg);
+			snprintf(msg, len, "cannot rebuild %s/%s (%s): no disk left the pack",
+			         pl->vg, rep[i], what);
+			goto out;
+		}
+		lp_wait_sync(pl->vg, rep[i], j);
+		pl->recovered++;
+	}
+	r = VDS_R_OK;
+	if (pl->lost && !pl->allow_data_loss)
+		goto out; /* every missing disk stays: the lost volumes still name them */
+	prov_job_progress(j, 90, "removing lost disks");
+	lvm_cmd_change(&c, "vgreduce");
+	lvm_cmd_add(&c, "--removemissing");
+	if (pl->lost)
+		lvm_cmd_add(&c, "--force");
+	r = lp_run(&c, lvm_cmd_add(&c, "%s", pl->vg), msg, len);
+out:
+	free(rep);
+	return r;
+}
+
+enum vds_result
+lvm_pack_run(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	if (pl->type == JOB_REPLACE_DISK)
+		return lp_replace(pl, j, msg, len);
+	return lp_recover(pl, j, msg, len);
+}
+
+void
+lvm_pack_outputs(const struct lvm_plan *pl, struct job_outputs *out)
+{
+	if (pl->type != JOB_RECOVER_PACK)
+		return;
+	out->recovered = pl->recovered;
+	out->lost = pl->lost;
+	if (pl->lost)
+		snprintf(out->details, sizeof(out->details), "%s: %s",
+		         pl->allow_data_loss ? "lost and removed"
+		                             : "lost, kept with the missing disks",
+		         pl->lostnames);
+}
