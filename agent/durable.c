@@ -224,6 +224,7 @@ void
 durable_fini(void)
 {
 	statewr_wait();
+	statewr_sync(); /* a clean stop leaves every state file on disk */
 	dr_deliver();
 	pthread_mutex_lock(&dr.mu);
 	if (dr.ev)
@@ -313,7 +314,7 @@ durable_write(struct durable_file *df, char *buf, size_t len)
 	if (dr.bracket)
 		dr.last = (struct durable_ticket){df, r->seq};
 	/* when the thread cannot start, dr_done has queued the failure */
-	statewr_request(df->path, dr_fill, r, dr_done);
+	statewr_request_lazy(df->path, dr_fill, r, dr_done);
 	return 0;
 }
 
