@@ -147,26 +147,45 @@ jp_missing(const struct job_params *p)
 
 	switch (p->type) {
 	case JOB_CREATE_PARTITION:
-		return !p->disk ? "vdsJobDisk" : !p->size ? "vdsJobSizeMiB" : NULL;
+		return !p->disk ? "vdsJobParamDisk" : !p->size ? "vdsJobParamSizeMiB" : NULL;
 	case JOB_DELETE_PARTITION:
-		return !p->partition ? "vdsJobPartition" : NULL;
+		return !p->partition ? "vdsJobParamPartition" : NULL;
 	case JOB_CREATE_VOLUME:
-		return !p->pack && !p->ndisks ? "vdsJobPack or vdsJobDisks"
-		       : !p->size             ? "vdsJobSizeMiB"
+		return !p->pack && !p->ndisks ? "vdsJobParamPack or vdsJobParamDisks"
+		       : !p->size             ? "vdsJobParamSizeMiB"
 		                              : NULL;
 	case JOB_DELETE_VOLUME:
-		return !p->volume ? "vdsJobVolume" : NULL;
+		return !p->volume ? "vdsJobParamVolume" : NULL;
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
-		return !p->volume ? "vdsJobVolume" : !p->size ? "vdsJobSizeMiB" : NULL;
+		return !p->volume ? "vdsJobParamVolume" : !p->size ? "vdsJobParamSizeMiB" : NULL;
 	case JOB_BREAK_PLEX:
-		return !p->volume ? "vdsJobVolume" : !p->plex ? "vdsJobPlex" : NULL;
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+		return !p->volume ? "vdsJobParamVolume" : !p->plex ? "vdsJobParamPlex" : NULL;
+	case JOB_ADD_PLEX:
+		return !p->volume ? "vdsJobParamVolume" : !p->ndisks ? "vdsJobParamDisks" : NULL;
+	case JOB_REPLACE_DISK:
+	case JOB_CLEAN:
+		return !p->disk ? "vdsJobParamDisk" : NULL;
+	case JOB_RECOVER_PACK:
+		return !p->pack ? "vdsJobParamPack" : NULL;
+	case JOB_FORMAT:
+		return !p->volume && !p->partition ? "vdsJobParamVolume or vdsJobParamPartition"
+		       : !p->fs_type[0]            ? "vdsJobParamFsType"
+		                                   : NULL;
 	case JOB_CREATE_VDISK:
-		return !p->path[0] ? "vdsJobPath" : !p->size ? "vdsJobSizeMiB" : NULL;
+		return !p->path[0] ? "vdsJobParamPath" : !p->size ? "vdsJobParamSizeMiB" : NULL;
+	case JOB_EXPAND_VDISK:
+		return !has_vdisk ? "vdsJobParamVDisk or vdsJobParamPath"
+		       : !p->size ? "vdsJobParamSizeMiB"
+		                  : NULL;
 	case JOB_ATTACH_VDISK:
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
-		return has_vdisk ? NULL : "vdsJobVDisk or vdsJobPath";
+	case JOB_COMPACT_VDISK:
+	case JOB_MERGE_VDISK:
+		return has_vdisk ? NULL : "vdsJobParamVDisk or vdsJobParamPath";
 	}
 	return "a valid vdsJobType";
 }

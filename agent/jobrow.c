@@ -89,17 +89,27 @@ static const struct jr_col jr_cols[] = {
     JT("p_name", params.name),
     JC("p_init_label", JR_I32, params.init_label, 0, JOB_LABEL_MBR),
     JC("p_read_only", JR_I32, params.read_only, 0, 1),
+    JT("p_fs_type", params.fs_type),
+    JC("p_alloc_unit", JR_U32, params.alloc_unit, 0, 67108864),
+    JC("p_force", JR_I32, params.force, 0, 1),
+    JC("p_full_clean", JR_I32, params.full_clean, 0, 1),
+    JC("p_allow_data_loss", JR_I32, params.allow_data_loss, 0, 1),
+    JC("p_merge_depth", JR_U32, params.merge_depth, 0, 64),
+    JC("p_parity_count", JR_U32, params.parity_count, 0, 2),
     JC("o_offset", JR_I64, outputs.offset, 0, INT64_MAX),
     JC("o_partition", JR_U32, outputs.partition, 0, JR_U32MAX),
     JC("o_volume", JR_U32, outputs.volume, 0, JR_U32MAX),
     JC("o_reclaimed", JR_I64, outputs.reclaimed, 0, INT64_MAX),
     JC("o_vdisk", JR_U32, outputs.vdisk, 0, JR_U32MAX),
     JT("o_objid", outputs.objid),
+    JC("o_plex", JR_U32, outputs.plex, 0, JR_U32MAX),
+    JC("o_recovered", JR_U32, outputs.recovered, 0, JR_U32MAX),
+    JC("o_lost", JR_U32, outputs.lost, 0, JR_U32MAX),
 };
 #define JR_NCOLS (sizeof(jr_cols) / sizeof(jr_cols[0]))
 
 static struct {
-	char cols[1024], v1[1024], typed[1536], marks[2 * JR_NCOLS + 1], dump[4096];
+	char cols[1536], v1[1536], typed[2560], marks[2 * JR_NCOLS + 1], dump[6144];
 } jr_sql;
 
 static void
@@ -130,6 +140,16 @@ jr_build(void)
 		                      "%s'%s=' || quote(%s)", i ? " || ' ' || " : "",
 		                      jr_cols[i].name, jr_cols[i].name);
 	}
+}
+
+int
+jobrow_column(int i, const char **name, int *text)
+{
+	if (i < 0 || (size_t)i >= JR_NCOLS)
+		return -1;
+	*name = jr_cols[i].name;
+	*text = jr_cols[i].kind >= JR_TEXT;
+	return 0;
 }
 
 const char *

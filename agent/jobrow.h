@@ -18,6 +18,8 @@ const char *jobrow_columns(void);
 const char *jobrow_columns_typed(void);
 /* The number of columns. */
 int jobrow_ncols(void);
+/* Column i's name and whether it is TEXT (else INTEGER); -1 past the last. */
+int jobrow_column(int i, const char **name, int *text);
 /*
  * The select list for a schema 1 row: its columns where they exist
  * (handle .. update_ms), 0 or '' for the parameters and outputs.

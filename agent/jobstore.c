@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * jobstore.c - job rows in sqlite3 (state_dir/jobs.db), schema version 2.
+ * jobstore.c - job rows in sqlite3 (state_dir/jobs.db), schema version 3.
  *
  * Durability.  WAL journal with synchronous=NORMAL: a commit is in the WAL
  * (the OS page cache) before sqlite3_step() returns, so a SIGKILL of vdsd
@@ -45,7 +45,7 @@
 #include "log.h"
 #include "staterr.h"
 
-#define JS_VERSION    2
+#define JS_VERSION    3
 #define JS_CKPT_PAGES 1000
 /*
  * sqlite's page cache on the loop's connection, in KiB (negative: a size,
@@ -185,9 +185,9 @@ js_int_query(const char *sql, long long *v)
 }
 
 static int
-js_create_v2(void)
+js_create(void)
 {
-	char sql[2560];
+	char sql[4096];
 
 	snprintf(sql, sizeof(sql),
 	         "CREATE TABLE IF NOT EXISTS jobs (%s);"
@@ -313,7 +313,7 @@ js_migrate_v1(void)
 	long long n = 0;
 
 	log_warnx("jobstore", "%s: migrating job rows from schema 1 to %d", js.path, JS_VERSION);
-	if (js_exec("BEGIN; ALTER TABLE jobs RENAME TO jobs_v1;") < 0 || js_create_v2() < 0)
+	if (js_exec("BEGIN; ALTER TABLE jobs RENAME TO jobs_v1;") < 0 || js_create() < 0)
 		goto out;
 	snprintf(ins, sizeof(ins), "INSERT INTO jobs (%s) VALUES (%s)", jobrow_columns(),
 	         jobrow_placeholders());
@@ -344,6 +344,48 @@ out:
 	return rc;
 }
 
+/*
+ * v2 -> v3 (and any later version that only adds columns): every column of
+ * jobrow's table the file lacks is added with the value of "not set" (0 or
+ * ''), in one transaction with the version change.
+ */
+static int
+js_migrate_columns(long long from)
+{
+	const char *name;
+	int text, code;
+	char sql[256];
+
+	log_warnx("jobstore", "%s: migrating job rows from schema %lld to %d", js.path, from,
+	          JS_VERSION);
+	if (js_exec("BEGIN;") < 0)
+		goto fail;
+	for (int i = 0; jobrow_column(i, &name, &text) == 0; i++) {
+		long long have = 0;
+
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = '%s'", name);
+		if (js_int_query(sql, &have) < 0)
+			goto fail;
+		if (have)
+			continue;
+		snprintf(sql, sizeof(sql), "ALTER TABLE jobs ADD COLUMN %s %s DEFAULT %s;", name,
+		         text ? "TEXT" : "INTEGER", text ? "''" : "0");
+		if (js_exec(sql) < 0)
+			goto fail;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; COMMIT;", JS_VERSION);
+	if (js_exec(sql) < 0)
+		goto fail;
+	return 0;
+fail:
+	code = sqlite3_errcode(js.db);
+	snprintf(sql, sizeof(sql), "migration from schema %lld failed: %s", from,
+	         sqlite3_errmsg(js.db));
+	sqlite3_exec(js.db, "ROLLBACK", NULL, NULL, NULL);
+	return js_refuse(code, sql);
+}
+
 static int
 js_schema(void)
 {
@@ -353,23 +395,25 @@ js_schema(void)
 	if (js_int_query("PRAGMA user_version", &ver) < 0 ||
 	    js_int_query("SELECT count(*) FROM sqlite_master", &tables) < 0)
 		return js_refuse(sqlite3_errcode(js.db), sqlite3_errmsg(js.db));
-	if (ver > JS_VERSION || (ver != 0 && ver != JS_VERSION)) {
+	if (ver > JS_VERSION || ver < 0 || ver == 1) {
 		snprintf(cause, sizeof(cause), "schema version %lld, this vdsd reads 1 to %d", ver,
 		         JS_VERSION);
 		return js_refuse(SQLITE_NOTADB, cause);
 	}
+	if (ver >= 2 && ver < JS_VERSION)
+		return js_migrate_columns(ver);
 	if (ver == 0 && tables)
 		js_int_query("SELECT count(*) FROM pragma_table_info('jobs') WHERE name = 'layout'",
 		             &v1);
 	if (v1)
 		return js_migrate_v1();
-	return js_create_v2();
+	return js_create();
 }
 
 static int
 js_prepare_all(void)
 {
-	char ins[2048];
+	char ins[3072];
 
 	snprintf(ins, sizeof(ins), "INSERT OR REPLACE INTO jobs (%s) VALUES (%s)", jobrow_columns(),
 	         jobrow_placeholders());

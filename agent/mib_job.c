@@ -85,6 +85,13 @@ static const struct mj_wspec mj_writable[] = {
     {VDS_JOB_P_INIT_LABEL, ASN_INTEGER, 1, 3},
     {VDS_JOB_P_READ_ONLY, ASN_INTEGER, 1, 2},
     {VDS_JOB_P_PLEX_COUNT, ASN_UNSIGNED, 0, 32},
+    {VDS_JOB_P_FS_TYPE, ASN_OCTET_STR, 0, 15},
+    {VDS_JOB_P_ALLOC_UNIT, ASN_UNSIGNED, 0, 67108864},
+    {VDS_JOB_P_FORCE, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_FULL_CLEAN, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_ALLOW_DATA_LOSS, ASN_INTEGER, 1, 2},
+    {VDS_JOB_P_MERGE_DEPTH, ASN_UNSIGNED, 0, 64},
+    {VDS_JOB_P_PARITY_COUNT, ASN_UNSIGNED, 0, 2},
 };
 
 static const struct mj_wspec *
@@ -262,6 +269,27 @@ mj_stage_param(struct js_row *r, oid col, unsigned long u, const char *text)
 		break;
 	case VDS_JOB_P_PLEX_COUNT:
 		p->plex_count = (unsigned)u;
+		break;
+	case VDS_JOB_P_FS_TYPE:
+		snprintf(p->fs_type, sizeof(p->fs_type), "%s", text);
+		break;
+	case VDS_JOB_P_ALLOC_UNIT:
+		p->alloc_unit = (uint32_t)u;
+		break;
+	case VDS_JOB_P_FORCE:
+		p->force = u == 1;
+		break;
+	case VDS_JOB_P_FULL_CLEAN:
+		p->full_clean = u == 1;
+		break;
+	case VDS_JOB_P_ALLOW_DATA_LOSS:
+		p->allow_data_loss = u == 1;
+		break;
+	case VDS_JOB_P_MERGE_DEPTH:
+		p->merge_depth = (unsigned)u;
+		break;
+	case VDS_JOB_P_PARITY_COUNT:
+		p->parity_count = (unsigned)u;
 		break;
 	default:
 		return mj_refuse(SNMP_ERR_NOTWRITABLE, "not a writable column");

@@ -131,6 +131,16 @@ static const struct mib_col mj_cols[] = {
     J(VDS_JOB_O_RECLAIMED, MK_BYTES, outputs.reclaimed),
     J(VDS_JOB_O_VDISK, MK_U32, outputs.vdisk),
     J(VDS_JOB_O_OBJECT_ID, MK_STR, outputs.objid),
+    J(VDS_JOB_P_FS_TYPE, MK_STR, params.fs_type),
+    J(VDS_JOB_P_ALLOC_UNIT, MK_U32, params.alloc_unit),
+    J(VDS_JOB_P_FORCE, MK_BOOL, params.force),
+    J(VDS_JOB_P_FULL_CLEAN, MK_BOOL, params.full_clean),
+    J(VDS_JOB_P_ALLOW_DATA_LOSS, MK_BOOL, params.allow_data_loss),
+    J(VDS_JOB_P_MERGE_DEPTH, MK_U32, params.merge_depth),
+    J(VDS_JOB_P_PARITY_COUNT, MK_U32, params.parity_count),
+    J(VDS_JOB_O_PLEX, MK_U32, outputs.plex),
+    J(VDS_JOB_O_RECOVERED, MK_U32, outputs.recovered),
+    J(VDS_JOB_O_LOST, MK_U32, outputs.lost),
 };
 
 const struct mib_table mib_job_table = {

@@ -225,25 +225,32 @@ enum vds_job_col {
 	VDS_JOB_END_TIME = 20,         /* DateAndTime */
 	VDS_JOB_LAST_UPDATE_TIME = 21, /* DateAndTime */
 	/* parameters, read-create */
-	VDS_JOB_P_DISK = 30,           /* Unsigned32: vdsDiskIndex */
-	VDS_JOB_P_OFFSET_MIB = 31,     /* Unsigned32: 0 = first fit */
-	VDS_JOB_P_SIZE_MIB = 32,       /* Unsigned32: size; for shrink the MiB to remove */
-	VDS_JOB_P_PARTITION_TYPE = 33, /* DisplayString: GUID, "0x83", or alias */
-	VDS_JOB_P_PARTITION = 34,      /* Unsigned32: vdsPartitionIndex */
-	VDS_JOB_P_PACK = 35,           /* Unsigned32: vdsPackIndex */
-	VDS_JOB_P_VOLUME_TYPE = 36,    /* simple(1) spanned(2) striped(3) mirror(4) */
-	VDS_JOB_P_DISKS = 37,          /* DisplayString: "1,2" list of vdsDiskIndex */
-	VDS_JOB_P_STRIPE_KIB = 38,     /* Unsigned32 */
-	VDS_JOB_P_VOLUME = 39,         /* Unsigned32: vdsVolumeIndex */
-	VDS_JOB_P_PLEX = 40,           /* Unsigned32: vdsPlexIndex */
-	VDS_JOB_P_PATH = 41,           /* DisplayString: vdisk image path */
-	VDS_JOB_P_VDISK_TYPE = 42,     /* fixed(1) expandable(2) */
-	VDS_JOB_P_VDISK_FORMAT = 43,   /* raw(1) vhd(2) */
-	VDS_JOB_P_VDISK = 44,          /* Unsigned32: vdsVDiskIndex */
-	VDS_JOB_P_NAME = 45,           /* DisplayString: partition/volume name */
-	VDS_JOB_P_INIT_LABEL = 46,     /* none(1) gpt(2) mbr(3) */
-	VDS_JOB_P_READ_ONLY = 47,      /* TruthValue (attach) */
-	VDS_JOB_P_PLEX_COUNT = 48,     /* Unsigned32: mirror legs */
+	VDS_JOB_P_DISK = 30,            /* Unsigned32: vdsDiskIndex */
+	VDS_JOB_P_OFFSET_MIB = 31,      /* Unsigned32: 0 = first fit */
+	VDS_JOB_P_SIZE_MIB = 32,        /* Unsigned32: size; for shrink the MiB to remove */
+	VDS_JOB_P_PARTITION_TYPE = 33,  /* DisplayString: GUID, "0x83", or alias */
+	VDS_JOB_P_PARTITION = 34,       /* Unsigned32: vdsPartitionIndex */
+	VDS_JOB_P_PACK = 35,            /* Unsigned32: vdsPackIndex */
+	VDS_JOB_P_VOLUME_TYPE = 36,     /* simple(1) spanned(2) striped(3) mirror(4) */
+	VDS_JOB_P_DISKS = 37,           /* DisplayString: "1,2" list of vdsDiskIndex */
+	VDS_JOB_P_STRIPE_KIB = 38,      /* Unsigned32 */
+	VDS_JOB_P_VOLUME = 39,          /* Unsigned32: vdsVolumeIndex */
+	VDS_JOB_P_PLEX = 40,            /* Unsigned32: vdsPlexIndex */
+	VDS_JOB_P_PATH = 41,            /* DisplayString: vdisk image path */
+	VDS_JOB_P_VDISK_TYPE = 42,      /* fixed(1) expandable(2) */
+	VDS_JOB_P_VDISK_FORMAT = 43,    /* raw(1) vhd(2) */
+	VDS_JOB_P_VDISK = 44,           /* Unsigned32: vdsVDiskIndex */
+	VDS_JOB_P_NAME = 45,            /* DisplayString: partition/volume name */
+	VDS_JOB_P_INIT_LABEL = 46,      /* none(1) gpt(2) mbr(3) */
+	VDS_JOB_P_READ_ONLY = 47,       /* TruthValue (attach) */
+	VDS_JOB_P_PLEX_COUNT = 48,      /* Unsigned32: mirror legs */
+	VDS_JOB_P_FS_TYPE = 56,         /* DisplayString: format's file system */
+	VDS_JOB_P_ALLOC_UNIT = 57,      /* Unsigned32: format's block size, bytes */
+	VDS_JOB_P_FORCE = 58,           /* TruthValue (clean, format) */
+	VDS_JOB_P_FULL_CLEAN = 59,      /* TruthValue (clean) */
+	VDS_JOB_P_ALLOW_DATA_LOSS = 60, /* TruthValue (recoverPack) */
+	VDS_JOB_P_MERGE_DEPTH = 61,     /* Unsigned32 (mergeVDisk) */
+	VDS_JOB_P_PARITY_COUNT = 62,    /* Unsigned32: 1 raid5, 2 raid6 */
 	/* outputs (seed 000), read-only */
 	VDS_JOB_O_OFFSET = 50,    /* VdsBytes: real offset of the new partition */
 	VDS_JOB_O_PARTITION = 51, /* Unsigned32 */
@@ -251,7 +258,10 @@ enum vds_job_col {
 	VDS_JOB_O_RECLAIMED = 53, /* VdsBytes */
 	VDS_JOB_O_VDISK = 54,     /* Unsigned32 */
 	VDS_JOB_O_OBJECT_ID = 55, /* DisplayString: object id of the created object */
-	VDS_JOB_LAST = 55,
+	VDS_JOB_O_PLEX = 70,      /* Unsigned32: added / repaired plex */
+	VDS_JOB_O_RECOVERED = 71, /* Unsigned32: recoverPack's volumes recovered */
+	VDS_JOB_O_LOST = 72,      /* Unsigned32: recoverPack's volumes lost */
+	VDS_JOB_LAST = 72,
 };
 
 /* Notifications under vdsNotifications (.0). */

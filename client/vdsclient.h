@@ -165,11 +165,15 @@ struct vc_job {
 	uint32_t p_vdisk_type, p_vdisk_format, p_vdisk;
 	char p_name[VC_SHORT];
 	uint32_t p_init_label, p_read_only, p_plex_count;
+	char p_fs_type[VC_SHORT];
+	uint32_t p_alloc_unit, p_force, p_full_clean, p_allow_data_loss, p_merge_depth;
+	uint32_t p_parity_count;
 	uint64_t o_offset;
 	uint32_t o_partition, o_volume;
 	uint64_t o_reclaimed;
 	uint32_t o_vdisk;
 	char o_object_id[VC_ID];
+	uint32_t o_plex, o_recovered, o_lost;
 };
 
 struct vc_conn;

@@ -35,7 +35,17 @@ enum job_type {
 	JOB_DETACH_VDISK = 9,
 	JOB_DELETE_VDISK = 10,
 	JOB_EXTEND_VOLUME = 11,
-	JOB_TYPE_LAST = 11,
+	JOB_ADD_PLEX = 12,
+	JOB_REMOVE_PLEX = 13,
+	JOB_REPAIR_PLEX = 14,
+	JOB_REPLACE_DISK = 15,
+	JOB_RECOVER_PACK = 16,
+	JOB_CLEAN = 17,
+	JOB_FORMAT = 18,
+	JOB_EXPAND_VDISK = 19,
+	JOB_COMPACT_VDISK = 20,
+	JOB_MERGE_VDISK = 21,
+	JOB_TYPE_LAST = 21,
 };
 
 enum job_init_label { JOB_LABEL_NONE = 1, JOB_LABEL_GPT = 2, JOB_LABEL_MBR = 3 };
@@ -60,6 +70,13 @@ struct job_params {
 	char name[64];
 	enum job_init_label init_label;
 	int read_only;
+	char fs_type[16];      /* format: "ext4", "xfs", "vfat", ... */
+	uint32_t alloc_unit;   /* format: block/cluster bytes, 0 = the tool's */
+	int force;             /* clean, format: see the MIB's vdsJobParamForce */
+	int full_clean;        /* clean: zero the whole disk */
+	int allow_data_loss;   /* recoverPack: consent to drop lost volumes */
+	unsigned merge_depth;  /* mergeVDisk: levels to merge, 0 = 1 */
+	unsigned parity_count; /* createVolume parity: 1 (raid5) or 2 (raid6), 0 = 1 */
 };
 
 /* Typed outputs (seed 000). */
@@ -70,6 +87,9 @@ struct job_outputs {
 	uint64_t reclaimed;
 	uint32_t vdisk;
 	char objid[INV_OBJID_LEN];
+	uint32_t plex;      /* addVolumePlex, repairVolumePlex: the new leg */
+	uint32_t recovered; /* recoverPack: volumes brought back */
+	uint32_t lost;      /* recoverPack: volumes that lost data */
 };
 
 /* The running job as a provider sees it; thread-safe. */

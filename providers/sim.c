@@ -192,6 +192,17 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sim_claims_vdisk(state, p);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+	case JOB_CLEAN:
+	case JOB_FORMAT:
+	case JOB_EXPAND_VDISK:
+	case JOB_COMPACT_VDISK:
+	case JOB_MERGE_VDISK:
+		break; /* not implemented by sim yet */
 	}
 	return 0;
 }

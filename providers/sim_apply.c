@@ -320,6 +320,17 @@ sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_tar
 	case JOB_DELETE_VDISK:
 		r = sa_vdisk_op(st, p, t, out);
 		break;
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+	case JOB_CLEAN:
+	case JOB_FORMAT:
+	case JOB_EXPAND_VDISK:
+	case JOB_COMPACT_VDISK:
+	case JOB_MERGE_VDISK:
+		break;
 	}
 	if (r != VDS_R_OK)
 		snprintf(msg, len, "%s", vds_result_text(r));

@@ -271,6 +271,17 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sc_vdisk_op(st, p, t, why, len);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+	case JOB_REPLACE_DISK:
+	case JOB_RECOVER_PACK:
+	case JOB_CLEAN:
+	case JOB_FORMAT:
+	case JOB_EXPAND_VDISK:
+	case JOB_COMPACT_VDISK:
+	case JOB_MERGE_VDISK:
+		break;
 	}
 	SC_FAIL(VDS_R_NOT_SUPPORTED, "job type %d is not supported", (int)p->type);
 }

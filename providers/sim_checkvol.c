@@ -233,7 +233,7 @@ scv_pack_of_disks(struct sim_state *st, const struct job_params *p, struct sim_t
 			    d->name, d->nparts);
 	}
 	if (!first)
-		SCV_FAIL(VDS_R_INVALID_PARAM, "name vdsJobPack or vdsJobDisks");
+		SCV_FAIL(VDS_R_INVALID_PARAM, "name vdsJobParamPack or vdsJobParamDisks");
 	if (first->pack[0]) {
 		snprintf(t->pack, sizeof(t->pack), "%s", first->pack);
 		return VDS_R_OK;

@@ -24,7 +24,9 @@ Steps, with their usual times on 2 busy cores (a fresh machine: ~35-50 min):
               packaging/deps-debian.txt; ~4 min the first time, else 0 s)
   build       autogen, configure --enable-werror --enable-sanitizers, make (~3 min)
   check       make check: unit, MIB and integration tests, one line per test (~6 min)
-  vm-lane     tests/vm/ in qemu on a real Debian kernel: basic and LVM on
+  vm-lane     (in the background, alongside the steps after build; the
+              summary waits for it)
+              tests/vm/ in qemu on a real Debian kernel: basic and LVM on
               virtio disks, fault injection, disk health on emulated NVMe
               and AHCI disks, then the built .deb started by a real systemd
               (~15-25 min); the first run downloads the kernel package
@@ -62,6 +64,36 @@ step() {
 	return "$rc"
 }
 
+# step_bg NAME CMD...: step in the background (its result is recorded by
+# step_wait NAME); progress lines still go to the terminal, prefixed.
+step_bg() {
+	local name=$1
+	shift
+	printf '==> %s (%s, in the background)\n' "$name" "$(date +%H:%M:%S)"
+	(
+		t0=$(date +%s)
+		"$@" 3>&1 >"$build/logs/$name.log" 2>&1
+		echo "$? $(($(date +%s) - t0))" >"$build/logs/$name.status"
+	) &
+	bg_pid=$!
+}
+
+# step_wait NAME: wait for the background step and record it as step does.
+step_wait() {
+	local name=$1 rc=1 secs=0
+	[ -n "${bg_pid:-}" ] && wait "$bg_pid"
+	[ -r "$build/logs/$name.status" ] && read -r rc secs <"$build/logs/$name.status"
+	names+=("$name")
+	times+=("$secs")
+	if [ "$rc" -eq 0 ]; then
+		results+=(PASS)
+	else
+		results+=("FAIL($rc)")
+		failed=$((failed + 1))
+	fi
+	printf '    %s: %s in %ss\n' "$name" "${results[-1]}" "${times[-1]}"
+}
+
 # make_tests STEP MAKE-ARGS...: make with one progress line per test (fd 3),
 # results in $build/logs/STEP.results; the status is make's.
 make_tests() {
@@ -82,14 +114,16 @@ lint_files() { # PATTERN...: committed files (every file outside git)
 }
 
 do_build() {
+	# the test programs too (make check with no tests): the lane uses them
+	# while make check runs alongside
 	(cd "$top" && ./autogen.sh) &&
 		"$top/configure" --enable-werror --enable-sanitizers &&
-		make -j"$jobs"
+		make -j"$jobs" && make -j"$jobs" check TESTS=
 }
 
 do_check() {
-	# Everything but the VM lane, in parallel; the lane (a qemu that keeps a
-	# core busy for minutes) then runs alone and must run in CI: a skip fails.
+	# Everything but the VM lane, in parallel; the lane is a step of its
+	# own and must run in CI: a skip fails.
 	VDS_VM_SKIP=1 make_tests check -j"$jobs" check
 }
 
@@ -108,11 +142,17 @@ vm_follow() {
 }
 
 do_vm_lane() {
-	local pid rc log=tests/vm/vm-lane.sh.log tmp=$build/vm-tmp console=
-	rm -rf "$log" "$tmp"
+	local pid rc tmp=$build/vm-tmp console='' log=$build/logs/vm-lane.log t0 res
+	rm -rf "$tmp"
 	mkdir -p "$tmp" || return 1
-	# tests/vm/run.sh keeps the guest's console in its work dir under TMPDIR
-	TMPDIR=$tmp VDS_VM_REQUIRED=1 make_tests vm-lane check TESTS=tests/vm/vm-lane.sh &
+	: >"$build/logs/vm-lane.results"
+	t0=$(date +%s)
+	# Not through make: make check (alongside) has the lane in its TESTS
+	# too (skipped there) and would write over its log.  The lane's output
+	# is this step's log; tests/vm/run.sh keeps the guest's console in its
+	# work dir under TMPDIR.
+	TMPDIR=$tmp VDS_VM_REQUIRED=1 top_srcdir=$top top_builddir=$build \
+		"$top/tests/vm/vm-lane.sh" &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		for console in "$tmp"/vdsd-vm.*/console.log; do
@@ -127,6 +167,13 @@ do_vm_lane() {
 	fi
 	wait "$pid"
 	rc=$?
+	case $rc in
+	0) res=PASS ;;
+	77) res=SKIP ;;
+	*) res=FAIL ;;
+	esac
+	# one results line, as make_tests writes them: the log is this step's
+	echo "$res logs/vm-lane $build $(($(date +%s) - t0))" >>"$build/logs/vm-lane.results"
 	# the lane's own summary (one line per guest test, with its time; after
 	# a timeout, what had finished and what was running)
 	sed -n -E '/^vm: (TIMEOUT|parts)/,/^vm-lane: /p' "$log" 2>/dev/null | tr -d '\r' | sed 's/^/        /' >&3
@@ -163,9 +210,16 @@ cd "$build" || exit 1
 export VDS_BASE_MIBS_DIR=${VDS_BASE_MIBS_DIR:-$build/mib-cache}
 export CI_STAMPS=$build/logs/test-starts
 
+# The VM lane (a qemu guest, about one core, for most of the run) goes
+# side by side with the other steps: on a machine with cores to spare that
+# takes the run's longest step off its sum.  VDS_CI_SERIAL=1 runs it
+# after make check instead, alone.
+lane_bg=0
+[ "${VDS_CI_SERIAL:-0}" = 1 ] || lane_bg=1
 if step build do_build; then
+	[ "$lane_bg" = 1 ] && step_bg vm-lane do_vm_lane
 	step check do_check
-	step vm-lane do_vm_lane
+	[ "$lane_bg" = 1 ] || step vm-lane do_vm_lane
 	step distcheck do_distcheck
 fi
 step package-deb "$top/tests/packaging/deb.sh"
@@ -173,6 +227,10 @@ step package-rpm "$top/tests/packaging/rpm.sh"
 step clang-format do_clang_format
 step shellcheck do_shellcheck
 step spdx "$top/tools/spdx-headers.sh" --check
+if [ "$lane_bg" = 1 ] && [ -n "${bg_pid:-}" ]; then
+	printf '==> waiting for vm-lane (%s)\n' "$(date +%H:%M:%S)"
+	step_wait vm-lane
+fi
 
 # ---- summary
 # Test counts: make check's tests one by one (the VM lane, skipped there on

@@ -70,9 +70,9 @@ LONG128=$(printf 'o%.0s' $(seq 128))
 LONG256=$(printf 'x%.0s' $(seq 256))
 
 # INTEGER enumerations: wrongType, and wrongValue below and above the range
-for spec in RowStatus:0:7 Type:0:12 KeepResult:0:3 Control:0:3 NotifyProgress:0:3 \
+for spec in RowStatus:0:7 Type:0:22 KeepResult:0:3 Control:0:3 NotifyProgress:0:3 \
 	ParamVolumeType:0:5 ParamVDiskType:0:3 ParamVDiskFormat:0:3 ParamInitLabel:0:4 \
-	ParamReadOnly:0:3; do
+	ParamReadOnly:0:3 ParamForce:0:3 ParamFullClean:0:3 ParamAllowDataLoss:0:3; do
 	IFS=: read -r c lo hi <<<"$spec"
 	refused "$c wrongType (Unsigned32)" wrongType "$(col "$c")" u 1
 	refused "$c wrongType (OCTET STRING)" wrongType "$(col "$c")" s 1
@@ -87,15 +87,19 @@ refused "RowStatus notReady(3) cannot be written" wrongValue "$(col RowStatus)" 
 
 # Unsigned32 columns: wrongType; the ranged ones also wrongValue
 for c in ParamDisk ParamOffsetMiB ParamSizeMiB ParamPartition ParamPack ParamStripeKiB \
-	ParamVolume ParamPlex ParamVDisk ParamPlexCount; do
+	ParamVolume ParamPlex ParamVDisk ParamPlexCount ParamAllocUnit ParamMergeDepth \
+	ParamParityCount; do
 	refused "$c wrongType (INTEGER)" wrongType "${GO[@]}" "$(col "$c")" i 1
 	refused "$c wrongType (OCTET STRING)" wrongType "$(col "$c")" s 1
 done
 refused "ParamStripeKiB = 1048577" wrongValue "${GO[@]}" "$(col ParamStripeKiB)" u 1048577
 refused "ParamPlexCount = 33" wrongValue "${GO[@]}" "$(col ParamPlexCount)" u 33
+refused "ParamAllocUnit = 64 MiB + 1" wrongValue "${GO[@]}" "$(col ParamAllocUnit)" u 67108865
+refused "ParamMergeDepth = 65" wrongValue "${GO[@]}" "$(col ParamMergeDepth)" u 65
+refused "ParamParityCount = 3" wrongValue "${GO[@]}" "$(col ParamParityCount)" u 3
 
 # strings: wrongType, wrongLength past the SIZE, wrongValue for bad text
-for c in Owner ParamPartitionType ParamDisks ParamPath ParamName; do
+for c in Owner ParamPartitionType ParamDisks ParamPath ParamName ParamFsType; do
 	refused "$c wrongType (INTEGER)" wrongType "${GO[@]}" "$(col "$c")" i 1
 	refused "$c wrongType (Unsigned32)" wrongType "$(col "$c")" u 1
 	refused "$c non-printable" wrongValue "${GO[@]}" "$(col "$c")" x 2F0A01
@@ -103,6 +107,7 @@ done
 refused "Owner 128 characters" wrongLength "${GO[@]}" "$(col Owner)" s "$LONG128"
 refused "ParamPartitionType 40 characters" wrongLength "${GO[@]}" "$(col ParamPartitionType)" s "$LONG40"
 refused "ParamName 64 characters" wrongLength "${GO[@]}" "$(col ParamName)" s "$LONG64"
+refused "ParamFsType 16 characters" wrongLength "${GO[@]}" "$(col ParamFsType)" s "$(printf 'f%.0s' $(seq 16))"
 refused "ParamDisks 256 characters" wrongLength "${GO[@]}" "$(col ParamDisks)" s "$LONG256"
 refused "ParamPath 256 characters" wrongLength "${GO[@]}" "$(col ParamPath)" s "/$LONG256"
 refused "ParamPath empty" wrongLength "${GO[@]}" "$(col ParamPath)" s ""

@@ -213,7 +213,7 @@ def main():
     h = next_handle()
     go = cpart(h)
     refused("vdsJobType none(0)", "wrongValue", go[:1] + [(col(C_TYPE, h), Integer(0))] + go[2:])
-    refused("vdsJobType 12", "wrongValue", go[:1] + [(col(C_TYPE, h), Integer(12))] + go[2:])
+    refused("vdsJobType 22", "wrongValue", go[:1] + [(col(C_TYPE, h), Integer(22))] + go[2:])
     refused("vdsJobType as Unsigned32", "wrongType", [(col(C_TYPE, h), Unsigned32(1))])
     refused("stripe size 1048577 KiB", "wrongValue",
             go + [(col(C_STRIPE_KIB, h), Unsigned32(1048577))])

@@ -146,7 +146,7 @@ vds_stop_vdsd
 
 # ------------------------------------------------------------------ garbage in rows
 
-expect_eq "schema version" 2 "$(sql 'PRAGMA user_version')"
+expect_eq "schema version" 3 "$(sql 'PRAGMA user_version')"
 # Each damaged row is a copy of row A under a new handle with one bad value.
 declare -A DAMAGE=(
 	[disks_long]="p_disks = '$(seq -s, 1 40)'"

@@ -313,7 +313,7 @@ test_check(void)
 	CU_ASSERT_EQUAL(job_check(&p, why, sizeof(why)), VDS_R_OK);
 	p.disk = 0;
 	CU_ASSERT_EQUAL(job_check(&p, why, sizeof(why)), VDS_R_INVALID_PARAM);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "vdsJobDisk"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "vdsJobParamDisk"));
 	p = params(1, 1);
 	p.size = 5000;
 	CU_ASSERT_EQUAL(job_check(&p, why, sizeof(why)), VDS_R_NO_SPACE);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,12 +463,39 @@ test_unwritable_named(void)
 	CU_ASSERT_EQUAL(in_child(refused_as_nobody, db), 0);
 }
 
+/*
+ * The structs schema 1 stored as blobs, as that vdsd compiled them (x86-64
+ * and every other LP64 ABI): a fixture of the old file format, frozen.
+ */
+struct v1_params {
+	int32_t type;
+	uint32_t disk, partition, pack, volume, plex, vdisk;
+	uint64_t offset, size;
+	char partition_type[40];
+	int32_t volume_type;
+	uint32_t disks[16];
+	uint32_t ndisks;
+	uint64_t stripe_size;
+	uint32_t plex_count;
+	char path[256];
+	int32_t vdisk_type, vdisk_format;
+	char name[64];
+	int32_t init_label, read_only;
+};
+struct v1_outputs {
+	uint64_t offset;
+	uint32_t partition, volume;
+	uint64_t reclaimed;
+	uint32_t vdisk;
+	char objid[37];
+};
+
 /* A schema 1 file: struct blobs tagged by their sizes. */
 static void
 test_migrate_v1(void)
 {
-	struct job_params p = {.type = JOB_CREATE_VOLUME, .size = 8 << 20, .ndisks = 2};
-	struct job_outputs o = {.volume = 3};
+	struct v1_params p = {.type = JOB_CREATE_VOLUME, .size = 8 << 20, .ndisks = 2};
+	struct v1_outputs o = {.volume = 3};
 	long long layout = (long long)(sizeof(p) << 16 | sizeof(o));
 	char sql[8192], *hp, *ho;
 	size_t off = 0;
@@ -527,8 +555,57 @@ test_migrate_v1(void)
 	CU_ASSERT_EQUAL(staterr_count(), 3);
 	CU_ASSERT_EQUAL(jobstore_handle_floor(), 40);
 	jobstore_close();
-	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 2);
+	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 3);
 	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM quarantine WHERE handle = 34"), 1);
+}
+
+/*
+ * A schema 2 file (the columns before format, clean, recoverPack, ...):
+ * its rows keep every value, the new columns read "not set", and the file
+ * is schema 3 afterwards.
+ */
+static void
+test_migrate_v2(void)
+{
+	static const char *const added[] = {
+	    "p_fs_type",     "p_alloc_unit",   "p_force", "p_full_clean", "p_allow_data_loss",
+	    "p_merge_depth", "p_parity_count", "o_plex",  "o_recovered",  "o_lost"};
+	struct job a = row(9, JOB_ST_SUCCEEDED);
+	char sql[128];
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE jobs DROP COLUMN %s", added[i]);
+		raw_sql(sql);
+	}
+	raw_sql("PRAGMA user_version = 2");
+	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM pragma_table_info('jobs')"),
+	                jobrow_ncols() - 10);
+	staterr_reset();
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(nloaded, 1);
+	CU_ASSERT_EQUAL(loaded[0]->handle, 9);
+	CU_ASSERT_EQUAL(loaded[0]->params.type, JOB_SHRINK_VOLUME);
+	CU_ASSERT_EQUAL(loaded[0]->params.volume, 5);
+	CU_ASSERT_STRING_EQUAL(loaded[0]->params.fs_type, "");
+	CU_ASSERT_EQUAL(loaded[0]->outputs.plex, 0);
+	CU_ASSERT_EQUAL(staterr_count(), 0);
+	/* the new columns are stored from now on */
+	a = row(10, JOB_ST_SUCCEEDED);
+	a.params.type = JOB_FORMAT;
+	snprintf(a.params.fs_type, sizeof(a.params.fs_type), "xfs");
+	a.params.force = 1;
+	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
+	jobstore_close();
+	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 3);
+	CU_ASSERT_EQUAL(raw_count("SELECT count(*) FROM pragma_table_info('jobs')"),
+	                jobrow_ncols());
+	CU_ASSERT_EQUAL(raw_count("SELECT p_force FROM jobs WHERE handle = 10 AND"
+	                          " p_fs_type = 'xfs'"),
+	                1);
 }
 
 static void
@@ -610,6 +687,7 @@ main(void)
 	CU_add_test(s, "reason names the column and the value", test_reason_names_column_and_value);
 	CU_add_test(s, "reason of a row checked in memory", test_valid_reason_in_memory);
 	CU_add_test(s, "schema 1 migrated", test_migrate_v1);
+	CU_add_test(s, "schema 2 migrated", test_migrate_v2);
 	CU_add_test(s, "not a database", test_not_a_database);
 	CU_add_test(s, "unwritable stateDir or jobs.db named", test_unwritable_named);
 	CU_add_test(s, "floor survives losing jobs.db", test_floor_survives_losing_jobs_db);

@@ -24,9 +24,10 @@ skip() {
 	exit 77
 }
 
-# tests/ci.sh runs the lane on its own, after the rest, and skips it inside distcheck.
+# tests/ci.sh runs the lane as a step of its own, alongside make check (where
+# VDS_VM_SKIP=1 skips it), and skips it inside distcheck.
 if [ "${VDS_VM_SKIP:-0}" = 1 ]; then
-	echo "*** SKIP vm-lane: VDS_VM_SKIP=1 (the lane runs in a make check of its own)" >&2
+	echo "*** SKIP vm-lane: VDS_VM_SKIP=1 (tests/ci.sh runs the lane as a step of its own)" >&2
 	exit 77
 fi
 [ "$(id -u)" = 0 ] || skip "needs root (9p export of /, guest runs as root)"
