@@ -160,6 +160,24 @@ atomic_sync(const char *path, int fd)
 }
 
 int
+atomic_fill_mem(int (*fill)(FILE *f, void *arg), void *arg, char **buf, size_t *len)
+{
+	FILE *f;
+	int rc;
+
+	*buf = NULL;
+	if (!(f = open_memstream(buf, len)))
+		return -1;
+	rc = fill(f, arg);
+	if (fclose(f) != 0 || rc < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
 atomic_set_aside(const char *path, char *aside, size_t len)
 {
 	char stamp[32];

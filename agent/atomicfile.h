@@ -49,6 +49,12 @@ int atomic_spare(const char *path);
 int atomic_sync(const char *path, int fd);
 
 /*
+ * What fill() would write into the file, in memory: *buf (malloc'd, NUL
+ * terminated, *len bytes), for durable_write().  0, or -1 (*buf NULL).
+ */
+int atomic_fill_mem(int (*fill)(FILE *f, void *arg), void *arg, char **buf, size_t *len);
+
+/*
  * Keep a damaged file aside: rename path to path.damaged-YYYYmmddTHHMMSSZ
  * (with a counter when taken) and write the new name into aside.  Returns
  * 0, or -1 (errno set) when it stayed where it was.

@@ -49,10 +49,17 @@ void durable_fini(void);
 typedef void (*durable_landed_fn)(void *arg, int rc);
 
 /*
+ * durable_open flags.  DURABLE_SYNC: a write lands only once fsynced
+ * (atomic_write_gen), for a file whose loader cannot fall back on .prev
+ * (vdisk.state); without it, lazily (the promise above).
+ */
+#define DURABLE_SYNC 1u
+
+/*
  * path, whose content on disk is content[0..len) (copied).  NULL when out
  * of memory.
  */
-struct durable_file *durable_open(const char *path, const char *content, size_t len,
+struct durable_file *durable_open(const char *path, const char *content, size_t len, unsigned flags,
                                   durable_landed_fn fn, void *arg);
 /* Wait for the file's writes and deliver them; then free df. */
 void durable_close(struct durable_file *df);

@@ -205,19 +205,7 @@ ss_fill(FILE *f, void *arg)
 int
 sim_store_dump(const struct sim_state *st, char **buf, size_t *len)
 {
-	FILE *f = open_memstream(buf, len);
-	int rc;
-
-	*buf = NULL;
-	if (!f)
-		return -1;
-	rc = ss_fill(f, (void *)st);
-	if (fclose(f) != 0 || rc < 0) {
-		free(*buf);
-		*buf = NULL;
-		return -1;
-	}
-	return 0;
+	return atomic_fill_mem(ss_fill, (void *)st, buf, len);
 }
 
 int

@@ -138,7 +138,7 @@ setup(void)
 	job_engine_set_providers(dp_list);
 	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
 	job_set_observer(&obs);
-	df = durable_open(path, "", 0, dp_landed, NULL);
+	df = durable_open(path, "", 0, 0, dp_landed, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(df);
 }
 
