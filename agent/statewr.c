@@ -27,6 +27,7 @@
 
 #include "atomicfile.h"
 #include "log.h"
+#include "staterr.h"
 #include "statewr.h"
 
 struct sw_req {
@@ -257,8 +258,10 @@ sw_syncer(void *arg)
 		sw.syncing++;
 		pthread_mutex_unlock(&sw.mu);
 		rc = atomic_sync(f->path, fd); /* f is freed only by this thread */
-		if (rc < 0)
-			log_warn("state", "cannot sync %s", f->path);
+		if (rc < 0) /* vdsStateLastProblem; .prev stays the last synced content */
+			staterr_problem(f->path, "sync",
+			                "%s: a power loss may lose its last changes",
+			                strerror(errno));
 		pthread_mutex_lock(&sw.mu);
 		sw.syncing--;
 		if (rc == 0 && f->gen == gen)
