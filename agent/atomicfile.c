@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * atomicfile.c - write a temporary file, fsync it, rename it over the old
- * one and fsync the directory, so a crash leaves one whole version.
+ * one and fsync the directory, so a crash leaves one whole version; or
+ * (atomic_write_lazy) the same without the fsyncs, which atomic_sync()
+ * does later.
  */
 #include "config.h"
 
@@ -9,9 +11,10 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -33,38 +36,68 @@ af_sync_dir(const char *path)
 	return rc;
 }
 
-int
-atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+/*
+ * The temporary file, fill()ed, flushed (fsynced when sync), renamed over
+ * path (the directory fsynced when sync).  keep: leave the new file open
+ * and put its descriptor there.
+ */
+static int
+af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync, int *keep,
+         int spare)
 {
 	char tmp[4096];
+	struct stat a, b;
 	FILE *f = NULL;
 	int fd, rc = -1;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		if (spare >= 0)
+			close(spare);
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
+	/* a spare is used while it is still path.tmp, empty */
+	if (spare >= 0 && (fstat(spare, &a) < 0 || stat(tmp, &b) < 0 || a.st_dev != b.st_dev ||
+	                   a.st_ino != b.st_ino || a.st_size != 0)) {
+		close(spare);
+		spare = -1;
+	}
+	fd = spare >= 0 ? spare : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	if (!(f = fdopen(fd, "w"))) {
 		close(fd);
 		goto out;
 	}
-	if (fill(f, arg) < 0 || fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
+	if (fill(f, arg) < 0 || fflush(f) != 0 || ferror(f) || (sync && fsync(fileno(f)) != 0))
+		goto out;
+	if (keep && (*keep = dup(fileno(f))) < 0)
 		goto out;
 	rc = 0;
 out:
 	if (f && fclose(f) != 0)
 		rc = -1;
 	if (rc == 0 && rename(tmp, path) == 0) {
-		af_sync_dir(path); /* the new content is in place either way */
+		if (sync)
+			af_sync_dir(path); /* the new content is in place either way */
 		return 0;
+	}
+	if (keep && rc == 0) {
+		close(*keep);
+		*keep = -1;
 	}
 	unlink(tmp);
 	return -1;
 }
 
 int
-atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
+	return af_write(path, fill, arg, 1, NULL, -1);
+}
+
+/* path's content becomes path.prev; path itself stays. */
+static int
+af_keep_prev(const char *path)
 {
 	char prev[4096], ptmp[4100];
 
@@ -81,7 +114,67 @@ atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 	} else if (errno != ENOENT) {
 		return -1;
 	}
+	return 0;
+}
+
+int
+atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
+	if (af_keep_prev(path) < 0)
+		return -1;
 	return atomic_write(path, fill, arg);
+}
+
+int
+atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void *arg), void *arg,
+                  int spare, int *fd)
+{
+	*fd = -1;
+	if (keep_prev && af_keep_prev(path) < 0) {
+		if (spare >= 0)
+			close(spare);
+		return -1;
+	}
+	return af_write(path, fill, arg, 0, fd, spare);
+}
+
+int
+atomic_spare(const char *path)
+{
+	char tmp[4096];
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -1;
+	return open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+int
+atomic_sync(const char *path, int fd)
+{
+	int rc = fsync(fd);
+
+	close(fd);
+	if (rc == 0)
+		rc = af_sync_dir(path);
+	return rc;
+}
+
+int
+atomic_fill_mem(int (*fill)(FILE *f, void *arg), void *arg, char **buf, size_t *len)
+{
+	FILE *f;
+	int rc;
+
+	*buf = NULL;
+	if (!(f = open_memstream(buf, len)))
+		return -1;
+	rc = fill(f, arg);
+	if (fclose(f) != 0 || rc < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int

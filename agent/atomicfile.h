@@ -24,6 +24,37 @@ int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 int atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 
 /*
+ * As atomic_write_gen(), without waiting for the disk: the new content is
+ * renamed over path unsynced.  Once this returns, a SIGKILL of vdsd loses
+ * nothing (the kernel has the file); a power loss or kernel crash may
+ * leave path old, or torn, until atomic_sync(path, *fd) has returned.
+ * keep_prev: path's content becomes path.prev first; pass 1 only when that
+ * content was synced, so that path.prev always survives a power loss (0:
+ * path.prev stays the older, synced generation).  spare: an
+ * atomic_spare(path) made earlier (taken; used while it is still path.tmp,
+ * empty) or -1.  On success *fd is the new file, open for atomic_sync();
+ * on failure -1, path untouched.
+ */
+int atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void *arg), void *arg,
+                      int spare, int *fd);
+
+/*
+ * Create path's empty temporary file ahead of the next atomic_write_lazy
+ * (creating an inode can wait on the file system's journal: not on the
+ * way of the write).  The descriptor, or -1.
+ */
+int atomic_spare(const char *path);
+
+/* fsync fd (a content atomic_write_lazy() put at path) and path's directory; closes fd. */
+int atomic_sync(const char *path, int fd);
+
+/*
+ * What fill() would write into the file, in memory: *buf (malloc'd, NUL
+ * terminated, *len bytes), for durable_write().  0, or -1 (*buf NULL).
+ */
+int atomic_fill_mem(int (*fill)(FILE *f, void *arg), void *arg, char **buf, size_t *len);
+
+/*
  * Keep a damaged file aside: rename path to path.damaged-YYYYmmddTHHMMSSZ
  * (with a counter when taken) and write the new name into aside.  Returns
  * 0, or -1 (errno set) when it stayed where it was.

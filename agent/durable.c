@@ -35,6 +35,7 @@ struct durable_file {
 	uint64_t answered; /* the last write delivered, and how it went */
 	int answered_rc;
 	uint64_t fail_through; /* dr.mu: writes up to this one are not written */
+	unsigned flags;
 };
 
 struct dr_req {
@@ -224,6 +225,7 @@ void
 durable_fini(void)
 {
 	statewr_wait();
+	statewr_sync(); /* a clean stop leaves every state file on disk */
 	dr_deliver();
 	pthread_mutex_lock(&dr.mu);
 	if (dr.ev)
@@ -248,7 +250,8 @@ dr_dup(const char *s, size_t len)
 }
 
 struct durable_file *
-durable_open(const char *path, const char *content, size_t len, durable_landed_fn fn, void *arg)
+durable_open(const char *path, const char *content, size_t len, unsigned flags,
+             durable_landed_fn fn, void *arg)
 {
 	struct durable_file *df = calloc(1, sizeof(*df));
 
@@ -262,6 +265,7 @@ durable_open(const char *path, const char *content, size_t len, durable_landed_f
 		return NULL;
 	}
 	df->landed_len = df->latest_len = len;
+	df->flags = flags;
 	df->fn = fn;
 	df->arg = arg;
 	return df;
@@ -313,7 +317,10 @@ durable_write(struct durable_file *df, char *buf, size_t len)
 	if (dr.bracket)
 		dr.last = (struct durable_ticket){df, r->seq};
 	/* when the thread cannot start, dr_done has queued the failure */
-	statewr_request(df->path, dr_fill, r, dr_done);
+	if (df->flags & DURABLE_SYNC)
+		statewr_request(df->path, dr_fill, r, dr_done);
+	else
+		statewr_request_lazy(df->path, dr_fill, r, dr_done);
 	return 0;
 }
 

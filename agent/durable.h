@@ -5,12 +5,21 @@
  *
  * A provider's commit() (loop thread) changes its state in memory,
  * serialises it into a buffer (cheap) and hands it to durable_write(): the
- * state writer thread (statewr.h) writes it with atomic_write_gen (tmp
- * file, fsync, rename, .prev).  Whoever calls commit() brackets it with
+ * state writer thread (statewr.h) writes it lazily (atomic_write_lazy: tmp
+ * file, rename; .prev kept).  Whoever calls commit() brackets it with
  * durable_ticket_begin() and durable_ticket_end(): a commit that queued a
  * write leaves a ticket, and durable_wait() calls back, on the loop, when
  * that write landed or failed -- nothing is acknowledged that is not
  * recorded.
+ *
+ * The promise is jobs.db's (WAL, synchronous=NORMAL): "landed" means the
+ * kernel has the new file in place, so a SIGKILL of vdsd (or any crash of
+ * vdsd alone) loses nothing acknowledged.  The fsync follows off the
+ * critical path, one per file and burst, at most about 100 ms later
+ * (statewr's syncer); a power loss or kernel crash before it may lose the
+ * last changes, never the file: path.prev is always a synced content, and
+ * a file found torn or cut at start is set aside and path.prev restored,
+ * saying so (sim_store.c).  A clean stop (durable_fini) syncs everything.
  *
  * Writes of one file land in order.  One not started yet is replaced by a
  * newer one, which carries its content: its waiters are answered with the
@@ -40,10 +49,17 @@ void durable_fini(void);
 typedef void (*durable_landed_fn)(void *arg, int rc);
 
 /*
+ * durable_open flags.  DURABLE_SYNC: a write lands only once fsynced
+ * (atomic_write_gen), for a file whose loader cannot fall back on .prev
+ * (vdisk.state); without it, lazily (the promise above).
+ */
+#define DURABLE_SYNC 1u
+
+/*
  * path, whose content on disk is content[0..len) (copied).  NULL when out
  * of memory.
  */
-struct durable_file *durable_open(const char *path, const char *content, size_t len,
+struct durable_file *durable_open(const char *path, const char *content, size_t len, unsigned flags,
                                   durable_landed_fn fn, void *arg);
 /* Wait for the file's writes and deliver them; then free df. */
 void durable_close(struct durable_file *df);

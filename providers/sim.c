@@ -117,7 +117,7 @@ sim_init(const struct vds_conf *conf, void **state)
 		return -1;
 	}
 	if (sim_store_dump(sp->st, &dump, &len) < 0 ||
-	    !(sp->df = durable_open(sp->st->path, dump, len, sim_landed, sp))) {
+	    !(sp->df = durable_open(sp->st->path, dump, len, 0, sim_landed, sp))) {
 		free(dump);
 		sim_store_free(sp->st);
 		free(sp);

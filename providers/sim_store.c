@@ -2,10 +2,12 @@
 /*
  * sim_store.c - <stateDir>/sim.state: the sim provider's simulated storage.
  *
- * A line-oriented text file, rewritten whole on every change (tmp file,
- * fsync, rename, fsync of the directory; the version before is kept as
- * sim.state.prev), so a crash leaves the old or the new state, never a torn
- * one.  '#' lines are comments.  The first record is "sim 2 next-serial=N"
+ * A line-oriented text file, rewritten whole on every change by the state
+ * writer thread (durable.h: tmp file, rename; the fsync follows within
+ * about 100 ms, once per burst), so a crash of vdsd leaves the new state
+ * and a power loss the old or the new one, or a torn file that the end
+ * line finds: it is then set aside and sim.state.prev, always a synced
+ * generation, restored.  '#' lines are comments.  The first record is "sim 2 next-serial=N"
  * (format 2; format 1 had no end line and still loads) and the last one
  * "end records=N", so a cut file is found.  Every other line is a record
  * type followed by key=value fields; values are percent-encoded (any byte
@@ -203,19 +205,7 @@ ss_fill(FILE *f, void *arg)
 int
 sim_store_dump(const struct sim_state *st, char **buf, size_t *len)
 {
-	FILE *f = open_memstream(buf, len);
-	int rc;
-
-	*buf = NULL;
-	if (!f)
-		return -1;
-	rc = ss_fill(f, (void *)st);
-	if (fclose(f) != 0 || rc < 0) {
-		free(*buf);
-		*buf = NULL;
-		return -1;
-	}
-	return 0;
+	return atomic_fill_mem(ss_fill, (void *)st, buf, len);
 }
 
 int

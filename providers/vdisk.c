@@ -7,8 +7,11 @@
  * vdisk table with the files and the kernel (vdisk_sync.c), checks the
  * state and copies what run() needs into the plan; run() does the file or
  * loop-device work on a worker from the plan alone; commit updates the
- * state file and syncs the table again, so a row always shows what the
- * kernel and the file system say, whatever the job's outcome.
+ * records, hands the state file's new content to the state writer
+ * (durable.h, DURABLE_SYNC: the job finishes once it is fsynced; a write
+ * that fails puts the records back to the file's and removes the images
+ * they no longer list) and syncs the table again, so a row always shows
+ * what the kernel and the file system say, whatever the job's outcome.
  *
  * Result codes: outside the roots VDS_R_NOT_ALLOWED, file exists
  * VDS_R_EXISTS (both also refuse the SET: inconsistentValue), not enough
@@ -26,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "log.h"
 #if ENABLE_BASIC
 #include "basic_label.h"
@@ -41,7 +45,8 @@
 
 struct vdisk_prov {
 	struct vdr_set recs;
-	struct strlist roots; /* canonical */
+	struct durable_file *df; /* recs.file, written off the loop (fsynced) */
+	struct strlist roots;    /* canonical */
 	char state_dir[PATH_MAX];
 	int link; /* udev discovery is on: name the disk of an attached vdisk */
 };
@@ -100,16 +105,50 @@ vdisk_fini(void *state)
 
 	if (!vp)
 		return;
+	durable_close(vp->df);
 	vdr_free(&vp->recs);
 	strlist_free(&vp->roots);
 	free(vp);
+}
+
+/*
+ * A write of the state file failed (loop thread): the records are the
+ * file's again, and an image created by a job whose record was not
+ * written is not left behind (as when recording fails at once).
+ */
+static void
+vdisk_landed(void *arg, int rc)
+{
+	struct vdisk_prov *vp = arg;
+	struct vdr_set landed = {0};
+	const char *buf;
+	size_t len;
+
+	if (rc == 0)
+		return;
+	buf = durable_content(vp->df, 1, &len);
+	memcpy(landed.file, vp->recs.file, sizeof(landed.file));
+	if (vdr_undump(&landed, buf, len) < 0) {
+		log_warnx("vdisk", "cannot put the records of %s back: restart vdsd",
+		          vp->recs.file);
+		return;
+	}
+	for (size_t i = 0; i < vp->recs.n; i++)
+		if (!vdr_find(&landed, vp->recs.v[i].path) && unlink(vp->recs.v[i].path) == 0)
+			log_warnx("vdisk", "%s removed: its record could not be written",
+			          vp->recs.v[i].path);
+	vdr_free(&vp->recs);
+	vp->recs = landed;
+	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, NULL) < 0)
+		log_warnx("vdisk", "cannot publish every vdisk");
 }
 
 static int
 vdisk_init(const struct vds_conf *conf, void **state)
 {
 	struct vdisk_prov *vp = calloc(1, sizeof(*vp));
-	char err[600];
+	char err[600], *dump = NULL;
+	size_t len;
 
 	*state = NULL;
 	if (!vp)
@@ -122,6 +161,14 @@ vdisk_init(const struct vds_conf *conf, void **state)
 		vdisk_fini(vp);
 		return -1;
 	}
+	if (vdr_dump(&vp->recs, &dump, &len) < 0 ||
+	    !(vp->df = durable_open(vp->recs.file, dump, len, DURABLE_SYNC, vdisk_landed, vp))) {
+		free(dump);
+		log_warnx("vdisk", "out of memory");
+		vdisk_fini(vp);
+		return -1;
+	}
+	free(dump);
 	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, NULL) < 0)
 		log_warnx("vdisk", "cannot publish every vdisk");
 	log_info("vdisk", "%zu vdisks from %s, %zu roots", vp->recs.n, vp->recs.file, vp->roots.n);
@@ -387,23 +434,35 @@ vdisk_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, 
 
 /* ------------------------------------------------------------ commit */
 
+/* The records' new content to the state writer (durable.h): 0, or -1 (out of memory). */
+static int
+vdisk_record(struct vdisk_prov *vp)
+{
+	char *buf;
+	size_t len;
+
+	return vdr_dump(&vp->recs, &buf, &len) < 0 || durable_write(vp->df, buf, len) < 0 ? -1 : 0;
+}
+
 static enum vds_result
 vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, size_t msglen)
 {
 	if (pl->p.type == JOB_CREATE_VDISK) {
-		if (vdr_add(&vp->recs, &pl->rec) == 0 && vdr_save(&vp->recs) == 0)
+		if (vdr_add(&vp->recs, &pl->rec) == 0 && vdisk_record(vp) == 0)
 			return VDS_R_OK;
 		vdr_del(&vp->recs, pl->rec.path);
 		unlink(pl->rec.path); /* not recorded: do not leave it behind */
-		snprintf(msg, msglen, "cannot record the vdisk in %s", vp->recs.file);
-		return VDS_R_IO_ERROR;
+		snprintf(msg, msglen, "cannot record the vdisk in %s: out of memory",
+		         vp->recs.file);
+		return VDS_R_NO_MEMORY;
 	}
 	if (pl->p.type == JOB_DELETE_VDISK) {
 		vdr_del(&vp->recs, pl->rec.path);
-		if (vdr_save(&vp->recs) < 0) {
-			snprintf(msg, msglen, "%s deleted, but %s could not be written",
+		if (vdisk_record(vp) < 0) {
+			snprintf(msg, msglen,
+			         "%s deleted, but %s could not be written: out of memory",
 			         pl->rec.path, vp->recs.file);
-			return VDS_R_IO_ERROR;
+			return VDS_R_NO_MEMORY;
 		}
 	}
 	return VDS_R_OK;

@@ -58,15 +58,14 @@ vdr_parse(const char *line, struct vdr_rec *r)
 	return 0;
 }
 
-/* Load file into s: 0, -1 damaged (reported), -2 unreadable. */
+/* Read f (named file) into s and close it: 0, -1 damaged (reported), -2 unreadable. */
 static int
-vdr_read(struct vdr_set *s, const char *file)
+vdr_read_f(struct vdr_set *s, FILE *f, const char *file)
 {
 	char line[VDR_PATH_LEN + 128], rec[32];
 	struct vdr_rec r;
 	unsigned lineno = 0, n;
 	int v2 = 0, ended = 0, pos;
-	FILE *f = fopen(file, "re");
 
 	vdr_free(s);
 	if (!f)
@@ -110,6 +109,12 @@ vdr_read(struct vdr_set *s, const char *file)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+vdr_read(struct vdr_set *s, const char *file)
+{
+	return vdr_read_f(s, fopen(file, "re"), file);
 }
 
 int
@@ -163,6 +168,22 @@ int
 vdr_save(const struct vdr_set *s)
 {
 	return atomic_write_gen(s->file, vdr_fill, (void *)s);
+}
+
+int
+vdr_dump(const struct vdr_set *s, char **buf, size_t *len)
+{
+	return atomic_fill_mem(vdr_fill, (void *)s, buf, len);
+}
+
+int
+vdr_undump(struct vdr_set *s, const char *buf, size_t len)
+{
+	if (len == 0) { /* no file: no vdisk */
+		vdr_free(s);
+		return 0;
+	}
+	return vdr_read_f(s, fmemopen((void *)buf, len, "r"), s->file) == 0 ? 0 : -1;
 }
 
 void

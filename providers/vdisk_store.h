@@ -6,7 +6,7 @@
  * path, format, allocation type and virtual size; whether a vdisk is
  * attached is always read from the kernel, never from this file.
  *
- * Loop thread only.
+ * Loop thread only; nothing here writes on the loop but vdr_save() at start.
  */
 #ifndef VDS_VDISK_STORE_H
 #define VDS_VDISK_STORE_H
@@ -33,8 +33,16 @@ struct vdr_set {
 
 /* Read state_dir/vdisk.state (a missing file is an empty set); -1 on a bad file. */
 int vdr_load(struct vdr_set *s, const char *state_dir, char *err, size_t errlen);
-/* Write the set to a temp file, fsync, rename over the state file, fsync the dir. */
+/*
+ * Write the set to a temp file, fsync, rename over the state file, fsync
+ * the dir (at start only: on the loop, commit() hands vdr_dump() to
+ * durable_write()).
+ */
 int vdr_save(const struct vdr_set *s);
+/* The file's content for s, in *buf (malloc'd, *len bytes); -1 when out of memory. */
+int vdr_dump(const struct vdr_set *s, char **buf, size_t *len);
+/* s (its file kept) from such a content, checked as on load; -1 when it fails. */
+int vdr_undump(struct vdr_set *s, const char *buf, size_t len);
 void vdr_free(struct vdr_set *s);
 
 struct vdr_rec *vdr_find(const struct vdr_set *s, const char *path);

@@ -6,6 +6,8 @@
 #   (HRESULT ERROR_OPERATION_ABORTED), the model untouched by them; finished
 #   rows intact; a created row still created and startable;
 #   vdsJobNextHandle above every handle.
+#   vdsd killed with SIGKILL just as a sim job is logged succeeded (its
+#   sim.state not fsynced yet): every succeeded job and its vdisk kept.
 #   The master (snmpd) killed while jobs run and started again: the jobs
 #   finish while it is away and their rows and outputs are intact after.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -88,6 +90,30 @@ job_start "$N" 7 ParamPath s "$SIMDIR/r1.img" ParamSizeMiB u 8
 expect_eq "job $C after restart" "$ST_SUCCEEDED" "$(job_wait "$C")"
 expect_eq "job $N (the path of interrupted $R1) after restart" "$ST_SUCCEEDED" "$(job_wait "$N")"
 expect_eq "vdsJobsSucceeded since the restart" 2 "$(svc vdsJobsSucceeded)"
+
+# ------------------------------------------------ SIGKILL just after success
+# A sim job succeeds once sim.state is in place in the kernel, before its
+# fsync (durable.h: the syncer follows within about 100 ms): a SIGKILL as
+# soon as the last of three back-to-back jobs is logged succeeded (its
+# vdsJobCompleted goes out right after) loses none of them.
+K=()
+for i in 1 2 3; do
+	K+=("$(job_handle)")
+	job_start "${K[-1]}" 7 ParamPath s "$SIMDIR/k$i.img" ParamSizeMiB u 8
+done
+wait_for 60000 job_logged "${K[2]}" succeeded || fail "job ${K[2]} did not succeed"
+vds_kill9_vdsd
+note "vdsd killed with SIGKILL as job ${K[2]} was logged succeeded"
+vds_start_vdsd
+vds_wait_registered
+for i in 1 2 3; do
+	k=${K[i - 1]}
+	read -r st vd <<<"$(job_getn "$k" Status OutVDisk)"
+	expect_eq "job $k kept after the SIGKILL" "$ST_SUCCEEDED" "$st"
+	expect_eq "job $k: its vdisk kept after the SIGKILL" "$SIMDIR/k$i.img" "$(inv_value 7 "$C_VD_PATH" "$vd")"
+done
+! grep -q "sim.state.*\(damaged\|previous generation\)" "$VDS_VDSD_LOG" ||
+	check_fail "sim.state was not whole after the SIGKILL: $(grep sim.state "$VDS_VDSD_LOG" | tail -3)"
 
 # ---------------------------------------------------------------- master restart
 vds_hold 1 # M1 and M2 wait at their second phase until the master is down

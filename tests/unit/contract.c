@@ -114,12 +114,8 @@ ct_landed(void *arg, int rc, const char *why)
 	snprintf(l->why, sizeof(l->why), "%s", why);
 }
 
-/*
- * commit() as the job engine calls it: a state write it queued must land
- * (within 20 s) before the job counts as done; a failed one fails it.
- */
-static enum vds_result
-ct_commit(const struct prov_ops *ops, void *state, void *plan, struct contract_run *run)
+enum vds_result
+contract_commit(const struct prov_ops *ops, void *state, void *plan, struct contract_run *run)
 {
 	struct event_base *base = event_base_new();
 	struct ct_landing l = {0};
@@ -164,7 +160,7 @@ contract_job(const struct prov_ops *ops, void *state, const struct job_params *p
 		return run->result = r;
 	if (ct_run_worker(ops, state, plan, run) < 0)
 		run->result = VDS_R_TIMEOUT;
-	r = ct_commit(ops, state, plan, run);
+	r = contract_commit(ops, state, plan, run);
 	ops->free_plan(plan);
 	return run->result = r;
 }

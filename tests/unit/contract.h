@@ -34,6 +34,12 @@ struct contract_run {
 	struct job_outputs out;
 };
 
+/*
+ * commit() as the job engine calls it: a state write it queued must land
+ * (within 20 s) before the job counts as done; a failed one fails it.
+ */
+enum vds_result contract_commit(const struct prov_ops *ops, void *state, void *plan,
+                                struct contract_run *run);
 /* validate, prepare, run on a worker, commit, free_plan: run->result. */
 enum vds_result contract_job(const struct prov_ops *ops, void *state, const struct job_params *p,
                              struct contract_run *run);

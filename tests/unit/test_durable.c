@@ -23,6 +23,7 @@
 #include "jobrow.h"
 #include "log.h"
 #include "staterr.h"
+#include "statewr.h"
 #include "wgate.h"
 
 static struct event_base *base;
@@ -137,7 +138,7 @@ setup(void)
 	job_engine_set_providers(dp_list);
 	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
 	job_set_observer(&obs);
-	df = durable_open(path, "", 0, dp_landed, NULL);
+	df = durable_open(path, "", 0, 0, dp_landed, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(df);
 }
 
@@ -276,6 +277,7 @@ test_failed_write_fails_job(void)
 	CU_ASSERT_FATAL(start(1) != NULL);
 	CU_ASSERT_FATAL(loop_until(is_finished, 1));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp); /* the writer may have made it ahead (atomic_spare) */
 	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0); /* open(O_WRONLY) of it fails, root too */
 	wgate_hold(dir);
 	CU_ASSERT_FATAL((j = start(2)) != NULL);
@@ -333,6 +335,81 @@ test_shutdown_lands(void)
 	CU_ASSERT_EQUAL(job_find(1)->status, JOB_ST_SUCCEEDED);
 }
 
+/* path.prev's content, "-" when there is none. */
+static char *
+prev_on_disk(char *buf, size_t len)
+{
+	char prev[160];
+	FILE *f;
+	size_t n;
+
+	snprintf(prev, sizeof(prev), "%s.prev", path);
+	if (!(f = fopen(prev, "r"))) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The promise (durable.h): a job finishes once its content is in place in
+ * the kernel (a SIGKILL of vdsd loses nothing), without waiting for an
+ * fsync; path.prev, the generation a loader restores after a power loss,
+ * is only ever a content that was synced.  The syncer is held off (an
+ * hour) so that nothing is synced behind the test's back.
+ */
+static void
+test_finished_before_synced(void)
+{
+	char buf[256];
+
+	statewr_set_sync_ms(3600 * 1000);
+	CU_ASSERT_FATAL(start(1) != NULL);
+	CU_ASSERT_FATAL(loop_until(is_finished, 1));
+	CU_ASSERT_EQUAL(job_find(1)->status, JOB_ST_SUCCEEDED);
+	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n");
+	CU_ASSERT_FATAL(start(2) != NULL);
+	CU_ASSERT_FATAL(loop_until(is_finished, 2));
+	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n2\n");
+	/* "1" was never synced: it did not become the previous generation */
+	CU_ASSERT_STRING_EQUAL(prev_on_disk(buf, sizeof(buf)), "-");
+	CU_ASSERT_EQUAL(statewr_sync(), 0);
+	CU_ASSERT_FATAL(start(3) != NULL);
+	CU_ASSERT_FATAL(loop_until(is_finished, 3));
+	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n2\n3\n");
+	CU_ASSERT_STRING_EQUAL(prev_on_disk(buf, sizeof(buf)), "1\n2\n"); /* synced */
+	statewr_set_sync_ms(100);
+}
+
+/*
+ * Left alone, the syncer syncs a burst by itself: jobs keep finishing
+ * until one finds the content before it synced (kept as path.prev).
+ */
+static void
+test_syncer_syncs_alone(void)
+{
+	char buf[4096];
+	uint32_t h = 0;
+	time_t t0 = time(NULL);
+
+	do {
+		struct timespec ms10 = {0, 10 * 1000 * 1000};
+
+		h++;
+		CU_ASSERT_FATAL(start(h) != NULL);
+		CU_ASSERT_FATAL(loop_until(is_finished, h));
+		CU_ASSERT_EQUAL_FATAL(job_find(h)->status, JOB_ST_SUCCEEDED);
+		nanosleep(&ms10, NULL);
+	} while (strcmp(prev_on_disk(buf, sizeof(buf)), "-") == 0 && time(NULL) - t0 < 60 &&
+	         h < 300);
+	CU_ASSERT_STRING_NOT_EQUAL(buf, "-");
+	CU_ASSERT(h > 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "1\n")); /* a whole earlier content */
+}
+
 int
 main(void)
 {
@@ -345,6 +422,8 @@ main(void)
 	    {"a failed write fails the job", test_failed_write_fails_job},
 	    {"another file's write does not hold it up", test_other_file_does_not_wait},
 	    {"shutdown lets the write land", test_shutdown_lands},
+	    {"finished before the fsync; .prev only synced", test_finished_before_synced},
+	    {"the syncer syncs a burst by itself", test_syncer_syncs_alone},
 	};
 	CU_pSuite s;
 	unsigned fails;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -204,6 +205,46 @@ test_restart(void)
 	vf_down();
 }
 
+/*
+ * vdisk.state written off the loop (durable.h, fsynced): the job finishes
+ * once it is on disk.  When that write fails (its temporary file cannot be
+ * created) the job fails with ioError naming the file, the image is not
+ * left behind and no row or record lists it; the next create, the cause
+ * gone, lands and survives a restart.
+ */
+static void
+test_record_write_fails(void)
+{
+	char state[160], tmp[170], out[64];
+	struct contract_run run = {.cancel_at = -1};
+	struct job_params p = {.type = JOB_CREATE_VDISK, .size = 8 * MIB};
+	uint32_t a = 0;
+
+	CU_ASSERT_EQUAL_FATAL(vf_up(), 0);
+	CU_ASSERT_EQUAL_FATAL(vf_create("w1.img", 8 * MIB, INV_VF_RAW, INV_VDT_EXPANDABLE, &a),
+	                      VDS_R_OK);
+	snprintf(state, sizeof(state), "%s/state/vdisk.state", vf_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", state);
+	unlink(tmp);
+	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0); /* open(O_WRONLY) of it fails, root too */
+	snprintf(p.path, sizeof(p.path), "%s", vf_path("w2.img"));
+	p.vdisk_format = INV_VF_RAW;
+	p.vdisk_type = INV_VDT_EXPANDABLE;
+	CU_ASSERT_EQUAL(vf_job(&p, &run), VDS_R_IO_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(run.msg, state));
+	CU_ASSERT_EQUAL(access(vf_path("w2.img"), F_OK), -1); /* not left behind */
+	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "grep -c w2.img %s", state), 1);
+	CU_ASSERT_EQUAL(rmdir(tmp), 0);
+	/* the records were put back: the same path is free again */
+	CU_ASSERT_EQUAL(vf_create("w2.img", 8 * MIB, INV_VF_RAW, INV_VDT_EXPANDABLE, NULL),
+	                VDS_R_OK);
+	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "grep -c 'w[12].img' %s", state), 0);
+	CU_ASSERT_STRING_EQUAL(out, "2");
+	CU_ASSERT_EQUAL_FATAL(vf_restart(), 0);
+	CU_ASSERT_PTR_NOT_NULL(row(a));
+	vf_down();
+}
+
 void
 vdisk_fault_suite(void)
 {
@@ -213,4 +254,5 @@ vdisk_fault_suite(void)
 	CU_add_test(s, "loop device detached behind vdsd's back", test_detached_behind_our_back);
 	CU_add_test(s, "disk full during a fixed allocation", test_disk_full);
 	CU_add_test(s, "restart: rows and attachments re-established", test_restart);
+	CU_add_test(s, "a failed write of vdisk.state fails the create", test_record_write_fails);
 }

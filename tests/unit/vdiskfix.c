@@ -233,8 +233,7 @@ vf_run_prepared(void *plan, struct contract_run *run)
 		}
 	worker_shutdown();
 	event_base_free(base);
-	r = vdisk_provider.commit(vf_state, plan, run->result, &run->out, run->msg,
-	                          sizeof(run->msg));
+	r = contract_commit(&vdisk_provider, vf_state, plan, run);
 	vdisk_provider.free_plan(plan);
 	return run->result = r;
 }
