@@ -13,7 +13,9 @@
  * handles in use come within JF_BLOCK / 2 of it, so the loop never waits
  * for it.  At start the floor is the larger of jobs.db's and the file's;
  * a missing or damaged file is rebuilt from jobs.db, and a jobs.db that
- * knows fewer handles than the file is reported (rows were lost).  Limit:
+ * knows more than a block fewer handles than the file is reported (rows
+ * were lost; within one block, a lost jobs.db and one that never had a
+ * job look alike: no handle is reused either way).  Limit:
  * a manager that picks a handle beyond the reservation is covered by
  * jobs.db at once and by the file a few milliseconds later.
  */
@@ -166,11 +168,11 @@ jobsync_floor(uint32_t db_floor)
 	if (!r && db_floor)
 		log_warnx("jobstore", "%s %s: rebuilt from jobs.db (handles up to %u)", jy.floor,
 		          present ? "unusable" : "missing", db_floor);
-	else if (r > db_floor + JF_BLOCK || (r && !db_floor))
+	else if (r > db_floor + JF_BLOCK) /* more than one block of reservation ahead */
 		log_warnx("jobstore",
-		          "%s knows handles up to %u but jobs.db only up to %u: job"
+		          "%s reserved handles up to %u but %s knows only up to %u: job"
 		          " rows were lost; new handles start after %u",
-		          jy.db, r, db_floor, floor);
+		          jy.floor, r, jy.db, db_floor, floor);
 	if (floor > JOB_HANDLE_MAX - JF_BLOCK)
 		floor = JOB_HANDLE_MAX - JF_BLOCK;
 	if (jy_write(floor + JF_BLOCK) == 0) {
