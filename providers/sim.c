@@ -76,6 +76,11 @@ static const struct sim_phases sim_phase_table[] = {
     [JOB_DELETE_VDISK] = {{"checking file", "deleting file", NULL}, 1},
     [JOB_EXTEND_VOLUME] = {{"checking space", "extending volume", "extending file system", NULL},
                            2},
+    [JOB_EXPAND_VDISK] = {{"checking file", "growing file", "moving footer", "growing device",
+                           NULL},
+                          1},
+    [JOB_COMPACT_VDISK] = {{"checking file", "scanning blocks", "punching holes", NULL}, 2},
+    [JOB_MERGE_VDISK] = {{"checking chain", "copying blocks", "emptying child", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -199,10 +204,11 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_RECOVER_PACK:
 	case JOB_CLEAN:
 	case JOB_FORMAT:
+		break; /* not implemented by sim yet */
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:
-		break; /* not implemented by sim yet */
+		return sim_claims_vdisk(state, p);
 	}
 	return 0;
 }
