@@ -236,6 +236,14 @@ sc_vdisk(struct sim_state *st, const struct job_params *p)
 	return p->path[0] ? sim_vdisk_find(st, p->path) : NULL;
 }
 
+/* The target is vdisk vd (and the disk holding its contents). */
+static void
+sc_target_vdisk(struct sim_target *t, const struct sim_vdisk *vd)
+{
+	snprintf(t->path, sizeof(t->path), "%s", vd->path);
+	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+}
+
 static int
 sc_disk_mounted(const struct sim_state *st, const struct sim_disk *d)
 {
@@ -266,8 +274,7 @@ sc_vdisk_op(struct sim_state *st, const struct job_params *p, struct sim_target 
 		SC_FAIL(VDS_R_NOT_EMPTY, "%s is attached: detach it first", vd->path);
 	if (p->type == JOB_DELETE_VDISK && sim_vdisk_children(st, vd->path))
 		SC_FAIL(VDS_R_NOT_EMPTY, "%s is the parent of a differencing vdisk", vd->path);
-	snprintf(t->path, sizeof(t->path), "%s", vd->path);
-	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+	sc_target_vdisk(t, vd);
 	return VDS_R_OK;
 }
 
@@ -296,8 +303,7 @@ sc_expand_vdisk(struct sim_state *st, const struct job_params *p, struct sim_tar
 		        vd->path);
 	if (vd->attached && vd->read_only)
 		SC_FAIL(VDS_R_IN_USE, "%s is attached read-only", vd->path);
-	snprintf(t->path, sizeof(t->path), "%s", vd->path);
-	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+	sc_target_vdisk(t, vd);
 	t->size = want;
 	return VDS_R_OK;
 }
@@ -319,8 +325,7 @@ sc_compact_vdisk(struct sim_state *st, const struct job_params *p, struct sim_ta
 		        "%s is attached read-write: a write racing the compaction could be lost "
 		        "(detach it, or attach it read-only)",
 		        vd->path);
-	snprintf(t->path, sizeof(t->path), "%s", vd->path);
-	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+	sc_target_vdisk(t, vd);
 	return VDS_R_OK;
 }
 
@@ -356,8 +361,7 @@ sc_merge_vdisk(struct sim_state *st, const struct job_params *p, struct sim_targ
 	if (sim_vdisk_children(st, up->path) > 1)
 		SC_FAIL(VDS_R_NOT_EMPTY,
 		        "%s has another differencing child that the merge would corrupt", up->path);
-	snprintf(t->path, sizeof(t->path), "%s", vd->path);
-	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+	sc_target_vdisk(t, vd);
 	snprintf(t->parent, sizeof(t->parent), "%s", up->path);
 	return VDS_R_OK;
 }

@@ -47,6 +47,12 @@ int vdl_attach(const char *path, uint64_t size, int read_only, char devnode[VDL_
                int *dio, char *msg, size_t msglen);
 
 /*
+ * Give devnode, attached to path, the size limit `size` (the image grew):
+ * LOOP_SET_STATUS64 with the new lo_sizelimit, which resizes the disk.
+ * ENXIO when it is no longer attached to path.  0, or -1 with errno and msg.
+ */
+int vdl_resize(const char *devnode, const char *path, uint64_t size, char *msg, size_t msglen);
+/*
  * Detach devnode if it is still backed by path: -1 with errno EBUSY when it
  * is mounted or held (an exclusive open fails), ENXIO when it is no longer
  * attached to path (nothing is done then).
