@@ -143,5 +143,24 @@ grep -q "^vdisk path=$C .*type=differencing .*parent=$B\b" "$STATE" ||
 	wait_for 10000 grep -q "^vdisk path=$C .*parent=$B" "$STATE" ||
 	check_fail "sim.state does not keep the child's parent"
 
+# ---- the same through vdsctl
+CTL=("$top_builddir/vdsctl" -v2c -c private -t 2 -r 1 "127.0.0.1:$VDS_MASTER_PORT")
+run_rc "${CTL[@]}" expand-vdisk "$A" 128M --wait
+expect_eq "vdsctl expand-vdisk: exit status ($VDS_ERR)" 0 "$VDS_RC"
+expect_eq "vdsctl expand-vdisk: size" "$((128 * MIB))" "$(inv_value 7 "$C_VD_SIZE" "$VA")"
+C2=$SIMDIR/c2.vhd
+run_rc "${CTL[@]}" create-diff-vdisk "$C2" "$VB" --wait
+expect_eq "vdsctl create-diff-vdisk: exit status ($VDS_ERR)" 0 "$VDS_RC"
+VC2=$(vd_row "$C2")
+expect_eq "vdsctl create-diff-vdisk: type" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC2")"
+run_rc "${CTL[@]}" merge-vdisk "$C2" --depth 1 --yes --wait
+expect_eq "vdsctl merge-vdisk with a sibling: exit status" 4 "$VDS_RC"
+case "$VDS_ERR" in
+*"another differencing child"*) ;;
+*) check_fail "vdsctl merge-vdisk with a sibling: \"$VDS_ERR\" gives no reason" ;;
+esac
+run_rc "${CTL[@]}" compact-vdisk "$VC2" --wait
+expect_eq "vdsctl compact-vdisk: exit status ($VDS_ERR)" 0 "$VDS_RC"
+
 vds_stop_vdsd
 vds_finish
