@@ -16,7 +16,8 @@ vds_require_vdsd
 vds_require_cmd losetup stat qemu-img blockdev fallocate cmp
 MIB=1048576
 C_VD_DEVNODE=$(mib_col VDS_VDISK_DEVNODE)
-ROOT=$VDS_TMP/images
+# VDS_VDISK_ROOT: where the images go (the lane: a fresh ext4 on a virtio disk)
+ROOT=${VDS_VDISK_ROOT:-$VDS_TMP/images}
 mkdir -p "$ROOT"
 # loop devices still backed by our images at exit (by backing file, never by name alone)
 vds_on_exit "for f in $ROOT/*; do losetup -j \"\$f\" -n -O NAME | xargs -r -n1 losetup -d; done"

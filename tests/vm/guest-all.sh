@@ -9,6 +9,7 @@
 #   test_lvm_disk    lvm provider contract suite (volumes) on /dev/vdc,/dev/vdd
 #   guest-faults.sh  disk failing under a mirror mid-sync, lvconvert killed
 #                    (vdc, vdd)
+#   guest-vdiskops.sh expandVDisk/compactVDisk on ext4 (vdd), nbd for VHDs
 #   guest-health.sh  disk health of emulated NVMe and ATA disks against
 #                    nvme-cli and smartctl (tests/vm/health-devices.sh)
 # A test that skips here counts as a failure: the guest has what they need.
@@ -66,6 +67,7 @@ step guest-lvm.sh "$top_srcdir/tests/vm/guest-lvm.sh"
 step test_basic_disk VDS_TEST_DISKS=/dev/vdc "$top_builddir/tests/unit/test_basic_disk"
 step test_lvm_disk VDS_TEST_DISKS=/dev/vdc,/dev/vdd "$top_builddir/tests/unit/test_lvm_disk"
 step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/guest-faults.sh"
+step guest-vdiskops.sh VDS_VDISKOPS_DISK=/dev/vdd "$top_srcdir/tests/vm/guest-vdiskops.sh"
 step guest-health.sh "$top_srcdir/tests/vm/guest-health.sh"
 echo "vm tests:"
 printf '%s' "$summary"
