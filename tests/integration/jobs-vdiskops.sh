@@ -143,6 +143,20 @@ grep -q "^vdisk path=$C .*type=differencing .*parent=$B\b" "$STATE" ||
 	wait_for 10000 grep -q "^vdisk path=$C .*parent=$B" "$STATE" ||
 	check_fail "sim.state does not keep the child's parent"
 
+# ---- sim.state is untrusted: a child whose parent is missing is quarantined
+# and the previous generation (kept at start) is used instead
+vds_stop_vdsd || fail "vdsd did not stop"
+sed -i "s|^\(vdisk path=$C .*\)parent=[^ ]*|\1parent=$SIMDIR/gone.vhd|" "$STATE"
+grep -q "parent=$SIMDIR/gone.vhd" "$STATE" || fail "cannot damage $STATE"
+vds_start_vdsd
+vds_wait_registered
+since_start() { awk '/: vdsd start$/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' "$VDS_VDSD_LOG"; }
+since_start | grep -q "sim.state: content: .*quarantined: vdisk $C: a parent in its chain is missing" ||
+	since_start | grep -q "quarantined.*vdisk $C: a parent in its chain is missing" ||
+	check_fail "a missing parent in sim.state was not quarantined"
+expect_eq "after the damage: the child is back from sim.state.prev" 3 \
+	"$(inv_value 7 "$C_VD_TYPE" "$(vd_row "$C")")"
+
 # ---- the same through vdsctl
 CTL=("$top_builddir/vdsctl" -v2c -c private -t 2 -r 1 "127.0.0.1:$VDS_MASTER_PORT")
 run_rc "${CTL[@]}" expand-vdisk "$A" 128M --wait
