@@ -108,10 +108,21 @@ vdg_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
-/* Punch the all-zero blocks of [at, end) of fd, read through buf. */
+struct vdg_scan {
+	int fd;
+	uint8_t *buf;
+	uint64_t vsize;
+	vdi_step_fn step;
+	void *arg;
+};
+
+/* Punch the all-zero blocks of [at, end); step() after every buffer read. */
 static int
-vdg_punch_range(int fd, uint8_t *buf, uint64_t at, uint64_t end)
+vdg_punch_range(const struct vdg_scan *s, uint64_t at, uint64_t end)
 {
+	int fd = s->fd;
+	uint8_t *buf = s->buf;
+
 	while (at < end) {
 		size_t n = end - at > VDG_READ_BUF ? VDG_READ_BUF : (size_t)(end - at);
 		ssize_t got = pread(fd, buf, n, (off_t)at);
@@ -129,6 +140,10 @@ vdg_punch_range(int fd, uint8_t *buf, uint64_t at, uint64_t end)
 				return -1;
 		}
 		at += (uint64_t)got;
+		if (s->step && s->step(s->arg, (unsigned)(at * 99 / s->vsize))) {
+			errno = ECANCELED;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -141,11 +156,12 @@ vdg_compact(const char *path, uint64_t vsize, vdi_step_fn step, void *arg, uint6
 	uint8_t *buf = NULL;
 	struct stat before, after;
 	off_t at = 0, end;
+	struct vdg_scan s = {fd, NULL, vsize, step, arg};
 
 	*reclaimed = 0;
 	if (fd < 0)
 		return vdi_fail(msg, msglen, "cannot open", path);
-	if (fstat(fd, &before) < 0 || !(buf = malloc(VDG_READ_BUF)))
+	if (fstat(fd, &before) < 0 || !(buf = s.buf = malloc(VDG_READ_BUF)))
 		goto fail;
 	/* data extents only: holes are skipped */
 	while (at < (off_t)vsize && (at = lseek(fd, at, SEEK_DATA)) >= 0 && at < (off_t)vsize) {
@@ -157,15 +173,14 @@ vdg_compact(const char *path, uint64_t vsize, vdi_step_fn step, void *arg, uint6
 		end += (VDG_BLOCK - end % VDG_BLOCK) % VDG_BLOCK;
 		if (end > (off_t)vsize)
 			end = (off_t)vsize;
-		if (vdg_punch_range(fd, buf, (uint64_t)at, (uint64_t)end) < 0)
-			goto fail;
-		at = end;
-		if (step && step(arg, (unsigned)((uint64_t)at * 99 / vsize))) {
-			errno = ECANCELED;
+		if (vdg_punch_range(&s, (uint64_t)at, (uint64_t)end) < 0) {
+			if (errno != ECANCELED)
+				goto fail;
 			snprintf(msg, msglen,
 			         "cancelled: %s is partly compacted (its data unchanged)", path);
 			goto out;
 		}
+		at = end;
 	}
 	if (at < 0 && errno != ENXIO) /* ENXIO: no data past at */
 		goto fail;
