@@ -233,11 +233,11 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
 	case JOB_COMPACT_VDISK:
 		if (st->status == INV_ST_MISSING)
 			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
-		if (st->loop)
+		if (st->loop && !st->loop->read_only)
 			VDC_FAIL(
 			    VDS_R_IN_USE,
-			    "%s is attached as %s: a write racing the compaction could be lost "
-			    "(detach it first)",
+			    "%s is attached read-write as %s: a write racing the compaction could "
+			    "be lost (detach it, or attach it read-only)",
 			    rec->path, st->loop->devnode);
 		return VDS_R_OK;
 	default:

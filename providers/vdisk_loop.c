@@ -63,6 +63,8 @@ vdl_read_one(const char *sysblock, const char *name, struct vdl_dev *d)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s/loop/offset", sysblock, name);
 	d->offset = vdl_read_line(path, buf, sizeof(buf)) == 0 ? strtoull(buf, NULL, 10) : 0;
+	snprintf(path, sizeof(path), "%s/%s/ro", sysblock, name);
+	d->read_only = vdl_read_line(path, buf, sizeof(buf)) == 0 && strcmp(buf, "1") == 0;
 	snprintf(d->devnode, sizeof(d->devnode), "/dev/%s", name);
 	return 0;
 }

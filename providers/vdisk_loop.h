@@ -21,6 +21,7 @@ struct vdl_dev {
 	char devnode[VDL_DEVNODE_LEN]; /* "/dev/loop3" */
 	char backing[VDL_BACKING_LEN]; /* loop/backing_file: path, " (deleted)" when unlinked */
 	uint64_t offset;
+	int read_only; /* /sys/block/loopN/ro */
 };
 
 /*
