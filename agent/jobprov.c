@@ -175,7 +175,10 @@ jp_missing(const struct job_params *p)
 		       : !p->fs_type[0]            ? "vdsJobParamFsType"
 		                                   : NULL;
 	case JOB_CREATE_VDISK:
-		return !p->path[0] ? "vdsJobParamPath" : !p->size ? "vdsJobParamSizeMiB" : NULL;
+		return !p->path[0]                                          ? "vdsJobParamPath"
+		       : p->vdisk_type == INV_VDT_DIFFERENCING && !p->vdisk ? "vdsJobParamVDisk"
+		       : !p->size && p->vdisk_type != INV_VDT_DIFFERENCING  ? "vdsJobParamSizeMiB"
+		                                                            : NULL;
 	case JOB_EXPAND_VDISK:
 		return !has_vdisk ? "vdsJobParamVDisk or vdsJobParamPath"
 		       : !p->size ? "vdsJobParamSizeMiB"

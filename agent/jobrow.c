@@ -84,7 +84,7 @@ static const struct jr_col jr_cols[] = {
     JC("p_stripe_size", JR_I64, params.stripe_size, 0, 1048576LL * 1024),
     JC("p_plex_count", JR_U32, params.plex_count, 0, 32),
     JT("p_path", params.path),
-    JC("p_vdisk_type", JR_I32, params.vdisk_type, 0, INV_VDT_EXPANDABLE),
+    JC("p_vdisk_type", JR_I32, params.vdisk_type, 0, INV_VDT_DIFFERENCING),
     JC("p_vdisk_format", JR_I32, params.vdisk_format, 0, INV_VF_VHD),
     JT("p_name", params.name),
     JC("p_init_label", JR_I32, params.init_label, 0, JOB_LABEL_MBR),

@@ -45,7 +45,7 @@ enum inv_health {
 	INV_H_FAILED = 5,
 };
 enum inv_vdisk_format { INV_VF_RAW = 1, INV_VF_VHD = 2 };
-enum inv_vdisk_type { INV_VDT_FIXED = 1, INV_VDT_EXPANDABLE = 2 };
+enum inv_vdisk_type { INV_VDT_FIXED = 1, INV_VDT_EXPANDABLE = 2, INV_VDT_DIFFERENCING = 3 };
 
 /* Disk flags. */
 #define INV_DF_READONLY  0x01

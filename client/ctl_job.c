@@ -306,6 +306,39 @@ cj_build_format(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 	return 0;
 }
 
+/* VDISK|PATH NEW-SIZE: expandVDisk. */
+static int
+cj_build_expand(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	int rc;
+
+	if ((rc = cj_vdisk(x, a->pos[0], r)))
+		return rc;
+	return cj_mib(x, "size", a->pos[1], &r->p_size_mib);
+}
+
+/* PATH PARENT: a differencing VHD over vdisk PARENT. */
+static int
+cj_build_diff(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	if (a->pos[0][0] != '/')
+		return ctl_usage_error(x, "the image path \"%s\" must be absolute", a->pos[0]), -1;
+	snprintf(r->p_path, sizeof(r->p_path), "%s", a->pos[0]);
+	r->p_vdisk_type = 3;   /* differencing */
+	r->p_vdisk_format = 2; /* vhd */
+	return ctl_object(x, VC_T_VDISK, a->pos[1], &r->p_vdisk);
+}
+
+static int
+cj_build_merge(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o = cj_opt(a, "depth");
+
+	if (o && ctl_index(x, "merge depth", o, &r->p_merge_depth) < 0)
+		return -1;
+	return cj_vdisk(x, a->pos[0], r);
+}
+
 static const struct cj_cmd cj_cmds[] = {
     {"create-partition", 1, 2, "offset type name label",
      "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart, NULL},
@@ -331,6 +364,11 @@ static const struct cj_cmd cj_cmds[] = {
      "the data on the volume"},
     {"replace-disk", 15, 1, "disks", "DISK [--disks 1,2]", cj_build_replace, NULL},
     {"recover-pack", 16, 1, "!allow-data-loss", "PACK [--allow-data-loss]", cj_build_recover, NULL},
+    {"expand-vdisk", 19, 2, "", "VDISK|PATH NEW-SIZE", cj_build_expand, NULL},
+    {"compact-vdisk", 20, 1, "", "VDISK|PATH", cj_build_vdisk, NULL},
+    {"create-diff-vdisk", 7, 2, "", "PATH PARENT-VDISK", cj_build_diff, NULL},
+    {"merge-vdisk", 21, 1, "depth", "VDISK|PATH [--depth N]", cj_build_merge,
+     "the parent's blocks the child replaces (and the disks between go out of date)"},
 };
 #define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
 

@@ -2,7 +2,8 @@
 /*
  * ctl_job.h - vdsctl's job commands: create-partition, delete-partition,
  * create-volume, delete-volume, shrink, break-plex, create-vdisk, attach,
- * detach, delete-vdisk (each starts a job, --wait follows it) and
+ * detach, delete-vdisk, expand-vdisk, compact-vdisk, create-diff-vdisk,
+ * merge-vdisk (each starts a job, --wait follows it) and
  * job show/wait/cancel/forget.
  */
 #ifndef VDS_CTL_JOB_H

@@ -27,7 +27,7 @@ static const char *const l_health[] = {"",           "unknown", "healthy", "degr
 static const char *const l_layout[] = {"",       "simple", "spanned", "striped",
                                        "mirror", "parity", NULL};
 static const char *const l_vformat[] = {"", "raw", "vhd", NULL};
-static const char *const l_vtype[] = {"", "fixed", "expandable", NULL};
+static const char *const l_vtype[] = {"", "fixed", "expandable", "differencing", NULL};
 static const char *const l_rowstatus[] = {
     "", "active", "notInService", "notReady", "createAndGo", "createAndWait", "destroy", NULL};
 static const char *const l_jobtype[] = {"",

@@ -82,6 +82,11 @@ static const struct sim_phases sim_phase_table[] = {
                            NULL},
                           2},
     [JOB_RECOVER_PACK] = {{"checking volumes", "repairing plexes", "removing lost disks", NULL}, 1},
+    [JOB_EXPAND_VDISK] = {{"checking file", "growing file", "moving footer", "growing device",
+                           NULL},
+                          1},
+    [JOB_COMPACT_VDISK] = {{"checking file", "scanning blocks", "punching holes", NULL}, 2},
+    [JOB_MERGE_VDISK] = {{"checking chain", "copying blocks", "emptying child", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -215,12 +220,13 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_RECOVER_PACK:
 		pk = inv_get(INV_PACK, p->pack);
 		return pk && sim_is_sim(pk->provider);
-	case JOB_ADD_PLEX:
-	case JOB_REMOVE_PLEX:
-	case JOB_REPAIR_PLEX:
 	case JOB_EXPAND_VDISK:
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:
+		return sim_claims_vdisk(state, p);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		break; /* not implemented by sim yet */
 	}
 	return 0;

@@ -259,6 +259,7 @@ sa_create_vdisk(struct sim_state *st, const struct sim_target *t, struct job_out
 	vd->format = t->format;
 	vd->type = t->vdtype;
 	snprintf(vd->disk, sizeof(vd->disk), "%s", d->name);
+	snprintf(vd->parent, sizeof(vd->parent), "%s", t->parent);
 	if (sim_inv_vdisk(st, vd->path) < 0)
 		return VDS_R_NO_MEMORY;
 	sa_out_vdisk(vd->path, out);
@@ -284,6 +285,53 @@ sa_vdisk_op(struct sim_state *st, const struct job_params *p, const struct sim_t
 	vd->read_only = vd->attached && p->read_only;
 	rc = sim_inv_disk(st, t->disk) | sim_inv_vdisk(st, t->path);
 	return rc < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
+}
+
+static enum vds_result
+sa_expand_vdisk(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_vdisk *vd = sim_vdisk_find(st, t->path);
+	struct sim_disk *d = sim_disk_find(st, t->disk);
+
+	vd->virtual_size = t->size;
+	if (d)
+		d->size = t->size; /* the loop device grows; the table stays where it is */
+	if ((sim_inv_disk(st, t->disk) | sim_inv_vdisk(st, t->path)) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_vdisk(vd->path, out);
+	return VDS_R_OK;
+}
+
+/* The image keeps what its data takes now: the rest of its blocks are punched out. */
+static enum vds_result
+sa_compact_vdisk(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_vdisk *vd = sim_vdisk_find(st, t->path);
+	uint64_t before = sim_vdisk_allocated(st, vd);
+
+	vd->alloc = 0;
+	out->reclaimed = before - sim_vdisk_allocated(st, vd);
+	if (sim_inv_vdisk(st, t->path) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_vdisk(vd->path, out);
+	return VDS_R_OK;
+}
+
+/* The child's blocks land in the target; the child, emptied, now sits on the target. */
+static enum vds_result
+sa_merge_vdisk(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_vdisk *vd = sim_vdisk_find(st, t->path), *up = sim_vdisk_find(st, t->parent);
+	uint64_t cap = up->virtual_size + 2 * SIM_MIB;
+	uint64_t moved = sim_vdisk_allocated(st, vd), a = sim_vdisk_allocated(st, up);
+
+	up->alloc = a + moved > cap ? cap : a + moved;
+	vd->alloc = 0;
+	snprintf(vd->parent, sizeof(vd->parent), "%s", up->path);
+	if ((sim_inv_vdisk(st, vd->path) | sim_inv_vdisk(st, up->path)) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_vdisk(up->path, out);
+	return VDS_R_OK;
 }
 
 enum vds_result
@@ -332,9 +380,15 @@ sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_tar
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
+		break;
 	case JOB_EXPAND_VDISK:
+		r = sa_expand_vdisk(st, t, out);
+		break;
 	case JOB_COMPACT_VDISK:
+		r = sa_compact_vdisk(st, t, out);
+		break;
 	case JOB_MERGE_VDISK:
+		r = sa_merge_vdisk(st, t, out);
 		break;
 	}
 	if (r != VDS_R_OK)

@@ -188,7 +188,7 @@ sc_create_vdisk(struct sim_state *st, const struct job_params *p, struct sim_tar
 		SC_FAIL(VDS_R_INVALID_PARAM, "the vdisk path must be absolute and normalised");
 	if (sim_vdisk_find(st, p->path))
 		SC_FAIL(VDS_R_EXISTS, "%s exists already", p->path);
-	if (p->size == 0 || p->size > SIM_MAX_BYTES)
+	if ((p->size == 0 && p->vdisk_type != INV_VDT_DIFFERENCING) || p->size > SIM_MAX_BYTES)
 		SC_FAIL(VDS_R_INVALID_PARAM, "vdisk size must be 1 to %llu bytes",
 		        (unsigned long long)SIM_MAX_BYTES);
 	t->format = p->vdisk_format                                 ? p->vdisk_format
@@ -196,9 +196,31 @@ sc_create_vdisk(struct sim_state *st, const struct job_params *p, struct sim_tar
 	                                                            : INV_VF_RAW;
 	t->vdtype = p->vdisk_type ? p->vdisk_type : INV_VDT_EXPANDABLE;
 	if ((t->format != INV_VF_RAW && t->format != INV_VF_VHD) ||
-	    (t->vdtype != INV_VDT_FIXED && t->vdtype != INV_VDT_EXPANDABLE))
+	    (t->vdtype != INV_VDT_FIXED && t->vdtype != INV_VDT_EXPANDABLE &&
+	     t->vdtype != INV_VDT_DIFFERENCING))
 		SC_FAIL(VDS_R_INVALID_PARAM, "unknown vdisk format or type");
-	t->size = sc_align_up(p->size);
+	if (t->vdtype == INV_VDT_DIFFERENCING) {
+		const struct sim_vdisk *pv = sim_check_vdisk(st, p->vdisk);
+
+		if (!p->vdisk)
+			SC_FAIL(VDS_R_INVALID_PARAM,
+			        "a differencing vdisk needs its parent in vdsJobParamVDisk");
+		if (!pv)
+			SC_FAIL(VDS_R_NOT_FOUND, "no sim vdisk with index %u (the parent)",
+			        p->vdisk);
+		if (t->format != INV_VF_VHD || pv->format != INV_VF_VHD)
+			SC_FAIL(VDS_R_INVALID_PARAM,
+			        "a differencing vdisk is a VHD over a VHD parent (%s is raw)",
+			        pv->format == INV_VF_VHD ? p->path : pv->path);
+		if (p->size && sc_align_up(p->size) != pv->virtual_size)
+			SC_FAIL(VDS_R_INVALID_PARAM,
+			        "a differencing vdisk has its parent's size (%llu MiB): give 0",
+			        (unsigned long long)(pv->virtual_size / SIM_MIB));
+		if (pv->attached && !pv->read_only)
+			SC_FAIL(VDS_R_IN_USE, "the parent %s is attached read-write", pv->path);
+		snprintf(t->parent, sizeof(t->parent), "%s", pv->path);
+	}
+	t->size = t->parent[0] ? sim_vdisk_find(st, t->parent)->virtual_size : sc_align_up(p->size);
 	if (t->format == INV_VF_VHD && t->size > 2040 * SIM_GIB)
 		SC_FAIL(VDS_R_INVALID_PARAM, "a VHD holds at most 2040 GiB");
 	if (st->nvdisks >= SIM_MAX_VDISKS || st->ndisks >= SIM_MAX_DISKS)
@@ -214,6 +236,14 @@ sc_vdisk(struct sim_state *st, const struct job_params *p)
 	if (p->vdisk)
 		return sim_check_vdisk(st, p->vdisk);
 	return p->path[0] ? sim_vdisk_find(st, p->path) : NULL;
+}
+
+/* The target is vdisk vd (and the disk holding its contents). */
+static void
+sc_target_vdisk(struct sim_target *t, const struct sim_vdisk *vd)
+{
+	snprintf(t->path, sizeof(t->path), "%s", vd->path);
+	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
 }
 
 static int
@@ -244,8 +274,97 @@ sc_vdisk_op(struct sim_state *st, const struct job_params *p, struct sim_target 
 		SC_FAIL(VDS_R_IN_USE, "a file system on %s is mounted", vd->path);
 	if (p->type == JOB_DELETE_VDISK && vd->attached)
 		SC_FAIL(VDS_R_NOT_EMPTY, "%s is attached: detach it first", vd->path);
-	snprintf(t->path, sizeof(t->path), "%s", vd->path);
-	snprintf(t->disk, sizeof(t->disk), "%s", vd->disk);
+	if (p->type == JOB_DELETE_VDISK && sim_vdisk_children(st, vd->path))
+		SC_FAIL(VDS_R_NOT_EMPTY, "%s is the parent of a differencing vdisk", vd->path);
+	sc_target_vdisk(t, vd);
+	return VDS_R_OK;
+}
+
+/* expandVDisk: grow to p->size; the disk row follows when attached. */
+static enum vds_result
+sc_expand_vdisk(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
+                size_t len)
+{
+	struct sim_vdisk *vd = sc_vdisk(st, p);
+	uint64_t want = sc_align_up(p->size);
+
+	if (!vd)
+		SC_FAIL(VDS_R_NOT_FOUND, "no sim vdisk with index %u", p->vdisk);
+	if (want <= vd->virtual_size)
+		SC_FAIL(VDS_R_INVALID_PARAM,
+		        "%s is %llu MiB: the new size must be larger (shrinking is not supported)",
+		        vd->path, (unsigned long long)(vd->virtual_size / SIM_MIB));
+	if (p->size > SIM_MAX_BYTES || (vd->format == INV_VF_VHD && want > 2040 * SIM_GIB))
+		SC_FAIL(VDS_R_INVALID_PARAM, "%s can hold at most %llu MiB", vd->path,
+		        (unsigned long long)((vd->format == INV_VF_VHD ? 2040 * SIM_GIB
+		                                                       : SIM_MAX_BYTES) /
+		                             SIM_MIB));
+	if (vd->type == INV_VDT_DIFFERENCING || sim_vdisk_children(st, vd->path))
+		SC_FAIL(VDS_R_NOT_SUPPORTED,
+		        "%s is in a differencing chain: every disk of a chain has one size",
+		        vd->path);
+	if (vd->attached && vd->read_only)
+		SC_FAIL(VDS_R_IN_USE, "%s is attached read-only", vd->path);
+	sc_target_vdisk(t, vd);
+	t->size = want;
+	return VDS_R_OK;
+}
+
+/* compactVDisk: sparse images only, never under a read-write attachment. */
+static enum vds_result
+sc_compact_vdisk(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
+                 size_t len)
+{
+	struct sim_vdisk *vd = sc_vdisk(st, p);
+
+	if (!vd)
+		SC_FAIL(VDS_R_NOT_FOUND, "no sim vdisk with index %u", p->vdisk);
+	if (vd->type == INV_VDT_FIXED)
+		SC_FAIL(VDS_R_NOT_SUPPORTED,
+		        "%s is fixed: compacting applies to expandable vdisks only", vd->path);
+	if (vd->attached && !vd->read_only)
+		SC_FAIL(VDS_R_IN_USE,
+		        "%s is attached read-write: a write racing the compaction could be lost "
+		        "(detach it, or attach it read-only)",
+		        vd->path);
+	sc_target_vdisk(t, vd);
+	return VDS_R_OK;
+}
+
+/* mergeVDisk: a differencing vdisk's data into its ancestor merge_depth levels up. */
+static enum vds_result
+sc_merge_vdisk(struct sim_state *st, const struct job_params *p, struct sim_target *t, char *why,
+               size_t len)
+{
+	struct sim_vdisk *vd = sc_vdisk(st, p), *up;
+	unsigned depth = p->merge_depth ? p->merge_depth : 1;
+
+	if (!vd)
+		SC_FAIL(VDS_R_NOT_FOUND, "no sim vdisk with index %u", p->vdisk);
+	if (vd->type != INV_VDT_DIFFERENCING)
+		SC_FAIL(VDS_R_INVALID_PARAM, "%s is not a differencing vdisk: it has no parent",
+		        vd->path);
+	if (vd->attached && !vd->read_only)
+		SC_FAIL(VDS_R_IN_USE, "%s is attached read-write", vd->path);
+	up = vd;
+	for (unsigned i = 0; i < depth; i++) {
+		if (up->type != INV_VDT_DIFFERENCING)
+			SC_FAIL(VDS_R_INVALID_PARAM, "%s has only %u parent level(s), not %u",
+			        vd->path, i, depth);
+		if (i && sim_vdisk_children(st, up->path) > 1)
+			SC_FAIL(VDS_R_NOT_EMPTY, "%s (between) has another differencing child",
+			        up->path);
+		up = sim_vdisk_find(st, up->parent);
+		if (!up)
+			SC_FAIL(VDS_R_NOT_FOUND, "a parent of %s is missing", vd->path);
+		if (up->attached)
+			SC_FAIL(VDS_R_IN_USE, "%s, which the merge writes, is attached", up->path);
+	}
+	if (sim_vdisk_children(st, up->path) > 1)
+		SC_FAIL(VDS_R_NOT_EMPTY,
+		        "%s has another differencing child that the merge would corrupt", up->path);
+	sc_target_vdisk(t, vd);
+	snprintf(t->parent, sizeof(t->parent), "%s", up->path);
 	return VDS_R_OK;
 }
 
@@ -282,10 +401,13 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-	case JOB_EXPAND_VDISK:
-	case JOB_COMPACT_VDISK:
-	case JOB_MERGE_VDISK:
 		break;
+	case JOB_EXPAND_VDISK:
+		return sc_expand_vdisk(st, p, t, why, len);
+	case JOB_COMPACT_VDISK:
+		return sc_compact_vdisk(st, p, t, why, len);
+	case JOB_MERGE_VDISK:
+		return sc_merge_vdisk(st, p, t, why, len);
 	}
 	SC_FAIL(VDS_R_NOT_SUPPORTED, "job type %d is not supported", (int)p->type);
 }

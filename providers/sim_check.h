@@ -34,7 +34,8 @@ struct sim_target {
 	char plexdev[SIM_MAX_PLEXES][256];
 	enum inv_vdisk_format format;
 	enum inv_vdisk_type vdtype;
-	int has_fs; /* the target volume/partition holds a file system */
+	int has_fs;       /* the target volume/partition holds a file system */
+	char parent[256]; /* createVDisk differencing: the parent; mergeVDisk: the target */
 };
 
 /* VDS_R_OK and t filled, or why not (a sentence in why). */

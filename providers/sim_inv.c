@@ -224,19 +224,6 @@ sim_inv_volume(struct sim_state *st, const char *name)
 	return 0;
 }
 
-static uint64_t
-si_allocated(struct sim_state *st, const struct sim_vdisk *vd)
-{
-	const struct sim_disk *d = sim_disk_find(st, vd->disk);
-	uint64_t a = 2 * SIM_MIB; /* header, block allocation table, footer */
-
-	if (vd->type == INV_VDT_FIXED)
-		return vd->virtual_size + (vd->format == INV_VF_VHD ? SIM_SECTOR : 0);
-	for (size_t i = 0; d && i < d->nparts; i++)
-		a += d->parts[i].used;
-	return a;
-}
-
 int
 sim_inv_vdisk(struct sim_state *st, const char *path)
 {
@@ -253,7 +240,7 @@ sim_inv_vdisk(struct sim_state *st, const char *path)
 	v->format = sv->format;
 	v->type = sv->type;
 	v->virtual_size = sv->virtual_size;
-	v->allocated_size = si_allocated(st, sv);
+	v->allocated_size = sim_vdisk_allocated(st, sv);
 	v->attached = sv->attached;
 	v->status = INV_ST_ONLINE;
 	if (sv->attached) {

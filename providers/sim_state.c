@@ -87,6 +87,39 @@ sim_vdisk_find(struct sim_state *st, const char *path)
 	return NULL;
 }
 
+/* Bytes the image's data takes now: metadata and what its partitions use. */
+uint64_t
+sim_vdisk_live(struct sim_state *st, const struct sim_vdisk *vd)
+{
+	const struct sim_disk *d = sim_disk_find(st, vd->disk);
+	uint64_t a = 2 * SIM_MIB; /* header, block allocation table, footer */
+
+	if (vd->type == INV_VDT_FIXED)
+		return vd->virtual_size + (vd->format == INV_VF_VHD ? SIM_SECTOR : 0);
+	for (size_t i = 0; d && i < d->nparts; i++)
+		a += d->parts[i].used;
+	return a;
+}
+
+uint64_t
+sim_vdisk_allocated(struct sim_state *st, const struct sim_vdisk *vd)
+{
+	uint64_t live = sim_vdisk_live(st, vd);
+
+	return vd->alloc > live ? vd->alloc : live;
+}
+
+size_t
+sim_vdisk_children(struct sim_state *st, const char *path)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->nvdisks; i++)
+		n += st->vdisks[i].type == INV_VDT_DIFFERENCING &&
+		     strcmp(st->vdisks[i].parent, path) == 0;
+	return n;
+}
+
 struct sim_vdisk *
 sim_vdisk_of_disk(struct sim_state *st, const struct sim_disk *d)
 {
@@ -495,6 +528,38 @@ sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
 	return 0;
 }
 
+/* A vdisk's allocation and parent chain: a differencing VHD over an existing VHD, no loop. */
+static int
+sv_vdisk_chain(const struct sim_state *st, const struct sim_vdisk *vd, char *why, size_t len)
+{
+	const struct sim_vdisk *p = vd;
+
+	if (vd->alloc > vd->virtual_size + 2 * SIM_MIB)
+		SV_FAIL("vdisk %s: alloc %llu beyond its size", vd->path,
+		        (unsigned long long)vd->alloc);
+	if ((vd->type == INV_VDT_DIFFERENCING) != (vd->parent[0] != '\0'))
+		SV_FAIL("vdisk %s: a parent is for a differencing vdisk only, and it needs one",
+		        vd->path);
+	if (vd->type == INV_VDT_DIFFERENCING && vd->format != INV_VF_VHD)
+		SV_FAIL("vdisk %s: a differencing vdisk is a VHD", vd->path);
+	for (size_t n = 0; p && p->type == INV_VDT_DIFFERENCING; n++) {
+		if (n >= SIM_MAX_VDISKS)
+			SV_FAIL("vdisk %s: its parents make a loop", vd->path);
+		const char *want = p->parent;
+
+		p = NULL;
+		for (size_t i = 0; i < st->nvdisks; i++)
+			if (strcmp(st->vdisks[i].path, want) == 0)
+				p = &st->vdisks[i];
+		if (!p)
+			SV_FAIL("vdisk %s: a parent in its chain is missing", vd->path);
+		if (p->format != INV_VF_VHD || p->virtual_size != vd->virtual_size)
+			SV_FAIL("vdisk %s: its parent %s is not a VHD of its size", vd->path,
+			        p->path);
+	}
+	return 0;
+}
+
 int
 sim_state_check(const struct sim_state *st, char *why, size_t len)
 {
@@ -532,6 +597,8 @@ sim_state_check(const struct sim_state *st, char *why, size_t len)
 			if (strcmp(st->vdisks[j].path, vd->path) == 0 ||
 			    (vd->disk[0] && strcmp(st->vdisks[j].disk, vd->disk) == 0))
 				SV_FAIL("vdisk %s: its path or disk %s twice", vd->path, vd->disk);
+		if (sv_vdisk_chain(st, vd, why, len) < 0)
+			return -1;
 	}
 	for (size_t i = 0; i < st->ndisks; i++) {
 		const char *vp = st->disks[i].vdisk;

@@ -85,6 +85,8 @@ struct sim_vdisk {
 	int attached;
 	int read_only;           /* attached read-only */
 	char disk[SIM_NAME_LEN]; /* the sim disk holding its contents */
+	uint64_t alloc;          /* bytes the image file holds at least (sparse: until compacted) */
+	char parent[256];        /* differencing: the parent vdisk's path */
 };
 
 struct sim_state {
@@ -104,6 +106,11 @@ struct sim_pack *sim_pack_find(struct sim_state *st, const char *name);
 struct sim_volume *sim_vol_find(struct sim_state *st, const char *name);
 struct sim_plex *sim_plex_find(struct sim_volume *v, uint32_t number);
 struct sim_vdisk *sim_vdisk_find(struct sim_state *st, const char *path);
+/* Bytes a vdisk's data takes now, and what its image file holds (not less). */
+uint64_t sim_vdisk_live(struct sim_state *st, const struct sim_vdisk *vd);
+uint64_t sim_vdisk_allocated(struct sim_state *st, const struct sim_vdisk *vd);
+/* How many differencing vdisks have path as their parent. */
+size_t sim_vdisk_children(struct sim_state *st, const char *path);
 /* The vdisk whose contents disk d holds, or NULL. */
 struct sim_vdisk *sim_vdisk_of_disk(struct sim_state *st, const struct sim_disk *d);
 

@@ -21,7 +21,8 @@
  *   volume name= pack= type=simple|spanned|striped|mirror|parity size=
  *          stripe= fs= label= fsuuid= used= mounted=0|1
  *   plex   volume= number= devices=DISK[,DISK...]
- *   vdisk  path= size= format=raw|vhd type=fixed|expandable attached=0|1
+ *   vdisk  path= size= format=raw|vhd type=fixed|expandable|differencing attached=0|1
+ *          alloc= (bytes the image holds, at least) parent= (differencing: its parent's path)
  *          readonly=0|1 disk=SIMDISK
  *
  * Sizes and offsets are bytes, 1 to SIM_MAX_BYTES; every value, name and
@@ -77,7 +78,8 @@ static const char *const ss_formats[] = {
     [INV_VF_RAW] = "raw", [INV_VF_VHD] = "vhd", [INV_VF_VHD + 1] = NULL};
 static const char *const ss_vdtypes[] = {[INV_VDT_FIXED] = "fixed",
                                          [INV_VDT_EXPANDABLE] = "expandable",
-                                         [INV_VDT_EXPANDABLE + 1] = NULL};
+                                         [INV_VDT_DIFFERENCING] = "differencing",
+                                         [INV_VDT_DIFFERENCING + 1] = NULL};
 
 #define F(st, k, kind, m, names)                                                                   \
 	{                                                                                          \
@@ -119,6 +121,8 @@ static const struct ss_field ss_vdisk[] = {F(sim_vdisk, "path", SS_STR, path, NU
                                            F(sim_vdisk, "attached", SS_BOOL, attached, NULL),
                                            F(sim_vdisk, "readonly", SS_BOOL, read_only, NULL),
                                            F(sim_vdisk, "disk", SS_STR, disk, NULL),
+                                           F(sim_vdisk, "alloc", SS_U64, alloc, NULL),
+                                           F(sim_vdisk, "parent", SS_STR, parent, NULL),
                                            {NULL, 0, 0, 0, NULL}};
 
 #undef F
@@ -329,6 +333,7 @@ ss_new_record(struct sim_state *st, const char *type, struct ss_kv *kv, size_t n
 	}
 	if (strcmp(type, "vdisk") == 0 && st->nvdisks < SIM_MAX_VDISKS) {
 		*fl = ss_vdisk;
+		memset(&st->vdisks[st->nvdisks], 0, sizeof(st->vdisks[0]));
 		return &st->vdisks[st->nvdisks++];
 	}
 	*fl = strcmp(type, "part") == 0 ? ss_part : ss_plex;

@@ -2,7 +2,8 @@
 /*
  * vdisk.c - the vdisk provider's operations.
  *
- * createVDisk, attachVDisk, detachVDisk and deleteVDisk.  validate answers
+ * createVDisk, attachVDisk, detachVDisk, deleteVDisk, expandVDisk and
+ * compactVDisk (mergeVDisk: refused, no differencing VHDs here).  validate answers
  * the SET from cheap, stable facts (vdisk_check.c); prepare syncs the
  * vdisk table with the files and the kernel (vdisk_sync.c), checks the
  * state and copies what run() needs into the plan; run() does the file or
@@ -36,6 +37,7 @@
 #endif
 #include "vdisk.h"
 #include "vdisk_check.h"
+#include "vdisk_grow.h"
 #include "vdisk_image.h"
 #include "vdisk_loop.h"
 #include "vdisk_store.h"
@@ -57,6 +59,8 @@ struct vdisk_plan {
 	char devnode[VDL_DEVNODE_LEN]; /* detach: the device; attach: the new one */
 	int dio;
 	enum vds_result result;
+	uint64_t vsize;     /* expandVDisk: the new virtual size */
+	uint64_t reclaimed; /* compactVDisk */
 };
 
 /* ---------------------------------------------------------------- set up */
@@ -182,7 +186,9 @@ static int
 vdisk_is_vdisk_job(const struct job_params *p)
 {
 	return p->type == JOB_CREATE_VDISK || p->type == JOB_ATTACH_VDISK ||
-	       p->type == JOB_DETACH_VDISK || p->type == JOB_DELETE_VDISK;
+	       p->type == JOB_DETACH_VDISK || p->type == JOB_DELETE_VDISK ||
+	       p->type == JOB_EXPAND_VDISK || p->type == JOB_COMPACT_VDISK ||
+	       p->type == JOB_MERGE_VDISK;
 }
 
 /* Below stateDir lives the sim provider's world (STATEDIR/sim). */
@@ -224,6 +230,7 @@ vdisk_validate(void *state, const struct job_params *p, char *why, size_t whylen
 	const struct vdc_ctx c = {&vp->recs, &vp->roots};
 	const struct vdr_rec *rec;
 	struct vdr_rec nrec;
+	enum vds_result r;
 
 	why[0] = '\0';
 	if (p->type == JOB_CREATE_VDISK)
@@ -233,7 +240,8 @@ vdisk_validate(void *state, const struct job_params *p, char *why, size_t whylen
 		         (int)p->type);
 		return VDS_R_NOT_FOUND;
 	}
-	return vdc_target(&c, p, &rec, why, whylen);
+	r = vdc_target(&c, p, &rec, why, whylen);
+	return r == VDS_R_OK ? vdc_op(p, rec, NULL, why, whylen) : r;
 }
 
 /* ----------------------------------------------------------- prepare */
@@ -251,7 +259,7 @@ vdisk_check_start(struct vdisk_plan *pl, char *msg, size_t msglen)
 	vdsy_state(&pl->rec, &v, &st);
 	if (st.loop)
 		snprintf(pl->devnode, sizeof(pl->devnode), "%s", st.loop->devnode);
-	r = vdc_start(&pl->p, &pl->rec, &st, msg, msglen);
+	r = vdc_start(&pl->p, &pl->rec, pl->vsize, &st, msg, msglen);
 	vdsy_view_free(&v);
 	return r;
 }
@@ -273,7 +281,8 @@ vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, s
 	pl->p = *p;
 	if (p->type == JOB_CREATE_VDISK)
 		r = vdc_create(&c, p, &pl->rec, msg, msglen);
-	else if ((r = vdc_target(&c, p, &rec, msg, msglen)) == VDS_R_OK)
+	else if ((r = vdc_target(&c, p, &rec, msg, msglen)) == VDS_R_OK &&
+	         (r = vdc_op(p, rec, &pl->vsize, msg, msglen)) == VDS_R_OK)
 		pl->rec = *rec;
 	if (r == VDS_R_OK)
 		r = vdisk_check_start(pl, msg, msglen);
@@ -410,6 +419,47 @@ vdisk_run_delete(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t ms
 	return VDS_R_OK;
 }
 
+/* Cancel until the file has grown; past that (the footer moves) no more. */
+static int
+vdisk_on_grow(void *arg, unsigned percent)
+{
+	struct vdisk_step *s = arg;
+
+	prov_job_progress(s->j, percent > 99 ? 99 : percent, s->what);
+	return percent >= 90 ? prov_job_no_return(s->j) : prov_job_cancelled(s->j);
+}
+
+static enum vds_result
+vdisk_run_expand(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "growing file"};
+
+	prov_job_progress(j, 0, s.what);
+	if (vdg_expand(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize, pl->vsize,
+	               vdisk_on_grow, &s, msg, msglen) < 0)
+		return vdisk_errno_result(errno);
+	pl->rec.vsize = pl->vsize; /* the file is the new size from here on, whatever follows */
+	if (pl->devnode[0]) {
+		prov_job_progress(j, 95, "growing device");
+		if (vdl_resize(pl->devnode, pl->rec.path, pl->vsize, msg, msglen) < 0)
+			return vdisk_errno_result(errno);
+	}
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdisk_run_compact(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	struct vdisk_step s = {j, "punching zero blocks"};
+
+	prov_job_progress(j, 0, s.what);
+	if (vdg_compact(pl->rec.path, pl->rec.vsize, vdisk_on_step, &s, &pl->reclaimed, msg,
+	                msglen) < 0)
+		return vdisk_errno_result(errno);
+	prov_job_no_return(j); /* done: only recording is left */
+	return VDS_R_OK;
+}
+
 static enum vds_result
 vdisk_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, char *msg,
           size_t msglen)
@@ -426,6 +476,10 @@ vdisk_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, 
 		return pl->result = vdisk_run_loop(pl, j, msg, msglen);
 	case JOB_DELETE_VDISK:
 		return pl->result = vdisk_run_delete(pl, j, msg, msglen);
+	case JOB_EXPAND_VDISK:
+		return pl->result = vdisk_run_expand(pl, j, msg, msglen);
+	case JOB_COMPACT_VDISK:
+		return pl->result = vdisk_run_compact(pl, j, msg, msglen);
 	default:
 		snprintf(msg, msglen, "not a vdisk job");
 		return pl->result = VDS_R_NOT_SUPPORTED;
@@ -447,6 +501,8 @@ vdisk_record(struct vdisk_prov *vp)
 static enum vds_result
 vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, size_t msglen)
 {
+	struct vdr_rec *rec;
+
 	if (pl->p.type == JOB_CREATE_VDISK) {
 		if (vdr_add(&vp->recs, &pl->rec) == 0 && vdisk_record(vp) == 0)
 			return VDS_R_OK;
@@ -455,6 +511,15 @@ vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, si
 		snprintf(msg, msglen, "cannot record the vdisk in %s: out of memory",
 		         vp->recs.file);
 		return VDS_R_NO_MEMORY;
+	}
+	if (pl->p.type == JOB_EXPAND_VDISK && (rec = vdr_find(&vp->recs, pl->rec.path)) &&
+	    rec->vsize != pl->rec.vsize) {
+		rec->vsize = pl->rec.vsize; /* grown even when the device was not */
+		if (vdr_save(&vp->recs) < 0) {
+			snprintf(msg, msglen, "%s grew, but %s could not be written", pl->rec.path,
+			         vp->recs.file);
+			return VDS_R_IO_ERROR;
+		}
 	}
 	if (pl->p.type == JOB_DELETE_VDISK) {
 		vdr_del(&vp->recs, pl->rec.path);
@@ -473,8 +538,10 @@ vdisk_outputs(const struct vdisk_plan *pl, struct job_outputs *out)
 {
 	const struct inv_vdisk *row = vdsy_row(pl->rec.path);
 
-	if (!row || pl->p.type != JOB_CREATE_VDISK) /* the MIB: an output of createVDisk only */
+	if (!row || pl->p.type == JOB_ATTACH_VDISK || pl->p.type == JOB_DETACH_VDISK ||
+	    pl->p.type == JOB_DELETE_VDISK) /* the MIB: no output for these */
 		return;
+	out->reclaimed = pl->reclaimed;
 	out->vdisk = row->index;
 	snprintf(out->objid, sizeof(out->objid), "%s", row->objid);
 }
@@ -486,8 +553,8 @@ vdisk_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out
 	struct vdisk_prov *vp = state;
 	struct vdisk_plan *pl = plan;
 
-	if (r == VDS_R_OK)
-		r = vdisk_commit_records(vp, pl, msg, msglen);
+	if (r == VDS_R_OK || pl->p.type == JOB_EXPAND_VDISK)
+		r = vdisk_commit_records(vp, pl, msg, msglen) == VDS_R_OK ? r : VDS_R_IO_ERROR;
 	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, pl->rec.path) < 0)
 		log_warnx("vdisk", "cannot publish every vdisk");
 	if (r != VDS_R_OK)

@@ -140,12 +140,49 @@ vdc_target(const struct vdc_ctx *c, const struct job_params *p, const struct vdr
 	return VDS_R_OK;
 }
 
+enum vds_result
+vdc_op(const struct job_params *p, const struct vdr_rec *rec, uint64_t *vsize, char *why,
+       size_t len)
+{
+	uint64_t v;
+
+	switch (p->type) {
+	case JOB_EXPAND_VDISK:
+		if (!(v = vdi_virtual_size(rec->format, p->size)))
+			VDC_FAIL(VDS_R_INVALID_PARAM, "size %" PRIu64 " bytes is out of range%s",
+			         p->size,
+			         rec->format == INV_VF_VHD ? " (a VHD holds at most 2040 GiB)"
+			                                   : "");
+		if (v <= rec->vsize)
+			VDC_FAIL(VDS_R_INVALID_PARAM,
+			         "%s is %" PRIu64
+			         " MiB: the new size must be larger (shrinking is not "
+			         "supported)",
+			         rec->path, rec->vsize >> 20);
+		if (vsize)
+			*vsize = v;
+		return VDS_R_OK;
+	case JOB_COMPACT_VDISK:
+		if (rec->type == INV_VDT_FIXED)
+			VDC_FAIL(VDS_R_NOT_SUPPORTED,
+			         "%s is fixed: compacting applies to expandable vdisks only",
+			         rec->path);
+		return VDS_R_OK;
+	case JOB_MERGE_VDISK:
+		VDC_FAIL(VDS_R_NOT_SUPPORTED,
+		         "%s is not a differencing VHD: the vdisk provider makes none yet",
+		         rec->path);
+	default:
+		return VDS_R_OK;
+	}
+}
+
 static enum vds_result
-vdc_space(const struct vdr_rec *rec, char *why, size_t len)
+vdc_space(const struct vdr_rec *rec, uint64_t from, char *why, size_t len)
 {
 	char dir[VDR_PATH_LEN];
 	struct statvfs sv;
-	uint64_t need = vdi_file_size(rec->format, rec->vsize), avail;
+	uint64_t need = vdi_file_size(rec->format, rec->vsize) - from, avail;
 
 	snprintf(dir, sizeof(dir), "%s", rec->path);
 	*strrchr(dir, '/') = '\0';
@@ -161,12 +198,14 @@ vdc_space(const struct vdr_rec *rec, char *why, size_t len)
 }
 
 enum vds_result
-vdc_start(const struct job_params *p, const struct vdr_rec *rec, const struct vdsy_state *st,
-          char *why, size_t len)
+vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
+          const struct vdsy_state *st, char *why, size_t len)
 {
+	struct vdr_rec grown;
+
 	switch (p->type) {
 	case JOB_CREATE_VDISK:
-		return vdc_space(rec, why, len);
+		return vdc_space(rec, 0, why, len);
 	case JOB_ATTACH_VDISK:
 		if (st->loop)
 			VDC_FAIL(VDS_R_IN_USE, "%s is attached already as %s", rec->path,
@@ -182,6 +221,24 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, const struct vd
 		if (st->loop)
 			VDC_FAIL(VDS_R_NOT_EMPTY, "%s is attached as %s: detach it first",
 			         rec->path, st->loop->devnode);
+		return VDS_R_OK;
+	case JOB_EXPAND_VDISK:
+		if (st->status == INV_ST_MISSING)
+			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
+		if (st->deleted)
+			VDC_FAIL(VDS_R_NOT_FOUND, "%s was deleted while attached", rec->path);
+		grown = *rec;
+		grown.vsize = vsize;
+		return vdc_space(&grown, vdi_file_size(rec->format, rec->vsize), why, len);
+	case JOB_COMPACT_VDISK:
+		if (st->status == INV_ST_MISSING)
+			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
+		if (st->loop && !st->loop->read_only)
+			VDC_FAIL(
+			    VDS_R_IN_USE,
+			    "%s is attached read-write as %s: a write racing the compaction could "
+			    "be lost (detach it, or attach it read-only)",
+			    rec->path, st->loop->devnode);
 		return VDS_R_OK;
 	default:
 		VDC_FAIL(VDS_R_NOT_SUPPORTED, "the vdisk provider does not run job type %d",

@@ -40,8 +40,15 @@ enum vds_result vdc_create(const struct vdc_ctx *c, const struct job_params *p, 
 enum vds_result vdc_target(const struct vdc_ctx *c, const struct job_params *p,
                            const struct vdr_rec **rec, char *why, size_t len);
 
-/* The job against the vdisk's state now (st: from vdsy_state). */
-enum vds_result vdc_start(const struct job_params *p, const struct vdr_rec *rec,
+/*
+ * expandVDisk (a larger size the format holds: *vsize, when not NULL, the new
+ * virtual size), compactVDisk (not fixed), mergeVDisk (refused): the job
+ * against the vdisk's record; other types pass.
+ */
+enum vds_result vdc_op(const struct job_params *p, const struct vdr_rec *rec, uint64_t *vsize,
+                       char *why, size_t len);
+/* The job against the vdisk's state now (st: from vdsy_state; vsize: expand's new size). */
+enum vds_result vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
                           const struct vdsy_state *st, char *why, size_t len);
 
 #endif

@@ -147,6 +147,20 @@ vdi_vhd_parse(const uint8_t f[VDI_FOOTER_SIZE], uint64_t *size)
 	return 0;
 }
 
+void
+vdi_vhd_resized(const uint8_t old[VDI_FOOTER_SIZE], uint8_t f[VDI_FOOTER_SIZE], uint64_t size)
+{
+	struct vdi_chs chs;
+
+	vdi_vhd_size(size / 512, &chs);
+	memcpy(f, old, VDI_FOOTER_SIZE);
+	vdi_be(f + 48, size, 8); /* current size; the original size stays */
+	vdi_be(f + 56, chs.cyls, 2);
+	f[58] = chs.heads;
+	f[59] = chs.spt;
+	vdi_be(f + 64, vdi_checksum(f), 4);
+}
+
 uint64_t
 vdi_virtual_size(enum inv_vdisk_format format, uint64_t size)
 {
@@ -168,7 +182,7 @@ vdi_file_size(enum inv_vdisk_format format, uint64_t vsize)
 
 /* ------------------------------------------------------------ creation */
 
-static int
+int
 vdi_fail(char *msg, size_t len, const char *what, const char *path)
 {
 	int e = errno;

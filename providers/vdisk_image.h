@@ -37,11 +37,16 @@ void vdi_vhd_footer(uint8_t footer[VDI_FOOTER_SIZE], uint64_t size, const struct
 /* 0 when buf is a valid fixed-VHD footer (cookie, checksum, type); its size. */
 int vdi_vhd_parse(const uint8_t footer[VDI_FOOTER_SIZE], uint64_t *size);
 
+/* old's footer for a disk grown to size bytes: current size, geometry, checksum. */
+void vdi_vhd_resized(const uint8_t old[VDI_FOOTER_SIZE], uint8_t footer[VDI_FOOTER_SIZE],
+                     uint64_t size);
 /* The virtual size a create of `size` bytes gives in `format` (0: too big). */
 uint64_t vdi_virtual_size(enum inv_vdisk_format format, uint64_t size);
 /* Bytes the file takes when fully allocated (data plus footer). */
 uint64_t vdi_file_size(enum inv_vdisk_format format, uint64_t vsize);
 
+/* "WHAT PATH: strerror(errno)" into msg; errno kept; returns -1. */
+int vdi_fail(char *msg, size_t len, const char *what, const char *path);
 /* Called between allocation steps: percent done; non-zero stops (cancel). */
 typedef int (*vdi_step_fn)(void *arg, unsigned percent);
 

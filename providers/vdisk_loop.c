@@ -63,6 +63,8 @@ vdl_read_one(const char *sysblock, const char *name, struct vdl_dev *d)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s/loop/offset", sysblock, name);
 	d->offset = vdl_read_line(path, buf, sizeof(buf)) == 0 ? strtoull(buf, NULL, 10) : 0;
+	snprintf(path, sizeof(path), "%s/%s/ro", sysblock, name);
+	d->read_only = vdl_read_line(path, buf, sizeof(buf)) == 0 && strcmp(buf, "1") == 0;
 	snprintf(d->devnode, sizeof(d->devnode), "/dev/%s", name);
 	return 0;
 }
@@ -248,20 +250,55 @@ vdl_wait_gone(const char *sys_backing)
 	return -1;
 }
 
-int
-vdl_detach(const char *devnode, const char *path, char *msg, size_t msglen)
+/* devnode is still attached to path (sys: its backing_file in sysfs); else ENXIO. */
+static int
+vdl_still_backs(const char *devnode, const char *path, char sys[512], char *msg, size_t msglen)
 {
-	char sys[512], backing[VDL_BACKING_LEN];
+	char backing[VDL_BACKING_LEN];
 	const char *name = strrchr(devnode, '/');
-	int fd, deleted, rc;
+	int deleted;
 
-	snprintf(sys, sizeof(sys), "/sys/block/%s/loop/backing_file", name ? name + 1 : devnode);
+	snprintf(sys, 512, "/sys/block/%s/loop/backing_file", name ? name + 1 : devnode);
 	if (vdl_read_line(sys, backing, sizeof(backing)) < 0 ||
 	    !vdl_backs(backing, path, &deleted)) {
 		errno = ENXIO;
 		snprintf(msg, msglen, "%s is no longer attached to %s", devnode, path);
 		return -1;
 	}
+	return 0;
+}
+
+int
+vdl_resize(const char *devnode, const char *path, uint64_t size, char *msg, size_t msglen)
+{
+	char sys[512];
+	struct loop_info64 info;
+	int fd, rc;
+
+	if (vdl_still_backs(devnode, path, sys, msg, msglen) < 0)
+		return -1;
+	if ((fd = open(devnode, O_RDONLY | O_CLOEXEC)) < 0)
+		return vdl_fail(msg, msglen, "cannot open", devnode);
+	/* the size limit (a VHD's footer stays out) is part of the status */
+	rc = ioctl(fd, LOOP_GET_STATUS64, &info);
+	if (rc == 0) {
+		info.lo_sizelimit = size;
+		rc = ioctl(fd, LOOP_SET_STATUS64, &info);
+	}
+	if (rc < 0)
+		vdl_fail(msg, msglen, "cannot set the new size of", devnode);
+	close(fd);
+	return rc;
+}
+
+int
+vdl_detach(const char *devnode, const char *path, char *msg, size_t msglen)
+{
+	char sys[512];
+	int fd, rc;
+
+	if (vdl_still_backs(devnode, path, sys, msg, msglen) < 0)
+		return -1;
 	if ((fd = open(devnode, O_RDONLY | O_EXCL | O_CLOEXEC)) < 0) {
 		if (errno == EBUSY)
 			snprintf(msg, msglen, "%s is mounted or held by another device", devnode);

@@ -21,6 +21,7 @@ struct vdl_dev {
 	char devnode[VDL_DEVNODE_LEN]; /* "/dev/loop3" */
 	char backing[VDL_BACKING_LEN]; /* loop/backing_file: path, " (deleted)" when unlinked */
 	uint64_t offset;
+	int read_only; /* /sys/block/loopN/ro */
 };
 
 /*
@@ -46,6 +47,12 @@ int vdl_backs(const char *backing, const char *path, int *deleted);
 int vdl_attach(const char *path, uint64_t size, int read_only, char devnode[VDL_DEVNODE_LEN],
                int *dio, char *msg, size_t msglen);
 
+/*
+ * Give devnode, attached to path, the size limit `size` (the image grew):
+ * LOOP_SET_STATUS64 with the new lo_sizelimit, which resizes the disk.
+ * ENXIO when it is no longer attached to path.  0, or -1 with errno and msg.
+ */
+int vdl_resize(const char *devnode, const char *path, uint64_t size, char *msg, size_t msglen);
 /*
  * Detach devnode if it is still backed by path: -1 with errno EBUSY when it
  * is mounted or held (an exclusive open fails), ENXIO when it is no longer

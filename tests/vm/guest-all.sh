@@ -11,6 +11,7 @@
 #                    (vdc, vdd)
 #   guest-fsops.sh   basic format/extend/deleteVolume/clean through SNMP on
 #                    /dev/vdc, tools by hand on /dev/vdd for the times
+#   guest-vdiskops.sh expandVDisk/compactVDisk on ext4 (vdd), nbd for VHDs
 #   guest-health.sh  disk health of emulated NVMe and ATA disks against
 #                    nvme-cli and smartctl (tests/vm/health-devices.sh)
 # A test that skips here counts as a failure: the guest has what they need.
@@ -70,6 +71,7 @@ step test_lvm_disk VDS_TEST_DISKS=/dev/vdc,/dev/vdd "$top_builddir/tests/unit/te
 step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/guest-faults.sh"
 step guest-fsops.sh "$top_srcdir/tests/vm/guest-fsops.sh"
 step guest-pack.sh "$top_srcdir/tests/vm/guest-pack.sh"
+step guest-vdiskops.sh VDS_VDISKOPS_DISK=/dev/vdd "$top_srcdir/tests/vm/guest-vdiskops.sh"
 step guest-health.sh "$top_srcdir/tests/vm/guest-health.sh"
 echo "vm tests:"
 printf '%s' "$summary"
