@@ -318,13 +318,17 @@ killed_ioctl() {
 #    runs) that recovery must settle in the right order.  A kill inside a
 #    run leaves fewer devices in the same state, settled by the same code;
 #    the first change of a run leaves the state the previous run's last
-#    point left plus that one change.  Measured (lvm2 2.03.16, split: 11
-#    "ends" points, extend: 9), the points this leaves out ended with the
-#    same recovery as the last one of their run (the same message, tables
-#    dropped or devices resumed, fewer of them): split 58 (nothing to do:
-#    no change made), 130 (like 138: not committed, tables dropped), 160
-#    (like 201: committed, devices resumed, split finished), 219 (like 237:
-#    finished the split); extend 105 (like 113) and 140 (like 144).
+#    point left plus that one change.  Measured with lvm2 2.03.16 (split:
+#    load 2, suspend 5, rename, resume, rename, resume 4, remove 3;
+#    extend: load, resume, load, resume, load, suspend 2+, resume 2+), the
+#    "ends" points this leaves out recovered the way the last point of
+#    their run does (the same message, with fewer tables dropped or devices
+#    resumed): the split's first load (nothing to undo), first suspend
+#    (not committed: tables dropped, as at the last suspend, which also
+#    resumes), first of the 4 resumes (committed: resumed, split finished)
+#    and first remove (split finished); the extend's first suspend (not
+#    committed) and first resume (committed: the new size).  Split 11 -> 7
+#    points, extend 9 -> 7.
 #  ends: the first and the last of each run (the lane's points until
 #    2026-12; VDS_VM_KILL_POINTS=ends).
 #  all: every change (VDS_VM_KILL_POINTS=all, the long run).
