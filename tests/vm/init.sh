@@ -38,7 +38,14 @@ for m in virtio_pci virtio_blk 9pnet_virtio 9p overlay; do
 done
 
 mkdir -p /lower /rw /root
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /lower ||
+# cache=loose: the guest keeps the host's files in its page cache instead of
+# asking qemu for every read and lookup (each a round trip through qemu's
+# main loop, the lane's bottleneck under TCG); safe for this read-only
+# mount: nothing the guest reads from it changes while it runs (its results
+# go to the vdsout share, mounted without a cache).  vds.9pcache=none
+# (VDS_VM_9P_CACHE=none) goes back to no caching.
+p9cache=$(arg 9pcache)
+mount -t 9p -o "trans=virtio,version=9p2000.L,ro,msize=262144,cache=${p9cache:-loose}" hostroot /lower ||
 	die "cannot mount the host root over 9p"
 mount -t tmpfs -o size=1g,mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work

@@ -85,7 +85,8 @@ vm_initrd() { # VERSION OUT
 vm_cmdfile() { # COMMAND...: the script the guest runs
 	{
 		echo "cd $(printf %q "$PWD") || exit 1"
-		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS VDS_VM_KILL_STRICT; do
+		for v in top_srcdir top_builddir VDS_VM_DEBUG VDS_VM_KILL_FAULTS VDS_VM_KILL_POINTS VDS_VM_KILL_STRICT \
+			VDS_VM_JOB_MS VDS_VM_PARTS; do
 			[ -n "${!v:-}" ] && echo "export $v=$(printf %q "${!v}")"
 		done
 		echo "export VDS_VM=1 VDS_VM_DISKS=$ndisks TMPDIR=/tmp"
@@ -105,7 +106,8 @@ vm_boot() { # VERSION
 		-no-reboot -nic none -monitor none -serial "file:$work/console.log" \
 		-kernel "$cache/root/boot/vmlinuz-$ver" -initrd "$work/initrd.gz" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=4 vds.kver=$ver \
-vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods$init" \
+vds.modtree=$cache/root/lib/modules/$ver vds.guest=$here/guest.sh vds.mods=$mods$init \
+vds.9pcache=${VDS_VM_9P_CACHE:-loose}" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$work/out,mount_tag=vdsout,security_model=none" \
 		"${drives[@]}" ${VDS_VM_QEMU_EXTRA:-} </dev/null &
