@@ -264,6 +264,9 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		return sim_checkvol(st, p, t, why, len);
 	case JOB_CREATE_VDISK:
 		return sc_create_vdisk(st, p, t, why, len);
@@ -271,9 +274,6 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_DETACH_VDISK:
 	case JOB_DELETE_VDISK:
 		return sc_vdisk_op(st, p, t, why, len);
-	case JOB_ADD_PLEX:
-	case JOB_REMOVE_PLEX:
-	case JOB_REPAIR_PLEX:
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
 	case JOB_CLEAN:
