@@ -203,6 +203,21 @@ lvm_layout(const struct job_params *p, struct lvm_create *cr, unsigned *copies, 
 			    VDS_R_INVALID_PARAM, why, len,
 			    "striping needs 2+ disks and a power-of-two stripe >= 4 KiB", NULL);
 		return VDS_R_OK;
+	case INV_VT_PARITY:
+		/* lvm's minimum: raid5 2 data stripes (3 disks), raid6 3 (5 disks) */
+		cr->parity = p->parity_count ? p->parity_count : 1;
+		cr->segtype = cr->parity == 2 ? "raid6" : "raid5";
+		cr->stripes = cr->npvs > cr->parity ? cr->npvs - cr->parity : cr->parity + 1;
+		cr->stripe_size = p->stripe_size ? p->stripe_size : LVM_DEFAULT_STRIPE;
+		if (cr->stripes < cr->parity + 1 || cr->stripe_size < 4096 ||
+		    (cr->stripe_size & (cr->stripe_size - 1)))
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+			                cr->parity == 2 ? "raid6 needs 5+ disks and a power-of-two "
+			                                  "stripe >= 4 KiB"
+			                                : "raid5 needs 3+ disks and a power-of-two "
+			                                  "stripe >= 4 KiB",
+			                NULL);
+		return VDS_R_OK;
 	case INV_VT_MIRROR:
 		cr->segtype = "raid1";
 		*copies = p->plex_count ? p->plex_count : 2;
@@ -320,9 +335,15 @@ lvm_check_create(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	    (r = lvm_layout(p, &pl->cr, &copies, why, len)) != VDS_R_OK)
 		return r;
 	pl->cr.size = (p->size + 511) / 512 * 512;
+	if (p->parity_count && p->volume_type != INV_VT_PARITY)
+		return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+		                "a parity count is for parity volumes", NULL);
+	if (pl->cr.parity &&
+	    pl->cr.size / pl->cr.stripes * (pl->cr.stripes + pl->cr.parity) > free_bytes)
+		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->cr.vg);
 	if (pl->cr.size * copies > free_bytes)
 		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->cr.vg);
-	pl->mirror = copies > 1;
+	pl->mirror = copies > 1 || pl->cr.parity; /* both wait for their initial sync */
 	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), pl->cr.vg, pl->cr.name);
 	return VDS_R_OK;
 }

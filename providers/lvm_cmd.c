@@ -173,7 +173,8 @@ lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr)
 	lvm_cmd_add(c, "n");
 	lvm_cmd_add(c, "--type");
 	lvm_cmd_add(c, "%s", cr->segtype);
-	if (!strcmp(cr->segtype, "striped")) {
+	if (!strcmp(cr->segtype, "striped") || !strcmp(cr->segtype, "raid5") ||
+	    !strcmp(cr->segtype, "raid6")) {
 		lvm_cmd_add(c, "-i");
 		lvm_cmd_add(c, "%u", cr->stripes);
 		if (cr->stripe_size) {

@@ -59,9 +59,10 @@ enum lvm_report { LVM_REP_VGS, LVM_REP_LVS, LVM_REP_PVS };
 
 struct lvm_create {
 	char vg[LVM_NAME_LEN], name[LVM_NAME_LEN];
-	const char *segtype; /* "linear", "striped", "raid1" */
+	const char *segtype; /* "linear", "striped", "raid1", "raid5", "raid6" */
 	uint64_t size;       /* bytes */
-	unsigned stripes;    /* striped: 2.. */
+	unsigned stripes;    /* striped: 2..; raid5: 2.., raid6: 3.. data stripes */
+	unsigned parity;     /* raid5: 1, raid6: 2 */
 	uint64_t stripe_size;
 	unsigned mirrors; /* raid1: plexes - 1 */
 	char pvs[LVM_MAX_PVS][LVM_DEV_LEN];

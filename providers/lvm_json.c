@@ -315,7 +315,10 @@ enum inv_health
 lvm_lv_health(const struct lvm_lv *lv)
 {
 	if (!strcmp(lv->health, "partial"))
-		return lvm_lv_type(lv) == INV_VT_MIRROR ? INV_H_DEGRADED : INV_H_FAILED;
+		/* a raid LV that lost a leg (mirror) or a device (parity) still runs */
+		return lvm_lv_type(lv) == INV_VT_MIRROR || lvm_lv_type(lv) == INV_VT_PARITY
+		           ? INV_H_DEGRADED
+		           : INV_H_FAILED;
 	if (lv->health[0] || (strlen(lv->attr) > 8 && lv->attr[8] != '-'))
 		return INV_H_DEGRADED;
 	if (lv->sync >= 0 && lv->sync < 10000)

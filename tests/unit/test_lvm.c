@@ -76,6 +76,15 @@ test_lvcreate(void)
 	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--type|striped|-i|2|-I|64k|-L|67108864b|-n|m0|vg0"));
+	cr.segtype = "raid6"; /* parity: data stripes and stripe size as for striped */
+	cr.stripes = 3;
+	cr.parity = 2;
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--type|raid6|-i|3|-I|64k|-L|67108864b|-n|m0|vg0"));
+	cr.segtype = "striped";
+	cr.stripes = 2;
+	cr.parity = 0;
 	snprintf(cr.name, sizeof(cr.name), "x;reboot");
 	CU_ASSERT_EQUAL(lvm_cmd_lvcreate(&c, &cr), -1);
 	snprintf(cr.name, sizeof(cr.name), "ok");
@@ -191,6 +200,10 @@ test_sync_and_health(void)
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_REBUILDING);
 	snprintf(lv.health, sizeof(lv.health), "partial");
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
+	snprintf(lv.segtype, sizeof(lv.segtype), "raid5"); /* one device lost: still runs */
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
+	snprintf(lv.segtype, sizeof(lv.segtype), "linear");
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_FAILED);
 	free(js);
 }
 
