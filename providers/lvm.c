@@ -20,6 +20,7 @@
 #include "log.h"
 #include "lvm.h"
 #include "lvm_inv.h"
+#include "lvm_plex.h"
 #include "lvm_run.h"
 
 #define LVM_DEFAULT_STRIPE (64 * 1024)
@@ -102,6 +103,9 @@ lvm_claims(void *state, const struct job_params *p)
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && lvm_is_lvm(v->provider);
 	default:
@@ -156,27 +160,6 @@ lvm_new_name(struct lvm_prov *lp, const char *vg, const char *want, const char *
 			return VDS_R_OK;
 	}
 	return lvm_fail(VDS_R_EXISTS, why, len, "no free volume name", NULL);
-}
-
-/* The job's disks as physical volumes of the pack's volume group. */
-static enum vds_result
-lvm_pvs(struct lvm_prov *lp, const struct job_params *p, struct lvm_create *cr, char *why,
-        size_t len)
-{
-	for (unsigned i = 0; i < p->ndisks && i < LVM_MAX_PVS; i++) {
-		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
-		const struct lvm_pv *pv = d ? lvm_scan_pv(&lp->scan, d->devnode) : NULL;
-
-		if (!d)
-			return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such disk", NULL);
-		if (!pv || strcmp(pv->vg, cr->vg) != 0)
-			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "disk is not in the pack",
-			                d->name);
-		if (!lvm_dev_ok(pv->name))
-			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "unusable device", pv->name);
-		snprintf(cr->pvs[cr->npvs++], LVM_DEV_LEN, "%s", pv->name);
-	}
-	return VDS_R_OK;
 }
 
 static enum vds_result
@@ -331,7 +314,7 @@ lvm_check_create(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	}
 	snprintf(pl->vg, sizeof(pl->vg), "%s", pl->cr.vg);
 	if ((r = lvm_new_name(lp, pl->cr.vg, p->name, "vol", pl->cr.name, why, len)) != VDS_R_OK ||
-	    (!pl->new_vg && (r = lvm_pvs(lp, p, &pl->cr, why, len)) != VDS_R_OK) ||
+	    (!pl->new_vg && (r = lvm_plex_pvs(&lp->scan, p, &pl->cr, why, len)) != VDS_R_OK) ||
 	    (r = lvm_layout(p, &pl->cr, &copies, why, len)) != VDS_R_OK)
 		return r;
 	pl->cr.size = (p->size + 511) / 512 * 512;
@@ -430,6 +413,10 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 		return lvm_check_extend(lp, p, pl, lv, why, len);
 	case JOB_BREAK_PLEX:
 		return lvm_check_break(lp, p, pl, lv, why, len);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+		return lvm_plex_check(&lp->scan, p, pl, lv, why, len);
 	default:
 		return lvm_fail(VDS_R_NOT_SUPPORTED, why, len, "not an lvm job", NULL);
 	}
@@ -480,7 +467,16 @@ static void
 lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 {
 	const struct inv_volume *v;
+	const struct inv_plex *px;
 
+	if (pl->type == JOB_ADD_PLEX || pl->type == JOB_REPAIR_PLEX) {
+		if ((px = inv_by_key(INV_PLEX, pl->outkey))) {
+			out->plex = px->index;
+			out->volume = px->volume_index;
+			snprintf(out->objid, sizeof(out->objid), "%s", px->objid);
+		}
+		return;
+	}
 	if (pl->type == JOB_SHRINK_VOLUME) {
 		out->reclaimed = pl->size - pl->new_size;
 		return;

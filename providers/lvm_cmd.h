@@ -94,6 +94,13 @@ int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t
 int lvm_cmd_lvextend(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);
 int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
                   const char *pv);
+enum lvm_convert { LVM_CONVERT_ADD, LVM_CONVERT_REMOVE, LVM_CONVERT_REPAIR };
+/*
+ * lvconvert -y: ADD "--type raid1 -m MIRRORS VG/LV PV...", REMOVE
+ * "-m MIRRORS VG/LV PV" (the leg on PV goes), REPAIR "--repair VG/LV [PV...]".
+ */
+int lvm_cmd_convert(struct lvm_cmd *c, enum lvm_convert how, const char *vg, const char *lv,
+                    unsigned mirrors, const char (*pvs)[LVM_DEV_LEN], unsigned npvs);
 int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
 int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
 /* lvchange -ay (on) or -an VG/LV */

@@ -94,6 +94,30 @@ test_lvcreate(void)
 }
 
 static void
+test_convert(void)
+{
+	char pvs[2][LVM_DEV_LEN] = {"/dev/vdc", "/dev/vdd"};
+	struct lvm_cmd c;
+	char s[1024];
+
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_ADD, "vg0", "m0", 1, pvs, 1), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG
+	                          "|-y|--type|raid1|-m|1|vg0/m0|/dev/vdc");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_REMOVE, "vg0", "m0", 0, pvs + 1, 1),
+	                      0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG "|-y|-m|0|vg0/m0|/dev/vdd");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_REPAIR, "vg0", "r5", 0, pvs, 2), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG
+	                          "|-y|--repair|vg0/r5|/dev/vdc|/dev/vdd");
+	snprintf(pvs[0], sizeof(pvs[0]), "/dev/../sda");
+	CU_ASSERT_EQUAL(lvm_cmd_convert(&c, LVM_CONVERT_ADD, "vg0", "m0", 1, pvs, 1), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_convert(&c, LVM_CONVERT_REPAIR, "vg0", "x;y", 0, pvs, 0), -1);
+}
+
+static void
 test_other_commands(void)
 {
 	struct lvm_cmd c;
@@ -469,6 +493,7 @@ main(void)
 	s = CU_add_suite("lvm", NULL, NULL);
 	CU_add_test(s, "names and devices", test_names);
 	CU_add_test(s, "lvcreate argv", test_lvcreate);
+	CU_add_test(s, "lvconvert argv for plexes", test_convert);
 	CU_add_test(s, "other argv", test_other_commands);
 	CU_add_test(s, "vgs/pvs json", test_parse_vgs_pvs);
 	CU_add_test(s, "lvs json", test_parse_lvs);
