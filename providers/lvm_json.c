@@ -311,6 +311,14 @@ lvm_lv_type(const struct lvm_lv *lv)
 	return strchr(lv->devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
 }
 
+int
+lvm_lv_image_failed(const struct lvm_lv *img)
+{
+	if (!img || strstr(img->devices, "unknown"))
+		return 1;
+	return strlen(img->attr) > 8 && (img->attr[8] == 'p' || img->attr[8] == 'r');
+}
+
 enum inv_health
 lvm_lv_health(const struct lvm_lv *lv)
 {

@@ -99,11 +99,7 @@ lr_note_legs(struct lvm_plan *pl)
 static int
 lr_leg_failed(const struct lvm_lv *img, const char *dm, size_t i)
 {
-	if (!img || strstr(img->devices, "unknown"))
-		return 1;
-	if (strlen(img->attr) > 8 && (img->attr[8] == 'p' || img->attr[8] == 'r'))
-		return 1;
-	return i < strlen(dm) && dm[i] == 'D';
+	return lvm_lv_image_failed(img) || (i < strlen(dm) && dm[i] == 'D');
 }
 
 /* The failed plexes as "plex 1 (/dev/x)" into out; their count. */

@@ -228,6 +228,15 @@ test_sync_and_health(void)
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
 	snprintf(lv.segtype, sizeof(lv.segtype), "linear");
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_FAILED);
+	/* a mirror leg's own health: lost disk, or failed by the kernel */
+	struct lvm_lv img = {.attr = "iwi-aor---", .devices = "/dev/vdb(1)"};
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 0);
+	snprintf(img.attr, sizeof(img.attr), "iwi-aor-r-");
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 1);
+	snprintf(img.attr, sizeof(img.attr), "iwi-aor---");
+	snprintf(img.devices, sizeof(img.devices), "[unknown](1)");
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 1);
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(NULL), 1);
 	free(js);
 }
 
