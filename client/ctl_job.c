@@ -185,6 +185,8 @@ cj_build_cvol(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 	}
 	if ((o = cj_opt(a, "plexes")) && ctl_index(x, "plex count", o, &r->p_plex_count) < 0)
 		return -1;
+	if ((o = cj_opt(a, "parity")) && ctl_index(x, "parity count", o, &r->p_parity_count) < 0)
+		return -1;
 	snprintf(r->p_name, sizeof(r->p_name), "%s", (o = cj_opt(a, "name")) ? o : "");
 	return 0;
 }
@@ -211,6 +213,23 @@ cj_build_break(const struct ctl *x, struct cj_args *a, struct vc_job *r)
 {
 	int rc;
 
+	if ((rc = ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume)))
+		return rc;
+	return ctl_index(x, "plex", a->pos[1], &r->p_plex);
+}
+
+/* VOLUME [PLEX] --disks LIST: add-plex (npos 1) and repair-plex (npos 2). */
+static int
+cj_build_plex_disks(const struct ctl *x, struct cj_args *a, struct vc_job *r)
+{
+	const char *o = cj_opt(a, "disks");
+	int rc;
+
+	if (!o)
+		return ctl_usage_error(x, "name the new plex's disks with --disks LIST"), -1;
+	snprintf(r->p_disks, sizeof(r->p_disks), "%s", o);
+	if (a->npos == 1)
+		return ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume);
 	if ((rc = ctl_object(x, VC_T_VOLUME, a->pos[0], &r->p_volume)))
 		return rc;
 	return ctl_index(x, "plex", a->pos[1], &r->p_plex);
@@ -343,8 +362,9 @@ static const struct cj_cmd cj_cmds[] = {
     {"create-partition", 1, 2, "offset type name label",
      "DISK SIZE [--offset SIZE] [--type T] [--name N] [--label gpt|mbr]", cj_build_cpart, NULL},
     {"delete-partition", 2, 1, "", "PARTITION", cj_build_dpart, "the data on the partition"},
-    {"create-volume", 3, 1, "pack disks layout stripe plexes name",
-     "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--name N]",
+    {"create-volume", 3, 1, "pack disks layout stripe plexes parity name",
+     "SIZE (--pack N | --disks 1,2) [--layout L] [--stripe SIZE] [--plexes N] [--parity 1|2] "
+     "[--name N]",
      cj_build_cvol, NULL},
     {"delete-volume", 4, 1, "", "VOLUME", cj_build_vol, "the data on the volume"},
     {"shrink", 5, 2, "", "VOLUME SIZE-TO-REMOVE", cj_build_resize,
@@ -369,6 +389,10 @@ static const struct cj_cmd cj_cmds[] = {
     {"create-diff-vdisk", 7, 2, "", "PATH PARENT-VDISK", cj_build_diff, NULL},
     {"merge-vdisk", 21, 1, "depth", "VDISK|PATH [--depth N]", cj_build_merge,
      "the parent's blocks the child replaces (and the disks between go out of date)"},
+    {"add-plex", 12, 1, "disks", "VOLUME --disks 1,2", cj_build_plex_disks, NULL},
+    {"remove-plex", 13, 2, "", "VOLUME PLEX", cj_build_break,
+     "the copy of the data the plex holds (the volume keeps its other plexes)"},
+    {"repair-plex", 14, 2, "disks", "VOLUME PLEX --disks 1,2", cj_build_plex_disks, NULL},
 };
 #define CJ_NCMDS (sizeof(cj_cmds) / sizeof(cj_cmds[0]))
 

@@ -21,6 +21,7 @@
 #include "lvm.h"
 #include "lvm_inv.h"
 #include "lvm_pack.h"
+#include "lvm_plex.h"
 #include "lvm_run.h"
 
 #define LVM_DEFAULT_STRIPE (64 * 1024)
@@ -104,6 +105,9 @@ lvm_claims(void *state, const struct job_params *p)
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && lvm_is_lvm(v->provider);
 	case JOB_REPLACE_DISK:
@@ -167,27 +171,6 @@ lvm_new_name(struct lvm_prov *lp, const char *vg, const char *want, const char *
 	return lvm_fail(VDS_R_EXISTS, why, len, "no free volume name", NULL);
 }
 
-/* The job's disks as physical volumes of the pack's volume group. */
-static enum vds_result
-lvm_pvs(struct lvm_prov *lp, const struct job_params *p, struct lvm_create *cr, char *why,
-        size_t len)
-{
-	for (unsigned i = 0; i < p->ndisks && i < LVM_MAX_PVS; i++) {
-		const struct inv_disk *d = inv_get(INV_DISK, p->disks[i]);
-		const struct lvm_pv *pv = d ? lvm_scan_pv(&lp->scan, d->devnode) : NULL;
-
-		if (!d)
-			return lvm_fail(VDS_R_NOT_FOUND, why, len, "no such disk", NULL);
-		if (!pv || strcmp(pv->vg, cr->vg) != 0)
-			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "disk is not in the pack",
-			                d->name);
-		if (!lvm_dev_ok(pv->name))
-			return lvm_fail(VDS_R_INVALID_PARAM, why, len, "unusable device", pv->name);
-		snprintf(cr->pvs[cr->npvs++], LVM_DEV_LEN, "%s", pv->name);
-	}
-	return VDS_R_OK;
-}
-
 static enum vds_result
 lvm_layout(const struct job_params *p, struct lvm_create *cr, unsigned *copies, char *why,
            size_t len)
@@ -211,6 +194,21 @@ lvm_layout(const struct job_params *p, struct lvm_create *cr, unsigned *copies, 
 			return lvm_fail(
 			    VDS_R_INVALID_PARAM, why, len,
 			    "striping needs 2+ disks and a power-of-two stripe >= 4 KiB", NULL);
+		return VDS_R_OK;
+	case INV_VT_PARITY:
+		/* lvm's minimum: raid5 2 data stripes (3 disks), raid6 3 (5 disks) */
+		cr->parity = p->parity_count ? p->parity_count : 1;
+		cr->segtype = cr->parity == 2 ? "raid6" : "raid5";
+		cr->stripes = cr->npvs > cr->parity ? cr->npvs - cr->parity : cr->parity + 1;
+		cr->stripe_size = p->stripe_size ? p->stripe_size : LVM_DEFAULT_STRIPE;
+		if (cr->stripes < cr->parity + 1 || cr->stripe_size < 4096 ||
+		    (cr->stripe_size & (cr->stripe_size - 1)))
+			return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+			                cr->parity == 2 ? "raid6 needs 5+ disks and a power-of-two "
+			                                  "stripe >= 4 KiB"
+			                                : "raid5 needs 3+ disks and a power-of-two "
+			                                  "stripe >= 4 KiB",
+			                NULL);
 		return VDS_R_OK;
 	case INV_VT_MIRROR:
 		cr->segtype = "raid1";
@@ -325,13 +323,19 @@ lvm_check_create(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	}
 	snprintf(pl->vg, sizeof(pl->vg), "%s", pl->cr.vg);
 	if ((r = lvm_new_name(lp, pl->cr.vg, p->name, "vol", pl->cr.name, why, len)) != VDS_R_OK ||
-	    (!pl->new_vg && (r = lvm_pvs(lp, p, &pl->cr, why, len)) != VDS_R_OK) ||
+	    (!pl->new_vg && (r = lvm_plex_pvs(&lp->scan, p, &pl->cr, why, len)) != VDS_R_OK) ||
 	    (r = lvm_layout(p, &pl->cr, &copies, why, len)) != VDS_R_OK)
 		return r;
 	pl->cr.size = (p->size + 511) / 512 * 512;
+	if (p->parity_count && p->volume_type != INV_VT_PARITY)
+		return lvm_fail(VDS_R_INVALID_PARAM, why, len,
+		                "a parity count is for parity volumes", NULL);
+	if (pl->cr.parity &&
+	    pl->cr.size / pl->cr.stripes * (pl->cr.stripes + pl->cr.parity) > free_bytes)
+		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->cr.vg);
 	if (pl->cr.size * copies > free_bytes)
 		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->cr.vg);
-	pl->mirror = copies > 1;
+	pl->mirror = copies > 1 || pl->cr.parity; /* both wait for their initial sync */
 	lvm_inv_volkey(pl->outkey, sizeof(pl->outkey), pl->cr.vg, pl->cr.name);
 	return VDS_R_OK;
 }
@@ -420,6 +424,10 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 		return lvm_check_extend(lp, p, pl, lv, why, len);
 	case JOB_BREAK_PLEX:
 		return lvm_check_break(lp, p, pl, lv, why, len);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+		return lvm_plex_check(&lp->scan, p, pl, lv, why, len);
 	default:
 		return lvm_fail(VDS_R_NOT_SUPPORTED, why, len, "not an lvm job", NULL);
 	}
@@ -470,7 +478,16 @@ static void
 lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 {
 	const struct inv_volume *v;
+	const struct inv_plex *px;
 
+	if (pl->type == JOB_ADD_PLEX || pl->type == JOB_REPAIR_PLEX) {
+		if ((px = inv_by_key(INV_PLEX, pl->outkey))) {
+			out->plex = px->index;
+			out->volume = px->volume_index;
+			snprintf(out->objid, sizeof(out->objid), "%s", px->objid);
+		}
+		return;
+	}
 	if (pl->type == JOB_SHRINK_VOLUME) {
 		out->reclaimed = pl->size - pl->new_size;
 		return;

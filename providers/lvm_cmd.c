@@ -179,7 +179,8 @@ lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr)
 	lvm_cmd_add(c, "n");
 	lvm_cmd_add(c, "--type");
 	lvm_cmd_add(c, "%s", cr->segtype);
-	if (!strcmp(cr->segtype, "striped")) {
+	if (!strcmp(cr->segtype, "striped") || !strcmp(cr->segtype, "raid5") ||
+	    !strcmp(cr->segtype, "raid6")) {
 		lvm_cmd_add(c, "-i");
 		lvm_cmd_add(c, "%u", cr->stripes);
 		if (cr->stripe_size) {
@@ -243,6 +244,30 @@ lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *new
 		return -1;
 	if (pv)
 		lvm_cmd_add(c, "%s", pv);
+	return c->overflow ? -1 : 0;
+}
+
+int
+lvm_cmd_convert(struct lvm_cmd *c, enum lvm_convert how, const char *vg, const char *lv,
+                unsigned mirrors, const char (*pvs)[LVM_DEV_LEN], unsigned npvs)
+{
+	lc_lvm(c, "lvconvert");
+	lvm_cmd_add(c, "-y");
+	if (how == LVM_CONVERT_REPAIR) {
+		lvm_cmd_add(c, "--repair");
+	} else {
+		if (how == LVM_CONVERT_ADD) {
+			lvm_cmd_add(c, "--type");
+			lvm_cmd_add(c, "raid1");
+		}
+		lvm_cmd_add(c, "-m");
+		lvm_cmd_add(c, "%u", mirrors);
+	}
+	if (lc_vglv(c, vg, lv) < 0 || npvs > LVM_MAX_PVS)
+		return -1;
+	for (unsigned i = 0; i < npvs; i++)
+		if (!lvm_dev_ok(pvs[i]) || lvm_cmd_add(c, "%s", pvs[i]) < 0)
+			return -1;
 	return c->overflow ? -1 : 0;
 }
 

@@ -59,9 +59,10 @@ enum lvm_report { LVM_REP_VGS, LVM_REP_LVS, LVM_REP_PVS };
 
 struct lvm_create {
 	char vg[LVM_NAME_LEN], name[LVM_NAME_LEN];
-	const char *segtype; /* "linear", "striped", "raid1" */
+	const char *segtype; /* "linear", "striped", "raid1", "raid5", "raid6" */
 	uint64_t size;       /* bytes */
-	unsigned stripes;    /* striped: 2.. */
+	unsigned stripes;    /* striped: 2..; raid5: 2.., raid6: 3.. data stripes */
+	unsigned parity;     /* raid5: 1, raid6: 2 */
 	uint64_t stripe_size;
 	unsigned mirrors; /* raid1: plexes - 1 */
 	char pvs[LVM_MAX_PVS][LVM_DEV_LEN];
@@ -95,6 +96,13 @@ int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t
 int lvm_cmd_lvextend(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);
 int lvm_cmd_split(struct lvm_cmd *c, const char *vg, const char *lv, const char *newname,
                   const char *pv);
+enum lvm_convert { LVM_CONVERT_ADD, LVM_CONVERT_REMOVE, LVM_CONVERT_REPAIR };
+/*
+ * lvconvert -y: ADD "--type raid1 -m MIRRORS VG/LV PV...", REMOVE
+ * "-m MIRRORS VG/LV PV" (the leg on PV goes), REPAIR "--repair VG/LV [PV...]".
+ */
+int lvm_cmd_convert(struct lvm_cmd *c, enum lvm_convert how, const char *vg, const char *lv,
+                    unsigned mirrors, const char (*pvs)[LVM_DEV_LEN], unsigned npvs);
 int lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv);
 int lvm_cmd_refresh(struct lvm_cmd *c, const char *vg, const char *lv);
 /* lvchange -ay (on) or -an VG/LV */

@@ -63,9 +63,15 @@ li_plex(const struct lvm_lv *lv, const struct lvm_lv *sub, uint32_t vindex, unsi
 	px->volume_index = vindex;
 	px->number = number;
 	px->size = sub ? sub->size : 0;
-	px->health = !sub ? INV_H_FAILED : lvm_lv_health(lv);
-	if (sub && strstr(sub->devices, "unknown"))
+	px->health = lvm_lv_health(lv);
+	/*
+	 * A mirror leg has its own health: the failed one is failed, the others
+	 * still hold the data (healthy while the volume is only degraded).
+	 */
+	if (sub != lv && lvm_lv_image_failed(sub))
 		px->health = INV_H_FAILED;
+	else if (sub != lv && px->health == INV_H_DEGRADED)
+		px->health = INV_H_HEALTHY;
 	px->sync_percent = lv->sync >= 0 ? (uint32_t)lv->sync / 100 : 100;
 	if (sub)
 		li_disk_names(sub->devices, px->devices, sizeof(px->devices));

@@ -311,11 +311,22 @@ lvm_lv_type(const struct lvm_lv *lv)
 	return strchr(lv->devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
 }
 
+int
+lvm_lv_image_failed(const struct lvm_lv *img)
+{
+	if (!img || strstr(img->devices, "unknown"))
+		return 1;
+	return strlen(img->attr) > 8 && (img->attr[8] == 'p' || img->attr[8] == 'r');
+}
+
 enum inv_health
 lvm_lv_health(const struct lvm_lv *lv)
 {
 	if (!strcmp(lv->health, "partial"))
-		return lvm_lv_type(lv) == INV_VT_MIRROR ? INV_H_DEGRADED : INV_H_FAILED;
+		/* a raid LV that lost a leg (mirror) or a device (parity) still runs */
+		return lvm_lv_type(lv) == INV_VT_MIRROR || lvm_lv_type(lv) == INV_VT_PARITY
+		           ? INV_H_DEGRADED
+		           : INV_H_FAILED;
 	if (lv->health[0] || (strlen(lv->attr) > 8 && lv->attr[8] != '-'))
 		return INV_H_DEGRADED;
 	if (lv->sync >= 0 && lv->sync < 10000)

@@ -63,6 +63,8 @@ int lvm_lv_open(const struct lvm_lv *lv);
 int lvm_lv_leftover(const struct lvm_lv *x, const char *lv);
 enum inv_voltype lvm_lv_type(const struct lvm_lv *lv);
 enum inv_health lvm_lv_health(const struct lvm_lv *lv);
+/* 1 when a raid image (or NULL) lost its disk or the kernel failed it (attr 'p', 'r'). */
+int lvm_lv_image_failed(const struct lvm_lv *img);
 /*
  * The plexes of a volume: for raid1/mirror its images (number i+1: the
  * image sub-LV *_rimage_i / *_mimage_i), else the volume itself.  Fills up

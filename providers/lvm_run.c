@@ -2,8 +2,9 @@
 /*
  * lvm_run.c - the worker half of lvm jobs: lvcreate (with the initial sync
  * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce),
- * extend (lvextend, then e2fsck when offline and resize2fs) and lvconvert
- * --splitmirrors; lvm_fix.c recovers from a failed change.  Only the plan
+ * extend (lvextend, then e2fsck when offline and resize2fs), lvconvert
+ * --splitmirrors and the plex lvconverts (add, remove, --repair, with the
+ * resync as progress); lvm_fix.c recovers from a failed change.  Only the plan
  * and the job handle are used.
  */
 #include "config.h"
@@ -99,11 +100,7 @@ lr_note_legs(struct lvm_plan *pl)
 static int
 lr_leg_failed(const struct lvm_lv *img, const char *dm, size_t i)
 {
-	if (!img || strstr(img->devices, "unknown"))
-		return 1;
-	if (strlen(img->attr) > 8 && (img->attr[8] == 'p' || img->attr[8] == 'r'))
-		return 1;
-	return i < strlen(dm) && dm[i] == 'D';
+	return lvm_lv_image_failed(img) || (i < strlen(dm) && dm[i] == 'D');
 }
 
 /* The failed plexes as "plex 1 (/dev/x)" into out; their count. */
@@ -387,6 +384,41 @@ lr_break(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	return lvm_recover(pl, pl->lv, r, msg, len);
 }
 
+/*
+ * addVolumePlex, removeVolumePlex, repairVolumePlex: one lvconvert; a new or
+ * rebuilt leg then syncs (the progress) and must come out in sync.
+ */
+static enum vds_result
+lr_plex(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	static const char *const what[] = {"adding plex", "removing plex", "repairing plex"};
+	enum lvm_convert how = pl->type == JOB_ADD_PLEX      ? LVM_CONVERT_ADD
+	                       : pl->type == JOB_REMOVE_PLEX ? LVM_CONVERT_REMOVE
+	                                                     : LVM_CONVERT_REPAIR;
+	char one[1][LVM_DEV_LEN];
+	struct lvm_cmd c;
+	enum vds_result r;
+	int built;
+
+	if ((r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
+		return r;
+	prov_job_progress(j, 5, what[how]);
+	if (how == LVM_CONVERT_REMOVE) {
+		snprintf(one[0], sizeof(one[0]), "%s", pl->pv);
+		built = lvm_cmd_convert(&c, how, pl->vg, pl->lv, pl->cr.mirrors, one, 1);
+	} else {
+		built = lvm_cmd_convert(&c, how, pl->vg, pl->lv, pl->cr.mirrors, pl->cr.pvs,
+		                        pl->cr.npvs);
+	}
+	if ((r = lr_run(&c, built, 0, msg, len)) != VDS_R_OK)
+		return lvm_recover(pl, pl->lv, r, msg, len);
+	if (!pl->mirror)
+		return VDS_R_OK;
+	lr_note_legs(pl);
+	lr_wait_sync(pl, j);
+	return lr_check_mirror(pl, msg, len);
+}
+
 enum vds_result
 lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
@@ -412,6 +444,11 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
 		r = lvm_pack_run(pl, j, msg, len);
+		break;
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+		r = lr_plex(pl, j, msg, len);
 		break;
 	default:
 		snprintf(msg, len, "the lvm provider does not run this job type");

@@ -17,12 +17,12 @@ struct lvm_plan {
 	struct lvm_create cr; /* createVolume */
 	char vg[LVM_NAME_LEN], lv[LVM_NAME_LEN], newname[LVM_NAME_LEN];
 	char dev[LVM_DEV_LEN]; /* the volume's device node */
-	char pv[LVM_DEV_LEN];  /* breakVolumePlex: the plex's disk */
+	char pv[LVM_DEV_LEN];  /* breakVolumePlex, removeVolumePlex: the plex's disk */
 	uint64_t size;         /* shrink: current size */
 	uint64_t new_size;     /* shrink: size after */
-	int mirror;            /* create: report the initial sync */
+	int mirror;            /* create, add/repair plex: report the (re)sync */
 	int new_vg;            /* create by disks in no pack: vgcreate cr.vg on cr.pvs first */
-	char outkey[300];      /* the volume to output */
+	char outkey[300];      /* the volume to output (add/repair plex: the plex) */
 	char legs[LVM_RUN_LEGS][LVM_DEV_LEN]; /* create mirror: each plex's disk */
 	struct lvm_scan after;                /* the LVM state after the job */
 	int have_after;

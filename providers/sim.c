@@ -87,6 +87,9 @@ static const struct sim_phases sim_phase_table[] = {
                           1},
     [JOB_COMPACT_VDISK] = {{"checking file", "scanning blocks", "punching holes", NULL}, 2},
     [JOB_MERGE_VDISK] = {{"checking chain", "copying blocks", "emptying child", NULL}, 1},
+    [JOB_ADD_PLEX] = {{"checking disks", "adding plex", "synchronising plex", NULL}, 1},
+    [JOB_REMOVE_PLEX] = {{"checking plexes", "removing plex", "releasing extents", NULL}, 1},
+    [JOB_REPAIR_PLEX] = {{"checking plex", "replacing devices", "resynchronising plex", NULL}, 1},
 };
 
 /* simJobDuration, simHoldDir, simFailDisk, simRemoveDisk: at start and on every reload. */
@@ -196,6 +199,9 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		v = inv_get(INV_VOLUME, p->volume);
 		return v && sim_is_sim(v->provider);
 	case JOB_CREATE_VDISK:
@@ -224,10 +230,6 @@ sim_claims(void *state, const struct job_params *p)
 	case JOB_COMPACT_VDISK:
 	case JOB_MERGE_VDISK:
 		return sim_claims_vdisk(state, p);
-	case JOB_ADD_PLEX:
-	case JOB_REMOVE_PLEX:
-	case JOB_REPAIR_PLEX:
-		break; /* not implemented by sim yet */
 	}
 	return 0;
 }
@@ -264,8 +266,9 @@ sim_prepare(void *state, const struct job_params *p, void **plan, char *msg, siz
 		pl->ph.text[2] = "zeroing blocks"; /* most of the time: every block written */
 		pl->ph.text[3] = "rereading disk";
 	}
-	if (p->type == JOB_CREATE_VOLUME && t.vtype == INV_VT_MIRROR)
-		pl->ph.text[2] = "synchronising plexes";
+	if (p->type == JOB_CREATE_VOLUME && (t.vtype == INV_VT_MIRROR || t.vtype == INV_VT_PARITY))
+		pl->ph.text[2] =
+		    t.vtype == INV_VT_MIRROR ? "synchronising plexes" : "initialising parity";
 	while (pl->nphases < SIM_MAX_PHASES && pl->ph.text[pl->nphases])
 		pl->nphases++;
 	pl->nsteps = sp->job_ms / SIM_STEP_MS;

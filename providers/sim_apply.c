@@ -10,6 +10,7 @@
 
 #include "sim_apply.h"
 #include "sim_fsops.h"
+#include "sim_fault.h"
 #include "sim_inv.h"
 #include "sim_pack.h"
 
@@ -129,6 +130,7 @@ sa_create_vol(struct sim_state *st, const struct sim_target *t, struct job_outpu
 	v->type = t->vtype;
 	v->size = t->size;
 	v->stripe_size = t->stripe;
+	v->parity = t->parity;
 	for (size_t i = 0; i < t->nplexes; i++) {
 		v->plexes[i].number = (uint32_t)i + 1;
 		snprintf(v->plexes[i].devices, sizeof(v->plexes[i].devices), "%s", t->plexdev[i]);
@@ -218,6 +220,85 @@ sa_break(struct sim_state *st, const struct sim_target *t, struct job_outputs *o
 	    sim_inv_pack(st, v->pack) < 0)
 		return VDS_R_NO_MEMORY;
 	sa_out_volume(nv->name, out);
+	return VDS_R_OK;
+}
+
+/* The plex row of volume name's plex number into out. */
+static void
+sa_out_plex(const char *name, uint32_t number, struct job_outputs *out)
+{
+	char key[300];
+	const struct inv_plex *px;
+
+	snprintf(key, sizeof(key), "sim:plex:%s:%u", name, number);
+	px = inv_by_key(INV_PLEX, key);
+	if (px) {
+		out->plex = px->index;
+		out->volume = px->volume_index;
+		sa_objid(out->objid, px->objid);
+	}
+}
+
+/* addVolumePlex: a new plex on the target disks; the volume is a mirror now. */
+static enum vds_result
+sa_add_plex(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_volume *v = sim_vol_find(st, t->vol);
+	uint32_t number = 0;
+
+	for (size_t i = 0; i < v->nplexes; i++)
+		if (v->plexes[i].number > number)
+			number = v->plexes[i].number;
+	if (v->nplexes >= SIM_MAX_PLEXES)
+		return VDS_R_NO_SPACE;
+	v->plexes[v->nplexes].number = number + 1;
+	snprintf(v->plexes[v->nplexes].devices, sizeof(v->plexes[0].devices), "%s", t->plexdev[0]);
+	v->nplexes++;
+	v->type = INV_VT_MIRROR;
+	if (sim_inv_volume(st, v->name) < 0 || sim_inv_pack(st, v->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_plex(v->name, number + 1, out);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+sa_remove_plex(struct sim_state *st, const struct sim_target *t)
+{
+	struct sim_volume *v = sim_vol_find(st, t->vol);
+
+	sim_plex_del(v, sim_plex_find(v, t->plex));
+	if (v->nplexes == 1)
+		v->type = strchr(v->plexes[0].devices, ',') ? INV_VT_SPANNED : INV_VT_SIMPLE;
+	if (sim_inv_volume(st, v->name) < 0 || sim_inv_pack(st, v->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	return VDS_R_OK;
+}
+
+/* repairVolumePlex: the plex's failed devices, in order, become the target disks. */
+static enum vds_result
+sa_repair_plex(struct sim_state *st, const struct sim_target *t, struct job_outputs *out)
+{
+	struct sim_volume *v = sim_vol_find(st, t->vol);
+	struct sim_plex *px = sim_plex_find(v, t->plex);
+	char devs[sizeof(px->devices)] = "", dev[SIM_NAME_LEN];
+	const char *p = px->devices, *np = t->plexdev[0];
+
+	while (*p) {
+		size_t l = strcspn(p, ","), nl, dl = strlen(devs);
+
+		snprintf(dev, sizeof(dev), "%.*s", (int)l, p);
+		if (sim_fault_disk_lost(dev) && *np) {
+			nl = strcspn(np, ",");
+			snprintf(dev, sizeof(dev), "%.*s", (int)nl, np);
+			np += nl + (np[nl] == ',');
+		}
+		snprintf(devs + dl, sizeof(devs) - dl, "%s%s", dl ? "," : "", dev);
+		p += l + (p[l] == ',');
+	}
+	snprintf(px->devices, sizeof(px->devices), "%s", devs);
+	if (sim_inv_volume(st, v->name) < 0 || sim_inv_pack(st, v->pack) < 0)
+		return VDS_R_NO_MEMORY;
+	sa_out_plex(v->name, px->number, out);
 	return VDS_R_OK;
 }
 
@@ -378,8 +459,13 @@ sim_apply(struct sim_state *st, const struct job_params *p, const struct sim_tar
 	case JOB_RECOVER_PACK:
 		return sim_pack_apply(st, p, out, msg, len);
 	case JOB_ADD_PLEX:
+		r = sa_add_plex(st, t, out);
+		break;
 	case JOB_REMOVE_PLEX:
+		r = sa_remove_plex(st, t);
+		break;
 	case JOB_REPAIR_PLEX:
+		r = sa_repair_plex(st, t, out);
 		break;
 	case JOB_EXPAND_VDISK:
 		r = sa_expand_vdisk(st, t, out);

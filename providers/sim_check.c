@@ -385,6 +385,9 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
 	case JOB_BREAK_PLEX:
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
 		return sim_checkvol(st, p, t, why, len);
 	case JOB_CREATE_VDISK:
 		return sc_create_vdisk(st, p, t, why, len);
@@ -398,10 +401,6 @@ sim_check(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
 		return sim_pack_check(st, p, why, len);
-	case JOB_ADD_PLEX:
-	case JOB_REMOVE_PLEX:
-	case JOB_REPAIR_PLEX:
-		break;
 	case JOB_EXPAND_VDISK:
 		return sc_expand_vdisk(st, p, t, why, len);
 	case JOB_COMPACT_VDISK:

@@ -30,7 +30,8 @@ struct sim_target {
 	char ptype[40];          /* createPartition: partition type */
 	enum inv_voltype vtype;
 	uint64_t stripe;
-	size_t nplexes; /* createVolume: devices of each plex */
+	uint32_t parity; /* parity volumes: 1 (raid5) or 2 (raid6) */
+	size_t nplexes;  /* createVolume: devices of each plex */
 	char plexdev[SIM_MAX_PLEXES][256];
 	enum inv_vdisk_format format;
 	enum inv_vdisk_type vdtype;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fsspec.h"
+#include "sim_checkplex.h"
 #include "sim_checkvol.h"
 
 #define SCV_FAIL(r, ...)                                                                           \
@@ -77,9 +78,9 @@ scv_name(struct sim_state *st, const char *want, const char *fallback, struct si
 }
 
 /* The disks named in p, or every disk of the pack by free space. */
-static enum vds_result
-scv_disks(struct sim_state *st, const struct job_params *p, const char *pack, struct sim_disk **out,
-          size_t *n, char *why, size_t len)
+enum vds_result
+sim_checkvol_disks(struct sim_state *st, const struct job_params *p, const char *pack,
+                   struct sim_disk **out, size_t *n, char *why, size_t len)
 {
 	size_t i, j;
 
@@ -117,9 +118,10 @@ static enum vds_result
 scv_layout(struct sim_target *t, unsigned copies, int given, struct sim_disk **dk, size_t n,
            char *why, size_t len)
 {
+	/* lvm's minimum: raid5 3 devices, raid6 5 (3 stripes and 2 parity) */
 	size_t need = t->vtype == INV_VT_MIRROR    ? copies
 	              : t->vtype == INV_VT_STRIPED ? 2
-	              : t->vtype == INV_VT_PARITY  ? 3
+	              : t->vtype == INV_VT_PARITY  ? (t->parity == 2 ? 5 : 3)
 	                                           : 1;
 	size_t use = t->vtype == INV_VT_MIRROR || t->vtype == INV_VT_SIMPLE ? need : n;
 
@@ -139,10 +141,10 @@ scv_layout(struct sim_target *t, unsigned copies, int given, struct sim_disk **d
 	return VDS_R_OK;
 }
 
-static enum vds_result
-scv_space(struct sim_state *st, struct sim_target *t, char *why, size_t len)
+enum vds_result
+sim_checkvol_space(struct sim_state *st, struct sim_target *t, char *why, size_t len)
 {
-	struct sim_volume tv = {.type = t->vtype, .size = t->size};
+	struct sim_volume tv = {.type = t->vtype, .size = t->size, .parity = t->parity};
 	struct sim_plex px;
 
 	for (size_t i = 0; i < t->nplexes; i++) {
@@ -177,6 +179,11 @@ scv_shape(const struct job_params *p, struct sim_target *t, unsigned *copies, ch
 	t->stripe = striped ? (p->stripe_size ? p->stripe_size : 65536) : 0;
 	if (striped && (t->stripe < 4096 || t->stripe > SIM_MIB || (t->stripe & (t->stripe - 1))))
 		SCV_FAIL(VDS_R_INVALID_PARAM, "stripe size must be a power of 2, 4 KiB to 1 MiB");
+	if (t->vtype != INV_VT_PARITY && p->parity_count)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "a parity count is for parity volumes");
+	if (p->parity_count > 2)
+		SCV_FAIL(VDS_R_INVALID_PARAM, "parity count 1 (raid5) or 2 (raid6)");
+	t->parity = t->vtype == INV_VT_PARITY ? (p->parity_count ? p->parity_count : 1) : 0;
 	if (t->vtype != INV_VT_MIRROR && p->plex_count > 1)
 		SCV_FAIL(VDS_R_INVALID_PARAM, "only a mirror volume has several plexes");
 	*copies = p->plex_count ? p->plex_count : 2;
@@ -266,17 +273,18 @@ scv_create(struct sim_state *st, const struct job_params *p, struct sim_target *
 		return r;
 	if ((r = scv_shape(p, t, &copies, why, len)) != VDS_R_OK ||
 	    (r = scv_name(st, p->name, NULL, t, why, len)) != VDS_R_OK ||
-	    (r = scv_disks(st, p, t->new_pack ? "" : t->pack, dk, &n, why, len)) != VDS_R_OK ||
+	    (r = sim_checkvol_disks(st, p, t->new_pack ? "" : t->pack, dk, &n, why, len)) !=
+	        VDS_R_OK ||
 	    (r = scv_layout(t, copies, p->ndisks > 0, dk, n, why, len)) != VDS_R_OK)
 		return r;
 	if (st->nvols >= SIM_MAX_VOLS)
 		SCV_FAIL(VDS_R_NO_SPACE, "the simulator holds no more volumes");
-	return scv_space(st, t, why, len);
+	return sim_checkvol_space(st, t, why, len);
 }
 
-static enum vds_result
-scv_resolve(struct sim_state *st, const struct job_params *p, struct sim_target *t,
-            struct sim_volume **v, struct sim_part **pt, char *why, size_t len)
+enum vds_result
+sim_checkvol_resolve(struct sim_state *st, const struct job_params *p, struct sim_target *t,
+                     struct sim_volume **v, struct sim_part **pt, char *why, size_t len)
 {
 	struct sim_disk *d;
 
@@ -300,7 +308,7 @@ scv_delete(struct sim_state *st, const struct job_params *p, struct sim_target *
 {
 	struct sim_volume *v;
 	struct sim_part *pt;
-	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
+	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
 
 	if (r != VDS_R_OK)
 		return r;
@@ -327,7 +335,7 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 {
 	struct sim_volume *v;
 	struct sim_part *pt;
-	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
+	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
 	const char *fs;
 	uint64_t size, used;
 
@@ -360,7 +368,7 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	struct sim_disk *d;
 	const struct fsspec *spec;
 	uint64_t sum;
-	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
+	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
 
 	if (r != VDS_R_OK)
 		return r;
@@ -376,10 +384,11 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 		         v ? v->fs_type : pt->fs_type);
 	if (v) {
 		t->vtype = v->type;
+		t->parity = v->parity;
 		t->nplexes = v->nplexes;
 		for (size_t i = 0; i < v->nplexes; i++)
 			snprintf(t->plexdev[i], sizeof(t->plexdev[i]), "%s", v->plexes[i].devices);
-		return scv_space(st, t, why, len);
+		return sim_checkvol_space(st, t, why, len);
 	}
 	d = sim_disk_find(st, t->disk);
 	if (sim_disk_fit(d, pt->offset + pt->size, t->size) != sim_align_up(pt->offset + pt->size))
@@ -396,7 +405,7 @@ scv_break(struct sim_state *st, const struct job_params *p, struct sim_target *t
 	struct sim_volume *v;
 	struct sim_part *pt;
 	char fallback[SIM_NAME_LEN];
-	enum vds_result r = scv_resolve(st, p, t, &v, &pt, why, len);
+	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
 
 	if (r != VDS_R_OK)
 		return r;
@@ -427,6 +436,10 @@ sim_checkvol(struct sim_state *st, const struct job_params *p, struct sim_target
 		return scv_extend(st, p, t, why, len);
 	case JOB_BREAK_PLEX:
 		return scv_break(st, p, t, why, len);
+	case JOB_ADD_PLEX:
+	case JOB_REMOVE_PLEX:
+	case JOB_REPAIR_PLEX:
+		return sim_checkplex(st, p, t, why, len);
 	default:
 		break;
 	}

@@ -75,11 +75,12 @@ sim_fault_clear(void)
 	strlist_free(&sf_removed);
 }
 
-enum inv_health
-sim_fault_plex_health(const struct sim_plex *px)
+size_t
+sim_fault_failed_devices(const struct sim_plex *px)
 {
 	char dev[SIM_NAME_LEN];
 	const char *p = px->devices;
+	size_t n = 0;
 
 	while (*p) {
 		size_t len = strcspn(p, ",");
@@ -87,21 +88,33 @@ sim_fault_plex_health(const struct sim_plex *px)
 		if (len < sizeof(dev)) {
 			memcpy(dev, p, len);
 			dev[len] = '\0';
-			if (sf_disk_failed(dev))
-				return INV_H_FAILED;
+			n += sf_disk_failed(dev) != 0;
 		}
 		p += len;
 		if (*p == ',')
 			p++;
 	}
-	return INV_H_HEALTHY;
+	return n;
+}
+
+enum inv_health
+sim_fault_plex_health(const struct sim_plex *px)
+{
+	return sim_fault_failed_devices(px) ? INV_H_FAILED : INV_H_HEALTHY;
 }
 
 enum inv_health
 sim_fault_volume_health(const struct sim_volume *v)
 {
-	size_t healthy = 0;
+	size_t healthy = 0, lost;
 
+	if (v->type == INV_VT_PARITY && v->nplexes == 1) {
+		/* the parity rebuilds up to v->parity lost devices */
+		lost = sim_fault_failed_devices(&v->plexes[0]);
+		return !lost                                 ? INV_H_HEALTHY
+		       : lost <= (v->parity ? v->parity : 1) ? INV_H_DEGRADED
+		                                             : INV_H_FAILED;
+	}
 	for (size_t i = 0; i < v->nplexes; i++)
 		healthy += sim_fault_plex_health(&v->plexes[i]) == INV_H_HEALTHY;
 	if (healthy == v->nplexes)

@@ -11,7 +11,8 @@
  * Health as the MIB shows it:
  *   plex    failed when one of its devices has failed, else healthy;
  *   volume  healthy with every plex healthy, failed with none, else
- *           degraded (a mirror that lost a plex);
+ *           degraded (a mirror that lost a plex); a parity volume is
+ *           degraded while it lost no more devices than its parity count;
  *   pack    failed when every member disk has failed, degraded when some
  *           have, else healthy.
  * A removed disk counts as failed for all of these, and besides:
@@ -37,6 +38,8 @@ int sim_fault_set(const struct strlist *failed, const struct strlist *removed);
 /* Forget every fault (at fini). */
 void sim_fault_clear(void);
 enum inv_health sim_fault_plex_health(const struct sim_plex *px);
+/* How many devices of px have failed or are removed. */
+size_t sim_fault_failed_devices(const struct sim_plex *px);
 enum inv_health sim_fault_volume_health(const struct sim_volume *v);
 enum inv_health sim_fault_pack_health(const struct sim_state *st, const char *pack);
 /* 1 when the disk name is failed (simFailDisk) or removed (simRemoveDisk). */

@@ -329,11 +329,12 @@ uint64_t
 sim_plex_share(const struct sim_volume *v, const struct sim_plex *px)
 {
 	size_t n = sim_list_count(px->devices);
+	unsigned par = v->parity ? v->parity : 1;
 
 	if (n == 0)
 		return 0;
-	if (v->type == INV_VT_PARITY && n > 1)
-		return sim_align_up(v->size / (n - 1));
+	if (v->type == INV_VT_PARITY && n > par)
+		return sim_align_up(v->size / (n - par));
 	return sim_align_up((v->size + n - 1) / n);
 }
 
@@ -492,6 +493,10 @@ sv_volume(const struct sim_state *st, size_t vi, char *why, size_t len)
 	if (!sv_size_ok(v->size) || v->used > v->size || v->stripe_size > SIM_MAX_BYTES)
 		SV_FAIL("volume %s: size %llu, used %llu or stripe out of range", v->name,
 		        (unsigned long long)v->size, (unsigned long long)v->used);
+	if (v->parity > 2 || (v->parity && v->type != INV_VT_PARITY))
+		SV_FAIL("volume %s: parity %u (1 or 2, parity volumes only)", v->name, v->parity);
+	if (v->type == INV_VT_PARITY && v->nplexes > 1)
+		SV_FAIL("volume %s: a parity volume has one plex", v->name);
 	if (v->pack[0] && !sv_pack_named(st, v->pack))
 		SV_FAIL("volume %s: no pack %s", v->name, v->pack);
 	if (!sv_text_ok(v->fs_type) || !sv_text_ok(v->fs_label) || !sv_text_ok(v->fs_uuid))

@@ -68,6 +68,7 @@ struct sim_volume {
 	enum inv_voltype type;
 	uint64_t size;
 	uint64_t stripe_size;
+	uint32_t parity; /* parity volumes: devices of parity, 1 (raid5) or 2 (raid6) */
 	char fs_type[16];
 	char fs_label[64];
 	char fs_uuid[40];

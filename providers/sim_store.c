@@ -19,7 +19,7 @@
  *          used= mounted=0|1
  *   pack   name=
  *   volume name= pack= type=simple|spanned|striped|mirror|parity size=
- *          stripe= fs= label= fsuuid= used= mounted=0|1
+ *          stripe= parity=0|1|2 fs= label= fsuuid= used= mounted=0|1
  *   plex   volume= number= devices=DISK[,DISK...]
  *   vdisk  path= size= format=raw|vhd type=fixed|expandable|differencing attached=0|1
  *          alloc= (bytes the image holds, at least) parent= (differencing: its parent's path)
@@ -105,6 +105,7 @@ static const struct ss_field ss_vol[] = {F(sim_volume, "name", SS_STR, name, NUL
                                          F(sim_volume, "type", SS_ENUM, type, ss_vtypes),
                                          F(sim_volume, "size", SS_U64, size, NULL),
                                          F(sim_volume, "stripe", SS_U64, stripe_size, NULL),
+                                         F(sim_volume, "parity", SS_U32, parity, NULL),
                                          F(sim_volume, "fs", SS_STR, fs_type, NULL),
                                          F(sim_volume, "label", SS_STR, fs_label, NULL),
                                          F(sim_volume, "fsuuid", SS_STR, fs_uuid, NULL),

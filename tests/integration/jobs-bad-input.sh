@@ -71,7 +71,7 @@ LONG256=$(printf 'x%.0s' $(seq 256))
 
 # INTEGER enumerations: wrongType, and wrongValue below and above the range
 for spec in RowStatus:0:7 Type:0:22 KeepResult:0:3 Control:0:3 NotifyProgress:0:3 \
-	ParamVolumeType:0:5 ParamVDiskType:0:4 ParamVDiskFormat:0:3 ParamInitLabel:0:4 \
+	ParamVolumeType:0:6 ParamVDiskType:0:4 ParamVDiskFormat:0:3 ParamInitLabel:0:4 \
 	ParamReadOnly:0:3 ParamForce:0:3 ParamFullClean:0:3 ParamAllowDataLoss:0:3; do
 	IFS=: read -r c lo hi <<<"$spec"
 	refused "$c wrongType (Unsigned32)" wrongType "$(col "$c")" u 1

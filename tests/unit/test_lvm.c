@@ -76,12 +76,45 @@ test_lvcreate(void)
 	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--type|striped|-i|2|-I|64k|-L|67108864b|-n|m0|vg0"));
+	cr.segtype = "raid6"; /* parity: data stripes and stripe size as for striped */
+	cr.stripes = 3;
+	cr.parity = 2;
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_lvcreate(&c, &cr), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--type|raid6|-i|3|-I|64k|-L|67108864b|-n|m0|vg0"));
+	cr.segtype = "striped";
+	cr.stripes = 2;
+	cr.parity = 0;
 	snprintf(cr.name, sizeof(cr.name), "x;reboot");
 	CU_ASSERT_EQUAL(lvm_cmd_lvcreate(&c, &cr), -1);
 	snprintf(cr.name, sizeof(cr.name), "ok");
 	cr.npvs = 1;
 	snprintf(cr.pvs[0], sizeof(cr.pvs[0]), "/dev/../sda");
 	CU_ASSERT_EQUAL(lvm_cmd_lvcreate(&c, &cr), -1);
+}
+
+static void
+test_convert(void)
+{
+	char pvs[2][LVM_DEV_LEN] = {"/dev/vdc", "/dev/vdd"};
+	struct lvm_cmd c;
+	char s[1024];
+
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_ADD, "vg0", "m0", 1, pvs, 1), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG
+	                          "|-y|--type|raid1|-m|1|vg0/m0|/dev/vdc");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_REMOVE, "vg0", "m0", 0, pvs + 1, 1),
+	                      0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG "|-y|-m|0|vg0/m0|/dev/vdd");
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_convert(&c, LVM_CONVERT_REPAIR, "vg0", "r5", 0, pvs, 2), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "lvconvert|--config|" LVM_CONFIG
+	                          "|-y|--repair|vg0/r5|/dev/vdc|/dev/vdd");
+	snprintf(pvs[0], sizeof(pvs[0]), "/dev/../sda");
+	CU_ASSERT_EQUAL(lvm_cmd_convert(&c, LVM_CONVERT_ADD, "vg0", "m0", 1, pvs, 1), -1);
+	CU_ASSERT_EQUAL(lvm_cmd_convert(&c, LVM_CONVERT_REPAIR, "vg0", "x;y", 0, pvs, 0), -1);
 }
 
 static void
@@ -191,6 +224,19 @@ test_sync_and_health(void)
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_REBUILDING);
 	snprintf(lv.health, sizeof(lv.health), "partial");
 	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
+	snprintf(lv.segtype, sizeof(lv.segtype), "raid5"); /* one device lost: still runs */
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_DEGRADED);
+	snprintf(lv.segtype, sizeof(lv.segtype), "linear");
+	CU_ASSERT_EQUAL(lvm_lv_health(&lv), INV_H_FAILED);
+	/* a mirror leg's own health: lost disk, or failed by the kernel */
+	struct lvm_lv img = {.attr = "iwi-aor---", .devices = "/dev/vdb(1)"};
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 0);
+	snprintf(img.attr, sizeof(img.attr), "iwi-aor-r-");
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 1);
+	snprintf(img.attr, sizeof(img.attr), "iwi-aor---");
+	snprintf(img.devices, sizeof(img.devices), "[unknown](1)");
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(&img), 1);
+	CU_ASSERT_EQUAL(lvm_lv_image_failed(NULL), 1);
 	free(js);
 }
 
@@ -456,6 +502,7 @@ main(void)
 	s = CU_add_suite("lvm", NULL, NULL);
 	CU_add_test(s, "names and devices", test_names);
 	CU_add_test(s, "lvcreate argv", test_lvcreate);
+	CU_add_test(s, "lvconvert argv for plexes", test_convert);
 	CU_add_test(s, "other argv", test_other_commands);
 	CU_add_test(s, "vgs/pvs json", test_parse_vgs_pvs);
 	CU_add_test(s, "lvs json", test_parse_lvs);
