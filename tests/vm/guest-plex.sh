@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# guest-plex.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh -n 4):
+# the lvm provider's plex jobs and parity volumes through SNMP on a volume
+# group "vgp" over /dev/vda, /dev/vdb, /dev/vdd and a device-mapper linear
+# device "vdsplx" over /dev/vdc (the disk that fails):
+#   createVolume parity(5), ParityCount 1 (raid5 on 3 disks): lvs segtype
+#     raid5, 2 data stripes, dmsetup "raid5_ls 3 AAA";
+#   addVolumePlex: a simple volume holding a pattern gets a leg on vdb:
+#     raid1, "raid1 2 AA", in sync, vdsJobOutPlex is plex 2, data intact;
+#   removeVolumePlex: the leg on vdb goes: linear again, data intact;
+#   repairVolumePlex: the fault -- a leg on vdsplx is switched to the dm
+#     "error" target and written to until md fails it (plex failed in the
+#     model); the job rebuilds it onto vdd: "raid1 2 AA", data intact.
+# vdsd does not rescan LVM on its own (only at start and after its jobs):
+# the failed leg is seen after a restart of vdsd.
+# Each prints the job's time through SNMP and the same lvm tool run by hand
+# on the same sizes (repair by hand: lvconvert --replace of a healthy leg,
+# the same full-leg resync).  raid6 needs 5 disks: only the sim runs it.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/jobs-lib.sh"
+
+[ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
+vds_require_root
+vds_require_vdsd
+LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
+lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
+lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
+dmst() { dmsetup status "$1" | awk '{print $4, $5, $6}'; }
+FLT=vdsplx DC=/dev/vdc
+SECT=$(($(blockdev --getsz "$DC") - 2048))
+C_DISK_DEVNODE=$(mib_col VDS_DISK_DEVNODE)
+C_PLEX_HEALTH=$(mib_col VDS_PLEX_HEALTH)
+flt_set() { # linear|error
+	local t="0 $SECT linear $DC 2048"
+	[ "$1" = linear ] || t="0 $SECT error"
+	dmsetup suspend --noflush "$FLT" && dmsetup load "$FLT" --table "$t" && dmsetup resume "$FLT"
+}
+cleanup_storage() {
+	flt_set linear 2>/dev/null
+	lvmq vgremove -qf vgp >/dev/null 2>&1
+	lvmq pvremove -qf /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" >/dev/null 2>&1
+	dmsetup remove "$FLT" 2>/dev/null
+}
+vds_on_exit cleanup_storage
+cleanup_storage
+wipefs -qaf /dev/vda /dev/vdb "$DC" /dev/vdd || fail "wipefs"
+dmsetup create "$FLT" --table "0 $SECT linear $DC 2048" || fail "dmsetup create $FLT"
+lvmq pvcreate -q /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" || fail "pvcreate"
+lvmq vgcreate -q vgp /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" || fail "vgcreate"
+vds_start_master
+vds_write_conf "discovery yes" "provider lvm"
+vds_start_vdsd
+vds_wait_registered 60000
+PACK=$(inv_index 6 "$C_PACK_NAME" vgp) || fail "vgp is not in the pack table"
+disk() { wait_for 10000 inv_index 2 "$C_DISK_DEVNODE" "$1" >/dev/null && inv_index 2 "$C_DISK_DEVNODE" "$1"; }
+DA=$(disk /dev/vda) DB=$(disk /dev/vdb) DD=$(disk /dev/vdd)
+[ -n "$DA" ] && [ -n "$DB" ] && [ -n "$DD" ] || fail "vda/vdb/vdd not in the disk table"
+
+run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
+	local what=$1 t0
+	shift
+	H=$(job_handle)
+	t0=$(now_ms)
+	job_start "$H" "$@"
+	job_follow "$H" 300000
+	JOB_MS=$(($(now_ms) - t0))
+	note "$what: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
+	expect_eq "$what: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
+		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+}
+wait_synced() { # VG/LV
+	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"
+}
+TIMES=
+times_add() { TIMES+="$1: job $2 ms, by hand $3 ms; "; }
+plex_of() { # VOLUME NUMBER
+	local -A X=()
+	local -a X_rows=()
+	vds_load X 5 || return 1
+	for i in "${X_rows[@]}"; do
+		[ "${X[$C_PLEX_VOL.$i]}" = "$1" ] && [ "${X[$C_PLEX_NUMBER.$i]}" = "$2" ] && echo "$i"
+	done
+}
+dd if=/dev/urandom of=/run/plex.pat bs=1M count=8 status=none
+pat_write() { dd if=/run/plex.pat of="$1" bs=1M oflag=direct conv=fsync status=none; }
+pat_same() { cmp -n $((8 * 1048576)) /run/plex.pat "$1" >/dev/null; }
+
+# ---- parity: raid5 on vda, vdb, vdd
+run_job "createVolume raid5" 3 ParamPack u "$PACK" ParamVolumeType i 5 ParamParityCount u 1 \
+	ParamSizeMiB u 24 ParamStripeKiB u 64 ParamDisks s "$DA,$DB,$DD" ParamName s r5
+expect_eq "raid5: lvs segtype" raid5 "$(lvjson segtype vgp/r5)"
+expect_eq "raid5: lvs stripes (2 data + 1 parity)" 3 "$(lvmq lvs --noheadings -o stripes vgp/r5 | tr -d ' ')"
+expect_eq "raid5: dmsetup (3 devices alive)" "raid5_ls 3 AAA" "$(dmst vgp-r5)"
+V5=$(inv_index 4 "$C_VOL_NAME" vgp/r5)
+expect_eq "raid5: model type parity" 5 "$(inv_value 4 "$C_VOL_TYPE" "$V5")"
+R5_MS=$JOB_MS
+t0=$(now_ms)
+lvmq lvcreate -y -W n --type raid5 -i 2 -I 64k -L 24m -n h5 vgp /dev/vda /dev/vdb /dev/vdd >/dev/null &&
+	wait_synced vgp/h5
+times_add "createVolume raid5 24 MiB" "$R5_MS" "$(($(now_ms) - t0))"
+lvmq lvremove -qf vgp/h5 >/dev/null
+
+# ---- addVolumePlex: simple pm on vda + a leg on vdb
+run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 32 \
+	ParamDisks s "$DA" ParamName s pm
+VM=$(inv_index 4 "$C_VOL_NAME" vgp/pm)
+pat_write /dev/vgp/pm
+run_job "addVolumePlex" 12 ParamVolume u "$VM" ParamDisks s "$DB"
+ADD_MS=$JOB_MS
+expect_eq "add: lvs segtype" raid1 "$(lvjson segtype vgp/pm)"
+expect_eq "add: dmsetup (2 legs alive)" "raid1 2 AA" "$(dmst vgp-pm)"
+expect_eq "add: in sync" 100.00 "$(lvjson sync_percent vgp/pm)"
+expect_eq "add: vdsJobOutPlex is plex 2" "$(plex_of "$VM" 2)" "$(job_get "$H" OutPlex)"
+pat_same /dev/vgp/pm || check_fail "add: data changed"
+lvmq lvcreate -y -W n -L 32m -n hm vgp /dev/vda >/dev/null
+t0=$(now_ms)
+lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vgp/hm
+times_add "addVolumePlex 32 MiB" "$ADD_MS" "$(($(now_ms) - t0))"
+
+# ---- removeVolumePlex: the leg on vdb
+run_job "removeVolumePlex" 13 ParamVolume u "$VM" ParamPlex u "$(plex_of "$VM" 2)"
+expect_eq "remove: lvs segtype" linear "$(lvjson segtype vgp/pm)"
+pat_same /dev/vgp/pm || check_fail "remove: data changed"
+RM_MS=$JOB_MS
+t0=$(now_ms)
+lvmq lvconvert -y -m 0 vgp/hm /dev/vdb >/dev/null
+times_add "removeVolumePlex 32 MiB" "$RM_MS" "$(($(now_ms) - t0))"
+
+# ---- repairVolumePlex: a leg on vdsplx fails, rebuilt onto vdd
+lvmq lvconvert -y --type raid1 -m 1 vgp/pm "/dev/mapper/$FLT" >/dev/null || fail "leg on $FLT"
+wait_synced vgp/pm || fail "pm did not sync"
+flt_set error || fail "cannot fail $FLT"
+dd if=/run/plex.pat of=/dev/vgp/pm bs=1M count=1 oflag=direct status=none
+# vdsd scans LVM at start and after its own jobs only: the leg added by hand
+# and its failure are seen after a restart
+vds_stop_vdsd
+vds_start_vdsd
+vds_wait_registered 60000
+VM=$(inv_index 4 "$C_VOL_NAME" vgp/pm)
+leg_failed() { [ "$(inv_value 5 "$C_PLEX_HEALTH" "$(plex_of "$VM" 2)")" = 5 ]; }
+wait_for 60000 leg_failed || check_fail "repair: the leg on $FLT is not failed in the model: $(dmst vgp-pm)"
+run_job "repairVolumePlex" 14 ParamVolume u "$VM" ParamPlex u "$(plex_of "$VM" 2)" ParamDisks s "$DD"
+REP_MS=$JOB_MS
+expect_eq "repair: dmsetup (2 legs alive)" "raid1 2 AA" "$(dmst vgp-pm)"
+case "$(lvmq lvs -a --noheadings -o devices vgp | tr -d ' ')" in
+*/dev/vdd*) ;;
+*) check_fail "repair: no leg on /dev/vdd" ;;
+esac
+pat_same /dev/vgp/pm || check_fail "repair: data changed"
+flt_set linear
+lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vgp/hm
+t0=$(now_ms)
+lvmq lvconvert -y --replace /dev/vdb vgp/hm /dev/vdd >/dev/null && wait_synced vgp/hm
+times_add "repairVolumePlex 32 MiB (by hand: --replace)" "$REP_MS" "$(($(now_ms) - t0))"
+
+note "times: $TIMES"
+vds_stop_vdsd
+vds_finish
