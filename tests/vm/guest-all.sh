@@ -12,6 +12,8 @@
 #   guest-fsops.sh   basic format/extend/deleteVolume/clean through SNMP on
 #                    /dev/vdc, tools by hand on /dev/vdd for the times
 #   guest-vdiskops.sh expandVDisk/compactVDisk on ext4 (vdd), nbd for VHDs
+#   guest-plex.sh    raid5 and the plex jobs (add, remove, repair) on lvm
+#                    (vda, vdb, vdd and a dm device)
 #   guest-health.sh  disk health of emulated NVMe and ATA disks against
 #                    nvme-cli and smartctl (tests/vm/health-devices.sh)
 # A test that skips here counts as a failure: the guest has what they need.
@@ -84,6 +86,7 @@ step guest-faults.sh VDS_FAULT_DISKS=/dev/vdc,/dev/vdd "$top_srcdir/tests/vm/gue
 step guest-fsops.sh "$top_srcdir/tests/vm/guest-fsops.sh"
 step guest-pack.sh "$top_srcdir/tests/vm/guest-pack.sh"
 step guest-vdiskops.sh VDS_VDISKOPS_DISK=/dev/vdd "$top_srcdir/tests/vm/guest-vdiskops.sh"
+step guest-plex.sh "$top_srcdir/tests/vm/guest-plex.sh"
 step guest-health.sh "$top_srcdir/tests/vm/guest-health.sh"
 echo "vm tests:"
 printf '%s' "$summary"
