@@ -40,6 +40,23 @@ reasons() {
 # /vmout/running (with the phases it has ended in /vmout/phases-NAME): when
 # the lane times out, run.sh still prints what finished and what was running.
 : >/vmout/summary
+
+# fresh_disks: what an earlier part left on the virtio disks goes before
+# the next part starts (each part wipes the disks it is given, but a part
+# that fails halfway, or that uses a disk another part used, must not meet
+# active volume groups, device-mapper devices, mounts or signatures).
+fresh_disks() {
+	local d
+	awk '$1 ~ /^\/dev\/(vd|mapper|nbd)/ { print $2 }' /proc/mounts | sort -r |
+		while read -r d; do umount "$d" 2>/dev/null; done
+	vgchange -an >/dev/null 2>&1
+	dmsetup remove_all --force >/dev/null 2>&1
+	for d in /dev/vd[a-z]; do
+		[ -b "$d" ] && wipefs -a -q "$d" >/dev/null 2>&1
+	done
+	udevadm settle 2>/dev/null
+}
+
 step() { # NAME ENV... -- CMD...
 	local name=$1 t0 rc log=/vmout/part-$1.log phases=/vmout/phases-$1 line
 	shift
@@ -59,7 +76,10 @@ step() { # NAME ENV... -- CMD...
 	printf '  %-16s RUNNING  since %s (guest clock), load %s\n' "$name" "$(date +%T)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)" >/vmout/running
 	: >"$phases"
-	env VDS_PHASES="$phases" "$@" 2>&1 | tee "$log"
+	fresh_disks
+	# stdin /dev/null: a tool that asks (lvcreate's "Wipe it? [y/n]") gets
+	# no answer and fails, instead of waiting for the lane's timeout
+	env VDS_PHASES="$phases" "$@" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	rm -f /vmout/running
 	line="$(printf '  %-16s %-8s %4s s' "$name" "$([ "$rc" = 0 ] && echo PASS || echo "FAIL($rc)")" \
