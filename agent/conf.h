@@ -22,7 +22,7 @@
  *                              at start, on arrival and on reload (600)
  *   rebuildProgress yes|no     send vdsVolumeRebuildProgress (default no)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
- *                              gate file exists there (see providers/sim.c)
+ *                              gate file exists there (see providers/sim/sim.c)
  *   simFailDisk NAME           tests only: the sim disk NAME has failed; its
  *                              plexes, volumes and pack degrade (sim_fault.h);
  *                              repeatable

@@ -29,7 +29,7 @@
 #include "health_dev.h"
 #include "log.h"
 #include "model.h"
-#include "sim_health.h"
+#include "health_sim.h"
 
 struct hp_item {
 	struct hp_item *next;
@@ -74,7 +74,7 @@ hp_read(struct hp_item *it)
 
 	switch (it->source) {
 	case INV_SRC_SIM:
-		sim_health_read(it->simdir, it->name, &it->r);
+		health_sim_read(it->simdir, it->name, &it->r);
 		break;
 	case INV_SRC_UDEV:
 		health_dev_read(it->devnode, &it->r);

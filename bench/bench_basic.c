@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "basic.h"
+#include "basic/basic.h"
 #include "images.h"
 #include "log.h"
 #include "model.h"

@@ -9,15 +9,15 @@
 
 #include "registry.h"
 #ifdef ENABLE_SIM
-#include "sim.h"
+#include "sim/sim.h"
 #endif
 #ifdef ENABLE_LVM
-#include "lvm.h"
+#include "lvm/lvm.h"
 #endif
 #ifdef ENABLE_BASIC
-#include "basic.h"
+#include "basic/basic.h"
 #endif
-#include "vdisk.h"
+#include "vdisk/vdisk.h"
 
 const struct prov_ops *const prov_registry[] = {
     &vdisk_provider,

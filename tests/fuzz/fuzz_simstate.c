@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "fuzzstate.h"
-#include "sim_store.h"
+#include "sim/sim_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

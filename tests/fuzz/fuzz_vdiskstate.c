@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "fuzzstate.h"
-#include "vdisk_store.h"
+#include "vdisk/vdisk_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -120,7 +120,7 @@ done
 vds_kill_pid collectd-vdsv3
 CSV=$VDS_TMP/csv/vdstest
 # disk health (plugin/vds_health.c): the sim defaults, then a sim disk made
-# failing and hot (simHoldDir/health-sim0, providers/sim_health.h) and read
+# failing and hot (simHoldDir/health-sim0, agent/health_sim.h) and read
 # again on SIGHUP; an absent figure (NVMe's on an ATA-like disk) is absent
 expect_eq "disk sim0 health" 2 "$(csv_last vds-disk-sim0 gauge-health)"
 expect_eq "disk sim0 temperature" 35 "$(csv_last vds-disk-sim0 temperature)"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # health.sh - vdsDiskHealthTable and vdsDiskHealthChanged through the real
-# stack, driven by the sim provider's simulated health (providers/
-# sim_health.h): a sim disk goes healthy -> failing -> failed -> healthy ->
+# stack, driven by the sim provider's simulated health (agent/
+# health_sim.h): a sim disk goes healthy -> failing -> failed -> healthy ->
 # unknown (a damaged health file), each step made by a file in simHoldDir and
 # a SIGHUP (which reads every disk again), each checked in the table and in
 # the notification (new health, old health, reason), in vdsctl (list health,

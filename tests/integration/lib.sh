@@ -492,7 +492,7 @@ vds_trap_varbind() { # LINE OID
 VDS_CONF=$VDS_TMP/vdsd.conf
 VDS_VDSD_LOG=$VDS_TMP/vdsd.log
 
-# The sim provider's test gates (simHoldDir, providers/sim_gate.h): a test
+# The sim provider's test gates (simHoldDir, providers/sim/sim_gate.h): a test
 # holds sim jobs at a phase and releases them, instead of racing a
 # simJobDuration against the clock.  Phases count from 0.
 VDS_HOLD=$VDS_TMP/hold

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# sim-remove.sh - sim's test-only simRemoveDisk (providers/sim_fault.h),
+# sim-remove.sh - sim's test-only simRemoveDisk (providers/sim/sim_fault.h),
 # applied on SIGHUP, sends each notification a pulled disk causes and keeps
 # the tables consistent:
 #   sim3 removed: vdsDiskRemoved (sim3); mirror0 degraded and stripe0 failed

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "basic.h"
+#include "basic/basic.h"
 #include "conf.h"
 #include "contract.h"
 #include "log.h"

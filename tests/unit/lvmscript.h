@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "lvm_cmd.h"
-#include "lvm_run.h"
+#include "lvm/lvm_cmd.h"
+#include "lvm/lvm_run.h"
 
 /* The recorded file tests/unit/lvm/NAME, malloc'd (the test fails without it). */
 char *fixture(const char *name);

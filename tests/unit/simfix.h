@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "contract.h"
 #include "model.h"
-#include "sim.h"
+#include "sim/sim.h"
 
 #define MIB 1048576ULL
 #define GIB (1024 * MIB)

@@ -18,7 +18,7 @@
 #include "health_smartctl.h"
 #endif
 #include "notify_rebuild.h"
-#include "sim_health.h"
+#include "health_sim.h"
 
 static struct health_report
 nvme(unsigned warn, uint32_t used)
@@ -141,15 +141,15 @@ test_sim(void)
 
 	strcpy(dir, "/tmp/test_health.XXXXXX");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	sim_health_read(dir, "d1", &r); /* no file: healthy defaults */
+	health_sim_read(dir, "d1", &r); /* no file: healthy defaults */
 	CU_ASSERT_EQUAL(r.state, HEALTH_HEALTHY);
 	CU_ASSERT_EQUAL(r.source, HEALTH_SRC_SIM);
 	CU_ASSERT_EQUAL(r.temperature, 35);
-	sim_health_read("", "d1", &r);
+	health_sim_read("", "d1", &r);
 	CU_ASSERT_EQUAL(r.state, HEALTH_HEALTHY);
 
 	put("failed\nreason dead\ntemperature -5\nmedia_errors 4000000000\ncritical_warning 8\n");
-	sim_health_read(dir, "d1", &r);
+	health_sim_read(dir, "d1", &r);
 	CU_ASSERT_EQUAL(r.state, HEALTH_FAILED);
 	CU_ASSERT_STRING_EQUAL(r.reason, "dead");
 	CU_ASSERT_EQUAL(r.temperature, -5);
@@ -168,7 +168,7 @@ test_sim(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put(bad[i]);
-		sim_health_read(dir, "d1", &r);
+		health_sim_read(dir, "d1", &r);
 		CU_ASSERT_EQUAL(r.state, HEALTH_UNKNOWN);
 		CU_ASSERT_EQUAL(r.valid, 0);
 	}

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "lvm_cmd.h"
-#include "lvm_json.h"
-#include "lvm_run.h"
+#include "lvm/lvm_cmd.h"
+#include "lvm/lvm_json.h"
+#include "lvm/lvm_run.h"
 #include "lvmscript.h"
 
 /* argv joined with '|', without argv[0] (the tool's path varies). */

@@ -18,7 +18,7 @@
 #include "conf.h"
 #include "contract.h"
 #include "log.h"
-#include "lvm.h"
+#include "lvm/lvm.h"
 #include "model.h"
 #include "testutil.h"
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvm_json.h"
+#include "lvm/lvm_json.h"
 #include "lvmscript.h"
 
 /* breakVolumePlex vgf/mf plex 2 -> mfb with lvconvert killed; *needs_repair from the plan. */

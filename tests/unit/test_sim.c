@@ -18,7 +18,7 @@
 #include "contract.h"
 #include "log.h"
 #include "model.h"
-#include "sim.h"
+#include "sim/sim.h"
 #include "simfix.h"
 
 /* ---- inventory ---- */

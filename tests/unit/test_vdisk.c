@@ -18,8 +18,8 @@
 
 #include "log.h"
 #include "model.h"
-#include "vdisk.h"
-#include "vdisk_image.h"
+#include "vdisk/vdisk.h"
+#include "vdisk/vdisk_image.h"
 #include "vdiskfix.h"
 
 #define MIB (1024ULL * 1024)

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "vdisk.h"
-#include "vdisk_sync.h"
+#include "vdisk/vdisk.h"
+#include "vdisk/vdisk_sync.h"
 #include "vdiskfix.h"
 
 #define MIB (1024ULL * 1024)

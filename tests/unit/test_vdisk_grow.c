@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_vdisk_grow.c - expandVDisk and compactVDisk on image files
- * (providers/vdisk_grow.c), checked with stat, pread and qemu-img: a
+ * (providers/vdisk/vdisk_grow.c), checked with stat, pread and qemu-img: a
  * fixed VHD grown (footer moved, old one zeroed, data kept), a cancelled
  * grow cut back to the old file, a sparse raw image compacted (zero blocks
  * punched, data kept, a second pass gives nothing), a cancelled compact.
@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vdisk_grow.h"
-#include "vdisk_image.h"
+#include "vdisk/vdisk_grow.h"
+#include "vdisk/vdisk_image.h"
 #include "vdiskfix.h"
 
 #define MIB (1024ULL * 1024)

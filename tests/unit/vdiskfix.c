@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "model.h"
-#include "vdisk.h"
-#include "vdisk_loop.h"
+#include "vdisk/vdisk.h"
+#include "vdisk/vdisk_loop.h"
 #include "vdiskfix.h"
 #include "worker.h"
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * sim_health.c - simulated disk health, steered by a test file (see
- * sim_health.h).  The file is untrusted input: unknown lines and bad
- * numbers make the disk read unknown with the reason, never healthy.
+ * health_sim.c - simulated disk health, steered by a test file (see
+ * health_sim.h): a health source of the core beside health_dev.c and
+ * health_smartctl.c, for the sim provider's disks, which have no device.
+ * The file is untrusted input: unknown lines and bad numbers make the disk
+ * read unknown with the reason, never healthy.
  */
 #include "config.h"
 
@@ -12,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_health.h"
+#include "health_sim.h"
 
 static void
 sh_defaults(struct health_report *r)
@@ -121,7 +123,7 @@ bad:
 }
 
 void
-sim_health_read(const char *dir, const char *name, struct health_report *r)
+health_sim_read(const char *dir, const char *name, struct health_report *r)
 {
 	char path[1024], err[64];
 	FILE *f;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * sim_health.h - the simulated health of sim disks, which tests change.
+ * health_sim.h - the simulated health of sim disks, which tests change.
  *
  * A sim disk NAME reports healthy ATA-like figures (SMART passed, 0
  * reallocated and pending sectors, 35 C, 1000 hours) unless the file
@@ -13,12 +13,12 @@
  * A figure named there is reported (a critical_warning line makes it look
  * like NVMe).  Read on the health poll thread, never on the loop.
  */
-#ifndef VDS_SIM_HEALTH_H
-#define VDS_SIM_HEALTH_H
+#ifndef VDS_HEALTH_SIM_H
+#define VDS_HEALTH_SIM_H
 
 #include "health.h"
 
 /* Fill r for sim disk name; dir is simHoldDir ("" or NULL: defaults). */
-void sim_health_read(const char *dir, const char *name, struct health_report *r);
+void health_sim_read(const char *dir, const char *name, struct health_report *r);
 
 #endif
