@@ -1,10 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# clients-zabbix.sh - packaging/zabbix/vds_template.yaml parses (the npm
-# "yaml" package under node, installed into the temp dir; a small awk check
-# when npm cannot fetch it), has the structure of a Zabbix 6.0 template with
-# the discovery rules and triggers it promises, and every OID in it is an
-# object of VDS-MIB (snmptranslate with the base MIBs).
+# clients-zabbix.sh - packaging/zabbix/vds_template.yaml parses (PyYAML; a
+# small awk check where python3-yaml is missing), has the structure of a
+# Zabbix 6.0 template with the discovery rules and triggers it promises, and
+# every OID in it is an object of VDS-MIB (snmptranslate with the base MIBs).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 vds_require_cmd snmptranslate
@@ -13,47 +12,58 @@ TPL=$top_srcdir/packaging/zabbix/vds_template.yaml
 [ -f "$TPL" ] || fail "$TPL is missing"
 
 # ---------------------------------------------------------------- parse
-parsed=0
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
-	(cd "$VDS_TMP" && timeout 120 npm install --silent --no-audit --no-fund yaml@2 \
-		>"$VDS_TMP/npm.log" 2>&1); then
-	cat >"$VDS_TMP/check.js" <<'EOF'
-const fs = require('fs');
-const YAML = require('yaml');
-const doc = YAML.parseDocument(fs.readFileSync(process.argv[2], 'utf8'));
-if (doc.errors.length) { console.error(doc.errors.map(String).join('\n')); process.exit(1); }
-const z = doc.toJS().zabbix_export;
-const t = z.templates[0];
-const out = [
-  'version ' + z.version,
-  'template ' + t.template,
-  'rules ' + t.discovery_rules.map(r => r.key).sort().join(','),
-];
-// What Zabbix's API demands (CApiInputValidator::validateUuid): 32 hex
-// digits, version nibble 4, variant 10xx (8, 9, a or b).
-const UUID4 = /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/;
-const uuids = new Set();
-let dup = 0, bad = 0;
-const seen = o => { if (!o || typeof o !== 'object') return;
-  if (Array.isArray(o)) { o.forEach(seen); return; }
-  if (o.uuid) { if (uuids.has(o.uuid)) dup++; uuids.add(o.uuid);
-    if (!UUID4.test(o.uuid)) bad++; }
-  Object.values(o).forEach(seen); };
-seen(z);
-out.push('uuids dup=' + dup + ' bad=' + bad);
-const trig = [];
-(t.items || []).forEach(i => (i.triggers || []).forEach(x => trig.push(x.name)));
-t.discovery_rules.forEach(r => (r.trigger_prototypes || []).forEach(x => trig.push(x.name)));
-trig.forEach(n => out.push('trigger ' + n));
-(t.items || []).filter(i => i.type === 'SNMP_TRAP').forEach(i => out.push('trap ' + i.key));
-console.log(out.join('\n'));
+# PyYAML (python3-yaml, of the test purpose) parses it; the awk check only
+# where it is missing.
+parsed=0 py=
+for p in /usr/bin/python3 python3; do
+	"$p" -c 'import yaml' 2>/dev/null && py=$p && break
+done
+if [ -n "$py" ]; then
+	cat >"$VDS_TMP/check.py" <<'EOF'
+import re, sys
+import yaml
+
+try:
+    with open(sys.argv[1], encoding='utf-8') as f:
+        z = yaml.safe_load(f)['zabbix_export']
+except (yaml.YAMLError, KeyError, TypeError) as e:
+    sys.exit('%s' % e)
+t = z['templates'][0]
+out = ['version %s' % z['version'], 'template %s' % t['template'],
+       'rules ' + ','.join(sorted(r['key'] for r in t['discovery_rules']))]
+# What Zabbix's API demands (CApiInputValidator::validateUuid): 32 hex
+# digits, version nibble 4, variant 10xx (8, 9, a or b).
+UUID4 = re.compile(r'^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$')
+uuids, dup, bad = set(), 0, 0
+def seen(o):
+    global dup, bad
+    if isinstance(o, list):
+        for x in o:
+            seen(x)
+    elif isinstance(o, dict):
+        u = o.get('uuid')
+        if u:
+            u = str(u)
+            dup += u in uuids
+            uuids.add(u)
+            bad += not UUID4.match(u)
+        for x in o.values():
+            seen(x)
+seen(z)
+out.append('uuids dup=%d bad=%d' % (dup, bad))
+for i in t.get('items') or []:
+    out += ['trigger ' + x['name'] for x in i.get('triggers') or []]
+for r in t['discovery_rules']:
+    out += ['trigger ' + x['name'] for x in r.get('trigger_prototypes') or []]
+out += ['trap ' + i['key'] for i in t.get('items') or [] if i.get('type') == 'SNMP_TRAP']
+print('\n'.join(out))
 EOF
-	(cd "$VDS_TMP" && node check.js "$TPL") >"$VDS_TMP/parsed.txt" 2>"$VDS_TMP/parse.err" ||
+	"$py" "$VDS_TMP/check.py" "$TPL" >"$VDS_TMP/parsed.txt" 2>"$VDS_TMP/parse.err" ||
 		fail "the template does not parse: $(cat "$VDS_TMP/parse.err")"
 	parsed=1
-	note "parsed with node yaml"
+	note "parsed with PyYAML"
 else
-	note "npm yaml not available: awk structure check only"
+	note "python3-yaml not installed: awk structure check only"
 	# Indentation in steps of 2, no tabs, every "key:" line well formed.
 	awk '/\t/ { print "tab on line " NR; bad = 1 }
 	     /^ *[^ #-]/ && !/^ *[A-Za-z_]+:( |$)/ && !/^ *- / { print "odd line " NR ": " $0; bad = 1 }
@@ -92,7 +102,7 @@ if [ "$parsed" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- UUIDs
-# Without node too: every uuid is a UUIDv4 as Zabbix's API demands it
+# Without PyYAML too: every uuid is a UUIDv4 as Zabbix's API demands it
 # (32 lower-case hex digits, version nibble 4, variant 8, 9, a or b), and
 # no two are the same.
 all=$(sed -n 's/^ *- *uuid: *//p; s/^ *uuid: *//p' "$TPL" | tr -d "'\"" | sort)
