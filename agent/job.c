@@ -95,7 +95,7 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 	j->result = r;
 	j->hresult = vds_result_hresult(r);
 	job_text_set(&j->details,
-	             r == VDS_R_OK && j->outputs.details[0] ? j->outputs.details : NULL,
+	             r == VDS_R_OK && j->po->outputs.details[0] ? j->po->outputs.details : NULL,
 	             JOB_DETAILS_SIZE);
 	if (r == VDS_R_OK) {
 		j->status = JOB_ST_SUCCEEDED;
@@ -134,6 +134,7 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	else
 		je.cnt.failed++;
 	je_save(j);
+	job_pack(j); /* a retained row keeps its few nonzero bytes; ENOMEM: po stays */
 	TAILQ_INSERT_TAIL(&je.finished, j, q);
 	je.nfinished++;
 	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
@@ -163,7 +164,7 @@ je_start(struct job *j)
 		je_finish(j, VDS_R_NOT_SUPPORTED, "no enabled provider handles this job");
 		return;
 	}
-	r = j->ops->prepare ? j->ops->prepare(j->pstate, &j->params, &j->plan, msg, sizeof(msg))
+	r = j->ops->prepare ? j->ops->prepare(j->pstate, &j->po->params, &j->plan, msg, sizeof(msg))
 	                    : VDS_R_OK;
 	if (r == VDS_R_OK && !(j->pj = worker_submit(j->handle, j->ops, j->pstate, j->plan)))
 		r = VDS_R_NO_MEMORY;
@@ -182,10 +183,10 @@ je_blocked(const struct job *j)
 	const struct job *o;
 
 	TAILQ_FOREACH(o, &je.running, q)
-	if (jobprov_conflict(&j->params, &o->params))
+	if (jobprov_conflict(&j->po->params, &o->po->params))
 		return 1;
 	for (o = TAILQ_FIRST(&je.runq); o && o != j; o = TAILQ_NEXT(o, q))
-		if (jobprov_conflict(&j->params, &o->params))
+		if (jobprov_conflict(&j->po->params, &o->po->params))
 			return 1;
 	return 0;
 }
@@ -237,7 +238,7 @@ je_on_landed(void *arg, int rc, const char *why)
 
 	j->landing = 0;
 	if (rc < 0)
-		memset(&j->outputs, 0, sizeof(j->outputs));
+		memset(&j->po->outputs, 0, sizeof(j->po->outputs));
 	je_finish(j, rc < 0 ? VDS_R_IO_ERROR : VDS_R_OK, why);
 	je_schedule();
 }
@@ -262,7 +263,7 @@ je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const ch
 		j->ops->free_plan(j->plan);
 	j->plan = NULL;
 	if (r == VDS_R_OK)
-		j->outputs = *out;
+		j->po->outputs = *out;
 	/* still running (its objects stay taken) until the change is on disk */
 	if (r == VDS_R_OK && t.df && durable_wait(t, je_on_landed, j) == 0) {
 		j->landing = 1;
@@ -323,10 +324,10 @@ je_would_wait(const struct job_params *p, const struct job_params *const *ps, un
 	const struct job *o;
 
 	TAILQ_FOREACH(o, &je.running, q)
-	if (jobprov_conflict(p, &o->params))
+	if (jobprov_conflict(p, &o->po->params))
 		return 1;
 	TAILQ_FOREACH(o, &je.runq, q)
-	if (jobprov_conflict(p, &o->params))
+	if (jobprov_conflict(p, &o->po->params))
 		return 1;
 	for (unsigned k = 0; k < n; k++)
 		if (jobprov_conflict(p, ps[k]))
@@ -379,10 +380,12 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	if (!handle || handle > JOB_HANDLE_MAX || vtab_find(&je.tab, handle))
 		return NULL;
 	j = calloc(1, sizeof(*j));
-	if (!j)
+	if (!j || !(j->po = calloc(1, sizeof(*j->po)))) {
+		free(j);
 		return NULL; /* ENOMEM */
+	}
 	j->handle = handle;
-	j->params = *p;
+	j->po->params = *p;
 	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
 	j->keep_result = !!keep;
 	j->notify_progress = !!notify_progress;
@@ -431,7 +434,7 @@ job_start(uint32_t handle)
 		return -1;
 	/* The parameters may have changed since createAndWait: choose now. */
 	j->provider[0] = '\0';
-	if (jobprov_for(&j->params, &j->ops, &j->pstate))
+	if (jobprov_for(&j->po->params, &j->ops, &j->pstate))
 		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	je_enqueue(j);
 	je_save(j);
@@ -495,7 +498,7 @@ je_load_one(struct job *j, void *arg)
 		job_free(j);
 		return 0;
 	}
-	jobprov_for(&j->params, &j->ops, &j->pstate);
+	jobprov_for(job_params(j), &j->ops, &j->pstate);
 	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING) {
 		const char *why = j->status == JOB_ST_QUEUED
 		                      ? "vdsd stopped while the job was queued: it never started"

@@ -55,6 +55,12 @@ enum job_cancel_state {
 #define JOB_DETAILS_SIZE       128
 #define JOB_OWNER_SIZE         128
 
+/* A job's parameters and outputs. */
+struct job_po {
+	struct job_params params;
+	struct job_outputs outputs;
+};
+
 struct job {
 	uint32_t handle; /* must stay first (vtab) */
 	enum job_status status;
@@ -76,10 +82,16 @@ struct job {
 	char provider[16];
 	/* Wall-clock milliseconds since the epoch; 0 = not yet. */
 	int64_t create_ms, start_ms, end_ms, update_ms;
-	struct job_params params;
-	struct job_outputs outputs;
 	/* 1: an old row whose parameters could not be read back (they are zero). */
 	int params_unknown;
+	/*
+	 * Parameters and outputs (read them with job_params, job_outputs): in
+	 * full in po until the job finishes; then packed (jobpack.h) and po is
+	 * NULL, so that a retained row costs their few nonzero bytes, not the
+	 * 760 of both structs.
+	 */
+	struct job_po *po;
+	unsigned char *packed;
 
 	/* Private to the job engine. */
 	const struct prov_ops *ops;
@@ -181,5 +193,15 @@ void job_get_counters(struct job_counters *c);
 
 const char *job_status_name(enum job_status st);
 int job_is_finished(const struct job *j);
+
+/*
+ * j's parameters and outputs.  For a finished row, unpacked into one
+ * buffer that the next call for a finished row overwrites (loop thread).
+ */
+const struct job_po *job_po(const struct job *j);
+const struct job_params *job_params(const struct job *j);
+const struct job_outputs *job_outputs(const struct job *j);
+/* Pack the parameters and outputs of finished j (po is then NULL); -1 ENOMEM (po kept). */
+int job_pack(struct job *j);
 
 #endif

@@ -172,7 +172,7 @@ job_set_params(uint32_t handle, const struct job_params *p)
 
 	if (!j || j->status != JOB_ST_CREATED)
 		return -1;
-	j->params = *p;
+	j->po->params = *p;
 	je_save(j);
 	return 0;
 }

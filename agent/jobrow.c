@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "jobpack.h"
 #include "jobparam.h"
 #include "jobrow.h"
 #include "log.h"
@@ -39,72 +40,72 @@ struct jr_col {
 
 #define JC(n, k, f, lo, hi)                                                                        \
 	{                                                                                          \
-		n, k, offsetof(struct job, f), 0, lo, hi                                           \
+		n, k, offsetof(struct job_row, f), 0, lo, hi                                       \
 	}
 #define JT(n, f)                                                                                   \
 	{                                                                                          \
-		n, JR_TEXT, offsetof(struct job, f), sizeof(((struct job *)0)->f), 0, 0            \
+		n, JR_TEXT, offsetof(struct job_row, f), sizeof(((struct job_row *)0)->f), 0, 0    \
 	}
 #define JP(n, f, size)                                                                             \
 	{                                                                                          \
-		n, JR_PTEXT, offsetof(struct job, f), size, 0, 0                                   \
+		n, JR_PTEXT, offsetof(struct job_row, f), size, 0, 0                               \
 	}
 static const struct jr_col jr_cols[] = {
-    JC("handle", JR_U32, handle, 1, JOB_HANDLE_MAX),
-    JC("status", JR_I32, status, JOB_ST_CREATED, JOB_ST_CANCELLED),
-    JC("percent", JR_U32, percent, 0, 100),
-    JC("result", JR_I32, result, 1, VDS_R_LAST),
-    JC("hresult", JR_U32, hresult, 0, JR_U32MAX),
-    JP("error_name", error_name, JOB_ERROR_NAME_SIZE),
-    JP("error_message", error_message, JOB_ERROR_MESSAGE_SIZE),
-    JP("details", details, JOB_DETAILS_SIZE),
-    JP("owner", owner, JOB_OWNER_SIZE),
-    JC("keep", JR_I32, keep_result, 0, 1),
-    JC("control", JR_I32, control, JOB_CTL_NONE, JOB_CTL_CANCEL),
-    JC("cancel_state", JR_I32, cancel_state, JOB_CS_NONE, JOB_CS_DONE),
-    JC("notify", JR_I32, notify_progress, 0, 1),
-    JT("provider", provider),
-    JC("create_ms", JR_I64, create_ms, 1, JR_MS_MAX),
-    JC("start_ms", JR_I64, start_ms, 0, JR_MS_MAX),
-    JC("end_ms", JR_I64, end_ms, 0, JR_MS_MAX),
-    JC("update_ms", JR_I64, update_ms, 0, JR_MS_MAX),
-    JC("params_unknown", JR_I32, params_unknown, 0, 1),
-    JC("p_type", JR_I32, params.type, 0, JOB_TYPE_LAST),
-    JC("p_disk", JR_U32, params.disk, 0, JR_U32MAX),
-    JC("p_partition", JR_U32, params.partition, 0, JR_U32MAX),
-    JC("p_pack", JR_U32, params.pack, 0, JR_U32MAX),
-    JC("p_volume", JR_U32, params.volume, 0, JR_U32MAX),
-    JC("p_plex", JR_U32, params.plex, 0, JR_U32MAX),
-    JC("p_vdisk", JR_U32, params.vdisk, 0, JR_U32MAX),
-    JC("p_offset", JR_I64, params.offset, 0, JR_U32MAX *JR_MIB),
-    JC("p_size", JR_I64, params.size, 0, JR_U32MAX *JR_MIB),
-    JT("p_partition_type", params.partition_type),
-    JC("p_volume_type", JR_I32, params.volume_type, 0, INV_VT_PARITY),
-    {"p_disks", JR_DISKS, offsetof(struct job, params.disks), 0, 0, 0},
-    JC("p_stripe_size", JR_I64, params.stripe_size, 0, 1048576LL * 1024),
-    JC("p_plex_count", JR_U32, params.plex_count, 0, 32),
-    JT("p_path", params.path),
-    JC("p_vdisk_type", JR_I32, params.vdisk_type, 0, INV_VDT_DIFFERENCING),
-    JC("p_vdisk_format", JR_I32, params.vdisk_format, 0, INV_VF_VHD),
-    JT("p_name", params.name),
-    JC("p_init_label", JR_I32, params.init_label, 0, JOB_LABEL_MBR),
-    JC("p_read_only", JR_I32, params.read_only, 0, 1),
-    JT("p_fs_type", params.fs_type),
-    JC("p_alloc_unit", JR_U32, params.alloc_unit, 0, 67108864),
-    JC("p_force", JR_I32, params.force, 0, 1),
-    JC("p_full_clean", JR_I32, params.full_clean, 0, 1),
-    JC("p_allow_data_loss", JR_I32, params.allow_data_loss, 0, 1),
-    JC("p_merge_depth", JR_U32, params.merge_depth, 0, 64),
-    JC("p_parity_count", JR_U32, params.parity_count, 0, 2),
-    JC("o_offset", JR_I64, outputs.offset, 0, INT64_MAX),
-    JC("o_partition", JR_U32, outputs.partition, 0, JR_U32MAX),
-    JC("o_volume", JR_U32, outputs.volume, 0, JR_U32MAX),
-    JC("o_reclaimed", JR_I64, outputs.reclaimed, 0, INT64_MAX),
-    JC("o_vdisk", JR_U32, outputs.vdisk, 0, JR_U32MAX),
-    JT("o_objid", outputs.objid),
-    JC("o_plex", JR_U32, outputs.plex, 0, JR_U32MAX),
-    JC("o_recovered", JR_U32, outputs.recovered, 0, JR_U32MAX),
-    JC("o_lost", JR_U32, outputs.lost, 0, JR_U32MAX),
+    JC("handle", JR_U32, j.handle, 1, JOB_HANDLE_MAX),
+    JC("status", JR_I32, j.status, JOB_ST_CREATED, JOB_ST_CANCELLED),
+    JC("percent", JR_U32, j.percent, 0, 100),
+    JC("result", JR_I32, j.result, 1, VDS_R_LAST),
+    JC("hresult", JR_U32, j.hresult, 0, JR_U32MAX),
+    JP("error_name", j.error_name, JOB_ERROR_NAME_SIZE),
+    JP("error_message", j.error_message, JOB_ERROR_MESSAGE_SIZE),
+    JP("details", j.details, JOB_DETAILS_SIZE),
+    JP("owner", j.owner, JOB_OWNER_SIZE),
+    JC("keep", JR_I32, j.keep_result, 0, 1),
+    JC("control", JR_I32, j.control, JOB_CTL_NONE, JOB_CTL_CANCEL),
+    JC("cancel_state", JR_I32, j.cancel_state, JOB_CS_NONE, JOB_CS_DONE),
+    JC("notify", JR_I32, j.notify_progress, 0, 1),
+    JT("provider", j.provider),
+    JC("create_ms", JR_I64, j.create_ms, 1, JR_MS_MAX),
+    JC("start_ms", JR_I64, j.start_ms, 0, JR_MS_MAX),
+    JC("end_ms", JR_I64, j.end_ms, 0, JR_MS_MAX),
+    JC("update_ms", JR_I64, j.update_ms, 0, JR_MS_MAX),
+    JC("params_unknown", JR_I32, j.params_unknown, 0, 1),
+    JC("p_type", JR_I32, po.params.type, 0, JOB_TYPE_LAST),
+    JC("p_disk", JR_U32, po.params.disk, 0, JR_U32MAX),
+    JC("p_partition", JR_U32, po.params.partition, 0, JR_U32MAX),
+    JC("p_pack", JR_U32, po.params.pack, 0, JR_U32MAX),
+    JC("p_volume", JR_U32, po.params.volume, 0, JR_U32MAX),
+    JC("p_plex", JR_U32, po.params.plex, 0, JR_U32MAX),
+    JC("p_vdisk", JR_U32, po.params.vdisk, 0, JR_U32MAX),
+    JC("p_offset", JR_I64, po.params.offset, 0, JR_U32MAX *JR_MIB),
+    JC("p_size", JR_I64, po.params.size, 0, JR_U32MAX *JR_MIB),
+    JT("p_partition_type", po.params.partition_type),
+    JC("p_volume_type", JR_I32, po.params.volume_type, 0, INV_VT_PARITY),
+    {"p_disks", JR_DISKS, offsetof(struct job_row, po.params.disks), 0, 0, 0},
+    JC("p_stripe_size", JR_I64, po.params.stripe_size, 0, 1048576LL * 1024),
+    JC("p_plex_count", JR_U32, po.params.plex_count, 0, 32),
+    JT("p_path", po.params.path),
+    JC("p_vdisk_type", JR_I32, po.params.vdisk_type, 0, INV_VDT_DIFFERENCING),
+    JC("p_vdisk_format", JR_I32, po.params.vdisk_format, 0, INV_VF_VHD),
+    JT("p_name", po.params.name),
+    JC("p_init_label", JR_I32, po.params.init_label, 0, JOB_LABEL_MBR),
+    JC("p_read_only", JR_I32, po.params.read_only, 0, 1),
+    JT("p_fs_type", po.params.fs_type),
+    JC("p_alloc_unit", JR_U32, po.params.alloc_unit, 0, 67108864),
+    JC("p_force", JR_I32, po.params.force, 0, 1),
+    JC("p_full_clean", JR_I32, po.params.full_clean, 0, 1),
+    JC("p_allow_data_loss", JR_I32, po.params.allow_data_loss, 0, 1),
+    JC("p_merge_depth", JR_U32, po.params.merge_depth, 0, 64),
+    JC("p_parity_count", JR_U32, po.params.parity_count, 0, 2),
+    JC("o_offset", JR_I64, po.outputs.offset, 0, INT64_MAX),
+    JC("o_partition", JR_U32, po.outputs.partition, 0, JR_U32MAX),
+    JC("o_volume", JR_U32, po.outputs.volume, 0, JR_U32MAX),
+    JC("o_reclaimed", JR_I64, po.outputs.reclaimed, 0, INT64_MAX),
+    JC("o_vdisk", JR_U32, po.outputs.vdisk, 0, JR_U32MAX),
+    JT("o_objid", po.outputs.objid),
+    JC("o_plex", JR_U32, po.outputs.plex, 0, JR_U32MAX),
+    JC("o_recovered", JR_U32, po.outputs.recovered, 0, JR_U32MAX),
+    JC("o_lost", JR_U32, po.outputs.lost, 0, JR_U32MAX),
 };
 #define JR_NCOLS (sizeof(jr_cols) / sizeof(jr_cols[0]))
 
@@ -193,11 +194,11 @@ jobrow_dump_expr(void)
 	return jr_sql.dump;
 }
 
-/* The value of an integer field of j as a long long. */
+/* The value of an integer field of r as a long long. */
 static long long
-jr_get(const struct job *j, const struct jr_col *c)
+jr_get(const struct job_row *r, const struct jr_col *c)
 {
-	const char *p = (const char *)j + c->off;
+	const char *p = (const char *)r + c->off;
 
 	switch (c->kind) {
 	case JR_I32: {
@@ -219,9 +220,9 @@ jr_get(const struct job *j, const struct jr_col *c)
 }
 
 static void
-jr_set(struct job *j, const struct jr_col *c, long long v)
+jr_set(struct job_row *r, const struct jr_col *c, long long v)
 {
-	char *p = (char *)j + c->off;
+	char *p = (char *)r + c->off;
 
 	if (c->kind == JR_I32) {
 		int x = (int)v;
@@ -237,9 +238,9 @@ jr_set(struct job *j, const struct jr_col *c, long long v)
 
 /* The text of a JR_TEXT or JR_PTEXT column. */
 static const char *
-jr_text(const struct job *j, const struct jr_col *c)
+jr_text(const struct job_row *r, const struct jr_col *c)
 {
-	const char *p = (const char *)j + c->off;
+	const char *p = (const char *)r + c->off;
 
 	return c->kind == JR_PTEXT ? job_text(*(char *const *)p) : p;
 }
@@ -266,25 +267,92 @@ job_text_set(char **dst, const char *src, size_t size)
 void
 job_text_free(struct job *j)
 {
-	for (size_t i = 0; i < JR_NCOLS; i++)
-		if (jr_cols[i].kind == JR_PTEXT) {
-			char **p = (char **)((char *)j + jr_cols[i].off);
+	char **texts[] = {&j->error_name, &j->error_message, &j->details, &j->owner};
 
-			free(*p);
-			*p = NULL;
-		}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		free(*texts[i]);
+		*texts[i] = NULL;
+	}
 }
 
 void
 job_free(struct job *j)
 {
-	if (j)
-		job_text_free(j);
+	if (!j)
+		return;
+	job_text_free(j);
+	free(j->po);
+	free(j->packed);
 	free(j);
 }
 
+const struct job_po *
+job_po(const struct job *j)
+{
+	static struct job_po scratch;
+
+	if (j->po)
+		return j->po;
+	if (!j->packed || zunpack(j->packed, &scratch, sizeof(scratch)) < 0)
+		memset(&scratch, 0, sizeof(scratch)); /* only what zpack wrote is there */
+	return &scratch;
+}
+
+const struct job_params *
+job_params(const struct job *j)
+{
+	return &job_po(j)->params;
+}
+
+const struct job_outputs *
+job_outputs(const struct job *j)
+{
+	return &job_po(j)->outputs;
+}
+
+int
+job_pack(struct job *j)
+{
+	unsigned char *b;
+
+	if (!j->po)
+		return 0;
+	if (!(b = zpack(j->po, sizeof(*j->po))))
+		return -1;
+	free(j->packed);
+	free(j->po);
+	j->packed = b;
+	j->po = NULL;
+	return 0;
+}
+
 void
-jobrow_bind(sqlite3_stmt *st, const struct job *j)
+job_row_of(const struct job *j, struct job_row *r)
+{
+	r->j = *j;
+	r->po = *job_po(j);
+}
+
+struct job *
+job_from_row(struct job_row *r)
+{
+	struct job *j = malloc(sizeof(*j));
+
+	if (!j || !(r->j.po = malloc(sizeof(*r->j.po)))) {
+		free(j);
+		return NULL;
+	}
+	*r->j.po = r->po;
+	r->j.packed = NULL;
+	*j = r->j;
+	memset(&r->j, 0, sizeof(r->j)); /* its texts and po are j's now */
+	if (job_is_finished(j))
+		job_pack(j); /* when memory is short, po stays: the same row, bigger */
+	return j;
+}
+
+void
+jobrow_bind(sqlite3_stmt *st, const struct job_row *r)
 {
 	char disks[JOB_DISKS_TEXT_LEN];
 
@@ -293,12 +361,12 @@ jobrow_bind(sqlite3_stmt *st, const struct job *j)
 		int n = (int)i + 1;
 
 		if (c->kind == JR_TEXT || c->kind == JR_PTEXT)
-			sqlite3_bind_text(st, n, jr_text(j, c), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, n, jr_text(r, c), -1, SQLITE_TRANSIENT);
 		else if (c->kind == JR_DISKS) {
-			job_disks_format(&j->params, disks, sizeof(disks));
+			job_disks_format(&r->po.params, disks, sizeof(disks));
 			sqlite3_bind_text(st, n, disks, -1, SQLITE_TRANSIENT);
 		} else
-			sqlite3_bind_int64(st, n, jr_get(j, c));
+			sqlite3_bind_int64(st, n, jr_get(r, c));
 	}
 }
 
@@ -384,8 +452,10 @@ jr_text_fail(const struct jr_col *c, const char *s, char *why, size_t len)
 
 /* The row as a whole: the state machine's invariants. */
 static int
-jr_consistent(const struct job *j, char *why, size_t len)
+jr_consistent(const struct job_row *r, char *why, size_t len)
 {
+	const struct job *j = &r->j;
+	const struct job_po *po = &r->po;
 	int finished = job_is_finished(j);
 	enum vds_result want = j->result;
 
@@ -412,20 +482,20 @@ jr_consistent(const struct job *j, char *why, size_t len)
 		               (long long)j->end_ms, (int)j->status, job_status_name(j->status));
 	if (j->status == JOB_ST_SUCCEEDED && j->percent != 100)
 		return jr_fail(why, len, "percent: %u on a succeeded job", (unsigned)j->percent);
-	if (!jr_objid_ok(j->outputs.objid))
+	if (!jr_objid_ok(po->outputs.objid))
 		return jr_fail(why, len, "o_objid: \"%.*s\" is not a UUID",
-		               JR_QUOTE(j->outputs.objid, sizeof(j->outputs.objid)));
-	if (j->params.ndisks > JOB_MAX_DISKS)
+		               JR_QUOTE(po->outputs.objid, sizeof(po->outputs.objid)));
+	if (po->params.ndisks > JOB_MAX_DISKS)
 		return jr_fail(why, len, "p_disks: %u disks, more than %d",
-		               (unsigned)j->params.ndisks, JOB_MAX_DISKS);
-	for (unsigned i = 0; i < j->params.ndisks; i++)
-		if (!j->params.disks[i])
+		               (unsigned)po->params.ndisks, JOB_MAX_DISKS);
+	for (unsigned i = 0; i < po->params.ndisks; i++)
+		if (!po->params.disks[i])
 			return jr_fail(why, len, "p_disks: disk index 0 at position %u", i + 1);
 	return 0;
 }
 
 int
-jobrow_valid(const struct job *j, char *why, size_t len)
+jobrow_valid(const struct job_row *r, char *why, size_t len)
 {
 	for (size_t i = 0; i < JR_NCOLS; i++) {
 		const struct jr_col *c = &jr_cols[i];
@@ -434,15 +504,15 @@ jobrow_valid(const struct job *j, char *why, size_t len)
 		if (c->kind == JR_DISKS)
 			continue;
 		if (c->kind == JR_TEXT || c->kind == JR_PTEXT) {
-			if (!jr_text_ok(jr_text(j, c), c->size))
-				return jr_text_fail(c, jr_text(j, c), why, len);
+			if (!jr_text_ok(jr_text(r, c), c->size))
+				return jr_text_fail(c, jr_text(r, c), why, len);
 			continue;
 		}
-		v = jr_get(j, c);
+		v = jr_get(r, c);
 		if (jr_range(c, v, why, len) < 0)
 			return -1;
 	}
-	return jr_consistent(j, why, len);
+	return jr_consistent(r, why, len);
 }
 
 /* A stored value of the wrong sqlite type, described for a reason. */
@@ -469,7 +539,8 @@ jr_type_fail(sqlite3_stmt *st, int n, const struct jr_col *c, const char *want, 
 }
 
 static int
-jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char *why, size_t len)
+jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job_row *r, char *why,
+            size_t len)
 {
 	int type = sqlite3_column_type(st, n);
 
@@ -487,15 +558,15 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 			return jr_fail(why, len, "%s: text \"%.40s...\" of %d bytes, more than %zu",
 			               c->name, (const char *)s, bytes, cap - 1);
 		if (c->kind == JR_DISKS)
-			return job_disks_parse((const char *)s, &j->params) < 0
+			return job_disks_parse((const char *)s, &r->po.params) < 0
 			           ? jr_fail(why, len, "%s: \"%.60s\" is not a disk list", c->name,
 			                     (const char *)s)
 			           : 0;
 		if (c->kind == JR_PTEXT)
-			return job_text_set((char **)((char *)j + c->off), (const char *)s, cap) < 0
+			return job_text_set((char **)((char *)r + c->off), (const char *)s, cap) < 0
 			           ? jr_fail(why, len, "%s: no memory for %d bytes", c->name, bytes)
 			           : 0;
-		memcpy((char *)j + c->off, s, (size_t)bytes + 1);
+		memcpy((char *)r + c->off, s, (size_t)bytes + 1);
 		return 0;
 	}
 	if (type != SQLITE_INTEGER)
@@ -505,21 +576,21 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job *j, char
 
 		if (jr_range(c, v, why, len) < 0)
 			return -1;
-		jr_set(j, c, v);
+		jr_set(r, c, v);
 	}
 	return 0;
 }
 
 int
-jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len)
+jobrow_read(sqlite3_stmt *st, struct job_row *r, char *why, size_t len)
 {
-	job_text_free(j);
-	memset(j, 0, sizeof(*j));
+	job_text_free(&r->j);
+	memset(r, 0, sizeof(*r));
 	if (sqlite3_column_count(st) < (int)JR_NCOLS)
 		return jr_fail(why, len, "%d columns, want %d", sqlite3_column_count(st),
 		               (int)JR_NCOLS);
 	for (size_t i = 0; i < JR_NCOLS; i++)
-		if (jr_read_col(st, (int)i, &jr_cols[i], j, why, len) < 0)
+		if (jr_read_col(st, (int)i, &jr_cols[i], r, why, len) < 0)
 			return -1;
-	return jobrow_valid(j, why, len);
+	return jobrow_valid(r, why, len);
 }

@@ -11,7 +11,16 @@
 
 #include <sqlite3.h>
 
-struct job;
+#include "job.h"
+
+/*
+ * A job row in full, as the store binds and reads it: the row's columns
+ * and its parameters and outputs unpacked.
+ */
+struct job_row {
+	struct job j; /* first: a column's offset into j is its offset into the row */
+	struct job_po po;
+};
 
 /* "handle, status, ..." in bind/read order, and "handle INTEGER, ..." for CREATE TABLE. */
 const char *jobrow_columns(void);
@@ -40,20 +49,28 @@ const char *job_text(const char *s);
 int job_text_set(char **dst, const char *src, size_t size);
 /* Free j's text columns (they become NULL); j itself stays. */
 void job_text_free(struct job *j);
-/* A job row from the heap, with its text columns (NULL is fine). */
+/* A job row from the heap, with its text columns, parameters and outputs (NULL is fine). */
 void job_free(struct job *j);
-
-/* Bind j to st's parameters 1..n. */
-void jobrow_bind(sqlite3_stmt *st, const struct job *j);
+/* r: j in full (its text columns shared with j: r is not to be freed). */
+void job_row_of(const struct job *j, struct job_row *r);
 /*
- * Read the columns from col 0 of st's current row into j (its text columns
- * freed, then zeroed: j must be zeroed or a row read before).  Returns 0,
- * or -1 with the reason in why: a value of the wrong type, out of range, or
- * inconsistent with the others.  j is then not to be used but to be freed
- * (job_free, or job_text_free).
+ * A job from the heap holding row r: r's text columns move to it (r's are
+ * NULL after); its parameters and outputs are packed when the row is
+ * finished.  NULL when memory is short (r unchanged).
  */
-int jobrow_read(sqlite3_stmt *st, struct job *j, char *why, size_t len);
+struct job *job_from_row(struct job_row *r);
+
+/* Bind r to st's parameters 1..n. */
+void jobrow_bind(sqlite3_stmt *st, const struct job_row *r);
+/*
+ * Read the columns from col 0 of st's current row into r (its text columns
+ * freed, then zeroed: r must be zeroed or a row read before).  Returns 0,
+ * or -1 with the reason in why: a value of the wrong type, out of range, or
+ * inconsistent with the others.  r is then not to be used but its text
+ * columns freed (job_text_free(&r->j)).
+ */
+int jobrow_read(sqlite3_stmt *st, struct job_row *r, char *why, size_t len);
 /* Check a row assembled in memory (the same rules as jobrow_read). */
-int jobrow_valid(const struct job *j, char *why, size_t len);
+int jobrow_valid(const struct job_row *r, char *why, size_t len);
 
 #endif

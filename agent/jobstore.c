@@ -224,9 +224,9 @@ struct js_v1_outputs {
 };
 #define JS_V1_LAYOUT ((int64_t)(sizeof(struct js_v1_params) << 16 | sizeof(struct js_v1_outputs)))
 
-/* Decode v1 blobs into j; -1 when the tag or a size does not match. */
+/* Decode v1 blobs into po; -1 when the tag or a size does not match. */
 static int
-js_v1_decode(sqlite3_stmt *st, int col, struct job *j)
+js_v1_decode(sqlite3_stmt *st, int col, struct job_po *po)
 {
 	struct js_v1_params p;
 	struct js_v1_outputs o;
@@ -242,25 +242,25 @@ js_v1_decode(sqlite3_stmt *st, int col, struct job *j)
 	memcpy(&o, sqlite3_column_blob(st, col + 2), sizeof(o));
 	if (p.ndisks > JOB_MAX_DISKS)
 		return -1;
-	j->params.type = (enum job_type)p.type;
-	j->params.disk = p.disk, j->params.partition = p.partition, j->params.pack = p.pack;
-	j->params.volume = p.volume, j->params.plex = p.plex, j->params.vdisk = p.vdisk;
-	j->params.offset = p.offset, j->params.size = p.size;
-	memcpy(j->params.partition_type, p.partition_type, sizeof(p.partition_type));
-	j->params.volume_type = (enum inv_voltype)p.volume_type;
-	memcpy(j->params.disks, p.disks, sizeof(p.disks));
-	j->params.ndisks = p.ndisks;
-	j->params.stripe_size = p.stripe_size, j->params.plex_count = p.plex_count;
-	memcpy(j->params.path, p.path, sizeof(p.path));
-	j->params.vdisk_type = (enum inv_vdisk_type)p.vdisk_type;
-	j->params.vdisk_format = (enum inv_vdisk_format)p.vdisk_format;
-	memcpy(j->params.name, p.name, sizeof(p.name));
-	j->params.init_label = (enum job_init_label)p.init_label;
-	j->params.read_only = p.read_only;
-	j->outputs.offset = o.offset, j->outputs.partition = o.partition;
-	j->outputs.volume = o.volume, j->outputs.reclaimed = o.reclaimed;
-	j->outputs.vdisk = o.vdisk;
-	memcpy(j->outputs.objid, o.objid, sizeof(o.objid));
+	po->params.type = (enum job_type)p.type;
+	po->params.disk = p.disk, po->params.partition = p.partition, po->params.pack = p.pack;
+	po->params.volume = p.volume, po->params.plex = p.plex, po->params.vdisk = p.vdisk;
+	po->params.offset = p.offset, po->params.size = p.size;
+	memcpy(po->params.partition_type, p.partition_type, sizeof(p.partition_type));
+	po->params.volume_type = (enum inv_voltype)p.volume_type;
+	memcpy(po->params.disks, p.disks, sizeof(p.disks));
+	po->params.ndisks = p.ndisks;
+	po->params.stripe_size = p.stripe_size, po->params.plex_count = p.plex_count;
+	memcpy(po->params.path, p.path, sizeof(p.path));
+	po->params.vdisk_type = (enum inv_vdisk_type)p.vdisk_type;
+	po->params.vdisk_format = (enum inv_vdisk_format)p.vdisk_format;
+	memcpy(po->params.name, p.name, sizeof(p.name));
+	po->params.init_label = (enum job_init_label)p.init_label;
+	po->params.read_only = p.read_only;
+	po->outputs.offset = o.offset, po->outputs.partition = o.partition;
+	po->outputs.volume = o.volume, po->outputs.reclaimed = o.reclaimed;
+	po->outputs.vdisk = o.vdisk;
+	memcpy(po->outputs.objid, o.objid, sizeof(o.objid));
 	return 0;
 }
 
@@ -270,32 +270,31 @@ static void js_quarantine(const char *table, long long handle, const char *dump,
 static int
 js_v1_row(sqlite3_stmt *st, int blobcol)
 {
-	struct job j = {0};
+	struct job_row r = {0};
 	char why[256], rec[32];
 	int rc;
 	long long h = sqlite3_column_int64(st, 0);
 
 	snprintf(rec, sizeof(rec), "job %lld", h);
-	if (jobrow_read(st, &j, why, sizeof(why)) < 0) {
+	if (jobrow_read(st, &r, why, sizeof(why)) < 0) {
 		js_quarantine("jobs_v1", h, "'v1 row'", why);
-		job_text_free(&j);
+		job_text_free(&r.j);
 		return 0;
 	}
-	if (js_v1_decode(st, blobcol, &j) < 0 || jobrow_valid(&j, why, sizeof(why)) < 0) {
+	if (js_v1_decode(st, blobcol, &r.po) < 0 || jobrow_valid(&r, why, sizeof(why)) < 0) {
 		staterr_quarantine(js.path, rec,
 		                   "v1 parameters and outputs unreadable; row kept"
 		                   " without them");
-		memset(&j.params, 0, sizeof(j.params));
-		memset(&j.outputs, 0, sizeof(j.outputs));
-		j.params_unknown = 1;
-		if (jobrow_valid(&j, why, sizeof(why)) < 0) {
+		memset(&r.po, 0, sizeof(r.po));
+		r.j.params_unknown = 1;
+		if (jobrow_valid(&r, why, sizeof(why)) < 0) {
 			js_quarantine("jobs_v1", h, "'v1 row'", why);
-			job_text_free(&j);
+			job_text_free(&r.j);
 			return 0;
 		}
 	}
-	jobrow_bind(js.save, &j);
-	job_text_free(&j);
+	jobrow_bind(js.save, &r);
+	job_text_free(&r.j);
 	rc = sqlite3_step(js.save) == SQLITE_DONE && sqlite3_reset(js.save) == SQLITE_OK ? 0 : -1;
 	return rc;
 }
@@ -497,7 +496,10 @@ js_step(sqlite3_stmt *st)
 static int
 js_save_one(const struct job *j)
 {
-	jobrow_bind(js.save, j);
+	struct job_row r;
+
+	job_row_of(j, &r);
+	jobrow_bind(js.save, &r);
 	if (js_step(js.save) < 0)
 		return -1;
 	jobsync_note_handle(j->handle);
@@ -585,6 +587,7 @@ jobstore_load(int (*fn)(struct job *j, void *arg), void *arg)
 	struct js_bad *bad = NULL;
 	size_t nbad = 0, cap = 0;
 	char sql[2048], why[200];
+	struct job_row r = {0};
 	struct job *j;
 	int rc = -1, step;
 
@@ -593,14 +596,13 @@ jobstore_load(int (*fn)(struct job *j, void *arg), void *arg)
 	if (!js.db || js_prepare(&st, sql) < 0)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(j = calloc(1, sizeof(*j))))
-			goto out;
-		if (jobrow_read(st, j, why, sizeof(why)) == 0) {
+		if (jobrow_read(st, &r, why, sizeof(why)) == 0) {
+			if (!(j = job_from_row(&r)))
+				goto out;
 			if (fn(j, arg) < 0)
 				goto out;
 			continue;
 		}
-		job_free(j);
 		if (nbad == cap) {
 			struct js_bad *nb = realloc(bad, (cap = cap ? 2 * cap : 8) * sizeof(*bad));
 
@@ -625,6 +627,7 @@ jobstore_load(int (*fn)(struct job *j, void *arg), void *arg)
 	}
 	rc = 0;
 out:
+	job_text_free(&r.j); /* a row that failed, or could not become a job */
 	free(bad);
 	sqlite3_finalize(st);
 	return rc;

@@ -168,7 +168,7 @@ mj_staged_row(uint32_t handle)
 	r->handle = handle;
 	if ((j = job_find(handle))) {
 		r->exists = 1;
-		r->p = j->params;
+		r->p = *job_params(j);
 	} else {
 		/* The DEFVALs of the enumerated parameters. */
 		r->p.volume_type = INV_VT_SIMPLE;

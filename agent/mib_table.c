@@ -54,7 +54,8 @@ mib_table_value(const struct mib_table *t, const struct mib_col *col, const void
                 struct mib_value *v)
 {
 	/* Scalars have no row (and only MK_FN columns): no offset from NULL. */
-	const char *p = row ? (const char *)row + col->off : NULL;
+	const void *base = row && (col->off & MIB_PART) && t->part ? t->part(row) : row;
+	const char *p = base ? (const char *)base + (col->off & ~MIB_PART) : NULL;
 	uint64_t b;
 
 	memset(v, 0, sizeof(*v));

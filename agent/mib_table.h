@@ -51,6 +51,9 @@ struct mib_col {
 	int (*fn)(const void *row, struct mib_value *v);
 };
 
+/* In a column's off: the offset is into the table's part(row), not into the row. */
+#define MIB_PART ((size_t)1 << (8 * sizeof(size_t) - 1))
+
 struct mib_table {
 	const char *name;
 	oid base[MAX_OID_LEN]; /* the entry OID (xxxTable.1), or the scalar group */
@@ -59,6 +62,8 @@ struct mib_table {
 	const struct mib_col *cols;
 	size_t ncols;
 	const struct vtab *(*rows)(void);
+	/* Optional: the second struct of a row that columns with `part` read. */
+	const void *(*part)(const void *row);
 	/* Optional: SET modes; NULL makes the subtree read-only. */
 	Netsnmp_Node_Handler *set;
 };

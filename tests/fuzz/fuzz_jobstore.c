@@ -90,9 +90,12 @@ fz_bind(sqlite3_stmt *st, int c, struct fz_in *in)
 static int
 fz_check(struct job *j, void *arg)
 {
+	struct job_row r;
 	char why[256];
 
-	if (jobrow_valid(j, why, sizeof(why)) < 0 || j->params.ndisks > JOB_MAX_DISKS) {
+	/* a finished row comes back packed: unpacked, it must still be valid */
+	job_row_of(j, &r);
+	if (jobrow_valid(&r, why, sizeof(why)) < 0 || r.po.params.ndisks > JOB_MAX_DISKS) {
 		fprintf(stderr, "loader served an invalid row %u: %s\n", j->handle, why);
 		abort();
 	}

@@ -230,7 +230,7 @@ test_finished_only_when_written(void)
 	wgate_release();
 	CU_ASSERT_FATAL(loop_until(is_finished, 1));
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
-	CU_ASSERT_EQUAL(j->outputs.partition, 1);
+	CU_ASSERT_EQUAL(job_outputs(j)->partition, 1);
 	CU_ASSERT_EQUAL(ndone, 1);
 	CU_ASSERT_EQUAL(landed_ok, 1);
 	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n");
@@ -288,7 +288,7 @@ test_failed_write_fails_job(void)
 	CU_ASSERT_EQUAL(j->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(j->result, VDS_R_IO_ERROR);
 	CU_ASSERT_EQUAL(j->hresult, vds_result_hresult(VDS_R_IO_ERROR));
-	CU_ASSERT_EQUAL(j->outputs.partition, 0);
+	CU_ASSERT_EQUAL(job_outputs(j)->partition, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(job_text(j->error_message), path));
 	CU_ASSERT_EQUAL(job_find(3)->result, VDS_R_IO_ERROR);
 	CU_ASSERT(staterr_last(last, sizeof(last)) != 0);

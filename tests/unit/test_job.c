@@ -290,8 +290,11 @@ test_success(void)
 	CU_ASSERT_EQUAL(j->result, VDS_R_OK);
 	CU_ASSERT_EQUAL(j->hresult, 0);
 	CU_ASSERT_EQUAL(j->percent, 100);
-	CU_ASSERT_EQUAL(j->outputs.offset, 4242);
-	CU_ASSERT_EQUAL(j->outputs.partition, 7);
+	CU_ASSERT_EQUAL(job_outputs(j)->offset, 4242);
+	CU_ASSERT_EQUAL(job_outputs(j)->partition, 7);
+	/* a finished row keeps its parameters and outputs packed */
+	CU_ASSERT_PTR_NULL(j->po);
+	CU_ASSERT_PTR_NOT_NULL(j->packed);
 	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
 	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "alice");
 	CU_ASSERT_STRING_EQUAL(job_text(j->error_name), "");
@@ -348,7 +351,7 @@ test_prepare_and_commit_fail(void)
 	CU_ASSERT_EQUAL(b->hresult, vds_result_hresult(VDS_R_IO_ERROR));
 	CU_ASSERT_STRING_EQUAL(job_text(b->error_message), "write failed");
 	CU_ASSERT_NOT_EQUAL(b->percent, 100);
-	CU_ASSERT_EQUAL(b->outputs.offset, 0);
+	CU_ASSERT_EQUAL(job_outputs(b)->offset, 0);
 	CU_ASSERT_EQUAL(tp_freed, tp_prepared);
 }
 
@@ -641,9 +644,9 @@ test_restart_keeps_rows(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_EQUAL(j->status, JOB_ST_SUCCEEDED);
 	CU_ASSERT_EQUAL(j->percent, 100);
-	CU_ASSERT_EQUAL(j->outputs.offset, 4242);
-	CU_ASSERT_EQUAL(j->params.disk, 3);
-	CU_ASSERT_STRING_EQUAL(j->params.path, "/tmp/x.img");
+	CU_ASSERT_EQUAL(job_outputs(j)->offset, 4242);
+	CU_ASSERT_EQUAL(job_params(j)->disk, 3);
+	CU_ASSERT_STRING_EQUAL(job_params(j)->path, "/tmp/x.img");
 	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "carol");
 	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
 	CU_ASSERT_EQUAL(j->keep_result, 1);

@@ -68,7 +68,13 @@ collect(struct job *j, void *arg)
 static struct job
 row(uint32_t handle, enum job_status st)
 {
+	/* Rows built here are saved, never freed: their parameters need no heap either. */
+	static struct job_po pos[256];
+	static unsigned npos;
 	struct job j = {.handle = handle, .status = st, .percent = 42, .result = VDS_R_PENDING};
+
+	j.po = &pos[npos++ % 256];
+	memset(j.po, 0, sizeof(*j.po));
 
 	j.hresult = VDS_HR_OPERATION_PENDING;
 	if (st == JOB_ST_SUCCEEDED) {
@@ -84,9 +90,9 @@ row(uint32_t handle, enum job_status st)
 	j.start_ms = st >= JOB_ST_RUNNING ? 1700000000456 : 0;
 	j.control = JOB_CTL_NONE;
 	j.cancel_state = JOB_CS_NONE;
-	j.params.type = JOB_SHRINK_VOLUME;
-	j.params.volume = 5;
-	j.params.size = 1 << 20;
+	j.po->params.type = JOB_SHRINK_VOLUME;
+	j.po->params.volume = 5;
+	j.po->params.size = 1 << 20;
 	/* Rows built here are saved, never freed: their text needs no heap. */
 	static char owner[] = "ops", details[] = "shrinking file system";
 
@@ -96,14 +102,25 @@ row(uint32_t handle, enum job_status st)
 	return j;
 }
 
+/* jobrow_valid of a row built here. */
+static int
+row_valid(const struct job *j, char *why, size_t len)
+{
+	struct job_row r;
+
+	job_row_of(j, &r);
+	return jobrow_valid(&r, why, len);
+}
+
 static void
 test_round_trip(void)
 {
 	struct job a = row(7, JOB_ST_SUCCEEDED), b = row(3, JOB_ST_RUNNING);
 
 	a.end_ms = 1700000009000;
-	a.outputs.reclaimed = 123456789;
-	snprintf(a.outputs.objid, sizeof(a.outputs.objid), "00000000-0000-0000-0000-000000000001");
+	a.po->outputs.reclaimed = 123456789;
+	snprintf(a.po->outputs.objid, sizeof(a.po->outputs.objid),
+	         "00000000-0000-0000-0000-000000000001");
 	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
 	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
 	CU_ASSERT_EQUAL(jobstore_save(&b), 0);
@@ -117,13 +134,13 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(loaded[0]->handle, 7);
 	CU_ASSERT_EQUAL(loaded[0]->percent, 100);
 	CU_ASSERT_EQUAL(loaded[0]->end_ms, 1700000009000);
-	CU_ASSERT_EQUAL(loaded[0]->outputs.reclaimed, 123456789);
-	CU_ASSERT_STRING_EQUAL(loaded[0]->outputs.objid, a.outputs.objid);
+	CU_ASSERT_EQUAL(job_outputs(loaded[0])->reclaimed, 123456789);
+	CU_ASSERT_STRING_EQUAL(job_outputs(loaded[0])->objid, a.po->outputs.objid);
 	CU_ASSERT_EQUAL(loaded[1]->handle, 3);
 	CU_ASSERT_EQUAL(loaded[1]->status, JOB_ST_RUNNING);
 	CU_ASSERT_EQUAL(loaded[1]->hresult, VDS_HR_OPERATION_PENDING);
-	CU_ASSERT_EQUAL(loaded[1]->params.volume, 5);
-	CU_ASSERT_EQUAL(loaded[1]->params.size, 1 << 20);
+	CU_ASSERT_EQUAL(job_params(loaded[1])->volume, 5);
+	CU_ASSERT_EQUAL(job_params(loaded[1])->size, 1 << 20);
 	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->owner), "ops");
 	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->details), "shrinking file system");
 	CU_ASSERT_PTR_NULL(loaded[1]->plan);
@@ -251,9 +268,9 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
 	for (uint32_t h = 20; h <= 21 + n; h++) {
 		a = row(h, JOB_ST_SUCCEEDED);
-		a.params.ndisks = 2;
-		a.params.disks[0] = 4;
-		a.params.disks[1] = 9;
+		a.po->params.ndisks = 2;
+		a.po->params.disks[0] = 4;
+		a.po->params.disks[1] = 9;
 		CU_ASSERT_EQUAL(jobstore_save(&a), 0);
 	}
 	jobstore_close();
@@ -265,8 +282,8 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL(nloaded, 2); /* 20 and 21 + n, the intact ones */
 	for (size_t i = 0; i < nloaded; i++) {
 		CU_ASSERT(loaded[i]->handle == 20 || loaded[i]->handle == 21 + n);
-		CU_ASSERT_EQUAL(loaded[i]->params.ndisks, 2);
-		CU_ASSERT_EQUAL(loaded[i]->params.disks[1], 9);
+		CU_ASSERT_EQUAL(job_params(loaded[i])->ndisks, 2);
+		CU_ASSERT_EQUAL(job_params(loaded[i])->disks[1], 9);
 	}
 	CU_ASSERT_EQUAL(staterr_count(), n);
 	CU_ASSERT(jobstore_handle_floor() >= 21 + n);
@@ -377,22 +394,22 @@ test_valid_reason_in_memory(void)
 	memset(longer, 'z', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
 	a.owner = longer; /* no NUL within JOB_OWNER_SIZE */
-	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "owner: ", 7) == 0 && strstr(why, "\"zzzz") &&
 	          strstr(why, "not terminated"));
 	a = row(5, JOB_ST_RUNNING);
 	a.details = ctl;
-	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
 	          strstr(why, "tab\tok, escape"));
 	a = row(5, JOB_ST_RUNNING);
-	a.params.ndisks = 2;
-	a.params.disks[0] = 3;
-	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	a.po->params.ndisks = 2;
+	a.po->params.disks[0] = 3;
+	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "p_disks: ", 9) == 0 && strstr(why, "index 0 at position 2"));
 	a = row(5, JOB_ST_RUNNING);
 	a.result = VDS_R_OK;
-	CU_ASSERT_EQUAL(jobrow_valid(&a, why, sizeof(why)), -1);
+	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "result: 1 (", 11) == 0 && strstr(why, "status 3 (running)"));
 }
 
@@ -541,15 +558,15 @@ test_migrate_v1(void)
 
 		if (j->handle == 31) {
 			CU_ASSERT_EQUAL(j->params_unknown, 0);
-			CU_ASSERT_EQUAL(j->params.type, JOB_CREATE_VOLUME);
-			CU_ASSERT_EQUAL(j->params.ndisks, 2);
-			CU_ASSERT_EQUAL(j->params.disks[1], 2);
-			CU_ASSERT_EQUAL(j->outputs.volume, 3);
+			CU_ASSERT_EQUAL(job_params(j)->type, JOB_CREATE_VOLUME);
+			CU_ASSERT_EQUAL(job_params(j)->ndisks, 2);
+			CU_ASSERT_EQUAL(job_params(j)->disks[1], 2);
+			CU_ASSERT_EQUAL(job_outputs(j)->volume, 3);
 			CU_ASSERT_STRING_EQUAL(job_text(j->owner), "ops");
 		} else {
 			CU_ASSERT(j->handle == 32 || j->handle == 33);
 			CU_ASSERT_EQUAL(j->params_unknown, 1);
-			CU_ASSERT_EQUAL(j->params.ndisks, 0);
+			CU_ASSERT_EQUAL(job_params(j)->ndisks, 0);
 		}
 	}
 	CU_ASSERT_EQUAL(staterr_count(), 3);
@@ -588,16 +605,16 @@ test_migrate_v2(void)
 	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(nloaded, 1);
 	CU_ASSERT_EQUAL(loaded[0]->handle, 9);
-	CU_ASSERT_EQUAL(loaded[0]->params.type, JOB_SHRINK_VOLUME);
-	CU_ASSERT_EQUAL(loaded[0]->params.volume, 5);
-	CU_ASSERT_STRING_EQUAL(loaded[0]->params.fs_type, "");
-	CU_ASSERT_EQUAL(loaded[0]->outputs.plex, 0);
+	CU_ASSERT_EQUAL(job_params(loaded[0])->type, JOB_SHRINK_VOLUME);
+	CU_ASSERT_EQUAL(job_params(loaded[0])->volume, 5);
+	CU_ASSERT_STRING_EQUAL(job_params(loaded[0])->fs_type, "");
+	CU_ASSERT_EQUAL(job_outputs(loaded[0])->plex, 0);
 	CU_ASSERT_EQUAL(staterr_count(), 0);
 	/* the new columns are stored from now on */
 	a = row(10, JOB_ST_SUCCEEDED);
-	a.params.type = JOB_FORMAT;
-	snprintf(a.params.fs_type, sizeof(a.params.fs_type), "xfs");
-	a.params.force = 1;
+	a.po->params.type = JOB_FORMAT;
+	snprintf(a.po->params.fs_type, sizeof(a.po->params.fs_type), "xfs");
+	a.po->params.force = 1;
 	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
 	jobstore_close();
 	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 3);

@@ -171,13 +171,13 @@ test_params_of_a_waiting_row_are_recorded(void)
 	CU_ASSERT_EQUAL_FATAL(set(s, n), SNMP_ERR_NOERROR);
 	s[0] = (struct vbspec){VDS_JOB_P_SIZE_MIB, 1, 3};
 	CU_ASSERT_EQUAL_FATAL(set(s, 1), SNMP_ERR_NOERROR);
-	CU_ASSERT_EQUAL(job_find(1)->params.size, 3 * MIB);
+	CU_ASSERT_EQUAL(job_params(job_find(1))->size, 3 * MIB);
 	job_engine_shutdown();
 	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
 	j = job_find(1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_EQUAL(j->status, JOB_ST_CREATED);
-	CU_ASSERT_EQUAL(j->params.size, 3 * MIB);
+	CU_ASSERT_EQUAL(job_params(j)->size, 3 * MIB);
 }
 
 /*
@@ -224,7 +224,7 @@ test_retried_create_is_answered_as_the_original(void)
 	t = (struct vbspec){VDS_JOB_P_SIZE_MIB, 2, 3};
 	CU_ASSERT_EQUAL(set(&t, 1), SNMP_ERR_NOERROR);
 	CU_ASSERT_EQUAL(set(s, n), SNMP_ERR_INCONSISTENTVALUE);
-	CU_ASSERT_EQUAL(job_find(2)->params.size, 3 * MIB);
+	CU_ASSERT_EQUAL(job_params(job_find(2))->size, 3 * MIB);
 }
 
 /* One vdsLastRefusal scalar. */
