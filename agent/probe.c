@@ -161,7 +161,7 @@ probe_note_ext(struct probe_geom *g, blkid_partition par, uint32_t ss)
 	g->ext.end = start + size - 1;
 }
 
-/* The data partitions of the label (see probe.h for what is left out). */
+/* The partitions of the label (see probe.h for what is left out). */
 static int
 probe_parts(blkid_partlist ls, int fd, struct inv_disk *d, struct probe_geom *g)
 {
@@ -180,12 +180,11 @@ probe_parts(blkid_partlist ls, int fd, struct inv_disk *d, struct probe_geom *g)
 
 		if (!par || blkid_partition_get_table(par) != root)
 			continue;
-		if (blkid_partition_is_extended(par)) {
-			probe_note_ext(g, par, d->sector_size);
-			continue;
-		}
 		probe_fill_part(&d->parts[d->nparts], par, gpt);
-		probe_part_fs(sub, fd, &d->parts[d->nparts]);
+		if (blkid_partition_is_extended(par))
+			probe_note_ext(g, par, d->sector_size); /* a container: no file system */
+		else
+			probe_part_fs(sub, fd, &d->parts[d->nparts]);
 		d->nparts++;
 	}
 	blkid_free_probe(sub);
@@ -301,6 +300,9 @@ probe_free_space(struct inv_disk *d, const struct probe_geom *g)
 	for (size_t i = 0; i < d->nparts; i++) {
 		struct probe_span sp = {d->parts[i].offset / ss,
 		                        (d->parts[i].offset + d->parts[i].size) / ss - 1};
+		if (g->has_ext && sp.start == g->ext.start && sp.end == g->ext.end &&
+		    d->parts[i].number <= 4)
+			continue; /* the container: added once below */
 		if (g->has_ext && d->pstyle == INV_PS_MBR && d->parts[i].number > 4)
 			lg[nlg++] = sp;
 		else

@@ -20,8 +20,9 @@
  * On success sets d->status to INV_ST_ONLINE.  On failure returns -1 with
  * d->status = INV_ST_PROBE_ERROR, a readable d->status_msg and no parts.
  *
- * Extended MBR partitions: the container itself is not listed; its logical
- * partitions are (numbered 5, 6, ... as in the label).  Partitions of a
+ * Extended MBR partitions: the container is listed (type "0x05", "0x0f" or
+ * "0x85", its full extent, no file system probed in it) and so are its
+ * logical partitions (numbered 5, 6, ... as in the label).  Partitions of a
  * nested label (a BSD label inside an MBR partition) are not listed.
  *
  * free_bytes follows libfdisk's rules (what `sfdisk -F` reports): gaps of

@@ -26,6 +26,7 @@ static const struct ptype_alias ptype_aliases[] = {
     {"home", "933ac7e1-2eb4-4f13-b844-0e14e2aef915", "0x83"},
     {"msdata", "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "0x07"},
     {"bios", "21686148-6449-6e6f-744e-656564454649", NULL},
+    {"extended", NULL, "0x05"},
 };
 
 static int
@@ -94,4 +95,14 @@ ptype_resolve(enum inv_pstyle style, const char *in, char *out, size_t len)
 	if (!ptype_mbr(in, &byte))
 		return -1;
 	return snprintf(out, len, "0x%02x", byte) < (int)len ? 0 : -1;
+}
+
+int
+ptype_mbr_extended(const char *type)
+{
+	unsigned byte;
+
+	if (!ptype_mbr(type, &byte))
+		return 0;
+	return byte == 0x05 || byte == 0x0f || byte == 0x85;
 }

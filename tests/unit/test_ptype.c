@@ -51,6 +51,23 @@ test_mbr(void)
 	expect(INV_PS_MBR, "bios", NULL);
 	expect(INV_PS_MBR, "0fc63daf-8483-4772-8e79-3d69d8477de4", NULL);
 	expect(INV_PS_NONE, "linux", NULL);
+	expect(INV_PS_MBR, "extended", "0x05");
+	expect(INV_PS_MBR, "EXTENDED", "0x05");
+	expect(INV_PS_GPT, "extended", NULL);
+}
+
+static void
+test_mbr_extended(void)
+{
+	CU_ASSERT_TRUE(ptype_mbr_extended("0x05"));
+	CU_ASSERT_TRUE(ptype_mbr_extended("0x0f"));
+	CU_ASSERT_TRUE(ptype_mbr_extended("0X0F"));
+	CU_ASSERT_TRUE(ptype_mbr_extended("85"));
+	CU_ASSERT_FALSE(ptype_mbr_extended("0x83"));
+	CU_ASSERT_FALSE(ptype_mbr_extended("0x00"));
+	CU_ASSERT_FALSE(ptype_mbr_extended(""));
+	CU_ASSERT_FALSE(ptype_mbr_extended("extended")); /* a resolved type, not an alias */
+	CU_ASSERT_FALSE(ptype_mbr_extended("0fc63daf-8483-4772-8e79-3d69d8477de4"));
 }
 
 int
@@ -64,6 +81,7 @@ main(void)
 	s = CU_add_suite("ptype", NULL, NULL);
 	CU_add_test(s, "GPT", test_gpt);
 	CU_add_test(s, "MBR", test_mbr);
+	CU_add_test(s, "MBR extended containers", test_mbr_extended);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
