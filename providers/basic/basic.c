@@ -22,6 +22,7 @@
 #include "fsspec.h"
 #include "log.h"
 #include "probe.h"
+#include "ptype.h"
 
 #define BP_MIB 1048576ULL
 
@@ -136,29 +137,47 @@ bp_check_disk(const struct basic_prov *bp, const struct inv_disk *d, char *why, 
 	return VDS_R_OK;
 }
 
-static int
-bp_hex(const char *s, size_t n)
+/* The extended container of MBR disk d, or NULL. */
+static const struct inv_part *
+bp_extended(const struct inv_disk *d)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
+	for (size_t i = 0; d->pstyle == INV_PS_MBR && i < d->nparts; i++)
+		if (d->parts[i].number <= 4 && ptype_mbr_extended(d->parts[i].type))
+			return &d->parts[i];
+	return NULL;
 }
 
-static int
-bp_ptype_ok(enum inv_pstyle style, const char *t)
+/* Partitions of d numbered up to 4 (primary, the container among them) or above (logical). */
+static size_t
+bp_count(const struct inv_disk *d, int logical)
 {
-	size_t l = strlen(t);
+	size_t n = 0;
 
-	if (!t[0])
-		return 1;
-	if (style == INV_PS_MBR)
-		return strncmp(t, "0x", 2) == 0 && l >= 3 && l <= 4 && bp_hex(t + 2, l - 2) &&
-		       strtoul(t + 2, NULL, 16) != 0;
-	return l == 36 && t[8] == '-' && t[13] == '-' && t[18] == '-' && t[23] == '-' &&
-	       bp_hex(t, 8) && bp_hex(t + 9, 4) && bp_hex(t + 14, 4) && bp_hex(t + 19, 4) &&
-	       bp_hex(t + 24, 12);
+	for (size_t i = 0; i < d->nparts; i++)
+		n += (d->parts[i].number > 4) == logical;
+	return n;
+}
+
+/* MBR: an extended container (one a disk), or a logical partition inside it. */
+static enum vds_result
+bp_check_mbr(const struct inv_disk *d, const struct job_params *p, const char *type, char *why,
+             size_t len)
+{
+	const struct inv_part *ext = bp_extended(d);
+	int logical =
+	    ext && (p->offset ? p->offset >= ext->offset && p->offset < ext->offset + ext->size
+	                      : bp_count(d, 0) >= 4);
+
+	if (ptype_mbr_extended(type) && ext)
+		BP_FAIL(VDS_R_EXISTS, "disk %s has an extended partition already (partition %u)",
+		        d->name, ext->number);
+	if (!logical && bp_count(d, 0) >= 4)
+		BP_FAIL(VDS_R_NO_SPACE, "the MBR of %s has no free primary slot%s", d->name,
+		        ext ? " (a logical partition goes inside the extended one)" : "");
+	if (logical && ext->size < p->size + BP_MIB)
+		BP_FAIL(VDS_R_NO_SPACE, "the extended partition %u of %s holds %llu MiB",
+		        ext->number, d->name, (unsigned long long)(ext->size / BP_MIB));
+	return VDS_R_OK;
 }
 
 static enum vds_result
@@ -169,6 +188,8 @@ bp_check_create(const struct inv_disk *d, const struct job_params *p, char *why,
 	                                                        : INV_PS_NONE;
 	enum inv_pstyle style = want != INV_PS_NONE ? want : d->pstyle;
 	int relabel = want != INV_PS_NONE && want != d->pstyle;
+	char type[40];
+	enum vds_result r;
 
 	if (style != INV_PS_GPT && style != INV_PS_MBR)
 		BP_FAIL(VDS_R_INVALID_PARAM,
@@ -179,11 +200,13 @@ bp_check_create(const struct inv_disk *d, const struct job_params *p, char *why,
 		        d->name);
 	if (relabel && d->fs_type[0])
 		BP_FAIL(VDS_R_NOT_EMPTY, "disk %s holds a %s file system", d->name, d->fs_type);
-	if (!bp_ptype_ok(style, p->partition_type))
+	if (ptype_resolve(style, p->partition_type, type, sizeof(type)) < 0)
 		BP_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid for %s",
-		        p->partition_type, style == INV_PS_MBR ? "MBR (0xNN)" : "GPT (a GUID)");
-	if (!relabel && style == INV_PS_MBR && d->nparts >= 4)
-		BP_FAIL(VDS_R_NO_SPACE, "the MBR of %s has no free primary slot", d->name);
+		        p->partition_type,
+		        style == INV_PS_MBR ? "MBR (an alias or 0xNN)"
+		                            : "GPT (an alias or a GUID)");
+	if (!relabel && style == INV_PS_MBR && (r = bp_check_mbr(d, p, type, why, len)) != VDS_R_OK)
+		return r;
 	if ((relabel ? d->size - 2 * BP_MIB : d->free_bytes) < p->size || d->size < 2 * BP_MIB)
 		BP_FAIL(VDS_R_NO_SPACE, "not enough free space on %s", d->name);
 	return VDS_R_OK;
@@ -210,13 +233,18 @@ bp_check_shrink(const struct bp_target *t, const struct job_params *p, char *why
 static uint64_t
 bp_free_after(const struct inv_disk *d, const struct inv_part *pt)
 {
-	uint64_t end = pt->offset + pt->size, limit = d->size;
+	const struct inv_part *ext = pt->number > 4 ? bp_extended(d) : NULL;
+	uint64_t end = pt->offset + pt->size, limit = d->size, next;
 
 	if (d->pstyle == INV_PS_GPT) /* the backup GPT: 33 sectors, kept 1 MiB clear */
 		limit = d->size > BP_MIB ? d->size - BP_MIB : 0;
-	for (size_t i = 0; i < d->nparts; i++)
-		if (d->parts[i].offset >= end && d->parts[i].offset < limit)
-			limit = d->parts[i].offset;
+	if (ext) /* a logical partition: up to the next one's EBR room, inside the container */
+		limit = ext->offset + ext->size;
+	for (size_t i = 0; i < d->nparts; i++) {
+		next = d->parts[i].offset - (ext && d->parts[i].number > 4 ? BP_MIB : 0);
+		if (d->parts[i].offset >= end && next < limit)
+			limit = next;
+	}
 	return limit > end ? limit - end : 0;
 }
 
@@ -277,6 +305,11 @@ bp_check(const struct basic_prov *bp, const struct job_params *p, struct bp_targ
 	case JOB_CREATE_PARTITION:
 		return bp_check_create(t->d, p, why, len);
 	case JOB_DELETE_PARTITION:
+		if (t->pt && t->pt == bp_extended(t->d) && bp_count(t->d, 1))
+			BP_FAIL(VDS_R_NOT_EMPTY,
+			        "partition %u of %s is an extended partition holding %zu logical "
+			        "partition(s): delete them first",
+			        t->pt->number, t->d->name, bp_count(t->d, 1));
 		return VDS_R_OK;
 	case JOB_SHRINK_VOLUME:
 		return bp_check_shrink(t, p, why, len);
@@ -285,6 +318,11 @@ bp_check(const struct basic_prov *bp, const struct job_params *p, struct bp_targ
 	case JOB_DELETE_VOLUME:
 		if (!t->pt && !t->v)
 			BP_FAIL(VDS_R_NOT_FOUND, "no partition or basic volume there");
+		if (t->pt && t->pt == bp_extended(t->d))
+			BP_FAIL(VDS_R_NOT_SUPPORTED,
+			        "partition %u of %s is an extended partition: it holds logical "
+			        "partitions, not a file system",
+			        t->pt->number, t->d->name);
 		/* fallthrough */
 	case JOB_CLEAN:
 		return bp_check_fs(t, p, why, len);

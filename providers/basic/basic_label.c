@@ -6,8 +6,17 @@
  * shows): the first free area, or the one holding the asked offset, that
  * has room for the size once its start is aligned up to the grain (1 MiB,
  * or the disk's optimal I/O size).  The size is rounded up to the grain.
- * MBR partitions are primary (slots 1-4).  libfdisk's questions and
- * messages go to the debug log; it is never allowed to ask anything.
+ *
+ * MBR: a partition is primary (slots 1-4; an extended container, type
+ * 0x05/0x0f/0x85, takes one, at most one a disk), or logical (5, 6, ...)
+ * when its offset lies inside the extended partition, or when the offset is
+ * 0 and no primary slot is left.  A logical partition goes into a free area
+ * of the container as libfdisk lists them, which leaves the room of its EBR
+ * (one grain after the container's start or the previous logical one); an
+ * offset in that room means the area's start.  libfdisk numbers logical
+ * partitions in chain order and renumbers the later ones when one goes, as
+ * the kernel does.  libfdisk's questions and messages go to the debug log;
+ * it is never allowed to ask anything.
  */
 #include "config.h"
 
@@ -19,6 +28,7 @@
 #include "basic_label.h"
 #include "basic_safe.h"
 #include "log.h"
+#include "ptype.h"
 
 #define BL_FAIL(r, ...)                                                                            \
 	do {                                                                                       \
@@ -139,24 +149,73 @@ bl_label(struct fdisk_context *cxt, const struct job_params *p, struct blabel_pa
 	return VDS_R_OK;
 }
 
-/* First free area (or the one at lba) with room for n sectors: its aligned start, or 0. */
+/* Sectors start..end (inclusive) of the extended container in slot partno. */
+struct bl_span {
+	fdisk_sector_t start, end;
+	size_t partno;
+};
+
+static int
+bl_in(const struct bl_span *sp, fdisk_sector_t lba)
+{
+	return sp && lba >= sp->start && lba <= sp->end;
+}
+
+/* The extended container of an MBR label: 1 with its span, 0 when none. */
+static int
+bl_extended(struct fdisk_context *cxt, struct bl_span *ext)
+{
+	struct fdisk_partition *pa = NULL;
+	int found = 0;
+
+	for (size_t i = 0; !found && fdisk_is_label(cxt, DOS) && i < 4; i++) {
+		if (!fdisk_is_partition_used(cxt, i) || fdisk_get_partition(cxt, i, &pa) < 0)
+			continue;
+		if ((found = fdisk_partition_is_container(pa))) {
+			ext->start = fdisk_partition_get_start(pa);
+			ext->end = fdisk_partition_get_end(pa);
+			ext->partno = i;
+		}
+	}
+	fdisk_unref_partition(pa);
+	return found;
+}
+
+/* How many logical partitions an MBR label holds. */
+static size_t
+bl_nlogical(struct fdisk_context *cxt)
+{
+	size_t n = 0;
+
+	for (size_t i = 4; fdisk_is_label(cxt, DOS) && i < fdisk_get_npartitions(cxt); i++)
+		n += fdisk_is_partition_used(cxt, i) ? 1 : 0;
+	return n;
+}
+
+/*
+ * First free area (or the one at lba want) with room for n sectors, inside
+ * the container ext (logical) or outside it: its aligned start, or 0.  A
+ * logical want in the EBR room just before an area means the area's start.
+ */
 static fdisk_sector_t
-bl_fit(struct fdisk_context *cxt, fdisk_sector_t want, fdisk_sector_t n)
+bl_fit(struct fdisk_context *cxt, fdisk_sector_t want, fdisk_sector_t n, const struct bl_span *ext,
+       int logical)
 {
 	struct fdisk_table *tb = NULL;
 	struct fdisk_iter *it = fdisk_new_iter(FDISK_ITER_FORWARD);
 	struct fdisk_partition *pa;
-	fdisk_sector_t found = 0;
+	fdisk_sector_t found = 0, grain = blabel_grain(cxt) / fdisk_get_sector_size(cxt);
 
 	if (!it || fdisk_get_freespaces(cxt, &tb) < 0)
 		goto out;
 	while (!found && fdisk_table_next_partition(tb, it, &pa) == 0) {
 		fdisk_sector_t a = fdisk_partition_get_start(pa);
 		fdisk_sector_t e = fdisk_partition_get_end(pa);
-		fdisk_sector_t s = fdisk_align_lba_in_range(cxt, want ? want : a, a, e);
+		fdisk_sector_t lo = logical && a >= ext->start + grain ? a - grain : a, s;
 
-		if (want && (want < a || want > e))
+		if (bl_in(ext, a) != logical || (want && (want < lo || want > e)))
 			continue;
+		s = fdisk_align_lba_in_range(cxt, want > a ? want : a, a, e);
 		if (s >= a && s + n - 1 <= e)
 			found = s;
 	}
@@ -166,29 +225,40 @@ out:
 	return found;
 }
 
+/* The first free primary slot of an MBR label, or -1. */
+static int
+bl_free_slot(struct fdisk_context *cxt)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (!fdisk_is_partition_used(cxt, i))
+			return (int)i;
+	return -1;
+}
+
 /* MBR: the first free primary slot; GPT: libfdisk's next free number. */
 static int
 bl_partno(struct fdisk_context *cxt, struct fdisk_partition *pa, enum inv_pstyle style)
 {
+	int slot;
+
 	if (style != INV_PS_MBR)
 		return fdisk_partition_partno_follow_default(pa, 1);
-	for (size_t i = 0; i < 4; i++)
-		if (!fdisk_is_partition_used(cxt, i))
-			return fdisk_partition_set_partno(pa, i);
-	return -ENOSPC;
+	if ((slot = bl_free_slot(cxt)) < 0)
+		return -ENOSPC;
+	return fdisk_partition_set_partno(pa, (size_t)slot);
 }
 
 static enum vds_result
 bl_set_type(struct fdisk_context *cxt, struct fdisk_partition *pa, const struct job_params *p,
             enum inv_pstyle style, char *msg, size_t msglen)
 {
-	const char *t = p->partition_type[0]  ? p->partition_type
-	                : style == INV_PS_MBR ? BLABEL_MBR_LINUX
-	                                      : BLABEL_GPT_LINUX;
-	struct fdisk_parttype *pt = fdisk_label_parse_parttype(fdisk_get_label(cxt, NULL), t);
+	char t[40];
+	struct fdisk_parttype *pt = NULL;
 
-	if (!pt)
-		BL_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid here", t);
+	if (ptype_resolve(style, p->partition_type, t, sizeof(t)) < 0 ||
+	    !(pt = fdisk_label_parse_parttype(fdisk_get_label(cxt, NULL), t)))
+		BL_FAIL(VDS_R_INVALID_PARAM, "partition type \"%s\" is not valid here",
+		        p->partition_type);
 	fdisk_partition_set_type(pa, pt);
 	fdisk_unref_parttype(pt);
 	if (p->name[0] && style == INV_PS_GPT && fdisk_partition_set_name(pa, p->name) < 0)
@@ -202,15 +272,26 @@ bl_place(struct fdisk_context *cxt, struct fdisk_partition *pa, const struct job
 {
 	uint64_t ss = fdisk_get_sector_size(cxt), grain = blabel_grain(cxt) / ss;
 	fdisk_sector_t n = (p->size + ss - 1) / ss, want = p->offset / ss, s;
+	struct bl_span ext;
+	int has_ext = res->style == INV_PS_MBR && bl_extended(cxt, &ext), logical;
+	char t[40];
 
+	res->container = res->style == INV_PS_MBR &&
+	                 ptype_resolve(INV_PS_MBR, p->partition_type, t, sizeof(t)) == 0 &&
+	                 ptype_mbr_extended(t);
+	if (res->container && has_ext)
+		BL_FAIL(VDS_R_EXISTS, "the MBR has an extended partition already (partition %zu)",
+		        ext.partno + 1);
+	logical = has_ext && (want ? bl_in(&ext, want) : bl_free_slot(cxt) < 0);
 	if (grain > 1)
 		n = (n + grain - 1) / grain * grain;
 	if (want)
 		want = fdisk_align_lba(cxt, (p->offset + ss - 1) / ss, FDISK_ALIGN_UP);
-	if (!(s = bl_fit(cxt, want, n)))
-		BL_FAIL(VDS_R_NO_SPACE, "no free extent of %llu bytes%s",
-		        (unsigned long long)(n * ss), p->offset ? " at that offset" : "");
-	if (bl_partno(cxt, pa, res->style) < 0)
+	if (!(s = bl_fit(cxt, want, n, has_ext ? &ext : NULL, logical)))
+		BL_FAIL(VDS_R_NO_SPACE, "no free extent of %llu bytes%s%s",
+		        (unsigned long long)(n * ss), p->offset ? " at that offset" : "",
+		        logical ? " in the extended partition" : "");
+	if (!logical && bl_partno(cxt, pa, res->style) < 0)
 		BL_FAIL(VDS_R_NO_SPACE, "the MBR has no free primary slot");
 	fdisk_partition_set_start(pa, s);
 	fdisk_partition_set_size(pa, n);
@@ -270,9 +351,16 @@ blabel_get(struct fdisk_context *cxt, uint32_t number, struct blabel_part *res, 
 enum vds_result
 blabel_delete(struct fdisk_context *cxt, uint32_t number, char *msg, size_t msglen)
 {
-	int rc = fdisk_delete_partition(cxt, number - 1);
+	struct bl_span ext;
+	size_t n = bl_nlogical(cxt);
+	int rc;
 
-	if (rc < 0)
+	if (n && bl_extended(cxt, &ext) && ext.partno + 1 == number)
+		BL_FAIL(VDS_R_NOT_EMPTY,
+		        "partition %u is an extended partition holding %zu logical partition%s: "
+		        "delete %s first",
+		        number, n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	if ((rc = fdisk_delete_partition(cxt, number - 1)) < 0)
 		BL_FAIL(VDS_R_FAILED, "libfdisk cannot delete partition %u: %s", number,
 		        strerror(-rc));
 	return VDS_R_OK;
@@ -325,7 +413,10 @@ blabel_verify(const char *path, const struct blabel_part *want, char *msg, size_
 	}
 	r = blabel_get(cxt, want->number, &got, msg, msglen);
 	if (!want->size) {
-		r = r == VDS_R_NOT_FOUND ? VDS_R_OK : VDS_R_IO_ERROR;
+		/* gone, or a later logical partition took its number */
+		r = r == VDS_R_NOT_FOUND || (r == VDS_R_OK && got.offset != want->offset)
+		        ? VDS_R_OK
+		        : VDS_R_IO_ERROR;
 		if (r != VDS_R_OK)
 			snprintf(msg, msglen, "partition %u is still in the label", want->number);
 	} else if (r == VDS_R_OK && (got.offset != want->offset || got.size != want->size)) {
@@ -363,8 +454,11 @@ bl_kernel_agrees(const char *path, const struct blabel_part *want, char *why, si
 	uint64_t off = 0, size = 0;
 	int k = bsafe_kernel_part(path, want->number, &off, &size);
 
-	if (k < 0 || (k == 0 && !want->size) ||
-	    (k == 1 && want->size && off == want->offset && size == want->size))
+	/* gone, or a later logical partition took its number; the kernel shows
+	 * an extended container as its first sector(s) only */
+	if (k < 0 || (k == 0 && !want->size) || (k == 1 && !want->size && off != want->offset) ||
+	    (k == 1 && want->size && off == want->offset &&
+	     (size == want->size || (want->container && size <= want->size))))
 		return 1;
 	if (k == 0)
 		snprintf(why, len, "it has no partition %u", want->number);

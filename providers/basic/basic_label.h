@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * basic_label.h - partition tables through libfdisk: place and add a
- * partition (GPT, or MBR primary), delete one, shrink one, and verify the
- * label as written by reading it back from the device.
+ * partition (GPT; MBR primary, extended or logical), delete one, shrink
+ * one, and verify the label as written by reading it back from the device.
  *
  * Changes are made in memory on a context bound to the caller's locked
  * descriptor and reach the disk only with blabel_write().  Worker thread.
@@ -18,15 +18,12 @@
 struct fdisk_context;
 struct fdisk_table;
 
-/* GPT "Linux filesystem" and MBR "Linux": the default partition types. */
-#define BLABEL_GPT_LINUX "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
-#define BLABEL_MBR_LINUX "0x83"
-
 struct blabel_part {
 	uint32_t number;       /* 1-based, as in the label */
-	uint64_t offset, size; /* bytes */
+	uint64_t offset, size; /* bytes; size 0 to verify: no longer at offset */
 	enum inv_pstyle style; /* the disk's label */
 	int new_label;         /* a label was created first */
+	int container;         /* an MBR extended partition */
 };
 
 /* Bind a context to fd (ro: read-only); NULL with msg on failure. */
@@ -50,7 +47,7 @@ enum vds_result blabel_add(struct fdisk_context *cxt, const struct job_params *p
 /* Partition number of cxt: offset/size in bytes; VDS_R_NOT_FOUND if unused. */
 enum vds_result blabel_get(struct fdisk_context *cxt, uint32_t number, struct blabel_part *res,
                            char *msg, size_t msglen);
-/* In memory: delete partition number. */
+/* In memory: delete partition number; an extended one only when it holds no logical one. */
 enum vds_result blabel_delete(struct fdisk_context *cxt, uint32_t number, char *msg, size_t msglen);
 /* In memory: make partition number size bytes long (same start). */
 enum vds_result blabel_resize(struct fdisk_context *cxt, uint32_t number, uint64_t size, char *msg,
@@ -62,7 +59,8 @@ enum vds_result blabel_write(struct fdisk_context *cxt, const char *path, char *
 
 /*
  * Read path's label back: it must verify clean, and partition want->number
- * must be at want->offset with want->size (want->size 0: must be gone).
+ * must be at want->offset with want->size (want->size 0: must be gone, or
+ * be another partition, a later logical one renumbered).
  */
 enum vds_result blabel_verify(const char *path, const struct blabel_part *want, char *msg,
                               size_t msglen);
@@ -74,7 +72,7 @@ void blabel_layout_free(struct fdisk_table *tb);
  * After blabel_write(): make the kernel use the new table (BLKRRPART, or
  * when another partition is in use the changed partitions alone with BLKPG,
  * through libfdisk against org), then check the kernel's view of
- * want->number (want->size 0: must be gone).  VDS_R_OK, or the failure
+ * want->number (want->size 0: must be gone or elsewhere).  VDS_R_OK, or the failure
  * (VDS_R_IN_USE, VDS_R_NOT_ALLOWED, VDS_R_IO_ERROR) with msg saying that
  * the table was written and the kernel still uses the old one.
  */

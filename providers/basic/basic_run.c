@@ -152,7 +152,7 @@ basic_run_delete(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 {
 	struct fdisk_context *cxt;
 	struct fdisk_table *org;
-	struct blabel_part cur, gone = {.number = pl->number};
+	struct blabel_part cur, gone = {.number = pl->number, .offset = pl->part_offset};
 	enum vds_result r;
 	int fd, token = bsafe_watch(pl->devnode);
 

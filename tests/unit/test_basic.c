@@ -487,6 +487,10 @@ main(void)
 	s = CU_add_suite("basic", NULL, NULL);
 	CU_add_test(s, "create on GPT: real offset, type, name, first fit", test_create_gpt);
 	CU_add_test(s, "initial label (MBR), primaries full", test_create_label);
+	CU_add_test(s, "MBR: extended, logical 5-7 (sfdisk --json), delete renumbers",
+	            test_mbr_logical);
+	CU_add_test(s, "MBR refusals: second extended, no slot, no room, non-empty, format",
+	            test_mbr_logical_refusals);
 	CU_add_test(s, "stale signatures wiped in a new partition", test_wipe_stale);
 	CU_add_test(s, "refused: outside the allow-list", test_not_allowed);
 	CU_add_test(s, "refused: the root disk", test_system_disk);
