@@ -12,6 +12,7 @@
 #include "sim_fsops.h"
 #include "sim_fault.h"
 #include "sim_inv.h"
+#include "sim_mbr.h"
 #include "sim_pack.h"
 
 static void
@@ -41,13 +42,13 @@ sa_create_part(struct sim_state *st, const struct sim_target *t, struct job_outp
 
 	if (t->label != INV_PS_NONE)
 		sa_new_label(st, d, t->label);
-	if (!(pt = sim_part_add(d, t->offset, t->size)))
+	if (!(pt = sim_mbr_add(d, t->offset, t->size)))
 		return VDS_R_NO_SPACE;
 	snprintf(pt->type, sizeof(pt->type), "%s", t->ptype);
 	if (d->pstyle == INV_PS_GPT)
 		sim_new_guid(pt->uuid, 0);
 	else
-		snprintf(pt->uuid, sizeof(pt->uuid), "%s-%02u", d->table_id + 2, pt->number);
+		sim_mbr_uuid(d, pt);
 	if (sim_inv_disk(st, d->name) < 0)
 		return VDS_R_NO_MEMORY;
 	out->offset = t->offset;
@@ -72,7 +73,7 @@ sa_delete_part(struct sim_state *st, const struct sim_target *t)
 {
 	struct sim_disk *d = sim_disk_find(st, t->disk);
 
-	sim_part_del(d, sim_part_find(d, t->part));
+	sim_mbr_del(d, sim_part_find(d, t->part));
 	return sim_inv_disk(st, d->name) < 0 ? VDS_R_NO_MEMORY : VDS_R_OK;
 }
 

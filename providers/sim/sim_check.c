@@ -17,6 +17,7 @@
 #include "sim_check.h"
 #include "sim_checkvol.h"
 #include "sim_fsops.h"
+#include "sim_mbr.h"
 #include "sim_pack.h"
 
 #define SC_FAIL(r, ...)                                                                            \
@@ -143,18 +144,20 @@ sc_create_part(struct sim_state *st, const struct job_params *p, struct sim_targ
 		        p->partition_type,
 		        style == INV_PS_MBR ? "MBR (an alias or 0xNN)"
 		                            : "GPT (an alias or a GUID)");
-	if (t->label == INV_PS_NONE && d->nparts >= (d->pstyle == INV_PS_MBR ? 4 : SIM_MAX_PARTS))
+	t->size = sc_align_up(p->size);
+	snprintf(t->disk, sizeof(t->disk), "%s", d->name);
+	if (t->label == INV_PS_NONE && style == INV_PS_MBR) /* primary, extended or logical */
+		return sim_mbr_place(d, p->offset, t, why, len);
+	if (t->label == INV_PS_NONE && d->nparts >= SIM_MAX_PARTS)
 		SC_FAIL(VDS_R_NO_SPACE, "the partition table of %s is full", d->name);
 	saved = d->pstyle;
 	d->pstyle = style;
-	t->size = sc_align_up(p->size);
 	t->offset = sim_disk_fit(d, p->offset, t->size);
 	d->pstyle = saved;
 	if (t->offset == 0)
 		SC_FAIL(VDS_R_NO_SPACE, "no free %llu MiB extent on %s%s",
 		        (unsigned long long)(t->size / SIM_MIB), d->name,
 		        p->offset ? " at that offset" : "");
-	snprintf(t->disk, sizeof(t->disk), "%s", d->name);
 	return VDS_R_OK;
 }
 
@@ -170,6 +173,11 @@ sc_delete_part(struct sim_state *st, const struct job_params *p, struct sim_targ
 	if (pt->mounted)
 		SC_FAIL(VDS_R_IN_USE, "partition %u of %s holds a mounted file system", pt->number,
 		        d->name);
+	if (pt == sim_mbr_ext(d) && sim_mbr_count(d, 1))
+		SC_FAIL(VDS_R_NOT_EMPTY,
+		        "partition %u of %s is an extended partition holding %zu logical "
+		        "partition(s): delete them first",
+		        pt->number, d->name, sim_mbr_count(d, 1));
 	snprintf(t->disk, sizeof(t->disk), "%s", d->name);
 	t->part = pt->number;
 	t->has_fs = pt->fs_type[0] != '\0';

@@ -13,6 +13,7 @@
 #include "fsspec.h"
 #include "sim_checkplex.h"
 #include "sim_checkvol.h"
+#include "sim_mbr.h"
 
 #define SCV_FAIL(r, ...)                                                                           \
 	do {                                                                                       \
@@ -391,7 +392,9 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 		return sim_checkvol_space(st, t, why, len);
 	}
 	d = sim_disk_find(st, t->disk);
-	if (sim_disk_fit(d, pt->offset + pt->size, t->size) != sim_align_up(pt->offset + pt->size))
+	if (sim_mbr_logical(d, pt) ? sim_mbr_room_after(d, pt) < t->size
+	                           : sim_disk_fit(d, pt->offset + pt->size, t->size) !=
+	                                 sim_align_up(pt->offset + pt->size))
 		SCV_FAIL(VDS_R_NO_SPACE, "no %llu MiB free right after partition %u of %s",
 		         (unsigned long long)(t->size / SIM_MIB), pt->number, d->name);
 	return VDS_R_OK;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim_defaults.h"
+#include "sim_mbr.h"
 
 #define SD_GPT_EFI   "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
 #define SD_GPT_LINUX "0fc63daf-8483-4772-8e79-3d69d8477de4"
@@ -37,7 +38,7 @@ sd_part(struct sim_disk *d, uint64_t offset, uint64_t size, const char *fs, cons
 		sim_new_guid(p->uuid, 0);
 	} else {
 		snprintf(p->type, sizeof(p->type), "0x83");
-		snprintf(p->uuid, sizeof(p->uuid), "%s-%02u", d->table_id + 2, p->number);
+		sim_mbr_uuid(d, p);
 	}
 	snprintf(p->fs_type, sizeof(p->fs_type), "%s", fs);
 	snprintf(p->fs_label, sizeof(p->fs_label), "%s", label);

@@ -20,6 +20,7 @@
 #include "fsspec.h"
 #include "sim_fsops.h"
 #include "sim_inv.h"
+#include "sim_mbr.h"
 
 #define SF_FAIL(r, ...)                                                                            \
 	do {                                                                                       \
@@ -85,6 +86,11 @@ sf_check_format(struct sim_state *st, const struct job_params *p, struct sim_tar
 	}
 	if (d && sf_read_only(st, d))
 		SF_FAIL(VDS_R_READ_ONLY, "disk %s is attached read-only", d->name);
+	if (pt && d && pt == sim_mbr_ext(d))
+		SF_FAIL(VDS_R_NOT_SUPPORTED,
+		        "partition %u of %s is an extended partition: it holds logical partitions, "
+		        "not a file system",
+		        pt->number, d->name);
 	fs = v ? v->fs_type : pt->fs_type;
 	if (v ? v->mounted : pt->mounted)
 		SF_FAIL(VDS_R_IN_USE, "the %s file system there is mounted", fs);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "idmap.h"
+#include "sim_mbr.h"
 #include "sim_state.h"
 
 #define SIM_GPT_TAIL (33ULL * SIM_SECTOR) /* backup entries + header */
@@ -278,7 +279,7 @@ sim_disk_free(const struct sim_disk *d)
 	if (d->pstyle != INV_PS_GPT && d->pstyle != INV_PS_MBR)
 		return d->pack[0] ? 0 : d->size;
 	sim_disk_gaps(d, 0, 0, &total);
-	return total;
+	return total + sim_mbr_free(d);
 }
 
 uint64_t
@@ -453,7 +454,7 @@ sv_disk(const struct sim_state *st, size_t di, char *why, size_t len)
 			if (d->parts[j].number == p->number)
 				SV_FAIL("disk %s: partition %u twice", d->name, p->number);
 		if (!sv_size_ok(p->size) || __builtin_add_overflow(p->offset, p->size, &end) ||
-		    end > d->size || p->offset < last)
+		    end > d->size || (!sim_mbr_logical(d, p) && p->offset < last))
 			SV_FAIL("disk %s: partition %u (offset %llu size %llu) out of the disk or "
 			        "overlapping",
 			        d->name, p->number, (unsigned long long)p->offset,
@@ -464,9 +465,10 @@ sv_disk(const struct sim_state *st, size_t di, char *why, size_t len)
 		if (!sv_text_ok(p->fs_type) || !sv_text_ok(p->fs_label) || !sv_text_ok(p->fs_uuid))
 			SV_FAIL("disk %s: partition %u: bad file system type, label or uuid",
 			        d->name, p->number);
-		last = end;
+		if (!sim_mbr_logical(d, p)) /* logical ones: inside their container */
+			last = end;
 	}
-	return 0;
+	return sim_mbr_check(d, why, len);
 }
 
 static const struct sim_disk *

@@ -35,6 +35,17 @@ const struct inv_part *part_of(const char *diskkey, uint32_t number);
 uint32_t vol_of(const char *diskkey, uint32_t number);
 enum vds_result check(const struct job_params *p);
 enum vds_result job(const struct job_params *p, struct contract_run *run);
+/*
+ * Write <dir>/sim.state as the sed script applied to sim.state.good (it
+ * must change something) and start sim on it: sim_up()'s result.  Either
+ * way sim is down again afterwards.
+ */
+int sim_up_edited(const char *sed);
+
+/* test_sim_mbr.c */
+void test_sim_mbr_logical(void);
+void test_sim_mbr_refusals(void);
+void test_sim_mbr_state(void);
 
 /* test_sim_durable.c */
 void test_sim_commit_off_loop(void);
