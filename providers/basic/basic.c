@@ -341,6 +341,20 @@ bp_validate(void *state, const struct job_params *p, char *why, size_t len)
 
 /* ----------------------------------------------------------------- prepare */
 
+/* Deleting logical partition pt renumbers the later ones: none of the container may be in use. */
+static void
+bp_guard_logical(const struct inv_disk *d, const struct inv_part *pt, struct basic_plan *pl)
+{
+	const struct inv_part *ext = pt->number > 4 ? bp_extended(d) : NULL;
+
+	for (size_t i = 0; ext && i < d->nparts; i++)
+		if (d->parts[i].number > pt->number) {
+			pl->guard_offset = ext->offset;
+			pl->guard_size = ext->size;
+			return;
+		}
+}
+
 static void
 bp_free_plan(void *plan)
 {
@@ -386,8 +400,9 @@ bp_prepare(void *state, const struct job_params *p, void **plan, char *msg, size
 	}
 	if (t.pt) {
 		pl->number = t.pt->number;
-		pl->part_offset = t.pt->offset;
-		pl->part_size = t.pt->size;
+		pl->part_offset = pl->guard_offset = t.pt->offset;
+		pl->part_size = pl->guard_size = t.pt->size;
+		bp_guard_logical(t.d, t.pt, pl);
 		snprintf(pl->fs_type, sizeof(pl->fs_type), "%s", t.pt->fs_type);
 	}
 	if (t.v)

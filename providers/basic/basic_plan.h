@@ -24,6 +24,9 @@ struct basic_plan {
 	uint32_t number;
 	uint64_t part_offset, part_size;
 	char part_devnode[256]; /* a kernel partition device, "" when none */
+	/* deletePartition: the range that must be unused, the partition's, or
+	 * its container's when later logical partitions take new numbers */
+	uint64_t guard_offset, guard_size;
 	char fs_type[16];
 	uint64_t disk_size;
 	int whole; /* format, extend, deleteVolume: the volume is the whole disk */

@@ -156,7 +156,7 @@ basic_run_delete(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	enum vds_result r;
 	int fd, token = bsafe_watch(pl->devnode);
 
-	r = br_begin(pl, j, pl->part_offset, pl->part_size, &fd, &cxt, &org, msg, msglen);
+	r = br_begin(pl, j, pl->guard_offset, pl->guard_size, &fd, &cxt, &org, msg, msglen);
 	if (r != VDS_R_OK)
 		goto out;
 	if ((r = blabel_get(cxt, pl->number, &cur, msg, msglen)) != VDS_R_OK)

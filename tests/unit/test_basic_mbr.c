@@ -173,11 +173,16 @@ test_mbr_logical_refusals(void)
 {
 	struct contract_run run;
 	struct job_params p;
-	char before[1024], buf[1024], why[256];
+	char before[1024], buf[1024], why[256], loop[32];
 
 	CU_ASSERT_EQUAL_FATAL(fx_up(128, "dos"), 0);
 	make_layout();
 	sf_json(before, sizeof(before));
+	/* logical 6 exposed (a loop device over it): deleting 5 would renumber it */
+	CU_ASSERT_EQUAL_FATAL(loop_attach(30 * MIB, 10 * MIB, 0, loop, sizeof(loop)), 0);
+	p = rm(5);
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_IN_USE);
+	loop_detach(loop);
 	/* a second container (0x0f, the LBA one, is one too) */
 	p = mk(0, 4, "0x0f");
 	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_EXISTS);
