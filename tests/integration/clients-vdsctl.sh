@@ -142,6 +142,16 @@ expect_eq "select(.keepResult) on jobs nobody kept" 0 \
 expect_run "job forget" 0 "removed job $h" "${V3[@]}" job forget "$h"
 expect_run "job show forgotten" 4 "job $h does not exist" "${V3[@]}" job show "$h"
 
+# --type passes through as it is: the MBR alias extended (issue 18).  sim1
+# has three primaries now, so the container takes its last slot, and later
+# create-partitions on sim1 make logical partitions in it.
+expect_run "create-partition --type extended" 0 "succeeded: partition" \
+	"${V3[@]}" create-partition "$sim1" 2G --type extended --wait
+expect_run "list partitions --json" 0 "" "${V3[@]}" --json list partitions
+expect_eq "sim1's extended partition: number 4, type 0x05" "4 0x05" \
+	"$(jq -r --argjson d "$sim1" '.[] | select(.diskIndex == $d and .type == "0x05") |
+		"\(.number) \(.type)"' <<<"$VDS_OUT")"
+
 # create-volume by --disks alone (issue 13.1): the pack is the disks' own.
 sim2=$(vds_find_row D "$c_name" sim2) || fail "no sim2 disk"
 sim3=$(vds_find_row D "$c_name" sim3) || fail "no sim3 disk"

@@ -29,6 +29,18 @@ V_STRIPE=$(inv_index 4 "$C_VOL_NAME" stripe0) || fail "no stripe0 volume"
 PACK0=$(inv_index 6 "$C_PACK_NAME" pack0) || fail "no pack0"
 NCHECKS=0
 
+# sim1 gets an extended partition holding one logical partition (issue 18)
+# for the refusals of MBR containers below: two jobs that succeed.
+EXT_MIB=$((100 * 1024 + 1)) # first fit on sim1: right after its 100 GiB partition
+for args in "ParamSizeMiB u 4096 ParamPartitionType s extended" \
+	"ParamSizeMiB u 1024 ParamOffsetMiB u $EXT_MIB"; do
+	J=$(job_handle)
+	# shellcheck disable=SC2086 # args holds column/type/value triples
+	job_start "$J" 1 ParamDisk u "$D_SIM1" $args
+	[ "$(job_wait "$J")" = "$ST_SUCCEEDED" ] || fail "createPartition $args did not succeed"
+	[ -n "${P_EXT:-}" ] || P_EXT=$(job_get "$J" OutPartition)
+done
+
 # The state a refused SET must leave alone: every VDS-MIB object but the
 # job columns that move while a job runs (percent, details, last update),
 # vdsJobNextHandle (every read moves it, by design) and vdsLastRefusal
@@ -211,6 +223,25 @@ go() { # TYPE COLUMN T V...: a createAndGo of TYPE on the new handle
 	refused "cancel together with createAndGo" inconsistentValue \
 		$(go 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10 Control i 2)
 	refused "active on a handle with no row" inconsistentValue "$(col RowStatus)" i 1
+	# MBR containers (issue 18): one a disk, none on GPT, not deleted while
+	# it holds logical partitions, no file system in it, logical ones fit it
+	refused "a second extended partition (0x0f)" inconsistentValue \
+		$(go 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10 ParamPartitionType s 0x0f)
+	case $REFUSAL_REASON in
+	*"extended partition already"*) ;;
+	*) check_fail "second extended: vdsRefusalReason \"$REFUSAL_REASON\"" ;;
+	esac
+	refused "an extended partition on GPT" inconsistentValue \
+		$(go 1 ParamDisk u "$(inv_index 2 "$C_DISK_NAME" sim0)" ParamSizeMiB u 10 \
+			ParamPartitionType s extended)
+	refused "deletePartition of an extended partition holding a logical one" inconsistentValue \
+		$(go 2 ParamPartition u "$P_EXT")
+	refused "format of an extended partition" inconsistentValue \
+		$(go 18 ParamPartition u "$P_EXT" ParamFsType s ext4)
+	refused "a logical partition larger than its container" inconsistentValue \
+		$(go 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 8192 ParamOffsetMiB u $((EXT_MIB + 2048)))
+	refused "a logical partition inside another" inconsistentValue \
+		$(go 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10 ParamOffsetMiB u $((EXT_MIB + 1)))
 }
 expect_eq "row $H absent after the refused createAndGo" "" "$(job_get "$H" Status)"
 
@@ -253,7 +284,7 @@ vds_release 0
 [ "$(job_wait "$R")" = "$ST_SUCCEEDED" ] || check_fail "job $R did not succeed"
 expect_set_error "active once there is room" noError "VDS-MIB::vdsJobRowStatus.$X" i 1
 [ "$(job_wait "$X")" = "$ST_SUCCEEDED" ] || check_fail "job $X did not succeed"
-expect_eq "succeeded / failed / cancelled" "3 0 1" \
+expect_eq "succeeded / failed / cancelled (2 of them the MBR set-up)" "5 0 1" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 
 note "$NCHECKS refused SETs checked, each followed by a no-change check"

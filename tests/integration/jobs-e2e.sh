@@ -94,6 +94,53 @@ expect_eq "deletePartition: row $P1 gone" "" "${P[$C_PART_DISK.$P1]:-}"
 expect_eq "deletePartition: partition $P2 still there" "$D_SIM1" "${P[$C_PART_DISK.$P2]:-}"
 check_trap_values "2|4|1|0|0|0|0|0|0|"
 
+# MBR extended and logical partitions (issue 18): the container takes the
+# freed first-fit area (100 GiB + 1 MiB); a logical partition by an offset
+# in its EBR room starts 1 MiB in and is number 5, the next is 6; deleting
+# 5 moves 6 down to 5, as the kernel numbers them; the empty container goes.
+C_PART_NUMBER=$(mib_col VDS_PART_NUMBER)
+C_PART_TYPE=$(mib_col VDS_PART_TYPE)
+C_PART_VOL=$(mib_col VDS_PART_VOLUME_INDEX)
+# part_row NUMBER: "offset size type volume" of sim1's partition NUMBER (P loaded)
+part_row() {
+	local i
+	i=$(for r in "${P_rows[@]}"; do
+		[ "${P[$C_PART_DISK.$r]:-}" = "$D_SIM1" ] && [ "${P[$C_PART_NUMBER.$r]:-}" = "$1" ] &&
+			echo "$r"
+	done)
+	[ -n "$i" ] && echo "${P[$C_PART_OFFSET.$i]} ${P[$C_PART_SIZE.$i]} ${P[$C_PART_TYPE.$i]} ${P[$C_PART_VOL.$i]}"
+}
+EXT_MIB=$((100 * 1024 + 1))
+run_job "createPartition extended" 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 10240 \
+	ParamPartitionType s extended
+read -r off part vol recl vd oid <<<"$(outputs)"
+PEXT=$part
+inv_load P 3
+expect_eq "extended: offset" $((EXT_MIB * MIB)) "$off"
+expect_eq "extended: partition 2, its row, no volume" "2 $off $((10240 * MIB)) 0x05 0" \
+	"${P[$C_PART_NUMBER.$part]:-} $(part_row 2)"
+expect_eq "extended: no vdsJobOutVolume" 0 "$vol"
+run_job "createPartition logical (offset in the EBR room)" 1 ParamDisk u "$D_SIM1" \
+	ParamSizeMiB u 1024 ParamOffsetMiB u "$EXT_MIB"
+read -r off part vol recl vd oid <<<"$(outputs)"
+expect_eq "logical 5: offset 1 MiB into the container" $(((EXT_MIB + 1) * MIB)) "$off"
+run_job "createPartition logical by offset" 1 ParamDisk u "$D_SIM1" ParamSizeMiB u 512 \
+	ParamOffsetMiB u $((EXT_MIB + 3072)) ParamPartitionType s 0x82
+inv_load P 3
+expect_eq "logical 5 and 6: rows" \
+	"$(((EXT_MIB + 1) * MIB)) $((1024 * MIB)) 0x83 0|$(((EXT_MIB + 3072) * MIB)) $((512 * MIB)) 0x82 0" \
+	"$(part_row 5)|$(part_row 6)"
+run_job "deletePartition logical 5" 2 ParamPartition u "$(vds_find_row P "$C_PART_OFFSET" \
+	$(((EXT_MIB + 1) * MIB)))"
+inv_load P 3
+expect_eq "after deleting 5: the old 6 is 5, no 6" "$(((EXT_MIB + 3072) * MIB)) $((512 * MIB)) 0x82 0|" \
+	"$(part_row 5)|$(part_row 6 || true)"
+run_job "deletePartition the last logical" 2 ParamPartition u \
+	"$(vds_find_row P "$C_PART_OFFSET" $(((EXT_MIB + 3072) * MIB)))"
+run_job "deletePartition the empty extended" 2 ParamPartition u "$PEXT"
+inv_load P 3
+expect_eq "extended gone" "" "$(part_row 2 || true)"
+
 # ---------------------------------------------------------------- volumes
 declare -A V=()
 declare -a V_rows=()
@@ -282,7 +329,7 @@ expect_eq "createAndWait + active: partition row at the output offset" "$off" \
 	"$(inv_value 3 "$C_PART_OFFSET" "$part")"
 job_trap "$H" 60000 && check_trap_values "1|4|1|0|$off|$part|0|0|0|"
 
-expect_eq "vdsJobsSucceeded / Failed / Cancelled" "19 0 0" \
+expect_eq "vdsJobsSucceeded / Failed / Cancelled" "25 0 0" \
 	"$(svc vdsJobsSucceeded) $(svc vdsJobsFailed) $(svc vdsJobsCancelled)"
 note "$(grep -c "^TRAP.*$VDS_NOTIF.10" "$VDS_TRAPLOG") vdsJobCompleted notifications received"
 
