@@ -72,17 +72,8 @@ refused() {
 
 # run_ok WHAT TYPE [COLUMN T V]...: the job succeeds; H its handle.
 run_ok() {
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 60000
-	if [ "$JOB_FINAL" != "$ST_SUCCEEDED" ]; then
-		check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" ErrorName ErrorMessage)"
-		return 1
-	fi
-	note "$what: job $H succeeded in $(($(now_ms) - t0)) ms, percent $JOB_PERCENTS"
+	job_run_ok "$1" 60000 "${@:2}" || return 1
+	note "$1: job $H succeeded in $JOB_MS ms, percent $JOB_PERCENTS"
 	job_trap "$H" 60000
 }
 

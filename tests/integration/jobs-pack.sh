@@ -57,12 +57,8 @@ expect_eq "pack0 disks" 4 "$(inv_value 6 "$C_PACK_DISKS" "$PACK0")"
 
 # run_job WHAT TYPE [COLUMN T V]...: H, followed to its end; JOB_FINAL.
 run_job() {
-	local what=$1
-	shift
-	H=$(job_handle)
-	job_start "$H" "$@"
-	job_follow "$H" 60000 || check_fail "$what: job $H misbehaved while running"
-	note "$what: job $H ended $JOB_FINAL, percents $JOB_PERCENTS"
+	job_run 60000 "${@:2}" || check_fail "$1: job $H misbehaved while running"
+	note "$1: job $H ended $JOB_FINAL, percents $JOB_PERCENTS"
 }
 ok_job() {
 	run_job "$@"

@@ -25,15 +25,10 @@ STATE=$VDS_TMP/state/sim.state
 
 # run_job WHAT TYPE [COLUMN T V]...: start, follow to success; H its handle.
 run_job() {
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 60000 || check_fail "$what: job $H misbehaved while running"
-	expect_eq "$what: job $H status" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "$what: $(job_getn "$H" Result ErrorName Message)"
-	note "$what: job $H in $(($(now_ms) - t0)) ms, percents $JOB_PERCENTS"
+	job_run 60000 "${@:2}" || check_fail "$1: job $H misbehaved while running"
+	expect_eq "$1: job $H status" "$ST_SUCCEEDED" "$JOB_FINAL" ||
+		note "$1: $(job_getn "$H" Result ErrorName Message)"
+	note "$1: job $H in $JOB_MS ms, percents $JOB_PERCENTS"
 }
 
 # refused WHAT REASON TEXT TYPE [COLUMN T V]...: the createAndGo is answered

@@ -82,18 +82,8 @@ wait_for 10000 disk /dev/vdc >/dev/null || fail "/dev/vdc is not in the disk tab
 DB=$(disk /dev/vdb) DC=$(disk /dev/vdc)
 
 run_job() { # WHAT TYPE [COLUMN T V]...: H, JOB_FINAL, JOB_MS (SET to the end)
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(ms)
-	job_start "$H" "$@"
-	job_follow "$H" 600000
-	JOB_MS=$(($(ms) - t0))
-	note "$what: job $H ended $JOB_FINAL in $JOB_MS ms, percents $JOB_PERCENTS"
-}
-expect_ok() {
-	expect_eq "$1: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+	job_run 600000 "${@:2}"
+	note "$1: job $H ended $JOB_FINAL in $JOB_MS ms, percents $JOB_PERCENTS"
 }
 
 # ---------------------------------------------------------------- 1. pvmove killed
@@ -128,7 +118,7 @@ fi
 
 # ---------------------------------------------------------------- 2. replaceDisk
 run_job "replaceDisk vdc onto vdb" 15 ParamDisk u "$DC" ParamDisks s "$DB"
-expect_ok "replaceDisk"
+job_expect_ok "replaceDisk"
 T_JOB_REPLACE=$JOB_MS
 expect_eq "replaceDisk: vdc left vgp (pvs)" "" "$(pv_vg /dev/vdc)"
 expect_eq "replaceDisk: nothing on vdc (lvs devices)" "" \
@@ -167,7 +157,7 @@ missing() { lvmq pvs --reportformat json -o pv_name,vg_name 2>/dev/null | jq -e 
 wait_for 30000 missing || fail "lvm does not see $FLT missing"
 
 run_job "recoverPack without consent" 16 ParamPack u "$PACK"
-expect_ok "recoverPack without consent"
+job_expect_ok "recoverPack without consent"
 T_JOB_RECOVER=$JOB_MS
 expect_eq "no consent: recovered, lost, details" "3 1 lost, kept with the missing disks: vgp/l2" \
 	"$(job_getn "$H" OutRecovered OutLost Details)"
@@ -180,7 +170,7 @@ missing || check_fail "no consent: the missing disk left vgp"
 data_ok "recoverPack without consent"
 
 run_job "recoverPack with consent" 16 ParamPack u "$PACK" ParamAllowDataLoss i 1
-expect_ok "recoverPack with consent"
+job_expect_ok "recoverPack with consent"
 expect_eq "consent: recovered, lost, details" "3 1 lost and removed: vgp/l2" \
 	"$(job_getn "$H" OutRecovered OutLost Details)"
 expect_eq "consent: l2 removed" "" "$(lvs_json devices | jq -r 'select(.lv_name == "l2") | .lv_name')"

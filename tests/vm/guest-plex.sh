@@ -58,16 +58,9 @@ DA=$(disk /dev/vda) DB=$(disk /dev/vdb) DD=$(disk /dev/vdd)
 [ -n "$DA" ] && [ -n "$DB" ] && [ -n "$DD" ] || fail "vda/vdb/vdd not in the disk table"
 
 run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 300000
-	JOB_MS=$(($(now_ms) - t0))
-	note "$what: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
-	expect_eq "$what: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+	job_run 300000 "${@:2}"
+	note "$1: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
+	job_expect_ok "$1"
 }
 wait_synced() { # VG/LV
 	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"
