@@ -11,18 +11,16 @@
 # (too big: refused at SET; shrink of a mounted volume: IN_USE).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
 MIB=1048576
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json --units b --nosuffix -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 MNT=/run/vds-mnt
 
-lvmq pvcreate -q /dev/vda /dev/vdb || fail "pvcreate"
-lvmq vgcreate -q vg0 /dev/vda /dev/vdb || fail "vgcreate"
+guest_vg vg0 /dev/vda /dev/vdb
 vds_start_master
 vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd

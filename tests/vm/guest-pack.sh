@@ -22,12 +22,11 @@
 #     an equal mirror are timed against it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 # lvs_json FIELDS [LV]: lvs -a of vgp as JSON lines {lv_name:..,...}
 lvs_json() { lvmq lvs -a --reportformat json -o "lv_name,$1" vgp 2>/dev/null | jq -c '.report[0].lv[]'; }
 pv_vg() { lvmq pvs --reportformat json -o pv_name,vg_name 2>/dev/null | jq -r --arg p "$1" '.report[0].pv[] | select(.pv_name == $p) | .vg_name'; }
@@ -56,8 +55,7 @@ flt_set() { # linear|error
 	dmsetup suspend --noflush "$FLT" && dmsetup load "$FLT" --table "$t" && dmsetup resume "$FLT"
 }
 
-lvmq pvcreate -qy /dev/vda /dev/vdb /dev/vdc >/dev/null || fail "pvcreate"
-lvmq vgcreate -q vgp /dev/vda /dev/vdb /dev/vdc >/dev/null || fail "vgcreate"
+guest_vg vgp /dev/vda /dev/vdb /dev/vdc
 lvmq lvcreate -qy -W n --type raid1 -m 1 -L 32m -n m vgp /dev/vda /dev/vdc >/dev/null ||
 	fail "lvcreate m"
 lvmq lvcreate -qy -W n -L 48m -n l vgp /dev/vdc >/dev/null || fail "lvcreate l"
