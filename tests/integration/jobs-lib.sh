@@ -271,3 +271,27 @@ refusal_check() {
 	*) check_fail "$what: vdsRefusalObject is \"$obj\", not a vdsJobTable variable" ;;
 	esac
 }
+
+# job_refused WHAT ERROR TEXT TYPE [COLUMN T V]...: the createAndGo of a job
+# of TYPE on a free handle (REFUSED_H) is answered ERROR, refusal_check
+# passes and vdsRefusalReason holds TEXT (else a check failure, status 1).
+job_refused() {
+	local what=$1 want=$2 text=$3 type=$4 nref a=()
+	shift 4
+	REFUSED_H=$(job_handle)
+	while [ $# -ge 3 ]; do
+		a+=("VDS-MIB::vdsJob$1.$REFUSED_H" "$2" "$3")
+		shift 3
+	done
+	nref=$(refusal_count)
+	expect_set_error "$what" "$want" "VDS-MIB::vdsJobRowStatus.$REFUSED_H" i 4 \
+		"VDS-MIB::vdsJobType.$REFUSED_H" i "$type" "${a[@]}"
+	refusal_check "$what" "$want" "$nref"
+	case "$REFUSAL_REASON" in
+	*"$text"*) ;;
+	*)
+		check_fail "$what: vdsRefusalReason \"$REFUSAL_REASON\" does not say \"$text\""
+		return 1
+		;;
+	esac
+}
