@@ -246,7 +246,7 @@ lvm_scan_load(struct lvm_scan *s, char *msg, size_t len)
 	for (int w = LVM_REP_VGS; w <= LVM_REP_PVS && r == VDS_R_OK; w++) {
 		lvm_cmd_report(&c, w, NULL);
 		if (lvm_cmd_run(&c, &o) < 0)
-			r = lvm_cmd_result(&o, msg, len);
+			r = lvm_cmd_failed(&c, &o, 0, msg, len);
 		else if (parse[w](o.out, s) < 0) {
 			snprintf(msg, len, "cannot parse the output of lvm %s", c.argv[1]);
 			r = VDS_R_TOOL_FAILED;

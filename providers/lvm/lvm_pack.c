@@ -154,7 +154,7 @@ lp_run(struct lvm_cmd *c, int built, char *msg, size_t len)
 		return VDS_R_INVALID_PARAM;
 	}
 	if (lvm_cmd_run(c, &o) < 0)
-		r = lvm_cmd_result(&o, msg, len);
+		r = lvm_cmd_failed(c, &o, 0, msg, len);
 	lvm_output_free(&o);
 	return r;
 }
