@@ -368,15 +368,23 @@ size_t
 lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
               size_t max)
 {
+	if (lvm_lv_type(lv) == INV_VT_MIRROR)
+		return lvm_lv_images(s, lv, px, max);
+	for (size_t i = 0; i < max; i++)
+		px[i] = NULL;
+	px[0] = max ? lv : NULL;
+	return max ? 1 : 0;
+}
+
+size_t
+lvm_lv_images(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
+              size_t max)
+{
 	size_t n = 0;
 	int k;
 
 	for (size_t i = 0; i < max; i++)
 		px[i] = NULL;
-	if (lvm_lv_type(lv) != INV_VT_MIRROR) {
-		px[0] = max ? lv : NULL;
-		return max ? 1 : 0;
-	}
 	for (size_t i = 0; i < s->nlvs; i++)
 		if ((k = lj_image_number(&s->lvs[i], lv)) >= 0 && (size_t)k < max) {
 			px[k] = &s->lvs[i];

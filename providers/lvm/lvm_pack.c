@@ -322,6 +322,25 @@ lp_wait_sync(const char *vg, const char *lv, struct prov_job *j)
 	}
 }
 
+/*
+ * How many of its n images a raid volume can lose and still hold all its
+ * data (and so be rebuilt by lvconvert --repair): a mirror all but one,
+ * raid4/5 one, raid6 two, raid10 one (any one: two may share a stripe);
+ * 0 for raid0 and for volumes without images.
+ */
+static size_t
+lp_spare(const struct lvm_lv *lv, size_t n)
+{
+	if (lvm_lv_type(lv) == INV_VT_MIRROR)
+		return n ? n - 1 : 0;
+	if (!strncmp(lv->segtype, "raid6", 5))
+		return 2;
+	if (!strncmp(lv->segtype, "raid4", 5) || !strncmp(lv->segtype, "raid5", 5) ||
+	    !strcmp(lv->segtype, "raid10"))
+		return 1;
+	return 0;
+}
+
 /* Into rep/lost: the volumes to rebuild and the ones with no complete copy. */
 static int
 lp_classify(const struct lvm_scan *s, struct lvm_plan *pl, char (*rep)[LVM_NAME_LEN + 2],
@@ -338,14 +357,18 @@ lp_classify(const struct lvm_scan *s, struct lvm_plan *pl, char (*rep)[LVM_NAME_
 
 		if (strcmp(lv->vg, pl->vg) != 0 || !lvm_lv_visible(lv))
 			continue;
-		n = lvm_lv_plexes(s, lv, img, LVM_RUN_LEGS);
+		/* a raid volume by its images (a parity one's own devices are its images) */
+		if (!(n = lvm_lv_images(s, lv, img, LVM_RUN_LEGS))) {
+			img[0] = lv;
+			n = 1;
+		}
 		for (size_t k = 0; k < n; k++)
 			ok += img[k] && !lp_missing(img[k]->devices);
 		if (ok == n) {
 			pl->recovered++;
 			continue;
 		}
-		if (ok && *nrep < LP_MAX_LVS) {
+		if (ok && n - ok <= lp_spare(lv, n) && *nrep < LP_MAX_LVS) {
 			snprintf(rep[(*nrep)++], LVM_NAME_LEN + 2, "%s", lv->name);
 			continue;
 		}
