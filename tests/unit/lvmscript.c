@@ -195,3 +195,20 @@ script_at(const struct script *sc, const char *what)
 			return p - sc->log;
 	return -1;
 }
+
+long
+logged(const struct script *sc, const char *what)
+{
+	const char *p = strstr(sc->log, what);
+
+	return p ? p - sc->log : -1;
+}
+
+int
+progressed(const struct jobrun *jr, const char *line)
+{
+	char l[160];
+
+	snprintf(l, sizeof(l), "%s\n", line);
+	return strstr(jr->progress, l) != NULL;
+}

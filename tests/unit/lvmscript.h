@@ -57,5 +57,9 @@ struct lvm_plan *plan_new(enum job_type type);
 void plan_free(struct lvm_plan *pl);
 /* Where in sc's log the line "what\n" first is: its offset, or -1. */
 long script_at(const struct script *sc, const char *what);
+/* Where in sc's log the first line containing what is: its offset, or -1. */
+long logged(const struct script *sc, const char *what);
+/* Did the loop receive progress "PERCENT DETAILS" of jr's job? */
+int progressed(const struct jobrun *jr, const char *line);
 
 #endif

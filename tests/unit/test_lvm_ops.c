@@ -16,16 +16,13 @@
 #include "config.h"
 
 #include <CUnit/Basic.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "lvm/lvm_inv.h"
-#include "lvm/lvm_json.h"
 #include "lvm/lvm_pack.h"
 #include "lvm/lvm_plex.h"
+#include "lvmmodel.h"
 #include "lvmscript.h"
 #include "model.h"
 
@@ -42,73 +39,6 @@
 	{                                                                                          \
 		NULL, NULL, NULL, 0, 0, NULL, NULL                                                 \
 	}
-
-static char tdir[64];
-
-/* --------------------------------------------------------------- model */
-
-static int
-rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* The disks vdb..vdf as discovery would show them. */
-static int
-suite_init(void)
-{
-	snprintf(tdir, sizeof(tdir), "/tmp/vdsd-test-lvmops.XXXXXX");
-	if (!mkdtemp(tdir) || inv_init(tdir) < 0)
-		return -1;
-	for (char c = 'b'; c <= 'f'; c++) {
-		struct inv_disk *d = calloc(1, sizeof(*d));
-
-		if (!d)
-			return -1;
-		snprintf(d->key, sizeof(d->key), "sim:vd%c", c);
-		snprintf(d->name, sizeof(d->name), "vd%c", c);
-		snprintf(d->devnode, sizeof(d->devnode), "/dev/vd%c", c);
-		d->size = 264241152;
-		d->sector_size = 512;
-		d->source = INV_SRC_UDEV;
-		if (inv_disk_update(d) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-suite_clean(void)
-{
-	inv_shutdown();
-	return nftw(tdir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Parse the three reports into s and publish them (as lvm_init and commit do). */
-static void
-publish(const char *vgs, const char *pvs, const char *lvs, struct lvm_scan *s)
-{
-	char *v = fixture(vgs), *p = fixture(pvs), *l = fixture(lvs);
-
-	memset(s, 0, sizeof(*s));
-	CU_ASSERT_EQUAL_FATAL(lvm_json_vgs(v, s), 0);
-	CU_ASSERT_EQUAL_FATAL(lvm_json_pvs(p, s), 0);
-	CU_ASSERT_EQUAL_FATAL(lvm_json_lvs(l, s), 0);
-	CU_ASSERT_EQUAL_FATAL(lvm_inv_publish(s), 0);
-	free(v);
-	free(p);
-	free(l);
-}
-
-static uint32_t
-disk(const char *devnode)
-{
-	const struct inv_disk *d = inv_disk_by_devnode(devnode);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	return d->index;
-}
 
 static const struct inv_plex *
 plex(const char *key)
@@ -143,36 +73,6 @@ plex_check(const struct lvm_scan *s, enum job_type type, unsigned number, const 
 	*pl = plan_new(type);
 	why[0] = '\0';
 	return lvm_plex_check(s, &p, *pl, lvm_scan_lv(s, "vgf", "mf"), why, len);
-}
-
-/* The job's outputs as commit fills them, once the model shows the scan after it. */
-static void
-commit_outputs(struct lvm_plan *pl, struct job_outputs *out)
-{
-	memset(out, 0, sizeof(*out));
-	CU_ASSERT_FATAL(pl->have_after);
-	CU_ASSERT_EQUAL(lvm_inv_publish(&pl->after), 0);
-	lvm_plex_outputs(pl, out);
-	lvm_pack_outputs(pl, out);
-}
-
-/* Where the first command line containing what is in sc's log, or -1. */
-static long
-logged(const struct script *sc, const char *what)
-{
-	const char *p = strstr(sc->log, what);
-
-	return p ? p - sc->log : -1;
-}
-
-/* Did the loop receive progress "PERCENT DETAILS"? */
-static int
-progressed(const struct jobrun *jr, const char *line)
-{
-	char l[160];
-
-	snprintf(l, sizeof(l), "%s\n", line);
-	return strstr(jr->progress, l) != NULL;
 }
 
 /* --------------------------------------------------------------- plexes */
@@ -674,7 +574,7 @@ main(void)
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	s = CU_add_suite("lvm plex and pack jobs", suite_init, suite_clean);
+	s = CU_add_suite("lvm plex and pack jobs", lvm_model_init, lvm_model_fini);
 	CU_add_test(s, "addVolumePlex", test_add_plex);
 	CU_add_test(s, "addVolumePlex refused", test_add_plex_refused);
 	CU_add_test(s, "addVolumePlex: lvconvert fails", test_add_plex_tool_fails);
