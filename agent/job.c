@@ -437,8 +437,14 @@ job_start(uint32_t handle)
 	if (jobprov_for(&j->po->params, &j->ops, &j->pstate))
 		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
 	je_enqueue(j);
-	je_save(j);
 	je_schedule();
+	/*
+	 * One write to the store, not two: a job that started at once was saved
+	 * running by je_start (or finished by je_finish); one that waits is
+	 * saved queued.
+	 */
+	if (j->status == JOB_ST_QUEUED)
+		je_save(j);
 	return 0;
 }
 

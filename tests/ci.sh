@@ -41,6 +41,20 @@ The base MIBs (SNMPv2-SMI, -TC, -CONF) come from the npm package net-snmp
 (~1 MB, once: cached in \$VDS_BASE_MIBS_DIR).
 INTRO
 
+# step_record NAME RC SECONDS: add a step's result to the summary (names,
+# results, times, failed) and print its "NAME: RESULT in Ns" line.
+step_record() {
+	names+=("$1")
+	times+=("$3")
+	if [ "$2" -eq 0 ]; then
+		results+=(PASS)
+	else
+		results+=("FAIL($2)")
+		failed=$((failed + 1))
+	fi
+	printf '    %s: %s in %ss\n' "$1" "${results[-1]}" "${times[-1]}"
+}
+
 # step NAME CMD...: run CMD with its output in $build/logs/NAME.log, record
 # the result and the time.  CMD may write progress lines to fd 3 (the
 # terminal).
@@ -52,15 +66,7 @@ step() {
 	printf '==> %s (%s)\n' "$name" "$(date +%H:%M:%S)"
 	"$@" 3>&1 >"$log" 2>&1
 	rc=$?
-	names+=("$name")
-	times+=("$(($(date +%s) - t0))")
-	if [ "$rc" -eq 0 ]; then
-		results+=(PASS)
-	else
-		results+=("FAIL($rc)")
-		failed=$((failed + 1))
-	fi
-	printf '    %s: %s in %ss\n' "$name" "${results[-1]}" "${times[-1]}"
+	step_record "$name" "$rc" "$(($(date +%s) - t0))"
 	return "$rc"
 }
 
@@ -83,15 +89,7 @@ step_wait() {
 	local name=$1 rc=1 secs=0
 	[ -n "${bg_pid:-}" ] && wait "$bg_pid"
 	[ -r "$build/logs/$name.status" ] && read -r rc secs <"$build/logs/$name.status"
-	names+=("$name")
-	times+=("$secs")
-	if [ "$rc" -eq 0 ]; then
-		results+=(PASS)
-	else
-		results+=("FAIL($rc)")
-		failed=$((failed + 1))
-	fi
-	printf '    %s: %s in %ss\n' "$name" "${results[-1]}" "${times[-1]}"
+	step_record "$name" "$rc" "$secs"
 }
 
 # make_tests STEP MAKE-ARGS...: make with one progress line per test (fd 3),

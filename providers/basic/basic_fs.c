@@ -188,11 +188,7 @@ basic_run_format(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	prov_job_progress(j, 90, "reading file system");
 	r = bf_read_back(pl, spec, dev.dev, msg, msglen);
 out:
-	bloop_detach(&dev.loop);
-	if (fd >= 0)
-		close(fd);
-	if (pl->written)
-		basic_run_probe(pl);
+	bfu_end(pl, &dev.loop, fd);
 	return r;
 }
 
@@ -303,10 +299,6 @@ basic_run_extend(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	log_info("basic", "%s: partition %u and its %s extended to %llu bytes", pl->devnode,
 	         pl->number, spec->name, (unsigned long long)new_size);
 out:
-	bloop_detach(&dev.loop);
-	if (fd >= 0)
-		close(fd);
-	if (pl->written)
-		basic_run_probe(pl);
+	bfu_end(pl, &dev.loop, fd);
 	return r;
 }

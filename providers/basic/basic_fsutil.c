@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * basic_fsutil.c - file system tools, signatures and read-back for the
- * basic provider's worker half.
+ * basic_fsutil.c - file system tools, signatures, read-back and the end of
+ * a file system job for the basic provider's worker half.
  */
 #include "config.h"
 
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "basic_fsutil.h"
+#include "basic_plan.h"
+#include "basic_tool.h"
 #include "child.h"
 
 static void
@@ -186,4 +188,14 @@ bfu_read_fs(const char *dev, char type[16], char label[64], char uuid[40])
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+void
+bfu_end(struct basic_plan *pl, struct bloop *loop, int fd)
+{
+	bloop_detach(loop);
+	if (fd >= 0)
+		close(fd);
+	if (pl->written)
+		basic_run_probe(pl);
 }

@@ -3,7 +3,8 @@
  * basic_fsutil.h - what the basic provider's file system jobs share
  * (shrink, format, extend, clean): running a file system tool with its
  * progress parsed from its output, finding a tool, erasing signatures with
- * libblkid (wipefs -a's loop), reading a file system back.  Worker thread.
+ * libblkid (wipefs -a's loop), reading a file system back, a job's end.
+ * Worker thread.
  */
 #ifndef VDS_BASIC_FSUTIL_H
 #define VDS_BASIC_FSUTIL_H
@@ -12,6 +13,9 @@
 #include <stdint.h>
 
 #include "provider.h"
+
+struct basic_plan;
+struct bloop;
 
 /*
  * Progress from a tool's output mapped into [lo, hi) of the job's percent:
@@ -49,5 +53,11 @@ int bfu_tool(const char *name, char *buf, size_t len, char *msg, size_t msglen);
 int bfu_wipe(int fd, const char *path, char *msg, size_t msglen);
 /* TYPE, LABEL and UUID libblkid reads on dev ("" when none).  0, or -1 when none found. */
 int bfu_read_fs(const char *dev, char type[16], char label[64], char uuid[40]);
+/*
+ * The end of a file system job (shrink, format, extend), whatever its
+ * result: the loop device detached, the disk (fd, or -1) closed and so
+ * unlocked, and read back into pl->probe when the job wrote to it.
+ */
+void bfu_end(struct basic_plan *pl, struct bloop *loop, int fd);
 
 #endif

@@ -229,10 +229,6 @@ basic_run_shrink(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	log_info("basic", "%s: partition %u shrunk to %llu bytes", pl->devnode, pl->number,
 	         (unsigned long long)new_size);
 out:
-	bloop_detach(&fs.loop);
-	if (fd >= 0)
-		close(fd);
-	if (pl->written)
-		basic_run_probe(pl);
+	bfu_end(pl, &fs.loop, fd);
 	return r;
 }

@@ -478,16 +478,7 @@ static void
 lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 {
 	const struct inv_volume *v;
-	const struct inv_plex *px;
 
-	if (pl->type == JOB_ADD_PLEX || pl->type == JOB_REPAIR_PLEX) {
-		if ((px = inv_by_key(INV_PLEX, pl->outkey))) {
-			out->plex = px->index;
-			out->volume = px->volume_index;
-			snprintf(out->objid, sizeof(out->objid), "%s", px->objid);
-		}
-		return;
-	}
 	if (pl->type == JOB_SHRINK_VOLUME) {
 		out->reclaimed = pl->size - pl->new_size;
 		return;
@@ -519,6 +510,7 @@ lvm_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, 
 	if (r != VDS_R_OK)
 		return r;
 	lvm_outputs(pl, out);
+	lvm_plex_outputs(pl, out);
 	lvm_pack_outputs(pl, out);
 	if ((pl->type == JOB_CREATE_VOLUME || pl->type == JOB_BREAK_PLEX) && !out->volume) {
 		snprintf(msg, msglen, "the new volume %s did not show up", pl->outkey + 4);

@@ -523,6 +523,29 @@ lvm_cmd_fs_result(const struct lvm_output *o, char *msg, size_t len)
 	              len);
 }
 
+const char *
+lvm_cmd_tool(const struct lvm_cmd *c)
+{
+	const char *b;
+
+	if (!c->argc)
+		return "?";
+	b = strrchr(c->argv[0], '/');
+	b = b ? b + 1 : c->argv[0];
+	return !strcmp(b, "lvm") && c->argc > 1 ? c->argv[1] : b;
+}
+
+enum vds_result
+lvm_cmd_failed(const struct lvm_cmd *c, const struct lvm_output *o, int fs, char *msg, size_t len)
+{
+	char why[512];
+	enum vds_result r =
+	    fs ? lvm_cmd_fs_result(o, why, sizeof(why)) : lvm_cmd_result(o, why, sizeof(why));
+
+	snprintf(msg, len, "%s: %s", lvm_cmd_tool(c), why);
+	return r;
+}
+
 /* --------------------------------------------------------------- runner */
 
 void

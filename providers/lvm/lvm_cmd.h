@@ -128,5 +128,10 @@ int lvm_cmd_blkid(struct lvm_cmd *c, const char *dev);
 enum vds_result lvm_cmd_result(const struct lvm_output *o, char *msg, size_t len);
 /* The same for resize2fs (shrinking a file system). */
 enum vds_result lvm_cmd_fs_result(const struct lvm_output *o, char *msg, size_t len);
+/* The tool c runs: the lvm subcommand ("lvconvert"), else the program's name. */
+const char *lvm_cmd_tool(const struct lvm_cmd *c);
+/* lvm_cmd_result (fs: lvm_cmd_fs_result) of c's failure, msg "TOOL: why". */
+enum vds_result lvm_cmd_failed(const struct lvm_cmd *c, const struct lvm_output *o, int fs,
+                               char *msg, size_t len);
 
 #endif

@@ -246,7 +246,7 @@ lvm_scan_load(struct lvm_scan *s, char *msg, size_t len)
 	for (int w = LVM_REP_VGS; w <= LVM_REP_PVS && r == VDS_R_OK; w++) {
 		lvm_cmd_report(&c, w, NULL);
 		if (lvm_cmd_run(&c, &o) < 0)
-			r = lvm_cmd_result(&o, msg, len);
+			r = lvm_cmd_failed(&c, &o, 0, msg, len);
 		else if (parse[w](o.out, s) < 0) {
 			snprintf(msg, len, "cannot parse the output of lvm %s", c.argv[1]);
 			r = VDS_R_TOOL_FAILED;
@@ -368,15 +368,23 @@ size_t
 lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
               size_t max)
 {
+	if (lvm_lv_type(lv) == INV_VT_MIRROR)
+		return lvm_lv_images(s, lv, px, max);
+	for (size_t i = 0; i < max; i++)
+		px[i] = NULL;
+	px[0] = max ? lv : NULL;
+	return max ? 1 : 0;
+}
+
+size_t
+lvm_lv_images(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
+              size_t max)
+{
 	size_t n = 0;
 	int k;
 
 	for (size_t i = 0; i < max; i++)
 		px[i] = NULL;
-	if (lvm_lv_type(lv) != INV_VT_MIRROR) {
-		px[0] = max ? lv : NULL;
-		return max ? 1 : 0;
-	}
 	for (size_t i = 0; i < s->nlvs; i++)
 		if ((k = lj_image_number(&s->lvs[i], lv)) >= 0 && (size_t)k < max) {
 			px[k] = &s->lvs[i];

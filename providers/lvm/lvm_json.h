@@ -72,6 +72,13 @@ int lvm_lv_image_failed(const struct lvm_lv *img);
  */
 size_t lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
                      size_t max);
+/*
+ * The image sub-LVs of a raid volume of any level (*_rimage_i, *_mimage_i)
+ * by number, up to max (a missing number leaves NULL); the count, 0 for a
+ * volume that has none (linear, striped).
+ */
+size_t lvm_lv_images(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
+                     size_t max);
 /* The n-th (0-based) device of a devices list, without "(extent)"; -1 if none. */
 int lvm_devices_nth(const char *devices, unsigned n, char *dev, size_t len);
 

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "child.h"
 #include "log.h"
 #include "lvm_pack.h"
 
@@ -154,14 +153,14 @@ lp_run(struct lvm_cmd *c, int built, char *msg, size_t len)
 		return VDS_R_INVALID_PARAM;
 	}
 	if (lvm_cmd_run(c, &o) < 0)
-		r = lvm_cmd_result(&o, msg, len);
+		r = lvm_cmd_failed(c, &o, 0, msg, len);
 	lvm_output_free(&o);
 	return r;
 }
 
 struct lp_bg {
-	struct child ch;
-	const char *argv[LVM_MAX_PVS + 12];
+	struct lvm_cmd c;
+	struct lvm_output o;
 	int rc, done; /* done: read and written with __atomic */
 };
 
@@ -170,7 +169,7 @@ lp_bg_main(void *arg)
 {
 	struct lp_bg *bg = arg;
 
-	bg->rc = child_run(&bg->ch);
+	bg->rc = lvm_cmd_run(&bg->c, &bg->o);
 	__atomic_store_n(&bg->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -191,34 +190,37 @@ lp_copied(const char *vg)
 }
 
 /*
- * pvmove --atomic PV [DEST...] on a thread of its own (killed on a cancel),
- * while this one reports the copy of its pvmove volume as the job's 5..94 %:
- * pvmove's own "Moved:" lines are buffered when its output is a pipe.
+ * pvmove --atomic PV [DEST...] through the command runner on a thread of
+ * its own (killed on a cancel, no time limit), while this one reports the
+ * copy of its pvmove volume as the job's 5..94 %: pvmove's own "Moved:"
+ * lines are buffered when its output is a pipe.  0, or -1 when it failed
+ * (bg->o says how).
  */
 static int
 lp_pvmove(struct lvm_plan *pl, struct prov_job *j, struct lp_bg *bg)
 {
-	static const char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
-	                                   "LVM_SUPPRESS_FD_WARNINGS=1", NULL};
 	char details[64];
 	pthread_t t;
-	size_t n = 0;
 
-	bg->argv[n++] = lvm_tool("lvm");
-	bg->argv[n++] = "pvmove";
-	bg->argv[n++] = "--config";
-	bg->argv[n++] = LP_CONFIG;
-	bg->argv[n++] = "--atomic";
-	bg->argv[n++] = pl->pv;
+	lvm_cmd_init(&bg->c, lvm_tool("lvm"));
+	lvm_cmd_add(&bg->c, "pvmove");
+	lvm_cmd_add(&bg->c, "--config");
+	lvm_cmd_add(&bg->c, "%s", LP_CONFIG);
+	lvm_cmd_add(&bg->c, "--atomic");
+	lvm_cmd_add(&bg->c, "%s", pl->pv);
 	for (unsigned i = 0; i < pl->cr.npvs; i++)
-		bg->argv[n++] = pl->cr.pvs[i];
-	bg->argv[n] = NULL;
-	bg->ch.argv = bg->argv;
-	bg->ch.envp = envp;
-	bg->ch.merge = 1;
-	bg->ch.j = j;
-	if (pthread_create(&t, NULL, lp_bg_main, bg) != 0)
+		lvm_cmd_add(&bg->c, "%s", pl->cr.pvs[i]);
+	bg->c.timeout_ms = 0; /* as long as the copy takes */
+	bg->c.j = j;
+	bg->o.status = -1;
+	if (bg->c.overflow) {
+		snprintf(bg->o.err, sizeof(bg->o.err), "command line too long");
 		return -1;
+	}
+	if (pthread_create(&t, NULL, lp_bg_main, bg) != 0) {
+		snprintf(bg->o.err, sizeof(bg->o.err), "cannot start a thread for pvmove");
+		return -1;
+	}
 	while (!__atomic_load_n(&bg->done, __ATOMIC_ACQUIRE)) {
 		int sync = lp_copied(pl->vg);
 
@@ -248,11 +250,9 @@ static enum vds_result
 lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
 	struct lp_bg *bg = calloc(1, sizeof(*bg));
-	struct child *ch;
 	struct lvm_cmd c;
 	char why[200], tail[200];
 	enum vds_result r;
-	int rc;
 
 	prov_job_progress(j, 1, "checking free space");
 	if (prov_job_cancelled(j)) {
@@ -264,36 +264,27 @@ lp_replace(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return VDS_R_NO_MEMORY;
 	if (pl->size) {
 		prov_job_progress(j, 5, "moving extents");
-		rc = lp_pvmove(pl, j, bg);
-		ch = &bg->ch;
-		snprintf(tail, sizeof(tail), "%s", ch->tail);
-		tail[strcspn(tail, "\n")] = '\0';
-		r = rc == 0 && ch->status == 0 && !ch->cancelled ? VDS_R_OK
-		    : ch->cancelled                              ? VDS_R_CANCELLED
-		                                                 : VDS_R_TOOL_FAILED;
-		if (ch->status > 128 && !ch->cancelled)
-			snprintf(tail, sizeof(tail), "killed by signal %d", ch->status - 128);
-		child_free(ch);
-		if (r != VDS_R_OK) {
-			enum vds_result a = lp_abort(pl, why, sizeof(why));
-
-			if (a == VDS_R_OK)
+		if (lp_pvmove(pl, j, bg) < 0) {
+			/* cancelled: the tool was killed for it; else its own failure */
+			r = lvm_cmd_failed(&bg->c, &bg->o, 0, tail, sizeof(tail));
+			lvm_output_free(&bg->o);
+			if (lp_abort(pl, why, sizeof(why)) == VDS_R_OK)
 				snprintf(msg, len,
 				         "%s: pvmove --abort put every extent back on %s, which "
 				         "stays in pack %s",
 				         r == VDS_R_CANCELLED ? "cancelled while moving extents"
-				         : tail[0]            ? tail
-				                              : "pvmove failed",
+				                              : tail,
 				         pl->pv, pl->vg);
 			else
 				snprintf(msg, len,
 				         "%s; pvmove --abort failed too (%s): the move is left in "
 				         "pack %s, run pvmove to finish it or pvmove --abort",
-				         tail[0] ? tail : "pvmove failed", why, pl->vg);
+				         tail, why, pl->vg);
 			log_warnx("lvm", "replaceDisk %s: %s", pl->pv, msg);
 			free(bg);
 			return r;
 		}
+		lvm_output_free(&bg->o);
 	}
 	free(bg);
 	if (prov_job_no_return(j)) {
@@ -331,6 +322,25 @@ lp_wait_sync(const char *vg, const char *lv, struct prov_job *j)
 	}
 }
 
+/*
+ * How many of its n images a raid volume can lose and still hold all its
+ * data (and so be rebuilt by lvconvert --repair): a mirror all but one,
+ * raid4/5 one, raid6 two, raid10 one (any one: two may share a stripe);
+ * 0 for raid0 and for volumes without images.
+ */
+static size_t
+lp_spare(const struct lvm_lv *lv, size_t n)
+{
+	if (lvm_lv_type(lv) == INV_VT_MIRROR)
+		return n ? n - 1 : 0;
+	if (!strncmp(lv->segtype, "raid6", 5))
+		return 2;
+	if (!strncmp(lv->segtype, "raid4", 5) || !strncmp(lv->segtype, "raid5", 5) ||
+	    !strcmp(lv->segtype, "raid10"))
+		return 1;
+	return 0;
+}
+
 /* Into rep/lost: the volumes to rebuild and the ones with no complete copy. */
 static int
 lp_classify(const struct lvm_scan *s, struct lvm_plan *pl, char (*rep)[LVM_NAME_LEN + 2],
@@ -347,14 +357,18 @@ lp_classify(const struct lvm_scan *s, struct lvm_plan *pl, char (*rep)[LVM_NAME_
 
 		if (strcmp(lv->vg, pl->vg) != 0 || !lvm_lv_visible(lv))
 			continue;
-		n = lvm_lv_plexes(s, lv, img, LVM_RUN_LEGS);
+		/* a raid volume by its images (a parity one's own devices are its images) */
+		if (!(n = lvm_lv_images(s, lv, img, LVM_RUN_LEGS))) {
+			img[0] = lv;
+			n = 1;
+		}
 		for (size_t k = 0; k < n; k++)
 			ok += img[k] && !lp_missing(img[k]->devices);
 		if (ok == n) {
 			pl->recovered++;
 			continue;
 		}
-		if (ok && *nrep < LP_MAX_LVS) {
+		if (ok && n - ok <= lp_spare(lv, n) && *nrep < LP_MAX_LVS) {
 			snprintf(rep[(*nrep)++], LVM_NAME_LEN + 2, "%s", lv->name);
 			continue;
 		}

@@ -137,3 +137,17 @@ lvm_plex_check(const struct lvm_scan *s, const struct job_params *p, struct lvm_
 		LP_FAIL(VDS_R_NOT_SUPPORTED, "not a plex job");
 	}
 }
+
+void
+lvm_plex_outputs(const struct lvm_plan *pl, struct job_outputs *out)
+{
+	const struct inv_plex *px;
+
+	if (pl->type != JOB_ADD_PLEX && pl->type != JOB_REPAIR_PLEX)
+		return;
+	if ((px = inv_by_key(INV_PLEX, pl->outkey))) {
+		out->plex = px->index;
+		out->volume = px->volume_index;
+		snprintf(out->objid, sizeof(out->objid), "%s", px->objid);
+	}
+}

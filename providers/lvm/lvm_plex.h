@@ -16,5 +16,7 @@ enum vds_result lvm_plex_pvs(const struct lvm_scan *s, const struct job_params *
 /* Check a plex job on lv (pl->vg, pl->lv resolved); fills the plan. */
 enum vds_result lvm_plex_check(const struct lvm_scan *s, const struct job_params *p,
                                struct lvm_plan *pl, const struct lvm_lv *lv, char *why, size_t len);
+/* Loop thread (commit, the model updated): the new or rebuilt plex as the job's output. */
+void lvm_plex_outputs(const struct lvm_plan *pl, struct job_outputs *out);
 
 #endif

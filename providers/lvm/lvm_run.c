@@ -32,7 +32,7 @@ lr_run(struct lvm_cmd *c, int built, int fs, char *msg, size_t len)
 	}
 	log_debug("lvm", "running %s %s", c->argv[0], c->argc > 1 ? c->argv[1] : "");
 	if (lvm_cmd_run(c, &o) < 0)
-		r = fs ? lvm_cmd_fs_result(&o, msg, len) : lvm_cmd_result(&o, msg, len);
+		r = lvm_cmd_failed(c, &o, fs, msg, len);
 	lvm_output_free(&o);
 	return r;
 }
@@ -293,7 +293,7 @@ lr_fsck(struct lvm_plan *pl, struct prov_job *j, int killable, char *msg, size_t
 	}
 	c.j = killable ? j : NULL;
 	if (lvm_cmd_run(&c, &o) < 0 && !(o.status == 1 && !o.exec_errno))
-		r = lvm_cmd_fs_result(&o, msg, len);
+		r = lvm_cmd_failed(&c, &o, 1, msg, len);
 	lvm_output_free(&o);
 	return r == VDS_R_TOOL_FAILED ? VDS_R_IO_ERROR : r;
 }

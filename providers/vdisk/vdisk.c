@@ -33,7 +33,7 @@
 #include "durable.h"
 #include "log.h"
 #if ENABLE_BASIC
-#include "../basic/basic_label.h"
+#include "../basic/basic_label.h" /* the one label writer: a new disk's label */
 #endif
 #include "vdisk.h"
 #include "vdisk_check.h"

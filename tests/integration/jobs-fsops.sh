@@ -50,39 +50,13 @@ for k in "${P_rows[@]}"; do
 done
 [ -n "$P_EFI" ] || fail "no vfat partition on sim0"
 
-# refused WHAT ERROR REASON-PART TYPE COLUMN T V...: a createAndGo of TYPE
-# gets ERROR and vdsLastRefusal's reason holds REASON-PART.
-refused() {
-	local what=$1 want=$2 part=$3 type=$4 h nref a=()
-	shift 4
-	h=$(job_handle)
-	while [ $# -ge 3 ]; do
-		a+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
-		shift 3
-	done
-	nref=$(refusal_count)
-	expect_set_error "$what" "$want" "VDS-MIB::vdsJobRowStatus.$h" i 4 \
-		"VDS-MIB::vdsJobType.$h" i "$type" "${a[@]}"
-	refusal_check "$what" "$want" "$nref"
-	case "$REFUSAL_REASON" in
-	*"$part"*) note "$what: $REFUSAL_REASON" ;;
-	*) check_fail "$what: vdsLastRefusal says \"$REFUSAL_REASON\", not \"$part\"" ;;
-	esac
-}
+# refused WHAT ERROR REASON-PART TYPE COLUMN T V...: job_refused, the reason noted.
+refused() { job_refused "$@" && note "$1: $REFUSAL_REASON"; }
 
 # run_ok WHAT TYPE [COLUMN T V]...: the job succeeds; H its handle.
 run_ok() {
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 60000
-	if [ "$JOB_FINAL" != "$ST_SUCCEEDED" ]; then
-		check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" ErrorName ErrorMessage)"
-		return 1
-	fi
-	note "$what: job $H succeeded in $(($(now_ms) - t0)) ms, percent $JOB_PERCENTS"
+	job_run_ok "$1" 60000 "${@:2}" || return 1
+	note "$1: job $H succeeded in $JOB_MS ms, percent $JOB_PERCENTS"
 	job_trap "$H" 60000
 }
 

@@ -133,6 +133,40 @@ job_follow() {
 	return "$bad"
 }
 
+# job_run TIMEOUT_MS TYPE [COLUMN T V]...: start a job with a free handle H
+# and job_follow it to its end (JOB_FINAL, JOB_PERCENTS, ...); JOB_MS is
+# its time through SNMP from the SET to the end.  job_follow's status.
+job_run() {
+	local timeout=$1 t0 rc
+	shift
+	H=$(job_handle)
+	t0=$(now_ms)
+	job_start "$H" "$@"
+	job_follow "$H" "$timeout"
+	rc=$?
+	JOB_MS=$(($(now_ms) - t0))
+	return "$rc"
+}
+
+# job_run_ok WHAT TIMEOUT_MS TYPE [COLUMN T V]...: job_run, and the job
+# succeeded; else a check failure with its error, and status 1.
+job_run_ok() {
+	local what=$1
+	shift
+	job_run "$@"
+	if [ "$JOB_FINAL" != "$ST_SUCCEEDED" ]; then
+		check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" ErrorName ErrorMessage)"
+		return 1
+	fi
+}
+
+# job_expect_ok WHAT: the job H just followed succeeded (a check failure and
+# its error noted if not).
+job_expect_ok() {
+	expect_eq "$1: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
+		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+}
+
 # ------------------------------------------------------------------ inventory
 
 # inv_load NAME ARC: vds_load plus the column numbers.
@@ -235,5 +269,29 @@ refusal_check() {
 	case "$obj" in
 	*vdsJob*) ;;
 	*) check_fail "$what: vdsRefusalObject is \"$obj\", not a vdsJobTable variable" ;;
+	esac
+}
+
+# job_refused WHAT ERROR TEXT TYPE [COLUMN T V]...: the createAndGo of a job
+# of TYPE on a free handle (REFUSED_H) is answered ERROR, refusal_check
+# passes and vdsRefusalReason holds TEXT (else a check failure, status 1).
+job_refused() {
+	local what=$1 want=$2 text=$3 type=$4 nref a=()
+	shift 4
+	REFUSED_H=$(job_handle)
+	while [ $# -ge 3 ]; do
+		a+=("VDS-MIB::vdsJob$1.$REFUSED_H" "$2" "$3")
+		shift 3
+	done
+	nref=$(refusal_count)
+	expect_set_error "$what" "$want" "VDS-MIB::vdsJobRowStatus.$REFUSED_H" i 4 \
+		"VDS-MIB::vdsJobType.$REFUSED_H" i "$type" "${a[@]}"
+	refusal_check "$what" "$want" "$nref"
+	case "$REFUSAL_REASON" in
+	*"$text"*) ;;
+	*)
+		check_fail "$what: vdsRefusalReason \"$REFUSAL_REASON\" does not say \"$text\""
+		return 1
+		;;
 	esac
 }

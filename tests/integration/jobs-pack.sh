@@ -57,12 +57,8 @@ expect_eq "pack0 disks" 4 "$(inv_value 6 "$C_PACK_DISKS" "$PACK0")"
 
 # run_job WHAT TYPE [COLUMN T V]...: H, followed to its end; JOB_FINAL.
 run_job() {
-	local what=$1
-	shift
-	H=$(job_handle)
-	job_start "$H" "$@"
-	job_follow "$H" 60000 || check_fail "$what: job $H misbehaved while running"
-	note "$what: job $H ended $JOB_FINAL, percents $JOB_PERCENTS"
+	job_run 60000 "${@:2}" || check_fail "$1: job $H misbehaved while running"
+	note "$1: job $H ended $JOB_FINAL, percents $JOB_PERCENTS"
 }
 ok_job() {
 	run_job "$@"
@@ -73,22 +69,8 @@ ok_job() {
 # refused WHAT SUBSTRING TYPE [COLUMN T V]...: inconsistentValue, no row,
 # and vdsLastRefusal's reason holds SUBSTRING.
 refused() {
-	local what=$1 sub=$2 type=$3 h n a=()
-	shift 3
-	h=$(job_handle)
-	while [ $# -ge 3 ]; do
-		a+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
-		shift 3
-	done
-	n=$(refusal_count)
-	expect_set_error "$what" inconsistentValue "VDS-MIB::vdsJobRowStatus.$h" i 4 \
-		"VDS-MIB::vdsJobType.$h" i "$type" "${a[@]}"
-	refusal_check "$what" inconsistentValue "$n"
-	case "$REFUSAL_REASON" in
-	*"$sub"*) ;;
-	*) check_fail "$what: vdsRefusalReason \"$REFUSAL_REASON\" lacks \"$sub\"" ;;
-	esac
-	[ -z "$(job_get "$h" Status)" ] || check_fail "$what: a row $h was made"
+	job_refused "$1" inconsistentValue "${@:2}"
+	[ -z "$(job_get "$REFUSED_H" Status)" ] || check_fail "$1: a row $REFUSED_H was made"
 }
 
 # plex_devs VOLUME: "N:DEVICES ..." of its plexes, by number

@@ -34,23 +34,8 @@ job() {
 # refused WHAT ERROR REASON-PART TYPE [COLUMN T V]...: the createAndGo is
 # refused with ERROR and vdsLastRefusal's reason holds REASON-PART.
 refused() {
-	local what=$1 want=$2 part=$3 h n
-	shift 3
-	h=$(job_handle)
-	n=$(refusal_count)
-	local args=("VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i "$1")
-	shift
-	while [ $# -ge 3 ]; do
-		args+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
-		shift 3
-	done
-	expect_set_error "$what" "$want" "${args[@]}"
-	refusal_check "$what" "$want" "$n"
-	case "$REFUSAL_REASON" in
-	*"$part"*) ;;
-	*) check_fail "$what: reason \"$REFUSAL_REASON\" does not say \"$part\"" ;;
-	esac
-	expect_eq "$what: no row" "" "$(job_get "$h" Status)"
+	job_refused "$@"
+	expect_eq "$1: no row" "" "$(job_get "$REFUSED_H" Status)"
 }
 
 # Five 1 GiB disks in no pack, from sim vdisks.

@@ -25,35 +25,10 @@ STATE=$VDS_TMP/state/sim.state
 
 # run_job WHAT TYPE [COLUMN T V]...: start, follow to success; H its handle.
 run_job() {
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 60000 || check_fail "$what: job $H misbehaved while running"
-	expect_eq "$what: job $H status" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "$what: $(job_getn "$H" Result ErrorName Message)"
-	note "$what: job $H in $(($(now_ms) - t0)) ms, percents $JOB_PERCENTS"
-}
-
-# refused WHAT REASON TEXT TYPE [COLUMN T V]...: the createAndGo is answered
-# REASON and vdsRefusalReason holds TEXT.
-refused() {
-	local what=$1 want=$2 text=$3 type=$4 h nref args=()
-	shift 4
-	h=$(job_handle)
-	while [ $# -ge 3 ]; do
-		args+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
-		shift 3
-	done
-	nref=$(refusal_count)
-	expect_set_error "$what" "$want" "VDS-MIB::vdsJobRowStatus.$h" i 4 \
-		"VDS-MIB::vdsJobType.$h" i "$type" "${args[@]}"
-	refusal_check "$what" "$want" "$nref"
-	case "$REFUSAL_REASON" in
-	*"$text"*) ;;
-	*) check_fail "$what: vdsRefusalReason \"$REFUSAL_REASON\" does not say \"$text\"" ;;
-	esac
+	job_run 60000 "${@:2}" || check_fail "$1: job $H misbehaved while running"
+	expect_eq "$1: job $H status" "$ST_SUCCEEDED" "$JOB_FINAL" ||
+		note "$1: $(job_getn "$H" Result ErrorName Message)"
+	note "$1: job $H in $JOB_MS ms, percents $JOB_PERCENTS"
 }
 
 vd_row() { inv_index 7 "$C_VD_PATH" "$1" || fail "no vdisk row for $1"; }
@@ -68,39 +43,39 @@ run_job "expandVDisk attached" 19 ParamVDisk u "$VA" ParamSizeMiB u 96
 expect_eq "expandVDisk: vdsJobOutVDisk" "$VA" "$(job_get "$H" OutVDisk)"
 expect_eq "expandVDisk: vdisk size" "$((96 * MIB))" "$(inv_value 7 "$C_VD_SIZE" "$VA")"
 expect_eq "expandVDisk: its disk row's size" "$((96 * MIB))" "$(inv_value 2 "$C_DISK_SIZE" "$DA")"
-refused "expandVDisk smaller" inconsistentValue "shrinking" 19 ParamVDisk u "$VA" \
+job_refused "expandVDisk smaller" inconsistentValue "shrinking" 19 ParamVDisk u "$VA" \
 	ParamSizeMiB u 32
-refused "expandVDisk the same size" inconsistentValue "shrinking" 19 ParamPath s "$A" \
+job_refused "expandVDisk the same size" inconsistentValue "shrinking" 19 ParamPath s "$A" \
 	ParamSizeMiB u 96
-refused "expandVDisk with no size" inconsistentValue "vdsJobParamSizeMiB" 19 ParamVDisk u "$VA"
-refused "compactVDisk of a fixed vdisk" inconsistentValue "fixed" 20 ParamVDisk u "$VA"
+job_refused "expandVDisk with no size" inconsistentValue "vdsJobParamSizeMiB" 19 ParamVDisk u "$VA"
+job_refused "compactVDisk of a fixed vdisk" inconsistentValue "fixed" 20 ParamVDisk u "$VA"
 run_job "detachVDisk" 9 ParamVDisk u "$VA"
 
 # ---- differencing VHD over a dynamic VHD
 B=$SIMDIR/base.vhd C=$SIMDIR/child.vhd
 run_job "createVDisk dynamic VHD" 7 ParamPath s "$B" ParamSizeMiB u 64 ParamVDiskFormat i 2
 VB=$(vd_row "$B")
-refused "differencing with no parent" inconsistentValue "vdsJobParamVDisk" 7 ParamPath s "$C" \
+job_refused "differencing with no parent" inconsistentValue "vdsJobParamVDisk" 7 ParamPath s "$C" \
 	ParamVDiskType i 3 ParamVDiskFormat i 2
-refused "differencing, raw" inconsistentValue "VHD" 7 ParamPath s "$C" ParamVDiskType i 3 \
+job_refused "differencing, raw" inconsistentValue "VHD" 7 ParamPath s "$C" ParamVDiskType i 3 \
 	ParamVDisk u "$VB"
-refused "differencing of another size" inconsistentValue "parent's size" 7 ParamPath s "$C" \
+job_refused "differencing of another size" inconsistentValue "parent's size" 7 ParamPath s "$C" \
 	ParamVDiskType i 3 ParamVDiskFormat i 2 ParamVDisk u "$VB" ParamSizeMiB u 32
 run_job "createVDisk differencing" 7 ParamPath s "$C" ParamVDiskType i 3 ParamVDiskFormat i 2 \
 	ParamVDisk u "$VB"
 VC=$(vd_row "$C")
 expect_eq "differencing: type, size" "3 $((64 * MIB))" \
 	"$(inv_value 7 "$C_VD_TYPE" "$VC") $(inv_value 7 "$C_VD_SIZE" "$VC")"
-refused "expandVDisk in a chain" inconsistentValue "differencing chain" 19 ParamVDisk u "$VC" \
+job_refused "expandVDisk in a chain" inconsistentValue "differencing chain" 19 ParamVDisk u "$VC" \
 	ParamSizeMiB u 128
-refused "deleteVDisk of a parent" inconsistentValue "parent" 10 ParamVDisk u "$VB"
-refused "mergeVDisk of a disk with no parent" inconsistentValue "not a differencing" 21 \
+job_refused "deleteVDisk of a parent" inconsistentValue "parent" 10 ParamVDisk u "$VB"
+job_refused "mergeVDisk of a disk with no parent" inconsistentValue "not a differencing" 21 \
 	ParamVDisk u "$VB"
-refused "mergeVDisk two levels of one" inconsistentValue "parent level" 21 ParamVDisk u "$VC" \
+job_refused "mergeVDisk two levels of one" inconsistentValue "parent level" 21 ParamVDisk u "$VC" \
 	ParamMergeDepth u 2
 run_job "attachVDisk child" 8 ParamVDisk u "$VC"
-refused "compactVDisk attached read-write" inconsistentValue "read-write" 20 ParamVDisk u "$VC"
-refused "mergeVDisk attached read-write" inconsistentValue "read-write" 21 ParamVDisk u "$VC"
+job_refused "compactVDisk attached read-write" inconsistentValue "read-write" 20 ParamVDisk u "$VC"
+job_refused "mergeVDisk attached read-write" inconsistentValue "read-write" 21 ParamVDisk u "$VC"
 run_job "detachVDisk child" 9 ParamVDisk u "$VC"
 
 # ---- what the child holds: recorded in sim.state by hand (the sim writes no

@@ -42,24 +42,7 @@ vd_job() {
 }
 
 # vd_refused WHAT TEXT TYPE [COLUMN T V]...: the SET is refused, saying TEXT.
-vd_refused() {
-	local what=$1 text=$2 h nref args=()
-	shift 2
-	h=$(job_handle)
-	args=("VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i "$1")
-	shift
-	while [ $# -ge 3 ]; do
-		args+=("VDS-MIB::vdsJob$1.$h" "$2" "$3")
-		shift 3
-	done
-	nref=$(refusal_count)
-	expect_set_error "$what" inconsistentValue "${args[@]}"
-	refusal_check "$what" inconsistentValue "$nref"
-	case "$REFUSAL_REASON" in
-	*"$text"*) ;;
-	*) check_fail "$what: vdsRefusalReason \"$REFUSAL_REASON\" does not say \"$text\"" ;;
-	esac
-}
+vd_refused() { job_refused "$1" inconsistentValue "${@:2}"; }
 
 qsize() { qemu-img info --output=json "$@" | sed -n 's/.*"virtual-size": *\([0-9]*\).*/\1/p'; }
 devnode_of() { inv_value 7 "$C_VD_DEVNODE" "$1"; }

@@ -21,13 +21,17 @@ char *fixture(const char *name);
 /*
  * The first rule whose text is in the command line (argv[1..] without the
  * --config pair, joined with ' ') and has uses left answers it: stdout from
- * a fixture file or literal text, and the exit status.  vgs and pvs answer
- * from vgs.json and pvs-used.json.  Every call is logged in order.
+ * a fixture file or literal text, stderr from the fixture file err, and the
+ * exit status.  A rule with seen answers only once the job's progress the
+ * loop received has had those details (so a poll cannot overtake the one
+ * before it).  vgs and pvs answer from vgs.json and pvs-used.json.  Every
+ * call is logged in order; the runner may be called from several threads.
  */
 struct rule {
 	const char *match, *file, *text;
 	int status;
 	int uses; /* 0: any number */
+	const char *err, *seen;
 };
 
 struct script {
@@ -40,8 +44,10 @@ int script_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o);
 
 struct jobrun {
 	enum vds_result r;
-	char msg[256];
+	char msg[512];
 	int done;
+	char progress[4096]; /* "PERCENT DETAILS\n" as the loop received them */
+	size_t proglen;
 };
 
 /* Run the plan's job on a real worker with sc as the command runner. */
@@ -51,5 +57,9 @@ struct lvm_plan *plan_new(enum job_type type);
 void plan_free(struct lvm_plan *pl);
 /* Where in sc's log the line "what\n" first is: its offset, or -1. */
 long script_at(const struct script *sc, const char *what);
+/* Where in sc's log the first line containing what is: its offset, or -1. */
+long logged(const struct script *sc, const char *what);
+/* Did the loop receive progress "PERCENT DETAILS" of jr's job? */
+int progressed(const struct jobrun *jr, const char *line);
 
 #endif

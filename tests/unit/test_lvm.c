@@ -391,12 +391,13 @@ test_recovery_argv(void)
 static enum vds_result
 mirror_job(const char *after, const char *dm, struct jobrun *jr)
 {
-	struct rule rules[] = {{"lvcreate ", NULL, NULL, 0, 1},
-	                       {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0},
-	                       {LVS_A, "lvs-mirror-new.json", NULL, 0, 1},
-	                       {LVS_A, after, NULL, 0, 0},
-	                       {"status vgf-mf", NULL, dm, 0, 0},
-	                       {NULL, NULL, NULL, 0, 0}};
+	struct rule rules[] = {
+	    {"lvcreate ", NULL, NULL, 0, 1, NULL, NULL},
+	    {"lv_name,sync_percent vgf/mf", "sync-mf-100.json", NULL, 0, 0, NULL, NULL},
+	    {LVS_A, "lvs-mirror-new.json", NULL, 0, 1, NULL, NULL},
+	    {LVS_A, after, NULL, 0, 0, NULL, NULL},
+	    {"status vgf-mf", NULL, dm, 0, 0, NULL, NULL},
+	    {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
 
@@ -439,15 +440,15 @@ test_job_mirror(void)
 static void
 test_job_new_vg(void)
 {
-	struct rule ok[] = {{"vgcreate ", NULL, NULL, 0, 1},
-	                    {"lvcreate ", NULL, NULL, 0, 1},
-	                    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	                    {NULL, NULL, NULL, 0, 0}};
-	struct rule bad[] = {{"vgcreate ", NULL, NULL, 0, 1},
-	                     {"lvcreate ", NULL, NULL, 5, 1},
-	                     {"vgremove ", NULL, NULL, 0, 1},
-	                     {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	                     {NULL, NULL, NULL, 0, 0}};
+	struct rule ok[] = {{"vgcreate ", NULL, NULL, 0, 1, NULL, NULL},
+	                    {"lvcreate ", NULL, NULL, 0, 1, NULL, NULL},
+	                    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0, NULL, NULL},
+	                    {NULL, NULL, NULL, 0, 0, NULL, NULL}};
+	struct rule bad[] = {{"vgcreate ", NULL, NULL, 0, 1, NULL, NULL},
+	                     {"lvcreate ", NULL, NULL, 5, 1, NULL, NULL},
+	                     {"vgremove ", NULL, NULL, 0, 1, NULL, NULL},
+	                     {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0, NULL, NULL},
+	                     {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = ok};
 	struct lvm_plan *pl = plan_new(JOB_CREATE_VOLUME);
 	struct lvm_cmd c;

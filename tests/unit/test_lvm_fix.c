@@ -71,18 +71,19 @@ test_dminfo(void)
 static void
 test_killed_before_commit(void)
 {
-	struct rule rules[] = {
-	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
-	    {"info -c", "kill-back-dminfo0.txt", NULL, 0, 1},
-	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0},
-	    {"clear vgf-", NULL, NULL, 0, 0},
-	    {"resume vgf-", NULL, NULL, 0, 0},
-	    {LVS_A, "kill-back-lvs0.json", NULL, 0, 0},
-	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
-	    {"vgmknodes vgf", NULL, NULL, 0, 0},
-	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
+	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	                       {"info -c", "kill-back-dminfo0.txt", NULL, 0, 1, NULL, NULL},
+	                       {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0, NULL, NULL},
+	                       {"clear vgf-", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"resume vgf-", NULL, NULL, 0, 0, NULL, NULL},
+	                       {LVS_A, "kill-back-lvs0.json", NULL, 0, 0, NULL, NULL},
+	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"status vgf-mf", NULL,
+	                        "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0, NULL,
+	                        NULL},
+	                       {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct jobrun jr;
 	int repair;
@@ -114,19 +115,19 @@ test_killed_before_commit(void)
 static void
 test_killed_after_commit(void)
 {
-	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1},
-	                       {"info -c", "kill-fwd-dminfo0.txt", NULL, 0, 1},
-	                       {"info -c", "kill-fwd-dminfo1.txt", NULL, 0, 0},
-	                       {"resume vgf-", NULL, NULL, 0, 0},
-	                       {LVS_A, "kill-fwd-lvs0.json", NULL, 0, 2},
-	                       {LVS_A, "lvs-split-done.json", NULL, 0, 0},
-	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	                       {"lvremove -f vgf/mf_", NULL, NULL, 0, 3},
-	                       {"remove vgf-mf_", NULL, NULL, 0, 0},
-	                       {"lvchange -ay vgf/mfb", NULL, NULL, 0, 1},
-	                       {"vgmknodes vgf", NULL, NULL, 0, 0},
-	                       {"vgck vgf", NULL, NULL, 0, 0},
-	                       {NULL, NULL, NULL, 0, 0}};
+	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	                       {"info -c", "kill-fwd-dminfo0.txt", NULL, 0, 1, NULL, NULL},
+	                       {"info -c", "kill-fwd-dminfo1.txt", NULL, 0, 0, NULL, NULL},
+	                       {"resume vgf-", NULL, NULL, 0, 0, NULL, NULL},
+	                       {LVS_A, "kill-fwd-lvs0.json", NULL, 0, 2, NULL, NULL},
+	                       {LVS_A, "lvs-split-done.json", NULL, 0, 0, NULL, NULL},
+	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"lvremove -f vgf/mf_", NULL, NULL, 0, 3, NULL, NULL},
+	                       {"remove vgf-mf_", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"lvchange -ay vgf/mfb", NULL, NULL, 0, 1, NULL, NULL},
+	                       {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct jobrun jr;
 	int repair;
@@ -157,19 +158,21 @@ test_killed_after_commit(void)
 static void
 test_killed_rollback(void)
 {
-	struct rule rules[] = {
-	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
-	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0},
-	    {LVS_A, "lvs-half-split.json", NULL, 0, 2},
-	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
-	    {"vgcfgrestore --list vgf", "cfglist.txt", NULL, 0, 0},
-	    {"vgcfgrestore -y -f /etc/lvm/archive/vgf_00012-166293104.vg vgf", NULL, NULL, 0, 1},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 resync 0 0 -\n", 0, 0},
-	    {"vgmknodes vgf", NULL, NULL, 0, 0},
-	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
+	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	                       {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0, NULL, NULL},
+	                       {LVS_A, "lvs-half-split.json", NULL, 0, 2, NULL, NULL},
+	                       {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0, NULL, NULL},
+	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"lvchange -ay vgf/mf", NULL, NULL, 0, 1, NULL, NULL},
+	                       {"vgcfgrestore --list vgf", "cfglist.txt", NULL, 0, 0, NULL, NULL},
+	                       {"vgcfgrestore -y -f /etc/lvm/archive/vgf_00012-166293104.vg vgf",
+	                        NULL, NULL, 0, 1, NULL, NULL},
+	                       {"status vgf-mf", NULL,
+	                        "0 98304 raid raid1 2 AA 98304/98304 resync 0 0 -\n", 0, 0, NULL,
+	                        NULL},
+	                       {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct jobrun jr;
 	int repair;
@@ -186,17 +189,18 @@ test_killed_rollback(void)
 static void
 test_killed_no_archive(void)
 {
-	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1},
-	                       {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0},
-	                       {LVS_A, "lvs-half-split.json", NULL, 0, 0},
-	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	                       {"vgcfgrestore --list vgf", NULL, "", 0, 0},
-	                       {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 0},
-	                       {"lvchange -an vgf/mf", NULL, NULL, 5, 0},
-	                       {"lvchange -ay vgf/mfb", NULL, NULL, 0, 0},
-	                       {"vgmknodes vgf", NULL, NULL, 0, 0},
-	                       {"vgck vgf", NULL, NULL, 0, 0},
-	                       {NULL, NULL, NULL, 0, 0}};
+	struct rule rules[] = {
+	    {"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0, NULL, NULL},
+	    {LVS_A, "lvs-half-split.json", NULL, 0, 0, NULL, NULL},
+	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	    {"vgcfgrestore --list vgf", NULL, "", 0, 0, NULL, NULL},
+	    {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 0, NULL, NULL},
+	    {"lvchange -an vgf/mf", NULL, NULL, 5, 0, NULL, NULL},
+	    {"lvchange -ay vgf/mfb", NULL, NULL, 0, 0, NULL, NULL},
+	    {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	    {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	    {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct jobrun jr;
 	int repair;
@@ -216,17 +220,18 @@ static void
 test_killed_reload(void)
 {
 	struct rule rules[] = {
-	    {"lvconvert ", NULL, NULL, 128 + 9, 1},
-	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0},
-	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0},
-	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0},
-	    {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 1},
-	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0},
-	    {"lvchange -an vgf/mf", NULL, NULL, 0, 1},
-	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1},
-	    {"vgmknodes vgf", NULL, NULL, 0, 0},
-	    {"vgck vgf", NULL, NULL, 0, 0},
-	    {NULL, NULL, NULL, 0, 0}};
+	    {"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	    {"info -c", "kill-back-dminfo1.txt", NULL, 0, 0, NULL, NULL},
+	    {LVS_A, "lvs-mirror-ok.json", NULL, 0, 0, NULL, NULL},
+	    {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	    {"status vgf-mf", NULL, "0 98304 linear 254:2 0\n", 0, 1, NULL, NULL},
+	    {"status vgf-mf", NULL, "0 98304 raid raid1 2 AA 98304/98304 idle 0 0 -\n", 0, 0, NULL,
+	     NULL},
+	    {"lvchange -an vgf/mf", NULL, NULL, 0, 1, NULL, NULL},
+	    {"lvchange -ay vgf/mf", NULL, NULL, 0, 1, NULL, NULL},
+	    {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	    {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	    {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 	struct script sc = {.rules = rules};
 	struct jobrun jr;
 	int repair;

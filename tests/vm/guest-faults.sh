@@ -38,13 +38,12 @@
 # Disks: $VDS_FAULT_DISKS (default /dev/vdc,/dev/vdd), wiped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
 IFS=, read -r D1 D2 <<<"${VDS_FAULT_DISKS:-/dev/vdc,/dev/vdd}"
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 FLT=vdsflt MIB=1048576
 # How long a job may take (a deadline, not an expectation): 2 min was too
@@ -145,15 +144,14 @@ cleanup_storage
 wipefs -qaf "$D1" "$D2" || fail "wipefs"
 # The PV label lives inside vdsflt (2048 sectors in), so /dev/vdc itself shows none.
 dmsetup create "$FLT" --table "$(flt_table linear)" || fail "dmsetup create $FLT"
-lvmq pvcreate -q "/dev/mapper/$FLT" "$D2" || fail "pvcreate"
-lvmq vgcreate -q vgf "/dev/mapper/$FLT" "$D2" || fail "vgcreate"
+guest_vg vgf "/dev/mapper/$FLT" "$D2"
 # vgr: two SCSI RAM disks; one of them is pulled out of the running kernel in case 1b
 kmod modprobe sd_mod || fail "modprobe sd_mod"
 kmod modprobe scsi_debug dev_size_mb=80 add_host=2 per_host_store=1 || fail "modprobe scsi_debug"
 udevadm settle --timeout=20
 read -r S1 S2 <<<"$(sd_disks | sort | tr '\n' ' ')"
 [ -b "${S1:-}" ] && [ -b "${S2:-}" ] || fail "scsi_debug made no two disks: $(sd_disks | tr '\n' ' ')"
-lvmq pvcreate -q "$S1" "$S2" && lvmq vgcreate -q vgr "$S1" "$S2" || fail "vgcreate vgr on $S1 $S2"
+guest_vg vgr "$S1" "$S2"
 vds_start_master
 vds_write_conf "discovery no" "provider lvm"
 vds_start_vdsd -d

@@ -43,22 +43,12 @@ run_ms() {
 		split($2, t, ":"); ms[NR] = ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 }
 		END { d = ms[2] - ms[1]; if (d < 0) d += 86400000; printf "%d", d }'
 }
-# run_ok WHAT TYPE [COLUMN T V]...: the job succeeds; H its handle, MS its time
-# from the SET to the end as seen through SNMP (JOB: "MS ms, running R ms").
+# run_ok WHAT TYPE [COLUMN T V]...: the job succeeds; H its handle, JOB_MS its
+# time from the SET to the end as seen through SNMP (JOB: "MS ms, running R ms").
 run_ok() {
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 300000
-	MS=$(($(now_ms) - t0))
-	if [ "$JOB_FINAL" != "$ST_SUCCEEDED" ]; then
-		check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" ErrorName ErrorMessage)"
-		return 1
-	fi
-	JOB="$MS ms through SNMP (running $(run_ms "$H") ms)"
-	note "$what: job $H: $JOB, percents $JOB_PERCENTS"
+	job_run_ok "$1" 300000 "${@:2}" || return 1
+	JOB="$JOB_MS ms through SNMP (running $(run_ms "$H") ms)"
+	note "$1: job $H: $JOB, percents $JOB_PERCENTS"
 }
 # by_hand CMD...: run it, HAND its time in ms
 by_hand() {

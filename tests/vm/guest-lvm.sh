@@ -11,18 +11,16 @@
 # (too big: refused at SET; shrink of a mounted volume: IN_USE).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
 MIB=1048576
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json --units b --nosuffix -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 MNT=/run/vds-mnt
 
-lvmq pvcreate -q /dev/vda /dev/vdb || fail "pvcreate"
-lvmq vgcreate -q vg0 /dev/vda /dev/vdb || fail "vgcreate"
+guest_vg vg0 /dev/vda /dev/vdb
 vds_start_master
 vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd
@@ -42,23 +40,15 @@ expect_eq "disk /dev/vdc: no pack" 0 "$(disk_pack /dev/vdc)"
 
 # run_job WHAT TYPE [COLUMN T V]...: start, follow; JOB_FINAL, H afterwards.
 run_job() {
-	local what=$1
-	shift
-	H=$(job_handle)
-	job_start "$H" "$@"
-	job_follow "$H" 300000
-	note "$what: job $H ended with status $JOB_FINAL, percents seen: $JOB_PERCENTS"
+	job_run 300000 "${@:2}"
+	note "$1: job $H ended with status $JOB_FINAL, percents seen: $JOB_PERCENTS"
 }
 outputs() { job_getn "$H" OutOffset OutPartition OutVolume OutReclaimedBytes OutVDisk OutObjectId; }
-expect_ok() {
-	expect_eq "$1: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
-}
 
 # ---- createVolume mirror
 run_job "createVolume mirror" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 64 \
 	ParamName s m0
-expect_ok "createVolume mirror"
+job_expect_ok "createVolume mirror"
 read -r _ _ VM0 _ _ _ <<<"$(outputs)"
 expect_eq "mirror: lvs segtype" raid1 "$(lvjson segtype vg0/m0)"
 expect_eq "mirror: lvs size" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -73,11 +63,11 @@ M0_DEV=$(readlink -f /dev/mapper/vg0-m0)
 # ---- simple and striped
 run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 16 \
 	ParamName s s0
-expect_ok "createVolume simple"
+job_expect_ok "createVolume simple"
 expect_eq "simple: lvs segtype" linear "$(lvjson segtype vg0/s0)"
 run_job "createVolume striped" 3 ParamPack u "$PACK" ParamVolumeType i 3 ParamSizeMiB u 16 \
 	ParamName s st0 ParamStripeKiB u 64
-expect_ok "createVolume striped"
+job_expect_ok "createVolume striped"
 expect_eq "striped: lvs stripes, stripe size" "2 65536" \
 	"$(lvjson stripes vg0/st0) $(lvjson stripe_size vg0/st0)"
 
@@ -103,7 +93,7 @@ expect_eq "shrink of a mounted volume: result IN_USE" 6 "$(job_get "$H" Result)"
 expect_eq "mounted: size unchanged" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
 umount "$MNT"
 run_job "shrinkVolume" 5 ParamVolume u "$VM0" ParamSizeMiB u 16
-expect_ok "shrinkVolume"
+job_expect_ok "shrinkVolume"
 read -r _ _ _ recl _ _ <<<"$(outputs)"
 expect_eq "shrink: reclaimed" $((16 * MIB)) "$recl"
 expect_eq "shrink: lvs size" $((48 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -114,7 +104,7 @@ e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the shrin
 fs_bytes() { dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Block count/ { n = $2 } /^Block size/ { b = $2 } END { print n * b }'; }
 mount /dev/vg0/m0 "$MNT" || fail "mount for the extend"
 run_job "extendVolume mounted mirror" 11 ParamVolume u "$VM0" ParamSizeMiB u 24
-expect_ok "extendVolume mounted mirror"
+job_expect_ok "extendVolume mounted mirror"
 read -r _ _ vol _ _ _ <<<"$(outputs)"
 expect_eq "extend: output volume" "$VM0" "$vol"
 expect_eq "extend: lvs size" $((72 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -127,7 +117,7 @@ umount "$MNT"
 e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the extend"
 VS0=$(inv_index 4 "$C_VOL_NAME" vg0/s0)
 run_job "extendVolume simple" 11 ParamVolume u "$VS0" ParamSizeMiB u 6
-expect_ok "extendVolume simple"
+job_expect_ok "extendVolume simple"
 expect_eq "extend simple: 16 MiB + 6 MiB rounded up to whole 4 MiB extents" $((24 * MIB)) \
 	"$(lvjson lv_size vg0/s0)"
 too_big extendVolume 11 ParamVolume "$VS0"
@@ -142,7 +132,7 @@ for i in "${X_rows[@]}"; do
 done
 [ -n "$PLEX2" ] || fail "no plex 2 of volume $VM0"
 run_job "breakVolumePlex" 6 ParamVolume u "$VM0" ParamPlex u "$PLEX2" ParamName s m0b
-expect_ok "breakVolumePlex"
+job_expect_ok "breakVolumePlex"
 read -r _ _ VNEW _ _ _ <<<"$(outputs)"
 expect_eq "break: output is vg0/m0b" "$(inv_index 4 "$C_VOL_NAME" vg0/m0b)" "$VNEW"
 expect_eq "break: m0 is linear now" linear "$(lvjson segtype vg0/m0)"
@@ -156,7 +146,7 @@ umount "$MNT"
 
 # ---- deleteVolume
 run_job "deleteVolume" 4 ParamVolume u "$VNEW"
-expect_ok "deleteVolume"
+job_expect_ok "deleteVolume"
 lvmq lvs vg0/m0b >/dev/null 2>&1 && check_fail "m0b still exists after deleteVolume"
 expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"
 expect_eq "vgs: lv_count" 3 "$(lvmq vgs --reportformat json -o lv_count vg0 |

@@ -22,12 +22,11 @@
 #     an equal mirror are timed against it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 # lvs_json FIELDS [LV]: lvs -a of vgp as JSON lines {lv_name:..,...}
 lvs_json() { lvmq lvs -a --reportformat json -o "lv_name,$1" vgp 2>/dev/null | jq -c '.report[0].lv[]'; }
 pv_vg() { lvmq pvs --reportformat json -o pv_name,vg_name 2>/dev/null | jq -r --arg p "$1" '.report[0].pv[] | select(.pv_name == $p) | .vg_name'; }
@@ -56,8 +55,7 @@ flt_set() { # linear|error
 	dmsetup suspend --noflush "$FLT" && dmsetup load "$FLT" --table "$t" && dmsetup resume "$FLT"
 }
 
-lvmq pvcreate -qy /dev/vda /dev/vdb /dev/vdc >/dev/null || fail "pvcreate"
-lvmq vgcreate -q vgp /dev/vda /dev/vdb /dev/vdc >/dev/null || fail "vgcreate"
+guest_vg vgp /dev/vda /dev/vdb /dev/vdc
 lvmq lvcreate -qy -W n --type raid1 -m 1 -L 32m -n m vgp /dev/vda /dev/vdc >/dev/null ||
 	fail "lvcreate m"
 lvmq lvcreate -qy -W n -L 48m -n l vgp /dev/vdc >/dev/null || fail "lvcreate l"
@@ -82,18 +80,8 @@ wait_for 10000 disk /dev/vdc >/dev/null || fail "/dev/vdc is not in the disk tab
 DB=$(disk /dev/vdb) DC=$(disk /dev/vdc)
 
 run_job() { # WHAT TYPE [COLUMN T V]...: H, JOB_FINAL, JOB_MS (SET to the end)
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(ms)
-	job_start "$H" "$@"
-	job_follow "$H" 600000
-	JOB_MS=$(($(ms) - t0))
-	note "$what: job $H ended $JOB_FINAL in $JOB_MS ms, percents $JOB_PERCENTS"
-}
-expect_ok() {
-	expect_eq "$1: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+	job_run 600000 "${@:2}"
+	note "$1: job $H ended $JOB_FINAL in $JOB_MS ms, percents $JOB_PERCENTS"
 }
 
 # ---------------------------------------------------------------- 1. pvmove killed
@@ -128,7 +116,7 @@ fi
 
 # ---------------------------------------------------------------- 2. replaceDisk
 run_job "replaceDisk vdc onto vdb" 15 ParamDisk u "$DC" ParamDisks s "$DB"
-expect_ok "replaceDisk"
+job_expect_ok "replaceDisk"
 T_JOB_REPLACE=$JOB_MS
 expect_eq "replaceDisk: vdc left vgp (pvs)" "" "$(pv_vg /dev/vdc)"
 expect_eq "replaceDisk: nothing on vdc (lvs devices)" "" \
@@ -167,7 +155,7 @@ missing() { lvmq pvs --reportformat json -o pv_name,vg_name 2>/dev/null | jq -e 
 wait_for 30000 missing || fail "lvm does not see $FLT missing"
 
 run_job "recoverPack without consent" 16 ParamPack u "$PACK"
-expect_ok "recoverPack without consent"
+job_expect_ok "recoverPack without consent"
 T_JOB_RECOVER=$JOB_MS
 expect_eq "no consent: recovered, lost, details" "3 1 lost, kept with the missing disks: vgp/l2" \
 	"$(job_getn "$H" OutRecovered OutLost Details)"
@@ -180,7 +168,7 @@ missing || check_fail "no consent: the missing disk left vgp"
 data_ok "recoverPack without consent"
 
 run_job "recoverPack with consent" 16 ParamPack u "$PACK" ParamAllowDataLoss i 1
-expect_ok "recoverPack with consent"
+job_expect_ok "recoverPack with consent"
 expect_eq "consent: recovered, lost, details" "3 1 lost and removed: vgp/l2" \
 	"$(job_getn "$H" OutRecovered OutLost Details)"
 expect_eq "consent: l2 removed" "" "$(lvs_json devices | jq -r 'select(.lv_name == "l2") | .lv_name')"

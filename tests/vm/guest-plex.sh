@@ -19,12 +19,11 @@
 # the same full-leg resync).  raid6 needs 5 disks: only the sim runs it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
 vds_require_vdsd
-LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
-lvmq() { lvm "$1" --config "$LVMC" "${@:2}"; }
 lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 dmst() { dmsetup status "$1" | awk '{print $4, $5, $6}'; }
 FLT=vdsplx DC=/dev/vdc
@@ -46,8 +45,7 @@ vds_on_exit cleanup_storage
 cleanup_storage
 wipefs -qaf /dev/vda /dev/vdb "$DC" /dev/vdd || fail "wipefs"
 dmsetup create "$FLT" --table "0 $SECT linear $DC 2048" || fail "dmsetup create $FLT"
-lvmq pvcreate -q /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" || fail "pvcreate"
-lvmq vgcreate -q vgp /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" || fail "vgcreate"
+guest_vg vgp /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT"
 vds_start_master
 vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd
@@ -58,16 +56,9 @@ DA=$(disk /dev/vda) DB=$(disk /dev/vdb) DD=$(disk /dev/vdd)
 [ -n "$DA" ] && [ -n "$DB" ] && [ -n "$DD" ] || fail "vda/vdb/vdd not in the disk table"
 
 run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
-	local what=$1 t0
-	shift
-	H=$(job_handle)
-	t0=$(now_ms)
-	job_start "$H" "$@"
-	job_follow "$H" 300000
-	JOB_MS=$(($(now_ms) - t0))
-	note "$what: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
-	expect_eq "$what: succeeded" "$ST_SUCCEEDED" "$JOB_FINAL" ||
-		note "error: $(job_getn "$H" ErrorName ErrorMessage)"
+	job_run 300000 "${@:2}"
+	note "$1: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
+	job_expect_ok "$1"
 }
 wait_synced() { # VG/LV
 	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"

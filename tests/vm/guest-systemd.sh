@@ -112,17 +112,8 @@ note "vdsd pid $pid: $status; $(grep CapBnd "/proc/$pid/status"); $(grep CapEff 
 # ---- a job of each real provider under the hardened unit
 # run_ok WHAT TYPE [COLUMN T V]...: the job succeeds (H its handle)
 run_ok() {
-	local what=$1
-	shift
-	H=$(job_handle)
-	job_start "$H" "$@"
-	job_follow "$H" 300000
-	if [ "$JOB_FINAL" = "$ST_SUCCEEDED" ]; then
-		note "$what: job $H succeeded (provider $(job_get "$H" Provider))"
-		return 0
-	fi
-	check_fail "$what: job $H ended $JOB_FINAL: $(job_getn "$H" Result ErrorName ErrorMessage)"
-	return 1
+	job_run_ok "$1" 300000 "${@:2}" || return 1
+	note "$1: job $H succeeded (provider $(job_get "$H" Provider))"
 }
 reads_ok() { # LOOP MIB: its first and last 4 KiB read
 	dd if="$1" of=/dev/null bs=4096 count=1 status=none ||
