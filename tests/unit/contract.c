@@ -137,7 +137,7 @@ contract_commit(const struct prov_ops *ops, void *state, void *plan, struct cont
 	t = durable_ticket_end();
 	if (r == VDS_R_OK && durable_wait(t, ct_landed, &l) < 0)
 		r = VDS_R_NO_MEMORY;
-	while (r == VDS_R_OK && !l.answered && time(NULL) - t0 < 20)
+	while (r == VDS_R_OK && !l.answered && time(NULL) - t0 < CT_JOB_DEADLINE_S)
 		event_base_loop(base, EVLOOP_ONCE);
 	durable_fini();
 	event_base_free(base);
