@@ -102,13 +102,15 @@ zp_encode(const unsigned char *s, size_t n, unsigned char *out)
 }
 
 unsigned char *
-zpack(const void *src, size_t n)
+zpack(const void *src, size_t n, size_t *size)
 {
-	size_t size = zp_encode(src, n, NULL);
-	unsigned char *b = malloc(size);
+	size_t len = zp_encode(src, n, NULL);
+	unsigned char *b = malloc(len);
 
 	if (b)
 		zp_encode(src, n, b);
+	if (size)
+		*size = len;
 	return b;
 }
 

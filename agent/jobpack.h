@@ -10,8 +10,9 @@
 
 #include <stddef.h>
 
-/* The n bytes at src as a malloc'd blob; NULL when memory is short. */
-unsigned char *zpack(const void *src, size_t n);
+/* The n bytes at src as a malloc'd blob (its size into *size unless NULL); NULL when memory is
+ * short. */
+unsigned char *zpack(const void *src, size_t n, size_t *size);
 /*
  * The bytes a blob of zpack(src, n) holds, into dst (n bytes; the runs it
  * left out become zero).  0, or -1 when blob does not describe n bytes

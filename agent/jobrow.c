@@ -317,7 +317,7 @@ job_pack(struct job *j)
 
 	if (!j->po)
 		return 0;
-	if (!(b = zpack(j->po, sizeof(*j->po))))
+	if (!(b = zpack(j->po, sizeof(*j->po), NULL)))
 		return -1;
 	free(j->packed);
 	free(j->po);
