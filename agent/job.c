@@ -53,8 +53,8 @@ je_take_live(struct job *j)
 {
 	unsigned was = j->percent;
 
-	if (j->status == JOB_ST_RUNNING && j->percent_live > j->percent)
-		j->percent = j->percent_live;
+	if (j->status == JOB_ST_RUNNING && j->run && j->run->percent_live > j->percent)
+		j->percent = j->run->percent_live;
 	return was;
 }
 
@@ -64,7 +64,8 @@ je_save(struct job *j)
 	unsigned was = je_take_live(j);
 
 	j->update_ms = je_now_ms();
-	j->dirty = 0;
+	if (j->run)
+		j->run->dirty = 0;
 	if (jobstore_save(j) < 0) {
 		log_warnx("job", "job %u: cannot save the row", j->handle);
 		if (j->status == JOB_ST_RUNNING)
@@ -95,7 +96,8 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 	j->result = r;
 	j->hresult = vds_result_hresult(r);
 	job_text_set(&j->details,
-	             r == VDS_R_OK && j->po->outputs.details[0] ? j->po->outputs.details : NULL,
+	             r == VDS_R_OK && j->run->po.outputs.details[0] ? j->run->po.outputs.details
+	                                                            : NULL,
 	             JOB_DETAILS_SIZE);
 	if (r == VDS_R_OK) {
 		j->status = JOB_ST_SUCCEEDED;
@@ -150,6 +152,7 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 static void
 je_start(struct job *j)
 {
+	struct job_run *run = j->run;
 	char msg[256] = "";
 	enum vds_result r;
 
@@ -160,18 +163,20 @@ je_start(struct job *j)
 	j->status = JOB_ST_RUNNING;
 	j->start_ms = je_now_ms();
 	je_save(j);
-	if (!j->ops) {
+	if (!run->ops) {
 		je_finish(j, VDS_R_NOT_SUPPORTED, "no enabled provider handles this job");
 		return;
 	}
-	r = j->ops->prepare ? j->ops->prepare(j->pstate, &j->po->params, &j->plan, msg, sizeof(msg))
-	                    : VDS_R_OK;
-	if (r == VDS_R_OK && !(j->pj = worker_submit(j->handle, j->ops, j->pstate, j->plan)))
+	r = run->ops->prepare
+	        ? run->ops->prepare(run->pstate, &run->po.params, &run->plan, msg, sizeof(msg))
+	        : VDS_R_OK;
+	if (r == VDS_R_OK &&
+	    !(run->pj = worker_submit(j->handle, run->ops, run->pstate, run->plan)))
 		r = VDS_R_NO_MEMORY;
 	if (r != VDS_R_OK) {
-		if (j->plan && j->ops->free_plan)
-			j->ops->free_plan(j->plan);
-		j->plan = NULL;
+		if (run->plan && run->ops->free_plan)
+			run->ops->free_plan(run->plan);
+		run->plan = NULL;
 		je_finish(j, r, msg);
 	}
 }
@@ -183,10 +188,10 @@ je_blocked(const struct job *j)
 	const struct job *o;
 
 	TAILQ_FOREACH(o, &je.running, q)
-	if (jobprov_conflict(&j->po->params, &o->po->params))
+	if (jobprov_conflict(&j->run->po.params, &o->run->po.params))
 		return 1;
 	for (o = TAILQ_FIRST(&je.runq); o && o != j; o = TAILQ_NEXT(o, q))
-		if (jobprov_conflict(&j->po->params, &o->po->params))
+		if (jobprov_conflict(&j->run->po.params, &o->run->po.params))
 			return 1;
 	return 0;
 }
@@ -211,21 +216,21 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 
 	if (!j || j->status != JOB_ST_RUNNING)
 		return;
-	if (percent > j->percent_live && percent <= 99)
-		j->percent_live = percent;
+	if (percent > j->run->percent_live && percent <= 99)
+		j->run->percent_live = percent;
 	if (details && *details)
 		job_text_set(&j->details, details, JOB_DETAILS_SIZE);
 	j->update_ms = now;
-	j->dirty = 1;
+	j->run->dirty = 1;
 	if (je.flush_ev && !evtimer_pending(je.flush_ev, NULL)) {
 		struct timeval sec = {1, 0};
 
 		evtimer_add(je.flush_ev, &sec);
 	}
 	if (!j->notify_progress || !je.obs.progress ||
-	    now - j->progress_sent_ms < (int64_t)je.conf->job_progress_interval * 1000)
+	    now - j->run->progress_sent_ms < (int64_t)je.conf->job_progress_interval * 1000)
 		return;
-	j->progress_sent_ms = now;
+	j->run->progress_sent_ms = now;
 	je_save(j); /* a notification, too, carries only a recorded percent */
 	je.obs.progress(j, je.obs.arg);
 }
@@ -236,9 +241,9 @@ je_on_landed(void *arg, int rc, const char *why)
 {
 	struct job *j = arg;
 
-	j->landing = 0;
+	j->run->landing = 0;
 	if (rc < 0)
-		memset(&j->po->outputs, 0, sizeof(j->po->outputs));
+		memset(&j->run->po.outputs, 0, sizeof(j->run->po.outputs));
 	je_finish(j, rc < 0 ? VDS_R_IO_ERROR : VDS_R_OK, why);
 	je_schedule();
 }
@@ -248,25 +253,26 @@ je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const ch
            void *arg)
 {
 	struct job *j = vtab_find(&je.tab, handle);
+	struct job_run *run = j ? j->run : NULL;
 	struct durable_ticket t;
 	char msg[256];
 
-	if (!j || j->status != JOB_ST_RUNNING)
+	if (!j || j->status != JOB_ST_RUNNING || !run)
 		return;
-	j->pj = NULL;
+	run->pj = NULL;
 	snprintf(msg, sizeof(msg), "%s", runmsg);
 	durable_ticket_begin();
-	if (j->ops->commit)
-		r = j->ops->commit(j->pstate, j->plan, r, out, msg, sizeof(msg));
+	if (run->ops->commit)
+		r = run->ops->commit(run->pstate, run->plan, r, out, msg, sizeof(msg));
 	t = durable_ticket_end();
-	if (j->ops->free_plan)
-		j->ops->free_plan(j->plan);
-	j->plan = NULL;
+	if (run->ops->free_plan)
+		run->ops->free_plan(run->plan);
+	run->plan = NULL;
 	if (r == VDS_R_OK)
-		j->po->outputs = *out;
+		run->po.outputs = *out;
 	/* still running (its objects stay taken) until the change is on disk */
 	if (r == VDS_R_OK && t.df && durable_wait(t, je_on_landed, j) == 0) {
-		j->landing = 1;
+		run->landing = 1;
 		return;
 	}
 	je_finish(j, r == VDS_R_OK && t.df ? VDS_R_NO_MEMORY : r, msg);
@@ -287,8 +293,8 @@ je_flush_cb(evutil_socket_t fd, short what, void *arg)
 	if (!dirty || !was)
 		goto out;
 	VTAB_FOREACH(&je.tab, i, j)
-	if (j->dirty) {
-		j->dirty = 0;
+	if (j->run && j->run->dirty) {
+		j->run->dirty = 0;
 		was[n] = je_take_live(j);
 		dirty[n++] = j;
 	}
@@ -324,10 +330,10 @@ je_would_wait(const struct job_params *p, const struct job_params *const *ps, un
 	const struct job *o;
 
 	TAILQ_FOREACH(o, &je.running, q)
-	if (jobprov_conflict(p, &o->po->params))
+	if (jobprov_conflict(p, &o->run->po.params))
 		return 1;
 	TAILQ_FOREACH(o, &je.runq, q)
-	if (jobprov_conflict(p, &o->po->params))
+	if (jobprov_conflict(p, &o->run->po.params))
 		return 1;
 	for (unsigned k = 0; k < n; k++)
 		if (jobprov_conflict(p, ps[k]))
@@ -380,12 +386,12 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	if (!handle || handle > JOB_HANDLE_MAX || vtab_find(&je.tab, handle))
 		return NULL;
 	j = calloc(1, sizeof(*j));
-	if (!j || !(j->po = calloc(1, sizeof(*j->po)))) {
+	if (!j || !(j->run = calloc(1, sizeof(*j->run)))) {
 		free(j);
 		return NULL; /* ENOMEM */
 	}
 	j->handle = handle;
-	j->po->params = *p;
+	j->run->po.params = *p;
 	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
 	j->keep_result = !!keep;
 	j->notify_progress = !!notify_progress;
@@ -396,8 +402,8 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	j->create_ms = je_now_ms();
 	j->status = JOB_ST_CREATED;
 	/* vdsJobProvider stays empty until the row is made active (job_start). */
-	if (jobprov_for(p, &j->ops, &j->pstate) && start_now)
-		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
+	if (jobprov_for(p, &j->run->ops, &j->run->pstate) && start_now)
+		snprintf(j->run->po.provider, sizeof(j->run->po.provider), "%s", j->run->ops->name);
 	if (vtab_insert(&je.tab, j) < 0) {
 		job_free(j);
 		return NULL;
@@ -429,13 +435,14 @@ int
 job_start(uint32_t handle)
 {
 	struct job *j = vtab_find(&je.tab, handle);
+	struct job_run *run = j ? j->run : NULL;
 
-	if (!j || j->status != JOB_ST_CREATED)
+	if (!j || j->status != JOB_ST_CREATED || !run)
 		return -1;
 	/* The parameters may have changed since createAndWait: choose now. */
-	j->provider[0] = '\0';
-	if (jobprov_for(&j->po->params, &j->ops, &j->pstate))
-		snprintf(j->provider, sizeof(j->provider), "%s", j->ops->name);
+	run->po.provider[0] = '\0';
+	if (jobprov_for(&run->po.params, &run->ops, &run->pstate))
+		snprintf(run->po.provider, sizeof(run->po.provider), "%s", run->ops->name);
 	je_enqueue(j);
 	je_schedule();
 	/*
@@ -464,8 +471,8 @@ job_cancel(uint32_t handle)
 		je_schedule();
 		return JOB_CANCEL_DONE;
 	}
-	if (j->cancel_state == JOB_CS_TOO_LATE || j->landing ||
-	    worker_cancel(j->pj) == WORKER_CANCEL_TOO_LATE) {
+	if (j->cancel_state == JOB_CS_TOO_LATE || j->run->landing ||
+	    worker_cancel(j->run->pj) == WORKER_CANCEL_TOO_LATE) {
 		j->cancel_state = JOB_CS_TOO_LATE;
 		je_save(j);
 		return JOB_CANCEL_TOO_LATE;
@@ -504,7 +511,8 @@ je_load_one(struct job *j, void *arg)
 		job_free(j);
 		return 0;
 	}
-	jobprov_for(job_params(j), &j->ops, &j->pstate);
+	if (j->run) /* active: it needs its provider */
+		jobprov_for(&j->run->po.params, &j->run->ops, &j->run->pstate);
 	if (j->status == JOB_ST_QUEUED || j->status == JOB_ST_RUNNING) {
 		const char *why = j->status == JOB_ST_QUEUED
 		                      ? "vdsd stopped while the job was queued: it never started"
@@ -586,8 +594,8 @@ job_engine_shutdown(void)
 	je.purge_ev = NULL;
 	VTAB_FOREACH(&je.tab, i, j)
 	{
-		if (j->plan && j->ops->free_plan)
-			j->ops->free_plan(j->plan);
+		if (j->run && j->run->plan && j->run->ops->free_plan)
+			j->run->ops->free_plan(j->run->plan);
 		job_free(j);
 	}
 	vtab_free(&je.tab);

@@ -55,45 +55,19 @@ enum job_cancel_state {
 #define JOB_DETAILS_SIZE       128
 #define JOB_OWNER_SIZE         128
 
-/* A job's parameters and outputs. */
+/*
+ * A job's cold columns: parameters, outputs and provider.  Held in full
+ * while the job is active; packed (jobpack.h) once it is finished.
+ */
 struct job_po {
 	struct job_params params;
 	struct job_outputs outputs;
+	char provider[16]; /* vdsJobProvider: the provider that runs it ("" none) */
 };
 
-struct job {
-	uint32_t handle; /* must stay first (vtab) */
-	enum job_status status;
-	unsigned percent; /* 0..99 while running, 100 on success */
-	enum vds_result result;
-	uint32_t hresult;
-	/*
-	 * Text columns: NULL when empty, else a heap copy (job_text_set; read
-	 * them with job_text).  Most retained rows have none: as buffers they
-	 * were 560 bytes of every row.
-	 */
-	char *error_name, *error_message;
-	char *details; /* while running */
-	char *owner;
-	int keep_result;
-	enum job_control control;
-	enum job_cancel_state cancel_state;
-	int notify_progress;
-	char provider[16];
-	/* Wall-clock milliseconds since the epoch; 0 = not yet. */
-	int64_t create_ms, start_ms, end_ms, update_ms;
-	/* 1: an old row whose parameters could not be read back (they are zero). */
-	int params_unknown;
-	/*
-	 * Parameters and outputs (read them with job_params, job_outputs): in
-	 * full in po until the job finishes; then packed (jobpack.h) and po is
-	 * NULL, so that a retained row costs their few nonzero bytes, not the
-	 * 760 of both structs.
-	 */
-	struct job_po *po;
-	unsigned char *packed;
-
-	/* Private to the job engine. */
+/* What only an active job has: its cold columns in full, and the engine's state. */
+struct job_run {
+	struct job_po po;
 	const struct prov_ops *ops;
 	void *pstate;
 	void *plan;
@@ -105,8 +79,43 @@ struct job {
 	 * got and a restart after a crash never shows less than was shown.
 	 */
 	unsigned percent_live;
-	int dirty;          /* percent/details not yet in the store */
-	int landing;        /* committed; its state write not on disk yet (durable.h) */
+	int dirty;   /* percent/details not yet in the store */
+	int landing; /* committed; its state write not on disk yet (durable.h) */
+};
+
+/*
+ * A row of the job table.  Most rows are finished ones kept for managers
+ * to read (10,000 and more): what every row has is kept small, the small
+ * enums as bytes, and a finished row's parameters and outputs are packed.
+ */
+struct job {
+	uint32_t handle;  /* must stay first (vtab) */
+	uint32_t hresult; /* VDS HRESULT */
+	uint8_t status;   /* enum job_status */
+	uint8_t percent;  /* 0..99 while running, 100 on success */
+	uint8_t result;   /* enum vds_result */
+	uint8_t keep_result;
+	uint8_t control;      /* enum job_control */
+	uint8_t cancel_state; /* enum job_cancel_state */
+	uint8_t notify_progress;
+	uint8_t params_unknown; /* 1: an old row whose parameters could not be read back (zero) */
+	/*
+	 * Text columns: NULL when empty, else a heap copy (job_text_set; read
+	 * them with job_text).  Most retained rows have none: as buffers they
+	 * were 560 bytes of every row.
+	 */
+	char *error_name, *error_message;
+	char *details; /* while running */
+	char *owner;
+	/* Wall-clock milliseconds since the epoch; 0 = not yet. */
+	int64_t create_ms, start_ms, end_ms, update_ms;
+	/*
+	 * Active: run (read the cold columns with job_po, job_params,
+	 * job_outputs).  Finished: run is NULL and packed holds the cold
+	 * columns' few nonzero bytes, not the ~800 of struct job_po.
+	 */
+	struct job_run *run;
+	unsigned char *packed;
 	TAILQ_ENTRY(job) q; /* run queue, or finished rows oldest first */
 };
 
@@ -195,13 +204,13 @@ const char *job_status_name(enum job_status st);
 int job_is_finished(const struct job *j);
 
 /*
- * j's parameters and outputs.  For a finished row, unpacked into one
+ * j's cold columns.  For a finished row, unpacked into one
  * buffer that the next call for a finished row overwrites (loop thread).
  */
 const struct job_po *job_po(const struct job *j);
 const struct job_params *job_params(const struct job *j);
 const struct job_outputs *job_outputs(const struct job *j);
-/* Pack the parameters and outputs of finished j (po is then NULL); -1 ENOMEM (po kept). */
+/* Pack the cold columns of finished j (run is then NULL); -1 ENOMEM (run kept). */
 int job_pack(struct job *j);
 
 #endif

@@ -170,9 +170,9 @@ job_set_params(uint32_t handle, const struct job_params *p)
 {
 	struct job *j = vtab_find(&je.tab, handle);
 
-	if (!j || j->status != JOB_ST_CREATED)
+	if (!j || j->status != JOB_ST_CREATED || !j->run)
 		return -1;
-	j->po->params = *p;
+	j->run->po.params = *p;
 	je_save(j);
 	return 0;
 }

@@ -29,7 +29,7 @@
 #define JR_U32MAX 4294967295LL
 
 /* JR_TEXT: a char[] of size; JR_PTEXT: a char * (job_text_set) of at most size. */
-enum jr_kind { JR_I32, JR_U32, JR_I64, JR_TEXT, JR_PTEXT, JR_DISKS };
+enum jr_kind { JR_U8, JR_I32, JR_U32, JR_I64, JR_TEXT, JR_PTEXT, JR_DISKS };
 
 struct jr_col {
 	const char *name;
@@ -52,24 +52,24 @@ struct jr_col {
 	}
 static const struct jr_col jr_cols[] = {
     JC("handle", JR_U32, j.handle, 1, JOB_HANDLE_MAX),
-    JC("status", JR_I32, j.status, JOB_ST_CREATED, JOB_ST_CANCELLED),
-    JC("percent", JR_U32, j.percent, 0, 100),
-    JC("result", JR_I32, j.result, 1, VDS_R_LAST),
+    JC("status", JR_U8, j.status, JOB_ST_CREATED, JOB_ST_CANCELLED),
+    JC("percent", JR_U8, j.percent, 0, 100),
+    JC("result", JR_U8, j.result, 1, VDS_R_LAST),
     JC("hresult", JR_U32, j.hresult, 0, JR_U32MAX),
     JP("error_name", j.error_name, JOB_ERROR_NAME_SIZE),
     JP("error_message", j.error_message, JOB_ERROR_MESSAGE_SIZE),
     JP("details", j.details, JOB_DETAILS_SIZE),
     JP("owner", j.owner, JOB_OWNER_SIZE),
-    JC("keep", JR_I32, j.keep_result, 0, 1),
-    JC("control", JR_I32, j.control, JOB_CTL_NONE, JOB_CTL_CANCEL),
-    JC("cancel_state", JR_I32, j.cancel_state, JOB_CS_NONE, JOB_CS_DONE),
-    JC("notify", JR_I32, j.notify_progress, 0, 1),
-    JT("provider", j.provider),
+    JC("keep", JR_U8, j.keep_result, 0, 1),
+    JC("control", JR_U8, j.control, JOB_CTL_NONE, JOB_CTL_CANCEL),
+    JC("cancel_state", JR_U8, j.cancel_state, JOB_CS_NONE, JOB_CS_DONE),
+    JC("notify", JR_U8, j.notify_progress, 0, 1),
+    JT("provider", po.provider),
     JC("create_ms", JR_I64, j.create_ms, 1, JR_MS_MAX),
     JC("start_ms", JR_I64, j.start_ms, 0, JR_MS_MAX),
     JC("end_ms", JR_I64, j.end_ms, 0, JR_MS_MAX),
     JC("update_ms", JR_I64, j.update_ms, 0, JR_MS_MAX),
-    JC("params_unknown", JR_I32, j.params_unknown, 0, 1),
+    JC("params_unknown", JR_U8, j.params_unknown, 0, 1),
     JC("p_type", JR_I32, po.params.type, 0, JOB_TYPE_LAST),
     JC("p_disk", JR_U32, po.params.disk, 0, JR_U32MAX),
     JC("p_partition", JR_U32, po.params.partition, 0, JR_U32MAX),
@@ -108,6 +108,8 @@ static const struct jr_col jr_cols[] = {
     JC("o_lost", JR_U32, po.outputs.lost, 0, JR_U32MAX),
 };
 #define JR_NCOLS (sizeof(jr_cols) / sizeof(jr_cols[0]))
+_Static_assert(offsetof(struct job_row, j) == 0,
+               "a column's offset into j is its offset into the row");
 
 static struct {
 	char cols[1536], v1[1536], typed[2560], marks[2 * JR_NCOLS + 1], dump[6144];
@@ -201,6 +203,8 @@ jr_get(const struct job_row *r, const struct jr_col *c)
 	const char *p = (const char *)r + c->off;
 
 	switch (c->kind) {
+	case JR_U8:
+		return *(const uint8_t *)p;
 	case JR_I32: {
 		int v;
 		memcpy(&v, p, sizeof(v));
@@ -224,7 +228,9 @@ jr_set(struct job_row *r, const struct jr_col *c, long long v)
 {
 	char *p = (char *)r + c->off;
 
-	if (c->kind == JR_I32) {
+	if (c->kind == JR_U8) {
+		*(uint8_t *)p = (uint8_t)v;
+	} else if (c->kind == JR_I32) {
 		int x = (int)v;
 		memcpy(p, &x, sizeof(x));
 	} else if (c->kind == JR_U32) {
@@ -267,11 +273,15 @@ job_text_set(char **dst, const char *src, size_t size)
 void
 job_text_free(struct job *j)
 {
-	char **texts[] = {&j->error_name, &j->error_message, &j->details, &j->owner};
+	/* The column table names the text columns: all in j, at row offset = j offset. */
+	for (size_t i = 0; i < JR_NCOLS; i++) {
+		char **t;
 
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		free(*texts[i]);
-		*texts[i] = NULL;
+		if (jr_cols[i].kind != JR_PTEXT)
+			continue;
+		t = (char **)((char *)j + jr_cols[i].off);
+		free(*t);
+		*t = NULL;
 	}
 }
 
@@ -281,7 +291,7 @@ job_free(struct job *j)
 	if (!j)
 		return;
 	job_text_free(j);
-	free(j->po);
+	free(j->run);
 	free(j->packed);
 	free(j);
 }
@@ -291,8 +301,8 @@ job_po(const struct job *j)
 {
 	static struct job_po scratch;
 
-	if (j->po)
-		return j->po;
+	if (j->run)
+		return &j->run->po;
 	if (!j->packed || zunpack(j->packed, &scratch, sizeof(scratch)) < 0)
 		memset(&scratch, 0, sizeof(scratch)); /* only what zpack wrote is there */
 	return &scratch;
@@ -315,14 +325,14 @@ job_pack(struct job *j)
 {
 	unsigned char *b;
 
-	if (!j->po)
+	if (!j->run)
 		return 0;
-	if (!(b = zpack(j->po, sizeof(*j->po), NULL)))
+	if (!(b = zpack(&j->run->po, sizeof(j->run->po), NULL)))
 		return -1;
 	free(j->packed);
-	free(j->po);
+	free(j->run);
 	j->packed = b;
-	j->po = NULL;
+	j->run = NULL;
 	return 0;
 }
 
@@ -338,16 +348,16 @@ job_from_row(struct job_row *r)
 {
 	struct job *j = malloc(sizeof(*j));
 
-	if (!j || !(r->j.po = malloc(sizeof(*r->j.po)))) {
+	if (!j || !(r->j.run = calloc(1, sizeof(*r->j.run)))) {
 		free(j);
 		return NULL;
 	}
-	*r->j.po = r->po;
+	r->j.run->po = r->po;
 	r->j.packed = NULL;
 	*j = r->j;
-	memset(&r->j, 0, sizeof(r->j)); /* its texts and po are j's now */
+	memset(&r->j, 0, sizeof(r->j)); /* its texts and run are j's now */
 	if (job_is_finished(j))
-		job_pack(j); /* when memory is short, po stays: the same row, bigger */
+		job_pack(j); /* when memory is short, run stays: the same row, bigger */
 	return j;
 }
 

@@ -54,6 +54,30 @@ mj_mib(struct mib_value *v, uint64_t bytes, uint64_t unit)
 		const struct job *j = row;                                                         \
 		return expr;                                                                       \
 	}
+/* The small columns are bytes in struct job: read as INTEGER, Unsigned32 or TruthValue. */
+static int
+mj_int(struct mib_value *v, long n)
+{
+	v->type = ASN_INTEGER;
+	v->n.i = n;
+	return 0;
+}
+
+static int
+mj_u32(struct mib_value *v, uint32_t n)
+{
+	v->type = ASN_UNSIGNED;
+	v->n.u32 = n;
+	return 0;
+}
+
+MJ_FN(mj_status, mj_int(v, j->status))
+MJ_FN(mj_percent, mj_u32(v, j->percent))
+MJ_FN(mj_result, mj_int(v, j->result))
+MJ_FN(mj_keep, mj_int(v, j->keep_result ? 1 : 2))
+MJ_FN(mj_control, mj_int(v, j->control))
+MJ_FN(mj_cancel_state, mj_int(v, j->cancel_state))
+MJ_FN(mj_notify, mj_int(v, j->notify_progress ? 1 : 2))
 MJ_FN(mj_create_time, mj_time(v, j->create_ms))
 MJ_FN(mj_start_time, mj_time(v, j->start_ms))
 MJ_FN(mj_end_time, mj_time(v, j->end_ms))
@@ -93,20 +117,20 @@ mj_disks(const void *row, struct mib_value *v)
 static const struct mib_col mj_cols[] = {
     JF(VDS_JOB_ROW_STATUS, mj_rowstatus),
     JP(VDS_JOB_TYPE, MK_INT, params.type),
-    J(VDS_JOB_STATUS, MK_INT, status),
-    J(VDS_JOB_PERCENT, MK_U32, percent),
-    J(VDS_JOB_RESULT, MK_INT, result),
+    JF(VDS_JOB_STATUS, mj_status),
+    JF(VDS_JOB_PERCENT, mj_percent),
+    JF(VDS_JOB_RESULT, mj_result),
     J(VDS_JOB_HRESULT, MK_U32, hresult),
     J(VDS_JOB_ERROR_NAME, MK_PSTR, error_name),
     J(VDS_JOB_ERROR_MESSAGE, MK_PSTR, error_message),
     J(VDS_JOB_DETAILS, MK_PSTR, details),
     J(VDS_JOB_OWNER, MK_PSTR, owner),
-    J(VDS_JOB_KEEP_RESULT, MK_BOOL, keep_result),
-    J(VDS_JOB_CONTROL, MK_INT, control),
-    J(VDS_JOB_CANCEL_STATE, MK_INT, cancel_state),
-    J(VDS_JOB_NOTIFY_PROGRESS, MK_BOOL, notify_progress),
+    JF(VDS_JOB_KEEP_RESULT, mj_keep),
+    JF(VDS_JOB_CONTROL, mj_control),
+    JF(VDS_JOB_CANCEL_STATE, mj_cancel_state),
+    JF(VDS_JOB_NOTIFY_PROGRESS, mj_notify),
     JP(VDS_JOB_RESULT_TYPE, MK_INT, params.type),
-    J(VDS_JOB_PROVIDER, MK_STR, provider),
+    JP(VDS_JOB_PROVIDER, MK_STR, provider),
     JF(VDS_JOB_CREATE_TIME, mj_create_time),
     JF(VDS_JOB_START_TIME, mj_start_time),
     JF(VDS_JOB_END_TIME, mj_end_time),

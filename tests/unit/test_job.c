@@ -253,7 +253,7 @@ is_past_no_return(uint32_t h)
 {
 	struct job *j = job_find(h);
 
-	return j && j->percent_live >= 35; /* the provider's own report */
+	return j && j->run && j->run->percent_live >= 35; /* the provider's own report */
 }
 
 static int
@@ -293,9 +293,9 @@ test_success(void)
 	CU_ASSERT_EQUAL(job_outputs(j)->offset, 4242);
 	CU_ASSERT_EQUAL(job_outputs(j)->partition, 7);
 	/* a finished row keeps its parameters and outputs packed */
-	CU_ASSERT_PTR_NULL(j->po);
+	CU_ASSERT_PTR_NULL(j->run);
 	CU_ASSERT_PTR_NOT_NULL(j->packed);
-	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
+	CU_ASSERT_STRING_EQUAL(job_po(j)->provider, "tp");
 	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "alice");
 	CU_ASSERT_STRING_EQUAL(job_text(j->error_name), "");
 	CU_ASSERT_STRING_EQUAL(job_text(j->details), "");
@@ -648,7 +648,7 @@ test_restart_keeps_rows(void)
 	CU_ASSERT_EQUAL(job_params(j)->disk, 3);
 	CU_ASSERT_STRING_EQUAL(job_params(j)->path, "/tmp/x.img");
 	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "carol");
-	CU_ASSERT_STRING_EQUAL(j->provider, "tp");
+	CU_ASSERT_STRING_EQUAL(job_po(j)->provider, "tp");
 	CU_ASSERT_EQUAL(j->keep_result, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_find(41));
 	CU_ASSERT_EQUAL(job_find(41)->status, JOB_ST_CREATED);

@@ -69,12 +69,12 @@ static struct job
 row(uint32_t handle, enum job_status st)
 {
 	/* Rows built here are saved, never freed: their parameters need no heap either. */
-	static struct job_po pos[256];
-	static unsigned npos;
+	static struct job_run runs[256];
+	static unsigned nruns;
 	struct job j = {.handle = handle, .status = st, .percent = 42, .result = VDS_R_PENDING};
 
-	j.po = &pos[npos++ % 256];
-	memset(j.po, 0, sizeof(*j.po));
+	j.run = &runs[nruns++ % 256];
+	memset(j.run, 0, sizeof(*j.run));
 
 	j.hresult = VDS_HR_OPERATION_PENDING;
 	if (st == JOB_ST_SUCCEEDED) {
@@ -90,15 +90,15 @@ row(uint32_t handle, enum job_status st)
 	j.start_ms = st >= JOB_ST_RUNNING ? 1700000000456 : 0;
 	j.control = JOB_CTL_NONE;
 	j.cancel_state = JOB_CS_NONE;
-	j.po->params.type = JOB_SHRINK_VOLUME;
-	j.po->params.volume = 5;
-	j.po->params.size = 1 << 20;
+	j.run->po.params.type = JOB_SHRINK_VOLUME;
+	j.run->po.params.volume = 5;
+	j.run->po.params.size = 1 << 20;
 	/* Rows built here are saved, never freed: their text needs no heap. */
 	static char owner[] = "ops", details[] = "shrinking file system";
 
 	j.owner = owner;
 	j.details = details;
-	snprintf(j.provider, sizeof(j.provider), "sim");
+	snprintf(j.run->po.provider, sizeof(j.run->po.provider), "sim");
 	return j;
 }
 
@@ -118,8 +118,8 @@ test_round_trip(void)
 	struct job a = row(7, JOB_ST_SUCCEEDED), b = row(3, JOB_ST_RUNNING);
 
 	a.end_ms = 1700000009000;
-	a.po->outputs.reclaimed = 123456789;
-	snprintf(a.po->outputs.objid, sizeof(a.po->outputs.objid),
+	a.run->po.outputs.reclaimed = 123456789;
+	snprintf(a.run->po.outputs.objid, sizeof(a.run->po.outputs.objid),
 	         "00000000-0000-0000-0000-000000000001");
 	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
 	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
@@ -135,7 +135,7 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(loaded[0]->percent, 100);
 	CU_ASSERT_EQUAL(loaded[0]->end_ms, 1700000009000);
 	CU_ASSERT_EQUAL(job_outputs(loaded[0])->reclaimed, 123456789);
-	CU_ASSERT_STRING_EQUAL(job_outputs(loaded[0])->objid, a.po->outputs.objid);
+	CU_ASSERT_STRING_EQUAL(job_outputs(loaded[0])->objid, a.run->po.outputs.objid);
 	CU_ASSERT_EQUAL(loaded[1]->handle, 3);
 	CU_ASSERT_EQUAL(loaded[1]->status, JOB_ST_RUNNING);
 	CU_ASSERT_EQUAL(loaded[1]->hresult, VDS_HR_OPERATION_PENDING);
@@ -143,7 +143,8 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(job_params(loaded[1])->size, 1 << 20);
 	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->owner), "ops");
 	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->details), "shrinking file system");
-	CU_ASSERT_PTR_NULL(loaded[1]->plan);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(loaded[1]->run); /* active: cold columns in full */
+	CU_ASSERT_PTR_NULL(loaded[1]->run->plan);
 	CU_ASSERT(jobstore_handle_floor() >= 7); /* jobs.floor reserves blocks */
 	jobstore_close();
 }
@@ -268,9 +269,9 @@ test_damaged_values_quarantined(void)
 	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
 	for (uint32_t h = 20; h <= 21 + n; h++) {
 		a = row(h, JOB_ST_SUCCEEDED);
-		a.po->params.ndisks = 2;
-		a.po->params.disks[0] = 4;
-		a.po->params.disks[1] = 9;
+		a.run->po.params.ndisks = 2;
+		a.run->po.params.disks[0] = 4;
+		a.run->po.params.disks[1] = 9;
 		CU_ASSERT_EQUAL(jobstore_save(&a), 0);
 	}
 	jobstore_close();
@@ -403,8 +404,8 @@ test_valid_reason_in_memory(void)
 	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
 	          strstr(why, "tab\tok, escape"));
 	a = row(5, JOB_ST_RUNNING);
-	a.po->params.ndisks = 2;
-	a.po->params.disks[0] = 3;
+	a.run->po.params.ndisks = 2;
+	a.run->po.params.disks[0] = 3;
 	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "p_disks: ", 9) == 0 && strstr(why, "index 0 at position 2"));
 	a = row(5, JOB_ST_RUNNING);
@@ -612,9 +613,9 @@ test_migrate_v2(void)
 	CU_ASSERT_EQUAL(staterr_count(), 0);
 	/* the new columns are stored from now on */
 	a = row(10, JOB_ST_SUCCEEDED);
-	a.po->params.type = JOB_FORMAT;
-	snprintf(a.po->params.fs_type, sizeof(a.po->params.fs_type), "xfs");
-	a.po->params.force = 1;
+	a.run->po.params.type = JOB_FORMAT;
+	snprintf(a.run->po.params.fs_type, sizeof(a.run->po.params.fs_type), "xfs");
+	a.run->po.params.force = 1;
 	CU_ASSERT_EQUAL(jobstore_save(&a), 0);
 	jobstore_close();
 	CU_ASSERT_EQUAL(raw_count("PRAGMA user_version"), 3);
