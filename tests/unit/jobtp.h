@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * jobtp.h - the job engine's unit tests' edge: the test provider "tp" and
+ * the harness (test_job.c, test_job_rows.c).  setup() gives every test a
+ * fresh state dir, conf (jobMaxRunning 2, jobMaxQueued 3), event_base and
+ * engine running tp; teardown() removes them.
+ *
+ * tp's run() takes its behaviour from the job parameters: stripe_size =
+ * milliseconds per step (10 steps), plex_count = 1 passes the point of no
+ * return after step 2, name "prepfail"/"commitfail"/"unclaimed" make
+ * prepare/commit/claims fail, size > 1000 fails validate().
+ */
+#ifndef VDS_JOBTP_H
+#define VDS_JOBTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "job.h"
+
+struct event_base;
+
+extern struct event_base *base;
+extern struct vds_conf conf;
+extern char dir[64];
+/* Observer counts: jobs completed; progress calls, and those that went back or past 99. */
+extern int completed;
+extern unsigned progress_calls, progress_backwards;
+/* tp's counts: most jobs run at once, two at once on one disk, plans made and freed. */
+extern int tp_max_active, tp_overlap, tp_prepared, tp_freed;
+
+void setup(void);
+void teardown(void);
+/* (Re)start the engine on dir and conf, with the observer. */
+void engine_up(void);
+/* A log sink that drops everything. */
+void quiet(int prio, const char *token, const char *msg);
+/* Run the loop until pred(h) holds: 1, or 0 after ms milliseconds. */
+int loop_until(int (*pred)(uint32_t), uint32_t h, int ms);
+int is_finished(uint32_t h);
+int is_gone(uint32_t h);
+/* tp reported past its point of no return (its own report, not yet saved). */
+int is_past_no_return(uint32_t h);
+int none_active(uint32_t h);
+/* A createPartition of 100 bytes on disk, 10 steps of step_ms. */
+struct job_params params(unsigned disk, unsigned step_ms);
+
+struct jobtp_test {
+	const char *name;
+	void (*fn)(void);
+};
+/* Run tests[0..n-1] as one CUnit suite with setup/teardown; the exit status. */
+int jobtp_main(const char *suite, const struct jobtp_test *tests, size_t n);
+
+#endif
