@@ -52,6 +52,8 @@
  * load at start and of rows written once, as RSS that never came back.
  */
 #define JS_CACHE_KIB "-256"
+/* Bytes of WAL kept when it starts over after a full checkpoint (the rest is cut). */
+#define JS_WAL_LIMIT "8388608"
 
 struct jobstore_state jstore;
 
@@ -227,7 +229,8 @@ jobstore_open(const char *state_dir)
 	}
 	if (js_integrity() < 0 ||
 	    js_exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;"
-	            " PRAGMA cache_size=" JS_CACHE_KIB ";") < 0 ||
+	            " PRAGMA journal_size_limit=" JS_WAL_LIMIT "; PRAGMA cache_size=" JS_CACHE_KIB
+	            ";") < 0 ||
 	    js_schema() < 0 || js_prepare_all() < 0)
 		goto out;
 	if (jobsync_start(state_dir, jstore.path) < 0)

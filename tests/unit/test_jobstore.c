@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -160,6 +162,49 @@ test_delete_keeps_floor(void)
 	CU_ASSERT_EQUAL(jobstore_load(collect, NULL), 0);
 	CU_ASSERT_EQUAL(nloaded, 0);
 	CU_ASSERT(jobstore_handle_floor() >= 90);
+	jobstore_close();
+}
+
+static long long
+file_size(const char *name)
+{
+	char path[128];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/*
+ * The checkpoints taken off the loop reach jobs.db, and the WAL starts over
+ * (cut to its limit) once they caught up: before, the checkpointing
+ * connection had never read the file, did not know it was in WAL mode, and
+ * every checkpoint did nothing (a 126 MB WAL after 10,000 jobs).  Waits on
+ * the files with a deadline, not on a clock guess.
+ */
+static void
+test_checkpoints_reach_the_file(void)
+{
+	struct job a;
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	int i, caught_up = 0;
+
+	CU_ASSERT_EQUAL_FATAL(jobstore_open(dir), 0);
+	for (uint32_t h = 1; h <= 3000; h++) { /* one commit each: > 1000 WAL pages */
+		a = row(h, JOB_ST_SUCCEEDED);
+		CU_ASSERT_EQUAL_FATAL(jobstore_save(&a), 0);
+	}
+	for (i = 0; i < 6000 && file_size("jobs.db") <= 4096; i++)
+		nanosleep(&pause, NULL);
+	CU_ASSERT(file_size("jobs.db") > 4096);
+	/* Once a checkpoint took every frame, the next commit starts the WAL over. */
+	for (i = 0; i < 6000 && !caught_up; i++) {
+		a = row(5000, JOB_ST_SUCCEEDED);
+		CU_ASSERT_EQUAL_FATAL(jobstore_save(&a), 0);
+		caught_up = file_size("jobs.db-wal") <= 8388608;
+		nanosleep(&pause, NULL);
+	}
+	CU_ASSERT(caught_up);
 	jobstore_close();
 }
 
@@ -700,6 +745,7 @@ main(void)
 	s = CU_add_suite_with_setup_and_teardown("jobstore", NULL, NULL, setup, teardown);
 	CU_add_test(s, "round trip", test_round_trip);
 	CU_add_test(s, "delete keeps the handle floor", test_delete_keeps_floor);
+	CU_add_test(s, "checkpoints reach the file", test_checkpoints_reach_the_file);
 	CU_add_test(s, "interrupted on restart", test_interrupted_on_restart);
 	CU_add_test(s, "damaged values quarantined", test_damaged_values_quarantined);
 	CU_add_test(s, "reason names the column and the value", test_reason_names_column_and_value);
