@@ -98,6 +98,12 @@ echo 200000 >/proc/sys/dev/raid/speed_limit_min 2>/dev/null
 # Job and event waits poll at 0.25 s, not the default 0.02-0.03: each poll is
 # an SNMP client that takes the guest's CPU from the job it waits for.
 export VDS_POLL_S=0.25
+# The guest's CPU is emulated (TCG) and shares a loaded host: it stalls for
+# seconds (vdsd's loop saw a 2 s gap at host load 9, and a walk through the
+# master, 3 tries of 1 s with an AgentX wait of 2 s, failed for it).  A
+# client here waits 10 s per try and the master 10 s for vdsd: an answer
+# late by the machine's speed is no failure; a missing one still fails.
+export VDS_SNMP_TIMEOUT=10 VDS_AGENTX_TIMEOUT=10
 
 step guest-lvm.sh "$top_srcdir/tests/vm/guest-lvm.sh"
 step test_basic_disk VDS_TEST_DISKS=/dev/vdc "$top_builddir/tests/unit/test_basic_disk"
