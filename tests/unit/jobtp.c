@@ -272,22 +272,3 @@ params(unsigned disk, unsigned step_ms)
 	p.stripe_size = step_ms;
 	return p;
 }
-
-int
-jobtp_main(const char *suite, const struct jobtp_test *tests, size_t n)
-{
-	CU_pSuite s;
-	unsigned fails;
-
-	log_set_sink(quiet);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite_with_setup_and_teardown(suite, NULL, NULL, setup, teardown);
-	for (size_t i = 0; i < n; i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
-}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "curun.h"
 #include "job.h"
 
 struct event_base;
@@ -45,12 +46,5 @@ int is_past_no_return(uint32_t h);
 int none_active(uint32_t h);
 /* A createPartition of 100 bytes on disk, 10 steps of step_ms. */
 struct job_params params(unsigned disk, unsigned step_ms);
-
-struct jobtp_test {
-	const char *name;
-	void (*fn)(void);
-};
-/* Run tests[0..n-1] as one CUnit suite with setup/teardown; the exit status. */
-int jobtp_main(const char *suite, const struct jobtp_test *tests, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include <CUnit/Basic.h>
 #include <event2/event.h>
 
+#include "curun.h"
 #include "durable.h"
 #include "job.h"
 #include "jobrow.h"
@@ -413,10 +414,7 @@ test_syncer_syncs_alone(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct cu_test tests[] = {
 	    {"finished only when written", test_finished_only_when_written},
 	    {"writes coalesced, jobs in order", test_coalesced_in_order},
 	    {"a failed write fails the job", test_failed_write_fails_job},
@@ -425,18 +423,6 @@ main(void)
 	    {"finished before the fsync; .prev only synced", test_finished_before_synced},
 	    {"the syncer syncs a burst by itself", test_syncer_syncs_alone},
 	};
-	CU_pSuite s;
-	unsigned fails;
-
 	log_set_sink(quiet);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite_with_setup_and_teardown("durable", NULL, NULL, setup, teardown);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cu_run("durable", setup, teardown, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -18,6 +18,7 @@
 #include "job.h"
 #include "jobrow.h"
 #include "jobtp.h"
+#include "log.h"
 
 static void
 test_success(void)
@@ -260,7 +261,7 @@ test_percent_recorded_before_shown(void)
 int
 main(void)
 {
-	static const struct jobtp_test tests[] = {
+	static const struct cu_test tests[] = {
 	    {"success", test_success},
 	    {"check", test_check},
 	    {"prepare and commit fail", test_prepare_and_commit_fail},
@@ -272,5 +273,6 @@ main(void)
 	    {"percent recorded before it is shown", test_percent_recorded_before_shown},
 	};
 
-	return jobtp_main("job", tests, sizeof(tests) / sizeof(tests[0]));
+	log_set_sink(quiet);
+	return cu_run("job", setup, teardown, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -16,6 +16,7 @@
 #include "job.h"
 #include "jobrow.h"
 #include "jobtp.h"
+#include "log.h"
 
 /* job_admit of n jobs on disks no other job touches. */
 static int
@@ -253,7 +254,7 @@ test_restart_keeps_rows(void)
 int
 main(void)
 {
-	static const struct jobtp_test tests[] = {
+	static const struct cu_test tests[] = {
 	    {"limits", test_limits},
 	    {"admission counts the jobs that would wait", test_admit_counts_jobs_that_would_wait},
 	    {"serialised on same disk", test_serialised_on_same_disk},
@@ -266,5 +267,6 @@ main(void)
 	    {"restart keeps rows", test_restart_keeps_rows},
 	};
 
-	return jobtp_main("job rows", tests, sizeof(tests) / sizeof(tests[0]));
+	log_set_sink(quiet);
+	return cu_run("job rows", setup, teardown, tests, sizeof(tests) / sizeof(tests[0]));
 }
