@@ -93,17 +93,16 @@ job_is_finished(const struct job *j)
 static void
 je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 {
+	const char *details = job_outputs(j)->details;
+
 	j->result = r;
 	j->hresult = vds_result_hresult(r);
-	job_text_set(&j->details,
-	             r == VDS_R_OK && j->run->po.outputs.details[0] ? j->run->po.outputs.details
-	                                                            : NULL,
-	             JOB_DETAILS_SIZE);
+	job_text_set(j, JT_DETAILS, r == VDS_R_OK ? details : NULL);
 	if (r == VDS_R_OK) {
 		j->status = JOB_ST_SUCCEEDED;
 		j->percent = 100;
-		job_text_set(&j->error_name, NULL, JOB_ERROR_NAME_SIZE);
-		job_text_set(&j->error_message, NULL, JOB_ERROR_MESSAGE_SIZE);
+		job_text_set(j, JT_ERROR_NAME, NULL);
+		job_text_set(j, JT_ERROR_MESSAGE, NULL);
 		if (j->cancel_state == JOB_CS_REQUESTED)
 			j->cancel_state = JOB_CS_TOO_LATE;
 		return;
@@ -111,9 +110,8 @@ je_set_outcome(struct job *j, enum vds_result r, const char *msg)
 	j->status = r == VDS_R_CANCELLED ? JOB_ST_CANCELLED : JOB_ST_FAILED;
 	if (r == VDS_R_CANCELLED)
 		j->cancel_state = JOB_CS_DONE;
-	job_text_set(&j->error_name, vds_result_name(r), JOB_ERROR_NAME_SIZE);
-	job_text_set(&j->error_message, msg && *msg ? msg : vds_result_text(r),
-	             JOB_ERROR_MESSAGE_SIZE);
+	job_text_set(j, JT_ERROR_NAME, vds_result_name(r));
+	job_text_set(j, JT_ERROR_MESSAGE, msg && *msg ? msg : vds_result_text(r));
 }
 
 /* Any state -> finished: row, counters, store, purge timer, observer. */
@@ -219,7 +217,7 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	if (percent > j->run->percent_live && percent <= 99)
 		j->run->percent_live = percent;
 	if (details && *details)
-		job_text_set(&j->details, details, JOB_DETAILS_SIZE);
+		job_text_set(j, JT_DETAILS, details);
 	j->update_ms = now;
 	j->run->dirty = 1;
 	if (je.flush_ev && !evtimer_pending(je.flush_ev, NULL)) {
@@ -392,7 +390,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	}
 	j->handle = handle;
 	j->run->po.params = *p;
-	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
+	job_text_set(j, JT_OWNER, owner);
 	j->keep_result = !!keep;
 	j->notify_progress = !!notify_progress;
 	j->control = JOB_CTL_NONE;

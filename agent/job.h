@@ -55,6 +55,20 @@ enum job_cancel_state {
 #define JOB_DETAILS_SIZE       128
 #define JOB_OWNER_SIZE         128
 
+/* The text columns of a job row. */
+enum job_text_col {
+	JT_ERROR_NAME,    /* vdsJobErrorName */
+	JT_ERROR_MESSAGE, /* vdsJobErrorMessage */
+	JT_DETAILS,       /* vdsJobDetails */
+	JT_OWNER,         /* vdsJobOwner */
+	JT_N
+};
+
+/* Each NULL when empty, else a heap copy of at most its column's size - 1 bytes. */
+struct job_texts {
+	char *s[JT_N];
+};
+
 /*
  * A job's cold columns: parameters, outputs and provider.  Held in full
  * while the job is active; packed (jobpack.h) once it is finished.
@@ -100,13 +114,10 @@ struct job {
 	uint8_t notify_progress;
 	uint8_t params_unknown; /* 1: an old row whose parameters could not be read back (zero) */
 	/*
-	 * Text columns: NULL when empty, else a heap copy (job_text_set; read
-	 * them with job_text).  Most retained rows have none: as buffers they
-	 * were 560 bytes of every row.
+	 * The text columns (read them with job_text, set them with
+	 * job_text_set): NULL while all are empty, as in most retained rows.
 	 */
-	char *error_name, *error_message;
-	char *details; /* while running */
-	char *owner;
+	struct job_texts *texts;
 	/* Wall-clock milliseconds since the epoch; 0 = not yet. */
 	int64_t create_ms, start_ms, end_ms, update_ms;
 	/*

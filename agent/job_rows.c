@@ -160,7 +160,7 @@ job_set_owner(uint32_t handle, const char *owner)
 
 	if (!j)
 		return -1;
-	job_text_set(&j->owner, owner, JOB_OWNER_SIZE);
+	job_text_set(j, JT_OWNER, owner);
 	je_save(j);
 	return 0;
 }

@@ -56,10 +56,10 @@ static const struct jr_col jr_cols[] = {
     JC("percent", JR_U8, j.percent, 0, 100),
     JC("result", JR_U8, j.result, 1, VDS_R_LAST),
     JC("hresult", JR_U32, j.hresult, 0, JR_U32MAX),
-    JP("error_name", j.error_name, JOB_ERROR_NAME_SIZE),
-    JP("error_message", j.error_message, JOB_ERROR_MESSAGE_SIZE),
-    JP("details", j.details, JOB_DETAILS_SIZE),
-    JP("owner", j.owner, JOB_OWNER_SIZE),
+    JP("error_name", t.s[JT_ERROR_NAME], JOB_ERROR_NAME_SIZE),
+    JP("error_message", t.s[JT_ERROR_MESSAGE], JOB_ERROR_MESSAGE_SIZE),
+    JP("details", t.s[JT_DETAILS], JOB_DETAILS_SIZE),
+    JP("owner", t.s[JT_OWNER], JOB_OWNER_SIZE),
     JC("keep", JR_U8, j.keep_result, 0, 1),
     JC("control", JR_U8, j.control, JOB_CTL_NONE, JOB_CTL_CANCEL),
     JC("cancel_state", JR_U8, j.cancel_state, JOB_CS_NONE, JOB_CS_DONE),
@@ -242,23 +242,9 @@ jr_set(struct job_row *r, const struct jr_col *c, long long v)
 	}
 }
 
-/* The text of a JR_TEXT or JR_PTEXT column. */
-static const char *
-jr_text(const struct job_row *r, const struct jr_col *c)
-{
-	const char *p = (const char *)r + c->off;
-
-	return c->kind == JR_PTEXT ? job_text(*(char *const *)p) : p;
-}
-
-const char *
-job_text(const char *s)
-{
-	return s ? s : "";
-}
-
-int
-job_text_set(char **dst, const char *src, size_t size)
+/* *dst = a heap copy of src cut to size - 1 bytes (NULL when empty); -1 when memory is short. */
+static int
+jr_str_set(char **dst, const char *src, size_t size)
 {
 	size_t n = src ? strnlen(src, size - 1) : 0;
 	char *s = NULL;
@@ -270,19 +256,83 @@ job_text_set(char **dst, const char *src, size_t size)
 	return 0;
 }
 
+/* The text of a JR_TEXT or JR_PTEXT column. */
+static const char *
+jr_text(const struct job_row *r, const struct jr_col *c)
+{
+	const char *p = (const char *)r + c->off;
+
+	if (c->kind != JR_PTEXT)
+		return p;
+	return *(char *const *)p ? *(char *const *)p : "";
+}
+
+/* The size of text column c (its column's, in the table). */
+static size_t
+jr_text_size(enum job_text_col c)
+{
+	size_t off = offsetof(struct job_row, t.s) + (size_t)c * sizeof(char *);
+
+	for (size_t i = 0; i < JR_NCOLS; i++)
+		if (jr_cols[i].kind == JR_PTEXT && jr_cols[i].off == off)
+			return jr_cols[i].size;
+	return 1; /* not a column: only "" fits */
+}
+
+static int
+jr_texts_empty(const struct job_texts *t)
+{
+	for (int c = 0; c < JT_N; c++)
+		if (t->s[c])
+			return 0;
+	return 1;
+}
+
+const char *
+job_text(const struct job *j, enum job_text_col c)
+{
+	return j->texts && j->texts->s[c] ? j->texts->s[c] : "";
+}
+
+int
+job_text_set(struct job *j, enum job_text_col c, const char *src)
+{
+	if (!j->texts && (!src || !*src))
+		return 0;
+	if (!j->texts && !(j->texts = calloc(1, sizeof(*j->texts))))
+		return -1;
+	if (jr_str_set(&j->texts->s[c], src, jr_text_size(c)) < 0)
+		return -1;
+	if (jr_texts_empty(j->texts)) {
+		free(j->texts);
+		j->texts = NULL;
+	}
+	return 0;
+}
+
+static void
+jr_texts_free(struct job_texts *t)
+{
+	for (int c = 0; c < JT_N; c++) {
+		free(t->s[c]);
+		t->s[c] = NULL;
+	}
+}
+
 void
 job_text_free(struct job *j)
 {
-	/* The column table names the text columns: all in j, at row offset = j offset. */
-	for (size_t i = 0; i < JR_NCOLS; i++) {
-		char **t;
+	if (!j->texts)
+		return;
+	jr_texts_free(j->texts);
+	free(j->texts);
+	j->texts = NULL;
+}
 
-		if (jr_cols[i].kind != JR_PTEXT)
-			continue;
-		t = (char **)((char *)j + jr_cols[i].off);
-		free(*t);
-		*t = NULL;
-	}
+void
+jobrow_free_texts(struct job_row *r)
+{
+	jr_texts_free(&r->t);
 }
 
 void
@@ -341,21 +391,33 @@ job_row_of(const struct job *j, struct job_row *r)
 {
 	r->j = *j;
 	r->po = *job_po(j);
+	if (j->texts)
+		r->t = *j->texts;
+	else
+		memset(&r->t, 0, sizeof(r->t));
 }
 
 struct job *
 job_from_row(struct job_row *r)
 {
 	struct job *j = malloc(sizeof(*j));
+	struct job_texts *t = NULL;
 
-	if (!j || !(r->j.run = calloc(1, sizeof(*r->j.run)))) {
+	if (!j || !(r->j.run = calloc(1, sizeof(*r->j.run))) ||
+	    (!jr_texts_empty(&r->t) && !(t = malloc(sizeof(*t))))) {
+		free(r->j.run);
+		r->j.run = NULL;
 		free(j);
 		return NULL;
 	}
 	r->j.run->po = r->po;
 	r->j.packed = NULL;
+	if (t)
+		*t = r->t;
+	r->j.texts = t;
 	*j = r->j;
-	memset(&r->j, 0, sizeof(r->j)); /* its texts and run are j's now */
+	memset(&r->j, 0, sizeof(r->j)); /* its run is j's now */
+	memset(&r->t, 0, sizeof(r->t)); /* and its texts */
 	if (job_is_finished(j))
 		job_pack(j); /* when memory is short, run stays: the same row, bigger */
 	return j;
@@ -573,7 +635,7 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job_row *r, 
 			                     (const char *)s)
 			           : 0;
 		if (c->kind == JR_PTEXT)
-			return job_text_set((char **)((char *)r + c->off), (const char *)s, cap) < 0
+			return jr_str_set((char **)((char *)r + c->off), (const char *)s, cap) < 0
 			           ? jr_fail(why, len, "%s: no memory for %d bytes", c->name, bytes)
 			           : 0;
 		memcpy((char *)r + c->off, s, (size_t)bytes + 1);
@@ -594,7 +656,7 @@ jr_read_col(sqlite3_stmt *st, int n, const struct jr_col *c, struct job_row *r, 
 int
 jobrow_read(sqlite3_stmt *st, struct job_row *r, char *why, size_t len)
 {
-	job_text_free(&r->j);
+	jobrow_free_texts(r);
 	memset(r, 0, sizeof(*r));
 	if (sqlite3_column_count(st) < (int)JR_NCOLS)
 		return jr_fail(why, len, "%d columns, want %d", sqlite3_column_count(st),

@@ -20,6 +20,7 @@
 struct job_row {
 	struct job j; /* first: a column's offset into j is its offset into the row */
 	struct job_po po;
+	struct job_texts t;
 };
 
 /* "handle, status, ..." in bind/read order, and "handle INTEGER, ..." for CREATE TABLE. */
@@ -39,15 +40,15 @@ const char *jobrow_placeholders(void);
 /* An SQL expression dumping every column of the current row as text (quarantine). */
 const char *jobrow_dump_expr(void);
 
-/* A text column of struct job: its text, "" for NULL. */
-const char *job_text(const char *s);
+/* Text column c of j: its text, "" when empty. */
+const char *job_text(const struct job *j, enum job_text_col c);
 /*
- * Set a text column *dst to a heap copy of src cut to size - 1 bytes (NULL
- * when empty), freeing the old one; -1 (and *dst unchanged) when memory is
- * short.
+ * Set text column c of j to a heap copy of src cut to the column's size - 1
+ * bytes (empty when src is NULL or ""), freeing the old one; -1 (and j
+ * unchanged) when memory is short.
  */
-int job_text_set(char **dst, const char *src, size_t size);
-/* Free j's text columns (they become NULL); j itself stays. */
+int job_text_set(struct job *j, enum job_text_col c, const char *src);
+/* Free j's text columns (they become empty); j itself stays. */
 void job_text_free(struct job *j);
 /* A job row from the heap, with its text columns, parameters and outputs (NULL is fine). */
 void job_free(struct job *j);
@@ -67,10 +68,13 @@ void jobrow_bind(sqlite3_stmt *st, const struct job_row *r);
  * freed, then zeroed: r must be zeroed or a row read before).  Returns 0,
  * or -1 with the reason in why: a value of the wrong type, out of range, or
  * inconsistent with the others.  r is then not to be used but its text
- * columns freed (job_text_free(&r->j)).
+ * columns freed (jobrow_free_texts(r)).
  */
 int jobrow_read(sqlite3_stmt *st, struct job_row *r, char *why, size_t len);
 /* Check a row assembled in memory (the same rules as jobrow_read). */
 int jobrow_valid(const struct job_row *r, char *why, size_t len);
+
+/* Free r's text columns (r->t); they become NULL. */
+void jobrow_free_texts(struct job_row *r);
 
 #endif

@@ -114,7 +114,7 @@ js_v1_row(sqlite3_stmt *st, int blobcol)
 	snprintf(rec, sizeof(rec), "job %lld", h);
 	if (jobrow_read(st, &r, why, sizeof(why)) < 0) {
 		js_quarantine("jobs_v1", h, "'v1 row'", why);
-		job_text_free(&r.j);
+		jobrow_free_texts(&r);
 		return 0;
 	}
 	if (js_v1_decode(st, blobcol, &r.po) < 0 || jobrow_valid(&r, why, sizeof(why)) < 0) {
@@ -125,12 +125,12 @@ js_v1_row(sqlite3_stmt *st, int blobcol)
 		r.j.params_unknown = 1;
 		if (jobrow_valid(&r, why, sizeof(why)) < 0) {
 			js_quarantine("jobs_v1", h, "'v1 row'", why);
-			job_text_free(&r.j);
+			jobrow_free_texts(&r);
 			return 0;
 		}
 	}
 	jobrow_bind(jstore.save, &r);
-	job_text_free(&r.j);
+	jobrow_free_texts(&r);
 	rc = sqlite3_step(jstore.save) == SQLITE_DONE && sqlite3_reset(jstore.save) == SQLITE_OK
 	         ? 0
 	         : -1;

@@ -9,6 +9,7 @@
 
 #include "job.h"
 #include "jobparam.h"
+#include "jobrow.h"
 #include "mib_job.h"
 #include "mib_oids.h"
 
@@ -78,6 +79,19 @@ MJ_FN(mj_keep, mj_int(v, j->keep_result ? 1 : 2))
 MJ_FN(mj_control, mj_int(v, j->control))
 MJ_FN(mj_cancel_state, mj_int(v, j->cancel_state))
 MJ_FN(mj_notify, mj_int(v, j->notify_progress ? 1 : 2))
+static int
+mj_str(struct mib_value *v, const char *s)
+{
+	v->type = ASN_OCTET_STR;
+	v->str = s;
+	v->len = strlen(s);
+	return 0;
+}
+
+MJ_FN(mj_error_name, mj_str(v, job_text(j, JT_ERROR_NAME)))
+MJ_FN(mj_error_message, mj_str(v, job_text(j, JT_ERROR_MESSAGE)))
+MJ_FN(mj_details, mj_str(v, job_text(j, JT_DETAILS)))
+MJ_FN(mj_owner, mj_str(v, job_text(j, JT_OWNER)))
 MJ_FN(mj_create_time, mj_time(v, j->create_ms))
 MJ_FN(mj_start_time, mj_time(v, j->start_ms))
 MJ_FN(mj_end_time, mj_time(v, j->end_ms))
@@ -121,10 +135,10 @@ static const struct mib_col mj_cols[] = {
     JF(VDS_JOB_PERCENT, mj_percent),
     JF(VDS_JOB_RESULT, mj_result),
     J(VDS_JOB_HRESULT, MK_U32, hresult),
-    J(VDS_JOB_ERROR_NAME, MK_PSTR, error_name),
-    J(VDS_JOB_ERROR_MESSAGE, MK_PSTR, error_message),
-    J(VDS_JOB_DETAILS, MK_PSTR, details),
-    J(VDS_JOB_OWNER, MK_PSTR, owner),
+    JF(VDS_JOB_ERROR_NAME, mj_error_name),
+    JF(VDS_JOB_ERROR_MESSAGE, mj_error_message),
+    JF(VDS_JOB_DETAILS, mj_details),
+    JF(VDS_JOB_OWNER, mj_owner),
     JF(VDS_JOB_KEEP_RESULT, mj_keep),
     JF(VDS_JOB_CONTROL, mj_control),
     JF(VDS_JOB_CANCEL_STATE, mj_cancel_state),

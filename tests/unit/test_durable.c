@@ -290,7 +290,7 @@ test_failed_write_fails_job(void)
 	CU_ASSERT_EQUAL(j->result, VDS_R_IO_ERROR);
 	CU_ASSERT_EQUAL(j->hresult, vds_result_hresult(VDS_R_IO_ERROR));
 	CU_ASSERT_EQUAL(job_outputs(j)->partition, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(job_text(j->error_message), path));
+	CU_ASSERT_PTR_NOT_NULL(strstr(job_text(j, JT_ERROR_MESSAGE), path));
 	CU_ASSERT_EQUAL(job_find(3)->result, VDS_R_IO_ERROR);
 	CU_ASSERT(staterr_last(last, sizeof(last)) != 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(last, path));

@@ -40,9 +40,9 @@ test_success(void)
 	CU_ASSERT_PTR_NULL(j->run);
 	CU_ASSERT_PTR_NOT_NULL(j->packed);
 	CU_ASSERT_STRING_EQUAL(job_po(j)->provider, "tp");
-	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "alice");
-	CU_ASSERT_STRING_EQUAL(job_text(j->error_name), "");
-	CU_ASSERT_STRING_EQUAL(job_text(j->details), "");
+	CU_ASSERT_STRING_EQUAL(job_text(j, JT_OWNER), "alice");
+	CU_ASSERT_STRING_EQUAL(job_text(j, JT_ERROR_NAME), "");
+	CU_ASSERT_STRING_EQUAL(job_text(j, JT_DETAILS), "");
 	CU_ASSERT(j->create_ms > 0 && j->create_ms <= j->start_ms && j->start_ms <= j->end_ms);
 	CU_ASSERT_EQUAL(completed, 1);
 	CU_ASSERT(progress_calls > 0);
@@ -87,13 +87,13 @@ test_prepare_and_commit_fail(void)
 	CU_ASSERT_FATAL(a && b);
 	CU_ASSERT_EQUAL(a->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(a->result, VDS_R_NOT_FOUND);
-	CU_ASSERT_STRING_EQUAL(job_text(a->error_message), "disk vanished");
-	CU_ASSERT_STRING_EQUAL(job_text(a->error_name), "VDS_E_OBJECT_NOT_FOUND");
+	CU_ASSERT_STRING_EQUAL(job_text(a, JT_ERROR_MESSAGE), "disk vanished");
+	CU_ASSERT_STRING_EQUAL(job_text(a, JT_ERROR_NAME), "VDS_E_OBJECT_NOT_FOUND");
 	CU_ASSERT_FATAL(loop_until(is_finished, 2, 60000));
 	CU_ASSERT_EQUAL(b->status, JOB_ST_FAILED);
 	CU_ASSERT_EQUAL(b->result, VDS_R_IO_ERROR);
 	CU_ASSERT_EQUAL(b->hresult, vds_result_hresult(VDS_R_IO_ERROR));
-	CU_ASSERT_STRING_EQUAL(job_text(b->error_message), "write failed");
+	CU_ASSERT_STRING_EQUAL(job_text(b, JT_ERROR_MESSAGE), "write failed");
 	CU_ASSERT_NOT_EQUAL(b->percent, 100);
 	CU_ASSERT_EQUAL(job_outputs(b)->offset, 0);
 	CU_ASSERT_EQUAL(tp_freed, tp_prepared);
@@ -189,7 +189,7 @@ test_shutdown_while_running(void)
 		CU_ASSERT_EQUAL(j->result, VDS_R_INTERRUPTED);
 		CU_ASSERT_EQUAL(j->hresult, vds_result_hresult(VDS_R_INTERRUPTED));
 		/* 51 waited behind 50 (same disk): it never started, and says so */
-		CU_ASSERT_STRING_EQUAL(job_text(j->error_message),
+		CU_ASSERT_STRING_EQUAL(job_text(j, JT_ERROR_MESSAGE),
 		                       h == 50 ? "vdsd stopped while the job was running"
 		                               : "vdsd stopped while the job was queued: it never "
 		                                 "started");

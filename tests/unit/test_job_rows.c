@@ -210,7 +210,7 @@ test_setters(void)
 
 	CU_ASSERT_FATAL(j != NULL);
 	CU_ASSERT_EQUAL(job_set_owner(3, "bob"), 0);
-	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "bob");
+	CU_ASSERT_STRING_EQUAL(job_text(j, JT_OWNER), "bob");
 	CU_ASSERT_EQUAL(job_set_notify_progress(3, 1), 0);
 	CU_ASSERT_EQUAL(j->notify_progress, 1);
 	CU_ASSERT_EQUAL(job_set_keep(3, 1), 0);
@@ -238,7 +238,7 @@ test_restart_keeps_rows(void)
 	CU_ASSERT_EQUAL(job_outputs(j)->offset, 4242);
 	CU_ASSERT_EQUAL(job_params(j)->disk, 3);
 	CU_ASSERT_STRING_EQUAL(job_params(j)->path, "/tmp/x.img");
-	CU_ASSERT_STRING_EQUAL(job_text(j->owner), "carol");
+	CU_ASSERT_STRING_EQUAL(job_text(j, JT_OWNER), "carol");
 	CU_ASSERT_STRING_EQUAL(job_po(j)->provider, "tp");
 	CU_ASSERT_EQUAL(j->keep_result, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job_find(41));

@@ -57,8 +57,8 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(loaded[1]->hresult, VDS_HR_OPERATION_PENDING);
 	CU_ASSERT_EQUAL(job_params(loaded[1])->volume, 5);
 	CU_ASSERT_EQUAL(job_params(loaded[1])->size, 1 << 20);
-	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->owner), "ops");
-	CU_ASSERT_STRING_EQUAL(job_text(loaded[1]->details), "shrinking file system");
+	CU_ASSERT_STRING_EQUAL(job_text(loaded[1], JT_OWNER), "ops");
+	CU_ASSERT_STRING_EQUAL(job_text(loaded[1], JT_DETAILS), "shrinking file system");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(loaded[1]->run); /* active: cold columns in full */
 	CU_ASSERT_PTR_NULL(loaded[1]->run->plan);
 	CU_ASSERT(jobstore_handle_floor() >= 7); /* jobs.floor reserves blocks */
@@ -139,12 +139,12 @@ test_interrupted_on_restart(void)
 		CU_ASSERT_EQUAL(j->status, JOB_ST_FAILED);
 		CU_ASSERT_EQUAL(j->result, VDS_R_INTERRUPTED);
 		CU_ASSERT_EQUAL(j->hresult, vds_result_hresult(VDS_R_INTERRUPTED));
-		CU_ASSERT_STRING_EQUAL(job_text(j->error_message),
+		CU_ASSERT_STRING_EQUAL(job_text(j, JT_ERROR_MESSAGE),
 		                       h == 11 ? "vdsd stopped while the job was running"
 		                               : "vdsd stopped while the job was queued: it never "
 		                                 "started");
 		CU_ASSERT_EQUAL(j->percent, 42); /* as recorded: never less after a restart */
-		CU_ASSERT_STRING_EQUAL(job_text(j->details), "");
+		CU_ASSERT_STRING_EQUAL(job_text(j, JT_DETAILS), "");
 		CU_ASSERT(j->end_ms > 1700000000456);
 	}
 	CU_ASSERT_EQUAL(job_find(13)->status, JOB_ST_CREATED);

@@ -141,12 +141,12 @@ test_valid_reason_in_memory(void)
 	/* Text columns are heap strings (job_text_set cuts them); these are not. */
 	memset(longer, 'z', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
-	a.owner = longer; /* no NUL within JOB_OWNER_SIZE */
+	a.texts->s[JT_OWNER] = longer; /* no NUL within JOB_OWNER_SIZE */
 	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "owner: ", 7) == 0 && strstr(why, "\"zzzz") &&
 	          strstr(why, "not terminated"));
 	a = row(5, JOB_ST_RUNNING);
-	a.details = ctl;
+	a.texts->s[JT_DETAILS] = ctl;
 	CU_ASSERT_EQUAL(row_valid(&a, why, sizeof(why)), -1);
 	CU_ASSERT(strncmp(why, "details: ", 9) == 0 && strstr(why, "0x1b") &&
 	          strstr(why, "tab\tok, escape"));
@@ -243,7 +243,7 @@ test_migrate_v1(void)
 			CU_ASSERT_EQUAL(job_params(j)->ndisks, 2);
 			CU_ASSERT_EQUAL(job_params(j)->disks[1], 2);
 			CU_ASSERT_EQUAL(job_outputs(j)->volume, 3);
-			CU_ASSERT_STRING_EQUAL(job_text(j->owner), "ops");
+			CU_ASSERT_STRING_EQUAL(job_text(j, JT_OWNER), "ops");
 		} else {
 			CU_ASSERT(j->handle == 32 || j->handle == 33);
 			CU_ASSERT_EQUAL(j->params_unknown, 1);
