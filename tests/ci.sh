@@ -19,17 +19,19 @@ failed=0
 
 cat <<INTRO
 ci: the full test run of vdsd, in $build (logs in $build/logs).
-Steps, with their usual times on 2 busy cores (a fresh machine: ~35-50 min):
+Steps, with their usual times on 2 cores (about 35 min; a fresh machine with
+both cores kept busy by other work: 75-85 min):
   deps        install the missing Debian packages (every purpose of
-              packaging/deps-debian.txt; ~4 min the first time, else 0 s)
-  build       autogen, configure --enable-werror --enable-sanitizers, make (~3 min)
-  check       make check: unit, MIB and integration tests, one line per test (~6 min)
+              packaging/deps-debian.txt; ~4-7 min the first time, else 0 s)
+  build       autogen, configure --enable-werror --enable-sanitizers, make (~3-7 min)
+  check       make check: unit, MIB and integration tests, one line per test
+              (~6 min; ~25 min under load, beside the lane)
   vm-lane     (in the background, alongside the steps after build; the
               summary waits for it)
               tests/vm/ in qemu on a real Debian kernel: basic and LVM on
               virtio disks, fault injection, disk health on emulated NVMe
               and AHCI disks, then the built .deb started by a real systemd
-              (~15-25 min); the first run downloads the kernel package
+              (~30 min; over 60 at load 10); the first run downloads the kernel package
               (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
   distcheck   the release tarball: build and make check again (~6 min)
   package-deb tests/packaging/deb.sh: dpkg-buildpackage, lintian, install,
