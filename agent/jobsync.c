@@ -67,7 +67,8 @@ jy_write(uint32_t reserved)
  * The checkpointing connection.  It reads the schema once: a connection
  * that has never read the file does not know it is in WAL mode, and its
  * checkpoints silently do nothing (the WAL then grew without end: 126 MB
- * for 10,000 jobs, and no commit ever reached jobs.db itself).
+ * for 10,000 jobs, and no commit ever reached jobs.db itself).  *db is
+ * NULL when it fails.
  */
 static int
 jy_open(sqlite3 **db)
@@ -79,6 +80,7 @@ jy_open(sqlite3 **db)
 			          *db ? sqlite3_errmsg(*db) : "out of memory");
 		jy.open_failed = 1;
 		sqlite3_close(*db);
+		*db = NULL;
 		return -1;
 	}
 	jy.open_failed = 0;
@@ -107,8 +109,8 @@ jy_main(void *arg)
 			jy.reserved = want;
 			pthread_mutex_unlock(&jy.mu);
 		}
-		if (ckpt && !db && jy_open(&db) < 0)
-			db = NULL;
+		if (ckpt && !db)
+			jy_open(&db);
 		if (ckpt && db &&
 		    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
 		        SQLITE_OK)

@@ -25,15 +25,6 @@ mib_service_set_info(const struct mib_service_info *info)
 }
 
 static int
-ms_str(struct mib_value *v, const char *s)
-{
-	v->type = ASN_OCTET_STR;
-	v->str = s ? s : "";
-	v->len = strlen(v->str);
-	return 0;
-}
-
-static int
 ms_uint(struct mib_value *v, u_char type, uint32_t n)
 {
 	v->type = type;
@@ -44,13 +35,13 @@ ms_uint(struct mib_value *v, u_char type, uint32_t n)
 static int
 ms_version(const void *row, struct mib_value *v)
 {
-	return ms_str(v, PACKAGE_VERSION);
+	return mib_value_str(v, PACKAGE_VERSION);
 }
 
 static int
 ms_providers(const void *row, struct mib_value *v)
 {
-	return ms_str(v, ms_info.providers);
+	return mib_value_str(v, ms_info.providers);
 }
 
 static int
@@ -149,7 +140,7 @@ ms_state_last_problem(const void *row, struct mib_value *v)
 	static char last[256]; /* VdsName: 255 octets at most; read at once */
 
 	staterr_last(last, sizeof(last));
-	return ms_str(v, last);
+	return mib_value_str(v, last);
 }
 
 static int
@@ -164,7 +155,7 @@ ms_state_last_problem_time(const void *row, struct mib_value *v)
 static int
 ms_restart_needed(const void *row, struct mib_value *v)
 {
-	return ms_str(v, ms_info.restart_needed ? ms_info.restart_needed : "");
+	return mib_value_str(v, ms_info.restart_needed ? ms_info.restart_needed : "");
 }
 
 #define S(sub, fn)                                                                                 \

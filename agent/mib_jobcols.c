@@ -55,43 +55,11 @@ mj_mib(struct mib_value *v, uint64_t bytes, uint64_t unit)
 		const struct job *j = row;                                                         \
 		return expr;                                                                       \
 	}
-/* The small columns are bytes in struct job: read as INTEGER, Unsigned32 or TruthValue. */
-static int
-mj_int(struct mib_value *v, long n)
-{
-	v->type = ASN_INTEGER;
-	v->n.i = n;
-	return 0;
-}
-
-static int
-mj_u32(struct mib_value *v, uint32_t n)
-{
-	v->type = ASN_UNSIGNED;
-	v->n.u32 = n;
-	return 0;
-}
-
-MJ_FN(mj_status, mj_int(v, j->status))
-MJ_FN(mj_percent, mj_u32(v, j->percent))
-MJ_FN(mj_result, mj_int(v, j->result))
-MJ_FN(mj_keep, mj_int(v, j->keep_result ? 1 : 2))
-MJ_FN(mj_control, mj_int(v, j->control))
-MJ_FN(mj_cancel_state, mj_int(v, j->cancel_state))
-MJ_FN(mj_notify, mj_int(v, j->notify_progress ? 1 : 2))
-static int
-mj_str(struct mib_value *v, const char *s)
-{
-	v->type = ASN_OCTET_STR;
-	v->str = s;
-	v->len = strlen(s);
-	return 0;
-}
-
-MJ_FN(mj_error_name, mj_str(v, job_text(j, JT_ERROR_NAME)))
-MJ_FN(mj_error_message, mj_str(v, job_text(j, JT_ERROR_MESSAGE)))
-MJ_FN(mj_details, mj_str(v, job_text(j, JT_DETAILS)))
-MJ_FN(mj_owner, mj_str(v, job_text(j, JT_OWNER)))
+/* The text columns: in an allocation of their own, when a row has any. */
+MJ_FN(mj_error_name, mib_value_str(v, job_text(j, JT_ERROR_NAME)))
+MJ_FN(mj_error_message, mib_value_str(v, job_text(j, JT_ERROR_MESSAGE)))
+MJ_FN(mj_details, mib_value_str(v, job_text(j, JT_DETAILS)))
+MJ_FN(mj_owner, mib_value_str(v, job_text(j, JT_OWNER)))
 MJ_FN(mj_create_time, mj_time(v, j->create_ms))
 MJ_FN(mj_start_time, mj_time(v, j->start_ms))
 MJ_FN(mj_end_time, mj_time(v, j->end_ms))
@@ -109,15 +77,17 @@ mj_disks(const void *row, struct mib_value *v)
 
 	/* Bounded by the array whatever ndisks says (the store checks it too). */
 	job_disks_format(job_params(j), list, sizeof(list));
-	v->type = ASN_OCTET_STR;
-	v->str = list;
-	v->len = strlen(list);
-	return 0;
+	return mib_value_str(v, list);
 }
 
 #define J(sub, kind, field)                                                                        \
 	{                                                                                          \
 		sub, kind, offsetof(struct job, field), NULL                                       \
+	}
+/* A column of struct job that is a byte (its small enums and flags). */
+#define J8(sub, kind, field)                                                                       \
+	{                                                                                          \
+		sub, kind, MIB_U8 | offsetof(struct job, field), NULL                              \
 	}
 /* A column of the job's parameters or outputs (struct job_po). */
 #define JP(sub, kind, field)                                                                       \
@@ -131,18 +101,18 @@ mj_disks(const void *row, struct mib_value *v)
 static const struct mib_col mj_cols[] = {
     JF(VDS_JOB_ROW_STATUS, mj_rowstatus),
     JP(VDS_JOB_TYPE, MK_INT, params.type),
-    JF(VDS_JOB_STATUS, mj_status),
-    JF(VDS_JOB_PERCENT, mj_percent),
-    JF(VDS_JOB_RESULT, mj_result),
+    J8(VDS_JOB_STATUS, MK_INT, status),
+    J8(VDS_JOB_PERCENT, MK_U32, percent),
+    J8(VDS_JOB_RESULT, MK_INT, result),
     J(VDS_JOB_HRESULT, MK_U32, hresult),
     JF(VDS_JOB_ERROR_NAME, mj_error_name),
     JF(VDS_JOB_ERROR_MESSAGE, mj_error_message),
     JF(VDS_JOB_DETAILS, mj_details),
     JF(VDS_JOB_OWNER, mj_owner),
-    JF(VDS_JOB_KEEP_RESULT, mj_keep),
-    JF(VDS_JOB_CONTROL, mj_control),
-    JF(VDS_JOB_CANCEL_STATE, mj_cancel_state),
-    JF(VDS_JOB_NOTIFY_PROGRESS, mj_notify),
+    J8(VDS_JOB_KEEP_RESULT, MK_BOOL, keep_result),
+    J8(VDS_JOB_CONTROL, MK_INT, control),
+    J8(VDS_JOB_CANCEL_STATE, MK_INT, cancel_state),
+    J8(VDS_JOB_NOTIFY_PROGRESS, MK_BOOL, notify_progress),
     JP(VDS_JOB_RESULT_TYPE, MK_INT, params.type),
     JP(VDS_JOB_PROVIDER, MK_STR, provider),
     JF(VDS_JOB_CREATE_TIME, mj_create_time),

@@ -112,10 +112,7 @@ mr_error(const void *row, struct mib_value *v)
 static int
 mr_reason(const void *row, struct mib_value *v)
 {
-	v->type = ASN_OCTET_STR;
-	v->str = mr_last.why;
-	v->len = strlen(mr_last.why);
-	return 0;
+	return mib_value_str(v, mr_last.why);
 }
 
 #define R(sub, fn)                                                                                 \

@@ -42,6 +42,15 @@ mib_date_and_time(int64_t t, int millis, u_char *buf)
 	return 11;
 }
 
+int
+mib_value_str(struct mib_value *v, const char *s)
+{
+	v->type = ASN_OCTET_STR;
+	v->str = s ? s : "";
+	v->len = strlen(v->str);
+	return 0;
+}
+
 static void
 mt_unsigned(struct mib_value *v, u_char type, uint32_t n)
 {
@@ -55,13 +64,14 @@ mib_table_value(const struct mib_table *t, const struct mib_col *col, const void
 {
 	/* Scalars have no row (and only MK_FN columns): no offset from NULL. */
 	const void *base = row && (col->off & MIB_PART) && t->part ? t->part(row) : row;
-	const char *p = base ? (const char *)base + (col->off & ~MIB_PART) : NULL;
+	const char *p = base ? (const char *)base + (col->off & ~(MIB_PART | MIB_U8)) : NULL;
+	int u8 = (col->off & MIB_U8) != 0;
 	uint64_t b;
 
 	memset(v, 0, sizeof(*v));
 	switch (col->kind) {
 	case MK_U32:
-		mt_unsigned(v, ASN_UNSIGNED, *(const uint32_t *)p);
+		mt_unsigned(v, ASN_UNSIGNED, u8 ? *(const uint8_t *)p : *(const uint32_t *)p);
 		return 0;
 	case MK_GAUGE:
 		mt_unsigned(v, ASN_GAUGE, *(const uint32_t *)p);
@@ -74,22 +84,16 @@ mib_table_value(const struct mib_table *t, const struct mib_col *col, const void
 		return 0;
 	case MK_INT:
 		v->type = ASN_INTEGER;
-		v->n.i = *(const int *)p;
+		v->n.i = u8 ? *(const uint8_t *)p : *(const int *)p;
 		return 0;
 	case MK_BOOL:
 		v->type = ASN_INTEGER;
-		v->n.i = *(const int *)p ? 1 : 2;
+		v->n.i = (u8 ? *(const uint8_t *)p : *(const int *)p) ? 1 : 2;
 		return 0;
 	case MK_STR:
-		v->type = ASN_OCTET_STR;
-		v->str = p;
-		v->len = strlen(p);
-		return 0;
+		return mib_value_str(v, p);
 	case MK_PSTR:
-		v->type = ASN_OCTET_STR;
-		v->str = *(const char *const *)p ? *(const char *const *)p : "";
-		v->len = strlen(v->str);
-		return 0;
+		return mib_value_str(v, *(const char *const *)p);
 	case MK_BYTES:
 		b = *(const uint64_t *)p;
 		v->type = ASN_COUNTER64;

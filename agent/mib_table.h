@@ -53,6 +53,8 @@ struct mib_col {
 
 /* In a column's off: the offset is into the table's part(row), not into the row. */
 #define MIB_PART ((size_t)1 << (8 * sizeof(size_t) - 1))
+/* In a column's off: an MK_U32, MK_INT or MK_BOOL field that is a uint8_t. */
+#define MIB_U8 ((size_t)1 << (8 * sizeof(size_t) - 2))
 
 struct mib_table {
 	const char *name;
@@ -73,6 +75,8 @@ int mib_table_register(const struct mib_table *t);
 int mib_table_value(const struct mib_table *t, const struct mib_col *col, const void *row,
                     struct mib_value *v);
 const struct mib_col *mib_table_col(const struct mib_table *t, oid subid);
+/* v = the OCTET STRING s ("" for NULL; s must outlive v); 0, for MK_FN columns to return. */
+int mib_value_str(struct mib_value *v, const char *s);
 /* Encode t as an 8-octet DateAndTime in UTC into buf; 0 gives 0-1-1,0:0:0.0. */
 size_t mib_date_and_time(int64_t t, int millis, u_char *buf);
 /* The table's handler, for subtrees that add SET support around it. */
