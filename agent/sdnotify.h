@@ -3,8 +3,7 @@
  * sdnotify.h - tell the service manager how vdsd is doing (systemd's
  * Type=notify protocol on $NOTIFY_SOCKET): ready, reloading, stopping and a
  * one-line status.  Each call is one non-blocking datagram; without
- * NOTIFY_SOCKET (not started by systemd) or without libsystemd at build
- * time, nothing is sent.
+ * NOTIFY_SOCKET (not started by systemd), nothing is sent.  Loop thread only.
  */
 #ifndef VDS_SDNOTIFY_H
 #define VDS_SDNOTIFY_H
