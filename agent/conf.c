@@ -50,6 +50,7 @@ static const struct conf_directive conf_directives[] = {
     {"jobMaxRetained", CK_UINT, F(job_max_retained), 1, 1000000, 0},
     {"jobProgressInterval", CK_UINT, F(job_progress_interval), 1, 3600, 0},
     {"healthInterval", CK_UINT, F(health_interval), 0, 604800, 0},
+    {"rescanInterval", CK_UINT, F(rescan_interval), 0, 86400, 0},
     {"rebuildProgress", CK_BOOL, F(rebuild_progress), 0, 1, 0},
     {"simJobDuration", CK_UINT, F(sim_job_ms), 0, 3600000, 0},
     {"simHoldDir", CK_PATH, F(sim_hold_dir), 0, 0, 0},
@@ -71,6 +72,7 @@ conf_defaults(struct vds_conf *conf)
 	conf->discovery = 1;
 	conf->job_max_running = 4;
 	conf->health_interval = 600;
+	conf->rescan_interval = 60;
 	conf->job_max_queued = 64;
 	conf->job_purge_time = 900;
 	conf->job_max_retained = 10000;

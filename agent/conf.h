@@ -20,6 +20,9 @@
  *   simJobDuration MSEC        how long a sim job runs (default 3000)
  *   healthInterval SEC         read the disks' health this often; 0: only
  *                              at start, on arrival and on reload (600)
+ *   rescanInterval SEC         read the providers' storage again this often
+ *                              (lvm: volume groups changed without vdsd);
+ *                              0: only on uevents and reload (default 60)
  *   rebuildProgress yes|no     send vdsVolumeRebuildProgress (default no)
  *   simHoldDir PATH            tests only: sim jobs wait at a phase while a
  *                              gate file exists there (see providers/sim/sim.c)
@@ -67,6 +70,7 @@ struct vds_conf {
 	unsigned job_progress_interval;
 	unsigned sim_job_ms;
 	unsigned health_interval; /* seconds, 0: no periodic reads */
+	unsigned rescan_interval; /* seconds, 0: no periodic rescans */
 	int rebuild_progress;     /* send vdsVolumeRebuildProgress */
 	char *sim_hold_dir;       /* NULL: no gates */
 	struct strlist sim_fail_disks;

@@ -28,6 +28,7 @@
 #include "notify.h"
 #include "notify_rebuild.h"
 #include "probeq.h"
+#include "rescan.h"
 #include "sdnotify.h"
 #include "udev.h"
 #include "vtab.h"
@@ -126,6 +127,7 @@ dm_reload(void *arg)
 	if (dm.udev)
 		udevmon_rescan(dm.udev);
 	health_reload(&dm.conf);
+	rescan_reload(&dm.conf);
 	notify_rebuild_config(dm.conf.rebuild_progress, dm.conf.job_progress_interval);
 	log_info("main", "configuration reloaded from %s%s%s", dm.opts->config,
 	         names[0] ? "; needs a restart: " : "", names);
@@ -213,6 +215,8 @@ dm_start(struct event_base *base)
 		return -1;
 	}
 	inv_set_disk_owner(jobprov_owner);
+	if (rescan_init(base, &dm.conf) < 0)
+		log_warnx("main", "storage changed outside vdsd shows only after its next job");
 	if (probeq_init(base) < 0)
 		return -1;
 	if (dm.conf.discovery && udevmon_start(base, &dm.conf, &dm.udev) < 0)
@@ -243,6 +247,7 @@ dm_stop(void)
 	if (dm.udev)
 		udevmon_stop(dm.udev);
 	dm.udev = NULL;
+	rescan_fini(); /* before the providers it reads */
 	job_engine_shutdown();
 	agentx_shutdown();
 	inv_shutdown();

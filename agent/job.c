@@ -260,8 +260,10 @@ je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const ch
 	run->pj = NULL;
 	snprintf(msg, sizeof(msg), "%s", runmsg);
 	durable_ticket_begin();
-	if (run->ops->commit)
+	if (run->ops->commit) {
 		r = run->ops->commit(run->pstate, run->plan, r, out, msg, sizeof(msg));
+		jobprov_committed(run->ops);
+	}
 	t = durable_ticket_end();
 	if (run->ops->free_plan)
 		run->ops->free_plan(run->plan);
@@ -313,6 +315,17 @@ void
 job_engine_set_providers(const struct prov_ops *const *list)
 {
 	je.test_list = list;
+}
+
+int
+job_engine_active(const struct prov_ops *ops)
+{
+	const struct job *j;
+
+	TAILQ_FOREACH(j, &je.running, q)
+	if (j->run && j->run->ops == ops)
+		return 1;
+	return 0;
 }
 
 enum vds_result

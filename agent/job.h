@@ -162,6 +162,8 @@ int job_engine_init(struct event_base *base, const struct vds_conf *conf, const 
 void job_engine_reload(void);
 /* Stops the workers; jobs still running stay "running" in the store. */
 void job_engine_shutdown(void);
+/* 1 while a job of ops is running (prepared, on a worker or landing). */
+int job_engine_active(const struct prov_ops *ops);
 void job_set_observer(const struct job_observer *obs);
 
 const struct vtab *job_table(void);

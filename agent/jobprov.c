@@ -24,6 +24,7 @@
 struct jp_provider {
 	const struct prov_ops *ops;
 	void *state;
+	unsigned long commits;
 };
 
 /* An object a job touches: an inventory class and index. */
@@ -50,6 +51,7 @@ jp_add_provider(const struct prov_ops *ops)
 		return -1;
 	p->ops = ops;
 	p->state = NULL;
+	p->commits = 0;
 	if (ops->init && ops->init(jp.conf, &p->state) < 0) {
 		log_warnx("job", "provider %s failed to initialise", ops->name);
 		return -1;
@@ -110,6 +112,41 @@ jp_provider_for(const struct job_params *p)
 		if (jp.prov[i].ops->claims && jp.prov[i].ops->claims(jp.prov[i].state, p))
 			return &jp.prov[i];
 	return NULL;
+}
+
+const struct prov_ops *
+jobprov_nth(size_t n, void **state)
+{
+	if (n >= jp.nprov)
+		return NULL;
+	*state = jp.prov[n].state;
+	return jp.prov[n].ops;
+}
+
+static struct jp_provider *
+jp_find(const struct prov_ops *ops)
+{
+	for (size_t i = 0; i < jp.nprov; i++)
+		if (jp.prov[i].ops == ops)
+			return &jp.prov[i];
+	return NULL;
+}
+
+void
+jobprov_committed(const struct prov_ops *ops)
+{
+	struct jp_provider *p = jp_find(ops);
+
+	if (p)
+		p->commits++;
+}
+
+unsigned long
+jobprov_commits(const struct prov_ops *ops)
+{
+	const struct jp_provider *p = jp_find(ops);
+
+	return p ? p->commits : 0;
 }
 
 int

@@ -33,6 +33,12 @@ const char *jobprov_owner(const struct inv_disk *d, uint32_t *pack_index);
 /* Mandatory parameters, a provider that claims p, and its validate(). */
 enum vds_result jobprov_check(const struct job_params *p, char *why, size_t len);
 
+/* The nth enabled provider and its state (into *state), NULL past the last. */
+const struct prov_ops *jobprov_nth(size_t n, void **state);
+/* A job of ops committed (the model it shows changed); and how many did so far. */
+void jobprov_committed(const struct prov_ops *ops);
+unsigned long jobprov_commits(const struct prov_ops *ops);
+
 /* 1 when a and b name a common object (directly or by containment). */
 int jobprov_conflict(const struct job_params *a, const struct job_params *b);
 

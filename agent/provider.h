@@ -143,6 +143,20 @@ struct prov_ops {
 	 * Jobs already prepared keep the values they started with.
 	 */
 	void (*reload)(void *state, const struct vds_conf *conf);
+	/*
+	 * Optional, both or neither: read again what this provider shows,
+	 * outside its jobs (an administrator's command, a disk that failed or
+	 * came back; agent/rescan.h says when).  rescan runs on the rescan
+	 * thread: it may run tools, and must not touch the model or what the
+	 * other ops use; it returns what it read, or NULL (why logged).
+	 * rescan_publish, on the loop thread, shows a result in the model
+	 * (rows added, changed, removed) and frees it.  The engine never
+	 * publishes while a job of this provider is active, nor a result read
+	 * before the last commit of one: it frees those with rescan_free.
+	 */
+	void *(*rescan)(void *state);
+	void (*rescan_publish)(void *state, void *scan);
+	void (*rescan_free)(void *scan);
 };
 
 /* The registry: every provider compiled in, NULL-terminated. */

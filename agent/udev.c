@@ -24,6 +24,7 @@
 #include "log.h"
 #include "probe.h"
 #include "probeq.h"
+#include "rescan.h"
 #include "udev.h"
 
 #define UDEVMON_BATCH  256       /* events handled per wake-up before yielding */
@@ -418,6 +419,8 @@ udevmon_handle(struct udev_device *ud)
 	if (!devtype || strcmp(devtype, "disk") != 0)
 		return;
 	log_debug("udev", "%s %s", action ? action : "?", udev_device_get_sysname(ud));
+	/* a logical volume made, changed or removed, a disk that came or went */
+	rescan_request(udev_device_get_sysname(ud));
 	if (action && strcmp(action, "remove") == 0)
 		udevmon_forget(udev_device_get_devnode(ud));
 	else

@@ -530,6 +530,53 @@ lvm_free_plan(void *plan)
 	free(pl);
 }
 
+/* ------------------------------------------------------------ rescans */
+
+/* Rescan thread: the LVM state now (reads lp not at all). */
+static void *
+lvm_rescan(void *state)
+{
+	struct lvm_scan *s = malloc(sizeof(*s));
+	char why[200];
+
+	(void)state;
+	if (!s)
+		return NULL;
+	if (lvm_scan_load(s, why, sizeof(why)) != VDS_R_OK) {
+		log_warnx("lvm", "cannot read the volume groups again: %s", why);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+lvm_rescan_free(void *scan)
+{
+	if (scan)
+		lvm_scan_free(scan);
+	free(scan);
+}
+
+/* Loop thread: what changed without vdsd becomes what the model shows. */
+static void
+lvm_rescan_publish(void *state, void *scan)
+{
+	struct lvm_prov *lp = state;
+	struct lvm_scan *s = scan;
+
+	if (s->nvgs != lp->scan.nvgs || s->nlvs != lp->scan.nlvs || s->npvs != lp->scan.npvs)
+		log_info("lvm",
+		         "changed outside vdsd: %zu volume groups, %zu logical volumes, %zu "
+		         "physical volumes (were %zu, %zu, %zu)",
+		         s->nvgs, s->nlvs, s->npvs, lp->scan.nvgs, lp->scan.nlvs, lp->scan.npvs);
+	lvm_scan_free(&lp->scan);
+	lp->scan = *s;
+	free(s);
+	if (lvm_inv_publish(&lp->scan) < 0)
+		log_warnx("lvm", "cannot publish every volume group");
+}
+
 static uint32_t
 lvm_disk_pack(void *state, const struct inv_disk *d)
 {
@@ -549,4 +596,7 @@ const struct prov_ops lvm_provider = {
     .commit = lvm_commit,
     .free_plan = lvm_free_plan,
     .disk_pack = lvm_disk_pack,
+    .rescan = lvm_rescan,
+    .rescan_publish = lvm_rescan_publish,
+    .rescan_free = lvm_rescan_free,
 };

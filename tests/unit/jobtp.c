@@ -26,6 +26,8 @@
 /* ------------------------------------------------------- test provider */
 
 static pthread_mutex_t tp_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tp_cv = PTHREAD_COND_INITIALIZER;
+static int tp_jobs_held; /* tp_jobs_hold(): run() waits before its first step */
 static int tp_active, tp_disk_active[8];
 int tp_max_active, tp_overlap, tp_prepared, tp_freed;
 
@@ -84,6 +86,10 @@ tp_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, cha
 	struct tp_plan *pl = plan;
 	enum vds_result r = VDS_R_OK;
 
+	pthread_mutex_lock(&tp_mu);
+	while (tp_jobs_held)
+		pthread_cond_wait(&tp_cv, &tp_mu);
+	pthread_mutex_unlock(&tp_mu);
 	tp_enter(pl->p.disk, 1);
 	for (unsigned step = 0; step < 10; step++) {
 		if ((pl->p.plex_count == 1 && step == 2 && prov_job_no_return(j)) ||
@@ -121,6 +127,76 @@ tp_free_plan(void *plan)
 	tp_freed++;
 }
 
+/*
+ * tp's rescan: each read returns the next number of tp_reads (malloc'd);
+ * while tp_rescan_held, a read waits inside (tp_rescan_waiting) until
+ * tp_rescan_release().  Publish keeps the number and notes whether a job
+ * of tp was active then (never allowed).
+ */
+static const struct prov_ops tp_ops;
+static int tp_held, tp_waiting;
+unsigned tp_reads, tp_shown, tp_discarded, tp_published_while_active;
+
+static void *
+tp_rescan(void *state)
+{
+	unsigned *v = malloc(sizeof(*v));
+
+	pthread_mutex_lock(&tp_mu);
+	*v = ++tp_reads;
+	tp_waiting = 1;
+	while (tp_held)
+		pthread_cond_wait(&tp_cv, &tp_mu);
+	tp_waiting = 0;
+	pthread_mutex_unlock(&tp_mu);
+	return v;
+}
+
+static void
+tp_rescan_publish(void *state, void *scan)
+{
+	tp_published_while_active += job_engine_active(&tp_ops);
+	tp_shown = *(unsigned *)scan;
+	free(scan);
+}
+
+static void
+tp_rescan_free(void *scan)
+{
+	tp_discarded++;
+	free(scan);
+}
+
+void
+tp_jobs_hold(int on)
+{
+	pthread_mutex_lock(&tp_mu);
+	tp_jobs_held = on;
+	pthread_cond_broadcast(&tp_cv);
+	pthread_mutex_unlock(&tp_mu);
+}
+
+void
+tp_rescan_hold(int on)
+{
+	pthread_mutex_lock(&tp_mu);
+	tp_held = on;
+	pthread_cond_broadcast(&tp_cv);
+	pthread_mutex_unlock(&tp_mu);
+}
+
+int
+tp_rescan_waiting(uint32_t unused)
+{
+	int w;
+
+	(void)unused;
+	pthread_mutex_lock(&tp_mu);
+	w = tp_waiting;
+	pthread_mutex_unlock(&tp_mu);
+	return w;
+}
+
 static const struct prov_ops tp_ops = {
     .name = "tp",
     .claims = tp_claims,
@@ -129,6 +205,9 @@ static const struct prov_ops tp_ops = {
     .run = tp_run,
     .commit = tp_commit,
     .free_plan = tp_free_plan,
+    .rescan = tp_rescan,
+    .rescan_publish = tp_rescan_publish,
+    .rescan_free = tp_rescan_free,
 };
 static const struct prov_ops *const tp_list[] = {&tp_ops, NULL};
 
@@ -192,6 +271,9 @@ setup(void)
 	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
 	event_add(tick, &tv);
 	tp_active = tp_max_active = tp_overlap = tp_prepared = tp_freed = 0;
+	tp_reads = tp_shown = tp_discarded = tp_published_while_active = 0;
+	tp_rescan_hold(0);
+	tp_jobs_hold(0);
 	memset(tp_disk_active, 0, sizeof(tp_disk_active));
 	memset(last_progress, 0, sizeof(last_progress));
 	completed = 0;

@@ -31,6 +31,17 @@ extern unsigned progress_calls, progress_backwards;
 /* tp's counts: most jobs run at once, two at once on one disk, plans made and freed. */
 extern int tp_max_active, tp_overlap, tp_prepared, tp_freed;
 
+/*
+ * tp's rescan (rescan.h): reads so far, the read publish last showed, reads
+ * dropped, and publishes made while a job of tp was active (must stay 0).
+ */
+extern unsigned tp_reads, tp_shown, tp_discarded, tp_published_while_active;
+/* Hold (1) or let go (0) the reads at their middle; a read is held there now. */
+void tp_rescan_hold(int on);
+/* Hold (1) or let go (0) tp's jobs before their first step. */
+void tp_jobs_hold(int on);
+int tp_rescan_waiting(uint32_t unused);
+
 void setup(void);
 void teardown(void);
 /* (Re)start the engine on dir and conf, with the observer. */

@@ -8,7 +8,8 @@
 # holding ext4, extendVolume (the mounted mirror online, ext4 growing with
 # it; a volume without a file system), breakVolumePlex (the data written to the mirror reads back
 # the same from the new volume), deleteVolume, and the refusals/failures
-# (too big: refused at SET; shrink of a mounted volume: IN_USE).
+# (too big: refused at SET; shrink of a mounted volume: IN_USE); a volume
+# made and removed by hand shows in the tables without a job (rescan).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
 . "$top_srcdir/tests/vm/guest-lib.sh"
@@ -151,6 +152,23 @@ lvmq lvs vg0/m0b >/dev/null 2>&1 && check_fail "m0b still exists after deleteVol
 expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"
 expect_eq "vgs: lv_count" 3 "$(lvmq vgs --reportformat json -o lv_count vg0 |
 	jq -r '.report[0].vg[0].lv_count')"
+
+# ---- changed outside vdsd: an administrator's lvcreate and lvremove show
+# in the tables without a job (a rescan after their uevents, agent/rescan.h),
+# and vg0's free space follows
+free0=$(inv_value 6 "$C_PACK_FREE" "$PACK")
+lvmq lvcreate -q -y -n byhand -L 8m vg0 >/dev/null || fail "lvcreate by hand"
+wait_for 120000 inv_index 4 "$C_VOL_NAME" vg0/byhand >/dev/null ||
+	fail "a volume made by hand is not in the volume table after 2 min"
+VH=$(inv_index 4 "$C_VOL_NAME" vg0/byhand)
+expect_eq "made by hand: size in the model" $((8 * MIB)) "$(inv_value 4 "$C_VOL_SIZE" "$VH")"
+expect_eq "made by hand: pack free space" $((free0 - 8 * MIB)) \
+	"$(inv_value 6 "$C_PACK_FREE" "$PACK")"
+grep -q 'changed outside vdsd' "$VDS_VDSD_LOG" || check_fail "vdsd did not log the change"
+lvmq lvremove -q -y vg0/byhand >/dev/null || fail "lvremove by hand"
+gone() { [ -z "$(inv_index 4 "$C_VOL_NAME" vg0/byhand)" ]; }
+wait_for 120000 gone || check_fail "a volume removed by hand is still in the volume table after 2 min"
+expect_eq "removed by hand: pack free space" "$free0" "$(inv_value 6 "$C_PACK_FREE" "$PACK")"
 
 vds_stop_vdsd
 vds_finish
