@@ -126,7 +126,7 @@ basic_run_clean(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msg
 	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
 	prov_job_progress(j, 10, "wiping signatures");
-	if ((n = bfu_wipe(fd, pl->devnode, msg, msglen)) < 0) {
+	if ((n = fsu_wipe(fd, pl->devnode, msg, msglen)) < 0) {
 		r = VDS_R_IO_ERROR;
 		goto out;
 	}

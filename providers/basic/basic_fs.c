@@ -38,8 +38,6 @@
 #include "fsspec.h"
 #include "log.h"
 
-#define BF_MAX_ARGS 12
-
 struct bf_dev {
 	char dev[256];
 	struct bloop loop;
@@ -85,77 +83,6 @@ bf_begin(struct basic_plan *pl, struct prov_job *j, uint64_t len, int *fd, uint6
 
 /* ------------------------------------------------------------------ format */
 
-static enum vds_result
-bf_mkfs(struct basic_plan *pl, const struct fsspec *spec, const char *dev, struct prov_job *j,
-        char *msg, size_t msglen)
-{
-	const char *argv[BF_MAX_ARGS];
-	char tool[64], au[32];
-	struct bfu_prog pg = {.j = j, .lo = 20, .hi = 85, .what = "writing file system"};
-	const char *label = pl->p.name;
-	int vfat = strcmp(spec->name, "vfat") == 0, xfs = strcmp(spec->name, "xfs") == 0;
-	size_t n = 0;
-
-	if (bfu_tool(spec->mkfs, tool, sizeof(tool), msg, msglen) < 0)
-		return VDS_R_NOT_SUPPORTED;
-	argv[n++] = tool;
-	argv[n++] = vfat ? "-I" : strncmp(spec->name, "ext", 3) == 0 ? "-F" : "-f";
-	if (label[0]) {
-		argv[n++] = vfat ? "-n" : "-L";
-		argv[n++] = label;
-	}
-	if (pl->p.alloc_unit) {
-		if (vfat) /* sectors per cluster, of 512 bytes */
-			snprintf(au, sizeof(au), "%u",
-			         pl->p.alloc_unit < 512 ? 1 : pl->p.alloc_unit / 512);
-		else
-			snprintf(au, sizeof(au), "%s%u", xfs ? "size=" : "", pl->p.alloc_unit);
-		argv[n++] = vfat ? "-s" : strcmp(spec->name, "btrfs") == 0 ? "-s" : "-b";
-		argv[n++] = au;
-	}
-	argv[n++] = dev;
-	argv[n] = NULL;
-	prov_job_progress(j, 20, pg.what);
-	return bfu_run(argv, &pg, 0, -1, msg, msglen);
-}
-
-/* The new file system as libblkid reads it: the type and label asked for. */
-static enum vds_result
-bf_read_back(struct basic_plan *pl, const struct fsspec *spec, const char *dev, char *msg,
-             size_t msglen)
-{
-	char type[16], label[64], uuid[40];
-
-	if (bfu_read_fs(dev, type, label, uuid) < 0) {
-		snprintf(msg, msglen, "no file system on %s after %s", dev, spec->mkfs);
-		return VDS_R_TOOL_FAILED;
-	}
-	if (strcmp(type, spec->name) != 0 || strcmp(label, pl->p.name) != 0) {
-		snprintf(msg, msglen, "%s reads back as %s \"%s\", not %s \"%s\"", dev, type, label,
-		         spec->name, pl->p.name);
-		return VDS_R_TOOL_FAILED;
-	}
-	log_info("basic", "%s: %s \"%s\" UUID %s", dev, type, label, uuid);
-	return VDS_R_OK;
-}
-
-static enum vds_result
-bf_wipe_dev(const char *dev, char *msg, size_t msglen)
-{
-	int fd = open(dev, O_RDWR | O_CLOEXEC);
-	int n = fd >= 0 ? bfu_wipe(fd, dev, msg, msglen) : -1;
-
-	if (fd < 0)
-		snprintf(msg, msglen, "cannot open %s: %m", dev);
-	else if (n >= 0 && fsync(fd) < 0) {
-		snprintf(msg, msglen, "cannot flush %s: %m", dev);
-		n = -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	return n < 0 ? VDS_R_IO_ERROR : VDS_R_OK;
-}
-
 enum vds_result
 basic_run_format(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
@@ -173,7 +100,7 @@ basic_run_format(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	if ((r = bf_begin(pl, j, pl->part_size, &fd, &grain, msg, msglen)) != VDS_R_OK ||
 	    (r = bf_open_dev(pl, pl->part_size, &dev, msg, msglen)) != VDS_R_OK)
 		goto out;
-	if (!pl->p.force && bfu_read_fs(dev.dev, type, label, uuid) == 0) {
+	if (!pl->p.force && fsu_read_fs(dev.dev, type, label, uuid) == 0) {
 		snprintf(msg, msglen, "%s holds a %s file system: set vdsJobParamForce", dev.dev,
 		         type);
 		r = VDS_R_EXISTS;
@@ -181,12 +108,7 @@ basic_run_format(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	}
 	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
-	prov_job_progress(j, 10, "wiping signatures");
-	if ((r = bf_wipe_dev(dev.dev, msg, msglen)) != VDS_R_OK ||
-	    (r = bf_mkfs(pl, spec, dev.dev, j, msg, msglen)) != VDS_R_OK)
-		goto out;
-	prov_job_progress(j, 90, "reading file system");
-	r = bf_read_back(pl, spec, dev.dev, msg, msglen);
+	r = fsu_format(dev.dev, spec, pl->p.name, pl->p.alloc_unit, j, msg, msglen);
 out:
 	bfu_end(pl, &dev.loop, fd);
 	return r;
@@ -203,10 +125,10 @@ bf_grow_mounted(const struct fsspec *spec, const char *dev, struct prov_job *j, 
 	const char *xfs[] = {tool, "-d", dir, NULL};
 	const char *btrfs[] = {tool, "filesystem", "resize", "max", dir, NULL};
 	int is_xfs = strcmp(spec->name, "xfs") == 0;
-	struct bfu_prog pg = {.j = j, .lo = 90, .hi = 98, .what = "extending file system"};
+	struct fsu_prog pg = {.j = j, .lo = 90, .hi = 98, .what = "extending file system"};
 	enum vds_result r;
 
-	if (bfu_tool(is_xfs ? "xfs_growfs" : "btrfs", tool, sizeof(tool), msg, msglen) < 0)
+	if (fsu_tool(is_xfs ? "xfs_growfs" : "btrfs", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
 	if (!mkdtemp(dir)) {
 		snprintf(msg, msglen, "cannot make a mount point %s: %m", dir);
@@ -218,7 +140,7 @@ bf_grow_mounted(const struct fsspec *spec, const char *dev, struct prov_job *j, 
 		rmdir(dir);
 		return VDS_R_IO_ERROR;
 	}
-	r = bfu_run(is_xfs ? xfs : btrfs, &pg, 0, -1, msg, msglen);
+	r = fsu_run(is_xfs ? xfs : btrfs, &pg, 0, -1, msg, msglen);
 	if (umount2(dir, 0) < 0 && r == VDS_R_OK) {
 		snprintf(msg, msglen, "%s grew, but cannot be unmounted from %s: %m", dev, dir);
 		r = VDS_R_IN_USE;
@@ -233,15 +155,15 @@ bf_grow_fs(const struct fsspec *spec, const char *dev, struct prov_job *j, char 
 {
 	char tool[64];
 	const char *argv[] = {tool, "-p", dev, NULL};
-	struct bfu_prog pg = {
+	struct fsu_prog pg = {
 	    .j = j, .lo = 90, .hi = 98, .npasses = 5, .what = "extending file system"};
 
 	if (spec->grows == 2)
 		return bf_grow_mounted(spec, dev, j, msg, msglen);
-	if (bfu_tool("resize2fs", tool, sizeof(tool), msg, msglen) < 0)
+	if (fsu_tool("resize2fs", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
 	prov_job_progress(j, 90, pg.what);
-	return bfu_run(argv, &pg, 0, -1, msg, msglen);
+	return fsu_run(argv, &pg, 0, -1, msg, msglen);
 }
 
 /* ext2/3/4: e2fsck -f -p before anything changes (a cancel kills it). */
@@ -250,14 +172,14 @@ bf_fsck(const struct fsspec *spec, const char *dev, struct prov_job *j, char *ms
 {
 	char tool[64];
 	const char *argv[] = {tool, "-f", "-p", "-C", "1", dev, NULL};
-	struct bfu_prog pg = {
+	struct fsu_prog pg = {
 	    .j = j, .lo = 5, .hi = 40, .npasses = 5, .what = "checking file system"};
 
 	if (strncmp(spec->name, "ext", 3) != 0)
 		return VDS_R_OK;
-	if (bfu_tool("e2fsck", tool, sizeof(tool), msg, msglen) < 0)
+	if (fsu_tool("e2fsck", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
-	return bfu_run(argv, &pg, 1, 1, msg, msglen);
+	return fsu_run(argv, &pg, 1, 1, msg, msglen);
 }
 
 enum vds_result

@@ -95,16 +95,16 @@ bs_check_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg, 
 {
 	const char *fsck[] = {BS_E2FSCK, "-f", "-p", "-C", "1", fs->dev, NULL};
 	const char *min[] = {BS_RESIZE2FS, "-P", fs->dev, NULL};
-	struct bfu_prog pg = {
+	struct fsu_prog pg = {
 	    .j = j, .lo = 5, .hi = 35, .npasses = 5, .what = "checking file system"};
 	enum vds_result r;
 
 	prov_job_progress(j, 5, pg.what);
 	/* e2fsck: 1 = errors corrected; everything else from 2 up is a failure here. */
-	if ((r = bfu_run(fsck, &pg, 1, 1, msg, msglen)) != VDS_R_OK)
+	if ((r = fsu_run(fsck, &pg, 1, 1, msg, msglen)) != VDS_R_OK)
 		return r;
 	pg.what = "estimating minimum size";
-	if ((r = bfu_run(min, &pg, 1, -1, msg, msglen)) != VDS_R_OK)
+	if ((r = fsu_run(min, &pg, 1, -1, msg, msglen)) != VDS_R_OK)
 		return r;
 	if (!pg.min_blocks || pg.min_blocks * fs->block_size > new_size) {
 		snprintf(msg, msglen, "the file system needs at least %llu bytes, %llu asked",
@@ -120,14 +120,14 @@ bs_resize_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg,
 {
 	char size[32];
 	const char *argv[] = {BS_RESIZE2FS, "-p", fs->dev, size, NULL};
-	struct bfu_prog pg = {
+	struct fsu_prog pg = {
 	    .j = j, .lo = 40, .hi = 85, .npasses = 5, .what = "shrinking file system"};
 
 	if (fs->blocks * fs->block_size <= new_size)
 		return VDS_R_OK; /* already small enough (an earlier run got this far) */
 	snprintf(size, sizeof(size), "%lluK", (unsigned long long)(new_size / 1024));
 	prov_job_progress(j, 40, pg.what);
-	return bfu_run(argv, &pg, 0, -1, msg, msglen);
+	return fsu_run(argv, &pg, 0, -1, msg, msglen);
 }
 
 enum vds_result
