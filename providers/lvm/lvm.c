@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsspec.h"
 #include "log.h"
 #include "lvm.h"
 #include "lvm_inv.h"
@@ -101,6 +102,7 @@ lvm_claims(void *state, const struct job_params *p)
 			return lvm_claims_disks(state, p);
 		pk = inv_get(INV_PACK, p->pack);
 		return pk && lvm_is_lvm(pk->provider);
+	case JOB_FORMAT: /* of a volume; a partition is basic's */
 	case JOB_DELETE_VOLUME:
 	case JOB_SHRINK_VOLUME:
 	case JOB_EXTEND_VOLUME:
@@ -108,7 +110,7 @@ lvm_claims(void *state, const struct job_params *p)
 	case JOB_ADD_PLEX:
 	case JOB_REMOVE_PLEX:
 	case JOB_REPAIR_PLEX:
-		v = inv_get(INV_VOLUME, p->volume);
+		v = p->volume ? inv_get(INV_VOLUME, p->volume) : NULL;
 		return v && lvm_is_lvm(v->provider);
 	case JOB_REPLACE_DISK:
 		d = inv_get(INV_DISK, p->disk);
@@ -359,6 +361,42 @@ lvm_check_shrink(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	return VDS_R_OK;
 }
 
+/*
+ * format: a file system that fits the volume (fsspec_check), not over one
+ * the model shows unless Force (the worker looks again on the device), not
+ * on an open volume, and only in a volume group whose every disk is allowed
+ * (allowDevice): a format destroys what the volume held.
+ */
+static enum vds_result
+lvm_check_format(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
+                 const struct lvm_lv *lv, char *why, size_t len)
+{
+	const struct fsspec *spec;
+	enum vds_result r;
+
+	if ((r = fsspec_check(p->fs_type, p->name, p->alloc_unit, lv->size, &spec, why, len)) !=
+	    VDS_R_OK)
+		return r;
+	for (size_t i = 0; i < lp->scan.npvs; i++)
+		if (!strcmp(lp->scan.pvs[i].vg, pl->vg) &&
+		    (!lp->conf || !conf_device_allowed(lp->conf, lp->scan.pvs[i].name)))
+			return lvm_fail(VDS_R_NOT_ALLOWED, why, len,
+			                "a disk of the volume group matches no allowDevice pattern",
+			                lp->scan.pvs[i].name);
+	if (lvm_lv_open(lv))
+		return lvm_fail(VDS_R_IN_USE, why, len, "the volume is open (mounted or in use)",
+		                NULL);
+	if (lv->fs_type[0] && !p->force)
+		return lvm_fail(VDS_R_EXISTS, why, len,
+		                "it holds a file system: set vdsJobParamForce", lv->fs_type);
+	pl->size = lv->size;
+	snprintf(pl->fs_type, sizeof(pl->fs_type), "%s", spec->name);
+	snprintf(pl->label, sizeof(pl->label), "%s", p->name);
+	pl->alloc_unit = p->alloc_unit;
+	pl->force = p->force;
+	return VDS_R_OK;
+}
+
 /* extendVolume: whole extents more, each on every plex (a mirror takes them on each leg). */
 static enum vds_result
 lvm_check_extend(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl,
@@ -418,6 +456,8 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 	switch (p->type) {
 	case JOB_DELETE_VOLUME:
 		return VDS_R_OK;
+	case JOB_FORMAT:
+		return lvm_check_format(lp, p, pl, lv, why, len);
 	case JOB_SHRINK_VOLUME:
 		return lvm_check_shrink(lp, p, pl, lv, why, len);
 	case JOB_EXTEND_VOLUME:
@@ -484,7 +524,7 @@ lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 		return;
 	}
 	if (pl->type != JOB_CREATE_VOLUME && pl->type != JOB_BREAK_PLEX &&
-	    pl->type != JOB_EXTEND_VOLUME)
+	    pl->type != JOB_EXTEND_VOLUME && pl->type != JOB_FORMAT)
 		return;
 	if ((v = inv_by_key(INV_VOLUME, pl->outkey))) {
 		out->volume = v->index;

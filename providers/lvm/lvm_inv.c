@@ -119,6 +119,9 @@ li_volume(const struct lvm_scan *s, const struct lvm_lv *lv)
 	v->health = li_health(s, lv);
 	v->status = strlen(lv->attr) > 4 && lv->attr[4] == 'a' ? INV_ST_ONLINE : INV_ST_OFFLINE;
 	v->size = lv->size;
+	snprintf(v->fs_type, sizeof(v->fs_type), "%s", lv->fs_type);
+	snprintf(v->fs_label, sizeof(v->fs_label), "%s", lv->fs_label);
+	snprintf(v->fs_uuid, sizeof(v->fs_uuid), "%s", lv->fs_uuid);
 	snprintf(key, sizeof(key), "lvm:%s", lv->vg);
 	pk = inv_by_key(INV_PACK, key);
 	v->pack_index = pk ? pk->index : 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsutil.h"
 #include "lvm_json.h"
 
 #define LJ_MAX_KV 16
@@ -253,8 +254,19 @@ lvm_scan_load(struct lvm_scan *s, char *msg, size_t len)
 		}
 		lvm_output_free(&o);
 	}
-	if (r != VDS_R_OK)
+	if (r != VDS_R_OK) {
 		lvm_scan_free(s);
+		return r;
+	}
+	for (size_t i = 0; i < s->nlvs; i++) {
+		struct lvm_lv *lv = &s->lvs[i];
+		char dev[2 * LVM_NAME_LEN + 8];
+
+		if (!lvm_lv_visible(lv) || strlen(lv->attr) < 5 || lv->attr[4] != 'a')
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s/%s", lv->vg, lv->name);
+		fsu_read_fs(dev, lv->fs_type, lv->fs_label, lv->fs_uuid);
+	}
 	return r;
 }
 

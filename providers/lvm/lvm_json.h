@@ -26,6 +26,8 @@ struct lvm_lv {
 	uint64_t size, stripe_size;
 	uint32_t stripes;
 	int sync; /* sync percent x 100; -1 when the volume has none */
+	/* the file system libblkid reads on an active volume ("" for none) */
+	char fs_type[16], fs_label[64], fs_uuid[40];
 };
 
 struct lvm_pv {
@@ -49,7 +51,11 @@ int lvm_json_pvs(const char *json, struct lvm_scan *s);
 /* sync_percent x 100 of the first row of an `lvs -o lv_name,sync_percent`. */
 int lvm_json_sync(const char *json, int *sync);
 void lvm_scan_free(struct lvm_scan *s);
-/* Run vgs, lvs and pvs (worker side or at start); 0 or the failure code. */
+/*
+ * Run vgs, lvs and pvs (worker side or at start), and read the file system
+ * of each active visible volume with libblkid (a suspended one is not
+ * opened: the read would wait for its resume); 0 or the failure code.
+ */
 enum vds_result lvm_scan_load(struct lvm_scan *s, char *msg, size_t len);
 
 const struct lvm_vg *lvm_scan_vg(const struct lvm_scan *s, const char *vg);

@@ -2,7 +2,7 @@
 /*
  * lvm_run.c - the worker half of lvm jobs: lvcreate (with the initial sync
  * of a mirror as progress), lvremove, shrink (e2fsck, resize2fs, lvreduce),
- * extend (lvextend, then e2fsck when offline and resize2fs), lvconvert
+ * extend (lvextend, then e2fsck when offline and resize2fs), format (mkfs), lvconvert
  * --splitmirrors and the plex lvconverts (add, remove, --repair, with the
  * resync as progress); lvm_fix.c recovers from a failed change.  Only the plan
  * and the job handle are used.
@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fsspec.h"
+#include "fsutil.h"
 #include "log.h"
 #include "lvm_fix.h"
 #include "lvm_pack.h"
@@ -332,6 +334,39 @@ lr_shrink(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	return lvm_recover(pl, pl->lv, r, msg, len);
 }
 
+/*
+ * format: the volume closed and its size unchanged, no file system on it
+ * unless Force, then past the point of no return signatures erased, mkfs
+ * and the new file system read back (fsu_format).  mkfs opens the volume
+ * itself and refuses one mounted meanwhile.
+ */
+static enum vds_result
+lr_format(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	const struct fsspec *spec = fsspec_find(pl->fs_type);
+	char fs[32];
+	enum vds_result r;
+
+	prov_job_progress(j, 1, "checking volume");
+	if (!spec) {
+		snprintf(msg, len, "unknown file system %s", pl->fs_type);
+		return VDS_R_INVALID_PARAM;
+	}
+	if ((r = lr_check_closed(pl, msg, len)) != VDS_R_OK)
+		return r;
+	if (lr_fstype(pl->dev, fs, sizeof(fs)) < 0) {
+		snprintf(msg, len, "cannot identify the file system on %s", pl->dev);
+		return VDS_R_TOOL_FAILED;
+	}
+	if (fs[0] && !pl->force) {
+		snprintf(msg, len, "%s holds a %s file system: set vdsJobParamForce", pl->dev, fs);
+		return VDS_R_EXISTS;
+	}
+	if ((r = lr_point_of_no_return(j, msg, len)) != VDS_R_OK)
+		return r;
+	return fsu_format(pl->dev, spec, pl->label, pl->alloc_unit, j, msg, len);
+}
+
 /* lvextend, then the ext2/3/4 file system grows to the new size (online when mounted). */
 static enum vds_result
 lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
@@ -431,6 +466,9 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		break;
 	case JOB_DELETE_VOLUME:
 		r = lr_delete(pl, j, msg, len);
+		break;
+	case JOB_FORMAT:
+		r = lr_format(pl, j, msg, len);
 		break;
 	case JOB_SHRINK_VOLUME:
 		r = lr_shrink(pl, j, msg, len);

@@ -32,6 +32,10 @@ struct lvm_plan {
 	int allow_data_loss;
 	unsigned recovered, lost;
 	char lostnames[120];
+	/* format: the file system asked for (size: the volume's, to notice a change) */
+	char fs_type[16], label[64];
+	unsigned alloc_unit;
+	int force;
 };
 
 enum vds_result lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len);

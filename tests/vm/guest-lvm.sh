@@ -8,7 +8,8 @@
 # holding ext4, extendVolume (the mounted mirror online, ext4 growing with
 # it; a volume without a file system), breakVolumePlex (the data written to the mirror reads back
 # the same from the new volume), deleteVolume, and the refusals/failures
-# (too big: refused at SET; shrink of a mounted volume: IN_USE); a volume
+# (too big: refused at SET; shrink of a mounted volume: IN_USE); format of
+# a volume (ext4, then vfat over it with Force; blkid, e2fsck, fsck.vfat); a volume
 # made and removed by hand shows in the tables without a job (rescan).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -23,7 +24,7 @@ MNT=/run/vds-mnt
 
 guest_vg vg0 /dev/vda /dev/vdb
 vds_start_master
-vds_write_conf "discovery yes" "provider lvm"
+vds_write_conf "discovery yes" "provider lvm" "allowDevice /dev/vda" "allowDevice /dev/vdb"
 vds_start_vdsd
 # its first lvm scan can hold the start for seconds in a loaded TCG guest
 vds_wait_registered 60000
@@ -71,6 +72,34 @@ run_job "createVolume striped" 3 ParamPack u "$PACK" ParamVolumeType i 3 ParamSi
 job_expect_ok "createVolume striped"
 expect_eq "striped: lvs stripes, stripe size" "2 65536" \
 	"$(lvjson stripes vg0/st0) $(lvjson stripe_size vg0/st0)"
+
+# ---- format of a volume: ext4 with a label, read back by blkid, e2fsck and
+# the model; over it again only with Force; vfat over it with Force
+C_VOL_FS=$(mib_col VDS_VOL_FS_TYPE) C_VOL_LABEL=$(mib_col VDS_VOL_FS_LABEL)
+C_VOL_UUID=$(mib_col VDS_VOL_FS_UUID)
+VST0=$(inv_index 4 "$C_VOL_NAME" vg0/st0)
+run_job "format ext4" 18 ParamVolume u "$VST0" ParamFsType s ext4 ParamName s lvdata
+job_expect_ok "format ext4"
+read -r _ _ vol _ _ _ <<<"$(outputs)"
+expect_eq "format: output volume" "$VST0" "$vol"
+expect_eq "format: blkid type, label" "ext4 lvdata" \
+	"$(blkid -p -o value -s TYPE /dev/vg0/st0) $(blkid -p -o value -s LABEL /dev/vg0/st0)"
+e2fsck -fn /dev/vg0/st0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the format"
+expect_eq "format: the model's file system, label, UUID" \
+	"ext4 lvdata $(blkid -p -o value -s UUID /dev/vg0/st0)" \
+	"$(inv_value 4 "$C_VOL_FS" "$VST0") $(inv_value 4 "$C_VOL_LABEL" "$VST0") $(inv_value 4 "$C_VOL_UUID" "$VST0")"
+h=$(job_handle)
+expect_set_error "format over a file system without Force: refused at SET" inconsistentValue \
+	"VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i 18 \
+	"VDS-MIB::vdsJobParamVolume.$h" u "$VST0" "VDS-MIB::vdsJobParamFsType.$h" s ext4
+run_job "format vfat with Force" 18 ParamVolume u "$VST0" ParamFsType s vfat ParamName s LVX \
+	ParamForce i 1
+job_expect_ok "format vfat with Force"
+expect_eq "format vfat: blkid type (the ext4 signature is gone)" vfat \
+	"$(blkid -p -o value -s TYPE /dev/vg0/st0)"
+fsck.vfat -n /dev/vg0/st0 >/dev/null 2>&1 || check_fail "fsck.vfat -n after the format"
+expect_eq "format vfat: the model's file system, label" "vfat LVX" \
+	"$(inv_value 4 "$C_VOL_FS" "$VST0") $(inv_value 4 "$C_VOL_LABEL" "$VST0")"
 
 # ---- refused at SET: more than the free space (RFC 2579: inconsistentValue)
 too_big() { # WHAT TYPE TARGET-COLUMN INDEX
