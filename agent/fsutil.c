@@ -8,9 +8,12 @@
 
 #include <blkid.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -18,7 +21,8 @@
 #include "fsutil.h"
 #include "log.h"
 
-#define FSU_MAX_ARGS 12
+#define FSU_MAX_ARGS   12
+#define FSU_ZERO_CHUNK (64ULL * 1048576)
 
 static void
 fsu_report(struct fsu_prog *p, double frac)
@@ -191,6 +195,64 @@ fsu_read_fs(const char *dev, char type[16], char label[64], char uuid[40])
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+/* Zero [off, off + len) of fd: the kernel's ways first, then writes. */
+static int
+fsu_zero_range(int fd, int blk, uint64_t off, uint64_t len, char **buf)
+{
+	uint64_t range[2] = {off, len};
+
+	if (blk && ioctl(fd, BLKZEROOUT, range) == 0)
+		return 0;
+	if (!blk &&
+	    fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0)
+		return 0;
+	if (!*buf && !(*buf = calloc(1, FSU_ZERO_CHUNK)))
+		return -1;
+	while (len) {
+		ssize_t n =
+		    pwrite(fd, *buf, len < FSU_ZERO_CHUNK ? len : FSU_ZERO_CHUNK, (off_t)off);
+
+		if (n <= 0)
+			return -1;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+enum vds_result
+fsu_zero(int fd, const char *dev, uint64_t size, struct prov_job *j, unsigned lo, unsigned hi,
+         char *msg, size_t msglen)
+{
+	struct stat st;
+	char *buf = NULL;
+	int blk = fstat(fd, &st) == 0 && S_ISBLK(st.st_mode);
+	uint64_t bsize;
+
+	if (blk && ioctl(fd, BLKGETSIZE64, &bsize) == 0)
+		size = bsize;
+	for (uint64_t off = 0; off < size; off += FSU_ZERO_CHUNK) {
+		uint64_t len = size - off < FSU_ZERO_CHUNK ? size - off : FSU_ZERO_CHUNK;
+
+		if (prov_job_stopping()) {
+			free(buf);
+			snprintf(msg, msglen, "vdsd stopped after %llu of %llu bytes were zeroed",
+			         (unsigned long long)off, (unsigned long long)size);
+			return VDS_R_INTERRUPTED;
+		}
+		if (fsu_zero_range(fd, blk, off, len, &buf) < 0) {
+			free(buf);
+			snprintf(msg, msglen, "cannot zero %s at %llu: %m", dev,
+			         (unsigned long long)off);
+			return VDS_R_IO_ERROR;
+		}
+		prov_job_progress(j, lo + (unsigned)((hi - lo) * (off + len) / size),
+		                  "zeroing blocks");
+	}
+	free(buf);
+	return VDS_R_OK;
 }
 
 enum vds_result

@@ -52,6 +52,15 @@ int fsu_tool(const char *name, char *buf, size_t len, char *msg, size_t msglen);
 int fsu_wipe(int fd, const char *path, char *msg, size_t msglen);
 /* TYPE, LABEL and UUID libblkid reads on dev ("" when none).  0, or -1 when none found. */
 int fsu_read_fs(const char *dev, char type[16], char label[64], char uuid[40]);
+/*
+ * Zero every block of fd (dev, for messages; size: its bytes, a block
+ * device's own size wins): BLKZEROOUT on a block device (the kernel offloads
+ * it to write-zeroes or discard where the device can), FALLOC_FL_ZERO_RANGE
+ * on an image file, plain writes where neither works; 64 MiB at a time,
+ * progress lo..hi.  VDS_R_INTERRUPTED when vdsd stops meanwhile.
+ */
+enum vds_result fsu_zero(int fd, const char *dev, uint64_t size, struct prov_job *j, unsigned lo,
+                         unsigned hi, char *msg, size_t msglen);
 /* Open dev, erase every signature on it (fsu_wipe) and flush it. */
 enum vds_result fsu_wipe_dev(const char *dev, char *msg, size_t msglen);
 /*

@@ -116,6 +116,9 @@ bp_claims(void *state, const struct job_params *p)
 
 	(void)state;
 	bp_resolve(p, &t);
+	/* a disk in a pack is cleaned by its pack's provider (lvm: out of the group first) */
+	if (p->type == JOB_CLEAN && t.d && t.d->pack_index)
+		return 0;
 	return bp_ours(t.d);
 }
 

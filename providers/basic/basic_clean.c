@@ -3,10 +3,7 @@
  * basic_clean.c - clean on a plain disk: every signature libblkid finds
  * erased (partition tables with both GPT copies and the protective MBR,
  * file systems, RAID and LVM labels: `wipefs -a`), then, with FullClean,
- * every block zeroed: BLKZEROOUT on a block device (the kernel offloads it
- * to write-zeroes or discard where the device can), FALLOC_FL_ZERO_RANGE
- * on an image file, plain writes where neither works; 64 MiB at a time,
- * with progress.  The kernel then drops the disk's partitions (BLKRRPART)
+ * every block zeroed (fsu_zero).  The kernel then drops the disk's partitions (BLKRRPART)
  * and the disk is read back: no table, no partition, no file system.
  *
  * The safety checks (allow-list, system, mounted, swap, held, a loop
@@ -30,63 +27,6 @@
 #include "basic_safe.h"
 #include "log.h"
 #include "probe.h"
-
-#define BC_CHUNK (64ULL * 1048576)
-
-/* Zero [off, off + len) of fd: the kernel's ways first, then writes. */
-static int
-bc_zero_range(int fd, int blk, uint64_t off, uint64_t len, char **buf)
-{
-	uint64_t range[2] = {off, len};
-
-	if (blk && ioctl(fd, BLKZEROOUT, range) == 0)
-		return 0;
-	if (!blk &&
-	    fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0)
-		return 0;
-	if (!*buf && !(*buf = calloc(1, BC_CHUNK)))
-		return -1;
-	while (len) {
-		ssize_t n = pwrite(fd, *buf, len < BC_CHUNK ? len : BC_CHUNK, (off_t)off);
-
-		if (n <= 0)
-			return -1;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-static enum vds_result
-bc_zero(struct basic_plan *pl, struct prov_job *j, int fd, char *msg, size_t msglen)
-{
-	struct stat st;
-	char *buf = NULL;
-	uint64_t size = pl->disk_size;
-	int blk = fstat(fd, &st) == 0 && S_ISBLK(st.st_mode);
-
-	if (blk && ioctl(fd, BLKGETSIZE64, &size) < 0)
-		size = pl->disk_size;
-	for (uint64_t off = 0; off < size; off += BC_CHUNK) {
-		uint64_t len = size - off < BC_CHUNK ? size - off : BC_CHUNK;
-
-		if (prov_job_stopping()) {
-			free(buf);
-			snprintf(msg, msglen, "vdsd stopped after %llu of %llu bytes were zeroed",
-			         (unsigned long long)off, (unsigned long long)size);
-			return VDS_R_INTERRUPTED;
-		}
-		if (bc_zero_range(fd, blk, off, len, &buf) < 0) {
-			free(buf);
-			snprintf(msg, msglen, "cannot zero %s at %llu: %m", pl->devnode,
-			         (unsigned long long)off);
-			return VDS_R_IO_ERROR;
-		}
-		prov_job_progress(j, 15 + (unsigned)(75 * (off + len) / size), "zeroing blocks");
-	}
-	free(buf);
-	return VDS_R_OK;
-}
 
 /* The disk as read back: nothing libblkid knows is left, the kernel has no partition. */
 static enum vds_result
@@ -130,7 +70,8 @@ basic_run_clean(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msg
 		r = VDS_R_IO_ERROR;
 		goto out;
 	}
-	if (pl->p.full_clean && (r = bc_zero(pl, j, fd, msg, msglen)) != VDS_R_OK)
+	if (pl->p.full_clean &&
+	    (r = fsu_zero(fd, pl->devnode, pl->disk_size, j, 15, 90, msg, msglen)) != VDS_R_OK)
 		goto out;
 	if (bsafe_flush(fd, pl->devnode, msg, msglen) < 0) {
 		r = VDS_R_IO_ERROR;

@@ -113,6 +113,7 @@ lvm_claims(void *state, const struct job_params *p)
 		v = p->volume ? inv_get(INV_VOLUME, p->volume) : NULL;
 		return v && lvm_is_lvm(v->provider);
 	case JOB_REPLACE_DISK:
+	case JOB_CLEAN: /* of a disk in a volume group; other disks are basic's */
 		d = inv_get(INV_DISK, p->disk);
 		pk = d && d->pack_index ? inv_get(INV_PACK, d->pack_index) : NULL;
 		return pk && lvm_is_lvm(pk->provider);
@@ -449,7 +450,7 @@ lvm_check(struct lvm_prov *lp, const struct job_params *p, struct lvm_plan *pl, 
 	pl->type = p->type;
 	if (p->type == JOB_CREATE_VOLUME)
 		return lvm_check_create(lp, p, pl, why, len);
-	if (p->type == JOB_REPLACE_DISK || p->type == JOB_RECOVER_PACK)
+	if (p->type == JOB_REPLACE_DISK || p->type == JOB_RECOVER_PACK || p->type == JOB_CLEAN)
 		return lvm_pack_check(&lp->scan, lp->conf, p, pl, why, len);
 	if ((r = lvm_target(lp, p->volume, pl, &lv, why, len)) != VDS_R_OK)
 		return r;

@@ -11,14 +11,23 @@
  * its resync as progress); a volume with no complete copy is lost.  Then
  * vgreduce --removemissing (--force with vdsJobParamAllowDataLoss, which
  * removes the lost volumes), skipped when volumes are lost without consent.
+ * clean of a disk in a volume group: one that holds no extent leaves it
+ * (vgreduce, or vgremove when it was the last disk), pvremove, and is wiped
+ * as basic wipes a disk (signatures, every block with FullClean).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "lvm_pack.h"
 
@@ -61,23 +70,38 @@ lp_usable(const struct vds_conf *conf, const struct inv_disk *d, char *why, size
 	return VDS_R_OK;
 }
 
+/* The job's disk (index) as a usable physical volume of a pack: *dp, *pvp, pl->vg, pl->pv. */
+static enum vds_result
+lp_pack_disk(const struct lvm_scan *s, const struct vds_conf *conf, uint32_t index,
+             struct lvm_plan *pl, const struct inv_disk **dp, const struct lvm_pv **pvp, char *why,
+             size_t len)
+{
+	const struct lvm_pv *pv = lp_disk_pv(s, index, dp);
+	enum vds_result r;
+
+	*pvp = pv;
+	if (!*dp)
+		LP_FAIL(VDS_R_NOT_FOUND, "no disk with index %u", index);
+	if (!pv || !pv->vg[0])
+		LP_FAIL(VDS_R_INVALID_PARAM, "disk %s is in no pack", (*dp)->devnode);
+	if ((r = lp_usable(conf, *dp, why, len)) != VDS_R_OK)
+		return r;
+	snprintf(pl->vg, sizeof(pl->vg), "%s", pv->vg);
+	snprintf(pl->pv, sizeof(pl->pv), "%s", pv->name);
+	return VDS_R_OK;
+}
+
 static enum vds_result
 lp_check_replace(const struct lvm_scan *s, const struct vds_conf *conf, const struct job_params *p,
                  struct lvm_plan *pl, char *why, size_t len)
 {
 	const struct inv_disk *d, *o;
-	const struct lvm_pv *pv = lp_disk_pv(s, p->disk, &d), *q;
+	const struct lvm_pv *pv, *q;
 	uint64_t room = 0;
 	enum vds_result r;
 
-	if (!d)
-		LP_FAIL(VDS_R_NOT_FOUND, "no disk with index %u", p->disk);
-	if (!pv || !pv->vg[0])
-		LP_FAIL(VDS_R_INVALID_PARAM, "disk %s is in no pack", d->devnode);
-	if ((r = lp_usable(conf, d, why, len)) != VDS_R_OK)
+	if ((r = lp_pack_disk(s, conf, p->disk, pl, &d, &pv, why, len)) != VDS_R_OK)
 		return r;
-	snprintf(pl->vg, sizeof(pl->vg), "%s", pv->vg);
-	snprintf(pl->pv, sizeof(pl->pv), "%s", pv->name);
 	pl->size = pv->size - pv->free; /* what moves */
 	for (size_t i = 0; i < s->npvs; i++) {
 		q = &s->pvs[i];
@@ -131,12 +155,48 @@ lp_check_recover(const struct lvm_scan *s, const struct job_params *p, struct lv
 	return VDS_R_OK;
 }
 
+/*
+ * clean of a disk in a volume group: only one that holds no extent of a
+ * volume (move them off first: replaceDisk, or delete the volumes), whose
+ * pack is whole, allowed and not the system's.
+ */
+static enum vds_result
+lp_check_clean(const struct lvm_scan *s, const struct vds_conf *conf, const struct job_params *p,
+               struct lvm_plan *pl, char *why, size_t len)
+{
+	const struct inv_disk *d;
+	const struct lvm_pv *pv;
+	enum vds_result r;
+
+	if ((r = lp_pack_disk(s, conf, p->disk, pl, &d, &pv, why, len)) != VDS_R_OK)
+		return r;
+	if (pv->size > pv->free)
+		LP_FAIL(VDS_R_NOT_EMPTY,
+		        "%s holds %llu MiB of volumes of pack %s: move them off (replaceDisk) or "
+		        "delete them first",
+		        d->devnode, (unsigned long long)((pv->size - pv->free) >> 20), pv->vg);
+	pl->size = d->size;
+	pl->full_clean = p->full_clean;
+	pl->remove_vg = 1;
+	for (size_t i = 0; i < s->npvs; i++) {
+		if (strcmp(s->pvs[i].vg, pv->vg) != 0 || &s->pvs[i] == pv)
+			continue;
+		if (lp_missing(s->pvs[i].name))
+			LP_FAIL(VDS_R_INVALID_PARAM,
+			        "pack %s has a missing disk: run recoverPack first", pv->vg);
+		pl->remove_vg = 0;
+	}
+	return VDS_R_OK;
+}
+
 enum vds_result
 lvm_pack_check(const struct lvm_scan *s, const struct vds_conf *conf, const struct job_params *p,
                struct lvm_plan *pl, char *why, size_t len)
 {
 	if (p->type == JOB_REPLACE_DISK)
 		return lp_check_replace(s, conf, p, pl, why, len);
+	if (p->type == JOB_CLEAN)
+		return lp_check_clean(s, conf, p, pl, why, len);
 	return lp_check_recover(s, p, pl, why, len);
 }
 
@@ -440,11 +500,90 @@ out:
 	return r;
 }
 
+/* The disk, out of LVM, opened exclusively: signatures erased, zeroed with FullClean. */
+static enum vds_result
+lp_wipe(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	int fd = open(pl->pv, O_RDWR | O_EXCL | O_CLOEXEC);
+	enum vds_result r = VDS_R_OK;
+
+	if (fd < 0) {
+		snprintf(msg, len, "%s left pack %s but cannot be opened to wipe it: %m", pl->pv,
+		         pl->vg);
+		return errno == EBUSY ? VDS_R_IN_USE : VDS_R_IO_ERROR;
+	}
+	prov_job_progress(j, 30, "wiping signatures");
+	if (fsu_wipe(fd, pl->pv, msg, len) < 0)
+		r = VDS_R_IO_ERROR;
+	else if (pl->full_clean)
+		r = fsu_zero(fd, pl->pv, pl->size, j, 35, 95, msg, len);
+	if (r == VDS_R_OK && fsync(fd) < 0) {
+		snprintf(msg, len, "cannot flush %s: %m", pl->pv);
+		r = VDS_R_IO_ERROR;
+	}
+	/* partitions a table the wipe erased described: the kernel drops them */
+	if (r == VDS_R_OK && ioctl(fd, BLKRRPART) < 0 && errno != EINVAL && errno != ENOTTY)
+		log_warnx("lvm", "%s: the kernel keeps its old partitions: %m", pl->pv);
+	close(fd);
+	return r;
+}
+
+/*
+ * clean: the disk still empty (a fresh scan), then past the point of no
+ * return out of its volume group (vgreduce, or vgremove of the group it
+ * was the last disk of), pvremove, and wiped like any disk (lp_wipe).
+ */
+static enum vds_result
+lp_clean(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
+{
+	struct lvm_scan s;
+	const struct lvm_pv *pv;
+	struct lvm_cmd c;
+	enum vds_result r;
+
+	prov_job_progress(j, 2, "checking disk");
+	if ((r = lvm_scan_load(&s, msg, len)) != VDS_R_OK)
+		return r;
+	pv = lvm_scan_pv(&s, pl->pv);
+	if (!pv || strcmp(pv->vg, pl->vg) != 0 || pv->size > pv->free) {
+		snprintf(msg, len, "%s changed since the job was checked: %s", pl->pv,
+		         !pv                      ? "no longer a physical volume"
+		         : strcmp(pv->vg, pl->vg) ? "in another pack"
+		                                  : "it holds extents of a volume now");
+		r = VDS_R_BUSY;
+	}
+	lvm_scan_free(&s);
+	if (r != VDS_R_OK)
+		return r;
+	if (prov_job_cancelled(j) || prov_job_no_return(j)) {
+		snprintf(msg, len, "cancelled before any change");
+		return VDS_R_CANCELLED;
+	}
+	prov_job_progress(j, 10, "removing disk from pack");
+	if (pl->remove_vg) {
+		lvm_cmd_change(&c, "vgremove");
+		r = lp_run(&c, lvm_cmd_add(&c, "%s", pl->vg), msg, len);
+	} else {
+		lvm_cmd_change(&c, "vgreduce");
+		lvm_cmd_add(&c, "%s", pl->vg);
+		r = lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), msg, len);
+	}
+	if (r != VDS_R_OK)
+		return r;
+	prov_job_progress(j, 20, "removing physical volume");
+	lvm_cmd_change(&c, "pvremove");
+	if ((r = lp_run(&c, lvm_cmd_add(&c, "%s", pl->pv), msg, len)) != VDS_R_OK)
+		return r;
+	return lp_wipe(pl, j, msg, len);
+}
+
 enum vds_result
 lvm_pack_run(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
 	if (pl->type == JOB_REPLACE_DISK)
 		return lp_replace(pl, j, msg, len);
+	if (pl->type == JOB_CLEAN)
+		return lp_clean(pl, j, msg, len);
 	return lp_recover(pl, j, msg, len);
 }
 

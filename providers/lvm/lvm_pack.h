@@ -3,7 +3,8 @@
  * lvm_pack.h - the lvm provider's pack jobs: replaceDisk (pvmove --atomic
  * with its progress, pvmove --abort on a cancel or a failure, vgreduce) and
  * recoverPack (lvconvert --repair of the mirrors that keep a complete plex,
- * vgreduce --removemissing, --force only with vdsJobParamAllowDataLoss).
+ * vgreduce --removemissing, --force only with vdsJobParamAllowDataLoss) and
+ * clean of a disk in a volume group (vgreduce/vgremove, pvremove, wipe).
  */
 #ifndef VDS_LVM_PACK_H
 #define VDS_LVM_PACK_H

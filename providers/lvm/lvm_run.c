@@ -481,6 +481,7 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		break;
 	case JOB_REPLACE_DISK:
 	case JOB_RECOVER_PACK:
+	case JOB_CLEAN:
 		r = lvm_pack_run(pl, j, msg, len);
 		break;
 	case JOB_ADD_PLEX:

@@ -32,6 +32,8 @@ struct lvm_plan {
 	int allow_data_loss;
 	unsigned recovered, lost;
 	char lostnames[120];
+	/* clean: the disk (pv) leaves volume group vg, which goes with it when it was its last */
+	int remove_vg, full_clean;
 	/* format: the file system asked for (size: the volume's, to notice a change) */
 	char fs_type[16], label[64];
 	unsigned alloc_unit;

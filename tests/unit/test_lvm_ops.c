@@ -11,7 +11,8 @@
  *  - addVolumePlex, removeVolumePlex, repairVolumePlex;
  *  - createVolume raid5 and raid6 (their initial sync);
  *  - replaceDisk (pvmove --atomic, pvmove --abort when it fails);
- *  - recoverPack, with and without vdsJobParamAllowDataLoss.
+ *  - recoverPack, with and without vdsJobParamAllowDataLoss;
+ *  - clean of a disk in a volume group (its checks).
  */
 #include "config.h"
 
@@ -436,6 +437,62 @@ test_replace_disk_refused(void)
 	lvm_scan_free(&s);
 }
 
+static enum vds_result
+clean_check(const struct lvm_scan *s, const struct vds_conf *conf, const char *dev,
+            struct lvm_plan **pl, char *why, size_t len)
+{
+	struct job_params p = {.type = JOB_CLEAN, .disk = disk(dev)};
+
+	*pl = plan_new(JOB_CLEAN);
+	why[0] = '\0';
+	return lvm_pack_check(s, conf, &p, *pl, why, len);
+}
+
+/*
+ * clean of a disk in a volume group: only an empty one, out of its group
+ * (vgreduce; vgremove when it is the last disk).  Checks only: the run
+ * wipes the disk for real, which the VM lane tests (guest-lvm.sh) on its
+ * own disks, never on this machine's.
+ */
+static void
+test_clean_check(void)
+{
+	struct vds_conf conf;
+	struct lvm_scan s;
+	struct lvm_plan *pl;
+	char why[256];
+
+	publish("ops-vgs.json", "ops-pvs.json", "ops-lvs-2legs.json", &s);
+	CU_ASSERT_EQUAL(clean_check(&s, NULL, "/dev/vdc", &pl, why, sizeof(why)), VDS_R_NOT_EMPTY);
+	CU_ASSERT_STRING_EQUAL(why, "/dev/vdc holds 52 MiB of volumes of pack vgf: move them off "
+	                            "(replaceDisk) or delete them first");
+	plan_free(pl);
+	CU_ASSERT_EQUAL(clean_check(&s, NULL, "/dev/vde", &pl, why, sizeof(why)), VDS_R_OK);
+	CU_ASSERT_STRING_EQUAL(pl->vg, "vgf");
+	CU_ASSERT_STRING_EQUAL(pl->pv, "/dev/vde");
+	CU_ASSERT_EQUAL(pl->remove_vg, 0); /* vdc and vdd stay in vgf */
+	plan_free(pl);
+	CU_ASSERT_EQUAL(clean_check(&s, NULL, "/dev/vdb", &pl, why, sizeof(why)), VDS_R_OK);
+	CU_ASSERT_EQUAL(pl->remove_vg, 1); /* vgo's only disk: the group goes */
+	plan_free(pl);
+	CU_ASSERT_EQUAL(clean_check(&s, NULL, "/dev/vdf", &pl, why, sizeof(why)),
+	                VDS_R_INVALID_PARAM);
+	CU_ASSERT_STRING_EQUAL(why, "disk /dev/vdf is in no pack");
+	plan_free(pl);
+	conf_defaults(&conf); /* no allowDevice: nothing may be written */
+	CU_ASSERT_EQUAL(clean_check(&s, &conf, "/dev/vde", &pl, why, sizeof(why)),
+	                VDS_R_NOT_ALLOWED);
+	plan_free(pl);
+	conf_free(&conf);
+	lvm_scan_free(&s);
+	publish("ops-vgs-missing.json", "ops-pvs-missing.json", "ops-lvs-degraded.json", &s);
+	CU_ASSERT_EQUAL(clean_check(&s, NULL, "/dev/vde", &pl, why, sizeof(why)),
+	                VDS_R_INVALID_PARAM);
+	CU_ASSERT_STRING_EQUAL(why, "pack vgf has a missing disk: run recoverPack first");
+	plan_free(pl);
+	lvm_scan_free(&s);
+}
+
 /* pvmove fails: pvmove --abort, no vgreduce; the result from its stderr. */
 static void
 test_replace_disk_fails(void)
@@ -585,6 +642,7 @@ main(void)
 	CU_add_test(s, "replaceDisk", test_replace_disk);
 	CU_add_test(s, "replaceDisk refused", test_replace_disk_refused);
 	CU_add_test(s, "replaceDisk: pvmove fails", test_replace_disk_fails);
+	CU_add_test(s, "clean of a disk in a volume group: checks", test_clean_check);
 	CU_add_test(s, "recoverPack", test_recover_pack);
 	CU_add_test(s, "recoverPack: lvconvert --repair fails", test_recover_pack_fails);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -10,7 +10,8 @@
 # the same from the new volume), deleteVolume, and the refusals/failures
 # (too big: refused at SET; shrink of a mounted volume: IN_USE); format of
 # a volume (ext4, then vfat over it with Force; blkid, e2fsck, fsck.vfat); a volume
-# made and removed by hand shows in the tables without a job (rescan).
+# made and removed by hand shows in the tables without a job (rescan); clean
+# of a disk of the volume group (/dev/vdc, added by hand).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
 . "$top_srcdir/tests/vm/guest-lib.sh"
@@ -24,7 +25,8 @@ MNT=/run/vds-mnt
 
 guest_vg vg0 /dev/vda /dev/vdb
 vds_start_master
-vds_write_conf "discovery yes" "provider lvm" "allowDevice /dev/vda" "allowDevice /dev/vdb"
+vds_write_conf "discovery yes" "provider lvm" "allowDevice /dev/vda" "allowDevice /dev/vdb" \
+	"allowDevice /dev/vdc"
 vds_start_vdsd
 # its first lvm scan can hold the start for seconds in a loaded TCG guest
 vds_wait_registered 60000
@@ -198,6 +200,26 @@ lvmq lvremove -q -y vg0/byhand >/dev/null || fail "lvremove by hand"
 gone() { [ -z "$(inv_index 4 "$C_VOL_NAME" vg0/byhand)" ]; }
 wait_for 120000 gone || check_fail "a volume removed by hand is still in the volume table after 2 min"
 expect_eq "removed by hand: pack free space" "$free0" "$(inv_value 6 "$C_PACK_FREE" "$PACK")"
+
+# ---- clean of a disk in a volume group: /dev/vdc added to vg0 by hand
+# shows in its pack (rescan); clean of /dev/vda (it holds volumes) is
+# refused at SET; clean of /dev/vdc takes it out of vg0 (vgreduce,
+# pvremove) and wipes it: no PV, no signature, no pack in the disk table
+lvmq vgextend -q vg0 /dev/vdc >/dev/null || fail "vgextend by hand"
+vdc_in_vg0() { [ "$(disk_pack /dev/vdc)" = "$PACK" ]; }
+wait_for 120000 vdc_in_vg0 || fail "/dev/vdc added to vg0 by hand is not in its pack after 2 min"
+D_VDA=$(inv_index 2 "$C_DISK_DEVNODE" /dev/vda) D_VDC=$(inv_index 2 "$C_DISK_DEVNODE" /dev/vdc)
+h=$(job_handle)
+expect_set_error "clean of a disk holding volumes: refused at SET" inconsistentValue \
+	"VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i 17 \
+	"VDS-MIB::vdsJobParamDisk.$h" u "$D_VDA"
+run_job "clean of an empty disk of vg0" 17 ParamDisk u "$D_VDC"
+job_expect_ok "clean of an empty disk of vg0"
+lvmq pvs /dev/vdc >/dev/null 2>&1 && check_fail "/dev/vdc is still a physical volume after the clean"
+expect_eq "clean: no signature left (blkid -p)" "" "$(blkid -p -o value -s TYPE /dev/vdc)"
+expect_eq "clean: vg0's disks (vgs pv_count)" 2 \
+	"$(lvmq vgs --reportformat json -o pv_count vg0 | jq -r '.report[0].vg[0].pv_count')"
+expect_eq "clean: /dev/vdc in no pack in the disk table" 0 "$(disk_pack /dev/vdc)"
 
 vds_stop_vdsd
 vds_finish
