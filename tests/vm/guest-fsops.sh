@@ -12,6 +12,7 @@
 # when the guest kernel has xfs.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
+. "$top_srcdir/tests/vm/guest-lib.sh"
 
 [ "${VDS_VM:-}" = 1 ] || skip "runs only inside the VM lane (tests/vm/vm-lane.sh)"
 vds_require_root
@@ -49,13 +50,6 @@ run_ok() {
 	job_run_ok "$1" 300000 "${@:2}" || return 1
 	JOB="$JOB_MS ms through SNMP (running $(run_ms "$H") ms)"
 	note "$1: job $H: $JOB, percents $JOB_PERCENTS"
-}
-# by_hand CMD...: run it, HAND its time in ms
-by_hand() {
-	local t0
-	t0=$(now_ms)
-	"$@" >/dev/null 2>&1 || check_fail "by hand: $* failed"
-	HAND=$(($(now_ms) - t0))
 }
 sectors() { sfdisk --json "$1" | jq -r ".partitiontable.partitions[$2].size"; }
 printf 'label: gpt\nsize=64MiB\n' | sfdisk -q "$H2" || fail "sfdisk $H2"

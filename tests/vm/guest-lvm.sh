@@ -45,7 +45,7 @@ expect_eq "disk /dev/vdc: no pack" 0 "$(disk_pack /dev/vdc)"
 # run_job WHAT TYPE [COLUMN T V]...: start, follow; JOB_FINAL, H afterwards.
 run_job() {
 	job_run 300000 "${@:2}"
-	note "$1: job $H ended with status $JOB_FINAL, percents seen: $JOB_PERCENTS"
+	note "$1: job $H ended with status $JOB_FINAL in $JOB_MS ms, percents seen: $JOB_PERCENTS"
 }
 outputs() { job_getn "$H" OutOffset OutPartition OutVolume OutReclaimedBytes OutVDisk OutObjectId; }
 
@@ -90,6 +90,9 @@ e2fsck -fn /dev/vg0/st0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the form
 expect_eq "format: the model's file system, label, UUID" \
 	"ext4 lvdata $(blkid -p -o value -s UUID /dev/vg0/st0)" \
 	"$(inv_value 4 "$C_VOL_FS" "$VST0") $(inv_value 4 "$C_VOL_LABEL" "$VST0") $(inv_value 4 "$C_VOL_UUID" "$VST0")"
+fmt_ms=$JOB_MS
+by_hand mkfs.ext4 -F -q -L lvdata /dev/vg0/st0
+echo "TIME format ext4 16 MiB (lvm): job $fmt_ms ms through SNMP, mkfs.ext4 by hand $HAND ms"
 h=$(job_handle)
 expect_set_error "format over a file system without Force: refused at SET" inconsistentValue \
 	"VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i 18 \
