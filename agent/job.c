@@ -32,6 +32,7 @@
 #include "jobstore.h"
 #include "log.h"
 #include "model.h"
+#include "rescan.h"
 #include "worker.h"
 
 struct job_engine je;
@@ -185,6 +186,8 @@ je_blocked(const struct job *j)
 {
 	const struct job *o;
 
+	if (j->run->ops && rescan_reading(j->run->ops))
+		return 1; /* its provider reads its storage: after that (rescan.h) */
 	TAILQ_FOREACH(o, &je.running, q)
 	if (jobprov_conflict(&j->run->po.params, &o->run->po.params))
 		return 1;
@@ -315,6 +318,13 @@ void
 job_engine_set_providers(const struct prov_ops *const *list)
 {
 	je.test_list = list;
+}
+
+void
+job_engine_kick(void)
+{
+	if (je.conf)
+		je_schedule();
 }
 
 int

@@ -164,6 +164,8 @@ void job_engine_reload(void);
 void job_engine_shutdown(void);
 /* 1 while a job of ops is running (prepared, on a worker or landing). */
 int job_engine_active(const struct prov_ops *ops);
+/* Start the queued jobs that can start now (something that held them back ended). */
+void job_engine_kick(void);
 void job_set_observer(const struct job_observer *obs);
 
 const struct vtab *job_table(void);

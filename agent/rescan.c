@@ -25,6 +25,7 @@
 #include "job.h"
 #include "jobprov.h"
 #include "log.h"
+#include "provider.h"
 #include "rescan.h"
 
 #define RS_MAX 16
@@ -34,7 +35,8 @@ struct rs_slot {
 	void *state;
 	/* loop thread */
 	int want, inflight;
-	unsigned long commits;
+	unsigned long want_commits; /* the provider's commits when it was first wanted */
+	unsigned long commits;      /* ... when the read was handed over */
 	/* under rs.mu */
 	int todo, done;
 	void *result;
@@ -51,7 +53,7 @@ static struct {
 	struct rs_slot slot[RS_MAX];
 	size_t n;
 	unsigned interval;
-	unsigned long published, deferred;
+	unsigned long published, deferred, answered;
 } rs = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .efd = -1};
 
 /* ------------------------------------------------------------- thread */
@@ -117,6 +119,14 @@ rs_submit(evutil_socket_t fd, short what, void *arg)
 
 		if (!s->want || s->inflight)
 			continue;
+		if (jobprov_commits(s->ops) != s->want_commits) {
+			/* a job's commit since: its scan, taken at its end, is newer than the ask
+			 */
+			log_debug("rescan", "%s: a job's scan answers the rescan", s->ops->name);
+			rs.answered++;
+			s->want = 0;
+			continue;
+		}
 		if (job_engine_active(s->ops)) {
 			rs.deferred++;
 			busy = 1; /* its job's commit shows what it changed; read after it */
@@ -135,24 +145,38 @@ rs_submit(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+rs_want(struct rs_slot *s)
+{
+	if (s->want)
+		return;
+	s->want = 1;
+	s->want_commits = jobprov_commits(s->ops);
+}
+
+/*
+ * A read came back.  A job's commit since it began, or a job running now
+ * (whose commit will come): the job's own scan is newer, this one is
+ * dropped and not read again.
+ */
+static void
 rs_land(struct rs_slot *s, void *result)
 {
 	s->inflight = 0;
 	if (job_engine_active(s->ops) || jobprov_commits(s->ops) != s->commits) {
-		/* older than what a job shows, or under a job's plan: read again */
-		log_debug("rescan", "%s: a job ran during the rescan, reading again", s->ops->name);
+		log_debug("rescan", "%s: a job ran during the rescan, its scan wins", s->ops->name);
 		if (result)
 			s->ops->rescan_free(result);
-		s->want = 1;
-		rs_arm(RESCAN_BUSY_RETRY_MS);
-		return;
-	}
-	if (result) {
+		if (!s->want) { /* answered by that job's commit */
+			s->want = 1;
+			s->want_commits = s->commits;
+		}
+	} else if (result) {
 		s->ops->rescan_publish(s->state, result);
 		rs.published++;
 	}
 	if (s->want)
 		rs_arm(RESCAN_SETTLE_MS);
+	job_engine_kick(); /* the jobs of this provider held back by the read */
 }
 
 static void
@@ -187,7 +211,7 @@ rescan_request(const char *why)
 		return;
 	log_debug("rescan", "asked: %s", why);
 	for (size_t i = 0; i < rs.n; i++)
-		rs.slot[i].want = 1;
+		rs_want(&rs.slot[i]);
 	rs_arm(RESCAN_SETTLE_MS);
 }
 
@@ -220,6 +244,15 @@ rescan_reload(const struct vds_conf *conf)
 	rescan_request("reload");
 }
 
+int
+rescan_reading(const struct prov_ops *ops)
+{
+	for (size_t i = 0; i < rs.n; i++)
+		if (rs.slot[i].ops == ops)
+			return rs.slot[i].inflight;
+	return 0;
+}
+
 unsigned long
 rescan_published(void)
 {
@@ -232,6 +265,12 @@ rescan_deferred(void)
 	return rs.deferred;
 }
 
+unsigned long
+rescan_answered(void)
+{
+	return rs.answered;
+}
+
 int
 rescan_init(struct event_base *base, const struct vds_conf *conf)
 {
@@ -240,7 +279,7 @@ rescan_init(struct event_base *base, const struct vds_conf *conf)
 
 	rs.base = base;
 	rs.n = 0;
-	rs.published = rs.deferred = 0;
+	rs.published = rs.deferred = rs.answered = 0;
 	for (size_t i = 0; (ops = jobprov_nth(i, &state)); i++)
 		if (ops->rescan && ops->rescan_publish && ops->rescan_free && rs.n < RS_MAX)
 			rs.slot[rs.n++] = (struct rs_slot){.ops = ops, .state = state};

@@ -10,17 +10,21 @@
  *    events, as one lvm command makes, is one rescan RESCAN_SETTLE_MS later),
  *  - every rescanInterval seconds (0: never; catches what makes no uevent,
  *    such as a metadata-only change), and on a reload (SIGHUP),
- * on the rescan thread, and the result is published on the loop thread,
- * unless a job of that provider is running (it would change what the job
- * planned with) or committed since the read began (the result is older
- * than what the model shows): then it is read again once the provider is
- * idle.  Loop thread only.
+ * on the rescan thread, never beside a job of that provider: a read waits
+ * for the provider's running jobs to end, and the provider's jobs do not
+ * start while it reads (its tools would meet the read's; the engine starts
+ * them when it lands).  The result is published on the loop thread, unless
+ * a job of the provider committed since the read or the request: that
+ * job's own scan, taken at its end, is newer, and the read is dropped.
+ * Loop thread only.
  */
 #ifndef VDS_RESCAN_H
 #define VDS_RESCAN_H
 
 struct event_base;
 struct vds_conf;
+
+struct prov_ops;
 
 #define RESCAN_SETTLE_MS 250u
 /* While a job of the provider runs, whether it is idle is asked this often. */
@@ -34,8 +38,14 @@ void rescan_fini(void);
 void rescan_reload(const struct vds_conf *conf);
 /* Read the providers again, in RESCAN_SETTLE_MS (why: for the debug log). */
 void rescan_request(const char *why);
-/* Since start: rescans published, and rescans put off because a job of the provider ran. */
+/* 1 while ops's storage is being read (its jobs wait). */
+int rescan_reading(const struct prov_ops *ops);
+/*
+ * Since start: rescans published; put off because a job of the provider
+ * ran; and asked for but answered by a job's commit since (not read).
+ */
 unsigned long rescan_published(void);
 unsigned long rescan_deferred(void);
+unsigned long rescan_answered(void);
 
 #endif

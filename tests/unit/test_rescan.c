@@ -4,10 +4,11 @@
  * the test provider tp (jobtp.h), whose rescan can be held at its middle:
  *  - a request is read on the rescan thread and published on the loop;
  *  - a burst of requests is one read;
- *  - a read asked for while a job of the provider runs is published only
- *    after the job (never under it);
- *  - a read that a job's commit overtook is dropped and read again, so the
- *    model never goes back to what was before the job;
+ *  - a read asked for while a job of the provider runs waits for its end;
+ *  - a job of the provider does not start while a read is in flight; it
+ *    starts when the read lands;
+ *  - a request that a job's commit answered (its scan, taken at its end,
+ *    is newer) is not read;
  *  - a read in progress at the stop is waited for and dropped.
  * Deadlines only bound a hang: every wait is on a state, not a time.
  */
@@ -77,43 +78,55 @@ deferred(uint32_t unused)
 }
 
 static void
-test_not_under_a_job(void)
-{
-	struct job_params p = params(1, 0);
-
-	tp_jobs_hold(1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &p, "", 0, 0, 1));
-	CU_ASSERT(job_engine_active(job_find(1)->run->ops));
-	rescan_request("during the job");
-	/* the request came due while the job ran: put off, nothing read */
-	CU_ASSERT_FATAL(loop_until(deferred, 0, DEADLINE_MS));
-	CU_ASSERT_EQUAL(tp_reads, 0);
-	tp_jobs_hold(0);
-	CU_ASSERT_FATAL(loop_until(is_finished, 1, DEADLINE_MS));
-	want_shown = 1;
-	CU_ASSERT_FATAL(loop_until(shown, 0, DEADLINE_MS));
-	CU_ASSERT_EQUAL(tp_published_while_active, 0);
-	CU_ASSERT_EQUAL(job_find(1)->result, VDS_R_OK);
-}
-
-static void
-test_overtaken_read_dropped(void)
+test_job_waits_for_read(void)
 {
 	struct job_params p = params(2, 0);
+	struct job *j;
 
 	tp_rescan_hold(1);
 	rescan_request("before the job");
 	CU_ASSERT_FATAL(loop_until(tp_rescan_waiting, 0, DEADLINE_MS)); /* read 1 began */
-	/* a job of tp starts and commits while read 1 is in its middle */
-	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &p, "", 0, 0, 1));
-	CU_ASSERT_FATAL(loop_until(is_finished, 1, DEADLINE_MS));
+	/* a job of tp asked for now waits for the read */
+	CU_ASSERT_PTR_NOT_NULL_FATAL((j = job_create(1, &p, "", 0, 0, 1)));
+	CU_ASSERT_EQUAL(j->status, JOB_ST_QUEUED);
+	CU_ASSERT_EQUAL(tp_prepared, 0);
 	tp_rescan_hold(0);
-	/* read 1 is older than the commit: dropped, and read 2 shows */
-	want_shown = 2;
-	CU_ASSERT_FATAL(loop_until(shown, 0, DEADLINE_MS));
-	CU_ASSERT_EQUAL(tp_discarded, 1);
-	CU_ASSERT_EQUAL(tp_shown, 2);
+	/* the read lands (published: no job ran), then the job starts and ends */
+	CU_ASSERT_FATAL(loop_until(is_finished, 1, DEADLINE_MS));
+	CU_ASSERT_EQUAL(job_find(1)->result, VDS_R_OK);
+	CU_ASSERT_EQUAL(tp_shown, 1);
 	CU_ASSERT_EQUAL(rescan_published(), 1);
+	CU_ASSERT_EQUAL(tp_published_while_active, 0);
+}
+
+static int
+answered(uint32_t unused)
+{
+	(void)unused;
+	return rescan_answered() > 0;
+}
+
+static void
+test_answered_by_commit(void)
+{
+	struct job_params p = params(2, 0);
+
+	/* a request while a job runs (held before its first step) is put off */
+	tp_jobs_hold(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(1, &p, "", 0, 0, 1));
+	rescan_request("during the job");
+	CU_ASSERT_FATAL(loop_until(deferred, 0, DEADLINE_MS));
+	/* the job commits: its scan, taken at its end, answers the request */
+	tp_jobs_hold(0);
+	CU_ASSERT_FATAL(loop_until(is_finished, 1, DEADLINE_MS));
+	CU_ASSERT_FATAL(loop_until(answered, 0, DEADLINE_MS));
+	CU_ASSERT_EQUAL(tp_reads, 0);
+	/* a request after the commit is read and published */
+	rescan_request("after the job");
+	want_shown = 1;
+	CU_ASSERT_FATAL(loop_until(shown, 0, DEADLINE_MS));
+	CU_ASSERT_EQUAL(tp_reads, 1);
+	CU_ASSERT_EQUAL(tp_discarded, 0);
 	CU_ASSERT_EQUAL(tp_published_while_active, 0);
 }
 
@@ -139,8 +152,8 @@ main(void)
 	static const struct cu_test tests[] = {
 	    {"a request is read and published", test_request_published},
 	    {"a burst of requests is one read", test_burst_is_one_read},
-	    {"never published under a job", test_not_under_a_job},
-	    {"a read a commit overtook is dropped", test_overtaken_read_dropped},
+	    {"a job waits for a read in flight", test_job_waits_for_read},
+	    {"a request a job's commit answered is not read", test_answered_by_commit},
 	    {"a read at the stop is dropped", test_stop_during_read},
 	};
 
