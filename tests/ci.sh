@@ -20,20 +20,21 @@ failed=0
 cat <<INTRO
 ci: the full test run of vdsd, in $build (logs in $build/logs).
 Steps, with their usual times on 2 cores (about 35 min; a fresh machine with
-both cores kept busy by other work: 75-85 min):
+both cores kept busy by two CPU burners: 64 min, the lane's length):
   deps        install the missing Debian packages (every purpose of
               packaging/deps-debian.txt; ~4-7 min the first time, else 0 s)
   build       autogen, configure --enable-werror --enable-sanitizers, make (~3-7 min)
   check       make check: unit, MIB and integration tests, one line per test
-              (~6 min; ~25 min under load, beside the lane)
+              (~6 min; ~11 min with two CPU burners, beside the lane)
   vm-lane     (in the background, alongside the steps after build; the
               summary waits for it)
               tests/vm/ in qemu on a real Debian kernel: basic and LVM on
               virtio disks, fault injection, disk health on emulated NVMe
               and AHCI disks, then the built .deb started by a real systemd
-              (~30 min; over 60 at load 10); the first run downloads the kernel package
+              (~30 min; 58 with two CPU burners, over 60 at load 10); the first
+              run downloads the kernel package
               (~70 MB; ~400 MB unpacked) into /var/cache/vdsd-vm, reused afterwards
-  distcheck   the release tarball: build and make check again (~6 min)
+  distcheck   the release tarball: build and make check again (~6 min; ~13 loaded)
   package-deb tests/packaging/deb.sh: dpkg-buildpackage, lintian, install,
               run, remove and purge in a fresh Debian root (~1.5 min)
   package-rpm tests/packaging/rpm.sh: rpmbuild of packaging/rpm/vdsd.spec
