@@ -256,20 +256,38 @@ fsu_zero(int fd, const char *dev, uint64_t size, struct prov_job *j, unsigned lo
 }
 
 enum vds_result
+fsu_clean(int fd, const char *dev, uint64_t size, int full, struct prov_job *j, unsigned lo,
+          unsigned hi, int *nerased, char *msg, size_t msglen)
+{
+	int n = fsu_wipe(fd, dev, msg, msglen);
+	enum vds_result r;
+
+	if (nerased)
+		*nerased = n;
+	if (n < 0)
+		return VDS_R_IO_ERROR;
+	if (full && (r = fsu_zero(fd, dev, size, j, lo, hi, msg, msglen)) != VDS_R_OK)
+		return r;
+	if (fsync(fd) < 0) {
+		snprintf(msg, msglen, "cannot flush %s: %m", dev);
+		return VDS_R_IO_ERROR;
+	}
+	return VDS_R_OK;
+}
+
+enum vds_result
 fsu_wipe_dev(const char *dev, char *msg, size_t msglen)
 {
 	int fd = open(dev, O_RDWR | O_CLOEXEC);
-	int n = fd >= 0 ? fsu_wipe(fd, dev, msg, msglen) : -1;
+	enum vds_result r;
 
-	if (fd < 0)
+	if (fd < 0) {
 		snprintf(msg, msglen, "cannot open %s: %m", dev);
-	else if (n >= 0 && fsync(fd) < 0) {
-		snprintf(msg, msglen, "cannot flush %s: %m", dev);
-		n = -1;
+		return VDS_R_IO_ERROR;
 	}
-	if (fd >= 0)
-		close(fd);
-	return n < 0 ? VDS_R_IO_ERROR : VDS_R_OK;
+	r = fsu_clean(fd, dev, 0, 0, NULL, 0, 0, NULL, msg, msglen);
+	close(fd);
+	return r;
 }
 
 static enum vds_result

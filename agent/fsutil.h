@@ -61,7 +61,14 @@ int fsu_read_fs(const char *dev, char type[16], char label[64], char uuid[40]);
  */
 enum vds_result fsu_zero(int fd, const char *dev, uint64_t size, struct prov_job *j, unsigned lo,
                          unsigned hi, char *msg, size_t msglen);
-/* Open dev, erase every signature on it (fsu_wipe) and flush it. */
+/*
+ * What clean does to a disk it holds open (fd): every signature erased
+ * (fsu_wipe; their number into *nerased unless NULL), with full every
+ * block zeroed too (fsu_zero, progress lo..hi), then flushed.
+ */
+enum vds_result fsu_clean(int fd, const char *dev, uint64_t size, int full, struct prov_job *j,
+                          unsigned lo, unsigned hi, int *nerased, char *msg, size_t msglen);
+/* Open dev, erase every signature on it and flush it (fsu_clean without zeroing). */
 enum vds_result fsu_wipe_dev(const char *dev, char *msg, size_t msglen);
 /*
  * Past the point of no return: format dev with spec's mkfs, label and

@@ -43,7 +43,6 @@ struct rs_slot {
 };
 
 static struct {
-	struct event_base *base;
 	struct event *settle, *tick, *wake;
 	int efd;
 	pthread_t tid;
@@ -52,7 +51,6 @@ static struct {
 	pthread_cond_t cv;
 	struct rs_slot slot[RS_MAX];
 	size_t n;
-	unsigned interval;
 	unsigned long published, deferred, answered;
 } rs = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .efd = -1};
 
@@ -166,10 +164,6 @@ rs_land(struct rs_slot *s, void *result)
 		log_debug("rescan", "%s: a job ran during the rescan, its scan wins", s->ops->name);
 		if (result)
 			s->ops->rescan_free(result);
-		if (!s->want) { /* answered by that job's commit */
-			s->want = 1;
-			s->want_commits = s->commits;
-		}
 	} else if (result) {
 		s->ops->rescan_publish(s->state, result);
 		rs.published++;
@@ -229,7 +223,6 @@ rs_set_interval(unsigned sec)
 {
 	struct timeval tv = {.tv_sec = sec};
 
-	rs.interval = sec;
 	evtimer_del(rs.tick);
 	if (sec)
 		evtimer_add(rs.tick, &tv);
@@ -277,7 +270,6 @@ rescan_init(struct event_base *base, const struct vds_conf *conf)
 	const struct prov_ops *ops;
 	void *state;
 
-	rs.base = base;
 	rs.n = 0;
 	rs.published = rs.deferred = rs.answered = 0;
 	for (size_t i = 0; (ops = jobprov_nth(i, &state)); i++)

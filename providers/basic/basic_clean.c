@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic_fsutil.h"
@@ -66,17 +65,9 @@ basic_run_clean(struct basic_plan *pl, struct prov_job *j, char *msg, size_t msg
 	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
 		goto out;
 	prov_job_progress(j, 10, "wiping signatures");
-	if ((n = fsu_wipe(fd, pl->devnode, msg, msglen)) < 0) {
-		r = VDS_R_IO_ERROR;
+	if ((r = fsu_clean(fd, pl->devnode, pl->disk_size, pl->p.full_clean, j, 15, 90, &n, msg,
+	                   msglen)) != VDS_R_OK)
 		goto out;
-	}
-	if (pl->p.full_clean &&
-	    (r = fsu_zero(fd, pl->devnode, pl->disk_size, j, 15, 90, msg, msglen)) != VDS_R_OK)
-		goto out;
-	if (bsafe_flush(fd, pl->devnode, msg, msglen) < 0) {
-		r = VDS_R_IO_ERROR;
-		goto out;
-	}
 	prov_job_progress(j, 92, "rereading disk");
 	/* a loop device without partitions, an image file: nothing to tell */
 	if (ioctl(fd, BLKRRPART) < 0 && errno != EINVAL && errno != ENOTTY) {

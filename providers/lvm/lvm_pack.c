@@ -505,7 +505,7 @@ static enum vds_result
 lp_wipe(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
 	int fd = open(pl->pv, O_RDWR | O_EXCL | O_CLOEXEC);
-	enum vds_result r = VDS_R_OK;
+	enum vds_result r;
 
 	if (fd < 0) {
 		snprintf(msg, len, "%s left pack %s but cannot be opened to wipe it: %m", pl->pv,
@@ -513,14 +513,7 @@ lp_wipe(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return errno == EBUSY ? VDS_R_IN_USE : VDS_R_IO_ERROR;
 	}
 	prov_job_progress(j, 30, "wiping signatures");
-	if (fsu_wipe(fd, pl->pv, msg, len) < 0)
-		r = VDS_R_IO_ERROR;
-	else if (pl->full_clean)
-		r = fsu_zero(fd, pl->pv, pl->size, j, 35, 95, msg, len);
-	if (r == VDS_R_OK && fsync(fd) < 0) {
-		snprintf(msg, len, "cannot flush %s: %m", pl->pv);
-		r = VDS_R_IO_ERROR;
-	}
+	r = fsu_clean(fd, pl->pv, pl->size, pl->full_clean, j, 35, 95, NULL, msg, len);
 	/* partitions a table the wipe erased described: the kernel drops them */
 	if (r == VDS_R_OK && ioctl(fd, BLKRRPART) < 0 && errno != EINVAL && errno != ENOTTY)
 		log_warnx("lvm", "%s: the kernel keeps its old partitions: %m", pl->pv);
