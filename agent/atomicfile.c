@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,36 @@ af_sync_dir(const char *path)
 	}
 	free(copy);
 	return rc;
+}
+
+/*
+ * An old path.tmp goes by unlink, never by O_TRUNC: ext4 flushes a file
+ * truncated to 0 when it is closed (auto_da_alloc), on the write's way.
+ */
+static void
+af_unlink_tmp(const char *tmp)
+{
+	(void)unlink(tmp); /* ENOENT mostly; any other error, the open() says */
+}
+
+/*
+ * tmp takes path's place.  Unsynced (lazy), the two are exchanged where the
+ * file system can (path.tmp then holds the old content, which the next
+ * atomic_spare() unlinks): ext4 starts writing back a file renamed over
+ * another before the rename returns (auto_da_alloc), 0.2 ms of the lazy
+ * write's 0.22 ms on a virtio disk; an exchange is not "over" a file.  A
+ * power loss before the syncer's fsync may then leave path empty or torn,
+ * as the lazy promise allows: its loader falls back on path.prev.
+ */
+static int
+af_replace(const char *tmp, const char *path, int sync)
+{
+#ifdef RENAME_EXCHANGE
+	if (!sync && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0)
+		return 0;
+		/* ENOENT: no path yet; EINVAL: no exchange on this file system */
+#endif
+	return rename(tmp, path);
 }
 
 /*
@@ -61,6 +92,8 @@ af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync,
 		close(spare);
 		spare = -1;
 	}
+	if (spare < 0)
+		af_unlink_tmp(tmp);
 	fd = spare >= 0 ? spare : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
@@ -76,7 +109,7 @@ af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync,
 out:
 	if (f && fclose(f) != 0)
 		rc = -1;
-	if (rc == 0 && rename(tmp, path) == 0) {
+	if (rc == 0 && af_replace(tmp, path, sync) == 0) {
 		if (sync)
 			af_sync_dir(path); /* the new content is in place either way */
 		return 0;
@@ -145,6 +178,7 @@ atomic_spare(const char *path)
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -1;
+	af_unlink_tmp(tmp); /* the content an exchange left there */
 	return open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 }
 
@@ -168,6 +202,8 @@ atomic_fill_mem(int (*fill)(FILE *f, void *arg), void *arg, char **buf, size_t *
 	*buf = NULL;
 	if (!(f = open_memstream(buf, len)))
 		return -1;
+	/* f is this thread's alone: no lock per fputc of the fill */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	rc = fill(f, arg);
 	if (fclose(f) != 0 || rc < 0) {
 		free(*buf);

@@ -305,7 +305,8 @@ sw_main(void *arg)
 		sw.busy--;
 		if (rc < 0)
 			sw.failed = 1;
-		pthread_cond_broadcast(&sw.work); /* that file is free for the other thread */
+		if (sw.head) /* that file is free for the other thread */
+			pthread_cond_broadcast(&sw.work);
 		pthread_mutex_unlock(&sw.mu);
 		free(r->path);
 		free(r);
@@ -361,7 +362,7 @@ sw_request(const char *path, int (*fill)(FILE *f, void *arg), void *arg,
 			break;
 		}
 	*pp = r;
-	pthread_cond_broadcast(&sw.work);
+	pthread_cond_signal(&sw.work); /* one writer is enough; it wakes the other if need be */
 	pthread_mutex_unlock(&sw.mu);
 	if (old) /* its done() may lock what the caller's fill locks */
 		sw_free(old, 1);
@@ -447,10 +448,11 @@ sw_stop_syncer(void)
 		sw.files = f->next;
 		if (f->fd >= 0)
 			close(f->fd);
-		if (f->spare >= 0) { /* path.tmp, empty: not left behind */
+		{ /* path.tmp, a spare or what an exchange left there: not left behind */
 			char tmp[4200];
 
-			close(f->spare);
+			if (f->spare >= 0)
+				close(f->spare);
 			snprintf(tmp, sizeof(tmp), "%s.tmp", f->path);
 			unlink(tmp);
 		}

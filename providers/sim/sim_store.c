@@ -130,6 +130,19 @@ static const struct ss_field ss_vdisk[] = {F(sim_vdisk, "path", SS_STR, path, NU
 
 /* ---- writing ---- */
 
+/* Decimal, without printf: a commit serialises the whole state on the loop. */
+static void
+ss_put_u64(FILE *f, uint64_t v)
+{
+	char b[24], *p = b + sizeof(b);
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10));
+	fputs(p, f);
+}
+
 static void
 ss_put_fields(FILE *f, const struct ss_field *fl, const void *obj)
 {
@@ -138,19 +151,21 @@ ss_put_fields(FILE *f, const struct ss_field *fl, const void *obj)
 	for (; fl->key; fl++) {
 		const void *m = base + fl->off;
 
-		fprintf(f, " %s=", fl->key);
+		fputc(' ', f);
+		fputs(fl->key, f);
+		fputc('=', f);
 		switch (fl->kind) {
 		case SS_STR:
 			pct_put(f, m);
 			break;
 		case SS_U64:
-			fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)m);
+			ss_put_u64(f, *(const uint64_t *)m);
 			break;
 		case SS_U32:
-			fprintf(f, "%u", *(const uint32_t *)m);
+			ss_put_u64(f, *(const uint32_t *)m);
 			break;
 		case SS_BOOL:
-			fprintf(f, "%d", *(const int *)m ? 1 : 0);
+			fputc(*(const int *)m ? '1' : '0', f);
 			break;
 		case SS_ENUM:
 			fputs(fl->names[*(const int *)m] ? fl->names[*(const int *)m] : "?", f);
