@@ -138,10 +138,10 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	job_pack(j); /* a retained row keeps its few nonzero bytes; ENOMEM: po stays */
 	TAILQ_INSERT_TAIL(&je.finished, j, q);
 	je.nfinished++;
+	if (je.obs.completed) /* announced first, logged after: the log may wait */
+		je.obs.completed(j, je.obs.arg);
 	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
 	         vds_result_name(r));
-	if (je.obs.completed)
-		je.obs.completed(j, je.obs.arg);
 	je_arm_purge();
 	je_retain();
 }
@@ -154,6 +154,7 @@ je_start(struct job *j)
 	struct job_run *run = j->run;
 	char msg[256] = "";
 	enum vds_result r;
+	int no_effect;
 
 	TAILQ_REMOVE(&je.runq, j, q);
 	TAILQ_INSERT_TAIL(&je.running, j, q);
@@ -161,7 +162,14 @@ je_start(struct job *j)
 	je.cnt.running++;
 	j->status = JOB_ST_RUNNING;
 	j->start_ms = je_now_ms();
-	je_save(j);
+	/*
+	 * Stored running before run() may change anything, so that a row found
+	 * queued after a crash never started; a run without effects starts
+	 * first and the worker's wake-up overlaps the save.
+	 */
+	no_effect = run->ops && (run->ops->flags & PROV_F_RUN_NO_EFFECT);
+	if (!no_effect)
+		je_save(j);
 	if (!run->ops) {
 		je_finish(j, VDS_R_NOT_SUPPORTED, "no enabled provider handles this job");
 		return;
@@ -177,7 +185,10 @@ je_start(struct job *j)
 			run->ops->free_plan(run->plan);
 		run->plan = NULL;
 		je_finish(j, r, msg);
+		return;
 	}
+	if (no_effect)
+		je_save(j);
 }
 
 /* Does j conflict with a running job or with an earlier queued one? */
@@ -236,16 +247,27 @@ je_on_progress(uint32_t handle, unsigned percent, const char *details, void *arg
 	je.obs.progress(j, je.obs.arg);
 }
 
+/* The announcements a commit held (job_observer.hold) may go. */
+static void
+je_release(unsigned held)
+{
+	if (je.obs.release)
+		je.obs.release(held, je.obs.arg);
+}
+
 /* The state write of j's commit landed (rc 0) or failed. */
 static void
 je_on_landed(void *arg, int rc, const char *why)
 {
 	struct job *j = arg;
 
+	unsigned held = j->run->held;
+
 	j->run->landing = 0;
 	if (rc < 0)
 		memset(&j->run->po.outputs, 0, sizeof(j->run->po.outputs));
 	je_finish(j, rc < 0 ? VDS_R_IO_ERROR : VDS_R_OK, why);
+	je_release(held);
 	je_schedule();
 }
 
@@ -256,12 +278,14 @@ je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const ch
 	struct job *j = vtab_find(&je.tab, handle);
 	struct job_run *run = j ? j->run : NULL;
 	struct durable_ticket t;
+	unsigned held;
 	char msg[256];
 
 	if (!j || j->status != JOB_ST_RUNNING || !run)
 		return;
 	run->pj = NULL;
 	snprintf(msg, sizeof(msg), "%s", runmsg);
+	held = run->held = je.obs.hold ? je.obs.hold(je.obs.arg) : 0;
 	durable_ticket_begin();
 	if (run->ops->commit) {
 		r = run->ops->commit(run->pstate, run->plan, r, out, msg, sizeof(msg));
@@ -279,6 +303,7 @@ je_on_done(uint32_t handle, enum vds_result r, struct job_outputs *out, const ch
 		return;
 	}
 	je_finish(j, r == VDS_R_OK && t.df ? VDS_R_NO_MEMORY : r, msg);
+	je_release(held); /* run is gone with a packed row */
 	je_schedule();
 }
 

@@ -93,8 +93,9 @@ struct job_run {
 	 * got and a restart after a crash never shows less than was shown.
 	 */
 	unsigned percent_live;
-	int dirty;   /* percent/details not yet in the store */
-	int landing; /* committed; its state write not on disk yet (durable.h) */
+	int dirty;     /* percent/details not yet in the store */
+	int landing;   /* committed; its state write not on disk yet (durable.h) */
+	unsigned held; /* the observer's hold() of the commit's announcements */
 };
 
 /*
@@ -135,6 +136,14 @@ struct job_observer {
 	void (*completed)(const struct job *j, void *arg);
 	/* Jobs with notify_progress, at most once per jobProgressInterval. */
 	void (*progress)(const struct job *j, void *arg);
+	/*
+	 * Around a provider's commit: hold() before it; release() of what it
+	 * returned once the commit's state write landed or failed, or at once
+	 * when there was none, after completed().  What the commit changed in
+	 * the tables is announced only once recorded (NULL: at once).
+	 */
+	unsigned (*hold)(void *arg);
+	void (*release)(unsigned held, void *arg);
 	void *arg;
 };
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -11,6 +12,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "agentx.h"
+#include "holdq.h"
 #include "log.h"
 #include "job.h"
 #include "mib_inv.h"
@@ -59,29 +61,71 @@ nt_add_column(netsnmp_variable_list **vars, const struct mib_table *t, const voi
 	return snmp_varlist_add_variable(vars, name, t->base_len + 2, v.type, val, len) ? 0 : -1;
 }
 
+/* A notification built, to be sent. */
+struct nt_out {
+	netsnmp_variable_list *vars;
+	char what[80]; /* "ARC for TABLE.INDEX", for the log */
+};
+
+static void
+nt_emit(void *data, void *arg)
+{
+	struct nt_out *o = data;
+
+	(void)arg;
+	send_v2trap(o->vars);
+	log_debug("notify", "sent notification %s", o->what);
+	snmp_free_varbind(o->vars);
+	free(o);
+	agentx_update();
+}
+
+/*
+ * Object notifications a provider's commit caused wait until its state
+ * write landed: nothing is announced that is not recorded (holdq.h).
+ */
+static struct holdq ntq;
+
+static void
+nt_init(void)
+{
+	if (!ntq.emit)
+		holdq_init(&ntq, nt_emit, NULL);
+}
+
+static struct nt_out *
+nt_build(oid arc, const struct mib_table *t, const void *row, const oid *cols, size_t ncols)
+{
+	oid trap[] = {VDS_MIB_ROOT, VDS_NOTIFICATIONS, arc};
+	struct nt_out *o = calloc(1, sizeof(*o));
+
+	if (!o || !snmp_varlist_add_variable(&o->vars, nt_trap_oid, OID_LENGTH(nt_trap_oid),
+	                                     ASN_OBJECT_ID, trap, sizeof(trap)))
+		goto fail;
+	for (size_t i = 0; i < ncols; i++)
+		if (nt_add_column(&o->vars, t, row, cols[i]) < 0)
+			goto fail;
+	snprintf(o->what, sizeof(o->what), "%lu for %s.%u", (unsigned long)arc, t->name,
+	         t->scalar ? 0 : VTAB_INDEX(row));
+	return o;
+fail:
+	log_warnx("notify", "cannot build notification %lu", (unsigned long)arc);
+	if (o)
+		snmp_free_varbind(o->vars);
+	free(o);
+	return NULL;
+}
+
 int
 notify_send(oid arc, const struct mib_table *t, const void *row, const oid *cols, size_t ncols)
 {
-	oid trap[] = {VDS_MIB_ROOT, VDS_NOTIFICATIONS, arc};
-	netsnmp_variable_list *vars = NULL;
-	int rc = -1;
+	struct nt_out *o = nt_build(arc, t, row, cols, ncols);
 
-	if (!snmp_varlist_add_variable(&vars, nt_trap_oid, OID_LENGTH(nt_trap_oid), ASN_OBJECT_ID,
-	                               trap, sizeof(trap)))
-		goto out;
-	for (size_t i = 0; i < ncols; i++)
-		if (nt_add_column(&vars, t, row, cols[i]) < 0)
-			goto out;
-	send_v2trap(vars);
-	rc = 0;
-	log_debug("notify", "sent notification %lu for %s.%u", (unsigned long)arc, t->name,
-	          t->scalar ? 0 : VTAB_INDEX(row));
-out:
-	if (rc < 0)
-		log_warnx("notify", "cannot build notification %lu", (unsigned long)arc);
-	snmp_free_varbind(vars);
-	agentx_update();
-	return rc;
+	if (!o)
+		return -1;
+	nt_init();
+	holdq_put(&ntq, o);
+	return 0;
 }
 
 static const oid nt_disk_cols[] = {VDS_DISK_NAME, VDS_DISK_DEVNODE, VDS_DISK_SERIAL, VDS_DISK_SIZE};
@@ -141,20 +185,49 @@ static const oid nt_job_done_cols[] = {
 };
 static const oid nt_job_progress_cols[] = {VDS_JOB_STATUS, VDS_JOB_PERCENT};
 
+/* A job's own notifications are about its row, recorded by now: never held. */
+static void
+nt_job_send(oid arc, const struct job *j, const oid *cols, size_t ncols)
+{
+	struct nt_out *o = nt_build(arc, &mib_job_table, j, cols, ncols);
+
+	if (o)
+		nt_emit(o, NULL);
+}
+
+static unsigned
+nt_hold(void *arg)
+{
+	(void)arg;
+	nt_init();
+	return holdq_hold(&ntq);
+}
+
+static void
+nt_release(unsigned held, void *arg)
+{
+	(void)arg;
+	holdq_release(&ntq, held);
+}
+
 static void
 nt_job_completed(const struct job *j, void *arg)
 {
-	notify_send(VDS_NOTIF_JOB_COMPLETED, &mib_job_table, j, NT_COLS(nt_job_done_cols));
+	(void)arg;
+	nt_job_send(VDS_NOTIF_JOB_COMPLETED, j, NT_COLS(nt_job_done_cols));
 }
 
 static void
 nt_job_progress(const struct job *j, void *arg)
 {
-	notify_send(VDS_NOTIF_JOB_PROGRESS, &mib_job_table, j, NT_COLS(nt_job_progress_cols));
+	(void)arg;
+	nt_job_send(VDS_NOTIF_JOB_PROGRESS, j, NT_COLS(nt_job_progress_cols));
 }
 
 const struct job_observer notify_job_observer = {
     .completed = nt_job_completed,
     .progress = nt_job_progress,
+    .hold = nt_hold,
+    .release = nt_release,
     .arg = NULL,
 };

@@ -236,7 +236,7 @@ obs_progress(const struct job *j, void *arg)
 	last_progress[j->handle % 64] = j->percent;
 }
 
-static const struct job_observer obs = {obs_completed, obs_progress, NULL};
+static const struct job_observer obs = {.completed = obs_completed, .progress = obs_progress};
 
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)

@@ -117,7 +117,27 @@ obs_completed(const struct job *j, void *arg)
 	ndone++;
 }
 
-static const struct job_observer obs = {obs_completed, NULL, NULL};
+/* hold()/release() around each commit: what was done when each hold was released */
+static unsigned nhold, nrelease, release_of[8], done_at_release[8];
+
+static unsigned
+obs_hold(void *arg)
+{
+	return ++nhold;
+}
+
+static void
+obs_release(unsigned held, void *arg)
+{
+	if (nrelease < 8) {
+		release_of[nrelease] = held;
+		done_at_release[nrelease] = ndone;
+	}
+	nrelease++;
+}
+
+static const struct job_observer obs = {
+    .completed = obs_completed, .hold = obs_hold, .release = obs_release};
 
 static void
 quiet(int prio, const char *token, const char *msg)
@@ -135,7 +155,7 @@ setup(void)
 	base = event_base_new();
 	content[0] = '\0';
 	commits = landed_ok = landed_failed = 0;
-	ndone = 0;
+	ndone = nhold = nrelease = 0;
 	job_engine_set_providers(dp_list);
 	CU_ASSERT_EQUAL_FATAL(job_engine_init(base, &conf, dir), 0);
 	job_set_observer(&obs);
@@ -226,6 +246,9 @@ test_finished_only_when_written(void)
 	CU_ASSERT_EQUAL(j->hresult, VDS_HR_OPERATION_PENDING);
 	CU_ASSERT_EQUAL(ndone, 0);
 	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "");
+	/* what the commit changed is not announced either */
+	CU_ASSERT_EQUAL(nhold, 1);
+	CU_ASSERT_EQUAL(nrelease, 0);
 	/* too late to cancel a change that is being recorded */
 	CU_ASSERT_EQUAL(job_cancel(1), JOB_CANCEL_TOO_LATE);
 	wgate_release();
@@ -235,6 +258,10 @@ test_finished_only_when_written(void)
 	CU_ASSERT_EQUAL(ndone, 1);
 	CU_ASSERT_EQUAL(landed_ok, 1);
 	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n");
+	/* released once written, after the job's own announcement */
+	CU_ASSERT_EQUAL_FATAL(nrelease, 1);
+	CU_ASSERT_EQUAL(release_of[0], 1);
+	CU_ASSERT_EQUAL(done_at_release[0], 1);
 }
 
 /*
@@ -295,6 +322,8 @@ test_failed_write_fails_job(void)
 	CU_ASSERT(staterr_last(last, sizeof(last)) != 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(last, path));
 	CU_ASSERT_EQUAL(landed_failed, 1);
+	CU_ASSERT_EQUAL(nrelease, 3); /* a failed write releases its holds too */
+	CU_ASSERT_EQUAL(nhold, 3);
 	CU_ASSERT_STRING_EQUAL(content, "1\n"); /* rolled back to the file */
 	CU_ASSERT_STRING_EQUAL(on_disk(buf, sizeof(buf)), "1\n");
 	CU_ASSERT_EQUAL_FATAL(rmdir(tmp), 0);
