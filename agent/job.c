@@ -154,7 +154,6 @@ je_start(struct job *j)
 	struct job_run *run = j->run;
 	char msg[256] = "";
 	enum vds_result r;
-	int no_effect;
 
 	TAILQ_REMOVE(&je.runq, j, q);
 	TAILQ_INSERT_TAIL(&je.running, j, q);
@@ -164,12 +163,12 @@ je_start(struct job *j)
 	j->start_ms = je_now_ms();
 	/*
 	 * Stored running before run() may change anything, so that a row found
-	 * queued after a crash never started; a run without effects starts
-	 * first and the worker's wake-up overlaps the save.
+	 * queued after a crash never started (already so when the SET stored
+	 * it as it would start: job_create).
 	 */
-	no_effect = run->ops && (run->ops->flags & PROV_F_RUN_NO_EFFECT);
-	if (!no_effect)
+	if (run->stored != JOB_ST_RUNNING)
 		je_save(j);
+	run->stored = 0;
 	if (!run->ops) {
 		je_finish(j, VDS_R_NOT_SUPPORTED, "no enabled provider handles this job");
 		return;
@@ -185,10 +184,7 @@ je_start(struct job *j)
 			run->ops->free_plan(run->plan);
 		run->plan = NULL;
 		je_finish(j, r, msg);
-		return;
 	}
-	if (no_effect)
-		je_save(j);
 }
 
 /* Does j conflict with a running job or with an earlier queued one? */
@@ -422,11 +418,33 @@ je_enqueue(struct job *j)
 	je.cnt.queued++;
 }
 
+/*
+ * createAndGo's ACTION: store j as its COMMIT will make it, running or
+ * queued (je_schedule's rule), while the table shows it created until
+ * then.  A crash before the COMMIT finds it interrupted, never a created
+ * row that nobody will start; the COMMIT need not store it again.
+ */
+static int
+je_save_at_commit(struct job *j)
+{
+	int run = j->run->ops && je.cnt.running < je.conf->job_max_running && !je_blocked(j);
+	int rc;
+
+	j->status = run ? JOB_ST_RUNNING : JOB_ST_QUEUED;
+	j->start_ms = run ? je_now_ms() : 0;
+	rc = je_save(j);
+	j->run->stored = rc == 0 ? j->status : 0;
+	j->status = JOB_ST_CREATED;
+	j->start_ms = 0;
+	return rc;
+}
+
 struct job *
 job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
            int notify_progress, int start_now)
 {
 	struct job *j;
+	int rc;
 
 	errno = EINVAL;
 	if (!handle || handle > JOB_HANDLE_MAX || vtab_find(&je.tab, handle))
@@ -448,7 +466,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	j->create_ms = je_now_ms();
 	j->status = JOB_ST_CREATED;
 	/* vdsJobProvider stays empty until the row is made active (job_start). */
-	if (jobprov_for(p, &j->run->ops, &j->run->pstate) && start_now)
+	if (jobprov_for(p, &j->run->ops, &j->run->pstate) && start_now == JOB_CREATE_START)
 		snprintf(j->run->po.provider, sizeof(j->run->po.provider), "%s", j->run->ops->name);
 	if (vtab_insert(&je.tab, j) < 0) {
 		job_free(j);
@@ -457,13 +475,17 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 	/* A manager may pick its own handle: vdsJobNextHandle never gives it out later. */
 	if (handle >= je.next)
 		je.next = handle >= JOB_HANDLE_MAX ? 1 : handle + 1;
-	if (start_now)
+	if (start_now == JOB_CREATE_START)
 		je_enqueue(j);
-	if (je_save(j) < 0) {
+	if (start_now == JOB_CREATE_AT_COMMIT)
+		rc = je_save_at_commit(j);
+	else
+		rc = je_save(j);
+	if (rc < 0) {
 		/* Nothing acknowledged that is not recorded: the SET fails, nothing starts. */
 		log_warnx("job", "job %u refused: its row cannot be recorded in the job store",
 		          handle);
-		if (start_now) {
+		if (start_now == JOB_CREATE_START) {
 			TAILQ_REMOVE(&je.runq, j, q);
 			je.cnt.queued--;
 		}
@@ -472,7 +494,7 @@ job_create(uint32_t handle, const struct job_params *p, const char *owner, int k
 		errno = EIO;
 		return NULL;
 	}
-	if (start_now)
+	if (start_now == JOB_CREATE_START)
 		je_schedule();
 	return j;
 }
@@ -482,9 +504,11 @@ job_start(uint32_t handle)
 {
 	struct job *j = vtab_find(&je.tab, handle);
 	struct job_run *run = j ? j->run : NULL;
+	uint8_t stored;
 
 	if (!j || j->status != JOB_ST_CREATED || !run)
 		return -1;
+	stored = run->stored;
 	/* The parameters may have changed since createAndWait: choose now. */
 	run->po.provider[0] = '\0';
 	if (jobprov_for(&run->po.params, &run->ops, &run->pstate))
@@ -494,10 +518,13 @@ job_start(uint32_t handle)
 	/*
 	 * One write to the store, not two: a job that started at once was saved
 	 * running by je_start (or finished by je_finish); one that waits is
-	 * saved queued.
+	 * saved queued, unless the SET stored it so already.
 	 */
-	if (j->status == JOB_ST_QUEUED)
-		je_save(j);
+	if (j->status == JOB_ST_QUEUED) { /* (a finished job's run may be gone by now) */
+		if (stored != JOB_ST_QUEUED)
+			je_save(j);
+		j->run->stored = 0;
+	}
 	return 0;
 }
 

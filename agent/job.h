@@ -93,9 +93,10 @@ struct job_run {
 	 * got and a restart after a crash never shows less than was shown.
 	 */
 	unsigned percent_live;
-	int dirty;     /* percent/details not yet in the store */
-	int landing;   /* committed; its state write not on disk yet (durable.h) */
-	unsigned held; /* the observer's hold() of the commit's announcements */
+	int dirty;      /* percent/details not yet in the store */
+	int landing;    /* committed; its state write not on disk yet (durable.h) */
+	unsigned held;  /* the observer's hold() of the commit's announcements */
+	uint8_t stored; /* status the store has ahead of the row (JOB_CREATE_AT_COMMIT), or 0 */
 };
 
 /*
@@ -197,10 +198,15 @@ enum vds_result job_check(const struct job_params *p, char *why, size_t len);
 int job_admit(const struct job_params *const *ps, unsigned n, char *why, size_t len);
 
 /*
- * Record a job (ACTION/COMMIT).  start_now = 0 leaves it created
- * (createAndWait).  NULL when handle is 0, too big or in use, on ENOMEM, or
- * when the row cannot be stored (errno EIO; then nothing is kept or started).
+ * Record a job (ACTION/COMMIT).  start_now JOB_CREATE_WAIT leaves it
+ * created (createAndWait); JOB_CREATE_START queues it now;
+ * JOB_CREATE_AT_COMMIT leaves it created until job_start() (createAndGo's
+ * COMMIT) but stores it as that will make it (running, or queued when it
+ * would wait), so the COMMIT need not store it again.  NULL when handle is
+ * 0, too big or in use, on ENOMEM, or when the row cannot be stored (errno
+ * EIO; then nothing is kept or started).
  */
+enum job_create_start { JOB_CREATE_WAIT = 0, JOB_CREATE_START = 1, JOB_CREATE_AT_COMMIT = 2 };
 struct job *job_create(uint32_t handle, const struct job_params *p, const char *owner, int keep,
                        int notify_progress, int start_now);
 /* createAndWait -> active: queue a created job.  -1 if not created. */

@@ -477,7 +477,8 @@ mj_action(struct js_row *r)
 	 * failed in the second phase of the SET: commitFailed (RFC 3416
 	 * 4.2.5), after which the agent runs UNDO; nothing was started.
 	 */
-	if (!job_create(r->handle, &r->p, r->owner, r->keep, r->notify, 0))
+	if (!job_create(r->handle, &r->p, r->owner, r->keep, r->notify,
+	                r->rowstatus == RS_CREATE_AND_GO ? JOB_CREATE_AT_COMMIT : JOB_CREATE_WAIT))
 		return errno == EIO ? mj_refuse(SNMP_ERR_COMMITFAILED,
 		                                "the row cannot be recorded in the job store")
 		                    : mj_refuse(SNMP_ERR_RESOURCEUNAVAILABLE,

@@ -112,17 +112,8 @@ uint32_t prov_job_handle(const struct prov_job *j);
 /* 1 once vdsd shuts down: a job waiting on something outside must stop. */
 int prov_job_stopping(void);
 
-/*
- * prov_ops.flags.  PROV_F_RUN_NO_EFFECT: run() changes nothing outside vdsd
- * (all its effect is in commit(), on the loop), so the engine may hand it
- * to a worker before the row saying "running" is stored: a crash in
- * between leaves a "queued" row, and "it never started" stays true.
- */
-#define PROV_F_RUN_NO_EFFECT 1u
-
 struct prov_ops {
 	const char *name;
-	unsigned flags; /* PROV_F_* */
 	int (*init)(const struct vds_conf *conf, void **state);
 	void (*fini)(void *state);
 	/* 1 when this provider is the one to run p (it owns the target). */

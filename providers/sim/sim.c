@@ -393,7 +393,6 @@ sim_free_plan(void *plan)
 
 const struct prov_ops sim_provider = {
     .name = "sim",
-    .flags = PROV_F_RUN_NO_EFFECT, /* its storage is sim.state, written by commit */
     .init = sim_init,
     .fini = sim_fini,
     .claims = sim_claims,

@@ -305,7 +305,8 @@ test_failed_write_fails_job(void)
 	CU_ASSERT_FATAL(start(1) != NULL);
 	CU_ASSERT_FATAL(loop_until(is_finished, 1));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	unlink(tmp); /* the writer may have made it ahead (atomic_spare) */
+	statewr_wait(); /* the writer makes path.tmp ahead (atomic_spare) after a write */
+	unlink(tmp);
 	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0); /* open(O_WRONLY) of it fails, root too */
 	wgate_hold(dir);
 	CU_ASSERT_FATAL((j = start(2)) != NULL);

@@ -217,6 +217,72 @@ stored_percent(uint32_t h)
 	return pc;
 }
 
+/* The status job h has in jobs.db, -1 when it has none. */
+static int
+stored_status(uint32_t h)
+{
+	char path[128];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int status = -1;
+
+	snprintf(path, sizeof(path), "%s/jobs.db", dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT status FROM jobs WHERE handle = ?", -1, &st, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_bind_int64(st, 1, h) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		status = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return status;
+}
+
+/*
+ * createAndGo: its ACTION stores the row as the COMMIT will make it
+ * (running, or queued when it would wait) while the table shows it created
+ * until the COMMIT, which need not store it again; a guess the COMMIT
+ * finds wrong is stored anew.  A crash before the COMMIT finds the job
+ * interrupted, not a created row that nobody will start.
+ */
+static void
+test_stored_as_commit_makes_it(void)
+{
+	struct job_params p = params(1, 200), q = params(2, 200);
+	struct job *a, *b, *c;
+
+	a = job_create(70, &p, "", 0, 0, JOB_CREATE_AT_COMMIT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(a->status, JOB_ST_CREATED);
+	CU_ASSERT_EQUAL(a->start_ms, 0);
+	CU_ASSERT_EQUAL(stored_status(70), JOB_ST_RUNNING);
+	CU_ASSERT_EQUAL(job_start(70), 0);
+	CU_ASSERT_EQUAL(a->status, JOB_ST_RUNNING);
+	CU_ASSERT_EQUAL(stored_status(70), JOB_ST_RUNNING);
+	/* the same disk: it will wait behind 70 */
+	b = job_create(71, &p, "", 0, 0, JOB_CREATE_AT_COMMIT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(b->status, JOB_ST_CREATED);
+	CU_ASSERT_EQUAL(stored_status(71), JOB_ST_QUEUED);
+	/* guessed running, but another job took its disk before its COMMIT */
+	c = job_create(72, &q, "", 0, 0, JOB_CREATE_AT_COMMIT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(stored_status(72), JOB_ST_RUNNING);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(job_create(73, &q, "", 0, 0, JOB_CREATE_START));
+	CU_ASSERT_EQUAL(job_start(72), 0);
+	CU_ASSERT_EQUAL(c->status, JOB_ST_QUEUED);
+	CU_ASSERT_EQUAL(stored_status(72), JOB_ST_QUEUED);
+	/* stopped before 71's COMMIT: as stored, it never started */
+	job_engine_shutdown();
+	engine_up();
+	b = job_find(71);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(b->result, VDS_R_INTERRUPTED);
+	CU_ASSERT_STRING_EQUAL(job_text(b, JT_ERROR_MESSAGE),
+	                       "vdsd stopped while the job was queued: it never started");
+	CU_ASSERT_STRING_EQUAL(job_text(job_find(70), JT_ERROR_MESSAGE),
+	                       "vdsd stopped while the job was running");
+}
+
 /*
  * The MIB: percent never goes back, across a crash too.  Every percent the
  * row shows is in the store already, so a restart cannot show less.
@@ -270,6 +336,7 @@ main(void)
 	    {"cancel created and queued", test_cancel_created_and_queued},
 	    {"createAndWait then start", test_create_and_wait_then_start},
 	    {"shutdown while running", test_shutdown_while_running},
+	    {"stored as its COMMIT makes it", test_stored_as_commit_makes_it},
 	    {"percent recorded before it is shown", test_percent_recorded_before_shown},
 	};
 

@@ -17,6 +17,7 @@
 
 #include "durable.h"
 #include "simfix.h"
+#include "statewr.h"
 #include "wgate.h"
 
 struct sd_landing {
@@ -101,7 +102,8 @@ test_sim_commit_off_loop(void)
 	CU_ASSERT(sd_file_has(path, "size=10485760"));
 	/* the next write fails: state and model back to the file's content */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	unlink(tmp); /* the writer may have made it ahead (atomic_spare) */
+	statewr_wait(); /* the writer makes path.tmp ahead (atomic_spare) after a write */
+	unlink(tmp);
 	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0);
 	CU_ASSERT_EQUAL(sd_commit_held(base, path, &before), -1);
 	CU_ASSERT_PTR_NOT_NULL(part_of("sim:sim0", 3));
