@@ -9,8 +9,8 @@
  * cannot be).  The loop thread never fsyncs: a commit in WAL mode with
  * NORMAL does not sync, and the checkpoints, which do, are taken off the
  * loop by jobsync.c's thread on a connection of its own
- * (wal_autocheckpoint is 0 on the loop's connection; a WAL hook asks for a
- * checkpoint every JS_CKPT_PAGES pages).  Progress is batched by the
+ * (wal_autocheckpoint is 0 on the loop's connection; a WAL hook tells it
+ * the WAL's size, jobsync_wal()).  Progress is batched by the
  * engine (one transaction per second).  The handle floor also lives in
  * state_dir/jobs.floor (jobsync.c), so losing jobs.db reuses no handle.
  *
@@ -43,7 +43,6 @@
 #include "log.h"
 #include "staterr.h"
 
-#define JS_CKPT_PAGES 1000
 /*
  * sqlite's page cache on the loop's connection, in KiB (negative: a size,
  * not a page count).  The loop writes one row at a time, at the right edge
@@ -87,8 +86,7 @@ js_prepare(sqlite3_stmt **st, const char *sql)
 static int
 js_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	if (pages >= JS_CKPT_PAGES)
-		jobsync_checkpoint();
+	jobsync_wal(pages);
 	return SQLITE_OK;
 }
 

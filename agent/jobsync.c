@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -35,13 +36,15 @@
 #include "log.h"
 #include "staterr.h"
 
-#define JF_BLOCK 64
+#define JF_BLOCK 1024
 
 static struct {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int up, stop, want_ckpt;
+	int wal_pages;                    /* after the last commit */
+	int64_t last_commit_ms;           /* CLOCK_MONOTONIC */
 	int open_failed;                  /* said once, until an open succeeds */
 	uint32_t want_reserved, reserved; /* asked for; on disk */
 	char db[4096], floor[4096];
@@ -87,6 +90,47 @@ jy_open(sqlite3 **db)
 	return 0;
 }
 
+static int64_t
+jy_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Called locked: a checkpoint is asked for and its time has come. */
+static int
+jy_ckpt_due(void)
+{
+	return jy.want_ckpt && (jy.wal_pages >= JOBSYNC_CKPT_HARD ||
+	                        jy_now_ms() - jy.last_commit_ms >= JOBSYNC_CKPT_IDLE_MS);
+}
+
+/* Called locked: wait for work; a checkpoint asked for waits for a pause of the commits. */
+static void
+jy_wait(void)
+{
+	struct timespec until;
+	int64_t ms;
+
+	if (!jy.want_ckpt) {
+		pthread_cond_wait(&jy.cv, &jy.mu);
+		return;
+	}
+	ms = jy.last_commit_ms + JOBSYNC_CKPT_IDLE_MS - jy_now_ms();
+	if (ms <= 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&jy.cv, &jy.mu, &until);
+}
+
 static void *
 jy_main(void *arg)
 {
@@ -96,13 +140,14 @@ jy_main(void *arg)
 
 	pthread_mutex_lock(&jy.mu);
 	for (;;) {
-		while (!jy.want_ckpt && jy.want_reserved <= jy.reserved && !jy.stop)
-			pthread_cond_wait(&jy.cv, &jy.mu);
+		while (!jy_ckpt_due() && jy.want_reserved <= jy.reserved && !jy.stop)
+			jy_wait();
 		if (jy.stop)
 			break;
-		ckpt = jy.want_ckpt;
+		ckpt = jy_ckpt_due();
 		want = jy.want_reserved;
-		jy.want_ckpt = 0;
+		if (ckpt)
+			jy.want_ckpt = 0;
 		pthread_mutex_unlock(&jy.mu);
 		if (want > jy.reserved && jy_write(want) == 0) {
 			pthread_mutex_lock(&jy.mu);
@@ -149,13 +194,22 @@ jobsync_stop(void)
 }
 
 void
-jobsync_checkpoint(void)
+jobsync_wal(int pages)
 {
+	int wake;
+
 	if (!jy.up)
 		return;
 	pthread_mutex_lock(&jy.mu);
-	jy.want_ckpt = 1;
-	pthread_cond_signal(&jy.cv);
+	/* the thread is woken when a checkpoint is first asked for, and at the hard limit */
+	wake = (pages >= JOBSYNC_CKPT_PAGES && !jy.want_ckpt) ||
+	       (pages >= JOBSYNC_CKPT_HARD && jy.wal_pages < JOBSYNC_CKPT_HARD);
+	jy.wal_pages = pages;
+	jy.last_commit_ms = jy_now_ms();
+	if (pages >= JOBSYNC_CKPT_PAGES)
+		jy.want_ckpt = 1;
+	if (wake)
+		pthread_cond_signal(&jy.cv);
 	pthread_mutex_unlock(&jy.mu);
 }
 

@@ -13,8 +13,17 @@
 int jobsync_start(const char *state_dir, const char *db_path);
 void jobsync_stop(void);
 
-/* Ask for a passive checkpoint of db_path (never waits). */
-void jobsync_checkpoint(void);
+/*
+ * After every commit on the loop (sqlite's WAL hook), with the WAL's size
+ * in pages; never waits.  Past JOBSYNC_CKPT_PAGES a passive checkpoint is
+ * taken once the commits pause for JOBSYNC_CKPT_IDLE_MS, or at once past
+ * JOBSYNC_CKPT_HARD pages: its fsyncs meet no burst of SETs on the same
+ * disk, and the WAL stays bounded under a steady load.
+ */
+#define JOBSYNC_CKPT_PAGES   1000
+#define JOBSYNC_CKPT_HARD    8000
+#define JOBSYNC_CKPT_IDLE_MS 200
+void jobsync_wal(int pages);
 
 /*
  * At start, before handles are handed out: the floor to use, the larger
