@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clockms.h"
 #include "child.h"
 #include "log.h"
 
@@ -48,15 +49,6 @@ struct ch_run {
 	int64_t start_ms, term_ms, kill_ms;
 	size_t outcap;
 };
-
-static int64_t
-ch_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------- left-behind tools */
 
@@ -207,7 +199,7 @@ ch_cmdline(const struct child *c, char *buf, size_t len)
 static int
 ch_watch(struct child *c, struct ch_run *r)
 {
-	int64_t now = ch_now_ms();
+	int64_t now = clock_mono_ms();
 
 	if (!r->term_ms && !r->kill_ms && c->j && prov_job_cancelled(c->j)) {
 		log_info("child", "cancel: stopping %s (pid %d)", c->argv[0], (int)r->pid);
@@ -289,7 +281,7 @@ child_run(struct child *c)
 	ch_close(&po[1]), ch_close(&pe[1]), ch_close(&px[1]);
 	r.pf[0].fd = po[0];
 	r.pf[1].fd = pe[0];
-	r.start_ms = ch_now_ms();
+	r.start_ms = clock_mono_ms();
 	ch_wait(c, &r);
 	ch_close(&r.pf[0].fd), ch_close(&r.pf[1].fd);
 	if (r.exited) {
@@ -299,7 +291,7 @@ child_run(struct child *c)
 	}
 	ch_close(&px[0]);
 	log_debug("child", "%s: status %d after %lld ms", ch_cmdline(c, cmd, sizeof(cmd)),
-	          c->status, (long long)(ch_now_ms() - r.start_ms));
+	          c->status, (long long)(clock_mono_ms() - r.start_ms));
 	return 0;
 }
 

@@ -30,6 +30,7 @@
 
 #include <sqlite3.h>
 
+#include "clockms.h"
 #include "atomicfile.h"
 #include "job.h"
 #include "jobsync.h"
@@ -90,21 +91,12 @@ jy_open(sqlite3 **db)
 	return 0;
 }
 
-static int64_t
-jy_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Called locked: a checkpoint is asked for and its time has come. */
 static int
 jy_ckpt_due(void)
 {
 	return jy.want_ckpt && (jy.wal_pages >= JOBSYNC_CKPT_HARD ||
-	                        jy_now_ms() - jy.last_commit_ms >= JOBSYNC_CKPT_IDLE_MS);
+	                        clock_mono_ms() - jy.last_commit_ms >= JOBSYNC_CKPT_IDLE_MS);
 }
 
 /* Called locked: wait for work; a checkpoint asked for waits for a pause of the commits. */
@@ -118,16 +110,10 @@ jy_wait(void)
 		pthread_cond_wait(&jy.cv, &jy.mu);
 		return;
 	}
-	ms = jy.last_commit_ms + JOBSYNC_CKPT_IDLE_MS - jy_now_ms();
+	ms = jy.last_commit_ms + JOBSYNC_CKPT_IDLE_MS - clock_mono_ms();
 	if (ms <= 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)(ms / 1000);
-	until.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	clock_deadline_ms(&until, ms);
 	pthread_cond_timedwait(&jy.cv, &jy.mu, &until);
 }
 
@@ -205,7 +191,7 @@ jobsync_wal(int pages)
 	wake = (pages >= JOBSYNC_CKPT_PAGES && !jy.want_ckpt) ||
 	       (pages >= JOBSYNC_CKPT_HARD && jy.wal_pages < JOBSYNC_CKPT_HARD);
 	jy.wal_pages = pages;
-	jy.last_commit_ms = jy_now_ms();
+	jy.last_commit_ms = clock_mono_ms();
 	if (pages >= JOBSYNC_CKPT_PAGES)
 		jy.want_ckpt = 1;
 	if (wake)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clockms.h"
 #include "mib_jobmemo.h"
 
 #define MJM_SLOTS 16
@@ -22,15 +23,6 @@ static struct {
 	struct mjm_sig sig;
 } mjm_memo[MJM_SLOTS];
 static unsigned mjm_next;
-
-static int64_t
-mjm_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 mjm_put(struct mjm_sig *s, const void *p, size_t n)
@@ -95,13 +87,13 @@ mjm_remember(uint32_t handle, const struct mjm_sig *sig)
 		return; /* without memory a retry is refused, as before */
 	}
 	mjm_memo[i].handle = handle;
-	mjm_memo[i].ms = mjm_now_ms();
+	mjm_memo[i].ms = clock_mono_ms();
 }
 
 int
 mjm_is_retry(uint32_t handle, const struct mjm_sig *sig)
 {
-	int64_t now = mjm_now_ms();
+	int64_t now = clock_mono_ms();
 
 	for (unsigned i = 0; i < MJM_SLOTS; i++)
 		if (mjm_memo[i].handle == handle)

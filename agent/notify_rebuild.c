@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clockms.h"
 #include "mib_inv.h"
 #include "mib_oids.h"
 #include "notify.h"
@@ -68,15 +69,13 @@ void
 notify_rebuild_plex(enum inv_event ev, const struct inv_plex *px)
 {
 	static const oid cols[] = {VDS_PLEX_VOLUME_INDEX, VDS_PLEX_HEALTH, VDS_PLEX_SYNC_PERCENT};
-	struct timespec ts;
 	int64_t now;
 
 	if (ev == INV_EV_REMOVED) {
 		free(vtab_remove(&nr.plexes, px->index));
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now = clock_mono_ms();
 	if (notify_rebuild_due(px->index, px->health == INV_H_REBUILDING, px->sync_percent, now))
 		notify_send(VDS_NOTIF_VOLUME_REBUILD_PROGRESS, &mib_plex_table, px, cols,
 		            sizeof(cols) / sizeof(cols[0]));

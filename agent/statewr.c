@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clockms.h"
 #include "atomicfile.h"
 #include "log.h"
 #include "staterr.h"
@@ -242,13 +243,7 @@ sw_syncer(void *arg)
 		if (wait > 0) {
 			struct timespec until;
 
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += (time_t)(wait / 1000);
-			until.tv_nsec += (long)(wait % 1000) * 1000000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
+			clock_deadline_ms(&until, wait);
 			pthread_cond_timedwait(&sw.sync_work, &sw.mu, &until);
 			continue;
 		}
