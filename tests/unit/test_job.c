@@ -197,44 +197,36 @@ test_shutdown_while_running(void)
 	}
 }
 
-/* The percent job h has in jobs.db, as a restart after a crash would read it. */
+/* Column col of job h in jobs.db, as a restart after a crash would read it; -1: no row. */
+static int
+stored(uint32_t h, const char *col)
+{
+	char path[128], sql[96];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/jobs.db", dir);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM jobs WHERE handle = ?", col);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 1, h) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
 static int
 stored_percent(uint32_t h)
 {
-	char path[128];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int pc = -1;
-
-	snprintf(path, sizeof(path), "%s/jobs.db", dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT percent FROM jobs WHERE handle = ?", -1, &st, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_bind_int64(st, 1, h) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		pc = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return pc;
+	return stored(h, "percent");
 }
 
-/* The status job h has in jobs.db, -1 when it has none. */
 static int
 stored_status(uint32_t h)
 {
-	char path[128];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int status = -1;
-
-	snprintf(path, sizeof(path), "%s/jobs.db", dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT status FROM jobs WHERE handle = ?", -1, &st, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_bind_int64(st, 1, h) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		status = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return status;
+	return stored(h, "status");
 }
 
 /*
