@@ -8,8 +8,8 @@
 # (mounted, sha256sum) read back after it.  The same tools run by hand on
 # the same sizes on /dev/vdd, and both times are printed ("TIME ...").
 # xfs (300 MiB at least for mkfs.xfs) when the disks hold it (the lane's are
-# 512 MiB): format, shrink refused, extend (mounted under /run by vdsd)
-# when the guest kernel has xfs.
+# 512 MiB): format, shrink refused, extend (mounted under /run by vdsd;
+# run.sh loads the xfs module at boot).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
 . "$top_srcdir/tests/vm/guest-lib.sh"
