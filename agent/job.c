@@ -135,11 +135,11 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	else
 		je.cnt.failed++;
 	je_save(j);
-	job_pack(j); /* a retained row keeps its few nonzero bytes; ENOMEM: po stays */
 	TAILQ_INSERT_TAIL(&je.finished, j, q);
 	je.nfinished++;
-	if (je.obs.completed) /* announced first, logged after: the log may wait */
+	if (je.obs.completed) /* announced first; packed and logged after */
 		je.obs.completed(j, je.obs.arg);
+	job_pack(j); /* a retained row keeps its few nonzero bytes; ENOMEM: po stays */
 	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
 	         vds_result_name(r));
 	je_arm_purge();
