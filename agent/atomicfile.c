@@ -68,9 +68,9 @@ af_replace(const char *tmp, const char *path, int sync)
 }
 
 /*
- * The temporary file, fill()ed, flushed (fsynced when sync), renamed over
- * path (the directory fsynced when sync).  keep: leave the new file open
- * and put its descriptor there.
+ * The temporary file, fill()ed, flushed (fsynced when sync), put in
+ * path's place by af_replace() (the directory fsynced when sync).  keep:
+ * leave the new file open and put its descriptor there.
  */
 static int
 af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync, int *keep,

@@ -25,15 +25,16 @@ int atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *ar
 
 /*
  * As atomic_write_gen(), without waiting for the disk: the new content is
- * renamed over path unsynced.  Once this returns, a SIGKILL of vdsd loses
- * nothing (the kernel has the file); a power loss or kernel crash may
- * leave path old, or torn, until atomic_sync(path, *fd) has returned.
- * keep_prev: path's content becomes path.prev first; pass 1 only when that
- * content was synced, so that path.prev always survives a power loss (0:
- * path.prev stays the older, synced generation).  spare: an
- * atomic_spare(path) made earlier (taken; used while it is still path.tmp,
- * empty) or -1.  On success *fd is the new file, open for atomic_sync();
- * on failure -1, path untouched.
+ * put in path's place unsynced (exchanged with it where the file system
+ * can: no writeback forced on the way; see atomicfile.c).  Once this
+ * returns, a SIGKILL of vdsd loses nothing (the kernel has the file); a
+ * power loss or kernel crash may leave path old, or torn, until
+ * atomic_sync(path, *fd) has returned.  keep_prev: path's content becomes
+ * path.prev first; pass 1 only when that content was synced, so that
+ * path.prev always survives a power loss (0: path.prev stays the older,
+ * synced generation).  spare: an atomic_spare(path) made earlier (taken;
+ * used while it is still path.tmp, empty) or -1.  On success *fd is the
+ * new file, open for atomic_sync(); on failure -1, path untouched.
  */
 int atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void *arg), void *arg,
                       int spare, int *fd);

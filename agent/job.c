@@ -204,6 +204,13 @@ je_blocked(const struct job *j)
 	return 0;
 }
 
+/* Would je_schedule start j now: a free slot, nothing in its way? */
+static int
+je_startable(const struct job *j)
+{
+	return je.cnt.running < je.conf->job_max_running && !je_blocked(j);
+}
+
 static void
 je_schedule(void)
 {
@@ -211,7 +218,7 @@ je_schedule(void)
 
 	for (j = TAILQ_FIRST(&je.runq); j && je.cnt.running < je.conf->job_max_running; j = next) {
 		next = TAILQ_NEXT(j, q);
-		if (!je_blocked(j))
+		if (je_startable(j))
 			je_start(j);
 	}
 }
@@ -256,7 +263,6 @@ static void
 je_on_landed(void *arg, int rc, const char *why)
 {
 	struct job *j = arg;
-
 	unsigned held = j->run->held;
 
 	j->run->landing = 0;
@@ -427,7 +433,7 @@ je_enqueue(struct job *j)
 static int
 je_save_at_commit(struct job *j)
 {
-	int run = j->run->ops && je.cnt.running < je.conf->job_max_running && !je_blocked(j);
+	int run = j->run->ops && je_startable(j); /* without a provider it never runs */
 	int rc;
 
 	j->status = run ? JOB_ST_RUNNING : JOB_ST_QUEUED;

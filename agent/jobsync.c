@@ -30,8 +30,8 @@
 
 #include <sqlite3.h>
 
-#include "clockms.h"
 #include "atomicfile.h"
+#include "clockms.h"
 #include "job.h"
 #include "jobsync.h"
 #include "log.h"

@@ -84,14 +84,7 @@ nt_emit(void *data, void *arg)
  * Object notifications a provider's commit caused wait until its state
  * write landed: nothing is announced that is not recorded (holdq.h).
  */
-static struct holdq ntq;
-
-static void
-nt_init(void)
-{
-	if (!ntq.emit)
-		holdq_init(&ntq, nt_emit, NULL);
-}
+static struct holdq ntq = {.tail = &ntq.head, .emit = nt_emit};
 
 static struct nt_out *
 nt_build(oid arc, const struct mib_table *t, const void *row, const oid *cols, size_t ncols)
@@ -123,7 +116,6 @@ notify_send(oid arc, const struct mib_table *t, const void *row, const oid *cols
 
 	if (!o)
 		return -1;
-	nt_init();
 	holdq_put(&ntq, o);
 	return 0;
 }
@@ -199,7 +191,6 @@ static unsigned
 nt_hold(void *arg)
 {
 	(void)arg;
-	nt_init();
 	return holdq_hold(&ntq);
 }
 

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clockms.h"
 #include "atomicfile.h"
+#include "clockms.h"
 #include "log.h"
 #include "staterr.h"
 #include "statewr.h"
