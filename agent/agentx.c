@@ -88,14 +88,7 @@ ax_log_cb(int major, int minor, void *serverarg, void *clientarg)
 		buf[--len] = '\0';
 	if (len == 0)
 		return 0;
-	/*
-	 * A subagent has no trap sinks of its own, yet Net-SNMP still tries to
-	 * build an SNMPv1 template of every notification and says Counter64
-	 * cannot go into v1: true, irrelevant, and noisy.
-	 */
-	if (strncmp(buf, "send_trap: ", 11) == 0 && m->priority > LOG_ERR)
-		log_debug("snmp", "%s", buf);
-	else if (m->priority <= LOG_ERR)
+	if (m->priority <= LOG_ERR)
 		log_warnx("snmp", "%s", buf);
 	else if (m->priority <= LOG_INFO)
 		log_info("snmp", "%s", buf);
@@ -342,33 +335,96 @@ agentx_update(void)
 	ax_sync(0);
 }
 
-/* Whether fd has data (or a hang-up) now. */
-static int
-ax_readable(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
-}
-
 /*
  * Net-SNMP reads its internal callback pipes with a blocking read(), and an
  * fd libevent reported ready may have been drained since (Net-SNMP serves
  * synchronous internal requests with a select loop of its own): read only
  * an fd that still has data.
+ *
+ * One AgentX request crosses two of those pipes before its answer goes out
+ * (the AgentX session hands it to the agent's internal session and gets the
+ * response back the same way).  What a read queued there is served here at
+ * once, up to AX_DRAIN_ROUNDS rounds, instead of by a loop turn (epoll and a
+ * resync) per pipe.
  */
+#define AX_DRAIN_ROUNDS 8
+#define AX_DRAIN_FDS    16
+
+/* fd and the other watched fds with data (or a hang-up) now, into fds; how many. */
+static int
+ax_ready(int fd, netsnmp_large_fd_set *fds)
+{
+	struct pollfd p[AX_DRAIN_FDS] = {{.fd = fd, .events = POLLIN}};
+	int n = 1, ready = 0;
+
+	for (struct ax_watch *w = ax.watches; w && n < AX_DRAIN_FDS; w = w->next)
+		if (w->fd != fd)
+			p[n++] = (struct pollfd){.fd = w->fd, .events = POLLIN};
+	if (poll(p, (nfds_t)n, 0) <= 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+			NETSNMP_LARGE_FD_SET(p[i].fd, fds);
+			ready++;
+		}
+	return ready;
+}
+
 static void
 ax_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	netsnmp_large_fd_set fds;
 
-	if (ax_readable(fd)) {
-		netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
-		NETSNMP_LARGE_FD_SET(fd, &fds);
+	netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+	for (int round = 0; round < AX_DRAIN_ROUNDS && ax_ready(fd, &fds) > 0; round++) {
 		snmp_read2(&fds);
-		netsnmp_large_fd_set_cleanup(&fds);
+		NETSNMP_LARGE_FD_ZERO(&fds);
 	}
+	netsnmp_large_fd_set_cleanup(&fds);
 	ax_sync(0);
+}
+
+/* RFC 2741's agentx-Notify-PDU; Net-SNMP does not install the header naming it. */
+#define AX_MSG_NOTIFY 12
+
+static const oid ax_uptime_oid[] = {1, 3, 6, 1, 2, 1, 1, 3, 0}; /* sysUpTime.0 */
+
+/* The master's answer to a notification: nothing to do with it. */
+static int
+ax_notify_answered(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *arg)
+{
+	(void)op;
+	(void)s;
+	(void)reqid;
+	(void)pdu;
+	(void)arg;
+	return 1;
+}
+
+int
+agentx_notify(netsnmp_variable_list *vars)
+{
+	u_long uptime = netsnmp_get_agent_uptime();
+	netsnmp_pdu *pdu;
+
+	if (!main_session || !(pdu = snmp_pdu_create(AX_MSG_NOTIFY))) {
+		snmp_free_varbind(vars);
+		return -1;
+	}
+	if (!snmp_pdu_add_variable(pdu, ax_uptime_oid, OID_LENGTH(ax_uptime_oid), ASN_TIMETICKS,
+	                           &uptime, sizeof(uptime))) {
+		snmp_free_varbind(vars);
+		snmp_free_pdu(pdu);
+		return -1;
+	}
+	pdu->variables->next_variable = vars;
+	pdu->version = main_session->version;
+	pdu->sessid = main_session->sessid;
+	if (!snmp_async_send(main_session, pdu, ax_notify_answered, NULL)) {
+		snmp_free_pdu(pdu);
+		return -1;
+	}
+	return 0;
 }
 
 static void

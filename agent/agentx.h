@@ -26,6 +26,17 @@ void agentx_shutdown(void);
  * after agentx_init: 1 when (re)registered, 0 when the master is gone.
  */
 typedef void (*agentx_state_fn)(int registered);
+/*
+ * Send a notification to the master: vars (taken, freed here) starts with
+ * snmpTrapOID.0; sysUpTime.0 is put in front.  Straight onto the AgentX
+ * session, as an agentx-Notify-PDU: Net-SNMP's send_v2trap() would end
+ * there too, after building (and failing to build, for a Counter64
+ * payload) an SNMPv1 copy a subagent never sends.  0, or -1 when there is
+ * no master now or the PDU cannot be sent (the notification is lost, as
+ * it was with send_v2trap()).
+ */
+struct variable_list;
+int agentx_notify(struct variable_list *vars);
 void agentx_set_state_cb(agentx_state_fn fn);
 int agentx_registered(void);
 

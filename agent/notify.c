@@ -73,9 +73,10 @@ nt_emit(void *data, void *arg)
 	struct nt_out *o = data;
 
 	(void)arg;
-	send_v2trap(o->vars);
-	log_debug("notify", "sent notification %s", o->what);
-	snmp_free_varbind(o->vars);
+	if (agentx_notify(o->vars) == 0)
+		log_debug("notify", "sent notification %s", o->what);
+	else
+		log_debug("notify", "notification %s not sent: no master", o->what);
 	free(o);
 	agentx_update();
 }
