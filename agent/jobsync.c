@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "atomicfile.h"
+#include "bgthread.h"
 #include "clockms.h"
 #include "job.h"
 #include "jobsync.h"
@@ -124,6 +125,7 @@ jy_main(void *arg)
 	uint32_t want;
 	int ckpt;
 
+	bgthread_batch();
 	pthread_mutex_lock(&jy.mu);
 	for (;;) {
 		while (!jy_ckpt_due() && jy.want_reserved <= jy.reserved && !jy.stop)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "bgthread.h"
 #include "clockms.h"
 #include "log.h"
 #include "staterr.h"
@@ -124,13 +125,20 @@ sw_file(const char *path)
 	return f;
 }
 
-/* A lazy request: written unsynced, then handed to the syncer. */
+/*
+ * A lazy request: written unsynced, then handed to the syncer.  1 when the
+ * syncer has to be woken (the file's first unsynced content starts its
+ * clock, or replaced contents wait to be closed), else 0; -1 on error.
+ * *old: a replaced content to close after done() (the syncer's list was
+ * full), or -1.
+ */
 static int
-sw_write_lazy(struct sw_req *r)
+sw_write_lazy(struct sw_req *r, int *old)
 {
 	struct sw_file *f;
-	int keep, spare = -1, fd, rc, old = -1;
+	int keep, spare = -1, fd, rc, wake;
 
+	*old = -1;
 	pthread_mutex_lock(&sw.mu);
 	if ((f = sw_file(r->path))) {
 		keep = f->synced;
@@ -144,22 +152,21 @@ sw_write_lazy(struct sw_req *r)
 	if (rc < 0)
 		return -1;
 	pthread_mutex_lock(&sw.mu);
+	wake = f->fd < 0;
 	if (f->fd >= 0) { /* replaced before it was synced: no longer at path */
 		if (sw.nclosing < SW_CLOSING)
 			sw.closing[sw.nclosing++] = f->fd;
 		else
-			old = f->fd;
+			*old = f->fd;
+		wake = sw.nclosing >= SW_CLOSING / 2;
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &f->since);
 	}
 	f->fd = fd;
 	f->gen++;
 	f->synced = 0;
-	pthread_cond_signal(&sw.sync_work);
 	pthread_mutex_unlock(&sw.mu);
-	if (old >= 0)
-		close(old);
-	return 0;
+	return wake;
 }
 
 /* After a lazy write's done(): path.tmp for the next one. */
@@ -214,6 +221,7 @@ static void *
 sw_syncer(void *arg)
 {
 	(void)arg;
+	bgthread_batch();
 	pthread_mutex_lock(&sw.mu);
 	for (;;) {
 		struct sw_file *f = sw_oldest_unsynced();
@@ -274,7 +282,7 @@ sw_main(void *arg)
 	pthread_mutex_lock(&sw.mu);
 	for (;;) {
 		struct sw_req *r = sw_take();
-		int rc;
+		int rc, wake, old = -1;
 
 		if (!r) {
 			if (!sw.head && !sw.busy)
@@ -287,12 +295,17 @@ sw_main(void *arg)
 		sw.writing[me] = r->path; /* freed only after this is cleared */
 		sw.busy++;
 		pthread_mutex_unlock(&sw.mu);
-		rc = r->lazy ? sw_write_lazy(r) : atomic_write_gen(r->path, r->fill, r->arg);
+		rc = r->lazy ? sw_write_lazy(r, &old) : atomic_write_gen(r->path, r->fill, r->arg);
+		wake = rc > 0;
+		if (rc > 0)
+			rc = 0;
 		if (rc < 0)
 			log_warn("state", "cannot write %s", r->path);
 		/* done() before the next write of the file starts: in order */
 		if (r->done)
 			r->done(r->arg, rc);
+		if (old >= 0) /* the last close of a replaced content frees an inode: slow */
+			close(old);
 		if (r->lazy && rc == 0)
 			sw_make_spare(r->path);
 		pthread_mutex_lock(&sw.mu);
@@ -300,6 +313,8 @@ sw_main(void *arg)
 		sw.busy--;
 		if (rc < 0)
 			sw.failed = 1;
+		if (wake)
+			pthread_cond_signal(&sw.sync_work);
 		if (sw.head) /* that file is free for the other thread */
 			pthread_cond_broadcast(&sw.work);
 		pthread_mutex_unlock(&sw.mu);
@@ -357,8 +372,9 @@ sw_request(const char *path, int (*fill)(FILE *f, void *arg), void *arg,
 			break;
 		}
 	*pp = r;
-	pthread_cond_signal(&sw.work); /* one writer is enough; it wakes the other if need be */
 	pthread_mutex_unlock(&sw.mu);
+	/* one writer is enough (it wakes the other if need be); it takes sw.mu at once */
+	pthread_cond_signal(&sw.work);
 	if (old) /* its done() may lock what the caller's fill locks */
 		sw_free(old, 1);
 	return 0;

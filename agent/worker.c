@@ -84,15 +84,17 @@ worker_init_sleep_cv(void)
 	return 0;
 }
 
-/* Caller holds wk.mu. */
-static void
+/*
+ * Caller holds wk.mu.  1 when j was queued now: the caller then wakes the
+ * loop with worker_kick() once it has let go of wk.mu (the loop's first
+ * step is to take it).
+ */
+static int
 worker_post(struct prov_job *j, unsigned flag)
 {
-	static const uint64_t one = 1;
-
 	j->qflags |= flag;
 	if (j->in_queue)
-		return;
+		return 0;
 	j->in_queue = 1;
 	j->next = NULL;
 	if (wk.out_tail)
@@ -100,6 +102,14 @@ worker_post(struct prov_job *j, unsigned flag)
 	else
 		wk.out_head = j;
 	wk.out_tail = j;
+	return 1;
+}
+
+static void
+worker_kick(void)
+{
+	static const uint64_t one = 1;
+
 	if (write(wk.efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		log_warn("worker", "eventfd write");
 }
@@ -138,7 +148,11 @@ worker_main(void *arg)
 		r = j->ops->run(j->pstate, j->plan, j, &j->out, j->msg, sizeof(j->msg));
 		pthread_mutex_lock(&wk.mu);
 		j->result = r;
-		worker_post(j, WQ_DONE);
+		if (worker_post(j, WQ_DONE)) { /* j is the loop's from here */
+			pthread_mutex_unlock(&wk.mu);
+			worker_kick();
+			pthread_mutex_lock(&wk.mu);
+		}
 	}
 	if (!wk.stopping)
 		wk.live--;
@@ -337,8 +351,9 @@ worker_submit(uint32_t handle, const struct prov_ops *ops, void *pstate, void *p
 	else
 		wk.wait_head = j;
 	wk.wait_tail = j;
-	pthread_cond_signal(&wk.work_cv);
 	pthread_mutex_unlock(&wk.mu);
+	/* after the unlock: the thread woken takes wk.mu at once */
+	pthread_cond_signal(&wk.work_cv);
 	return j;
 }
 
@@ -361,6 +376,8 @@ worker_cancel(struct prov_job *j)
 void
 prov_job_progress(struct prov_job *j, unsigned percent, const char *details)
 {
+	int kick;
+
 	if (percent > 99)
 		percent = 99;
 	pthread_mutex_lock(&wk.mu);
@@ -368,8 +385,10 @@ prov_job_progress(struct prov_job *j, unsigned percent, const char *details)
 		j->percent = percent;
 	if (details)
 		snprintf(j->details, sizeof(j->details), "%s", details);
-	worker_post(j, WQ_PROGRESS);
+	kick = worker_post(j, WQ_PROGRESS);
 	pthread_mutex_unlock(&wk.mu);
+	if (kick)
+		worker_kick();
 }
 
 int
