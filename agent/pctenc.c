@@ -8,17 +8,29 @@
 
 #include "pctenc.h"
 
+/* A byte written as it is (never NUL). */
+static int
+pct_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("._:/,+-", c));
+}
+
 void
 pct_put(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		size_t n = 0;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr("._:/,+-", c))
-			fputc(c, f);
-		else
-			fprintf(f, "%%%02X", c);
+		/* a run of bytes kept as they are goes out in one piece */
+		while (pct_plain((unsigned char)s[n]))
+			n++;
+		if (n) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		}
+		fprintf(f, "%%%02X", (unsigned char)*s++);
 	}
 }
 
