@@ -47,14 +47,22 @@ af_unlink_tmp(const char *tmp)
 	(void)unlink(tmp); /* ENOENT mostly; any other error, the open() says */
 }
 
+/* fd is a regular file with no other name (not path.prev's content). */
+static int
+af_reusable(int fd, struct stat *st)
+{
+	return fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_nlink == 1;
+}
+
 /*
  * tmp takes path's place.  Unsynced (lazy), the two are exchanged where the
  * file system can (path.tmp then holds the old content, which the next
- * atomic_spare() unlinks): ext4 starts writing back a file renamed over
- * another before the rename returns (auto_da_alloc), 0.2 ms of the lazy
- * write's 0.22 ms on a virtio disk; an exchange is not "over" a file.  A
- * power loss before the syncer's fsync may then leave path empty or torn,
- * as the lazy promise allows: its loader falls back on path.prev.
+ * atomic_spare() writes over, or unlinks when it is path.prev too): ext4
+ * starts writing back a file renamed over another before the rename
+ * returns (auto_da_alloc), 0.2 ms of the lazy write's 0.22 ms on a virtio
+ * disk; an exchange is not "over" a file.  A power loss before the
+ * syncer's fsync may then leave path empty or torn, as the lazy promise
+ * allows: its loader falls back on path.prev.
  */
 static int
 af_replace(const char *tmp, const char *path, int sync)
@@ -86,9 +94,9 @@ af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync,
 			close(spare);
 		return -1;
 	}
-	/* a spare is used while it is still path.tmp, empty */
-	if (spare >= 0 && (fstat(spare, &a) < 0 || stat(tmp, &b) < 0 || a.st_dev != b.st_dev ||
-	                   a.st_ino != b.st_ino || a.st_size != 0)) {
+	/* a spare is used while it is still path.tmp, named nowhere else */
+	if (spare >= 0 && (!af_reusable(spare, &a) || stat(tmp, &b) < 0 || a.st_dev != b.st_dev ||
+	                   a.st_ino != b.st_ino)) {
 		close(spare);
 		spare = -1;
 	}
@@ -101,7 +109,10 @@ af_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg, int sync,
 		close(fd);
 		goto out;
 	}
-	if (fill(f, arg) < 0 || fflush(f) != 0 || ferror(f) || (sync && fsync(fileno(f)) != 0))
+	/* a spare written over keeps no tail of its old content (never cut to 0: see above) */
+	if (fill(f, arg) < 0 || fflush(f) != 0 || ferror(f) ||
+	    (spare >= 0 && a.st_size > 0 && ftruncate(fileno(f), ftello(f)) != 0) ||
+	    (sync && fsync(fileno(f)) != 0))
 		goto out;
 	if (keep && (*keep = dup(fileno(f))) < 0)
 		goto out;
@@ -175,10 +186,22 @@ int
 atomic_spare(const char *path)
 {
 	char tmp[4096];
+	struct stat st;
+	int fd;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -1;
-	af_unlink_tmp(tmp); /* the content an exchange left there */
+	/*
+	 * The content an exchange left there is written over in place when
+	 * nothing else names it: no inode made and none freed per write.  One
+	 * that is also path.prev goes by unlink.
+	 */
+	fd = open(tmp, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && af_reusable(fd, &st))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	af_unlink_tmp(tmp);
 	return open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 }
 

@@ -33,16 +33,19 @@ int atomic_write_gen(const char *path, int (*fill)(FILE *f, void *arg), void *ar
  * path.prev first; pass 1 only when that content was synced, so that
  * path.prev always survives a power loss (0: path.prev stays the older,
  * synced generation).  spare: an atomic_spare(path) made earlier (taken;
- * used while it is still path.tmp, empty) or -1.  On success *fd is the
- * new file, open for atomic_sync(); on failure -1, path untouched.
+ * used while it is still path.tmp and named nowhere else) or -1.  On
+ * success *fd is the new file, open for atomic_sync(); on failure -1, path
+ * untouched.
  */
 int atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void *arg), void *arg,
                       int spare, int *fd);
 
 /*
- * Create path's empty temporary file ahead of the next atomic_write_lazy
- * (creating an inode can wait on the file system's journal: not on the
- * way of the write).  The descriptor, or -1.
+ * Ready path's temporary file ahead of the next atomic_write_lazy: the old
+ * content an exchange left at path.tmp, to be written over, when nothing
+ * else names it; else a new empty file (creating or freeing an inode can
+ * wait on the file system's journal: not on the way of the write).  The
+ * descriptor, or -1.
  */
 int atomic_spare(const char *path);
 
