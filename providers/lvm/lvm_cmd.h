@@ -90,6 +90,8 @@ int lvm_cmd_add(struct lvm_cmd *c, const char *fmt, ...) __attribute__((format(p
 
 /* Builders: 0, or -1 when a name/device is not acceptable. */
 int lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg);
+/* The vg, lv and pv reports of everything, in one "lvm fullreport". */
+int lvm_cmd_fullreport(struct lvm_cmd *c);
 int lvm_cmd_sync(struct lvm_cmd *c, const char *vg, const char *lv);
 int lvm_cmd_lvcreate(struct lvm_cmd *c, const struct lvm_create *cr);
 int lvm_cmd_lvreduce(struct lvm_cmd *c, const char *vg, const char *lv, uint64_t size);

@@ -2,7 +2,7 @@
 /*
  * lvm_json.c - a parser for LVM's JSON reports (a "report" array of
  * sections, each an array of flat objects whose values are all strings) and
- * the scan built from vgs, lvs and pvs.
+ * the scan built from one lvm fullreport (its vg, lv and pv sections).
  */
 #include "config.h"
 
@@ -81,7 +81,9 @@ lj_each(const char *json, const char *section, lj_row_fn fn, struct lvm_scan *s,
 		goto out;
 	while ((p = strstr(p, tag))) {
 		p = lj_ws(p + strlen(tag));
-		if (*p != ':' || *(p = lj_ws(p + 1)) != '[')
+		if (*p != ':') /* a value ("vg_name":"vg"), not a section */
+			continue;
+		if (*(p = lj_ws(p + 1)) != '[')
 			goto out;
 		for (p = lj_ws(p + 1); *p == '{'; p = lj_ws(p)) {
 			if (!(p = lj_object(p, row)) || fn(row, s, arg) < 0)
@@ -170,6 +172,35 @@ lj_lv(const struct lj_row *row, struct lvm_scan *s, void *arg)
 	return 0;
 }
 
+/*
+ * A fullreport's segment row: the first segment of its LV (by lv_uuid)
+ * gives the LV's segtype, stripes and stripe size; the devices of every
+ * segment are listed, in order.  A segment of no LV listed is damage.
+ */
+static int
+lj_seg(const struct lj_row *row, struct lvm_scan *s, void *arg)
+{
+	const char *uuid = lj_get(row, "lv_uuid"), *dev = lj_get(row, "devices");
+	struct lvm_lv *l = NULL;
+	size_t n;
+
+	(void)arg;
+	for (size_t i = 0; i < s->nlvs && !l; i++)
+		if (uuid[0] && !strcmp(s->lvs[i].uuid, uuid))
+			l = &s->lvs[i];
+	if (!l)
+		return -1;
+	if (!l->segtype[0]) {
+		snprintf(l->segtype, sizeof(l->segtype), "%s", lj_get(row, "segtype"));
+		l->stripe_size = lj_u64(row, "stripe_size");
+		l->stripes = (uint32_t)lj_u64(row, "stripes");
+		snprintf(l->devices, sizeof(l->devices), "%s", dev);
+	} else if (dev[0] && (n = strlen(l->devices)) + 1 + strlen(dev) < sizeof(l->devices)) {
+		snprintf(l->devices + n, sizeof(l->devices) - n, "%s%s", n ? "," : "", dev);
+	}
+	return 0;
+}
+
 static int
 lj_pv(const struct lj_row *row, struct lvm_scan *s, void *arg)
 {
@@ -209,6 +240,12 @@ lvm_json_lvs(const char *json, struct lvm_scan *s)
 }
 
 int
+lvm_json_segs(const char *json, struct lvm_scan *s)
+{
+	return lj_each(json, "seg", lj_seg, s, NULL);
+}
+
+int
 lvm_json_pvs(const char *json, struct lvm_scan *s)
 {
 	return lj_each(json, "pv", lj_pv, s, NULL);
@@ -235,25 +272,23 @@ lvm_scan_free(struct lvm_scan *s)
 enum vds_result
 lvm_scan_load(struct lvm_scan *s, char *msg, size_t len)
 {
-	static int (*const parse[])(const char *,
-	                            struct lvm_scan *) = {[LVM_REP_VGS] = lvm_json_vgs,
-	                                                  [LVM_REP_LVS] = lvm_json_lvs,
-	                                                  [LVM_REP_PVS] = lvm_json_pvs};
 	struct lvm_output o;
 	struct lvm_cmd c;
 	enum vds_result r = VDS_R_OK;
 
 	memset(s, 0, sizeof(*s));
-	for (int w = LVM_REP_VGS; w <= LVM_REP_PVS && r == VDS_R_OK; w++) {
-		lvm_cmd_report(&c, w, NULL);
-		if (lvm_cmd_run(&c, &o) < 0)
-			r = lvm_cmd_failed(&c, &o, 0, msg, len);
-		else if (parse[w](o.out, s) < 0) {
-			snprintf(msg, len, "cannot parse the output of lvm %s", c.argv[1]);
-			r = VDS_R_TOOL_FAILED;
-		}
-		lvm_output_free(&o);
+	if (lvm_cmd_fullreport(&c) < 0) {
+		snprintf(msg, len, "cannot build the lvm fullreport command");
+		return VDS_R_TOOL_FAILED;
 	}
+	if (lvm_cmd_run(&c, &o) < 0)
+		r = lvm_cmd_failed(&c, &o, 0, msg, len);
+	else if (lvm_json_vgs(o.out, s) < 0 || lvm_json_lvs(o.out, s) < 0 ||
+	         lvm_json_segs(o.out, s) < 0 || lvm_json_pvs(o.out, s) < 0) {
+		snprintf(msg, len, "cannot parse the output of lvm fullreport");
+		r = VDS_R_TOOL_FAILED;
+	}
+	lvm_output_free(&o);
 	if (r != VDS_R_OK) {
 		lvm_scan_free(s);
 		return r;

@@ -47,6 +47,8 @@ struct lvm_scan {
 /* Parse one report; appends to s.  0, or -1 on malformed input. */
 int lvm_json_vgs(const char *json, struct lvm_scan *s);
 int lvm_json_lvs(const char *json, struct lvm_scan *s);
+/* A fullreport's seg sections onto the LVs already parsed (by lv_uuid). */
+int lvm_json_segs(const char *json, struct lvm_scan *s);
 int lvm_json_pvs(const char *json, struct lvm_scan *s);
 /* sync_percent x 100 of the first row of an `lvs -o lv_name,sync_percent`. */
 int lvm_json_sync(const char *json, int *sync);

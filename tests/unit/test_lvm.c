@@ -149,6 +149,11 @@ test_other_commands(void)
 	joined(&c, s, sizeof(s));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "lvs|--config|"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--reportformat|json|--units|b|--nosuffix|-a|-o|"));
+	CU_ASSERT_EQUAL_FATAL(lvm_cmd_fullreport(&c), 0);
+	joined(&c, s, sizeof(s));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "fullreport|--config|"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--reportformat|json|--units|b|--nosuffix|-a|"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--configreport|seg|-o|lv_uuid,segtype,"));
 }
 
 static void
@@ -272,7 +277,10 @@ test_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "signal 9"));
 }
 
-/* The replay runner: answers vgs/lvs/pvs from fixtures, records the calls. */
+/*
+ * The replay runner: answers the scan's fullreport with what real lvm2
+ * 2.03 printed for it (tests/vm/lvm-record.sh), records the calls.
+ */
 struct replay {
 	unsigned calls, with_config;
 };
@@ -280,8 +288,6 @@ struct replay {
 static int
 replay_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
 {
-	static const char *const map[][2] = {
-	    {"vgs", "vgs.json"}, {"lvs", "lvs-syncing.json"}, {"pvs", "pvs-used.json"}};
 	struct replay *rp = arg;
 
 	rp->calls++;
@@ -290,12 +296,11 @@ replay_run(void *arg, const struct lvm_cmd *cmd, struct lvm_output *o)
 		    (!strcmp(cmd->argv[i + 1], LVM_CONFIG) ||
 		     !strcmp(cmd->argv[i + 1], LVM_CONFIG_QUERY)))
 			rp->with_config++;
-	for (size_t i = 0; i < 3; i++)
-		if (!strcmp(cmd->argv[1], map[i][0])) {
-			o->out = fixture(map[i][1]);
-			o->status = 0;
-			return 0;
-		}
+	if (!strcmp(cmd->argv[1], "fullreport")) {
+		o->out = fixture("fullreport.json");
+		o->status = 0;
+		return 0;
+	}
 	o->status = 5;
 	return -1;
 }
@@ -305,16 +310,60 @@ test_scan_replay(void)
 {
 	struct replay rp = {0};
 	struct lvm_scan s;
+	const struct lvm_lv *lv;
 	char msg[200];
 
 	lvm_cmd_set_runner(replay_run, &rp);
 	CU_ASSERT_EQUAL_FATAL(lvm_scan_load(&s, msg, sizeof(msg)), VDS_R_OK);
 	lvm_cmd_set_runner(NULL, NULL);
-	CU_ASSERT_EQUAL(rp.calls, 3);
-	CU_ASSERT_EQUAL(rp.with_config, 3);
-	CU_ASSERT_EQUAL(s.nvgs, 1);
-	CU_ASSERT_EQUAL(s.nlvs, 7);
-	CU_ASSERT_EQUAL(s.npvs, 3);
+	CU_ASSERT_EQUAL(rp.calls, 1); /* one process for the whole scan */
+	CU_ASSERT_EQUAL(rp.with_config, 1);
+	/* two VGs, one named like the lv section */
+	CU_ASSERT_EQUAL(s.nvgs, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lvm_scan_vg(&s, "lv"));
+	CU_ASSERT_EQUAL(lvm_scan_vg(&s, "vg0")->pv_count, 3);
+	CU_ASSERT_EQUAL(lvm_scan_vg(&s, "vg0")->free, 268435456ULL);
+	/* every LV with -a: 4 visible in vg0, 10 raid sub-LVs, "vg" in VG "lv" */
+	CU_ASSERT_EQUAL(s.nlvs, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "vg0", "lin"));
+	CU_ASSERT_STRING_EQUAL(lv->segtype, "linear");
+	CU_ASSERT_STRING_EQUAL(lv->devices, "/dev/vda(0),/dev/vdb(0)"); /* two segments */
+	CU_ASSERT_EQUAL(lv->size, 25165824ULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "vg0", "str"));
+	CU_ASSERT_STRING_EQUAL(lv->segtype, "striped");
+	CU_ASSERT_EQUAL(lv->stripes, 2);
+	CU_ASSERT_EQUAL(lv->stripe_size, 65536ULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "vg0", "mir"));
+	CU_ASSERT_STRING_EQUAL(lv->segtype, "raid1");
+	CU_ASSERT_EQUAL(lv->sync, 10000);
+	CU_ASSERT_STRING_EQUAL(lv->devices, "mir_rimage_0(0),mir_rimage_1(0)");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "vg0", "r5"));
+	CU_ASSERT_STRING_EQUAL(lv->segtype, "raid5");
+	CU_ASSERT_EQUAL(lv->stripes, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "vg0", "[r5_rmeta_2]"));
+	CU_ASSERT_STRING_EQUAL(lv->devices, "/dev/vdc(0)");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lv = lvm_scan_lv(&s, "lv", "vg"));
+	CU_ASSERT_STRING_EQUAL(lv->attr, "-wi-------"); /* inactive */
+	CU_ASSERT_STRING_EQUAL(lv->devices, "/dev/vdd(0)");
+	/* the PVs of both VGs and the orphan */
+	CU_ASSERT_EQUAL(s.npvs, 5);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lvm_scan_pv(&s, "/dev/vde"));
+	CU_ASSERT_STRING_EQUAL(lvm_scan_pv(&s, "/dev/vde")->vg, "");
+	CU_ASSERT_STRING_EQUAL(lvm_scan_pv(&s, "/dev/vdd")->vg, "lv");
+	lvm_scan_free(&s);
+}
+
+/* A segment of no LV in the report is damage, not a silent drop. */
+static void
+test_scan_orphan_segment(void)
+{
+	struct lvm_scan s = {0};
+	const char *json = "{\"report\": [{\"lv\": [{\"vg_name\":\"v\", \"lv_name\":\"a\", "
+	                   "\"lv_uuid\":\"U1\"}], \"seg\": [{\"lv_uuid\":\"U2\", "
+	                   "\"segtype\":\"linear\"}]}]}";
+
+	CU_ASSERT_EQUAL(lvm_json_lvs(json, &s), 0);
+	CU_ASSERT_EQUAL(lvm_json_segs(json, &s), -1);
 	lvm_scan_free(&s);
 }
 
@@ -510,6 +559,7 @@ main(void)
 	CU_add_test(s, "sync and health", test_sync_and_health);
 	CU_add_test(s, "error mapping", test_errors);
 	CU_add_test(s, "scan via replay runner", test_scan_replay);
+	CU_add_test(s, "segment of no LV", test_scan_orphan_segment);
 	CU_add_test(s, "fork/execve runner", test_real_runner);
 	CU_add_test(s, "dmsetup and archive outputs", test_dm_and_archive);
 	CU_add_test(s, "recovery argv", test_recovery_argv);
