@@ -17,6 +17,8 @@
  *  4. a split: finish it when LVM committed it (remove the leftovers it
  *     lists), roll it back from LVM's archive when it is half done in
  *     another way, reload the mirror when its live table is not dm-raid;
+ *     a leg added, repaired or removed: the images the tool had made or
+ *     extracted and left as LVs of their own go;
  *  5. vgmknodes (the /dev/VG links a killed tool did not make), vgck.
  * Every tool runs with a time limit (lvm_cmd.h).
  */
@@ -34,7 +36,7 @@
 enum lf_state { LF_NONE, LF_UNKNOWN, LF_UNCHANGED, LF_SPLIT, LF_HALF };
 
 struct lf_fix {
-	unsigned resumed, cleared, stuck, removed, nleft, finished;
+	unsigned resumed, cleared, stuck, removed, nleft, finished, dropped;
 	int forward, restored, vgck_failed, reloaded, mismatch;
 	char archive[LVM_DEV_LEN];
 	char left[160]; /* leftover pieces of a half-done split */
@@ -337,6 +339,45 @@ lf_recover_split(struct lf_fix *fx, const struct lvm_plan *pl)
 	return fx->mismatch ? LF_HALF : st;
 }
 
+/* ---------------------------------------------------------- plex changes */
+
+/*
+ * A plex change killed half-way (lvconvert adding, repairing or removing
+ * a leg) can leave the images it was adding or extracting as LVs of their
+ * own ("<lv>_rimage_1", "<lv>_rmeta_1", "..._extracted"): no volume uses
+ * them and no user can make a name with those suffixes, but they hold the
+ * VG's extents and make the next try fail ("already exists").  They go;
+ * fx->left names them.  So do the kernel devices it made for the volume's
+ * images that no LV stands for ("vg-lv_rimage_0" of a linear volume: the
+ * next try's "create ioctl ... Device or resource busy").  The volume
+ * itself is what LVM's metadata says.
+ */
+static void
+lf_drop_leftovers(struct lf_fix *fx, const struct lvm_plan *pl)
+{
+	struct lvm_scan s;
+	struct lvm_cmd c;
+	size_t used = 0;
+
+	if (lvm_vg_lvs(pl->vg, &s) < 0)
+		return;
+	fx->left[0] = '\0';
+	for (size_t i = 0; i < s.nlvs; i++) {
+		if (strcmp(s.lvs[i].vg, pl->vg) || !lvm_lv_leftover(&s.lvs[i], pl->lv) ||
+		    lf_tool(&c, lvm_cmd_lvremove(&c, pl->vg, s.lvs[i].name)) < 0)
+			continue;
+		if (used < sizeof(fx->left))
+			used += (size_t)snprintf(fx->left + used, sizeof(fx->left) - used, "%s%s",
+			                         fx->dropped ? "," : "", s.lvs[i].name);
+		fx->dropped++;
+	}
+	lvm_scan_free(&s);
+	if (lvm_vg_lvs(pl->vg, &s) < 0)
+		return;
+	lf_remove_strays(fx, &s, pl->vg, (const char *const[]){pl->lv, NULL});
+	lvm_scan_free(&s);
+}
+
 /* ---------------------------------------------------------------- report */
 
 static void
@@ -361,6 +402,8 @@ lf_report(const struct lf_fix *fx, const struct lvm_plan *pl, enum lf_state st, 
 		       fx->resumed);
 	if (fx->finished)
 		LF_SAY("; finished the split (removed %u leftover volumes)", fx->finished);
+	if (fx->dropped)
+		LF_SAY("; removed %u leftover volumes of the change (%s)", fx->dropped, fx->left);
 	if (fx->reloaded)
 		LF_SAY("; reactivated %s/%s", pl->vg, pl->lv);
 	if (fx->mismatch)
@@ -424,12 +467,15 @@ lvm_recover(struct lvm_plan *pl, const char *lv, enum vds_result r, char *msg, s
 		lf_tool(&c, lvm_cmd_refresh(&c, pl->vg, lv));
 	if (pl->type == JOB_BREAK_PLEX)
 		st = lf_recover_split(&fx, pl);
+	else if (pl->type == JOB_ADD_PLEX || pl->type == JOB_REPAIR_PLEX ||
+	         pl->type == JOB_REMOVE_PLEX)
+		lf_drop_leftovers(&fx, pl);
 	lf_settle(&fx, pl->vg, 0);
 	lf_tool(&c, lvm_cmd_mknodes(&c, pl->vg)); /* a killed tool leaves /dev/VG links stale */
 	fx.vgck_failed = lf_tool(&c, lvm_cmd_vgck(&c, pl->vg)) < 0;
 	pl->needs_repair = st == LF_HALF || st == LF_UNKNOWN || fx.stuck || fx.vgck_failed;
 	lf_report(&fx, pl, st, msg, len);
-	if (pl->needs_repair || fx.resumed || fx.restored || fx.finished)
+	if (pl->needs_repair || fx.resumed || fx.restored || fx.finished || fx.dropped)
 		log_warnx("lvm", "recovery of %s/%s: %s", pl->vg, lv, msg);
 	return r;
 }

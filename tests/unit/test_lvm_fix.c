@@ -13,7 +13,13 @@
  *    device under its old name goes, the new volume is activated;
  *  - the older cases: a half split rolled back from LVM's archive, or left
  *    "NEEDS REPAIR" when there is none, and a mirror whose kernel table is
- *    not dm-raid reloaded.
+ *    not dm-raid reloaded;
+ *  - addVolumePlex with lvconvert killed after it made the new leg's
+ *    images (tests/unit/lvm/addkill-*: the state the lane's guest-plex
+ *    kill at the last suspend left, "mf_rimage_1 already exists" at the
+ *    next try, written in lvm2 2.03.16's JSON layout): the images go,
+ *    and the kernel device made for image 0 that no LV stands for ("create
+ *    ioctl ... busy" at the next try); an LV of another name stays.
  */
 #include "config.h"
 
@@ -65,6 +71,49 @@ test_dminfo(void)
 	lvm_dm_name("vg-a", "lv-b_rimage_0", name, sizeof(name));
 	CU_ASSERT_STRING_EQUAL(name, "vg--a-lv--b_rimage_0");
 	free(info);
+}
+
+/* addVolumePlex killed once the new leg's images existed as LVs of their own. */
+static void
+test_add_plex_leftovers(void)
+{
+	struct rule rules[] = {{"lvconvert ", NULL, NULL, 128 + 9, 1, NULL, NULL},
+	                       {"info -c", NULL,
+	                        "vgf-mf:L--w:0:\nvgf-mf_rimage_1:L--w:0:\nvgf-mf_rmeta_1:L--w:0:\n"
+	                        "vgf-mfdata:L--w:0:\nvgf-mf_rimage_0:L--w:0:\n",
+	                        0, 0, NULL, NULL},
+	                       {LVS_A, "addkill-lvs0.json", NULL, 0, 2, NULL, NULL},
+	                       {LVS_A, "addkill-lvs1.json", NULL, 0, 0, NULL, NULL},
+	                       {"lvchange --refresh vgf/mf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"lvremove -f vgf/mf_rimage_1", NULL, NULL, 0, 1, NULL, NULL},
+	                       {"lvremove -f vgf/mf_rmeta_1", NULL, NULL, 0, 1, NULL, NULL},
+	                       {"remove vgf-mf_rimage_0", NULL, NULL, 0, 1, NULL, NULL},
+	                       {"vgmknodes vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {"vgck vgf", NULL, NULL, 0, 0, NULL, NULL},
+	                       {NULL, NULL, NULL, 0, 0, NULL, NULL}};
+	struct script sc = {.rules = rules};
+	struct lvm_plan *pl = plan_new(JOB_ADD_PLEX);
+	struct jobrun jr;
+
+	pl->cr.mirrors = 1;
+	snprintf(pl->cr.pvs[pl->cr.npvs++], LVM_DEV_LEN, "/dev/vdd");
+	run_job(pl, &sc, &jr);
+	CU_ASSERT_EQUAL(jr.r, VDS_R_TOOL_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "the tool was killed by signal 9"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(jr.msg, "removed 2 leftover volumes of the change (mf_rimage_1,mf_rmeta_1)"));
+	CU_ASSERT(script_at(&sc, "lvremove -f vgf/mf_rimage_1") >= 0);
+	CU_ASSERT(script_at(&sc, "lvremove -f vgf/mf_rmeta_1") >= 0);
+	CU_ASSERT(script_at(&sc, "lvremove -f vgf/mfdata") < 0); /* not the change's */
+	CU_ASSERT(script_at(&sc, "lvremove -f vgf/mf") < 0);
+	/* the kernel device made for the linear volume's image 0, which no LV stands for */
+	CU_ASSERT(script_at(&sc, "remove vgf-mf_rimage_0") >= 0);
+	CU_ASSERT(script_at(&sc, "remove vgf-mfdata") < 0);
+	CU_ASSERT(script_at(&sc, "remove vgf-mf") < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(jr.msg, "1 stale dm devices removed"));
+	CU_ASSERT(script_at(&sc, "vgck vgf") > script_at(&sc, "lvremove -f vgf/mf_rmeta_1"));
+	CU_ASSERT(!pl->needs_repair);
+	plan_free(pl);
 }
 
 /* Killed with four devices suspended, before the commit: back to the mirror. */
@@ -257,6 +306,7 @@ main(void)
 	CU_add_test(s, "half split rolled back", test_killed_rollback);
 	CU_add_test(s, "half split, no archive", test_killed_no_archive);
 	CU_add_test(s, "mirror table reloaded", test_killed_reload);
+	CU_add_test(s, "add plex killed: leftover images removed", test_add_plex_leftovers);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
