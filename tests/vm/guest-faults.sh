@@ -49,8 +49,8 @@ FLT=vdsflt MIB=1048576
 # How long a job may take (a deadline, not an expectation): 2 min was too
 # short at load 10, where vdsd's recovery after a kill took up to 133 s.
 JOB_MS=${VDS_VM_JOB_MS:-900000}
+KILL_DEADLINE_MS=$JOB_MS
 SECT=$(($(blockdev --getsz "$D1") - 2048))
-result_code() { sed -n "s/.*VDS_R_$1 *= *\([0-9]*\).*/\1/p" "$top_srcdir/agent/result.h"; }
 R_TOOL_FAILED=$(result_code TOOL_FAILED)
 R_IO_ERROR=$(result_code IO_ERROR)
 C_VOL_HEALTH=$(mib_col VDS_VOL_HEALTH)
@@ -112,7 +112,6 @@ sync_speed_back() {
 	echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
 }
 vds_up() { vds_get_value "$VDS_ROOT_OID.1.1.1.0" >/dev/null && kill -0 "$VDS_VDSD_PID"; }
-no_suspended() { ! dmsetup info -c --noheadings -o name,suspended | grep -q ':Suspended'; }
 # phase NAME: starts a timed part of this test; the times are printed at the
 # end, and each one as it ends into $VDS_PHASES (the lane's summary, also on
 # a lane timeout, with the part running then in $VDS_PHASES.now).  LAPS: the
@@ -230,27 +229,6 @@ vds_up || check_fail "vdsd is not answering after the disk was removed"
 # change leaves, every time.  The kill run is traced too: its last ioctl must
 # be the Nth and the change planned (the same tool on a mirror in the same
 # state makes the same calls; this proves it for each run).
-INJ=/run/vds-lvm-inject
-lvm_wrap() { # bind a wrapper over the lvm binary vdsd runs
-	LVM_BIN=$(readlink -f "$(command -v lvm)")
-	mkdir -p /run/vds-lvm && cp "$LVM_BIN" /run/vds-lvm/lvm || fail "copy $LVM_BIN"
-	cat >"$VDS_TMP/lvm-wrap" <<-'W'
-		#!/bin/bash
-		# one-shot: "COMMAND trace FILE" or "COMMAND kill N FILE" in /run/vds-lvm-inject
-		if read -r cmd mode arg file 2>/dev/null </run/vds-lvm-inject && [ "$1" = "$cmd" ]; then
-			rm -f /run/vds-lvm-inject
-			case $mode in
-			trace) exec strace -f -qq -o "$arg" -e trace=ioctl /run/vds-lvm/lvm "$@" ;;
-			kill) exec strace -f -qq -o "$file" -e trace=ioctl \
-				-e inject=ioctl:signal=KILL:when="$arg" /run/vds-lvm/lvm "$@" ;;
-			esac
-		fi
-		exec /run/vds-lvm/lvm "$@"
-	W
-	chmod 755 "$VDS_TMP/lvm-wrap"
-	mount --bind "$VDS_TMP/lvm-wrap" "$LVM_BIN" || fail "bind the lvm wrapper"
-	vds_on_exit "umount $LVM_BIN"
-}
 vol_index() { inv_index 4 "$C_VOL_NAME" "$1"; }
 plex2_of() { # VOLUME_INDEX: the index of its plex 2
 	local i
@@ -295,19 +273,6 @@ split_start() { # NAME: breakVolumePlex of vgf/NAME plex 2 into NAME-b; prints t
 	job_start "$h" 6 ParamVolume u "$v" ParamPlex u "$(plex2_of "$v")" ParamName s "$1b"
 	echo "$h"
 }
-# The ioctl numbers (1-based, as strace counts them) of each dm change in a trace.
-dm_changes() {
-	awk '/ ioctl\(/ { n++ } / ioctl\(.*(DM_TABLE_LOAD|DM_DEV_SUSPEND|DM_DEV_RENAME|DM_DEV_REMOVE|DM_DEV_CREATE|DM_TABLE_CLEAR)/ {
-		what = $0; sub(/.*ioctl\([0-9]+, /, "", what); sub(/,.*/, "", what)
-		if (what == "DM_DEV_SUSPEND") what = $0 ~ /DM_SUSPEND_FLAG/ ? "suspend" : "resume"
-		print n, what }' "$1"
-}
-# The number and request of the last ioctl in a trace (the one strace killed
-# the tool at: strace shows it unfinished, its arguments not decoded).
-killed_ioctl() {
-	awk '/ ioctl\(/ { n++; r = $0; sub(/.* ioctl\([0-9]+, /, "", r); sub(/[ ,].*/, "", r) }
-		END { print n + 0, r }' "$1"
-}
 # The kill points, from the calibration's dm changes ("N KIND" lines):
 #  last (the lane's default): the last change of each run of one kind.
 #    Killed there, the tool leaves every change of the run but one made:
@@ -338,40 +303,6 @@ sample_points() {
 	last) awk '{ k[NR] = $2; l[NR] = $0 } END { for (i = 1; i <= NR; i++) if (k[i] != k[i + 1]) print l[i] }' ;;
 	*) fail "VDS_VM_KILL_POINTS=$VDS_VM_KILL_POINTS: want last, ends or all" ;;
 	esac
-}
-# tool_killed TOOL N WHAT START...: the job START... starts (it prints its
-# handle) with vdsd's TOOL killed at ioctl N (WHAT: the change it was about
-# to make), and the checks every kill shares: the job fails TOOL_FAILED
-# with "signal 9", nothing stays suspended, vgck passes.  Sets H and MSG.
-tool_killed() {
-	local tool=$1 n=$2 what=$3
-	shift 3
-	local trace=$VDS_TMP/kill.trace got req
-	rm -f "$trace"
-	echo "$tool kill $n $trace" >"$INJ"
-	H=$("$@")
-	lap start
-	job_follow "$H" "$JOB_MS"
-	lap follow
-	rm -f "$INJ"
-	MSG=$(job_get "$H" ErrorMessage)
-	note "$tool killed at ioctl $n ($what): job $JOB_FINAL, \"$MSG\""
-	got=$(killed_ioctl "$trace")
-	case $what in suspend | resume) req=DM_DEV_SUSPEND ;; *) req=$what ;; esac
-	# Known open: some split points land on a status ioctl next to the planned
-	# change (the sequence differs from the calibration's); reported in the
-	# summary's MISSED line, a failure with VDS_VM_KILL_STRICT=1.
-	if [ "$got" != "$n $req" ]; then
-		KILL_MISSED+="$tool@$n:$req->${got#* } "
-		[ "${VDS_VM_KILL_STRICT:-0}" != 1 ] ||
-			check_fail "$tool killed at $n ($what): the killed ioctl is \"$got\", not \"$n $req\""
-	fi
-	expect_eq "$tool killed at $n ($what): the job fails" "$ST_FAILED" "$JOB_FINAL"
-	expect_eq "$tool killed at $n ($what): result TOOL_FAILED" "$R_TOOL_FAILED" "$(job_get "$H" Result)"
-	case $MSG in *"signal 9"*) ;; *) check_fail "$tool killed at $n: message \"$MSG\" lacks signal 9" ;; esac
-	no_suspended || check_fail "$tool killed at $n ($what): dm devices left suspended: $(dmsetup info -c)"
-	lvmq vgck -q vgf || check_fail "$tool killed at $n ($what): vgck vgf"
-	lap vgck
 }
 # intact LV: vgf/LV is a mirror as mirror_new leaves it (both legs alive, in
 # sync, two plexes in the model, the pattern on it): a kill that left the

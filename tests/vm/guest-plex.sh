@@ -12,6 +12,12 @@
 #   repairVolumePlex: the fault -- a leg on vdsplx is switched to the dm
 #     "error" target and written to until md fails it (plex failed in the
 #     model); the job rebuilds it onto vdd: "raid1 2 AA", data intact.
+#   one kill each: addVolumePlex and removeVolumePlex of an 8 MiB volume
+#     with vdsd's lvconvert killed (strace, guest-lib.sh) at the last
+#     suspend its calibration run made (devices suspended, the new tables
+#     loaded): the job fails TOOL_FAILED, vdsd's recovery leaves nothing
+#     suspended, vgck passes, the data reads back, the device nodes are
+#     right, and the model's plexes are LVM's legs.
 # vdsd does not rescan LVM on its own (only at start and after its jobs):
 # the failed leg is seen after a restart of vdsd.
 # Each prints the job's time through SNMP and the same lvm tool run by hand
@@ -144,6 +150,86 @@ lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vg
 t0=$(now_ms)
 lvmq lvconvert -y --replace /dev/vdb vgp/hm /dev/vdd >/dev/null && wait_synced vgp/hm
 times_add "repairVolumePlex 32 MiB (by hand: --replace)" "$REP_MS" "$(($(now_ms) - t0))"
+
+# ---- one kill each: addVolumePlex and removeVolumePlex, lvconvert killed
+# mid-change.  The VG holds only the volume km for the calibration runs and
+# the kills alike: lvconvert makes one status ioctl per LV, so the same LVs
+# give the same ioctl numbers.
+KILL_VG=vgp
+R_TOOL_FAILED=$(result_code TOOL_FAILED)
+for lv in pm hm r5; do lvmq lvremove -qf "vgp/$lv" >/dev/null || fail "lvremove vgp/$lv"; done
+run_job "createVolume simple (kills)" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 \
+	ParamDisks s "$DA" ParamName s km
+VK=$(inv_index 4 "$C_VOL_NAME" vgp/km)
+pat_write /dev/vgp/km
+lvm_wrap
+add_start() { # addVolumePlex of km on vdb; prints the handle
+	local h
+	h=$(job_handle)
+	job_start "$h" 12 ParamVolume u "$VK" ParamDisks s "$DB"
+	echo "$h"
+}
+remove_start() { # removeVolumePlex of km's plex 2; prints the handle
+	local h
+	h=$(job_handle)
+	job_start "$h" 13 ParamVolume u "$VK" ParamPlex u "$(plex_of "$VK" 2)"
+	echo "$h"
+}
+# last_suspend TRACE: "N suspend" of the last suspend among its dm changes
+last_suspend() { dm_changes "$1" | awk '$2 == "suspend" { p = $0 } END { if (p) print p; else exit 1 }'; }
+# km_state: "SEGTYPE LEGS" as LVM and device-mapper have km now
+km_state() {
+	local legs
+	legs=$(dmsetup status vgp-km | awk '$3 == "raid" { print $5; exit } $3 == "linear" { print 1; exit }')
+	echo "$(lvjson segtype vgp/km) ${legs:-?}"
+}
+# killed_checks WHAT: after a kill, the volume as LVM has it is what the model shows
+killed_checks() {
+	local st seg legs minor
+	st=$(km_state)
+	read -r seg legs <<<"$st"
+	note "$1 killed: km is $st in LVM, $(inv_value 4 "$C_VOL_PLEXES" "$VK") plexes in the model"
+	case $seg in raid1 | linear) ;; *) check_fail "$1 killed: km is $seg" ;; esac
+	expect_eq "$1 killed: the model's plexes are LVM's legs" "$legs" "$(inv_value 4 "$C_VOL_PLEXES" "$VK")"
+	minor=$(dmsetup info -c --noheadings -o minor vgp-km) || check_fail "$1 killed: no vgp-km device"
+	pat_same "/dev/dm-$minor" || check_fail "$1 killed: km does not read back its data"
+	[ "$(stat -L -c %t:%T /dev/vgp/km)" = "$(stat -L -c %t:%T "/dev/dm-$minor")" ] ||
+		check_fail "$1 killed: /dev/vgp/km is not km's device"
+	KILL_STATES+="$1:$seg/$legs "
+}
+# calibration: the same two jobs, traced
+echo "lvconvert trace $VDS_TMP/add.trace" >"$INJ"
+H=$(add_start)
+job_follow "$H" 300000
+job_expect_ok "addVolumePlex (traced)"
+wait_synced vgp/km
+echo "lvconvert trace $VDS_TMP/rm.trace" >"$INJ"
+H=$(remove_start)
+job_follow "$H" 300000
+job_expect_ok "removeVolumePlex (traced)"
+ADD_AT=$(last_suspend "$VDS_TMP/add.trace") || fail "addVolumePlex: no suspend in its trace"
+RM_AT=$(last_suspend "$VDS_TMP/rm.trace") || fail "removeVolumePlex: no suspend in its trace"
+note "calibration: addVolumePlex dm changes $(dm_changes "$VDS_TMP/add.trace" | tr '\n' ' '), removeVolumePlex $(dm_changes "$VDS_TMP/rm.trace" | tr '\n' ' ')"
+KILL_STATES=
+# shellcheck disable=SC2086 # "N WHAT"
+tool_killed lvconvert $ADD_AT add_start
+killed_checks addVolumePlex
+# the removal starts from the mirror the calibration had: finish the add if the kill undid it
+if [ "$(km_state)" != "raid1 2" ]; then
+	run_job "addVolumePlex (after the kill)" 12 ParamVolume u "$VK" ParamDisks s "$DB"
+fi
+if [ "$(km_state)" = "raid1 2" ]; then
+	wait_synced vgp/km
+	# shellcheck disable=SC2086
+	tool_killed lvconvert $RM_AT remove_start
+	killed_checks removeVolumePlex
+else
+	check_fail "removeVolumePlex killed: km is $(km_state), not the 2-leg mirror to start from"
+fi
+note "kill points: addVolumePlex at $ADD_AT, removeVolumePlex at $RM_AT; after recovery: $KILL_STATES"
+[ -z "${KILL_MISSED:-}" ] || note "MISSED kill points (planned -> killed at): $KILL_MISSED"
+run_job "createVolume after the kills" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 \
+	ParamDisks s "$DD" ParamName s after
 
 note "times: $TIMES"
 vds_stop_vdsd
