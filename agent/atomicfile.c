@@ -183,7 +183,7 @@ atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void *ar
 }
 
 int
-atomic_spare(const char *path)
+atomic_spare(const char *path, int reuse)
 {
 	char tmp[4096];
 	struct stat st;
@@ -196,7 +196,7 @@ atomic_spare(const char *path)
 	 * nothing else names it: no inode made and none freed per write.  One
 	 * that is also path.prev goes by unlink.
 	 */
-	fd = open(tmp, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = reuse ? open(tmp, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	if (fd >= 0 && af_reusable(fd, &st))
 		return fd;
 	if (fd >= 0)

@@ -41,13 +41,15 @@ int atomic_write_lazy(const char *path, int keep_prev, int (*fill)(FILE *f, void
                       int spare, int *fd);
 
 /*
- * Ready path's temporary file ahead of the next atomic_write_lazy: the old
- * content an exchange left at path.tmp, to be written over, when nothing
- * else names it; else a new empty file (creating or freeing an inode can
- * wait on the file system's journal: not on the way of the write).  The
- * descriptor, or -1.
+ * Ready path's temporary file ahead of the next atomic_write_lazy: when
+ * reuse is set, the old content an exchange left at path.tmp, to be
+ * written over, when nothing else names it; else a new empty file
+ * (creating or freeing an inode can wait on the file system's journal: not
+ * on the way of the write).  Pass reuse 0 when that content may be under
+ * writeback (an fsync of it in flight): cutting a page under writeback
+ * waits for the disk.  The descriptor, or -1.
  */
-int atomic_spare(const char *path);
+int atomic_spare(const char *path, int reuse);
 
 /* fsync fd (a content atomic_write_lazy() put at path) and path's directory; closes fd. */
 int atomic_sync(const char *path, int fd);

@@ -47,6 +47,7 @@ struct sw_file {
 	char *path;
 	int fd;                /* the unsynced content at path, or -1 */
 	int spare;             /* path.tmp, made ahead (atomic_spare), or -1 */
+	int syncing;           /* the syncer is fsyncing a content of it now */
 	uint64_t gen;          /* lazy writes so far */
 	int synced;            /* the content at path is on disk (0 until known) */
 	struct timespec since; /* first unsynced write */
@@ -174,9 +175,15 @@ static void
 sw_make_spare(const char *path)
 {
 	struct sw_file *f;
-	int fd = atomic_spare(path);
+	int fd, busy = 0;
 
-	if (fd < 0)
+	/* the content at path.tmp may be the one an fsync in flight is writing */
+	pthread_mutex_lock(&sw.mu);
+	for (f = sw.files; f && strcmp(f->path, path) != 0; f = f->next)
+		;
+	busy = f && f->syncing;
+	pthread_mutex_unlock(&sw.mu);
+	if ((fd = atomic_spare(path, !busy)) < 0)
 		return;
 	pthread_mutex_lock(&sw.mu);
 	for (f = sw.files; f && strcmp(f->path, path) != 0; f = f->next)
@@ -258,6 +265,7 @@ sw_syncer(void *arg)
 		fd = f->fd;
 		gen = f->gen;
 		f->fd = -1;
+		f->syncing = 1;
 		sw.syncing++;
 		pthread_mutex_unlock(&sw.mu);
 		rc = atomic_sync(f->path, fd); /* f is freed only by this thread */
@@ -267,6 +275,7 @@ sw_syncer(void *arg)
 			                strerror(errno));
 		pthread_mutex_lock(&sw.mu);
 		sw.syncing--;
+		f->syncing = 0;
 		if (rc == 0 && f->gen == gen)
 			f->synced = 1;
 	}

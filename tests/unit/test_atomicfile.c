@@ -4,10 +4,12 @@
  * file system: the content at path is exactly the last one written, also
  * when it shrinks over a spare that held a longer one; a spare is the
  * exchanged-out content written over in place only when nothing else names
- * it, never path.prev's; a spare that is not a plain file is refused.
+ * it and reuse is asked, never path.prev's; a spare that is not a plain
+ * file is refused.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +56,7 @@ ino(const char *p)
 static int
 lazy(const char *text, int keep_prev)
 {
-	int fd, spare = atomic_spare(path);
+	int fd, spare = atomic_spare(path, 1);
 	int rc = atomic_write_lazy(path, keep_prev, put_text, (void *)text, spare, &fd);
 
 	if (rc == 0)
@@ -116,6 +118,27 @@ test_spare_reused(void)
 	CU_ASSERT_STRING_EQUAL(slurp(path), "three\n");
 }
 
+/* reuse 0 (an fsync of the old content may be in flight): the old content is not written over. */
+static void
+test_no_reuse(void)
+{
+	char buf[16] = "";
+	int fd, old;
+
+	CU_ASSERT_EQUAL_FATAL(lazy("one\n", 0), 0);
+	CU_ASSERT_EQUAL_FATAL(lazy("two\n", 0), 0);
+	old = open(tmp, O_RDONLY); /* "one", as the syncer would hold it */
+	CU_ASSERT_FATAL(old >= 0);
+	fd = atomic_spare(path, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(atomic_write_lazy(path, 0, put_text, "three\n", fd, &fd), 0);
+	close(fd);
+	CU_ASSERT_STRING_EQUAL(slurp(path), "three\n");
+	CU_ASSERT_EQUAL(pread(old, buf, sizeof(buf) - 1, 0), 4);
+	CU_ASSERT_STRING_EQUAL(buf, "one\n");
+	close(old);
+}
+
 /* A content kept as path.prev is never written over as a spare. */
 static void
 test_prev_never_reused(void)
@@ -143,12 +166,12 @@ test_odd_tmp_refused(void)
 	CU_ASSERT_EQUAL_FATAL(lazy("kept\n", 0), 0);
 	unlink(tmp);
 	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0);
-	CU_ASSERT_EQUAL(atomic_spare(path), -1);
+	CU_ASSERT_EQUAL(atomic_spare(path, 1), -1);
 	CU_ASSERT_EQUAL(atomic_write_lazy(path, 0, put_text, "lost\n", -1, &fd), -1);
 	CU_ASSERT_STRING_EQUAL(slurp(path), "kept\n");
 	CU_ASSERT_EQUAL(rmdir(tmp), 0);
 	CU_ASSERT_EQUAL_FATAL(symlink(path, tmp), 0); /* never written through */
-	fd = atomic_spare(path);
+	fd = atomic_spare(path, 1);
 	CU_ASSERT(fd >= 0);
 	CU_ASSERT_EQUAL(lazy("new\n", 0), 0);
 	if (fd >= 0)
@@ -164,6 +187,7 @@ main(void)
 	    {"shrinking content over a spare", test_shrink_over_spare},
 	    {"the spare is the old content's inode", test_spare_reused},
 	    {"path.prev is never a spare", test_prev_never_reused},
+	    {"no reuse asked: the old content untouched", test_no_reuse},
 	    {"odd path.tmp refused", test_odd_tmp_refused},
 	};
 
