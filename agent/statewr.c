@@ -107,15 +107,25 @@ sw_take(void)
 	return NULL;
 }
 
+/* Caller holds sw.mu: path's record, or NULL. */
+static struct sw_file *
+sw_find(const char *path)
+{
+	struct sw_file *f;
+
+	for (f = sw.files; f && strcmp(f->path, path) != 0; f = f->next)
+		;
+	return f;
+}
+
 /* Caller holds sw.mu: path's record, made when new; NULL when out of memory. */
 static struct sw_file *
 sw_file(const char *path)
 {
-	struct sw_file *f;
+	struct sw_file *f = sw_find(path);
 
-	for (f = sw.files; f; f = f->next)
-		if (strcmp(f->path, path) == 0)
-			return f;
+	if (f)
+		return f;
 	if (!(f = calloc(1, sizeof(*f))) || !(f->path = strdup(path))) {
 		free(f);
 		return NULL;
@@ -179,16 +189,12 @@ sw_make_spare(const char *path)
 
 	/* the content at path.tmp may be the one an fsync in flight is writing */
 	pthread_mutex_lock(&sw.mu);
-	for (f = sw.files; f && strcmp(f->path, path) != 0; f = f->next)
-		;
-	busy = f && f->syncing;
+	busy = (f = sw_find(path)) && f->syncing;
 	pthread_mutex_unlock(&sw.mu);
 	if ((fd = atomic_spare(path, !busy)) < 0)
 		return;
 	pthread_mutex_lock(&sw.mu);
-	for (f = sw.files; f && strcmp(f->path, path) != 0; f = f->next)
-		;
-	if (f && f->spare < 0) {
+	if ((f = sw_find(path)) && f->spare < 0) {
 		f->spare = fd;
 		fd = -1;
 	}

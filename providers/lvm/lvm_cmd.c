@@ -127,6 +127,18 @@ static const char *const lc_fields[] = {
     [LVM_REP_PVS] = "pv_name,vg_name,pv_size,pv_free",
 };
 
+/* A read-only report SUB in JSON, sizes in bytes without a suffix. */
+static void
+lc_json(struct lvm_cmd *c, const char *sub)
+{
+	lc_query(c, sub);
+	lvm_cmd_add(c, "--reportformat");
+	lvm_cmd_add(c, "json");
+	lvm_cmd_add(c, "--units");
+	lvm_cmd_add(c, "b");
+	lvm_cmd_add(c, "--nosuffix");
+}
+
 int
 lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg)
 {
@@ -134,12 +146,7 @@ lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg)
 
 	if (vg && !lvm_name_ok(vg))
 		return -1;
-	lc_query(c, sub[what]);
-	lvm_cmd_add(c, "--reportformat");
-	lvm_cmd_add(c, "json");
-	lvm_cmd_add(c, "--units");
-	lvm_cmd_add(c, "b");
-	lvm_cmd_add(c, "--nosuffix");
+	lc_json(c, sub[what]);
 	if (what == LVM_REP_LVS)
 		lvm_cmd_add(c, "-a");
 	lvm_cmd_add(c, "-o");
@@ -160,21 +167,16 @@ lvm_cmd_report(struct lvm_cmd *c, enum lvm_report what, const char *vg)
 int
 lvm_cmd_fullreport(struct lvm_cmd *c)
 {
-	static const char *const sub[][2] = {
-	    {"vg", "vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,pv_count,lv_count,vg_attr"},
+	const char *const sub[][2] = {
+	    {"vg", lc_fields[LVM_REP_VGS]},
 	    {"lv", "vg_name,lv_name,lv_uuid,lv_size,sync_percent,lv_health_status,lv_attr,"
 	           "lv_dm_path"},
 	    {"seg", "lv_uuid,segtype,stripes,stripe_size,devices"},
-	    {"pv", "pv_name,vg_name,pv_size,pv_free"},
+	    {"pv", lc_fields[LVM_REP_PVS]},
 	    {"pvseg", "pvseg_start"},
 	};
 
-	lc_query(c, "fullreport");
-	lvm_cmd_add(c, "--reportformat");
-	lvm_cmd_add(c, "json");
-	lvm_cmd_add(c, "--units");
-	lvm_cmd_add(c, "b");
-	lvm_cmd_add(c, "--nosuffix");
+	lc_json(c, "fullreport");
 	lvm_cmd_add(c, "-a");
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		lvm_cmd_add(c, "--configreport");

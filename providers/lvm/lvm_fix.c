@@ -371,9 +371,7 @@ lf_drop_leftovers(struct lf_fix *fx, const struct lvm_plan *pl)
 			                         fx->dropped ? "," : "", s.lvs[i].name);
 		fx->dropped++;
 	}
-	lvm_scan_free(&s);
-	if (lvm_vg_lvs(pl->vg, &s) < 0)
-		return;
+	/* the scan from before the removals serves: a removed LV's device went with it */
 	lf_remove_strays(fx, &s, pl->vg, (const char *const[]){pl->lv, NULL});
 	lvm_scan_free(&s);
 }

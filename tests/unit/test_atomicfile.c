@@ -67,7 +67,7 @@ lazy(const char *text, int keep_prev)
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/vds-atomicfile.XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/vdsd-test-atomicfile.XXXXXX");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
