@@ -86,14 +86,14 @@ vdi_vhd_size(uint64_t sectors, struct vdi_chs *chs)
 	return sectors * 512;
 }
 
-static void
+void
 vdi_be(uint8_t *p, uint64_t v, unsigned bytes)
 {
 	for (unsigned i = 0; i < bytes; i++)
 		p[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
 }
 
-static uint64_t
+uint64_t
 vdi_get_be(const uint8_t *p, unsigned bytes)
 {
 	uint64_t v = 0;
@@ -103,27 +103,47 @@ vdi_get_be(const uint8_t *p, unsigned bytes)
 	return v;
 }
 
-static uint32_t
-vdi_checksum(const uint8_t f[VDI_FOOTER_SIZE])
+uint32_t
+vdi_vhd_checksum(const uint8_t *buf, size_t len, size_t at)
 {
 	uint32_t sum = 0;
 
-	for (unsigned i = 0; i < VDI_FOOTER_SIZE; i++)
-		if (i < 64 || i >= 68) /* the checksum field counts as zero */
-			sum += f[i];
+	for (size_t i = 0; i < len; i++)
+		if (i < at || i >= at + 4) /* the checksum field counts as zero */
+			sum += buf[i];
 	return ~sum;
+}
+
+static uint32_t
+vdi_checksum(const uint8_t f[VDI_FOOTER_SIZE])
+{
+	return vdi_vhd_checksum(f, VDI_FOOTER_SIZE, 64);
 }
 
 void
 vdi_vhd_footer(uint8_t f[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *chs,
                uint32_t unix_time, const uint8_t uuid[16])
 {
+	vdi_vhd_footer_typed(f, size, chs, unix_time, uuid, VDI_VHD_FIXED, UINT64_MAX);
+}
+
+uint32_t
+vdi_vhd_time(uint32_t unix_time)
+{
+	return unix_time > VDI_EPOCH_2000 ? unix_time - VDI_EPOCH_2000 : 0;
+}
+
+void
+vdi_vhd_footer_typed(uint8_t f[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *chs,
+                     uint32_t unix_time, const uint8_t uuid[16], unsigned type,
+                     uint64_t data_offset)
+{
 	memset(f, 0, VDI_FOOTER_SIZE);
 	memcpy(f, "conectix", 8);
-	vdi_be(f + 8, 2, 4);           /* features: reserved bit set */
-	vdi_be(f + 12, 0x00010000, 4); /* file format version 1.0 */
-	vdi_be(f + 16, UINT64_MAX, 8); /* data offset: none (fixed) */
-	vdi_be(f + 24, unix_time > VDI_EPOCH_2000 ? unix_time - VDI_EPOCH_2000 : 0, 4);
+	vdi_be(f + 8, 2, 4);            /* features: reserved bit set */
+	vdi_be(f + 12, 0x00010000, 4);  /* file format version 1.0 */
+	vdi_be(f + 16, data_offset, 8); /* the dynamic header; none (fixed) */
+	vdi_be(f + 24, vdi_vhd_time(unix_time), 4);
 	memcpy(f + 28, "vdsd", 4);     /* creator application */
 	vdi_be(f + 32, 0x00010000, 4); /* creator version */
 	memcpy(f + 36, "Wi2k", 4);     /* creator host OS */
@@ -132,7 +152,7 @@ vdi_vhd_footer(uint8_t f[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *
 	vdi_be(f + 56, chs->cyls, 2);
 	f[58] = chs->heads;
 	f[59] = chs->spt;
-	vdi_be(f + 60, 2, 4); /* disk type: fixed */
+	vdi_be(f + 60, type, 4);
 	memcpy(f + 68, uuid, 16);
 	vdi_be(f + 64, vdi_checksum(f), 4);
 }
@@ -248,6 +268,16 @@ vdi_allocate(int fd, uint64_t len, vdi_step_fn step, void *arg)
 	return 0;
 }
 
+int
+vdi_uuid(uint8_t uuid[16])
+{
+	if (getrandom(uuid, 16, 0) != 16)
+		return -1;
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);
+	return 0;
+}
+
 static int
 vdi_write_footer(int fd, uint64_t vsize)
 {
@@ -255,10 +285,8 @@ vdi_write_footer(int fd, uint64_t vsize)
 	struct vdi_chs chs;
 
 	vdi_vhd_size(vsize / 512, &chs);
-	if (getrandom(uuid, sizeof(uuid), 0) != (ssize_t)sizeof(uuid))
+	if (vdi_uuid(uuid) < 0)
 		return -1;
-	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);
-	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);
 	vdi_vhd_footer(f, vsize, &chs, (uint32_t)time(NULL), uuid);
 	if (pwrite(fd, f, sizeof(f), (off_t)vsize) != (ssize_t)sizeof(f)) {
 		if (errno == 0)
@@ -269,7 +297,7 @@ vdi_write_footer(int fd, uint64_t vsize)
 }
 
 /* fsync the directory holding path, so the new name is durable. */
-static int
+int
 vdi_sync_dir(const char *path)
 {
 	char buf[4096];
@@ -284,7 +312,7 @@ vdi_sync_dir(const char *path)
 }
 
 /* Remove path if it is still the file open as fd. */
-static void
+void
 vdi_remove_partial(const char *path, int fd)
 {
 	struct stat a, b;

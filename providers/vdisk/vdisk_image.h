@@ -31,6 +31,23 @@ struct vdi_chs {
  */
 uint64_t vdi_vhd_size(uint64_t sectors, struct vdi_chs *chs);
 
+#define VDI_VHD_FIXED   2
+#define VDI_VHD_DYNAMIC 3
+#define VDI_VHD_DIFF    4
+
+/* Big-endian fields, as every VHD structure has them. */
+void vdi_be(uint8_t *p, uint64_t v, unsigned bytes);
+uint64_t vdi_get_be(const uint8_t *p, unsigned bytes);
+/* The VHD checksum of buf[0, len), the 4 bytes at `at` (the field) counted as zero. */
+uint32_t vdi_vhd_checksum(const uint8_t *buf, size_t len, size_t at);
+/* A VHD time stamp (seconds since 2000-01-01 UTC) of a Unix time. */
+uint32_t vdi_vhd_time(uint32_t unix_time);
+/* A random (version 4) UUID; -1 when getrandom fails. */
+int vdi_uuid(uint8_t uuid[16]);
+/* A footer of disk type `type` (VDI_VHD_*), its dynamic header at data_offset. */
+void vdi_vhd_footer_typed(uint8_t footer[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *chs,
+                          uint32_t unix_time, const uint8_t uuid[16], unsigned type,
+                          uint64_t data_offset);
 /* The 512-byte footer of a fixed VHD of `size` bytes of data. */
 void vdi_vhd_footer(uint8_t footer[VDI_FOOTER_SIZE], uint64_t size, const struct vdi_chs *chs,
                     uint32_t unix_time, const uint8_t uuid[16]);
@@ -59,6 +76,11 @@ typedef int (*vdi_step_fn)(void *arg, unsigned percent);
  */
 int vdi_create(const char *path, enum inv_vdisk_format format, enum inv_vdisk_type type,
                uint64_t vsize, vdi_step_fn step, void *arg, char *msg, size_t msglen);
+
+/* fsync the directory holding path; -1 with errno. */
+int vdi_sync_dir(const char *path);
+/* Remove path if it still names the file open as fd (errno kept). */
+void vdi_remove_partial(const char *path, int fd);
 
 /* Writes a partition table on fd, a disk of exactly the virtual size; 0 or -1 with msg. */
 typedef int (*vdi_label_fn)(int fd, const char *path, void *arg, char *msg, size_t msglen);

@@ -26,6 +26,7 @@
 
 void vdisk_fault_suite(void);
 void vdisk_grow_suite(void);
+void vdisk_vhd_suite(void);
 
 static void
 quiet(int prio, const char *token, const char *msg)
@@ -388,6 +389,7 @@ main(void)
 	CU_add_test(s, "cancel a fixed create: partial file removed", test_cancel_create);
 	vdisk_fault_suite();
 	vdisk_grow_suite();
+	vdisk_vhd_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();
