@@ -2,8 +2,9 @@
 /*
  * vdisk.c - the vdisk provider's operations.
  *
- * createVDisk, attachVDisk, detachVDisk, deleteVDisk, expandVDisk and
- * compactVDisk (mergeVDisk: refused, no differencing VHDs here).  validate answers
+ * createVDisk (raw, fixed VHD, dynamic and differencing VHD: vdisk_vhd.c),
+ * attachVDisk, detachVDisk, deleteVDisk, expandVDisk, compactVDisk and
+ * mergeVDisk (a differencing VHD into an ancestor).  validate answers
  * the SET from cheap, stable facts (vdisk_check.c); prepare syncs the
  * vdisk table with the files and the kernel (vdisk_sync.c), checks the
  * state and copies what run() needs into the plan; run() does the file or
@@ -19,7 +20,10 @@
  * space VDS_R_NO_SPACE, detach of a mounted or held disk VDS_R_IN_USE,
  * delete of an attached vdisk VDS_R_NOT_EMPTY (as the sim provider),
  * attach of an attached one VDS_R_IN_USE, detach of a detached one
- * VDS_R_INVALID_PARAM.
+ * VDS_R_INVALID_PARAM; attach of a dynamic or differencing VHD (no block
+ * device serves them yet) and expand of a disk in a differencing chain
+ * VDS_R_NOT_SUPPORTED; a differencing child over a parent attached
+ * read-write, or a merge into an attached ancestor, VDS_R_IN_USE.
  */
 #include "config.h"
 
@@ -42,6 +46,7 @@
 #include "vdisk_loop.h"
 #include "vdisk_store.h"
 #include "vdisk_sync.h"
+#include "vdisk_vhd.h"
 
 #define VDISK_SYSBLOCK "/sys/block"
 
@@ -61,6 +66,8 @@ struct vdisk_plan {
 	enum vds_result result;
 	uint64_t vsize;     /* expandVDisk: the new virtual size */
 	uint64_t reclaimed; /* compactVDisk */
+	struct vdr_rec anc; /* mergeVDisk: the ancestor written */
+	int reparented;     /* mergeVDisk: the child's file names anc now */
 };
 
 /* ---------------------------------------------------------------- set up */
@@ -241,10 +248,40 @@ vdisk_validate(void *state, const struct job_params *p, char *why, size_t whylen
 		return VDS_R_NOT_FOUND;
 	}
 	r = vdc_target(&c, p, &rec, why, whylen);
-	return r == VDS_R_OK ? vdc_op(p, rec, NULL, why, whylen) : r;
+	return r == VDS_R_OK ? vdc_op(&c, p, rec, NULL, why, whylen) : r;
 }
 
 /* ----------------------------------------------------------- prepare */
+
+/*
+ * The parent a new differencing vdisk reads, or the ancestor a merge
+ * writes: present, and written through no loop device (a merge: attached
+ * in no way).
+ */
+static enum vds_result
+vdisk_check_chain(const struct vdisk_plan *pl, const struct vdsy_view *v, char *msg, size_t msglen)
+{
+	int merge = pl->p.type == JOB_MERGE_VDISK;
+	struct vdr_rec other = merge ? pl->anc : (struct vdr_rec){0};
+	struct vdsy_state st;
+
+	if (!merge)
+		snprintf(other.path, sizeof(other.path), "%s", pl->rec.parent);
+	if (!other.path[0])
+		return VDS_R_OK;
+	vdsy_state(&other, v, &st);
+	if (st.status == INV_ST_MISSING) {
+		snprintf(msg, msglen, "the image file %s is missing", other.path);
+		return VDS_R_NOT_FOUND;
+	}
+	if (st.loop && (merge || !st.loop->read_only)) {
+		snprintf(msg, msglen, "%s, which the %s, is attached%s as %s", other.path,
+		         merge ? "merge writes" : "new differencing vdisk reads",
+		         merge ? "" : " read-write", st.loop->devnode);
+		return VDS_R_IN_USE;
+	}
+	return VDS_R_OK;
+}
 
 /* The job against the truth now; an attached vdisk's device into the plan. */
 static enum vds_result
@@ -260,6 +297,8 @@ vdisk_check_start(struct vdisk_plan *pl, char *msg, size_t msglen)
 	if (st.loop)
 		snprintf(pl->devnode, sizeof(pl->devnode), "%s", st.loop->devnode);
 	r = vdc_start(&pl->p, &pl->rec, pl->vsize, &st, msg, msglen);
+	if (r == VDS_R_OK)
+		r = vdisk_check_chain(pl, &v, msg, msglen);
 	vdsy_view_free(&v);
 	return r;
 }
@@ -270,6 +309,7 @@ vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, s
 	struct vdisk_prov *vp = state;
 	const struct vdc_ctx c = {&vp->recs, &vp->roots};
 	const struct vdr_rec *rec;
+	struct vdc_op_out o = {0};
 	struct vdisk_plan *pl;
 	enum vds_result r;
 
@@ -282,8 +322,12 @@ vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, s
 	if (p->type == JOB_CREATE_VDISK)
 		r = vdc_create(&c, p, &pl->rec, msg, msglen);
 	else if ((r = vdc_target(&c, p, &rec, msg, msglen)) == VDS_R_OK &&
-	         (r = vdc_op(p, rec, &pl->vsize, msg, msglen)) == VDS_R_OK)
+	         (r = vdc_op(&c, p, rec, &o, msg, msglen)) == VDS_R_OK) {
 		pl->rec = *rec;
+		pl->vsize = o.vsize;
+		if (o.anc)
+			pl->anc = *o.anc;
+	}
 	if (r == VDS_R_OK)
 		r = vdisk_check_start(pl, msg, msglen);
 	if (r != VDS_R_OK) {
@@ -299,14 +343,19 @@ vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, s
 struct vdisk_step {
 	struct prov_job *j;
 	const char *what;
+	unsigned cap;          /* the highest percent shown (0: 99) */
+	unsigned no_return_at; /* from this percent on a cancel is too late (0: never) */
 };
 
 static int
 vdisk_on_step(void *arg, unsigned percent)
 {
 	struct vdisk_step *s = arg;
+	unsigned cap = s->cap ? s->cap : 99;
 
-	prov_job_progress(s->j, percent > 99 ? 99 : percent, s->what);
+	prov_job_progress(s->j, percent > cap ? cap : percent, s->what);
+	if (s->no_return_at && percent >= s->no_return_at)
+		return prov_job_no_return(s->j);
 	return prov_job_cancelled(s->j);
 }
 
@@ -364,12 +413,17 @@ vdisk_write_label(int fd, const char *path, void *arg, char *msg, size_t msglen)
 static enum vds_result
 vdisk_run_create(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
-	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "creating"};
+	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "creating", 0, 0};
 
 	prov_job_progress(j, 0, s.what);
-	if (vdi_create(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize, vdisk_on_step, &s,
-	               msg, msglen) < 0)
+	if (pl->rec.format == INV_VF_VHD && pl->rec.type != INV_VDT_FIXED) {
+		if (vhd_create(pl->rec.path, pl->rec.vsize,
+		               pl->rec.parent[0] ? pl->rec.parent : NULL, msg, msglen) < 0)
+			return vdisk_errno_result(errno);
+	} else if (vdi_create(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize,
+	                      vdisk_on_step, &s, msg, msglen) < 0) {
 		return vdisk_errno_result(errno);
+	}
 #if ENABLE_BASIC
 	if (pl->p.init_label == JOB_LABEL_GPT || pl->p.init_label == JOB_LABEL_MBR) {
 		prov_job_progress(j, 99, "writing partition table");
@@ -419,24 +473,27 @@ vdisk_run_delete(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t ms
 	return VDS_R_OK;
 }
 
-/* Cancel until the file has grown; past that (the footer moves) no more. */
-static int
-vdisk_on_grow(void *arg, unsigned percent)
-{
-	struct vdisk_step *s = arg;
-
-	prov_job_progress(s->j, percent > 99 ? 99 : percent, s->what);
-	return percent >= 90 ? prov_job_no_return(s->j) : prov_job_cancelled(s->j);
-}
-
 static enum vds_result
 vdisk_run_expand(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
-	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "growing file"};
+	/* cancel until the file has grown; past that (the footer moves) no more */
+	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "growing file", 99,
+	                       90};
 
 	prov_job_progress(j, 0, s.what);
+	if (pl->rec.format == INV_VF_VHD && pl->rec.type == INV_VDT_EXPANDABLE) {
+		/* a dynamic VHD: its BAT and footers (never attached: no device to grow) */
+		if (prov_job_no_return(j)) {
+			snprintf(msg, msglen, "cancelled before %s was touched", pl->rec.path);
+			return VDS_R_CANCELLED;
+		}
+		if (vhd_expand(pl->rec.path, pl->vsize, msg, msglen) < 0)
+			return vdisk_errno_result(errno);
+		pl->rec.vsize = pl->vsize;
+		return VDS_R_OK;
+	}
 	if (vdg_expand(pl->rec.path, pl->rec.format, pl->rec.type, pl->rec.vsize, pl->vsize,
-	               vdisk_on_grow, &s, msg, msglen) < 0)
+	               vdisk_on_step, &s, msg, msglen) < 0)
 		return vdisk_errno_result(errno);
 	pl->rec.vsize = pl->vsize; /* the file is the new size from here on, whatever follows */
 	if (pl->devnode[0]) {
@@ -450,14 +507,49 @@ vdisk_run_expand(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t ms
 static enum vds_result
 vdisk_run_compact(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
 {
-	struct vdisk_step s = {j, "punching zero blocks"};
+	struct vdisk_step s = {j, "punching zero blocks", 0, 0};
 
 	prov_job_progress(j, 0, s.what);
-	if (vdg_compact(pl->rec.path, pl->rec.vsize, vdisk_on_step, &s, &pl->reclaimed, msg,
-	                msglen) < 0)
+	/* a dynamic or differencing VHD: a zero run reads as zeros wherever it lies */
+	if (vdg_compact(
+	        pl->rec.path,
+	        pl->rec.format == INV_VF_VHD && pl->rec.type != INV_VDT_FIXED ? 0 : pl->rec.vsize,
+	        vdisk_on_step, &s, &pl->reclaimed, msg, msglen) < 0)
 		return vdisk_errno_result(errno);
 	prov_job_no_return(j); /* done: only recording is left */
 	return VDS_R_OK;
+}
+
+static enum vds_result
+vdisk_run_merge(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msglen)
+{
+	/* cancel while blocks are copied; once the ancestor is written, no more */
+	struct vdisk_step s = {j, "copying blocks", 95, 100};
+	unsigned depth = pl->p.merge_depth ? pl->p.merge_depth : 1;
+	struct vhd *v, *c;
+	enum vds_result r = VDS_R_OK;
+
+	prov_job_progress(j, 0, "checking chain");
+	if (vhd_open(&v, pl->rec.path, 1, msg, msglen) < 0)
+		return errno == EINVAL || errno == ELOOP ? VDS_R_FAILED : vdisk_errno_result(errno);
+	/* the files' chain must be the records' (a parent found elsewhere is not ours) */
+	c = v;
+	for (unsigned i = 0; i < depth && c; i++)
+		c = c->parent;
+	if (!c || strcmp(c->path, pl->anc.path) != 0) {
+		snprintf(msg, msglen,
+		         "%s: the parents its file names are not the ones recorded "
+		         "(%u levels up: %s)",
+		         pl->rec.path, depth, pl->anc.path);
+		r = VDS_R_FAILED;
+	} else if (vhd_merge(v, depth, vdisk_on_step, &s, msg, msglen) < 0) {
+		r = vdisk_errno_result(errno);
+	}
+	pl->reparented = strcmp(v->parent_path, pl->anc.path) == 0; /* even when it failed after */
+	vhd_close(v);
+	if (r == VDS_R_OK)
+		prov_job_progress(j, 99, "emptying child");
+	return r;
 }
 
 static enum vds_result
@@ -480,6 +572,8 @@ vdisk_run(void *state, void *plan, struct prov_job *j, struct job_outputs *out, 
 		return pl->result = vdisk_run_expand(pl, j, msg, msglen);
 	case JOB_COMPACT_VDISK:
 		return pl->result = vdisk_run_compact(pl, j, msg, msglen);
+	case JOB_MERGE_VDISK:
+		return pl->result = vdisk_run_merge(pl, j, msg, msglen);
 	default:
 		snprintf(msg, msglen, "not a vdisk job");
 		return pl->result = VDS_R_NOT_SUPPORTED;
@@ -515,10 +609,19 @@ vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, si
 	if (pl->p.type == JOB_EXPAND_VDISK && (rec = vdr_find(&vp->recs, pl->rec.path)) &&
 	    rec->vsize != pl->rec.vsize) {
 		rec->vsize = pl->rec.vsize; /* grown even when the device was not */
-		if (vdr_save(&vp->recs) < 0) {
-			snprintf(msg, msglen, "%s grew, but %s could not be written", pl->rec.path,
-			         vp->recs.file);
-			return VDS_R_IO_ERROR;
+		if (vdisk_record(vp) < 0) {
+			snprintf(msg, msglen, "%s grew, but %s could not be written: out of memory",
+			         pl->rec.path, vp->recs.file);
+			return VDS_R_NO_MEMORY;
+		}
+	}
+	if (pl->reparented && (rec = vdr_find(&vp->recs, pl->rec.path))) {
+		snprintf(rec->parent, sizeof(rec->parent), "%s", pl->anc.path); /* re-parented */
+		if (vdisk_record(vp) < 0) {
+			snprintf(msg, msglen,
+			         "%s merged into %s, but %s could not be written: out of memory",
+			         pl->rec.path, pl->anc.path, vp->recs.file);
+			return VDS_R_NO_MEMORY;
 		}
 	}
 	if (pl->p.type == JOB_DELETE_VDISK) {
@@ -536,7 +639,9 @@ vdisk_commit_records(struct vdisk_prov *vp, struct vdisk_plan *pl, char *msg, si
 static void
 vdisk_outputs(const struct vdisk_plan *pl, struct job_outputs *out)
 {
-	const struct inv_vdisk *row = vdsy_row(pl->rec.path);
+	/* mergeVDisk: the ancestor (the MIB's vdsJobOutVDisk) */
+	const struct inv_vdisk *row =
+	    vdsy_row(pl->p.type == JOB_MERGE_VDISK ? pl->anc.path : pl->rec.path);
 
 	if (!row || pl->p.type == JOB_ATTACH_VDISK || pl->p.type == JOB_DETACH_VDISK ||
 	    pl->p.type == JOB_DELETE_VDISK) /* the MIB: no output for these */
@@ -553,7 +658,7 @@ vdisk_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out
 	struct vdisk_prov *vp = state;
 	struct vdisk_plan *pl = plan;
 
-	if (r == VDS_R_OK || pl->p.type == JOB_EXPAND_VDISK)
+	if (r == VDS_R_OK || pl->p.type == JOB_EXPAND_VDISK || pl->reparented)
 		r = vdisk_commit_records(vp, pl, msg, msglen) == VDS_R_OK ? r : VDS_R_IO_ERROR;
 	if (vdsy_sync(&vp->recs, VDISK_SYSBLOCK, vp->link, pl->rec.path) < 0)
 		log_warnx("vdisk", "cannot publish every vdisk");

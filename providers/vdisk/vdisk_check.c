@@ -72,18 +72,63 @@ vdc_parent(const char *path, char *why, size_t len)
 	return VDS_R_OK;
 }
 
-static enum vds_result
-vdc_format(const struct job_params *p, struct vdr_rec *rec, char *why, size_t len)
+/* A record of this provider by vdisk index, or NULL. */
+static const struct vdr_rec *
+vdc_by_index(const struct vdc_ctx *c, uint32_t index)
 {
-	rec->format = p->vdisk_format ? p->vdisk_format : INV_VF_RAW;
+	const struct inv_vdisk *row = index ? inv_get(INV_VDISK, index) : NULL;
+
+	return row && !strcmp(row->provider, VDSY_PROVIDER) ? vdr_find(c->recs, row->path) : NULL;
+}
+
+/* A differencing VHD: its parent (vdsJobParamVDisk) and therefore its size. */
+static enum vds_result
+vdc_differencing(const struct vdc_ctx *c, const struct job_params *p, struct vdr_rec *rec,
+                 char *why, size_t len)
+{
+	const struct vdr_rec *par = vdc_by_index(c, p->vdisk);
+
+	if (rec->format != INV_VF_VHD)
+		VDC_FAIL(VDS_R_INVALID_PARAM,
+		         "a differencing vdisk is a VHD (vdsJobParamVDiskFormat "
+		         "vhd(2))");
+	if (!p->vdisk)
+		VDC_FAIL(VDS_R_INVALID_PARAM,
+		         "a differencing vdisk needs its parent in vdsJobParamVDisk");
+	if (!par)
+		VDC_FAIL(VDS_R_NOT_FOUND, "no vdisk with index %" PRIu32 " (the parent)", p->vdisk);
+	if (par->format != INV_VF_VHD)
+		VDC_FAIL(VDS_R_INVALID_PARAM,
+		         "a differencing vdisk is a VHD over a VHD parent (%s is raw)", par->path);
+	if (p->size && vdi_virtual_size(INV_VF_VHD, p->size) != par->vsize)
+		VDC_FAIL(VDS_R_INVALID_PARAM,
+		         "a differencing vdisk has its parent's size (%" PRIu64 " MiB): give 0",
+		         par->vsize >> 20);
+	rec->vsize = par->vsize;
+	snprintf(rec->parent, sizeof(rec->parent), "%s", par->path);
+	return VDS_R_OK;
+}
+
+static enum vds_result
+vdc_format(const struct vdc_ctx *c, const struct job_params *p, struct vdr_rec *rec, char *why,
+           size_t len)
+{
 	rec->type = p->vdisk_type ? p->vdisk_type : INV_VDT_EXPANDABLE;
+	rec->format = p->vdisk_format                     ? p->vdisk_format
+	              : rec->type == INV_VDT_DIFFERENCING ? INV_VF_VHD
+	                                                  : INV_VF_RAW;
 	if (rec->format != INV_VF_RAW && rec->format != INV_VF_VHD)
 		VDC_FAIL(VDS_R_INVALID_PARAM, "unknown vdisk format %d", (int)rec->format);
-	if (rec->type != INV_VDT_FIXED && rec->type != INV_VDT_EXPANDABLE)
+	if (rec->type != INV_VDT_FIXED && rec->type != INV_VDT_EXPANDABLE &&
+	    rec->type != INV_VDT_DIFFERENCING)
 		VDC_FAIL(VDS_R_INVALID_PARAM, "unknown vdisk type %d", (int)rec->type);
-	if (rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED)
-		VDC_FAIL(VDS_R_NOT_SUPPORTED, "only fixed VHDs are supported (vdsJobParamVDiskType "
-		                              "fixed(1)); dynamic VHD is not implemented");
+	if (rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED &&
+	    (p->init_label == JOB_LABEL_GPT || p->init_label == JOB_LABEL_MBR))
+		VDC_FAIL(VDS_R_NOT_SUPPORTED,
+		         "an initial label is written on raw images and fixed VHDs only: a "
+		         "dynamic or differencing VHD gets none");
+	if (rec->type == INV_VDT_DIFFERENCING)
+		return vdc_differencing(c, p, rec, why, len);
 	if (p->size == 0 || !(rec->vsize = vdi_virtual_size(rec->format, p->size)))
 		VDC_FAIL(VDS_R_INVALID_PARAM, "size %" PRIu64 " bytes is out of range%s", p->size,
 		         rec->format == INV_VF_VHD ? " (a VHD holds at most 2040 GiB)" : "");
@@ -103,7 +148,7 @@ vdc_create(const struct vdc_ctx *c, const struct job_params *p, struct vdr_rec *
 	if (!vdc_under_root(c->roots, p->path))
 		VDC_FAIL(VDS_R_NOT_ALLOWED, "%s is outside the configured vdiskRoot directories",
 		         p->path);
-	if ((r = vdc_format(p, rec, why, len)) != VDS_R_OK)
+	if ((r = vdc_format(c, p, rec, why, len)) != VDS_R_OK)
 		return r;
 #if !ENABLE_BASIC
 	if (p->init_label == JOB_LABEL_GPT || p->init_label == JOB_LABEL_MBR)
@@ -122,13 +167,9 @@ enum vds_result
 vdc_target(const struct vdc_ctx *c, const struct job_params *p, const struct vdr_rec **rec,
            char *why, size_t len)
 {
-	const struct inv_vdisk *row = p->vdisk ? inv_get(INV_VDISK, p->vdisk) : NULL;
-
 	*rec = NULL;
 	if (p->vdisk) {
-		if (row && !strcmp(row->provider, VDSY_PROVIDER))
-			*rec = vdr_find(c->recs, row->path);
-		if (!*rec)
+		if (!(*rec = vdc_by_index(c, p->vdisk)))
 			VDC_FAIL(VDS_R_NOT_FOUND, "no vdisk with index %" PRIu32, p->vdisk);
 		if (p->path[0] && strcmp(p->path, (*rec)->path) != 0)
 			VDC_FAIL(VDS_R_INVALID_PARAM, "vdisk %" PRIu32 " is %s, not %s", p->vdisk,
@@ -140,14 +181,64 @@ vdc_target(const struct vdc_ctx *c, const struct job_params *p, const struct vdr
 	return VDS_R_OK;
 }
 
+/* mergeVDisk: the ancestor depth levels up; every disk between has this chain's child only. */
+static enum vds_result
+vdc_merge(const struct vdc_ctx *c, const struct job_params *p, const struct vdr_rec *rec,
+          struct vdc_op_out *o, char *why, size_t len)
+{
+	unsigned depth = p->merge_depth ? p->merge_depth : 1;
+	const struct vdr_rec *up = rec;
+
+	if (rec->type != INV_VDT_DIFFERENCING)
+		VDC_FAIL(VDS_R_INVALID_PARAM, "%s is not a differencing vdisk: it has no parent",
+		         rec->path);
+	for (unsigned i = 0; i < depth; i++) {
+		if (up->type != INV_VDT_DIFFERENCING)
+			VDC_FAIL(VDS_R_INVALID_PARAM, "%s has only %u parent level(s), not %u",
+			         rec->path, i, depth);
+		if (i && vdr_children(c->recs, up->path) > 1)
+			VDC_FAIL(VDS_R_NOT_EMPTY, "%s (between) has another differencing child",
+			         up->path);
+		if (!(up = vdr_find(c->recs, up->parent)))
+			VDC_FAIL(VDS_R_NOT_FOUND, "a parent of %s is not a vdisk of vdsd's",
+			         rec->path);
+	}
+	if (vdr_children(c->recs, up->path) > 1)
+		VDC_FAIL(VDS_R_NOT_EMPTY,
+		         "%s has another differencing child that the merge would corrupt",
+		         up->path);
+	if (o)
+		o->anc = up;
+	return VDS_R_OK;
+}
+
 enum vds_result
-vdc_op(const struct job_params *p, const struct vdr_rec *rec, uint64_t *vsize, char *why,
-       size_t len)
+vdc_op(const struct vdc_ctx *c, const struct job_params *p, const struct vdr_rec *rec,
+       struct vdc_op_out *o, char *why, size_t len)
 {
 	uint64_t v;
+	int expandable_vhd = rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED;
 
 	switch (p->type) {
+	case JOB_ATTACH_VDISK:
+		if (expandable_vhd)
+			VDC_FAIL(VDS_R_NOT_SUPPORTED,
+			         "%s is a %s VHD: the kernel loops only raw images and fixed VHDs, "
+			         "and vdsd serves no other format as a block device (nbd) yet",
+			         rec->path,
+			         rec->type == INV_VDT_DIFFERENCING ? "differencing" : "dynamic");
+		return VDS_R_OK;
+	case JOB_DELETE_VDISK:
+		if (vdr_children(c->recs, rec->path))
+			VDC_FAIL(VDS_R_NOT_EMPTY, "%s is the parent of a differencing vdisk",
+			         rec->path);
+		return VDS_R_OK;
 	case JOB_EXPAND_VDISK:
+		if (rec->type == INV_VDT_DIFFERENCING || vdr_children(c->recs, rec->path))
+			VDC_FAIL(
+			    VDS_R_NOT_SUPPORTED,
+			    "%s is in a differencing chain: every disk of a chain has one size",
+			    rec->path);
 		if (!(v = vdi_virtual_size(rec->format, p->size)))
 			VDC_FAIL(VDS_R_INVALID_PARAM, "size %" PRIu64 " bytes is out of range%s",
 			         p->size,
@@ -159,8 +250,8 @@ vdc_op(const struct job_params *p, const struct vdr_rec *rec, uint64_t *vsize, c
 			         " MiB: the new size must be larger (shrinking is not "
 			         "supported)",
 			         rec->path, rec->vsize >> 20);
-		if (vsize)
-			*vsize = v;
+		if (o)
+			o->vsize = v;
 		return VDS_R_OK;
 	case JOB_COMPACT_VDISK:
 		if (rec->type == INV_VDT_FIXED)
@@ -169,9 +260,7 @@ vdc_op(const struct job_params *p, const struct vdr_rec *rec, uint64_t *vsize, c
 			         rec->path);
 		return VDS_R_OK;
 	case JOB_MERGE_VDISK:
-		VDC_FAIL(VDS_R_NOT_SUPPORTED,
-		         "%s is not a differencing VHD: the vdisk provider makes none yet",
-		         rec->path);
+		return vdc_merge(c, p, rec, o, why, len);
 	default:
 		return VDS_R_OK;
 	}
@@ -189,8 +278,8 @@ vdc_space(const struct vdr_rec *rec, uint64_t from, char *why, size_t len)
 	if (statvfs(dir[0] ? dir : "/", &sv) < 0)
 		VDC_FAIL(VDS_R_IO_ERROR, "statvfs %s: %s", dir, strerror(errno));
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-	if (rec->type == INV_VDT_EXPANDABLE)
-		need = rec->format == INV_VF_VHD ? VDI_FOOTER_SIZE : 0;
+	if (rec->type != INV_VDT_FIXED) /* a VHD's header and BAT; a raw image nothing */
+		need = rec->format == INV_VF_VHD ? 8192 + rec->vsize / (512 * 1024) : 0;
 	if (need > avail)
 		VDC_FAIL(VDS_R_NO_SPACE, "%s needs %" PRIu64 " bytes, %s has %" PRIu64 " free",
 		         rec->path, need, dir, avail);
@@ -239,6 +328,10 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
 			    "%s is attached read-write as %s: a write racing the compaction could "
 			    "be lost (detach it, or attach it read-only)",
 			    rec->path, st->loop->devnode);
+		return VDS_R_OK;
+	case JOB_MERGE_VDISK: /* the ancestor: vdisk.c's chain check */
+		if (st->status == INV_ST_MISSING)
+			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
 		return VDS_R_OK;
 	default:
 		VDC_FAIL(VDS_R_NOT_SUPPORTED, "the vdisk provider does not run job type %d",

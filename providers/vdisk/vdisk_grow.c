@@ -163,11 +163,14 @@ vdg_compact(const char *path, uint64_t vsize, vdi_step_fn step, void *arg, uint6
 		return vdi_fail(msg, msglen, "cannot open", path);
 	if (fstat(fd, &before) < 0 || !(buf = s.buf = malloc(VDG_READ_BUF)))
 		goto fail;
+	if (vsize == 0) /* the whole file */
+		vsize = s.vsize = (uint64_t)before.st_size;
 	/* data extents only: holes are skipped */
 	while (at < (off_t)vsize && (at = lseek(fd, at, SEEK_DATA)) >= 0 && at < (off_t)vsize) {
-		at -= at % VDG_BLOCK;
+		/* the hole is looked for from the data, not from the block it starts in */
 		if ((end = lseek(fd, at, SEEK_HOLE)) < 0)
 			goto fail;
+		at -= at % VDG_BLOCK;
 		if (end > (off_t)vsize)
 			end = (off_t)vsize;
 		end += (VDG_BLOCK - end % VDG_BLOCK) % VDG_BLOCK;

@@ -32,8 +32,9 @@ int vdg_expand(const char *path, enum inv_vdisk_format format, enum inv_vdisk_ty
                uint64_t old, uint64_t vsize, vdi_step_fn step, void *arg, char *msg, size_t msglen);
 
 /*
- * Punch out every all-zero VDG_BLOCK of the first vsize bytes of path
- * (holes already there are skipped), then fsync.  Each punch leaves the
+ * Punch out every all-zero VDG_BLOCK of the first vsize bytes of path (0:
+ * of the whole file, as for a dynamic VHD whose blocks lie anywhere in it;
+ * holes already there are skipped), then fsync.  Each punch leaves the
  * data as it was, so step() may stop it anywhere (ECANCELED).  *reclaimed:
  * the bytes the file took less afterwards.  0, or -1 with errno and a
  * message.

@@ -2,11 +2,15 @@
 /*
  * vdisk_store.c - the vdisk state file.
  *
- * Format 2: a header line, then "FORMAT TYPE VSIZE PATH" per vdisk (the
- * path last so it may hold blanks), then "end N" with the number of vdisk
- * lines, so a cut file is found.  Format 1 (no end line) still loads.
- * Every field is range-checked (VSIZE 1..VDR_MAX_VSIZE, an absolute path
- * of printable characters, no path twice).  A damaged file is reported
+ * Format 3: a header line, then "FORMAT TYPE VSIZE PATH" per vdisk (the
+ * path last so it may hold blanks; a differencing VHD's line goes on with
+ * a tab and its parent's path), then "end N" with the number of vdisk
+ * lines, so a cut file is found.  Formats 2 (no parent) and 1 (no end
+ * line either) still load.  Every field is range-checked (VSIZE
+ * 1..VDR_MAX_VSIZE, absolute paths of printable characters, no path
+ * twice); a differencing VHD is a VHD whose parent is a VHD listed too,
+ * of its size, at most VDR_CHAIN_MAX levels below a disk that is no
+ * differencing one.  A damaged file is reported
  * (staterr: file, line, reason) and vdr_load fails naming the file and how
  * to recover (vdsd then does not start the provider rather than forget the
  * vdisk the previous generation may lack); a missing file is restored from
@@ -27,8 +31,24 @@
 #include "staterr.h"
 #include "vdisk_store.h"
 
-#define VDR_HEADER    "# vdsd vdisk provider state v2: FORMAT TYPE VSIZE PATH, then end N"
+#define VDR_HEADER    "# vdsd vdisk provider state v3: FORMAT TYPE VSIZE PATH[<tab>PARENT], then end N"
+#define VDR_HEADER_V2 "# vdsd vdisk provider state v2: FORMAT TYPE VSIZE PATH, then end N"
 #define VDR_MAX_VSIZE (1ULL << 50)
+#define VDR_CHAIN_MAX 8 /* as vhd_open follows (VHD_CHAIN_MAX) */
+
+/* An absolute path of printable characters, l bytes at p, into out; -1 otherwise. */
+static int
+vdr_path(char out[VDR_PATH_LEN], const char *p, size_t l)
+{
+	if (l == 0 || p[0] != '/' || l >= VDR_PATH_LEN)
+		return -1;
+	for (size_t i = 0; i < l; i++)
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7e)
+			return -1;
+	memcpy(out, p, l);
+	out[l] = '\0';
+	return 0;
+}
 
 static int
 vdr_parse(const char *line, struct vdr_rec *r)
@@ -36,45 +56,74 @@ vdr_parse(const char *line, struct vdr_rec *r)
 	unsigned fmt, type;
 	uint64_t vsize;
 	int pos = 0;
-	size_t l;
+	size_t l, t;
 
 	if (sscanf(line, "%u %u %" SCNu64 " %n", &fmt, &type, &vsize, &pos) != 3 || pos == 0)
 		return -1;
 	if ((fmt != INV_VF_RAW && fmt != INV_VF_VHD) ||
-	    (type != INV_VDT_FIXED && type != INV_VDT_EXPANDABLE) || vsize == 0 ||
-	    vsize > VDR_MAX_VSIZE)
+	    (type != INV_VDT_FIXED && type != INV_VDT_EXPANDABLE && type != INV_VDT_DIFFERENCING) ||
+	    vsize == 0 || vsize > VDR_MAX_VSIZE)
 		return -1;
-	l = strcspn(line + pos, "\n");
-	if (line[pos] != '/' || l >= sizeof(r->path))
+	if (fmt == INV_VF_RAW && type == INV_VDT_DIFFERENCING)
 		return -1;
-	for (size_t i = 0; i < l; i++)
-		if ((unsigned char)line[pos + i] < 0x20 || (unsigned char)line[pos + i] > 0x7e)
-			return -1;
 	memset(r, 0, sizeof(*r));
-	memcpy(r->path, line + pos, l);
+	l = strcspn(line + pos, "\n");
+	t = strcspn(line + pos, "\t\n");
+	if (vdr_path(r->path, line + pos, t) < 0)
+		return -1;
+	if ((type == INV_VDT_DIFFERENCING) != (t < l)) /* a parent for differencing only */
+		return -1;
+	if (t < l && vdr_path(r->parent, line + pos + t + 1, l - t - 1) < 0)
+		return -1;
 	r->format = (enum inv_vdisk_format)fmt;
 	r->type = (enum inv_vdisk_type)type;
 	r->vsize = vsize;
 	return 0;
 }
 
+/* Every parent listed, a VHD of its child's size, no chain deeper than VDR_CHAIN_MAX. */
+static const char *
+vdr_check_chains(const struct vdr_set *s, const char **who)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct vdr_rec *c = &s->v[i];
+		unsigned depth = 0;
+
+		*who = c->path;
+		while (c->type == INV_VDT_DIFFERENCING) {
+			const struct vdr_rec *p = vdr_find(s, c->parent);
+
+			if (!p)
+				return "its parent is not listed";
+			if (p->format != INV_VF_VHD || p->vsize != c->vsize)
+				return "its parent is no VHD of its size";
+			if (++depth > VDR_CHAIN_MAX)
+				return "a chain of parents too deep, or a loop";
+			c = p;
+		}
+	}
+	return NULL;
+}
+
 /* Read f (named file) into s and close it: 0, -1 damaged (reported), -2 unreadable. */
 static int
 vdr_read_f(struct vdr_set *s, FILE *f, const char *file)
 {
-	char line[VDR_PATH_LEN + 128], rec[32];
+	char line[2 * VDR_PATH_LEN + 128], rec[32];
 	struct vdr_rec r;
 	unsigned lineno = 0, n;
 	int v2 = 0, ended = 0, pos;
+	const char *why, *who;
 
 	vdr_free(s);
 	if (!f)
 		return -2;
 	while (fgets(line, sizeof(line), f)) {
-		const char *why = NULL;
+		why = NULL;
 
 		snprintf(rec, sizeof(rec), "line %u", ++lineno);
-		if (lineno == 1 && strcmp(line, VDR_HEADER "\n") == 0)
+		if (lineno == 1 &&
+		    (strcmp(line, VDR_HEADER "\n") == 0 || strcmp(line, VDR_HEADER_V2 "\n") == 0))
 			v2 = 1;
 		if (!strchr(line, '\n') || strlen(line) == 0)
 			why = "cut, too long or holds a NUL byte";
@@ -86,7 +135,7 @@ vdr_read_f(struct vdr_set *s, FILE *f, const char *file)
 		         line[pos] == '\n')
 			why = (ended = 1, n == s->n) ? NULL : "the end line counts another number";
 		else if (vdr_parse(line, &r) < 0)
-			why = "not FORMAT TYPE VSIZE PATH in range";
+			why = "not FORMAT TYPE VSIZE PATH[<tab>PARENT] in range";
 		else if (vdr_find(s, r.path))
 			why = "a vdisk listed twice";
 		else if (vdr_add(s, &r) < 0)
@@ -106,6 +155,11 @@ vdr_read_f(struct vdr_set *s, FILE *f, const char *file)
 	}
 	if (lineno == 0) {
 		staterr_quarantine(file, "file", "empty");
+		return -1;
+	}
+	if ((why = vdr_check_chains(s, &who))) {
+		staterr_quarantine(file, who, "%s", why);
+		vdr_free(s);
 		return -1;
 	}
 	return 0;
@@ -158,8 +212,9 @@ vdr_fill(FILE *f, void *arg)
 
 	fprintf(f, "%s\n", VDR_HEADER);
 	for (size_t i = 0; i < s->n; i++)
-		fprintf(f, "%u %u %" PRIu64 " %s\n", (unsigned)s->v[i].format,
-		        (unsigned)s->v[i].type, s->v[i].vsize, s->v[i].path);
+		fprintf(f, "%u %u %" PRIu64 " %s%s%s\n", (unsigned)s->v[i].format,
+		        (unsigned)s->v[i].type, s->v[i].vsize, s->v[i].path,
+		        s->v[i].parent[0] ? "\t" : "", s->v[i].parent);
 	fprintf(f, "end %zu\n", s->n);
 	return ferror(f) ? -1 : 0;
 }
@@ -213,6 +268,16 @@ vdr_add(struct vdr_set *s, const struct vdr_rec *r)
 	s->v = v;
 	s->v[s->n++] = *r;
 	return 0;
+}
+
+size_t
+vdr_children(const struct vdr_set *s, const char *path)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].parent[0] && strcmp(s->v[i].parent, path) == 0;
+	return n;
 }
 
 void

@@ -23,6 +23,7 @@ struct vdr_rec {
 	enum inv_vdisk_format format;
 	enum inv_vdisk_type type;
 	uint64_t vsize;
+	char parent[VDR_PATH_LEN]; /* differencing: the parent's path (a record too) */
 };
 
 struct vdr_set {
@@ -48,5 +49,7 @@ void vdr_free(struct vdr_set *s);
 struct vdr_rec *vdr_find(const struct vdr_set *s, const char *path);
 int vdr_add(struct vdr_set *s, const struct vdr_rec *r);
 void vdr_del(struct vdr_set *s, const char *path);
+/* How many records name path as their parent. */
+size_t vdr_children(const struct vdr_set *s, const char *path);
 
 #endif

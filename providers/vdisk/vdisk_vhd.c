@@ -256,53 +256,64 @@ vhd_locator(const struct vhd *v, uint32_t code, char *out, size_t cap)
 
 /* ---------------------------------------------------------------- open */
 
-static int
-vhd_cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+struct vhd_range {
+	uint64_t from, to;
+	uint32_t entry; /* a BAT entry's block, or VHD_UNUSED: footer copy, header, BAT, locator */
+};
 
-	return x < y ? -1 : x > y;
+static int
+vhd_cmp_range(const void *a, const void *b)
+{
+	const struct vhd_range *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
 }
 
-/* The BAT of v: every listed block after the BAT and locators, before the footer, on no other. */
+/* Every block the BAT lists inside the file, on no metadata and on no other block. */
 static int
-vhd_check_bat(struct vhd *v, char *msg, size_t len)
+vhd_check_layout(struct vhd *v, const struct vhd_range *meta, size_t nmeta, char *msg, size_t len)
 {
-	uint64_t span = (uint64_t)v->bmp + v->block, last = 0;
-	uint32_t *sorted = malloc((size_t)v->nbat * sizeof(*sorted));
-	size_t k = 0;
+	uint64_t span = (uint64_t)v->bmp + v->block;
+	struct vhd_range *r = malloc((nmeta + v->nbat) * sizeof(*r));
+	size_t n = nmeta;
+	int rc = 0;
 
-	if (!sorted)
+	if (!r)
 		return vhd_bad(msg, len, ENOMEM, "%s: out of memory", v->path);
-	for (uint32_t i = 0; i < v->nbat; i++) {
+	memcpy(r, meta, nmeta * sizeof(*r));
+	for (uint32_t i = 0; i < v->nbat && rc == 0; i++) {
 		uint64_t at = (uint64_t)v->bat[i] * VHD_SECTOR;
 
 		if (v->bat[i] == VHD_UNUSED)
 			continue;
-		if (at < v->data_start || at + span > v->end) {
-			free(sorted);
-			return vhd_bad(msg, len, EINVAL,
-			               "%s: BAT entry %" PRIu32 " points outside the data area "
-			               "(sector %" PRIu32 ")",
-			               v->path, i, v->bat[i]);
-		}
-		sorted[k++] = v->bat[i];
+		if (at + span > v->end)
+			rc = vhd_bad(msg, len, EINVAL,
+			             "%s: BAT entry %" PRIu32 " points past the end of the file "
+			             "(sector %" PRIu32 ")",
+			             v->path, i, v->bat[i]);
+		r[n++] = (struct vhd_range){at, at + span, i};
 	}
-	qsort(sorted, k, sizeof(*sorted), vhd_cmp_u32);
-	for (size_t i = 0; i < k; i++) {
-		uint64_t at = (uint64_t)sorted[i] * VHD_SECTOR;
+	qsort(r, n, sizeof(*r), vhd_cmp_range);
+	for (size_t k = 1; k < n && rc == 0; k++) {
+		const struct vhd_range *a = &r[k - 1], *b = &r[k];
 
-		if (i && at < last) {
-			uint32_t dup = sorted[i];
-
-			free(sorted);
-			return vhd_bad(msg, len, EINVAL,
-			               "%s: two BAT entries share sector %" PRIu32, v->path, dup);
-		}
-		last = at + span;
+		if (b->from >= a->to)
+			continue;
+		if (a->entry != VHD_UNUSED && b->entry != VHD_UNUSED)
+			rc = vhd_bad(msg, len, EINVAL,
+			             "%s: two BAT entries overlap (%" PRIu32 " and %" PRIu32 ")",
+			             v->path, a->entry, b->entry);
+		else if (a->entry != VHD_UNUSED || b->entry != VHD_UNUSED)
+			rc = vhd_bad(msg, len, EINVAL,
+			             "%s: BAT entry %" PRIu32
+			             " overlaps the header, BAT or a locator",
+			             v->path, a->entry != VHD_UNUSED ? a->entry : b->entry);
+		else
+			rc = vhd_bad(msg, len, EINVAL, "%s: its header, BAT and locators overlap",
+			             v->path);
 	}
-	free(sorted);
-	return 0;
+	free(r);
+	return rc;
 }
 
 /* The dynamic header at the footer's data offset, the BAT and the locators' extent. */
@@ -310,7 +321,9 @@ static int
 vhd_open_dynamic(struct vhd *v, char *msg, size_t len)
 {
 	uint64_t doff = vdi_get_be(v->footer + 16, 8), batlen;
+	struct vhd_range meta[11];
 	uint8_t *h = v->header;
+	size_t n = 0;
 
 	if (doff % VHD_SECTOR || doff < VDI_FOOTER_SIZE || doff > v->end ||
 	    v->end - doff < VHD_HEADER)
@@ -342,8 +355,9 @@ vhd_open_dynamic(struct vhd *v, char *msg, size_t len)
 		               "%s: the BAT (offset %" PRIu64 ") is not inside the file", v->path,
 		               v->bat_off);
 	v->bmp = (uint32_t)vhd_round(v->block / VHD_SECTOR / 8, VHD_SECTOR);
-	v->data_start =
-	    doff + VHD_HEADER > v->bat_off + batlen ? doff + VHD_HEADER : v->bat_off + batlen;
+	meta[n++] = (struct vhd_range){0, VDI_FOOTER_SIZE, VHD_UNUSED};
+	meta[n++] = (struct vhd_range){doff, doff + VHD_HEADER, VHD_UNUSED};
+	meta[n++] = (struct vhd_range){v->bat_off, v->bat_off + batlen, VHD_UNUSED};
 	for (unsigned i = 0; i < 8; i++) { /* locator data is no block's either */
 		const uint8_t *e = h + VHD_LOC_AT + 24 * i;
 		uint64_t off = vdi_get_be(e + 16, 8), space = vdi_get_be(e + 4, 4);
@@ -352,9 +366,13 @@ vhd_open_dynamic(struct vhd *v, char *msg, size_t len)
 			continue;
 		if (space && space < VHD_SECTOR)
 			space *= VHD_SECTOR; /* the specification's sectors, not bytes */
-		if (off <= v->end && space <= v->end - off && off + space > v->data_start)
-			v->data_start = vhd_round(off + space, VHD_SECTOR);
+		if (off <= v->end && space <= v->end - off)
+			meta[n++] =
+			    (struct vhd_range){off, vhd_round(off + space, VHD_SECTOR), VHD_UNUSED};
 	}
+	for (size_t i = 0; i < n; i++)
+		if (meta[i].to > v->meta_end)
+			v->meta_end = meta[i].to;
 	if (!(v->bat = malloc(batlen)) || !(v->bm = malloc(v->bmp)))
 		return vhd_bad(msg, len, ENOMEM, "%s: out of memory", v->path);
 	if (vhd_pread(v->fd, v->bat, batlen, v->bat_off) < 0)
@@ -362,7 +380,7 @@ vhd_open_dynamic(struct vhd *v, char *msg, size_t len)
 	for (uint32_t i = 0; i < v->nbat; i++)
 		v->bat[i] = (uint32_t)vdi_get_be((const uint8_t *)&v->bat[i], 4);
 	memcpy(v->parent_uuid, h + 40, 16);
-	return vhd_check_bat(v, msg, len);
+	return vhd_check_layout(v, meta, n, msg, len);
 }
 
 /* One file: its footer (at the end), and for an expandable one the header and BAT. */
@@ -687,7 +705,7 @@ vhd_create(const char *path, uint64_t vsize, const char *parent, char *msg, size
 	vdi_be(head + VDI_FOOTER_SIZE + 24, 0x00010000, 4);
 	vdi_be(head + VDI_FOOTER_SIZE + 28, nbat, 4);
 	vdi_be(head + VDI_FOOTER_SIZE + 32, VHD_BLOCK_SIZE, 4);
-	memset(head + VDI_FOOTER_SIZE + VHD_HEADER, 0xff, (size_t)nbat * 4);
+	memset(head + VDI_FOOTER_SIZE + VHD_HEADER, 0xff, (size_t)batlen);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
 		vdi_fail(msg, len, "cannot create", path);
 		goto fail_open;
@@ -717,6 +735,83 @@ fail_open:
 	vhd_close(p);
 	errno = e;
 	return -1;
+}
+
+/* -------------------------------------------------------------- expand */
+
+/* v's BAT of nbat entries at off, in the file's byte order. */
+static int
+vhd_write_bat(struct vhd *v, uint32_t nbat, uint64_t off)
+{
+	size_t batlen = (size_t)vhd_round((uint64_t)nbat * 4, VHD_SECTOR);
+	uint8_t *b = malloc(batlen);
+	int rc;
+
+	if (!b)
+		return -1;
+	memset(b, 0xff, batlen);
+	for (uint32_t i = 0; i < v->nbat; i++)
+		vdi_be(b + 4 * (size_t)i, v->bat[i], 4);
+	rc = vhd_pwrite(v->fd, b, batlen, off);
+	free(b);
+	return rc;
+}
+
+int
+vhd_expand(const char *path, uint64_t vsize, char *msg, size_t len)
+{
+	struct vhd *v;
+	struct vdi_chs chs;
+	uint64_t size = vdi_vhd_size((vsize + VHD_SECTOR - 1) / VHD_SECTOR, &chs), bat_off;
+	uint32_t need;
+	uint8_t *h, f[VDI_FOOTER_SIZE];
+	int rc = -1;
+
+	if (vhd_open1(&v, path, 1, msg, len) < 0) {
+		vhd_free1(v);
+		return -1;
+	}
+	h = v->header;
+	bat_off = v->bat_off;
+	need = (uint32_t)((size + v->block - 1) / v->block);
+	if (v->type != VDI_VHD_DYNAMIC || size <= v->size || size > VDI_VHD_MAX) {
+		vhd_bad(msg, len, EINVAL, "%s: only a dynamic VHD grows here, to at most 2040 GiB",
+		        path);
+		goto out;
+	}
+	if (need > v->nbat && (uint64_t)need * 4 > vhd_round((uint64_t)v->nbat * 4, VHD_SECTOR)) {
+		/* a larger BAT where the footer is; the footer, unchanged yet, past it */
+		bat_off = v->end;
+		v->end += vhd_round((uint64_t)need * 4, VHD_SECTOR);
+		if (vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, v->end) < 0 ||
+		    vhd_write_bat(v, need, bat_off) < 0 || fsync(v->fd) < 0) {
+			vdi_fail(msg, len, "cannot write the new BAT of", path);
+			goto out;
+		}
+	} else if (need > v->nbat && vhd_write_bat(v, need, bat_off) < 0) {
+		vdi_fail(msg, len, "cannot write the BAT of", path);
+		goto out;
+	}
+	if (need > v->nbat) { /* the header names the BAT: the image holds the old size still */
+		vdi_be(h + 16, bat_off, 8);
+		vdi_be(h + 28, need, 4);
+		vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
+		if (vhd_pwrite(v->fd, h, VHD_HEADER, vdi_get_be(v->footer + 16, 8)) < 0 ||
+		    fsync(v->fd) < 0) {
+			vdi_fail(msg, len, "cannot write the dynamic header of", path);
+			goto out;
+		}
+	}
+	vdi_vhd_resized(v->footer, f, size);
+	if (vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, v->end) < 0 ||
+	    vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, 0) < 0 || fsync(v->fd) < 0) {
+		vdi_fail(msg, len, "cannot write the footer of", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	vhd_free1(v);
+	return rc;
 }
 
 /* --------------------------------------------------------------- merge */
@@ -814,12 +909,13 @@ vhd_reparent_empty(struct vhd *v, struct vhd *anc, char *msg, size_t len)
 	vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
 	if (vhd_pwrite(v->fd, h, VHD_HEADER, doff) < 0 || fsync(v->fd) < 0)
 		return vdi_fail(msg, len, "cannot re-parent", v->path);
+	snprintf(v->parent_path, sizeof(v->parent_path), "%s", anc->path); /* whatever follows */
 	memset(v->bat, 0xff, batlen);
 	if (vhd_pwrite(v->fd, v->bat, batlen, v->bat_off) < 0 ||
-	    vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, v->data_start) < 0 ||
-	    ftruncate(v->fd, (off_t)(v->data_start + VDI_FOOTER_SIZE)) < 0 || fsync(v->fd) < 0)
+	    vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, v->meta_end) < 0 ||
+	    ftruncate(v->fd, (off_t)(v->meta_end + VDI_FOOTER_SIZE)) < 0 || fsync(v->fd) < 0)
 		return vdi_fail(msg, len, "cannot empty", v->path);
-	v->end = v->data_start;
+	v->end = v->meta_end;
 	return 0;
 }
 
@@ -875,7 +971,6 @@ vhd_merge(struct vhd *v, unsigned depth, vdi_step_fn step, void *arg, char *msg,
 		c->parent = NULL;
 		vhd_close(mid);
 		v->parent = anc;
-		snprintf(v->parent_path, sizeof(v->parent_path), "%s", anc->path);
 	}
 out:
 	free(u);

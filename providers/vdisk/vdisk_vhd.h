@@ -7,7 +7,7 @@
  *
  * A file read here is untrusted input: vhd_open checks the footer and the
  * dynamic header (cookies, checksums, sizes), that every block the BAT
- * lists lies inside the file, after the BAT and on no other block, and that
+ * lists lies inside the file, on no header, BAT, locator or other block, and that
  * a parent is the VHD the child names (unique id and size) at most
  * VHD_CHAIN_MAX levels up; anything else is refused with a message naming
  * the file and the field, never read through.
@@ -42,11 +42,11 @@ struct vhd {
 	uint32_t block;             /* bytes of data per block */
 	uint32_t nbat;              /* BAT entries */
 	uint64_t bat_off;
-	uint32_t *bat;       /* host order; UINT32_MAX: not allocated */
-	uint32_t bmp;        /* bytes of a block's sector bitmap, sector-padded */
-	uint8_t *bm;         /* one block's bitmap, as last read */
-	uint64_t data_start; /* first byte after the header, BAT and locators */
-	uint64_t end;        /* where the trailing footer is: a new block goes here */
+	uint32_t *bat;     /* host order; UINT32_MAX: not allocated */
+	uint32_t bmp;      /* bytes of a block's sector bitmap, sector-padded */
+	uint8_t *bm;       /* one block's bitmap, as last read */
+	uint64_t meta_end; /* first byte after the footer copy, header, BAT and locators */
+	uint64_t end;      /* where the trailing footer is: a new block goes here */
 	uint8_t parent_uuid[16];
 	char parent_path[PATH_MAX]; /* differencing: where its parent was found */
 	struct vhd *parent;         /* differencing: opened with it */
@@ -77,13 +77,22 @@ int vhd_write(struct vhd *v, const void *buf, uint64_t off, size_t n);
 uint64_t vhd_allocated(const struct vhd *v);
 
 /*
+ * Grow the dynamic VHD at path to at least vsize bytes (the CHS geometry's
+ * size).  A BAT without room for the new blocks moves to the end of the
+ * file (written and synced before the header names it); the footers go
+ * last.  A crash at any point leaves the old or the new disk.  0, or -1
+ * with errno and a message.
+ */
+int vhd_expand(const char *path, uint64_t vsize, char *msg, size_t len);
+
+/*
  * Merge v (a differencing VHD opened writable) into the ancestor `depth`
  * levels up: every sector v or a disk between holds is written into the
  * ancestor (reopened read-write), which is fsynced; then v is re-parented
- * on the ancestor and emptied.  A crash at any point leaves v reading the
- * same data.  step() is told the percent of blocks done and may stop the
- * merge before the ancestor is written further (ECANCELED: v still reads
- * the same).  0, or -1 with errno and a message.
+ * on the ancestor (v->parent_path names it from then on, even if emptying
+ * fails) and emptied.  A crash at any point leaves v reading the same data.  step() is told the
+ * percent of blocks done and may stop the merge before the ancestor is written further (ECANCELED:
+ * v still reads the same).  0, or -1 with errno and a message.
  */
 int vhd_merge(struct vhd *v, unsigned depth, vdi_step_fn step, void *arg, char *msg, size_t len);
 

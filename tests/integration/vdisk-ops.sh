@@ -7,14 +7,21 @@
 # compacted while attached read-only (qemu-img compare against a copy
 # taken before, the device reads the same, the bytes the file gave back as
 # stat sees them), compaction refused for a fixed image and while attached
-# read-write; mergeVDisk refused (no differencing VHDs here).
+# read-write; mergeVDisk of a disk with no parent refused.  Dynamic and
+# differencing VHDs: made through snmpset, read by qemu (dynamic) and
+# libvhdi (vhdiinfo, vhdimount: the chain), data put into the child by
+# tests/integration/vhd_write.py (a writer from the specification, not
+# vdsd's), attach/delete/expand refused in a chain with the reason, the
+# chain kept across a restart, mergeVDisk into the parent (qemu reads the
+# parent as the child read), a dynamic VHD expanded.
 # Prints each job's time next to the same work done by hand.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
 
 vds_require_root
 vds_require_vdsd
-vds_require_cmd losetup stat qemu-img blockdev fallocate cmp
+vds_require_cmd losetup stat qemu-img qemu-io blockdev fallocate cmp python3 vhdiinfo vhdimount
+[ -c /dev/fuse ] || skip "no /dev/fuse: vhdimount cannot read differencing VHDs"
 MIB=1048576
 C_VD_DEVNODE=$(mib_col VDS_VDISK_DEVNODE)
 # VDS_VDISK_ROOT: where the images go (the lane: a fresh ext4 on a virtio disk)
@@ -77,7 +84,7 @@ note "expandVDisk of a fixed VHD 64->96 MiB: job ${T_JOB} ms (attached, through 
 	"fallocate of the same bytes by hand $(($(now_ms) - t0)) ms"
 rm -f "$VDS_TMP/hand.vhd"
 vd_refused "compactVDisk of a fixed vdisk" "fixed" 20 ParamVDisk u "$V1"
-vd_refused "mergeVDisk on the vdisk provider" "differencing" 21 ParamVDisk u "$V1"
+vd_refused "mergeVDisk of a disk with no parent" "not a differencing" 21 ParamVDisk u "$V1"
 
 # ---- compactVDisk: a sparse raw image with zeros written into it
 RAW=$ROOT/sparse.img
@@ -115,6 +122,119 @@ t0=$(now_ms)
 fallocate --dig-holes "$VDS_TMP/hand.img"
 note "compactVDisk of a 64 MiB raw image: job ${CT} ms (reclaimed $((B0 - B1)) bytes);" \
 	"fallocate --dig-holes by hand $(($(now_ms) - t0)) ms"
+
+# ---- dynamic and differencing VHDs, mergeVDisk
+C_VD_TYPE=$(mib_col VDS_VDISK_TYPE)
+DYN=$ROOT/base.vhd
+CHILD=$ROOT/child.vhd
+MNT=$VDS_TMP/vhdi
+mkdir -p "$MNT"
+vds_on_exit "mountpoint -q $MNT && umount $MNT"
+# vhdi_reads VHD LAYER RAW: libvhdi's view of layer LAYER of VHD's chain is RAW
+vhdi_reads() {
+	local rc=0
+	vhdimount "$1" "$MNT" >/dev/null || return 1
+	cmp -s "$MNT/vhdi$2" "$3" || rc=1
+	umount "$MNT"
+	return $rc
+}
+# put RAW OFFSET LENGTH BYTE: the expected disk, written as vhd_write.py writes the VHD
+put() { perl -e "print chr($4) x $3" | dd of="$1" bs=512 seek=$(($2 / 512)) conv=notrunc status=none; }
+vd_job "createVDisk dynamic VHD" 7 ParamPath s "$DYN" ParamSizeMiB u 64 ParamVDiskFormat i 2
+VB=$(job_get "$H" OutVDisk)
+T_JOB=$JOB_MS
+expect_eq "dynamic VHD: vdsVDiskType" 2 "$(inv_value 7 "$C_VD_TYPE" "$VB")"
+expect_eq "dynamic VHD: qemu-img virtual size" "$(inv_value 7 "$C_VD_SIZE" "$VB")" \
+	"$(qsize -f vpc "$DYN")"
+case "$(vhdiinfo "$DYN")" in
+*"Disk type"*": Dynamic"*) ;;
+*) check_fail "vhdiinfo: $DYN is no dynamic VHD" ;;
+esac
+t0=$(now_ms)
+qemu-img create -q -f vpc -o subformat=dynamic "$VDS_TMP/hand.vhd" 64M
+note "createVDisk dynamic VHD 64 MiB: job ${T_JOB} ms; qemu-img create by hand" \
+	"$(($(now_ms) - t0)) ms"
+qemu-io -f vpc -c "write -P 0x42 1M 6M" "$DYN" >/dev/null || fail "qemu-io write into $DYN"
+qemu-img convert -f vpc -O raw "$DYN" "$VDS_TMP/want.raw"
+vd_refused "createVDisk differencing of another size" "parent's size" 7 ParamPath s "$CHILD" \
+	ParamVDiskType i 3 ParamVDiskFormat i 2 ParamVDisk u "$VB" ParamSizeMiB u 8
+vd_job "createVDisk differencing VHD" 7 ParamPath s "$CHILD" ParamVDiskType i 3 ParamVDiskFormat i 2 \
+	ParamVDisk u "$VB"
+VC=$(job_get "$H" OutVDisk)
+expect_eq "differencing VHD: vdsVDiskType" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC")"
+PID=$(vhdiinfo "$DYN" | sed -n 's/^\tIdentifier\t*: //p')
+case "$(vhdiinfo "$CHILD")" in
+*"Parent identifier"*": $PID"*) [ -n "$PID" ] || check_fail "vhdiinfo: no identifier for $DYN" ;;
+*) check_fail "vhdiinfo: $CHILD does not name $DYN's identifier $PID" ;;
+esac
+vhdi_reads "$CHILD" 2 "$VDS_TMP/want.raw" || check_fail "libvhdi: the new child does not read as its parent"
+# the child's own data, by a writer that is not vdsd's
+python3 "$top_srcdir/tests/integration/vhd_write.py" "$CHILD" $((5 * MIB)) $((3 * MIB)) 0x63 &&
+	python3 "$top_srcdir/tests/integration/vhd_write.py" "$CHILD" $((40 * MIB)) 4096 0x64 ||
+	fail "vhd_write.py into $CHILD"
+cp "$VDS_TMP/want.raw" "$VDS_TMP/child.raw"
+put "$VDS_TMP/child.raw" $((5 * MIB)) $((3 * MIB)) 0x63
+put "$VDS_TMP/child.raw" $((40 * MIB)) 4096 0x64
+vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" || check_fail "libvhdi: the child does not read its data"
+# what a chain refuses, and why
+vd_refused "attachVDisk of a differencing VHD" "nbd" 8 ParamVDisk u "$VC"
+vd_refused "attachVDisk of a dynamic VHD" "nbd" 8 ParamVDisk u "$VB"
+vd_refused "deleteVDisk of a parent" "parent of a differencing" 10 ParamVDisk u "$VB"
+vd_refused "expandVDisk in a chain" "chain" 19 ParamVDisk u "$VB" ParamSizeMiB u 128
+vd_refused "mergeVDisk two levels of one" "parent level" 21 ParamVDisk u "$VC" ParamMergeDepth u 2
+# the chain is in the records: a restart keeps it
+vds_stop_vdsd
+vds_start_vdsd
+vds_wait_registered
+expect_eq "after a restart: the child's vdsVDiskType" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC")"
+vd_refused "deleteVDisk of a parent, after a restart" "parent of a differencing" 10 ParamVDisk u "$VB"
+# merge: the parent holds what the child read; the child, emptied, reads the same
+vd_job "mergeVDisk" 21 ParamVDisk u "$VC"
+T_JOB=$JOB_MS
+expect_eq "mergeVDisk: vdsJobOutVDisk is the parent" "$VB" "$(job_get "$H" OutVDisk)"
+expect_eq "mergeVDisk: percent" 100 "$(job_get "$H" PercentComplete)"
+qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
+	check_fail "mergeVDisk: qemu does not read the child's data in the parent"
+vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" || check_fail "libvhdi: the merged child reads differently"
+[ "$(stat -c %s "$CHILD")" -lt $((64 * 1024)) ] ||
+	check_fail "mergeVDisk: the child still holds $(stat -c %s "$CHILD") bytes"
+# by hand, the nearest tool: qemu-img commit of a qcow2 overlay with the same data
+qemu-img convert -q -f raw -O qcow2 "$VDS_TMP/want.raw" "$VDS_TMP/base.qcow2"
+qemu-img create -q -f qcow2 -b "$VDS_TMP/base.qcow2" -F qcow2 "$VDS_TMP/top.qcow2"
+qemu-io -f qcow2 -c "write -P 0x63 5M 3M" -c "write -P 0x64 40M 4k" "$VDS_TMP/top.qcow2" >/dev/null
+t0=$(now_ms)
+qemu-img commit -q "$VDS_TMP/top.qcow2"
+note "mergeVDisk of 3 MiB + 4 KiB into a 64 MiB dynamic VHD: job ${T_JOB} ms;" \
+	"qemu-img commit of a qcow2 overlay holding the same by hand $(($(now_ms) - t0)) ms"
+vd_job "deleteVDisk the child" 10 ParamVDisk u "$VC"
+# compact: 4 MiB of zeros written into a dynamic VHD's blocks are given back (but the
+# 64 KiB punch blocks they share with a bitmap), the disk reads the same
+python3 "$top_srcdir/tests/integration/vhd_write.py" "$DYN" $((20 * MIB)) $((4 * MIB)) 0 ||
+	fail "vhd_write.py zeros into $DYN"
+sync "$DYN"
+B0=$(($(stat -c %b "$DYN") * 512))
+vd_job "compactVDisk dynamic VHD" 20 ParamVDisk u "$VB"
+B1=$(($(stat -c %b "$DYN") * 512))
+expect_eq "compactVDisk dynamic: vdsJobOutReclaimedBytes" "$((B0 - B1))" \
+	"$(job_get "$H" OutReclaimedBytes)"
+[ $((B0 - B1)) -ge $((3 * MIB)) ] || check_fail "compactVDisk dynamic: only $((B0 - B1)) bytes given back"
+qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
+	check_fail "compactVDisk dynamic: the data reads differently"
+# a dynamic VHD in no chain grows: its BAT moves to the end of the file
+vd_job "expandVDisk dynamic VHD" 19 ParamVDisk u "$VB" ParamSizeMiB u 1024
+T_JOB=$JOB_MS
+NEW=$(inv_value 7 "$C_VD_SIZE" "$VB")
+[ "$NEW" -ge $((1024 * MIB)) ] || check_fail "expandVDisk dynamic: virtual size $NEW < 1 GiB"
+expect_eq "expandVDisk dynamic: qemu-img virtual size" "$NEW" "$(qsize -f vpc "$DYN")"
+truncate -s "$NEW" "$VDS_TMP/child.raw"
+qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
+	check_fail "expandVDisk dynamic: the data reads differently"
+t0=$(now_ms)
+qemu-img resize -q -f vpc "$VDS_TMP/hand.vhd" 1G 2>/dev/null &&
+	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB: job ${T_JOB} ms; qemu-img resize by hand" \
+		"$(($(now_ms) - t0)) ms" ||
+	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB: job ${T_JOB} ms; qemu-img resize of a" \
+		"dynamic VHD by hand refused ($(qemu-img resize -f vpc "$VDS_TMP/hand.vhd" 1G 2>&1 | tail -1))"
 
 vds_stop_vdsd
 vds_finish

@@ -27,6 +27,7 @@
 void vdisk_fault_suite(void);
 void vdisk_grow_suite(void);
 void vdisk_vhd_suite(void);
+void vdisk_chain_suite(void);
 
 static void
 quiet(int prio, const char *token, const char *msg)
@@ -94,7 +95,9 @@ test_validate(void)
 	CU_ASSERT_EQUAL(check_create(link, MIB, 1, 2, &claimed), VDS_R_INVALID_PARAM);
 	CU_ASSERT_EQUAL(check_create(vf_path("no/x.img"), MIB, 1, 2, &claimed), VDS_R_NOT_FOUND);
 	CU_ASSERT_EQUAL(check_create(vf_path("x.img"), 0, 1, 2, &claimed), VDS_R_INVALID_PARAM);
-	CU_ASSERT_EQUAL(check_create(vf_path("x.vhd"), MIB, 2, 2, &claimed), VDS_R_NOT_SUPPORTED);
+	CU_ASSERT_EQUAL(check_create(vf_path("x.vhd"), MIB, 2, 2, &claimed),
+	                VDS_R_OK); /* dynamic */
+	CU_ASSERT_EQUAL(check_create(vf_path("x.vhd"), MIB, 1, 3, &claimed), VDS_R_INVALID_PARAM);
 	CU_ASSERT_EQUAL(check_create(vf_path("x.vhd"), 2041ULL << 30, 2, 1, &claimed),
 	                VDS_R_INVALID_PARAM);
 	CU_ASSERT_EQUAL(check_create(vf_path("x.img"), MIB, 1, 2, &claimed), VDS_R_OK);
@@ -390,6 +393,7 @@ main(void)
 	vdisk_fault_suite();
 	vdisk_grow_suite();
 	vdisk_vhd_suite();
+	vdisk_chain_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -152,6 +152,32 @@ test_compact_raw(void)
 	CU_ASSERT_EQUAL(reclaimed, 0);
 }
 
+/*
+ * Data that starts inside a punch block, after a hole (a 4 KiB extent of
+ * zeros 4 KiB past a block's start): the scan looked for the hole from the
+ * block's start, found it there, and went round for ever.  alarm(): a
+ * regression fails the test instead of hanging it.
+ */
+static void
+test_compact_unaligned_extent(void)
+{
+	char msg[256], path[128];
+	uint8_t zeros[4096] = {0};
+	uint64_t reclaimed = 0;
+
+	snprintf(path, sizeof(path), "%s", in_dir("u.img"));
+	CU_ASSERT_EQUAL_FATAL(
+	    vdi_create(path, INV_VF_RAW, INV_VDT_EXPANDABLE, 8 * MIB, NULL, NULL, msg, sizeof(msg)),
+	    0);
+	put(path, VDG_BLOCK + 4096, zeros, sizeof(zeros));
+	alarm(60);
+	CU_ASSERT_EQUAL(vdg_compact(path, 8 * MIB, NULL, NULL, &reclaimed, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(vdg_compact(path, 0, NULL, NULL, &reclaimed, msg, sizeof(msg)), 0);
+	alarm(0);
+	CU_ASSERT_EQUAL(file_len(path), 8 * MIB);
+	unlink(path);
+}
+
 static int
 grow_init(void)
 {
@@ -172,6 +198,8 @@ vdisk_grow_suite(void)
 {
 	CU_pSuite s = CU_add_suite("vdisk grow and compact", grow_init, grow_clean);
 
+	CU_add_test(s, "compact: data starting inside a block after a hole",
+	            test_compact_unaligned_extent);
 	CU_add_test(s, "expand a fixed VHD: footer moved, cancel cuts back", test_expand_vhd);
 	CU_add_test(s, "compact a sparse raw image", test_compact_raw);
 }

@@ -150,6 +150,55 @@ test_dynamic(void)
 	vhd_close(v);
 }
 
+/* Grown in the BAT's padding, then past it (the BAT moves): qemu sees the size and the data. */
+static void
+test_expand(void)
+{
+	char msg[256], out[4096];
+	struct vhd *v;
+	uint64_t bat0;
+
+	CU_ASSERT_EQUAL_FATAL(vhd_create(at("e.vhd"), SIZE, NULL, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "truncate -s 67125248 %s", at("e.want")), 0);
+	CU_ASSERT_EQUAL(fill(at("e.vhd"), 5 * MIB, MIB, 'e'), 0);
+	expect_fill(at("e.want"), 5 * MIB, MIB, 'e');
+	CU_ASSERT_EQUAL_FATAL(vhd_open(&v, at("e.vhd"), 0, msg, sizeof(msg)), 0);
+	bat0 = v->bat_off;
+	vhd_close(v);
+	/* 200 MiB: 100 entries fit the 512 bytes the BAT of 32 takes */
+	CU_ASSERT_EQUAL(vhd_expand(at("e.vhd"), 200 * MIB, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL_FATAL(vhd_open(&v, at("e.vhd"), 0, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(v->bat_off, bat0);
+	CU_ASSERT_EQUAL(v->size, vdi_virtual_size(INV_VF_VHD, 200 * MIB));
+	vhd_close(v);
+	/* 1 GiB: 512 entries, the BAT moves to the end */
+	CU_ASSERT_EQUAL(vhd_expand(at("e.vhd"), 1024 * MIB, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL_FATAL(vhd_open(&v, at("e.vhd"), 0, msg, sizeof(msg)), 0);
+	CU_ASSERT(v->bat_off > bat0);
+	CU_ASSERT_EQUAL(v->nbat, (v->size + VHD_BLOCK_SIZE - 1) / VHD_BLOCK_SIZE);
+	CU_ASSERT_EQUAL(run_capture(NULL, 0, "truncate -s %" PRIu64 " %s", v->size, at("e.want")),
+	                0);
+	vhd_close(v);
+	CU_ASSERT_EQUAL(vhd_expand(at("e.vhd"), 512 * MIB, msg, sizeof(msg)), -1); /* no shrink */
+	/* qemu writes past the old end; both readers agree with the expected disk */
+	CU_ASSERT_EQUAL(
+	    run_capture(NULL, 0, "qemu-io -f vpc -c 'write -P 0x45 900M 3M' %s", at("e.vhd")), 0);
+	expect_fill(at("e.want"), 900 * MIB, 3 * MIB, 0x45);
+	CU_ASSERT_EQUAL(fill(at("e.vhd"), 700 * MIB, 4096, 'n'), 0);
+	expect_fill(at("e.want"), 700 * MIB, 4096, 'n');
+	CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "qemu-img compare -q -f vpc -F raw %s %s",
+	                            at("e.vhd"), at("e.want")),
+	                0);
+	CU_ASSERT_EQUAL(dump(at("e.vhd"), at("e.mine")), 0);
+	CU_ASSERT(same(at("e.mine"), at("e.want")));
+	if (have_vhdi) {
+		CU_ASSERT_EQUAL(run_capture(out, sizeof(out), "vhdiinfo %s", at("e.vhd")), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "Dynamic"));
+	}
+	unlink(at("e.mine"));
+	unlink(at("e.want"));
+}
+
 /* p.vhd made by qemu with 'P' in [1M, 5M); c.vhd over it, 'c' in [4M, 6M) and one sector. */
 static void
 make_chain(void)
@@ -400,17 +449,20 @@ test_damaged(void)
 	/* a BAT entry past the end of the file */
 	CU_ASSERT_EQUAL_FATAL(vhd_create(at("x2.vhd"), SIZE, NULL, msg, sizeof(msg)), 0);
 	poke_bat(at("x2.vhd"), 3, 1u << 20);
-	refused(at("x2.vhd"), EINVAL, "BAT entry 3 points outside");
-	/* a BAT entry on the header */
-	poke_bat(at("x2.vhd"), 3, 1);
-	refused(at("x2.vhd"), EINVAL, "BAT entry 3 points outside");
+	refused(at("x2.vhd"), EINVAL, "BAT entry 3 points past the end");
+	/* a BAT entry on the header (the file long enough to hold the block) */
+	CU_ASSERT_EQUAL_FATAL(vhd_create(at("x5.vhd"), SIZE, NULL, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(fill(at("x5.vhd"), 0, 512, 'a'), 0);
+	CU_ASSERT_EQUAL(fill(at("x5.vhd"), 2 * MIB, 512, 'a'), 0);
+	poke_bat(at("x5.vhd"), 3, 1);
+	refused(at("x5.vhd"), EINVAL, "BAT entry 3 overlaps the header");
 	/* two entries on one block */
 	CU_ASSERT_EQUAL_FATAL(vhd_create(at("x3.vhd"), SIZE, NULL, msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(fill(at("x3.vhd"), 0, 512, 'a'), 0);
 	CU_ASSERT_EQUAL_FATAL(vhd_open(&v, at("x3.vhd"), 0, msg, sizeof(msg)), 0);
 	poke_bat(at("x3.vhd"), 5, v->bat[0]);
 	vhd_close(v);
-	refused(at("x3.vhd"), EINVAL, "two BAT entries share");
+	refused(at("x3.vhd"), EINVAL, "two BAT entries overlap (0 and 5)");
 	/* dynamic header checksum */
 	CU_ASSERT_EQUAL_FATAL(vhd_create(at("x4.vhd"), SIZE, NULL, msg, sizeof(msg)), 0);
 	poke(at("x4.vhd"), 512 + 30, &b, 1);
@@ -479,6 +531,7 @@ vdisk_vhd_suite(void)
 	CU_pSuite s = CU_add_suite("vdisk VHD", vhd_setup, vhd_teardown);
 
 	CU_add_test(s, "dynamic: qemu reads ours, we read qemu's", test_dynamic);
+	CU_add_test(s, "dynamic grown, the BAT moved", test_expand);
 	CU_add_test(s, "differencing: libvhdi reads the chain", test_differencing);
 	CU_add_test(s, "merge into the parent, cancelled and done", test_merge);
 	CU_add_test(s, "merge two levels up", test_merge_two_levels);

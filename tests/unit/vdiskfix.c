@@ -147,10 +147,12 @@ vf_restart(void)
 const char *
 vf_path(const char *name)
 {
-	static char path[256];
+	static char path[4][256]; /* four in one call's arguments */
+	static unsigned k;
 
-	snprintf(path, sizeof(path), "%s/%s", vf_root, name);
-	return path;
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", vf_root, name);
+	return path[k];
 }
 
 enum vds_result

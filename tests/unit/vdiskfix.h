@@ -27,7 +27,7 @@ void vf_down(void);
 /* Stop and start the provider and the inventory again over the same dirs. */
 int vf_restart(void);
 
-/* "vf_root/name" */
+/* "vf_root/name" (the last four calls' results stay valid) */
 const char *vf_path(const char *name);
 /* The job through validate/prepare/run (worker)/commit. */
 enum vds_result vf_job(const struct job_params *p, struct contract_run *run);
