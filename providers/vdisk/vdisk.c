@@ -3,7 +3,7 @@
  * vdisk.c - the vdisk provider's operations.
  *
  * createVDisk (raw, fixed VHD, dynamic and differencing VHD: vdisk_vhd.c),
- * attachVDisk, detachVDisk, deleteVDisk, expandVDisk, compactVDisk and
+ * attachVDisk, detachVDisk (loop or nbd), deleteVDisk, expandVDisk, compactVDisk and
  * mergeVDisk (a differencing VHD into an ancestor).  validate answers
  * the SET from cheap, stable facts (vdisk_check.c); prepare syncs the
  * vdisk table with the files and the kernel (vdisk_sync.c), checks the
@@ -20,10 +20,13 @@
  * space VDS_R_NO_SPACE, detach of a mounted or held disk VDS_R_IN_USE,
  * delete of an attached vdisk VDS_R_NOT_EMPTY (as the sim provider),
  * attach of an attached one VDS_R_IN_USE, detach of a detached one
- * VDS_R_INVALID_PARAM; attach of a dynamic or differencing VHD (no block
- * device serves them yet) and expand of a disk in a differencing chain
- * VDS_R_NOT_SUPPORTED; a differencing child over a parent attached
- * read-write, or a merge into an attached ancestor, VDS_R_IN_USE.
+ * VDS_R_INVALID_PARAM; expand of a disk in a differencing chain, and
+ * attach of a dynamic or differencing VHD where the kernel has no nbd
+ * device, VDS_R_NOT_SUPPORTED; a differencing child over a parent attached
+ * read-write, a read-write attach of a parent, a merge into an attached
+ * ancestor or of an attached child, an expand of an attached dynamic VHD,
+ * VDS_R_IN_USE.  Dynamic and differencing VHDs are attached as /dev/nbdN,
+ * served by vdsd-nbd (vdisk_nbd.h); the others as loop devices.
  */
 #include "config.h"
 
@@ -44,6 +47,7 @@
 #include "vdisk_grow.h"
 #include "vdisk_image.h"
 #include "vdisk_loop.h"
+#include "vdisk_nbd.h"
 #include "vdisk_store.h"
 #include "vdisk_sync.h"
 #include "vdisk_vhd.h"
@@ -55,7 +59,8 @@ struct vdisk_prov {
 	struct durable_file *df; /* recs.file, written off the loop (fsynced) */
 	struct strlist roots;    /* canonical */
 	char state_dir[PATH_MAX];
-	int link; /* udev discovery is on: name the disk of an attached vdisk */
+	char nbd_helper[PATH_MAX]; /* vdsd-nbd: serves dynamic and differencing VHDs */
+	int link;                  /* udev discovery is on: name the disk of an attached vdisk */
 };
 
 struct vdisk_plan {
@@ -68,6 +73,7 @@ struct vdisk_plan {
 	uint64_t reclaimed; /* compactVDisk */
 	struct vdr_rec anc; /* mergeVDisk: the ancestor written */
 	int reparented;     /* mergeVDisk: the child's file names anc now */
+	char nbd_helper[PATH_MAX];
 };
 
 /* ---------------------------------------------------------------- set up */
@@ -165,6 +171,10 @@ vdisk_init(const struct vds_conf *conf, void **state)
 	if (!vp)
 		return -1;
 	snprintf(vp->state_dir, sizeof(vp->state_dir), "%s", conf->state_dir);
+	/* VDSD_NBD_HELPER: the tests' build tree; installed, pkglibexecdir's */
+	snprintf(vp->nbd_helper, sizeof(vp->nbd_helper), "%s",
+	         getenv("VDSD_NBD_HELPER") ? getenv("VDSD_NBD_HELPER")
+	                                   : PKGLIBEXECDIR "/" VDN_HELPER_NAME);
 	vp->link = conf->discovery;
 	if (vdisk_roots(vp, conf) < 0 ||
 	    vdr_load(&vp->recs, conf->state_dir, err, sizeof(err)) < 0) {
@@ -319,6 +329,7 @@ vdisk_prepare(void *state, const struct job_params *p, void **plan, char *msg, s
 	if (!(pl = calloc(1, sizeof(*pl))))
 		return VDS_R_NO_MEMORY;
 	pl->p = *p;
+	snprintf(pl->nbd_helper, sizeof(pl->nbd_helper), "%s", vp->nbd_helper);
 	if (p->type == JOB_CREATE_VDISK)
 		r = vdc_create(&c, p, &pl->rec, msg, msglen);
 	else if ((r = vdc_target(&c, p, &rec, msg, msglen)) == VDS_R_OK &&
@@ -446,10 +457,21 @@ vdisk_run_loop(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t msgl
 		return VDS_R_CANCELLED;
 	}
 	prov_job_no_return(j);
-	if (pl->p.type == JOB_ATTACH_VDISK) {
+	if (pl->p.type == JOB_ATTACH_VDISK && pl->rec.format == INV_VF_VHD &&
+	    pl->rec.type != INV_VDT_FIXED) {
+		/* the kernel loops no dynamic VHD: vdsd-nbd serves it as /dev/nbdN */
+		prov_job_progress(j, 10, "starting nbd server");
+		rc = vdn_attach(pl->nbd_helper, pl->rec.path, pl->p.read_only, pl->devnode, msg,
+		                msglen);
+		if (rc < 0 && errno == ENODEV)
+			return VDS_R_NOT_SUPPORTED;
+	} else if (pl->p.type == JOB_ATTACH_VDISK) {
 		prov_job_progress(j, 10, "attaching");
 		rc = vdl_attach(pl->rec.path, pl->rec.vsize, pl->p.read_only, pl->devnode, &pl->dio,
 		                msg, msglen);
+	} else if (!strncmp(pl->devnode, "/dev/nbd", 8)) {
+		prov_job_progress(j, 10, "disconnecting nbd");
+		rc = vdn_detach(VDISK_SYSBLOCK, pl->devnode, pl->rec.path, msg, msglen);
 	} else {
 		prov_job_progress(j, 10, "detaching");
 		rc = vdl_detach(pl->devnode, pl->rec.path, msg, msglen);

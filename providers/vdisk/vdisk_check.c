@@ -217,16 +217,14 @@ vdc_op(const struct vdc_ctx *c, const struct job_params *p, const struct vdr_rec
        struct vdc_op_out *o, char *why, size_t len)
 {
 	uint64_t v;
-	int expandable_vhd = rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED;
 
 	switch (p->type) {
 	case JOB_ATTACH_VDISK:
-		if (expandable_vhd)
-			VDC_FAIL(VDS_R_NOT_SUPPORTED,
-			         "%s is a %s VHD: the kernel loops only raw images and fixed VHDs, "
-			         "and vdsd serves no other format as a block device (nbd) yet",
-			         rec->path,
-			         rec->type == INV_VDT_DIFFERENCING ? "differencing" : "dynamic");
+		if (!p->read_only && vdr_children(c->recs, rec->path))
+			VDC_FAIL(VDS_R_IN_USE,
+			         "%s is the parent of a differencing vdisk: a write to it would "
+			         "change what its child reads (attach it read-only)",
+			         rec->path);
 		return VDS_R_OK;
 	case JOB_DELETE_VDISK:
 		if (vdr_children(c->recs, rec->path))
@@ -314,6 +312,11 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
 	case JOB_EXPAND_VDISK:
 		if (st->status == INV_ST_MISSING)
 			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
+		if (st->loop && rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED)
+			VDC_FAIL(VDS_R_IN_USE,
+			         "%s is attached as %s: its server holds the block table the "
+			         "expand rewrites (detach it first)",
+			         rec->path, st->loop->devnode);
 		if (st->deleted)
 			VDC_FAIL(VDS_R_NOT_FOUND, "%s was deleted while attached", rec->path);
 		grown = *rec;
@@ -332,6 +335,12 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
 	case JOB_MERGE_VDISK: /* the ancestor: vdisk.c's chain check */
 		if (st->status == INV_ST_MISSING)
 			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
+		if (st->loop)
+			VDC_FAIL(VDS_R_IN_USE,
+			         "%s is attached%s as %s: its server holds the block table the "
+			         "merge empties (detach it first)",
+			         rec->path, st->loop->read_only ? " read-only" : "",
+			         st->loop->devnode);
 		return VDS_R_OK;
 	default:
 		VDC_FAIL(VDS_R_NOT_SUPPORTED, "the vdisk provider does not run job type %d",

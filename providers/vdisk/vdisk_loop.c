@@ -31,7 +31,7 @@
 #define VDL_GONE_STEP_NS 10000000L
 #define VDL_DELETED      " (deleted)"
 
-static int
+int
 vdl_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");

@@ -24,6 +24,9 @@ struct vdl_dev {
 	int read_only; /* /sys/block/loopN/ro */
 };
 
+/* The first line of a (sysfs) file, without its newline; -1 when unreadable or too long. */
+int vdl_read_line(const char *path, char *buf, size_t len);
+
 /*
  * Every bound loop device (sysfs root /sys/block for the daemon; tests may
  * pass another) whose backing file name fits VDL_BACKING_LEN.  Returns how

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "vdisk_nbd.h"
 #include "vdisk_sync.h"
 
 int
@@ -25,6 +26,7 @@ vdsy_view_read(struct vdsy_view *v, const char *sysblock)
 	if (!(v->devs = calloc(VDL_MAX, sizeof(*v->devs))))
 		return -1;
 	v->n = vdl_scan(sysblock, v->devs, VDL_MAX);
+	v->n += vdn_scan(sysblock, v->devs + v->n, VDL_MAX - v->n);
 	return 0;
 }
 

@@ -18,7 +18,7 @@
 
 #define VDSY_PROVIDER "vdisk"
 
-/* The kernel's loop devices at one moment. */
+/* The kernel's loop devices, and nbd devices vdsd-nbd serves, at one moment. */
 struct vdsy_view {
 	struct vdl_dev *devs;
 	size_t n;
@@ -27,7 +27,7 @@ struct vdsy_view {
 /* Where a record stands now. */
 struct vdsy_state {
 	enum inv_status status;     /* online, or missing: the image file is gone */
-	const struct vdl_dev *loop; /* the loop device it is attached as, or NULL */
+	const struct vdl_dev *loop; /* the loop or nbd device it is attached as, or NULL */
 	int deleted;                /* attached, but the file was unlinked */
 };
 

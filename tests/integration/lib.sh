@@ -34,6 +34,8 @@ vds_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export top_srcdir top_builddir
 
 VDSD=${VDSD:-$top_builddir/vdsd}
+# the vdisk provider's nbd server, from the build tree (installed: pkglibexecdir)
+[ -x "$top_builddir/vdsd-nbd" ] && export VDSD_NBD_HELPER=${VDSD_NBD_HELPER:-$top_builddir/vdsd-nbd}
 VDS_BASE_MIBS=${VDS_BASE_MIBS:-$top_builddir/tests/mibs}
 VDS_ROOT_OID=.1.3.6.1.4.1.8072.9999.86
 VDS_TRAP_OID=.1.3.6.1.6.3.1.1.4.1.0

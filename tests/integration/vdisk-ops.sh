@@ -11,8 +11,11 @@
 # differencing VHDs: made through snmpset, read by qemu (dynamic) and
 # libvhdi (vhdiinfo, vhdimount: the chain), data put into the child by
 # tests/integration/vhd_write.py (a writer from the specification, not
-# vdsd's), attach/delete/expand refused in a chain with the reason, the
-# chain kept across a restart, mergeVDisk into the parent (qemu reads the
+# vdsd's), the child attached as /dev/nbdN through vdsd-nbd (where the
+# kernel has nbd: read with cmp, written with dd, kept across a restart,
+# detached; elsewhere the attach fails naming the module), attach of a
+# parent read-write, delete, expand and merge of an attached child refused
+# with the reason, the chain kept across a restart, mergeVDisk into the parent (qemu reads the
 # parent as the child read), a dynamic VHD expanded.
 # Prints each job's time next to the same work done by hand.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -21,7 +24,10 @@
 vds_require_root
 vds_require_vdsd
 vds_require_cmd losetup stat qemu-img qemu-io blockdev fallocate cmp python3 vhdiinfo vhdimount
-[ -c /dev/fuse ] || skip "no /dev/fuse: vhdimount cannot read differencing VHDs"
+[ -c /dev/fuse ] || modprobe fuse 2>/dev/null || busybox modprobe fuse 2>/dev/null || true
+# nbd (the VM lane's kernel has it): attachVDisk of dynamic and differencing VHDs
+[ -e /sys/block/nbd0 ] || modprobe nbd 2>/dev/null || busybox modprobe nbd 2>/dev/null || true
+[ -c /dev/fuse ] || skip "no /dev/fuse (fuse module): vhdimount cannot read differencing VHDs"
 MIB=1048576
 C_VD_DEVNODE=$(mib_col VDS_VDISK_DEVNODE)
 # VDS_VDISK_ROOT: where the images go (the lane: a fresh ext4 on a virtio disk)
@@ -130,6 +136,16 @@ CHILD=$ROOT/child.vhd
 MNT=$VDS_TMP/vhdi
 mkdir -p "$MNT"
 vds_on_exit "mountpoint -q $MNT && umount $MNT"
+# nbd devices still served for our images at exit (by the server's command line)
+nbd_cleanup() {
+	local p
+	for p in /sys/block/nbd*/pid; do
+		[ -e "$p" ] && tr '\0' ' ' <"/proc/$(cat "$p")/cmdline" | grep -qF "$ROOT/" &&
+			qemu-nbd -d "/dev/$(basename "$(dirname "$p")")" >/dev/null
+	done
+	return 0
+}
+vds_on_exit nbd_cleanup
 # vhdi_reads VHD LAYER RAW: libvhdi's view of layer LAYER of VHD's chain is RAW
 vhdi_reads() {
 	local rc=0
@@ -177,17 +193,68 @@ put "$VDS_TMP/child.raw" $((5 * MIB)) $((3 * MIB)) 0x63
 put "$VDS_TMP/child.raw" $((40 * MIB)) 4096 0x64
 vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" || check_fail "libvhdi: the child does not read its data"
 # what a chain refuses, and why
-vd_refused "attachVDisk of a differencing VHD" "nbd" 8 ParamVDisk u "$VC"
-vd_refused "attachVDisk of a dynamic VHD" "nbd" 8 ParamVDisk u "$VB"
 vd_refused "deleteVDisk of a parent" "parent of a differencing" 10 ParamVDisk u "$VB"
 vd_refused "expandVDisk in a chain" "chain" 19 ParamVDisk u "$VB" ParamSizeMiB u 128
 vd_refused "mergeVDisk two levels of one" "parent level" 21 ParamVDisk u "$VC" ParamMergeDepth u 2
-# the chain is in the records: a restart keeps it
+vd_refused "attachVDisk of a parent read-write" "attach it read-only" 8 ParamVDisk u "$VB"
+# attach: vdsd-nbd serves the child as /dev/nbdN where the kernel has nbd devices
+NDEV=
+if [ -e /sys/block/nbd0 ]; then
+	vd_job "attachVDisk differencing VHD (nbd)" 8 ParamVDisk u "$VC"
+	T_JOB=$JOB_MS
+	wait_for 10000 has_devnode "$VC" || fail "no devnode for the attached child"
+	NDEV=$(devnode_of "$VC")
+	case $NDEV in
+	/dev/nbd*) ;;
+	*) fail "the child is attached as $NDEV, not as an nbd device" ;;
+	esac
+	expect_eq "nbd: the device's size" "$(inv_value 7 "$C_VD_SIZE" "$VC")" \
+		"$(blockdev --getsize64 "$NDEV")"
+	cmp -s "$NDEV" "$VDS_TMP/child.raw" || check_fail "nbd: $NDEV does not read as the child"
+	# written through the device, with O_DIRECT: into the child's file
+	head -c $((2 * MIB)) /dev/urandom >"$VDS_TMP/rnd"
+	dd if="$VDS_TMP/rnd" of="$NDEV" bs=1M seek=12 oflag=direct conv=fsync status=none ||
+		check_fail "nbd: writing $NDEV failed"
+	dd if="$VDS_TMP/rnd" of="$VDS_TMP/child.raw" bs=1M seek=12 conv=notrunc status=none
+	H=$(job_handle)
+	job_start "$H" 21 ParamVDisk u "$VC"
+	expect_eq "mergeVDisk of an attached child" "$ST_FAILED" "$(job_wait "$H")"
+	case "$(job_get "$H" ErrorMessage)" in
+	*"detach it first"*) ;;
+	*) check_fail "mergeVDisk of an attached child: \"$(job_get "$H" ErrorMessage)\"" ;;
+	esac
+	# by hand: qemu-nbd serving the parent (it reads no differencing VHD)
+	FREE=$(for d in /sys/block/nbd*; do [ -e "$d/pid" ] || { basename "$d"; break; }; done)
+	t0=$(now_ms)
+	if qemu-nbd -r -f vpc -c "/dev/$FREE" "$DYN" 2>/dev/null; then
+		note "attachVDisk of a differencing VHD as $NDEV: job ${T_JOB} ms; qemu-nbd -c of its" \
+			"dynamic parent by hand $(($(now_ms) - t0)) ms"
+		qemu-nbd -d "/dev/$FREE" >/dev/null
+	fi
+else
+	H=$(job_handle)
+	job_start "$H" 8 ParamVDisk u "$VC"
+	expect_eq "attachVDisk with no nbd device" "$ST_FAILED" "$(job_wait "$H")"
+	case "$(job_get "$H" ErrorMessage)" in
+	*"modprobe nbd"*) ;;
+	*) check_fail "attachVDisk with no nbd device: \"$(job_get "$H" ErrorMessage)\"" ;;
+	esac
+	note "no nbd device here: attachVDisk of a differencing VHD fails naming the module" \
+		"(the VM lane attaches it)"
+fi
+# the chain is in the records, an attachment in the kernel: a restart keeps both
 vds_stop_vdsd
 vds_start_vdsd
 vds_wait_registered
 expect_eq "after a restart: the child's vdsVDiskType" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC")"
 vd_refused "deleteVDisk of a parent, after a restart" "parent of a differencing" 10 ParamVDisk u "$VB"
+if [ -n "$NDEV" ]; then
+	expect_eq "after a restart: the child's device" "$NDEV" "$(devnode_of "$VC")"
+	vd_job "detachVDisk (nbd)" 9 ParamVDisk u "$VC"
+	[ ! -e "/sys/block/${NDEV#/dev/}/pid" ] || check_fail "nbd: $NDEV still served after the detach"
+	vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" ||
+		check_fail "libvhdi: the child does not read what was written through $NDEV"
+fi
 # merge: the parent holds what the child read; the child, emptied, reads the same
 vd_job "mergeVDisk" 21 ParamVDisk u "$VC"
 T_JOB=$JOB_MS

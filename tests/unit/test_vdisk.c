@@ -9,6 +9,7 @@
 
 #include <CUnit/Basic.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,12 @@ main(void)
 		return 77;
 	}
 	log_set_sink(quiet);
+	{ /* the nbd server of this build tree (installed: pkglibexecdir) */
+		char helper[PATH_MAX];
+
+		if (realpath("vdsd-nbd", helper))
+			setenv("VDSD_NBD_HELPER", helper, 0);
+	}
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	s = CU_add_suite("vdisk", NULL, NULL);

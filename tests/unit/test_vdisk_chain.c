@@ -6,8 +6,9 @@
  * state file across a restart:
  *
  * - a dynamic VHD and a differencing one over it: rows, sizes, qemu-img;
- * - what a chain refuses: attach (no block device serves these VHDs),
- *   delete of a parent, expand of any disk in a chain, a differencing
+ * - attach through vdsd-nbd (where the kernel has nbd: else refused
+ *   NOT_SUPPORTED, naming the module); what a chain refuses: a parent
+ *   attached read-write, delete of a parent, expand of any disk in a chain, a differencing
  *   disk of another size or over a raw image, an initial label, a merge
  *   of a disk with no parent or deeper than its chain, a merge into a
  *   parent that has another child;
@@ -142,11 +143,19 @@ test_chain_jobs(void)
 	label.vdisk_type = INV_VDT_EXPANDABLE;
 	label.init_label = JOB_LABEL_GPT;
 	CU_ASSERT_EQUAL(vf_job(&label, &run), VDS_R_NOT_SUPPORTED);
-	/* what the chain refuses */
+	/* attach: through vdsd-nbd where the kernel has nbd devices, else refused saying so */
 	attach.vdisk = child;
-	CU_ASSERT_EQUAL(vf_job(&attach, &run), VDS_R_NOT_SUPPORTED);
+	if (access("/sys/block/nbd0", F_OK) == 0) {
+		CU_ASSERT_EQUAL(vf_job(&attach, &run), VDS_R_OK);
+		CU_ASSERT_EQUAL(strncmp(row(child)->devnode, "/dev/nbd", 8), 0);
+		CU_ASSERT_EQUAL(vf_simple(JOB_DETACH_VDISK, child), VDS_R_OK);
+	} else {
+		CU_ASSERT_EQUAL(vf_job(&attach, &run), VDS_R_NOT_SUPPORTED);
+		CU_ASSERT_PTR_NOT_NULL(strstr(run.msg, "modprobe nbd"));
+	}
+	/* what the chain refuses: a parent written under its child */
 	attach.vdisk = par;
-	CU_ASSERT_EQUAL(vf_job(&attach, &run), VDS_R_NOT_SUPPORTED);
+	CU_ASSERT_EQUAL(vf_job(&attach, &run), VDS_R_IN_USE);
 	CU_ASSERT_EQUAL(vf_simple(JOB_DELETE_VDISK, par), VDS_R_NOT_EMPTY);
 	{
 		struct job_params ex = {.type = JOB_EXPAND_VDISK, .vdisk = par, .size = 128 * MIB};
