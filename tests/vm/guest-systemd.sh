@@ -16,7 +16,9 @@
 #   and attachVDisk (a loop device, its first and last block read; the
 #   image directory, an ext4 on /dev/vdc, given by a drop-in
 #   ReadWritePaths= as the unit says), and on overlayfs over tmpfs (readable
-#   or failed with the reason); lvm:
+#   or failed with the reason), a dynamic VHD attached through vdsd-nbd
+#   (outside vdsd.service's cgroup, still served and read back after
+#   systemctl restart vdsd, detached, qemu reads the data); lvm:
 #   createVolume in vg0 on /dev/vdb;
 #   systemctl reload: a changed jobMaxRunning reads back in vdsJobMaxRunning;
 #   systemctl stop: result success, exit status 0, no SIGKILL.
@@ -35,6 +37,7 @@ sd_dump() {
 }
 vds_on_exit 'if [ "$rc" -ne 0 ]; then sd_dump; fi'
 prop() { systemctl show -p "$1" --value vdsd; } # PROPERTY of vdsd.service
+is_active() { [ "$(prop ActiveState)" = active ]; }
 expect_active() { # WHAT
 	expect_eq "$1: vdsd.service ActiveState/SubState" "active running" "$(prop ActiveState) $(prop SubState)"
 }
@@ -172,6 +175,43 @@ if run_ok "vdisk createVDisk on overlayfs" 7 ParamPath s "$OIMG" ParamSizeMiB u 
 		expect_eq "loop devices over $OIMG after the failed attach" 0 "$(losetup -n -j "$OIMG" | wc -l)"
 	fi
 fi
+say "vdisk: a dynamic VHD attached through vdsd-nbd, kept across systemctl restart"
+# loading nbd is the administrator's part: the unit has ProtectKernelModules=
+modprobe nbd 2>/dev/null || busybox modprobe nbd 2>/dev/null
+DVHD=/srv/vdsd/vdisks/dyn.vhd
+C_VD_DEVNODE=$(mib_col VDS_VDISK_DEVNODE)
+if [ ! -b /dev/nbd0 ]; then
+	check_fail "no nbd device in the guest (modprobe nbd)"
+elif run_ok "vdisk createVDisk dynamic VHD" 7 ParamPath s "$DVHD" ParamSizeMiB u 32 \
+	ParamVDiskFormat i 2 && VD=$(job_get "$H" OutVDisk) &&
+	run_ok "vdisk attachVDisk dynamic VHD" 8 ParamVDisk u "$VD"; then
+	NB=$(inv_value 7 "$C_VD_DEVNODE" "$VD")
+	case $NB in /dev/nbd*) ;; *) fail "the dynamic VHD is attached as \"$NB\", not as an nbd device" ;; esac
+	reads_ok "$NB" 32
+	head -c 1048576 /dev/urandom >/run/vds-rnd
+	dd if=/run/vds-rnd of="$NB" bs=1M seek=3 oflag=direct conv=fsync status=none ||
+		check_fail "writing $NB failed"
+	spid=$(cat "/sys/block/${NB#/dev/}/pid")
+	note "vdsd-nbd pid $spid, cgroup $(cut -d: -f3 "/proc/$spid/cgroup")"
+	grep -q 'vdsd\.service' "/proc/$spid/cgroup" &&
+		check_fail "vdsd-nbd runs in vdsd.service's cgroup: a stop of vdsd would kill it"
+	systemctl restart vdsd || check_fail "systemctl restart vdsd failed"
+	wait_for 60000 is_active || check_fail "not active after the restart: $(prop ActiveState)"
+	wait_for 60000 vds_registered || check_fail "the tables do not answer after the restart"
+	pid=$(prop MainPID)
+	[ -e "/sys/block/${NB#/dev/}/pid" ] || check_fail "$NB is served no more after the restart"
+	cmp -s /run/vds-rnd <(dd if="$NB" bs=1M skip=3 count=1 iflag=direct status=none) ||
+		check_fail "$NB does not read back what was written before the restart"
+	nb_listed() { [ "$(inv_value 7 "$C_VD_DEVNODE" "$VD")" = "$NB" ]; }
+	wait_for 30000 nb_listed || check_fail "after the restart vdsVDiskDevNode is not $NB"
+	if run_ok "vdisk detachVDisk dynamic VHD" 9 ParamVDisk u "$VD"; then
+		[ ! -e "/sys/block/${NB#/dev/}/pid" ] || check_fail "$NB still served after the detach"
+		qemu-img convert -f vpc -O raw "$DVHD" /run/vds-dyn.raw &&
+			cmp -s /run/vds-rnd <(dd if=/run/vds-dyn.raw bs=1M skip=3 count=1 status=none) ||
+			check_fail "qemu does not read in $DVHD what was written through $NB"
+		rm -f /run/vds-dyn.raw
+	fi
+fi
 say "lvm: createVolume in vg0"
 wait_for 60000 inv_index 6 "$C_PACK_NAME" vg0 >/dev/null 2>&1 || fail "vg0 is not in the pack table"
 PACK=$(inv_index 6 "$C_PACK_NAME" vg0)
@@ -186,7 +226,6 @@ sed -i 's/^jobMaxRunning .*/jobMaxRunning 3/' /etc/vdsd/vdsd.conf
 systemctl reload vdsd || check_fail "systemctl reload vdsd failed"
 max_is_3() { [ "$(svc vdsJobMaxRunning)" = 3 ]; }
 wait_for 60000 max_is_3 || check_fail "vdsJobMaxRunning is $(svc vdsJobMaxRunning) after the reload, not 3"
-is_active() { [ "$(prop ActiveState)" = active ]; }
 wait_for 30000 is_active || check_fail "not active after the reload: $(prop ActiveState)"
 expect_eq "same process after the reload" "$pid" "$(prop MainPID)"
 
