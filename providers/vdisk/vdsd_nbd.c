@@ -194,17 +194,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", msg);
 		return 1;
 	}
-	if (v->type == 2) {
+	if (v->type == VDI_VHD_FIXED) {
 		fprintf(stderr, "%s is a fixed VHD: a loop device serves it\n", image);
+		vhd_close(v);
 		return 1;
 	}
 	if (pipe(p) < 0) {
 		perror("pipe");
+		vhd_close(v);
 		return 1;
 	}
 	switch (fork()) {
 	case -1:
 		perror("fork");
+		vhd_close(v);
 		return 1;
 	case 0:
 		close(p[0]);
@@ -213,6 +216,7 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
+	vhd_close(v); /* the daemon's now */
 	close(p[1]);
 	n = read(p[0], buf, sizeof(buf) - 1);
 	if (n <= 0) {
