@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fsutil.h"
 #include "lvm_json.h"
@@ -325,11 +326,28 @@ lvm_scan_lv(const struct lvm_scan *s, const char *vg, const char *lv)
 	return NULL;
 }
 
+/* The block device a node names (following links), or 0. */
+static dev_t
+lj_rdev(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISBLK(sb.st_mode) ? sb.st_rdev : 0;
+}
+
 const struct lvm_pv *
 lvm_scan_pv(const struct lvm_scan *s, const char *dev)
 {
+	dev_t rdev;
+
 	for (size_t i = 0; i < s->npvs; i++)
 		if (!strcmp(s->pvs[i].name, dev))
+			return &s->pvs[i];
+	/* another name of the same device: LVM says /dev/mapper/NAME, udev /dev/dm-N */
+	if (!(rdev = lj_rdev(dev)))
+		return NULL;
+	for (size_t i = 0; i < s->npvs; i++)
+		if (lj_rdev(s->pvs[i].name) == rdev)
 			return &s->pvs[i];
 	return NULL;
 }

@@ -62,6 +62,7 @@ enum vds_result lvm_scan_load(struct lvm_scan *s, char *msg, size_t len);
 
 const struct lvm_vg *lvm_scan_vg(const struct lvm_scan *s, const char *vg);
 const struct lvm_lv *lvm_scan_lv(const struct lvm_scan *s, const char *vg, const char *lv);
+/* The PV on dev: by name, else by device number (/dev/mapper/X is /dev/dm-N). */
 const struct lvm_pv *lvm_scan_pv(const struct lvm_scan *s, const char *dev);
 /* A visible volume (not a hidden [sub-LV]). */
 int lvm_lv_visible(const struct lvm_lv *lv);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "lvm/lvm_cmd.h"
@@ -174,6 +176,19 @@ test_parse_vgs_pvs(void)
 	CU_ASSERT_STRING_EQUAL(lvm_scan_pv(&s, "/dev/vdc")->vg, "vg0");
 	CU_ASSERT_EQUAL(lvm_scan_pv(&s, "/dev/vda")->free, 255852544ULL);
 	CU_ASSERT_PTR_NULL(lvm_scan_pv(&s, "/dev/vdd"));
+	{ /* another name of the same block device (LVM's /dev/mapper/X, udev's /dev/dm-N) */
+		char dir[] = "/tmp/vdsd-test-lvm.XXXXXX", link[64];
+		struct stat sb;
+
+		if (stat("/dev/loop0", &sb) == 0 && S_ISBLK(sb.st_mode) && mkdtemp(dir)) {
+			snprintf(link, sizeof(link), "%s/pv", dir);
+			CU_ASSERT_EQUAL(symlink("/dev/loop0", link), 0);
+			snprintf(s.pvs[1].name, sizeof(s.pvs[1].name), "%s", link);
+			CU_ASSERT_PTR_EQUAL(lvm_scan_pv(&s, "/dev/loop0"), &s.pvs[1]);
+			unlink(link);
+			rmdir(dir);
+		}
+	}
 	CU_ASSERT_EQUAL(lvm_json_vgs("{\"report\": [{\"vg\": [{\"vg_name\":\"x\" ", &s), -1);
 	lvm_scan_free(&s);
 	free(vgs);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: ISC
 # guest-plex.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh -n 4):
 # the lvm provider's plex jobs and parity volumes through SNMP on a volume
-# group "vgp" over /dev/vda, /dev/vdb, /dev/vdd and a device-mapper linear
-# device "vdsplx" over /dev/vdc (the disk that fails):
+# group "vgp" over /dev/vda, /dev/vdb, /dev/vdd and two device-mapper linear
+# devices "vdsplx" and "vdsplx2" over the halves of /dev/vdc (the disks that
+# fail):
 #   createVolume parity(5), ParityCount 1 (raid5 on 3 disks): lvs segtype
 #     raid5, 2 data stripes, dmsetup "raid5_ls 3 AAA";
 #   addVolumePlex: a simple volume holding a pattern gets a leg on vdb:
@@ -12,6 +13,12 @@
 #   repairVolumePlex: the fault -- a leg on vdsplx is switched to the dm
 #     "error" target and written to until md fails it (plex failed in the
 #     model); the job rebuilds it onto vdd: "raid1 2 AA", data intact.
+#   a leg failing mid-sync: with md's resync held (1 KiB/s), an
+#     addVolumePlex onto "vdsplx2" and then a repairVolumePlex of that
+#     failed leg onto "vdsplx" each see their target switched to the
+#     "error" target while md copies onto it: the job fails IO_ERROR
+#     saying which plex failed, the model shows it failed, the data reads
+#     back; a repair onto vdd then brings the mirror back ("raid1 2 AA").
 #   one kill each: addVolumePlex and removeVolumePlex of an 8 MiB volume
 #     with vdsd's lvconvert killed (strace, guest-lib.sh) at the last
 #     suspend its calibration run made (devices suspended, the new tables
@@ -32,26 +39,40 @@ vds_require_root
 vds_require_vdsd
 lvjson() { lvmq lvs --reportformat json -o "$1" "$2" | jq -r ".report[0].lv[0].${1%%,*}"; }
 dmst() { dmsetup status "$1" | awk '{print $4, $5, $6}'; }
-FLT=vdsplx DC=/dev/vdc
-SECT=$(($(blockdev --getsz "$DC") - 2048))
+FLT=vdsplx FLT2=vdsplx2 DC=/dev/vdc
+SECT=$((($(blockdev --getsz "$DC") - 2048) / 2))
 C_DISK_DEVNODE=$(mib_col VDS_DISK_DEVNODE)
 C_PLEX_HEALTH=$(mib_col VDS_PLEX_HEALTH)
-flt_set() { # linear|error
-	local t="0 $SECT linear $DC 2048"
-	[ "$1" = linear ] || t="0 $SECT error"
-	dmsetup suspend --noflush "$FLT" && dmsetup load "$FLT" --table "$t" && dmsetup resume "$FLT"
+flt_table() { # linear|error [DEVICE]: the table of a fault device (vdsplx: vdc's first half)
+	local start=2048
+	[ "${2:-$FLT}" = "$FLT2" ] && start=$((2048 + SECT))
+	if [ "$1" = linear ]; then echo "0 $SECT linear $DC $start"; else echo "0 $SECT error"; fi
+}
+flt_set() { # linear|error [DEVICE]
+	local d=${2:-$FLT}
+	dmsetup suspend --noflush "$d" && dmsetup load "$d" --table "$(flt_table "$1" "$d")" &&
+		dmsetup resume "$d"
+}
+sl_min=$(cat /proc/sys/dev/raid/speed_limit_min) sl_max=$(cat /proc/sys/dev/raid/speed_limit_max)
+sync_release() {
+	echo "$sl_min" >/proc/sys/dev/raid/speed_limit_min
+	echo "$sl_max" >/proc/sys/dev/raid/speed_limit_max
 }
 cleanup_storage() {
+	sync_release
 	flt_set linear 2>/dev/null
+	flt_set linear "$FLT2" 2>/dev/null
 	lvmq vgremove -qf vgp >/dev/null 2>&1
-	lvmq pvremove -qf /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" >/dev/null 2>&1
+	lvmq pvremove -qf /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" "/dev/mapper/$FLT2" >/dev/null 2>&1
 	dmsetup remove "$FLT" 2>/dev/null
+	dmsetup remove "$FLT2" 2>/dev/null
 }
 vds_on_exit cleanup_storage
 cleanup_storage
 wipefs -qaf /dev/vda /dev/vdb "$DC" /dev/vdd || fail "wipefs"
-dmsetup create "$FLT" --table "0 $SECT linear $DC 2048" || fail "dmsetup create $FLT"
-guest_vg vgp /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT"
+dmsetup create "$FLT" --table "$(flt_table linear "$FLT")" || fail "dmsetup create $FLT"
+dmsetup create "$FLT2" --table "$(flt_table linear "$FLT2")" || fail "dmsetup create $FLT2"
+guest_vg vgp /dev/vda /dev/vdb /dev/vdd "/dev/mapper/$FLT" "/dev/mapper/$FLT2"
 vds_start_master
 vds_write_conf "discovery yes" "provider lvm"
 vds_start_vdsd
@@ -60,6 +81,10 @@ PACK=$(inv_index 6 "$C_PACK_NAME" vgp) || fail "vgp is not in the pack table"
 disk() { wait_for 10000 inv_index 2 "$C_DISK_DEVNODE" "$1" >/dev/null && inv_index 2 "$C_DISK_DEVNODE" "$1"; }
 DA=$(disk /dev/vda) DB=$(disk /dev/vdb) DD=$(disk /dev/vdd)
 [ -n "$DA" ] && [ -n "$DB" ] && [ -n "$DD" ] || fail "vda/vdb/vdd not in the disk table"
+# the fault devices are disks to vdsd too (device-mapper, but no LVM volume)
+dmdisk() { disk "/dev/dm-$(dmsetup info -c --noheadings -o minor "$1" | tr -d ' ')"; }
+DF=$(dmdisk "$FLT") DF2=$(dmdisk "$FLT2")
+[ -n "$DF" ] && [ -n "$DF2" ] || fail "$FLT/$FLT2 not in the disk table"
 
 run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
 	job_run 300000 "${@:2}"
@@ -151,13 +176,70 @@ t0=$(now_ms)
 lvmq lvconvert -y --replace /dev/vdb vgp/hm /dev/vdd >/dev/null && wait_synced vgp/hm
 times_add "repairVolumePlex 32 MiB (by hand: --replace)" "$REP_MS" "$(($(now_ms) - t0))"
 
+# ---- a leg failing mid-sync: md's resync held at 1 KiB/s, so the target
+# fails while md is still copying onto it, however slow the machine
+R_IO_ERROR=$(result_code IO_ERROR)
+sync_hold() {
+	echo 1 >/proc/sys/dev/raid/speed_limit_min
+	echo 1 >/proc/sys/dev/raid/speed_limit_max
+}
+# syncing H LV: job H waits on its sync (running, 10..99 %) and LVM shows LV's sync under way
+syncing() {
+	local st='' pc=0 sync
+	for _ in $(seq 1500); do # the job reaches its sync phase within ~5 min
+		read -r st pc <<<"$(job_getn "$1" Status PercentComplete)"
+		[ "$st" = "$ST_RUNNING" ] && [ "$pc" -ge 10 ] && break
+		job_finished "$1" && break
+		sleep 0.2
+	done
+	sync=$(lvjson sync_percent "$2")
+	note "job $1 at $pc % ($st), LVM sync $sync %"
+	[ "$st" = "$ST_RUNNING" ] && awk -v s="$sync" 'BEGIN { exit !(s != "" && s + 0 < 100) }'
+}
+leg2_failed() { [ "$(inv_value 5 "$C_PLEX_HEALTH" "$(plex_of "$(inv_index 4 "$C_VOL_NAME" vgp/fs)" 2)")" = 5 ]; }
+# midsync WHAT DEVICE: job H syncs onto DEVICE, which fails; the job must fail IO_ERROR
+midsync() {
+	local msg
+	syncing "$H" vgp/fs || check_fail "$1: the job was not syncing onto $2"
+	flt_set error "$2" || fail "cannot fail $2"
+	pat_write /dev/vgp/fs # the same bytes: md writes every leg, and fails the dead one at once
+	sync_release
+	job_follow "$H" 300000
+	msg=$(job_get "$H" ErrorMessage)
+	note "$1, $2 failed mid-sync: job $JOB_FINAL, \"$msg\""
+	expect_eq "$1, $2 failed mid-sync: the job" "$ST_FAILED $R_IO_ERROR" "$JOB_FINAL $(job_get "$H" Result)"
+	case $msg in *degraded*"plex 2"*failed*) ;; *) check_fail "$1: the message does not name plex 2 failed" ;; esac
+	pat_same /dev/vgp/fs || check_fail "$1, $2 failed mid-sync: the data changed"
+	wait_for 60000 leg2_failed || check_fail "$1, $2 failed mid-sync: plex 2 is not failed in the model"
+}
+run_job "createVolume simple (mid-sync faults)" 3 ParamPack u "$PACK" ParamVolumeType i 1 \
+	ParamSizeMiB u 16 ParamDisks s "$DA" ParamName s fs
+VF=$(inv_index 4 "$C_VOL_NAME" vgp/fs)
+pat_write /dev/vgp/fs
+sync_hold
+H=$(job_handle)
+job_start "$H" 12 ParamVolume u "$VF" ParamDisks s "$DF2"
+midsync addVolumePlex "$FLT2"
+sync_hold
+H=$(job_handle)
+job_start "$H" 14 ParamVolume u "$VF" ParamPlex u "$(plex_of "$VF" 2)" ParamDisks s "$DF"
+midsync repairVolumePlex "$FLT"
+flt_set linear
+flt_set linear "$FLT2"
+# the repair ran while vdsplx2 failed: LVM marked its PV missing; it is back
+lvmq vgextend -q --restoremissing vgp "/dev/mapper/$FLT2" >/dev/null 2>&1
+run_job "repairVolumePlex after the mid-sync faults" 14 ParamVolume u "$VF" \
+	ParamPlex u "$(plex_of "$VF" 2)" ParamDisks s "$DD"
+expect_eq "repaired after the mid-sync faults: dmsetup" "raid1 2 AA" "$(dmst vgp-fs)"
+pat_same /dev/vgp/fs || check_fail "repaired after the mid-sync faults: the data changed"
+
 # ---- one kill each: addVolumePlex and removeVolumePlex, lvconvert killed
 # mid-change.  The VG holds only the volume km for the calibration runs and
 # the kills alike: lvconvert makes one status ioctl per LV, so the same LVs
 # give the same ioctl numbers.
 KILL_VG=vgp
 R_TOOL_FAILED=$(result_code TOOL_FAILED)
-for lv in pm hm r5; do lvmq lvremove -qf "vgp/$lv" >/dev/null || fail "lvremove vgp/$lv"; done
+for lv in pm hm r5 fs; do lvmq lvremove -qf "vgp/$lv" >/dev/null || fail "lvremove vgp/$lv"; done
 run_job "createVolume simple (kills)" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 \
 	ParamDisks s "$DA" ParamName s km
 VK=$(inv_index 4 "$C_VOL_NAME" vgp/km)
