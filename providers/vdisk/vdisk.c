@@ -24,8 +24,8 @@
  * attach of a dynamic or differencing VHD where the kernel has no nbd
  * device, VDS_R_NOT_SUPPORTED; a differencing child over a parent attached
  * read-write, a read-write attach of a parent, a merge into an attached
- * ancestor or of an attached child, an expand of an attached dynamic VHD,
- * VDS_R_IN_USE.  Dynamic and differencing VHDs are attached as /dev/nbdN,
+ * ancestor or of an attached child, an expand of a dynamic VHD attached
+ * read-only, VDS_R_IN_USE.  Dynamic and differencing VHDs are attached as /dev/nbdN,
  * served by vdsd-nbd (vdisk_nbd.h); the others as loop devices.
  */
 #include "config.h"
@@ -501,15 +501,20 @@ vdisk_run_expand(struct vdisk_plan *pl, struct prov_job *j, char *msg, size_t ms
 	/* cancel until the file has grown; past that (the footer moves) no more */
 	struct vdisk_step s = {j, pl->rec.type == INV_VDT_FIXED ? "allocating" : "growing file", 99,
 	                       90};
+	int rc;
 
 	prov_job_progress(j, 0, s.what);
 	if (pl->rec.format == INV_VF_VHD && pl->rec.type == INV_VDT_EXPANDABLE) {
-		/* a dynamic VHD: its BAT and footers (never attached: no device to grow) */
+		/* a dynamic VHD: its BAT and footers; attached, its server grows it and the device
+		 */
 		if (prov_job_no_return(j)) {
 			snprintf(msg, msglen, "cancelled before %s was touched", pl->rec.path);
 			return VDS_R_CANCELLED;
 		}
-		if (vhd_expand(pl->rec.path, pl->vsize, msg, msglen) < 0)
+		rc = pl->devnode[0] ? vdn_grow(VDISK_SYSBLOCK, pl->devnode, pl->rec.path, pl->vsize,
+		                               msg, msglen)
+		                    : vhd_expand(pl->rec.path, pl->vsize, msg, msglen);
+		if (rc < 0)
 			return vdisk_errno_result(errno);
 		pl->rec.vsize = pl->vsize;
 		return VDS_R_OK;

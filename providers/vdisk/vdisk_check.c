@@ -312,10 +312,11 @@ vdc_start(const struct job_params *p, const struct vdr_rec *rec, uint64_t vsize,
 	case JOB_EXPAND_VDISK:
 		if (st->status == INV_ST_MISSING)
 			VDC_FAIL(VDS_R_NOT_FOUND, "the image file %s is missing", rec->path);
-		if (st->loop && rec->format == INV_VF_VHD && rec->type != INV_VDT_FIXED)
+		if (st->loop && st->loop->read_only && rec->format == INV_VF_VHD &&
+		    rec->type != INV_VDT_FIXED)
 			VDC_FAIL(VDS_R_IN_USE,
-			         "%s is attached as %s: its server holds the block table the "
-			         "expand rewrites (detach it first)",
+			         "%s is attached read-only as %s: its server may not write the "
+			         "block table the expand grows (attach it read-write)",
 			         rec->path, st->loop->devnode);
 		if (st->deleted)
 			VDC_FAIL(VDS_R_NOT_FOUND, "%s was deleted while attached", rec->path);

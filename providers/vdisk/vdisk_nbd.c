@@ -12,17 +12,24 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/nbd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "vdisk_image.h"
 #include "vdisk_nbd.h"
 
 #define VDN_DETACH_WAIT_MS 30000
+#define VDN_CTL_WAIT_S     60 /* a grow syncs the image: it may take a while */
 
 /* ------------------------------------------------------------- the view */
 
@@ -210,6 +217,117 @@ vdn_detach(const char *sysblock, const char *devnode, const char *path, char *ms
 	return 0;
 }
 
+/* ------------------------------------------------------------- control */
+
+/* The abstract address "vdsd-nbd/nbdN" of devnode's server. */
+static socklen_t
+vdn_ctl_addr(const char *devnode, struct sockaddr_un *a)
+{
+	const char *name = strrchr(devnode, '/');
+	int n;
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, VDN_HELPER_NAME "/%s",
+	             name ? name + 1 : devnode);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+int
+vdn_control_listen(const char *devnode)
+{
+	struct sockaddr_un a;
+	socklen_t l = vdn_ctl_addr(devnode, &a);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, l) < 0 || listen(fd, 4) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+vdn_timeout(int fd, unsigned s)
+{
+	struct timeval tv = {(time_t)s, 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+int
+vdn_grow(const char *sysblock, const char *devnode, const char *path, uint64_t vsize, char *msg,
+         size_t msglen)
+{
+	struct sockaddr_un a;
+	socklen_t l = vdn_ctl_addr(devnode, &a);
+	char req[64], rep[512];
+	ssize_t n;
+	int fd;
+
+	if (!vdn_serves(sysblock, devnode, path)) {
+		errno = ENXIO;
+		snprintf(msg, msglen, "%s no longer serves %s", devnode, path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return vdi_fail(msg, msglen, "socket for", devnode);
+	vdn_timeout(fd, VDN_CTL_WAIT_S);
+	snprintf(req, sizeof(req), "grow %" PRIu64 "\n", vsize);
+	if (connect(fd, (struct sockaddr *)&a, l) < 0 || write(fd, req, strlen(req)) < 0 ||
+	    (n = read(fd, rep, sizeof(rep) - 1)) <= 0) {
+		int e = errno ? errno : EIO;
+
+		close(fd);
+		snprintf(msg, msglen, "the server of %s did not answer the grow: %s", devnode,
+		         strerror(e));
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	rep[n] = '\0';
+	rep[strcspn(rep, "\n")] = '\0';
+	if (strncmp(rep, "OK", 2) != 0) {
+		snprintf(msg, msglen, "%s: %s", VDN_HELPER_NAME, rep[0] == 'E' ? rep + 2 : rep);
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* One control request on c (accepted): "grow SIZE" from root; the answer "OK SIZE" or "E why". */
+static void
+vdn_control(int c, int nbd, struct vhd *v, int read_only)
+{
+	char buf[64], msg[400], out[450];
+	unsigned long long size;
+	struct ucred cr;
+	socklen_t l = sizeof(cr);
+	ssize_t n;
+
+	vdn_timeout(c, 5);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0 || cr.uid != 0)
+		snprintf(out, sizeof(out), "E only root may ask\n");
+	else if ((n = read(c, buf, sizeof(buf) - 1)) <= 0 || (buf[n] = '\0', 0) ||
+	         sscanf(buf, "grow %llu", &size) != 1)
+		snprintf(out, sizeof(out), "E not \"grow SIZE\"\n");
+	else if (read_only)
+		snprintf(out, sizeof(out), "E %s is served read-only\n", v->path);
+	else if (vhd_grow(v, size, msg, sizeof(msg)) < 0)
+		snprintf(out, sizeof(out), "E %s\n", msg);
+	else if (nbd >= 0 && ioctl(nbd, NBD_SET_SIZE_BLOCKS, (unsigned long)(v->size / 512)) < 0)
+		snprintf(out, sizeof(out), "E %s grew, but its device did not: %s\n", v->path,
+		         strerror(errno));
+	else
+		snprintf(out, sizeof(out), "OK %" PRIu64 "\n", v->size);
+	if (write(c, out, strlen(out)) < 0) {
+		/* the client is gone: nothing to tell */
+	}
+}
+
 /* --------------------------------------------------------------- serve */
 
 static int
@@ -247,15 +365,32 @@ vdn_reply(int sock, const char handle[8], uint32_t err, const void *data, size_t
 }
 
 int
-vdn_serve(int sock, struct vhd *v, int read_only)
+vdn_serve(int sock, int ctl, int nbd, struct vhd *v, int read_only)
 {
 	struct nbd_request rq;
 	char *buf = NULL;
 	int rc = -1;
 
 	for (;;) {
+		struct pollfd pf[2] = {{sock, POLLIN, 0}, {ctl, POLLIN, 0}};
 		uint32_t type, len, err = 0;
 		uint64_t from;
+
+		if (poll(pf, ctl >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (ctl >= 0 && (pf[1].revents & POLLIN)) {
+			int c = accept4(ctl, NULL, NULL, SOCK_CLOEXEC);
+
+			if (c >= 0) {
+				vdn_control(c, nbd, v, read_only);
+				close(c);
+			}
+		}
+		if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 
 		if (vdn_io(sock, &rq, sizeof(rq), 0) < 0 || be32toh(rq.magic) != NBD_REQUEST_MAGIC)
 			break;

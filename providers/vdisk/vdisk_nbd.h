@@ -53,11 +53,26 @@ int vdn_detach(const char *sysblock, const char *devnode, const char *path, char
                size_t msglen);
 
 /*
+ * Grow the dynamic VHD path, which vdsd-nbd serves on devnode, to vsize
+ * bytes, and the device with it: the server does both between two
+ * requests, over its control socket (abstract "vdsd-nbd/nbdN", root
+ * only).  ENXIO when devnode serves something else or nothing.  0, or -1
+ * with errno and msg.  Worker.
+ */
+int vdn_grow(const char *sysblock, const char *devnode, const char *path, uint64_t vsize, char *msg,
+             size_t msglen);
+
+/* The control socket of the server of devnode (bound by vdsd-nbd); -1 on error. */
+int vdn_control_listen(const char *devnode);
+
+/*
  * Serve nbd requests from the kernel on sock against v until the kernel
  * sends a disconnect or the socket closes: reads, writes (refused with
- * EPERM when read_only), flushes (fsync).  0 at a disconnect, -1 when the
- * socket failed.
+ * EPERM when read_only), flushes (fsync); between two, a "grow SIZE" from
+ * a root client on the listening control socket ctl (-1: none) grows the
+ * image and the nbd device nbd (-1: only the image).  0 at a disconnect,
+ * -1 when the socket failed.
  */
-int vdn_serve(int sock, struct vhd *v, int read_only);
+int vdn_serve(int sock, int ctl, int nbd, struct vhd *v, int read_only);
 
 #endif

@@ -758,58 +758,70 @@ vhd_write_bat(struct vhd *v, uint32_t nbat, uint64_t off)
 }
 
 int
+vhd_grow(struct vhd *v, uint64_t vsize, char *msg, size_t len)
+{
+	struct vdi_chs chs;
+	uint64_t size = vdi_vhd_size((vsize + VHD_SECTOR - 1) / VHD_SECTOR, &chs), bat_off, end;
+	uint32_t need, *bat;
+	uint8_t *h = v->header, f[VDI_FOOTER_SIZE];
+
+	if (!v->writable || v->type != VDI_VHD_DYNAMIC || size <= v->size || size > VDI_VHD_MAX)
+		return vhd_bad(msg, len, EINVAL,
+		               "%s: only a dynamic VHD open for writing grows here, to at most "
+		               "2040 GiB",
+		               v->path);
+	bat_off = v->bat_off;
+	end = v->end;
+	need = (uint32_t)((size + v->block - 1) / v->block);
+	if (need > v->nbat) {
+		if (!(bat = realloc(v->bat, vhd_round((uint64_t)need * 4, VHD_SECTOR))))
+			return vhd_bad(msg, len, ENOMEM, "%s: out of memory", v->path);
+		v->bat = bat;
+		if ((uint64_t)need * 4 > vhd_round((uint64_t)v->nbat * 4, VHD_SECTOR)) {
+			/* a larger BAT where the footer is; the footer, unchanged yet, past it */
+			bat_off = end;
+			end += vhd_round((uint64_t)need * 4, VHD_SECTOR);
+			if (vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, end) < 0 ||
+			    vhd_write_bat(v, need, bat_off) < 0 || fsync(v->fd) < 0)
+				return vdi_fail(msg, len, "cannot write the new BAT of", v->path);
+		} else if (vhd_write_bat(v, need, bat_off) < 0) {
+			return vdi_fail(msg, len, "cannot write the BAT of", v->path);
+		}
+		/* the header names the BAT: the image holds the old size still */
+		vdi_be(h + 16, bat_off, 8);
+		vdi_be(h + 28, need, 4);
+		vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
+		if (vhd_pwrite(v->fd, h, VHD_HEADER, vdi_get_be(v->footer + 16, 8)) < 0 ||
+		    fsync(v->fd) < 0)
+			return vdi_fail(msg, len, "cannot write the dynamic header of", v->path);
+		for (uint32_t i = v->nbat; i < need; i++)
+			v->bat[i] = VHD_UNUSED;
+		v->nbat = need;
+		v->bat_off = bat_off;
+		v->end = end;
+		if (end > v->meta_end && bat_off >= v->meta_end)
+			v->meta_end = end; /* the BAT moved behind the blocks */
+	}
+	vdi_vhd_resized(v->footer, f, size);
+	if (vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, v->end) < 0 ||
+	    vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, 0) < 0 || fsync(v->fd) < 0)
+		return vdi_fail(msg, len, "cannot write the footer of", v->path);
+	memcpy(v->footer, f, VDI_FOOTER_SIZE);
+	v->size = size;
+	return 0;
+}
+
+int
 vhd_expand(const char *path, uint64_t vsize, char *msg, size_t len)
 {
 	struct vhd *v;
-	struct vdi_chs chs;
-	uint64_t size = vdi_vhd_size((vsize + VHD_SECTOR - 1) / VHD_SECTOR, &chs), bat_off;
-	uint32_t need;
-	uint8_t *h, f[VDI_FOOTER_SIZE];
-	int rc = -1;
+	int rc;
 
 	if (vhd_open1(&v, path, 1, msg, len) < 0) {
 		vhd_free1(v);
 		return -1;
 	}
-	h = v->header;
-	bat_off = v->bat_off;
-	need = (uint32_t)((size + v->block - 1) / v->block);
-	if (v->type != VDI_VHD_DYNAMIC || size <= v->size || size > VDI_VHD_MAX) {
-		vhd_bad(msg, len, EINVAL, "%s: only a dynamic VHD grows here, to at most 2040 GiB",
-		        path);
-		goto out;
-	}
-	if (need > v->nbat && (uint64_t)need * 4 > vhd_round((uint64_t)v->nbat * 4, VHD_SECTOR)) {
-		/* a larger BAT where the footer is; the footer, unchanged yet, past it */
-		bat_off = v->end;
-		v->end += vhd_round((uint64_t)need * 4, VHD_SECTOR);
-		if (vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, v->end) < 0 ||
-		    vhd_write_bat(v, need, bat_off) < 0 || fsync(v->fd) < 0) {
-			vdi_fail(msg, len, "cannot write the new BAT of", path);
-			goto out;
-		}
-	} else if (need > v->nbat && vhd_write_bat(v, need, bat_off) < 0) {
-		vdi_fail(msg, len, "cannot write the BAT of", path);
-		goto out;
-	}
-	if (need > v->nbat) { /* the header names the BAT: the image holds the old size still */
-		vdi_be(h + 16, bat_off, 8);
-		vdi_be(h + 28, need, 4);
-		vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
-		if (vhd_pwrite(v->fd, h, VHD_HEADER, vdi_get_be(v->footer + 16, 8)) < 0 ||
-		    fsync(v->fd) < 0) {
-			vdi_fail(msg, len, "cannot write the dynamic header of", path);
-			goto out;
-		}
-	}
-	vdi_vhd_resized(v->footer, f, size);
-	if (vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, v->end) < 0 ||
-	    vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, 0) < 0 || fsync(v->fd) < 0) {
-		vdi_fail(msg, len, "cannot write the footer of", path);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = vhd_grow(v, vsize, msg, len);
 	vhd_free1(v);
 	return rc;
 }

@@ -84,6 +84,8 @@ uint64_t vhd_allocated(const struct vhd *v);
  * with errno and a message.
  */
 int vhd_expand(const char *path, uint64_t vsize, char *msg, size_t len);
+/* The same on an image open for writing (vdsd-nbd's), its BAT and size in memory too. */
+int vhd_grow(struct vhd *v, uint64_t vsize, char *msg, size_t len);
 
 /*
  * Merge v (a differencing VHD opened writable) into the ancestor `depth`

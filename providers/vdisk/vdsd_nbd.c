@@ -10,7 +10,9 @@
  * (NBD_DO_IT, on a thread of its own) and, once sysfs shows the device
  * served, tells the parent, which prints the device and exits 0.  The
  * daemon serves until the device is disconnected (NBD_DISCONNECT: vdsd's
- * detachVDisk), then syncs the image and exits.
+ * detachVDisk), then syncs the image and exits; between two requests it
+ * grows the image and the device when root asks on its control socket
+ * (vdsd's expandVDisk: vdn_grow).
  *
  * Exit status of the parent: 0 attached (the device on stdout), 1 the
  * image or the device failed, 2 the kernel has no nbd device (the nbd
@@ -130,7 +132,7 @@ sleep_ms(unsigned ms)
 static int
 daemon_main(struct vhd *v, int read_only)
 {
-	int sv[2], fd, null;
+	int sv[2], fd, null, ctl;
 	unsigned num = 0, waited;
 	char pid[64];
 	pthread_t t;
@@ -167,7 +169,11 @@ daemon_main(struct vhd *v, int read_only)
 		say(0, "/dev/nbd%u\n", num);
 	}
 	close(report);
-	vdn_serve(sv[1], v, read_only);
+	snprintf(pid, sizeof(pid), "/dev/nbd%u", num);
+	ctl = vdn_control_listen(pid); /* without it the image cannot grow while served */
+	vdn_serve(sv[1], ctl, fd, v, read_only);
+	if (ctl >= 0)
+		close(ctl);
 	close(sv[1]);
 	pthread_join(t, NULL);
 	close(fd);

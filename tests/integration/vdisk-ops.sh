@@ -15,8 +15,10 @@
 # kernel has nbd: read with cmp, written with dd, kept across a restart,
 # detached; elsewhere the attach fails naming the module), attach of a
 # parent read-write, delete, expand and merge of an attached child refused
-# with the reason, the chain kept across a restart, mergeVDisk into the parent (qemu reads the
-# parent as the child read), a dynamic VHD expanded.
+# with the reason, the chain kept across a restart, mergeVDisk into the
+# parent (qemu reads the parent as the child read), a dynamic VHD expanded
+# (attached through nbd where there is nbd: the device grows, a write past
+# the old end lands in the image).
 # Prints each job's time next to the same work done by hand.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
@@ -287,20 +289,36 @@ expect_eq "compactVDisk dynamic: vdsJobOutReclaimedBytes" "$((B0 - B1))" \
 [ $((B0 - B1)) -ge $((3 * MIB)) ] || check_fail "compactVDisk dynamic: only $((B0 - B1)) bytes given back"
 qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
 	check_fail "compactVDisk dynamic: the data reads differently"
-# a dynamic VHD in no chain grows: its BAT moves to the end of the file
-vd_job "expandVDisk dynamic VHD" 19 ParamVDisk u "$VB" ParamSizeMiB u 1024
+# a dynamic VHD in no chain grows: its BAT moves to the end of the file;
+# attached (nbd), its server grows it between two requests, and the device
+NDEV2=
+if [ -e /sys/block/nbd0 ]; then
+	vd_job "attachVDisk dynamic VHD (nbd)" 8 ParamVDisk u "$VB"
+	wait_for 10000 has_devnode "$VB" || fail "no devnode for the attached dynamic VHD"
+	NDEV2=$(devnode_of "$VB")
+fi
+vd_job "expandVDisk dynamic VHD${NDEV2:+, attached}" 19 ParamVDisk u "$VB" ParamSizeMiB u 1024
 T_JOB=$JOB_MS
 NEW=$(inv_value 7 "$C_VD_SIZE" "$VB")
 [ "$NEW" -ge $((1024 * MIB)) ] || check_fail "expandVDisk dynamic: virtual size $NEW < 1 GiB"
 expect_eq "expandVDisk dynamic: qemu-img virtual size" "$NEW" "$(qsize -f vpc "$DYN")"
 truncate -s "$NEW" "$VDS_TMP/child.raw"
+if [ -n "$NDEV2" ]; then
+	expect_eq "expandVDisk attached: the size of $NDEV2" "$NEW" "$(blockdev --getsize64 "$NDEV2")"
+	head -c $MIB /dev/urandom >"$VDS_TMP/rnd2"
+	dd if="$VDS_TMP/rnd2" of="$NDEV2" bs=1M seek=900 oflag=direct conv=fsync status=none ||
+		check_fail "expandVDisk attached: writing past the old end of $NDEV2 failed"
+	dd if="$VDS_TMP/rnd2" of="$VDS_TMP/child.raw" bs=1M seek=900 conv=notrunc status=none
+	cmp -s "$NDEV2" "$VDS_TMP/child.raw" || check_fail "expandVDisk attached: $NDEV2 reads differently"
+	vd_job "detachVDisk dynamic VHD (nbd)" 9 ParamVDisk u "$VB"
+fi
 qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
 	check_fail "expandVDisk dynamic: the data reads differently"
 t0=$(now_ms)
 qemu-img resize -q -f vpc "$VDS_TMP/hand.vhd" 1G 2>/dev/null &&
-	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB: job ${T_JOB} ms; qemu-img resize by hand" \
+	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB${NDEV2:+ (attached)}: job ${T_JOB} ms; qemu-img resize by hand" \
 		"$(($(now_ms) - t0)) ms" ||
-	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB: job ${T_JOB} ms; qemu-img resize of a" \
+	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB${NDEV2:+ (attached)}: job ${T_JOB} ms; qemu-img resize of a" \
 		"dynamic VHD by hand refused ($(qemu-img resize -f vpc "$VDS_TMP/hand.vhd" 1G 2>&1 | tail -1))"
 
 vds_stop_vdsd
