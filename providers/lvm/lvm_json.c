@@ -441,13 +441,43 @@ lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lv
 	return max ? 1 : 0;
 }
 
+/* The image sub-LV of lv named dev ("lv_rimage_2", as a devices list has it), or NULL. */
+static const struct lvm_lv *
+lj_image_named(const struct lvm_scan *s, const struct lvm_lv *lv, const char *dev)
+{
+	char br[LVM_NAME_LEN + 20];
+
+	snprintf(br, sizeof(br), "[%s]", dev);
+	for (size_t i = 0; i < s->nlvs; i++)
+		if (!strcmp(s->lvs[i].name, br) && lj_image_number(&s->lvs[i], lv) >= 0)
+			return &s->lvs[i];
+	return NULL;
+}
+
 size_t
 lvm_lv_images(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
               size_t max)
 {
+	char dev[LVM_DEV_LEN];
 	size_t n = 0;
 	int k;
 
+	for (size_t i = 0; i < max; i++)
+		px[i] = NULL;
+	/*
+	 * In the order of the volume's devices, which is its raid table's and
+	 * dm-raid's health characters': an interrupted repair leaves the numbers
+	 * with a gap (rimage_0, rimage_2) that the order does not have.
+	 */
+	while (n < max && lvm_devices_nth(lv->devices, (unsigned)n, dev, sizeof(dev)) == 0) {
+		if (!(px[n] = lj_image_named(s, lv, dev))) {
+			n = 0; /* not a list of images: by number */
+			break;
+		}
+		n++;
+	}
+	if (n)
+		return n;
 	for (size_t i = 0; i < max; i++)
 		px[i] = NULL;
 	for (size_t i = 0; i < s->nlvs; i++)

@@ -83,8 +83,9 @@ size_t lvm_lv_plexes(const struct lvm_scan *s, const struct lvm_lv *lv, const st
                      size_t max);
 /*
  * The image sub-LVs of a raid volume of any level (*_rimage_i, *_mimage_i)
- * by number, up to max (a missing number leaves NULL); the count, 0 for a
- * volume that has none (linear, striped).
+ * in the order of its devices list (its raid table's), up to max; where
+ * that list does not name them, by number (a missing number leaves NULL).
+ * The count, 0 for a volume that has none (linear, striped).
  */
 size_t lvm_lv_images(const struct lvm_scan *s, const struct lvm_lv *lv, const struct lvm_lv **px,
                      size_t max);

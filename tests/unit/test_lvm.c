@@ -158,6 +158,37 @@ test_other_commands(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "|--configreport|seg|-o|lv_uuid,segtype,"));
 }
 
+/*
+ * A mirror whose repair was interrupted before its last step (lvm2 names
+ * the new image rimage_2 until it renames it): its plexes are its images in
+ * the order of its devices, as dm-raid's health characters are, not by
+ * number with a hole (a third, absent plex; recorded in the lane's guest
+ * after lvconvert --repair was killed at its last suspend).
+ */
+static void
+test_images_after_interrupted_repair(void)
+{
+	struct lvm_lv lvs[5] = {0};
+	struct lvm_scan s = {.lvs = lvs, .nlvs = 5};
+	const char *names[] = {"km", "[km_rimage_0]", "[km_rimage_2]", "[km_rmeta_0]",
+	                       "[km_rmeta_2]"};
+	const struct lvm_lv *px[8];
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(lvs[i].vg, sizeof(lvs[i].vg), "vgp");
+		snprintf(lvs[i].name, sizeof(lvs[i].name), "%s", names[i]);
+		snprintf(lvs[i].segtype, sizeof(lvs[i].segtype), i ? "linear" : "raid1");
+	}
+	snprintf(lvs[0].devices, sizeof(lvs[0].devices), "km_rimage_0(0),km_rimage_2(0)");
+	CU_ASSERT_EQUAL(lvm_lv_plexes(&s, &lvs[0], px, 8), 2);
+	CU_ASSERT_PTR_EQUAL(px[0], &lvs[1]);
+	CU_ASSERT_PTR_EQUAL(px[1], &lvs[2]);
+	/* a devices list that names no image: by number, the hole kept */
+	snprintf(lvs[0].devices, sizeof(lvs[0].devices), "/dev/vda(0)");
+	CU_ASSERT_EQUAL(lvm_lv_images(&s, &lvs[0], px, 8), 3);
+	CU_ASSERT_PTR_NULL(px[1]);
+}
+
 static void
 test_parse_vgs_pvs(void)
 {
@@ -569,6 +600,7 @@ main(void)
 	CU_add_test(s, "lvcreate argv", test_lvcreate);
 	CU_add_test(s, "lvconvert argv for plexes", test_convert);
 	CU_add_test(s, "other argv", test_other_commands);
+	CU_add_test(s, "images after an interrupted repair", test_images_after_interrupted_repair);
 	CU_add_test(s, "vgs/pvs json", test_parse_vgs_pvs);
 	CU_add_test(s, "lvs json", test_parse_lvs);
 	CU_add_test(s, "sync and health", test_sync_and_health);

@@ -19,10 +19,10 @@
 #     "error" target while md copies onto it: the job fails IO_ERROR
 #     saying which plex failed, the model shows it failed, the data reads
 #     back; a repair onto vdd then brings the mirror back ("raid1 2 AA").
-#   one kill each: addVolumePlex and removeVolumePlex of an 8 MiB volume
-#     with vdsd's lvconvert killed (strace, guest-lib.sh) at the last
-#     suspend its calibration run made (devices suspended, the new tables
-#     loaded): the job fails TOOL_FAILED, vdsd's recovery leaves nothing
+#   one kill each: addVolumePlex, removeVolumePlex and repairVolumePlex
+#     (of a leg on vdsplx failed) of an 8 MiB volume with vdsd's lvconvert
+#     killed (strace, guest-lib.sh) at the last suspend its calibration run
+#     made (devices suspended, the new tables loaded): the job fails TOOL_FAILED, vdsd's recovery leaves nothing
 #     suspended, vgck passes, the data reads back, the device nodes are
 #     right, and the model's plexes are LVM's legs.
 # vdsd does not rescan LVM on its own (only at start and after its jobs):
@@ -308,7 +308,54 @@ if [ "$(km_state)" = "raid1 2" ]; then
 else
 	check_fail "removeVolumePlex killed: km is $(km_state), not the 2-leg mirror to start from"
 fi
-note "kill points: addVolumePlex at $ADD_AT, removeVolumePlex at $RM_AT; after recovery: $KILL_STATES"
+# repairVolumePlex: km gets a leg on vdsplx by hand, vdsplx fails, vdsd
+# (restarted: it scans LVM at start and after its jobs) sees plex 2 failed;
+# the repair onto vdb is traced once, then the same state is made again and
+# lvconvert --repair is killed at the last suspend of the traced run.
+# km_failed_leg: km mirrored onto vdsplx, that leg failed and seen so by vdsd
+km_failed_leg() {
+	flt_set linear || fail "cannot bring $FLT back"
+	lvmq vgextend -q --restoremissing vgp "/dev/mapper/$FLT" >/dev/null 2>&1
+	case "$(km_state)" in
+	"raid1 2") lvmq lvconvert -y -m 0 vgp/km /dev/vdb >/dev/null || fail "km: cannot drop the leg on vdb" ;;
+	esac
+	lvmq lvconvert -y --type raid1 -m 1 vgp/km "/dev/mapper/$FLT" >/dev/null || fail "km: no leg on $FLT"
+	wait_synced vgp/km || fail "km did not sync onto $FLT"
+	flt_set error || fail "cannot fail $FLT"
+	pat_write /dev/vgp/km # the same bytes: md fails the dead leg on the write
+	vds_stop_vdsd
+	vds_start_vdsd
+	vds_wait_registered 60000
+	km_leg2_failed() { [ "$(inv_value 5 "$C_PLEX_HEALTH" "$(plex_of "$VK" 2)")" = 5 ]; }
+	wait_for 60000 km_leg2_failed || fail "km: the leg on $FLT is not failed in the model: $(dmst vgp-km)"
+}
+repair_start() { # repairVolumePlex of km's plex 2 onto vdb; prints the handle
+	local h
+	h=$(job_handle)
+	job_start "$h" 14 ParamVolume u "$VK" ParamPlex u "$(plex_of "$VK" 2)" ParamDisks s "$DB"
+	echo "$h"
+}
+km_failed_leg
+echo "lvconvert trace $VDS_TMP/rep.trace" >"$INJ"
+H=$(repair_start)
+job_follow "$H" 300000
+job_expect_ok "repairVolumePlex (traced)"
+REP_AT=$(last_suspend "$VDS_TMP/rep.trace") || fail "repairVolumePlex: no suspend in its trace"
+note "calibration: repairVolumePlex dm changes $(dm_changes "$VDS_TMP/rep.trace" | tr '\n' ' ')"
+km_failed_leg
+# shellcheck disable=SC2086 # "N WHAT"
+KILL_PV_MISSING=1 tool_killed lvconvert $REP_AT repair_start
+killed_checks repairVolumePlex
+case "$(km_state)" in
+"raid1 2")
+	wait_synced vgp/km || check_fail "repairVolumePlex killed: km does not sync"
+	expect_eq "repairVolumePlex killed: km's legs alive" "raid1 2 AA" "$(dmst vgp-km)"
+	;;
+esac
+flt_set linear || fail "cannot bring $FLT back"
+lvmq vgextend -q --restoremissing vgp "/dev/mapper/$FLT" >/dev/null 2>&1
+lvmq vgck -q vgp || check_fail "repairVolumePlex killed: vgck vgp with $FLT back"
+note "kill points: addVolumePlex at $ADD_AT, removeVolumePlex at $RM_AT, repairVolumePlex at $REP_AT; after recovery: $KILL_STATES"
 [ -z "${KILL_MISSED:-}" ] || note "MISSED kill points (planned -> killed at): $KILL_MISSED"
 run_job "createVolume after the kills" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 \
 	ParamDisks s "$DD" ParamName s after
