@@ -418,8 +418,9 @@ statewr_set_sync_ms(unsigned ms)
 	pthread_mutex_unlock(&sw.mu);
 }
 
-int
-statewr_sync(void)
+/* Wait until the syncer has synced every lazy file; now: make them due first. */
+static int
+sw_sync_wait(int now)
 {
 	struct sw_file *f;
 	int more;
@@ -429,9 +430,10 @@ statewr_sync(void)
 		pthread_mutex_unlock(&sw.mu);
 		return 0;
 	}
-	for (f = sw.files; f; f = f->next)
-		if (f->fd >= 0)
-			f->since.tv_sec = 0; /* due now */
+	if (now)
+		for (f = sw.files; f; f = f->next)
+			if (f->fd >= 0)
+				f->since.tv_sec = 0; /* due now */
 	pthread_cond_signal(&sw.sync_work);
 	do {
 		pthread_cond_wait(&sw.sync_idle, &sw.mu);
@@ -439,6 +441,18 @@ statewr_sync(void)
 	} while (more);
 	pthread_mutex_unlock(&sw.mu);
 	return 0;
+}
+
+int
+statewr_sync(void)
+{
+	return sw_sync_wait(1);
+}
+
+int
+statewr_synced(void)
+{
+	return sw_sync_wait(0);
 }
 
 int

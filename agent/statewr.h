@@ -39,6 +39,8 @@ int statewr_request_lazy(const char *path, int (*fill)(FILE *f, void *arg), void
                          void (*done)(void *arg, int rc));
 /* Sync every lazily written file now and wait for it (a clean stop; tests). */
 int statewr_sync(void);
+/* Wait until the syncer, on its own clock, has synced every lazy file (tests). */
+int statewr_synced(void);
 /* How long the syncer lets a lazy write wait for more (100 ms; tests: longer). */
 void statewr_set_sync_ms(unsigned ms);
 /*
