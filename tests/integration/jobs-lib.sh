@@ -295,3 +295,25 @@ job_refused() {
 		;;
 	esac
 }
+
+# by_hand CMD...: run it, HAND its time in ms (a job's tool run by hand, for
+# job_time: the job against the same tool alone)
+by_hand() {
+	local t0
+	t0=$(now_ms)
+	"$@" >/dev/null 2>&1 || check_fail "by hand: $* failed"
+	HAND=$(($(now_ms) - t0))
+}
+
+# job_time TYPE WHAT JOB_MS HAND_MS TOOL: a job's time (SET to end, through
+# SNMP) against the same work done by hand with TOOL, as one "TIME" line;
+# HAND_MS "-" when there is no such tool.  Also appended to $VDS_TIMES when
+# it is set: the VM lane's table of every job type (tests/vm/guest-all.sh).
+job_time() {
+	local line ratio
+	ratio=$(awk -v j="$3" -v h="$4" 'BEGIN { if (h ~ /^[0-9]+$/ && h > 0) printf "%.1fx", j / h; else print "-" }')
+	line=$(printf 'TIME %-16s %-40s job %6s ms  by hand %6s ms  %6s  (%s)' "$1" "$2" "$3" "$4" \
+		"$ratio" "$5")
+	echo "$line"
+	[ -z "${VDS_TIMES:-}" ] || echo "$line" >>"$VDS_TIMES"
+}

@@ -34,9 +34,11 @@ MIB=1048576
 C_VD_DEVNODE=$(mib_col VDS_VDISK_DEVNODE)
 # VDS_VDISK_ROOT: where the images go (the lane: a fresh ext4 on a virtio disk)
 ROOT=${VDS_VDISK_ROOT:-$VDS_TMP/images}
-mkdir -p "$ROOT"
+# the same work by hand (job_time) on images beside vdsd's, on the same file system
+HD=$ROOT.hand
+mkdir -p "$ROOT" "$HD"
 # loop devices still backed by our images at exit (by backing file, never by name alone)
-vds_on_exit "for f in $ROOT/*; do losetup -j \"\$f\" -n -O NAME | xargs -r -n1 losetup -d; done"
+vds_on_exit "for f in $ROOT/* $HD/*; do losetup -j \"\$f\" -n -O NAME | xargs -r -n1 losetup -d; done"
 
 vds_start_master
 vds_write_conf "provider vdisk" "vdiskRoot $ROOT"
@@ -68,13 +70,21 @@ VHD=$ROOT/grow.vhd
 vd_job "createVDisk fixed VHD" 7 ParamPath s "$VHD" ParamSizeMiB u 64 ParamVDiskType i 1 \
 	ParamVDiskFormat i 2
 V1=$(job_get "$H" OutVDisk)
+by_hand qemu-img create -q -f vpc -o subformat=fixed "$HD/fixed.vhd" 64M
+job_time createVDisk "fixed VHD 64 MiB (vdisk)" "$JOB_MS" "$HAND" "qemu-img create -o subformat=fixed"
 head -c $((4 * MIB)) /dev/urandom >"$VDS_TMP/data"
 dd if="$VDS_TMP/data" of="$VHD" bs=1M seek=1 conv=notrunc status=none
 vd_job "attachVDisk" 8 ParamVDisk u "$V1"
+t0=$(now_ms)
+HL=$(losetup -f --show "$HD/fixed.vhd") || fail "losetup of $HD/fixed.vhd"
+job_time attachVDisk "fixed VHD 64 MiB, loop (vdisk)" "$JOB_MS" "$(($(now_ms) - t0))" "losetup -f"
 wait_for 10000 has_devnode "$V1" || fail "no devnode for the attached VHD"
 DEV=$(devnode_of "$V1")
 vd_refused "expandVDisk smaller" "shrinking" 19 ParamVDisk u "$V1" ParamSizeMiB u 32
 vd_job "expandVDisk attached" 19 ParamVDisk u "$V1" ParamSizeMiB u 96
+by_hand sh -c "fallocate -o $((64 * MIB + 512)) -l $((32 * MIB)) $HD/fixed.vhd && losetup -c $HL"
+job_time expandVDisk "fixed VHD 64 -> 96 MiB, attached (vdisk)" "$JOB_MS" "$HAND" \
+	"fallocate, losetup -c (no footer moved)"
 NEW=$(inv_value 7 "$C_VD_SIZE" "$V1")
 [ "$NEW" -ge $((96 * MIB)) ] || check_fail "expandVDisk: virtual size $NEW < 96 MiB"
 expect_eq "expandVDisk: the loop device's size" "$NEW" "$(blockdev --getsize64 "$DEV")"
@@ -82,15 +92,10 @@ expect_eq "expandVDisk: vdsJobOutVDisk" "$V1" "$(job_get "$H" OutVDisk)"
 cmp -s -n $((4 * MIB)) "$VDS_TMP/data" <(dd if="$DEV" bs=1M skip=1 count=4 status=none) ||
 	check_fail "expandVDisk: the data written before does not read back"
 vd_job "detachVDisk" 9 ParamVDisk u "$V1"
+by_hand losetup -d "$HL"
+job_time detachVDisk "fixed VHD 96 MiB, loop (vdisk)" "$JOB_MS" "$HAND" "losetup -d"
 expect_eq "expandVDisk: qemu-img virtual size" "$NEW" "$(qsize -f vpc "$VHD")"
 expect_eq "expandVDisk: file length (data + footer)" "$((NEW + 512))" "$(stat -c %s "$VHD")"
-T_JOB=$JOB_MS
-cp --sparse=always "$VHD" "$VDS_TMP/hand.vhd"
-t0=$(now_ms)
-fallocate -o $((NEW + 512)) -l $((NEW - 64 * MIB)) "$VDS_TMP/hand.vhd"
-note "expandVDisk of a fixed VHD 64->96 MiB: job ${T_JOB} ms (attached, through SNMP);" \
-	"fallocate of the same bytes by hand $(($(now_ms) - t0)) ms"
-rm -f "$VDS_TMP/hand.vhd"
 vd_refused "compactVDisk of a fixed vdisk" "fixed" 20 ParamVDisk u "$V1"
 vd_refused "mergeVDisk of a disk with no parent" "not a differencing" 21 ParamVDisk u "$V1"
 
@@ -98,11 +103,13 @@ vd_refused "mergeVDisk of a disk with no parent" "not a differencing" 21 ParamVD
 RAW=$ROOT/sparse.img
 vd_job "createVDisk expandable raw" 7 ParamPath s "$RAW" ParamSizeMiB u 64
 V2=$(job_get "$H" OutVDisk)
+by_hand truncate -s 64M "$HD/sparse.img"
+job_time createVDisk "expandable raw 64 MiB (vdisk)" "$JOB_MS" "$HAND" "truncate -s"
 dd if=/dev/zero of="$RAW" bs=1M seek=8 count=16 conv=notrunc status=none
 dd if="$VDS_TMP/data" of="$RAW" bs=1M seek=30 conv=notrunc status=none
 sync "$RAW"
 cp --sparse=never "$RAW" "$VDS_TMP/before.img"
-cp --sparse=never "$RAW" "$VDS_TMP/hand.img"
+cp --sparse=never "$RAW" "$HD/sparse.img"
 vd_job "attachVDisk sparse" 8 ParamVDisk u "$V2"
 H=$(job_handle)
 job_start "$H" 20 ParamVDisk u "$V2"
@@ -126,10 +133,8 @@ expect_eq "compactVDisk: vdsJobOutReclaimedBytes" "$((B0 - B1))" "$(job_get "$CH
 [ $((B0 - B1)) -ge $((16 * MIB)) ] || check_fail "compactVDisk: only $((B0 - B1)) bytes given back"
 qemu-img compare -q -f raw -F raw "$VDS_TMP/before.img" "$RAW" ||
 	check_fail "compactVDisk: the image's contents changed"
-t0=$(now_ms)
-fallocate --dig-holes "$VDS_TMP/hand.img"
-note "compactVDisk of a 64 MiB raw image: job ${CT} ms (reclaimed $((B0 - B1)) bytes);" \
-	"fallocate --dig-holes by hand $(($(now_ms) - t0)) ms"
+by_hand fallocate --dig-holes "$HD/sparse.img"
+job_time compactVDisk "raw 64 MiB, 16 MiB of zeros (vdisk)" "$CT" "$HAND" "fallocate --dig-holes"
 
 # ---- dynamic and differencing VHDs, mergeVDisk
 C_VD_TYPE=$(mib_col VDS_VDISK_TYPE)
@@ -168,10 +173,8 @@ case "$(vhdiinfo "$DYN")" in
 *"Disk type"*": Dynamic"*) ;;
 *) check_fail "vhdiinfo: $DYN is no dynamic VHD" ;;
 esac
-t0=$(now_ms)
-qemu-img create -q -f vpc -o subformat=dynamic "$VDS_TMP/hand.vhd" 64M
-note "createVDisk dynamic VHD 64 MiB: job ${T_JOB} ms; qemu-img create by hand" \
-	"$(($(now_ms) - t0)) ms"
+by_hand qemu-img create -q -f vpc -o subformat=dynamic "$HD/dyn.vhd" 64M
+job_time createVDisk "dynamic VHD 64 MiB (vdisk)" "$T_JOB" "$HAND" "qemu-img create -o subformat=dynamic"
 qemu-io -f vpc -c "write -P 0x42 1M 6M" "$DYN" >/dev/null || fail "qemu-io write into $DYN"
 qemu-img convert -f vpc -O raw "$DYN" "$VDS_TMP/want.raw"
 vd_refused "createVDisk differencing of another size" "parent's size" 7 ParamPath s "$CHILD" \
@@ -179,6 +182,9 @@ vd_refused "createVDisk differencing of another size" "parent's size" 7 ParamPat
 vd_job "createVDisk differencing VHD" 7 ParamPath s "$CHILD" ParamVDiskType i 3 ParamVDiskFormat i 2 \
 	ParamVDisk u "$VB"
 VC=$(job_get "$H" OutVDisk)
+by_hand qemu-img create -q -f qcow2 -b "$HD/dyn.vhd" -F vpc "$HD/child.qcow2"
+job_time createVDisk "differencing VHD over 64 MiB (vdisk)" "$JOB_MS" "$HAND" \
+	"qemu-img create of a qcow2 overlay (qemu makes no differencing VHD)"
 expect_eq "differencing VHD: vdsVDiskType" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC")"
 PID=$(vhdiinfo "$DYN" | sed -n 's/^\tIdentifier\t*: //p')
 case "$(vhdiinfo "$CHILD")" in
@@ -229,9 +235,10 @@ if [ -e /sys/block/nbd0 ]; then
 	FREE=$(for d in /sys/block/nbd*; do [ -e "$d/pid" ] || { basename "$d"; break; }; done)
 	t0=$(now_ms)
 	if qemu-nbd -r -f vpc -c "/dev/$FREE" "$DYN" 2>/dev/null; then
-		note "attachVDisk of a differencing VHD as $NDEV: job ${T_JOB} ms; qemu-nbd -c of its" \
-			"dynamic parent by hand $(($(now_ms) - t0)) ms"
-		qemu-nbd -d "/dev/$FREE" >/dev/null
+		job_time attachVDisk "differencing VHD 64 MiB, nbd (vdisk)" "$T_JOB" "$(($(now_ms) - t0))" \
+			"qemu-nbd -c of its dynamic parent (qemu-nbd reads no differencing VHD)"
+		by_hand qemu-nbd -d "/dev/$FREE"
+		HAND_NBD_DETACH=$HAND
 	fi
 else
 	H=$(job_handle)
@@ -253,6 +260,8 @@ vd_refused "deleteVDisk of a parent, after a restart" "parent of a differencing"
 if [ -n "$NDEV" ]; then
 	expect_eq "after a restart: the child's device" "$NDEV" "$(devnode_of "$VC")"
 	vd_job "detachVDisk (nbd)" 9 ParamVDisk u "$VC"
+	job_time detachVDisk "differencing VHD 64 MiB, nbd (vdisk)" "$JOB_MS" "${HAND_NBD_DETACH:--}" \
+		"qemu-nbd -d"
 	[ ! -e "/sys/block/${NDEV#/dev/}/pid" ] || check_fail "nbd: $NDEV still served after the detach"
 	vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" ||
 		check_fail "libvhdi: the child does not read what was written through $NDEV"
@@ -268,21 +277,26 @@ vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" || check_fail "libvhdi: the merged ch
 [ "$(stat -c %s "$CHILD")" -lt $((64 * 1024)) ] ||
 	check_fail "mergeVDisk: the child still holds $(stat -c %s "$CHILD") bytes"
 # by hand, the nearest tool: qemu-img commit of a qcow2 overlay with the same data
-qemu-img convert -q -f raw -O qcow2 "$VDS_TMP/want.raw" "$VDS_TMP/base.qcow2"
-qemu-img create -q -f qcow2 -b "$VDS_TMP/base.qcow2" -F qcow2 "$VDS_TMP/top.qcow2"
-qemu-io -f qcow2 -c "write -P 0x63 5M 3M" -c "write -P 0x64 40M 4k" "$VDS_TMP/top.qcow2" >/dev/null
-t0=$(now_ms)
-qemu-img commit -q "$VDS_TMP/top.qcow2"
-note "mergeVDisk of 3 MiB + 4 KiB into a 64 MiB dynamic VHD: job ${T_JOB} ms;" \
-	"qemu-img commit of a qcow2 overlay holding the same by hand $(($(now_ms) - t0)) ms"
+qemu-img convert -q -f raw -O qcow2 "$VDS_TMP/want.raw" "$HD/base.qcow2"
+qemu-img create -q -f qcow2 -b "$HD/base.qcow2" -F qcow2 "$HD/top.qcow2"
+qemu-io -f qcow2 -c "write -P 0x63 5M 3M" -c "write -P 0x64 40M 4k" "$HD/top.qcow2" >/dev/null
+by_hand qemu-img commit -q "$HD/top.qcow2"
+job_time mergeVDisk "3 MiB + 4 KiB into 64 MiB dynamic (vdisk)" "$T_JOB" "$HAND" \
+	"qemu-img commit of a qcow2 overlay holding the same"
 vd_job "deleteVDisk the child" 10 ParamVDisk u "$VC"
+by_hand rm "$HD/child.qcow2"
+job_time deleteVDisk "differencing VHD (vdisk)" "$JOB_MS" "$HAND" "rm of a qcow2 overlay"
 # compact: 4 MiB of zeros written into a dynamic VHD's blocks are given back (but the
 # 64 KiB punch blocks they share with a bitmap), the disk reads the same
 python3 "$top_srcdir/tests/integration/vhd_write.py" "$DYN" $((20 * MIB)) $((4 * MIB)) 0 ||
 	fail "vhd_write.py zeros into $DYN"
 sync "$DYN"
 B0=$(($(stat -c %b "$DYN") * 512))
+cp --sparse=always "$DYN" "$HD/dyn-zeros.vhd"
 vd_job "compactVDisk dynamic VHD" 20 ParamVDisk u "$VB"
+by_hand fallocate --dig-holes "$HD/dyn-zeros.vhd"
+job_time compactVDisk "dynamic VHD, 4 MiB of zeros (vdisk)" "$JOB_MS" "$HAND" \
+	"fallocate --dig-holes of the whole file"
 B1=$(($(stat -c %b "$DYN") * 512))
 expect_eq "compactVDisk dynamic: vdsJobOutReclaimedBytes" "$((B0 - B1))" \
 	"$(job_get "$H" OutReclaimedBytes)"
@@ -315,11 +329,12 @@ fi
 qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
 	check_fail "expandVDisk dynamic: the data reads differently"
 t0=$(now_ms)
-qemu-img resize -q -f vpc "$VDS_TMP/hand.vhd" 1G 2>/dev/null &&
-	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB${NDEV2:+ (attached)}: job ${T_JOB} ms; qemu-img resize by hand" \
-		"$(($(now_ms) - t0)) ms" ||
-	note "expandVDisk dynamic VHD 64 MiB -> 1 GiB${NDEV2:+ (attached)}: job ${T_JOB} ms; qemu-img resize of a" \
-		"dynamic VHD by hand refused ($(qemu-img resize -f vpc "$VDS_TMP/hand.vhd" 1G 2>&1 | tail -1))"
+if qemu-img resize -q -f vpc "$HD/dyn.vhd" 1G 2>/dev/null; then
+	HAND=$(($(now_ms) - t0)) tool="qemu-img resize"
+else
+	HAND=- tool="qemu-img resize refused: $(qemu-img resize -f vpc "$HD/dyn.vhd" 1G 2>&1 | tail -1)"
+fi
+job_time expandVDisk "dynamic VHD 64 MiB -> 1 GiB${NDEV2:+, attached} (vdisk)" "$T_JOB" "$HAND" "$tool"
 
 vds_stop_vdsd
 vds_finish

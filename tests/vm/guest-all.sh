@@ -40,6 +40,9 @@ reasons() {
 # /vmout/running (with the phases it has ended in /vmout/phases-NAME): when
 # the lane times out, run.sh still prints what finished and what was running.
 : >/vmout/summary
+# every part's job_time lines (tests/integration/jobs-lib.sh), for the table at the end
+export VDS_TIMES=/vmout/times
+: >"$VDS_TIMES"
 
 # fresh_disks: what an earlier part left on the virtio disks goes before
 # the next part starts (each part wipes the disks it is given, but a part
@@ -116,5 +119,18 @@ step guest-plex.sh "$top_srcdir/tests/vm/guest-plex.sh"
 step guest-health.sh "$top_srcdir/tests/vm/guest-health.sh"
 echo "vm tests:"
 printf '%s' "$summary"
+# The table: each job type's time through SNMP against the same tool by
+# hand, grouped by type; the MIB's types with no line are named.
+times_table() {
+	local t missing=
+	echo "job times in this guest, through SNMP against the same tool by hand:"
+	sort -s -k2,2 "$VDS_TIMES" | sed 's/^TIME /  /'
+	for t in $(sed -n '/^VdsJobType ::=/,/^ *}/s/^ *\([a-zA-Z]*\)([0-9]*),*$/\1/p' \
+		"$top_srcdir/mibs/VDS-MIB.txt"); do
+		[ "$t" = none ] || grep -q "^TIME $t " "$VDS_TIMES" || missing+=" $t"
+	done
+	echo "  job types with no time here:${missing:- none}"
+}
+times_table | tee -a /vmout/summary
 [ "$notrun" = 0 ] || echo "vm tests: $notrun part(s) NOT RUN (VDS_VM_PARTS=$VDS_VM_PARTS): not a lane run"
 exit $((failed + notrun > 0))

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # guest-fsops.sh - runs INSIDE the VM lane's guest (tests/vm/run.sh): the
-# basic provider's format, extendVolume, deleteVolume and clean through SNMP
+# basic provider's createPartition, format, extendVolume, deleteVolume,
+# deletePartition and clean through SNMP
 # on /dev/vdc, a real disk with kernel partition devices, each checked with
 # independent tools: blkid -p, e2fsck -fn, fsck.vfat -n, dumpe2fs, sfdisk
 # --json, wipefs -n, cmp against /dev/zero; data written before the extend
 # (mounted, sha256sum) read back after it.  The same tools run by hand on
-# the same sizes on /dev/vdd, and both times are printed ("TIME ...").
+# the same sizes on /dev/vdd, and both times are printed (job_time: "TIME ...").
 # xfs (300 MiB at least for mkfs.xfs) when the disks hold it (the lane's are
 # 512 MiB): format, shrink refused, extend (mounted under /run by vdsd;
 # run.sh loads the xfs module at boot).
@@ -52,10 +53,11 @@ run_ok() {
 	note "$1: job $H: $JOB, percents $JOB_PERCENTS"
 }
 sectors() { sfdisk --json "$1" | jq -r ".partitiontable.partitions[$2].size"; }
-printf 'label: gpt\nsize=64MiB\n' | sfdisk -q "$H2" || fail "sfdisk $H2"
 
 # ---- format ext4 on a new partition
 run_ok "createPartition 64 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u 64 ParamInitLabel i 2
+by_hand sh -c "printf 'label: gpt\nsize=64MiB\n' | sfdisk -q $H2"
+job_time createPartition "64 MiB, new GPT (basic)" "$JOB_MS" "$HAND" "sfdisk"
 PART=$(job_get "$H" OutPartition)
 refused_set() { # WHAT REASON-PART COLUMN T V...
 	local what=$1 part=$2 h out
@@ -75,7 +77,7 @@ refused_set "xfs on 64 MiB" "xfs needs at least 300 MiB" Type i 18 ParamPartitio
 run_ok "format ext4" 18 ParamPartition u "$PART" ParamFsType s ext4 ParamName s lanefs \
 	ParamAllocUnit u 4096
 by_hand mkfs.ext4 -F -q -b 4096 -L lanefs "${H2}1"
-echo "TIME format ext4 64 MiB: job $JOB, mkfs.ext4 by hand $HAND ms"
+job_time format "ext4 64 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.ext4"
 VOL=$(job_get "$H" OutVolume)
 expect_eq "format: vdsJobOutVolume is the partition's volume" "$VOL" "$(inv_value 3 "$C_PART_VOL" "$PART")"
 expect_eq "blkid: type and label" "ext4 lanefs" \
@@ -105,7 +107,7 @@ expect_eq "still ext4 after the refused format" ext4 "$(blkid -p -s TYPE -o valu
 # ---- extend by 32 MiB: partition, then ext4; the data reads back
 run_ok "extendVolume +32 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 32
 by_hand sh -c "echo ',+32M' | sfdisk -q -N 1 $H2 && e2fsck -f -p ${H2}1 && resize2fs ${H2}1"
-echo "TIME extend ext4 64 -> 96 MiB: job $JOB, sfdisk + e2fsck + resize2fs by hand $HAND ms"
+job_time extendVolume "ext4 64 -> 96 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, e2fsck, resize2fs"
 expect_eq "sfdisk: 96 MiB partition" 196608 "$(sectors "$D" 0)"
 expect_eq "the kernel's ${D}1" $((96 * 1048576)) "$(blockdev --getsize64 "${D}1")"
 e2fsck -fn "${D}1" >/dev/null 2>&1 || check_fail "e2fsck -fn ${D}1 after extend"
@@ -119,12 +121,14 @@ umount "$MNT"
 run_ok "format vfat, Force" 18 ParamVolume u "$VOL" ParamFsType s vfat ParamName s LANEFAT \
 	ParamForce i 1
 by_hand mkfs.vfat -n LANEFAT "${H2}1"
-echo "TIME format vfat 96 MiB: job $JOB, mkfs.vfat by hand $HAND ms"
+job_time format "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.vfat"
 expect_eq "blkid: vfat LANEFAT" "vfat LANEFAT" \
 	"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
 fsck.vfat -n "${D}1" >/dev/null 2>&1 || check_fail "fsck.vfat -n ${D}1"
 expect_eq "volume row: vfat" vfat "$(inv_value 4 "$C_VOL_FS" "$VOL")"
 run_ok "deleteVolume" 4 ParamVolume u "$VOL"
+by_hand sh -c "wipefs -qa ${H2}1 && sfdisk -q --delete $H2 1"
+job_time deleteVolume "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "wipefs, sfdisk --delete"
 expect_eq "sfdisk: no partition left" 0 "$(sfdisk --json "$D" | jq '.partitiontable.partitions | length')"
 [ -b "${D}1" ] && check_fail "${D}1 still exists after deleteVolume"
 
@@ -135,15 +139,24 @@ run_ok "format ext4 (to be cleaned)" 18 ParamPartition u "$(job_get "$H" OutPart
 refused_set "clean without Force" "vdsJobParamForce" Type i 17 ParamDisk u "$DISK"
 run_ok "clean" 17 ParamDisk u "$DISK" ParamForce i 1
 by_hand wipefs -a "$H2"
-echo "TIME clean $((DSIZE >> 20)) MiB: job $JOB, wipefs -a by hand $HAND ms"
+job_time clean "$((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a"
 expect_eq "wipefs -n: no signature" "" "$(wipefs -n "$D")"
 blkid -p "$D" >/dev/null 2>&1 && check_fail "blkid -p still finds something on $D"
 sfdisk --json "$D" >/dev/null 2>&1 && check_fail "sfdisk still reads a table on $D"
 [ -b "${D}1" ] && check_fail "${D}1 still exists after clean"
 run_ok "createPartition 32 MiB again" 1 ParamDisk u "$DISK" ParamSizeMiB u 32 ParamInitLabel i 2
+
+# ---- deletePartition: the table keeps its label, the partition goes
+run_ok "deletePartition" 2 ParamPartition u "$(job_get "$H" OutPartition)"
+printf 'label: gpt\nsize=32MiB\n' | sfdisk -q "$H2" || fail "sfdisk $H2"
+by_hand sfdisk -q --delete "$H2" 1
+job_time deletePartition "32 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk --delete"
+expect_eq "sfdisk after deletePartition: gpt, no partition" "gpt 0" \
+	"$(sfdisk --json "$D" | jq -r '"\(.partitiontable.label) \(.partitiontable.partitions // [] | length)"')"
+[ -b "${D}1" ] && check_fail "${D}1 still exists after deletePartition"
 run_ok "clean, FullClean" 17 ParamDisk u "$DISK" ParamForce i 1 ParamFullClean i 1
 by_hand sh -c "wipefs -a $H2 && blkdiscard -z $H2"
-echo "TIME clean FullClean $((DSIZE >> 20)) MiB: job $JOB, wipefs -a + blkdiscard -z by hand $HAND ms"
+job_time clean "FullClean $((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a, blkdiscard -z"
 cmp -s -n "$DSIZE" "$D" /dev/zero ||
 	check_fail "$D is not all zeroes after FullClean"
 expect_eq "wipefs -n after FullClean" "" "$(wipefs -n "$D")"
@@ -157,7 +170,7 @@ else
 	run_ok "format xfs" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s xfs \
 		ParamName s lanexfs
 	by_hand mkfs.xfs -f -q -L lanexfs "${H2}1"
-	echo "TIME format xfs 320 MiB: job $JOB, mkfs.xfs by hand $HAND ms"
+	job_time format "xfs 320 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.xfs"
 	VOL=$(job_get "$H" OutVolume)
 	expect_eq "blkid: xfs lanexfs" "xfs lanexfs" \
 		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
@@ -167,7 +180,7 @@ else
 	if grep -qw xfs /proc/filesystems; then
 		run_ok "extendVolume xfs +64 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 64
 		by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT && xfs_growfs -d $MNT; umount $MNT"
-		echo "TIME extend xfs 320 -> 384 MiB: job $JOB, sfdisk + mount + xfs_growfs by hand $HAND ms"
+		job_time extendVolume "xfs 320 -> 384 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, xfs_growfs"
 		xfs_repair -n "${D}1" >/dev/null 2>&1 || check_fail "xfs_repair -n ${D}1 after extend"
 		expect_eq "xfs fills 384 MiB" $((384 * 1048576)) "$(xfs_db -r -c 'sb 0' -c 'p dblocks' \
 			-c 'p blocksize' "${D}1" | awk '{ v[NR] = $3 } END { print v[1] * v[2] }')"

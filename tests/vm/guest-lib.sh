@@ -3,9 +3,9 @@
 #
 # guest-lib.sh - what the VM lane's guest scripts (guest-lvm, guest-pack,
 # guest-plex, guest-faults, guest-fsops) share, on top of lib.sh: the lvm
-# tools apart from udev, a volume group made on fresh disks, a tool timed
-# by hand, and an lvm tool of vdsd's traced or killed at a chosen ioctl
-# (guest-faults, guest-plex).  Source it after lib.sh.
+# tools apart from udev, a volume group made on fresh disks, and an lvm
+# tool of vdsd's traced or killed at a chosen ioctl (guest-faults,
+# guest-plex).  Source it after lib.sh (and jobs-lib.sh: by_hand, job_time).
 
 # lvm that neither waits for udev nor takes its device list from it.
 LVMC='activation { udev_sync=0 udev_rules=0 } devices { obtain_device_list_from_udev=0 }'
@@ -18,16 +18,6 @@ guest_vg() {
 	shift
 	lvmq pvcreate -qy "$@" >/dev/null || fail "pvcreate $*"
 	lvmq vgcreate -q "$vg" "$@" >/dev/null || fail "vgcreate $vg on $*"
-}
-
-# by_hand CMD...: run it, HAND its time in ms (a job's tool, run by hand for
-# the lane's TIME lines: the job against the same tool alone)
-by_hand() {
-	local t0
-	t0=$(now_ms)
-	"$@" >/dev/null 2>&1 || check_fail "by hand: $* failed"
-	# shellcheck disable=SC2034 # read by the parts that source this file
-	HAND=$(($(now_ms) - t0))
 }
 
 # A result code of agent/result.h by name (VDS_R_NAME).

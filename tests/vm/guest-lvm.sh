@@ -48,12 +48,22 @@ run_job() {
 	note "$1: job $H ended with status $JOB_FINAL in $JOB_MS ms, percents seen: $JOB_PERCENTS"
 }
 outputs() { job_getn "$H" OutOffset OutPartition OutVolume OutReclaimedBytes OutVDisk OutObjectId; }
+# The same work by hand, for the TIME lines (job_time), on volumes of vg0
+# named h*: hm (a mirror as m0 is), hs (linear), hst (striped).
+hm_synced() { [ "$(lvjson sync_percent vg0/hm)" = 100.00 ]; }
+hand_mirror() { # create as the job does: the job ends when the mirror is in sync
+	lvmq lvcreate -qy --type raid1 -m 1 -L 64m -n hm vg0 >/dev/null || return 1
+	wait_for 300000 hm_synced
+}
 
 # ---- createVolume mirror
 run_job "createVolume mirror" 3 ParamPack u "$PACK" ParamVolumeType i 4 ParamSizeMiB u 64 \
 	ParamName s m0
 job_expect_ok "createVolume mirror"
 read -r _ _ VM0 _ _ _ <<<"$(outputs)"
+by_hand hand_mirror
+job_time createVolume "mirror 64 MiB, initial sync (lvm)" "$JOB_MS" "$HAND" \
+	"lvcreate --type raid1 -m 1, sync"
 expect_eq "mirror: lvs segtype" raid1 "$(lvjson segtype vg0/m0)"
 expect_eq "mirror: lvs size" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
 expect_eq "mirror: lvs sync" 100.00 "$(lvjson sync_percent vg0/m0)"
@@ -68,10 +78,14 @@ M0_DEV=$(readlink -f /dev/mapper/vg0-m0)
 run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 16 \
 	ParamName s s0
 job_expect_ok "createVolume simple"
+by_hand lvmq lvcreate -qy -L 16m -n hs vg0
+job_time createVolume "simple 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate"
 expect_eq "simple: lvs segtype" linear "$(lvjson segtype vg0/s0)"
 run_job "createVolume striped" 3 ParamPack u "$PACK" ParamVolumeType i 3 ParamSizeMiB u 16 \
 	ParamName s st0 ParamStripeKiB u 64
 job_expect_ok "createVolume striped"
+by_hand lvmq lvcreate -qy -i 2 -I 64k -L 16m -n hst vg0
+job_time createVolume "striped 2x64 KiB 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate -i 2 -I 64k"
 expect_eq "striped: lvs stripes, stripe size" "2 65536" \
 	"$(lvjson stripes vg0/st0) $(lvjson stripe_size vg0/st0)"
 
@@ -91,8 +105,8 @@ expect_eq "format: the model's file system, label, UUID" \
 	"ext4 lvdata $(blkid -p -o value -s UUID /dev/vg0/st0)" \
 	"$(inv_value 4 "$C_VOL_FS" "$VST0") $(inv_value 4 "$C_VOL_LABEL" "$VST0") $(inv_value 4 "$C_VOL_UUID" "$VST0")"
 fmt_ms=$JOB_MS
-by_hand mkfs.ext4 -F -q -L lvdata /dev/vg0/st0
-echo "TIME format ext4 16 MiB (lvm): job $fmt_ms ms through SNMP, mkfs.ext4 by hand $HAND ms"
+by_hand mkfs.ext4 -F -q -L lvdata /dev/vg0/hst
+job_time format "ext4 16 MiB striped volume (lvm)" "$fmt_ms" "$HAND" "mkfs.ext4"
 h=$(job_handle)
 expect_set_error "format over a file system without Force: refused at SET" inconsistentValue \
 	"VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i 18 \
@@ -122,6 +136,9 @@ mkdir -p "$MNT"
 mount /dev/vg0/m0 "$MNT" || fail "mount"
 head -c $((8 * MIB)) /dev/urandom >"$MNT/data"
 sum0=$(md5sum <"$MNT/data")
+# hm as m0: ext4 holding the same data, unmounted
+mkfs.ext4 -q -F /dev/vg0/hm && mkdir -p "$MNT.h" && mount /dev/vg0/hm "$MNT.h" &&
+	cp "$MNT/data" "$MNT.h/" && umount "$MNT.h" || fail "ext4 and data on vg0/hm"
 run_job "shrinkVolume mounted" 5 ParamVolume u "$VM0" ParamSizeMiB u 16
 expect_eq "shrink of a mounted volume fails" "$ST_FAILED" "$JOB_FINAL"
 expect_eq "shrink of a mounted volume: result IN_USE" 6 "$(job_get "$H" Result)"
@@ -129,6 +146,10 @@ expect_eq "mounted: size unchanged" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
 umount "$MNT"
 run_job "shrinkVolume" 5 ParamVolume u "$VM0" ParamSizeMiB u 16
 job_expect_ok "shrinkVolume"
+by_hand sh -c "e2fsck -f -p /dev/vg0/hm; resize2fs /dev/vg0/hm 48M &&
+	lvm lvreduce --config '$LVMC' -qy -L 48m vg0/hm"
+job_time shrinkVolume "mirror 64 -> 48 MiB, ext4 (lvm)" "$JOB_MS" "$HAND" \
+	"e2fsck -f, resize2fs, lvreduce"
 read -r _ _ _ recl _ _ <<<"$(outputs)"
 expect_eq "shrink: reclaimed" $((16 * MIB)) "$recl"
 expect_eq "shrink: lvs size" $((48 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -140,6 +161,11 @@ fs_bytes() { dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Block count/ { n = $2 } /
 mount /dev/vg0/m0 "$MNT" || fail "mount for the extend"
 run_job "extendVolume mounted mirror" 11 ParamVolume u "$VM0" ParamSizeMiB u 24
 job_expect_ok "extendVolume mounted mirror"
+mount /dev/vg0/hm "$MNT.h" || fail "mount vg0/hm"
+by_hand sh -c "lvm lvextend --config '$LVMC' -qy -L +24m vg0/hm && resize2fs /dev/vg0/hm"
+job_time extendVolume "mirror 48 -> 72 MiB, mounted ext4 (lvm)" "$JOB_MS" "$HAND" \
+	"lvextend, resize2fs online"
+umount "$MNT.h"
 read -r _ _ vol _ _ _ <<<"$(outputs)"
 expect_eq "extend: output volume" "$VM0" "$vol"
 expect_eq "extend: lvs size" $((72 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -153,6 +179,8 @@ e2fsck -fn /dev/vg0/m0 >/dev/null 2>&1 || check_fail "e2fsck -fn after the exten
 VS0=$(inv_index 4 "$C_VOL_NAME" vg0/s0)
 run_job "extendVolume simple" 11 ParamVolume u "$VS0" ParamSizeMiB u 6
 job_expect_ok "extendVolume simple"
+by_hand lvmq lvextend -qy -L +6m vg0/hs
+job_time extendVolume "simple 16 -> 24 MiB, no fs (lvm)" "$JOB_MS" "$HAND" "lvextend"
 expect_eq "extend simple: 16 MiB + 6 MiB rounded up to whole 4 MiB extents" $((24 * MIB)) \
 	"$(lvjson lv_size vg0/s0)"
 too_big extendVolume 11 ParamVolume "$VS0"
@@ -168,6 +196,9 @@ done
 [ -n "$PLEX2" ] || fail "no plex 2 of volume $VM0"
 run_job "breakVolumePlex" 6 ParamVolume u "$VM0" ParamPlex u "$PLEX2" ParamName s m0b
 job_expect_ok "breakVolumePlex"
+wait_for 300000 hm_synced || fail "vg0/hm is not in sync after its extend"
+by_hand lvmq lvconvert -qy --splitmirrors 1 -n hmb vg0/hm
+job_time breakVolumePlex "mirror 72 MiB, 2 legs (lvm)" "$JOB_MS" "$HAND" "lvconvert --splitmirrors 1"
 read -r _ _ VNEW _ _ _ <<<"$(outputs)"
 expect_eq "break: output is vg0/m0b" "$(inv_index 4 "$C_VOL_NAME" vg0/m0b)" "$VNEW"
 expect_eq "break: m0 is linear now" linear "$(lvjson segtype vg0/m0)"
@@ -182,6 +213,9 @@ umount "$MNT"
 # ---- deleteVolume
 run_job "deleteVolume" 4 ParamVolume u "$VNEW"
 job_expect_ok "deleteVolume"
+by_hand lvmq lvremove -qy vg0/hmb
+job_time deleteVolume "linear 72 MiB, 2 segments (lvm)" "$JOB_MS" "$HAND" "lvremove"
+lvmq lvremove -qy vg0/hm vg0/hs vg0/hst >/dev/null || fail "lvremove of the volumes made by hand"
 lvmq lvs vg0/m0b >/dev/null 2>&1 && check_fail "m0b still exists after deleteVolume"
 expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"
 expect_eq "vgs: lv_count" 3 "$(lvmq vgs --reportformat json -o lv_count vg0 |

@@ -192,6 +192,8 @@ wait_for 120000 m3sync || check_fail "vgp/m3 did not resync"
 lvmq vgreduce -q --removemissing vgp >/dev/null 2>&1 || check_fail "vgreduce --removemissing by hand"
 T_HAND_RECOVER=$(($(ms) - t0))
 
-note "TIMES replaceDisk (32 MiB mirror image + 48 MiB linear): job $T_JOB_REPLACE ms, pvmove+vgreduce by hand $T_HAND_REPLACE ms"
-note "TIMES recoverPack (16 MiB mirror rebuilt, 1 volume lost): job $T_JOB_RECOVER ms, lvconvert --repair+resync+vgreduce by hand $T_HAND_RECOVER ms"
+job_time replaceDisk "32 MiB mirror image + 48 MiB linear (lvm)" "$T_JOB_REPLACE" "$T_HAND_REPLACE" \
+	"pvmove --atomic, vgreduce"
+job_time recoverPack "16 MiB mirror rebuilt, 1 volume lost (lvm)" "$T_JOB_RECOVER" "$T_HAND_RECOVER" \
+	"lvconvert --repair, resync, vgreduce --removemissing"
 vds_finish

@@ -94,8 +94,6 @@ run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
 wait_synced() { # VG/LV
 	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"
 }
-TIMES=
-times_add() { TIMES+="$1: job $2 ms, by hand $3 ms; "; }
 plex_of() { # VOLUME NUMBER
 	local -A X=()
 	local -a X_rows=()
@@ -120,7 +118,7 @@ R5_MS=$JOB_MS
 t0=$(now_ms)
 lvmq lvcreate -y -W n --type raid5 -i 2 -I 64k -L 24m -n h5 vgp /dev/vda /dev/vdb /dev/vdd >/dev/null &&
 	wait_synced vgp/h5
-times_add "createVolume raid5 24 MiB" "$R5_MS" "$(($(now_ms) - t0))"
+job_time createVolume "raid5 24 MiB, 3 disks (lvm)" "$R5_MS" "$(($(now_ms) - t0))" "lvcreate --type raid5"
 lvmq lvremove -qf vgp/h5 >/dev/null
 
 # ---- addVolumePlex: simple pm on vda + a leg on vdb
@@ -138,7 +136,8 @@ pat_same /dev/vgp/pm || check_fail "add: data changed"
 lvmq lvcreate -y -W n -L 32m -n hm vgp /dev/vda >/dev/null
 t0=$(now_ms)
 lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vgp/hm
-times_add "addVolumePlex 32 MiB" "$ADD_MS" "$(($(now_ms) - t0))"
+job_time addVolumePlex "32 MiB linear -> 2-leg mirror (lvm)" "$ADD_MS" "$(($(now_ms) - t0))" \
+	"lvconvert --type raid1 -m 1, sync"
 
 # ---- removeVolumePlex: the leg on vdb
 run_job "removeVolumePlex" 13 ParamVolume u "$VM" ParamPlex u "$(plex_of "$VM" 2)"
@@ -147,7 +146,7 @@ pat_same /dev/vgp/pm || check_fail "remove: data changed"
 RM_MS=$JOB_MS
 t0=$(now_ms)
 lvmq lvconvert -y -m 0 vgp/hm /dev/vdb >/dev/null
-times_add "removeVolumePlex 32 MiB" "$RM_MS" "$(($(now_ms) - t0))"
+job_time removeVolumePlex "32 MiB 2-leg mirror -> linear (lvm)" "$RM_MS" "$(($(now_ms) - t0))" "lvconvert -m 0"
 
 # ---- repairVolumePlex: a leg on vdsplx fails, rebuilt onto vdd
 lvmq lvconvert -y --type raid1 -m 1 vgp/pm "/dev/mapper/$FLT" >/dev/null || fail "leg on $FLT"
@@ -174,7 +173,8 @@ flt_set linear
 lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vgp/hm
 t0=$(now_ms)
 lvmq lvconvert -y --replace /dev/vdb vgp/hm /dev/vdd >/dev/null && wait_synced vgp/hm
-times_add "repairVolumePlex 32 MiB (by hand: --replace)" "$REP_MS" "$(($(now_ms) - t0))"
+job_time repairVolumePlex "32 MiB mirror, 1 leg (lvm)" "$REP_MS" "$(($(now_ms) - t0))" \
+	"lvconvert --replace of a healthy leg, resync"
 
 # ---- a leg failing mid-sync: md's resync held at 1 KiB/s, so the target
 # fails while md is still copying onto it, however slow the machine
@@ -360,6 +360,5 @@ note "kill points: addVolumePlex at $ADD_AT, removeVolumePlex at $RM_AT, repairV
 run_job "createVolume after the kills" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 8 \
 	ParamDisks s "$DD" ParamName s after
 
-note "times: $TIMES"
 vds_stop_vdsd
 vds_finish
