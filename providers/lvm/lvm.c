@@ -533,6 +533,24 @@ lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 	}
 }
 
+/* A format's volume: its file system as the worker read it, in the scan and the model. */
+static void
+lvm_commit_fs(struct lvm_prov *lp, const struct lvm_plan *pl)
+{
+	for (size_t i = 0; i < lp->scan.nlvs; i++) {
+		struct lvm_lv *lv = &lp->scan.lvs[i];
+
+		if (strcmp(lv->vg, pl->vg) || strcmp(lv->name, pl->lv))
+			continue;
+		snprintf(lv->fs_type, sizeof(lv->fs_type), "%s", pl->fs_after.type);
+		snprintf(lv->fs_label, sizeof(lv->fs_label), "%s", pl->fs_after.label);
+		snprintf(lv->fs_uuid, sizeof(lv->fs_uuid), "%s", pl->fs_after.uuid);
+		if (lvm_inv_publish(&lp->scan) < 0)
+			log_warnx("lvm", "cannot publish every volume group");
+		return;
+	}
+}
+
 static enum vds_result
 lvm_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, char *msg,
            size_t msglen)
@@ -547,6 +565,8 @@ lvm_commit(void *state, void *plan, enum vds_result r, struct job_outputs *out, 
 		pl->have_after = 0;
 		if (lvm_inv_publish(&lp->scan) < 0)
 			log_warnx("lvm", "cannot publish every volume group");
+	} else if (pl->fs_after.read) {
+		lvm_commit_fs(lp, pl);
 	}
 	if (r != VDS_R_OK)
 		return r;

@@ -9,12 +9,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fsspec.h"
 #include "fsutil.h"
 #include "log.h"
+#include "lvm_dm.h"
 #include "lvm_fix.h"
 #include "lvm_pack.h"
 #include "lvm_run.h"
@@ -236,29 +238,35 @@ lr_fstype(const char *dev, char *type, size_t len)
 	return rc;
 }
 
-/* Refuse to shrink an open volume: lvreduce would do it. */
+/*
+ * Refuse to shrink or format an open volume (lvreduce would shrink it),
+ * asked of device-mapper itself: an lvm scan of every disk would take
+ * longer than the change.
+ */
 static enum vds_result
 lr_check_closed(struct lvm_plan *pl, char *msg, size_t len)
 {
-	struct lvm_scan s;
-	const struct lvm_lv *lv;
-	enum vds_result r = lvm_scan_load(&s, msg, len);
+	uint64_t size;
+	int open;
 
-	if (r != VDS_R_OK)
-		return r;
-	lv = lvm_scan_lv(&s, pl->vg, pl->lv);
-	if (!lv) {
-		snprintf(msg, len, "volume %s/%s is gone", pl->vg, pl->lv);
-		r = VDS_R_DEVICE_GONE;
-	} else if (lvm_lv_open(lv)) {
-		snprintf(msg, len, "volume %s/%s is open (mounted or in use)", pl->vg, pl->lv);
-		r = VDS_R_IN_USE;
-	} else if (lv->size != pl->size) {
-		snprintf(msg, len, "volume %s/%s changed size", pl->vg, pl->lv);
-		r = VDS_R_BUSY;
+	if (lvm_dm_usage(pl->dev, &open, &size) < 0) {
+		if (errno == ENOENT || errno == ENXIO) {
+			snprintf(msg, len, "volume %s/%s is gone", pl->vg, pl->lv);
+			return VDS_R_DEVICE_GONE;
+		}
+		snprintf(msg, len, "cannot ask device-mapper about %s: %s", pl->dev,
+		         strerror(errno));
+		return VDS_R_TOOL_FAILED;
 	}
-	lvm_scan_free(&s);
-	return r;
+	if (open) {
+		snprintf(msg, len, "volume %s/%s is open (mounted or in use)", pl->vg, pl->lv);
+		return VDS_R_IN_USE;
+	}
+	if (size != pl->size) {
+		snprintf(msg, len, "volume %s/%s changed size", pl->vg, pl->lv);
+		return VDS_R_BUSY;
+	}
+	return VDS_R_OK;
 }
 
 /*
@@ -492,6 +500,12 @@ lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	default:
 		snprintf(msg, len, "the lvm provider does not run this job type");
 		return VDS_R_NOT_SUPPORTED;
+	}
+	if (pl->type == JOB_FORMAT) {
+		/* no LVM metadata changed: only the volume's file system, read here */
+		fsu_read_fs(pl->dev, pl->fs_after.type, pl->fs_after.label, pl->fs_after.uuid);
+		pl->fs_after.read = 1;
+		return r;
 	}
 	prov_job_progress(j, 99, "reading the volume groups");
 	pl->have_after = lvm_scan_load(&pl->after, why, sizeof(why)) == VDS_R_OK;

@@ -2,7 +2,8 @@
 /*
  * lvm_run.h - the lvm provider's job plan and its worker half: runs the
  * tools for one job from the plan only (never the model), reports progress
- * and leaves a fresh scan of the LVM state in the plan for commit.
+ * and leaves a fresh scan of the LVM state in the plan for commit (a
+ * format, which changes no LVM metadata: the volume's file system only).
  */
 #ifndef VDS_LVM_RUN_H
 #define VDS_LVM_RUN_H
@@ -38,6 +39,11 @@ struct lvm_plan {
 	char fs_type[16], label[64];
 	unsigned alloc_unit;
 	int force;
+	/* format: the volume's file system after the job (commit puts it in the scan) */
+	struct {
+		char type[16], label[64], uuid[40];
+		int read;
+	} fs_after;
 };
 
 enum vds_result lvm_run_job(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len);
