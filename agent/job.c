@@ -140,8 +140,13 @@ je_finish(struct job *j, enum vds_result r, const char *msg)
 	if (je.obs.completed) /* announced first; packed and logged after */
 		je.obs.completed(j, je.obs.arg);
 	job_pack(j); /* a retained row keeps its few nonzero bytes; ENOMEM: po stays */
-	log_info("job", "job %u: %s (%s)", j->handle, job_status_name(j->status),
-	         vds_result_name(r));
+	if (j->start_ms)
+		log_info("job", "job %u: %s (%s) after %lld ms running", j->handle,
+		         job_status_name(j->status), vds_result_name(r),
+		         (long long)(j->end_ms - j->start_ms));
+	else
+		log_info("job", "job %u: %s (%s) without running", j->handle,
+		         job_status_name(j->status), vds_result_name(r));
 	je_arm_purge();
 	je_retain();
 }

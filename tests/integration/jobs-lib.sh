@@ -305,15 +305,30 @@ by_hand() {
 	HAND=$(($(now_ms) - t0))
 }
 
-# job_time TYPE WHAT JOB_MS HAND_MS TOOL: a job's time (SET to end, through
-# SNMP) against the same work done by hand with TOOL, as one "TIME" line;
-# HAND_MS "-" when there is no such tool.  Also appended to $VDS_TIMES when
-# it is set: the VM lane's table of every job type (tests/vm/guest-all.sh).
+# job_running_ms H: the job's own running time in vdsd in ms: as its log says
+# at the end ("after N ms running"), else vdsJobStartTime to vdsJobEndTime
+# (DateAndTime: to 0.1 s)
+job_running_ms() {
+	local ms
+	ms=$(sed -n "s/.*\[job\] job $1: [a-z]* ([A-Z_]*) after \([0-9]*\) ms running.*/\1/p" \
+		"${VDS_VDSD_LOG:-/dev/null}" 2>/dev/null | tail -n 1)
+	[ -n "$ms" ] && { echo "$ms"; return; }
+	job_getn "$1" StartTime EndTime | tr ' ' '\n' | awk -F, '{
+		split($2, t, ":"); ms[NR] = ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 }
+		END { d = ms[2] - ms[1]; if (d < 0) d += 86400000; printf "%d", d }'
+}
+
+# job_time TYPE WHAT JOB_MS HAND_MS TOOL [H]: a job's time (SET to end as an
+# SNMP client polling its row sees it) and, given its handle H, its running
+# time in vdsd, against the same work done by hand with TOOL, as one "TIME"
+# line; HAND_MS "-" when there is no such tool.  Also appended to $VDS_TIMES
+# when it is set: the VM lane's table of every job type (guest-all.sh).
 job_time() {
-	local line ratio
+	local line ratio run=-
+	[ -z "${6:-}" ] || run=$(job_running_ms "$6")
 	ratio=$(awk -v j="$3" -v h="$4" 'BEGIN { if (h ~ /^[0-9]+$/ && h > 0) printf "%.1fx", j / h; else print "-" }')
-	line=$(printf 'TIME %-16s %-40s job %6s ms  by hand %6s ms  %6s  (%s)' "$1" "$2" "$3" "$4" \
-		"$ratio" "$5")
+	line=$(printf 'TIME %-16s %-40s job %6s ms (in vdsd %5s ms)  by hand %6s ms  %6s  (%s)' "$1" "$2" \
+		"$3" "$run" "$4" "$ratio" "$5")
 	echo "$line"
 	[ -z "${VDS_TIMES:-}" ] || echo "$line" >>"$VDS_TIMES"
 }

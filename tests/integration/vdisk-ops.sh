@@ -71,20 +71,20 @@ vd_job "createVDisk fixed VHD" 7 ParamPath s "$VHD" ParamSizeMiB u 64 ParamVDisk
 	ParamVDiskFormat i 2
 V1=$(job_get "$H" OutVDisk)
 by_hand qemu-img create -q -f vpc -o subformat=fixed "$HD/fixed.vhd" 64M
-job_time createVDisk "fixed VHD 64 MiB (vdisk)" "$JOB_MS" "$HAND" "qemu-img create -o subformat=fixed"
+job_time createVDisk "fixed VHD 64 MiB (vdisk)" "$JOB_MS" "$HAND" "qemu-img create -o subformat=fixed" "$H"
 head -c $((4 * MIB)) /dev/urandom >"$VDS_TMP/data"
 dd if="$VDS_TMP/data" of="$VHD" bs=1M seek=1 conv=notrunc status=none
 vd_job "attachVDisk" 8 ParamVDisk u "$V1"
 t0=$(now_ms)
 HL=$(losetup -f --show "$HD/fixed.vhd") || fail "losetup of $HD/fixed.vhd"
-job_time attachVDisk "fixed VHD 64 MiB, loop (vdisk)" "$JOB_MS" "$(($(now_ms) - t0))" "losetup -f"
+job_time attachVDisk "fixed VHD 64 MiB, loop (vdisk)" "$JOB_MS" "$(($(now_ms) - t0))" "losetup -f" "$H"
 wait_for 10000 has_devnode "$V1" || fail "no devnode for the attached VHD"
 DEV=$(devnode_of "$V1")
 vd_refused "expandVDisk smaller" "shrinking" 19 ParamVDisk u "$V1" ParamSizeMiB u 32
 vd_job "expandVDisk attached" 19 ParamVDisk u "$V1" ParamSizeMiB u 96
 by_hand sh -c "fallocate -o $((64 * MIB + 512)) -l $((32 * MIB)) $HD/fixed.vhd && losetup -c $HL"
 job_time expandVDisk "fixed VHD 64 -> 96 MiB, attached (vdisk)" "$JOB_MS" "$HAND" \
-	"fallocate, losetup -c (no footer moved)"
+	"fallocate, losetup -c (no footer moved)" "$H"
 NEW=$(inv_value 7 "$C_VD_SIZE" "$V1")
 [ "$NEW" -ge $((96 * MIB)) ] || check_fail "expandVDisk: virtual size $NEW < 96 MiB"
 expect_eq "expandVDisk: the loop device's size" "$NEW" "$(blockdev --getsize64 "$DEV")"
@@ -93,7 +93,7 @@ cmp -s -n $((4 * MIB)) "$VDS_TMP/data" <(dd if="$DEV" bs=1M skip=1 count=4 statu
 	check_fail "expandVDisk: the data written before does not read back"
 vd_job "detachVDisk" 9 ParamVDisk u "$V1"
 by_hand losetup -d "$HL"
-job_time detachVDisk "fixed VHD 96 MiB, loop (vdisk)" "$JOB_MS" "$HAND" "losetup -d"
+job_time detachVDisk "fixed VHD 96 MiB, loop (vdisk)" "$JOB_MS" "$HAND" "losetup -d" "$H"
 expect_eq "expandVDisk: qemu-img virtual size" "$NEW" "$(qsize -f vpc "$VHD")"
 expect_eq "expandVDisk: file length (data + footer)" "$((NEW + 512))" "$(stat -c %s "$VHD")"
 vd_refused "compactVDisk of a fixed vdisk" "fixed" 20 ParamVDisk u "$V1"
@@ -104,7 +104,7 @@ RAW=$ROOT/sparse.img
 vd_job "createVDisk expandable raw" 7 ParamPath s "$RAW" ParamSizeMiB u 64
 V2=$(job_get "$H" OutVDisk)
 by_hand truncate -s 64M "$HD/sparse.img"
-job_time createVDisk "expandable raw 64 MiB (vdisk)" "$JOB_MS" "$HAND" "truncate -s"
+job_time createVDisk "expandable raw 64 MiB (vdisk)" "$JOB_MS" "$HAND" "truncate -s" "$H"
 dd if=/dev/zero of="$RAW" bs=1M seek=8 count=16 conv=notrunc status=none
 dd if="$VDS_TMP/data" of="$RAW" bs=1M seek=30 conv=notrunc status=none
 sync "$RAW"
@@ -134,7 +134,7 @@ expect_eq "compactVDisk: vdsJobOutReclaimedBytes" "$((B0 - B1))" "$(job_get "$CH
 qemu-img compare -q -f raw -F raw "$VDS_TMP/before.img" "$RAW" ||
 	check_fail "compactVDisk: the image's contents changed"
 by_hand fallocate --dig-holes "$HD/sparse.img"
-job_time compactVDisk "raw 64 MiB, 16 MiB of zeros (vdisk)" "$CT" "$HAND" "fallocate --dig-holes"
+job_time compactVDisk "raw 64 MiB, 16 MiB of zeros (vdisk)" "$CT" "$HAND" "fallocate --dig-holes" "$CH"
 
 # ---- dynamic and differencing VHDs, mergeVDisk
 C_VD_TYPE=$(mib_col VDS_VDISK_TYPE)
@@ -165,7 +165,7 @@ vhdi_reads() {
 put() { perl -e "print chr($4) x $3" | dd of="$1" bs=512 seek=$(($2 / 512)) conv=notrunc status=none; }
 vd_job "createVDisk dynamic VHD" 7 ParamPath s "$DYN" ParamSizeMiB u 64 ParamVDiskFormat i 2
 VB=$(job_get "$H" OutVDisk)
-T_JOB=$JOB_MS
+T_JOB=$JOB_MS T_H=$H
 expect_eq "dynamic VHD: vdsVDiskType" 2 "$(inv_value 7 "$C_VD_TYPE" "$VB")"
 expect_eq "dynamic VHD: qemu-img virtual size" "$(inv_value 7 "$C_VD_SIZE" "$VB")" \
 	"$(qsize -f vpc "$DYN")"
@@ -174,7 +174,7 @@ case "$(vhdiinfo "$DYN")" in
 *) check_fail "vhdiinfo: $DYN is no dynamic VHD" ;;
 esac
 by_hand qemu-img create -q -f vpc -o subformat=dynamic "$HD/dyn.vhd" 64M
-job_time createVDisk "dynamic VHD 64 MiB (vdisk)" "$T_JOB" "$HAND" "qemu-img create -o subformat=dynamic"
+job_time createVDisk "dynamic VHD 64 MiB (vdisk)" "$T_JOB" "$HAND" "qemu-img create -o subformat=dynamic" "$T_H"
 qemu-io -f vpc -c "write -P 0x42 1M 6M" "$DYN" >/dev/null || fail "qemu-io write into $DYN"
 qemu-img convert -f vpc -O raw "$DYN" "$VDS_TMP/want.raw"
 vd_refused "createVDisk differencing of another size" "parent's size" 7 ParamPath s "$CHILD" \
@@ -184,7 +184,7 @@ vd_job "createVDisk differencing VHD" 7 ParamPath s "$CHILD" ParamVDiskType i 3 
 VC=$(job_get "$H" OutVDisk)
 by_hand qemu-img create -q -f qcow2 -b "$HD/dyn.vhd" -F vpc "$HD/child.qcow2"
 job_time createVDisk "differencing VHD over 64 MiB (vdisk)" "$JOB_MS" "$HAND" \
-	"qemu-img create of a qcow2 overlay (qemu makes no differencing VHD)"
+	"qemu-img create of a qcow2 overlay (qemu makes no differencing VHD)" "$H"
 expect_eq "differencing VHD: vdsVDiskType" 3 "$(inv_value 7 "$C_VD_TYPE" "$VC")"
 PID=$(vhdiinfo "$DYN" | sed -n 's/^\tIdentifier\t*: //p')
 case "$(vhdiinfo "$CHILD")" in
@@ -209,7 +209,7 @@ vd_refused "attachVDisk of a parent read-write" "attach it read-only" 8 ParamVDi
 NDEV=
 if [ -e /sys/block/nbd0 ]; then
 	vd_job "attachVDisk differencing VHD (nbd)" 8 ParamVDisk u "$VC"
-	T_JOB=$JOB_MS
+	T_JOB=$JOB_MS T_H=$H
 	wait_for 10000 has_devnode "$VC" || fail "no devnode for the attached child"
 	NDEV=$(devnode_of "$VC")
 	case $NDEV in
@@ -236,7 +236,7 @@ if [ -e /sys/block/nbd0 ]; then
 	t0=$(now_ms)
 	if qemu-nbd -r -f vpc -c "/dev/$FREE" "$DYN" 2>/dev/null; then
 		job_time attachVDisk "differencing VHD 64 MiB, nbd (vdisk)" "$T_JOB" "$(($(now_ms) - t0))" \
-			"qemu-nbd -c of its dynamic parent (qemu-nbd reads no differencing VHD)"
+			"qemu-nbd -c of its dynamic parent (qemu-nbd reads no differencing VHD)" "$T_H"
 		by_hand qemu-nbd -d "/dev/$FREE"
 		HAND_NBD_DETACH=$HAND
 	fi
@@ -261,14 +261,14 @@ if [ -n "$NDEV" ]; then
 	expect_eq "after a restart: the child's device" "$NDEV" "$(devnode_of "$VC")"
 	vd_job "detachVDisk (nbd)" 9 ParamVDisk u "$VC"
 	job_time detachVDisk "differencing VHD 64 MiB, nbd (vdisk)" "$JOB_MS" "${HAND_NBD_DETACH:--}" \
-		"qemu-nbd -d"
+		"qemu-nbd -d" "$H"
 	[ ! -e "/sys/block/${NDEV#/dev/}/pid" ] || check_fail "nbd: $NDEV still served after the detach"
 	vhdi_reads "$CHILD" 2 "$VDS_TMP/child.raw" ||
 		check_fail "libvhdi: the child does not read what was written through $NDEV"
 fi
 # merge: the parent holds what the child read; the child, emptied, reads the same
 vd_job "mergeVDisk" 21 ParamVDisk u "$VC"
-T_JOB=$JOB_MS
+T_JOB=$JOB_MS T_H=$H
 expect_eq "mergeVDisk: vdsJobOutVDisk is the parent" "$VB" "$(job_get "$H" OutVDisk)"
 expect_eq "mergeVDisk: percent" 100 "$(job_get "$H" PercentComplete)"
 qemu-img compare -q -f vpc -F raw "$DYN" "$VDS_TMP/child.raw" ||
@@ -282,10 +282,10 @@ qemu-img create -q -f qcow2 -b "$HD/base.qcow2" -F qcow2 "$HD/top.qcow2"
 qemu-io -f qcow2 -c "write -P 0x63 5M 3M" -c "write -P 0x64 40M 4k" "$HD/top.qcow2" >/dev/null
 by_hand qemu-img commit -q "$HD/top.qcow2"
 job_time mergeVDisk "3 MiB + 4 KiB into 64 MiB dynamic (vdisk)" "$T_JOB" "$HAND" \
-	"qemu-img commit of a qcow2 overlay holding the same"
+	"qemu-img commit of a qcow2 overlay holding the same" "$T_H"
 vd_job "deleteVDisk the child" 10 ParamVDisk u "$VC"
 by_hand rm "$HD/child.qcow2"
-job_time deleteVDisk "differencing VHD (vdisk)" "$JOB_MS" "$HAND" "rm of a qcow2 overlay"
+job_time deleteVDisk "differencing VHD (vdisk)" "$JOB_MS" "$HAND" "rm of a qcow2 overlay" "$H"
 # compact: 4 MiB of zeros written into a dynamic VHD's blocks are given back (but the
 # 64 KiB punch blocks they share with a bitmap), the disk reads the same
 python3 "$top_srcdir/tests/integration/vhd_write.py" "$DYN" $((20 * MIB)) $((4 * MIB)) 0 ||
@@ -296,7 +296,7 @@ cp --sparse=always "$DYN" "$HD/dyn-zeros.vhd"
 vd_job "compactVDisk dynamic VHD" 20 ParamVDisk u "$VB"
 by_hand fallocate --dig-holes "$HD/dyn-zeros.vhd"
 job_time compactVDisk "dynamic VHD, 4 MiB of zeros (vdisk)" "$JOB_MS" "$HAND" \
-	"fallocate --dig-holes of the whole file"
+	"fallocate --dig-holes of the whole file" "$H"
 B1=$(($(stat -c %b "$DYN") * 512))
 expect_eq "compactVDisk dynamic: vdsJobOutReclaimedBytes" "$((B0 - B1))" \
 	"$(job_get "$H" OutReclaimedBytes)"
@@ -312,7 +312,7 @@ if [ -e /sys/block/nbd0 ]; then
 	NDEV2=$(devnode_of "$VB")
 fi
 vd_job "expandVDisk dynamic VHD${NDEV2:+, attached}" 19 ParamVDisk u "$VB" ParamSizeMiB u 1024
-T_JOB=$JOB_MS
+T_JOB=$JOB_MS T_H=$H
 NEW=$(inv_value 7 "$C_VD_SIZE" "$VB")
 [ "$NEW" -ge $((1024 * MIB)) ] || check_fail "expandVDisk dynamic: virtual size $NEW < 1 GiB"
 expect_eq "expandVDisk dynamic: qemu-img virtual size" "$NEW" "$(qsize -f vpc "$DYN")"
@@ -334,7 +334,7 @@ if qemu-img resize -q -f vpc "$HD/dyn.vhd" 1G 2>/dev/null; then
 else
 	HAND=- tool="qemu-img resize refused: $(qemu-img resize -f vpc "$HD/dyn.vhd" 1G 2>&1 | tail -1)"
 fi
-job_time expandVDisk "dynamic VHD 64 MiB -> 1 GiB${NDEV2:+, attached} (vdisk)" "$T_JOB" "$HAND" "$tool"
+job_time expandVDisk "dynamic VHD 64 MiB -> 1 GiB${NDEV2:+, attached} (vdisk)" "$T_JOB" "$HAND" "$tool" "$T_H"
 
 vds_stop_vdsd
 vds_finish

@@ -38,18 +38,11 @@ wait_for 20000 inv_index 2 "$C_DISK_DEVNODE" "$D" >/dev/null || fail "$D is not 
 DISK=$(inv_index 2 "$C_DISK_DEVNODE" "$D")
 DSIZE=$(blockdev --getsize64 "$D")
 
-# run_ms H: the job's running time (vdsJobStartTime to vdsJobEndTime, DateAndTime:
-# to 0.1 s) in ms
-run_ms() {
-	job_getn "$1" StartTime EndTime | tr ' ' '\n' | awk -F, '{
-		split($2, t, ":"); ms[NR] = ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 }
-		END { d = ms[2] - ms[1]; if (d < 0) d += 86400000; printf "%d", d }'
-}
 # run_ok WHAT TYPE [COLUMN T V]...: the job succeeds; H its handle, JOB_MS its
 # time from the SET to the end as seen through SNMP (JOB: "MS ms, running R ms").
 run_ok() {
 	job_run_ok "$1" 300000 "${@:2}" || return 1
-	JOB="$JOB_MS ms through SNMP (running $(run_ms "$H") ms)"
+	JOB="$JOB_MS ms through SNMP (running $(job_running_ms "$H") ms)"
 	note "$1: job $H: $JOB, percents $JOB_PERCENTS"
 }
 sectors() { sfdisk --json "$1" | jq -r ".partitiontable.partitions[$2].size"; }
@@ -57,7 +50,7 @@ sectors() { sfdisk --json "$1" | jq -r ".partitiontable.partitions[$2].size"; }
 # ---- format ext4 on a new partition
 run_ok "createPartition 64 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u 64 ParamInitLabel i 2
 by_hand sh -c "printf 'label: gpt\nsize=64MiB\n' | sfdisk -q $H2"
-job_time createPartition "64 MiB, new GPT (basic)" "$JOB_MS" "$HAND" "sfdisk"
+job_time createPartition "64 MiB, new GPT (basic)" "$JOB_MS" "$HAND" "sfdisk" "$H"
 PART=$(job_get "$H" OutPartition)
 refused_set() { # WHAT REASON-PART COLUMN T V...
 	local what=$1 part=$2 h out
@@ -77,7 +70,7 @@ refused_set "xfs on 64 MiB" "xfs needs at least 300 MiB" Type i 18 ParamPartitio
 run_ok "format ext4" 18 ParamPartition u "$PART" ParamFsType s ext4 ParamName s lanefs \
 	ParamAllocUnit u 4096
 by_hand mkfs.ext4 -F -q -b 4096 -L lanefs "${H2}1"
-job_time format "ext4 64 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.ext4"
+job_time format "ext4 64 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.ext4" "$H"
 VOL=$(job_get "$H" OutVolume)
 expect_eq "format: vdsJobOutVolume is the partition's volume" "$VOL" "$(inv_value 3 "$C_PART_VOL" "$PART")"
 expect_eq "blkid: type and label" "ext4 lanefs" \
@@ -107,7 +100,7 @@ expect_eq "still ext4 after the refused format" ext4 "$(blkid -p -s TYPE -o valu
 # ---- extend by 32 MiB: partition, then ext4; the data reads back
 run_ok "extendVolume +32 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 32
 by_hand sh -c "echo ',+32M' | sfdisk -q -N 1 $H2 && e2fsck -f -p ${H2}1 && resize2fs ${H2}1"
-job_time extendVolume "ext4 64 -> 96 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, e2fsck, resize2fs"
+job_time extendVolume "ext4 64 -> 96 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, e2fsck, resize2fs" "$H"
 expect_eq "sfdisk: 96 MiB partition" 196608 "$(sectors "$D" 0)"
 expect_eq "the kernel's ${D}1" $((96 * 1048576)) "$(blockdev --getsize64 "${D}1")"
 e2fsck -fn "${D}1" >/dev/null 2>&1 || check_fail "e2fsck -fn ${D}1 after extend"
@@ -121,14 +114,14 @@ umount "$MNT"
 run_ok "format vfat, Force" 18 ParamVolume u "$VOL" ParamFsType s vfat ParamName s LANEFAT \
 	ParamForce i 1
 by_hand mkfs.vfat -n LANEFAT "${H2}1"
-job_time format "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.vfat"
+job_time format "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.vfat" "$H"
 expect_eq "blkid: vfat LANEFAT" "vfat LANEFAT" \
 	"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
 fsck.vfat -n "${D}1" >/dev/null 2>&1 || check_fail "fsck.vfat -n ${D}1"
 expect_eq "volume row: vfat" vfat "$(inv_value 4 "$C_VOL_FS" "$VOL")"
 run_ok "deleteVolume" 4 ParamVolume u "$VOL"
 by_hand sh -c "wipefs -qa ${H2}1 && sfdisk -q --delete $H2 1"
-job_time deleteVolume "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "wipefs, sfdisk --delete"
+job_time deleteVolume "vfat 96 MiB partition (basic)" "$JOB_MS" "$HAND" "wipefs, sfdisk --delete" "$H"
 expect_eq "sfdisk: no partition left" 0 "$(sfdisk --json "$D" | jq '.partitiontable.partitions | length')"
 [ -b "${D}1" ] && check_fail "${D}1 still exists after deleteVolume"
 
@@ -139,7 +132,7 @@ run_ok "format ext4 (to be cleaned)" 18 ParamPartition u "$(job_get "$H" OutPart
 refused_set "clean without Force" "vdsJobParamForce" Type i 17 ParamDisk u "$DISK"
 run_ok "clean" 17 ParamDisk u "$DISK" ParamForce i 1
 by_hand wipefs -a "$H2"
-job_time clean "$((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a"
+job_time clean "$((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a" "$H"
 expect_eq "wipefs -n: no signature" "" "$(wipefs -n "$D")"
 blkid -p "$D" >/dev/null 2>&1 && check_fail "blkid -p still finds something on $D"
 sfdisk --json "$D" >/dev/null 2>&1 && check_fail "sfdisk still reads a table on $D"
@@ -150,13 +143,13 @@ run_ok "createPartition 32 MiB again" 1 ParamDisk u "$DISK" ParamSizeMiB u 32 Pa
 run_ok "deletePartition" 2 ParamPartition u "$(job_get "$H" OutPartition)"
 printf 'label: gpt\nsize=32MiB\n' | sfdisk -q "$H2" || fail "sfdisk $H2"
 by_hand sfdisk -q --delete "$H2" 1
-job_time deletePartition "32 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk --delete"
+job_time deletePartition "32 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk --delete" "$H"
 expect_eq "sfdisk after deletePartition: gpt, no partition" "gpt 0" \
 	"$(sfdisk --json "$D" | jq -r '"\(.partitiontable.label) \(.partitiontable.partitions // [] | length)"')"
 [ -b "${D}1" ] && check_fail "${D}1 still exists after deletePartition"
 run_ok "clean, FullClean" 17 ParamDisk u "$DISK" ParamForce i 1 ParamFullClean i 1
 by_hand sh -c "wipefs -a $H2 && blkdiscard -z $H2"
-job_time clean "FullClean $((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a, blkdiscard -z"
+job_time clean "FullClean $((DSIZE >> 20)) MiB disk (basic)" "$JOB_MS" "$HAND" "wipefs -a, blkdiscard -z" "$H"
 cmp -s -n "$DSIZE" "$D" /dev/zero ||
 	check_fail "$D is not all zeroes after FullClean"
 expect_eq "wipefs -n after FullClean" "" "$(wipefs -n "$D")"
@@ -170,7 +163,7 @@ else
 	run_ok "format xfs" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s xfs \
 		ParamName s lanexfs
 	by_hand mkfs.xfs -f -q -L lanexfs "${H2}1"
-	job_time format "xfs 320 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.xfs"
+	job_time format "xfs 320 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.xfs" "$H"
 	VOL=$(job_get "$H" OutVolume)
 	expect_eq "blkid: xfs lanexfs" "xfs lanexfs" \
 		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
@@ -180,7 +173,7 @@ else
 	if grep -qw xfs /proc/filesystems; then
 		run_ok "extendVolume xfs +64 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 64
 		by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT && xfs_growfs -d $MNT; umount $MNT"
-		job_time extendVolume "xfs 320 -> 384 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, xfs_growfs"
+		job_time extendVolume "xfs 320 -> 384 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, xfs_growfs" "$H"
 		xfs_repair -n "${D}1" >/dev/null 2>&1 || check_fail "xfs_repair -n ${D}1 after extend"
 		expect_eq "xfs fills 384 MiB" $((384 * 1048576)) "$(xfs_db -r -c 'sb 0' -c 'p dblocks' \
 			-c 'p blocksize' "${D}1" | awk '{ v[NR] = $3 } END { print v[1] * v[2] }')"

@@ -63,7 +63,7 @@ job_expect_ok "createVolume mirror"
 read -r _ _ VM0 _ _ _ <<<"$(outputs)"
 by_hand hand_mirror
 job_time createVolume "mirror 64 MiB, initial sync (lvm)" "$JOB_MS" "$HAND" \
-	"lvcreate --type raid1 -m 1, sync"
+	"lvcreate --type raid1 -m 1, sync" "$H"
 expect_eq "mirror: lvs segtype" raid1 "$(lvjson segtype vg0/m0)"
 expect_eq "mirror: lvs size" $((64 * MIB)) "$(lvjson lv_size vg0/m0)"
 expect_eq "mirror: lvs sync" 100.00 "$(lvjson sync_percent vg0/m0)"
@@ -79,13 +79,13 @@ run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSiz
 	ParamName s s0
 job_expect_ok "createVolume simple"
 by_hand lvmq lvcreate -qy -L 16m -n hs vg0
-job_time createVolume "simple 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate"
+job_time createVolume "simple 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate" "$H"
 expect_eq "simple: lvs segtype" linear "$(lvjson segtype vg0/s0)"
 run_job "createVolume striped" 3 ParamPack u "$PACK" ParamVolumeType i 3 ParamSizeMiB u 16 \
 	ParamName s st0 ParamStripeKiB u 64
 job_expect_ok "createVolume striped"
 by_hand lvmq lvcreate -qy -i 2 -I 64k -L 16m -n hst vg0
-job_time createVolume "striped 2x64 KiB 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate -i 2 -I 64k"
+job_time createVolume "striped 2x64 KiB 16 MiB (lvm)" "$JOB_MS" "$HAND" "lvcreate -i 2 -I 64k" "$H"
 expect_eq "striped: lvs stripes, stripe size" "2 65536" \
 	"$(lvjson stripes vg0/st0) $(lvjson stripe_size vg0/st0)"
 
@@ -106,7 +106,7 @@ expect_eq "format: the model's file system, label, UUID" \
 	"$(inv_value 4 "$C_VOL_FS" "$VST0") $(inv_value 4 "$C_VOL_LABEL" "$VST0") $(inv_value 4 "$C_VOL_UUID" "$VST0")"
 fmt_ms=$JOB_MS
 by_hand mkfs.ext4 -F -q -L lvdata /dev/vg0/hst
-job_time format "ext4 16 MiB striped volume (lvm)" "$fmt_ms" "$HAND" "mkfs.ext4"
+job_time format "ext4 16 MiB striped volume (lvm)" "$fmt_ms" "$HAND" "mkfs.ext4" "$H"
 h=$(job_handle)
 expect_set_error "format over a file system without Force: refused at SET" inconsistentValue \
 	"VDS-MIB::vdsJobRowStatus.$h" i 4 "VDS-MIB::vdsJobType.$h" i 18 \
@@ -149,7 +149,7 @@ job_expect_ok "shrinkVolume"
 by_hand sh -c "e2fsck -f -p /dev/vg0/hm; resize2fs /dev/vg0/hm 48M &&
 	lvm lvreduce --config '$LVMC' -qy -L 48m vg0/hm"
 job_time shrinkVolume "mirror 64 -> 48 MiB, ext4 (lvm)" "$JOB_MS" "$HAND" \
-	"e2fsck -f, resize2fs, lvreduce"
+	"e2fsck -f, resize2fs, lvreduce" "$H"
 read -r _ _ _ recl _ _ <<<"$(outputs)"
 expect_eq "shrink: reclaimed" $((16 * MIB)) "$recl"
 expect_eq "shrink: lvs size" $((48 * MIB)) "$(lvjson lv_size vg0/m0)"
@@ -164,7 +164,7 @@ job_expect_ok "extendVolume mounted mirror"
 mount /dev/vg0/hm "$MNT.h" || fail "mount vg0/hm"
 by_hand sh -c "lvm lvextend --config '$LVMC' -qy -L +24m vg0/hm && resize2fs /dev/vg0/hm"
 job_time extendVolume "mirror 48 -> 72 MiB, mounted ext4 (lvm)" "$JOB_MS" "$HAND" \
-	"lvextend, resize2fs online"
+	"lvextend, resize2fs online" "$H"
 umount "$MNT.h"
 read -r _ _ vol _ _ _ <<<"$(outputs)"
 expect_eq "extend: output volume" "$VM0" "$vol"
@@ -180,7 +180,7 @@ VS0=$(inv_index 4 "$C_VOL_NAME" vg0/s0)
 run_job "extendVolume simple" 11 ParamVolume u "$VS0" ParamSizeMiB u 6
 job_expect_ok "extendVolume simple"
 by_hand lvmq lvextend -qy -L +6m vg0/hs
-job_time extendVolume "simple 16 -> 24 MiB, no fs (lvm)" "$JOB_MS" "$HAND" "lvextend"
+job_time extendVolume "simple 16 -> 24 MiB, no fs (lvm)" "$JOB_MS" "$HAND" "lvextend" "$H"
 expect_eq "extend simple: 16 MiB + 6 MiB rounded up to whole 4 MiB extents" $((24 * MIB)) \
 	"$(lvjson lv_size vg0/s0)"
 too_big extendVolume 11 ParamVolume "$VS0"
@@ -198,7 +198,7 @@ run_job "breakVolumePlex" 6 ParamVolume u "$VM0" ParamPlex u "$PLEX2" ParamName 
 job_expect_ok "breakVolumePlex"
 wait_for 300000 hm_synced || fail "vg0/hm is not in sync after its extend"
 by_hand lvmq lvconvert -qy --splitmirrors 1 -n hmb vg0/hm
-job_time breakVolumePlex "mirror 72 MiB, 2 legs (lvm)" "$JOB_MS" "$HAND" "lvconvert --splitmirrors 1"
+job_time breakVolumePlex "mirror 72 MiB, 2 legs (lvm)" "$JOB_MS" "$HAND" "lvconvert --splitmirrors 1" "$H"
 read -r _ _ VNEW _ _ _ <<<"$(outputs)"
 expect_eq "break: output is vg0/m0b" "$(inv_index 4 "$C_VOL_NAME" vg0/m0b)" "$VNEW"
 expect_eq "break: m0 is linear now" linear "$(lvjson segtype vg0/m0)"
@@ -214,7 +214,7 @@ umount "$MNT"
 run_job "deleteVolume" 4 ParamVolume u "$VNEW"
 job_expect_ok "deleteVolume"
 by_hand lvmq lvremove -qy vg0/hmb
-job_time deleteVolume "linear 72 MiB, 2 segments (lvm)" "$JOB_MS" "$HAND" "lvremove"
+job_time deleteVolume "linear 72 MiB, 2 segments (lvm)" "$JOB_MS" "$HAND" "lvremove" "$H"
 lvmq lvremove -qy vg0/hm vg0/hs vg0/hst >/dev/null || fail "lvremove of the volumes made by hand"
 lvmq lvs vg0/m0b >/dev/null 2>&1 && check_fail "m0b still exists after deleteVolume"
 expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"

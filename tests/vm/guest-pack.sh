@@ -117,7 +117,7 @@ fi
 # ---------------------------------------------------------------- 2. replaceDisk
 run_job "replaceDisk vdc onto vdb" 15 ParamDisk u "$DC" ParamDisks s "$DB"
 job_expect_ok "replaceDisk"
-T_JOB_REPLACE=$JOB_MS
+T_JOB_REPLACE=$JOB_MS T_H_REPLACE=$H
 expect_eq "replaceDisk: vdc left vgp (pvs)" "" "$(pv_vg /dev/vdc)"
 expect_eq "replaceDisk: nothing on vdc (lvs devices)" "" \
 	"$(lvs_json devices | jq -r 'select(.devices | test("vdc")) | .lv_name')"
@@ -156,7 +156,7 @@ wait_for 30000 missing || fail "lvm does not see $FLT missing"
 
 run_job "recoverPack without consent" 16 ParamPack u "$PACK"
 job_expect_ok "recoverPack without consent"
-T_JOB_RECOVER=$JOB_MS
+T_JOB_RECOVER=$JOB_MS T_H_RECOVER=$H
 expect_eq "no consent: recovered, lost, details" "3 1 lost, kept with the missing disks: vgp/l2" \
 	"$(job_getn "$H" OutRecovered OutLost Details)"
 expect_eq "no consent: m2 on no missing disk" "" \
@@ -193,7 +193,7 @@ lvmq vgreduce -q --removemissing vgp >/dev/null 2>&1 || check_fail "vgreduce --r
 T_HAND_RECOVER=$(($(ms) - t0))
 
 job_time replaceDisk "32 MiB mirror image + 48 MiB linear (lvm)" "$T_JOB_REPLACE" "$T_HAND_REPLACE" \
-	"pvmove --atomic, vgreduce"
+	"pvmove --atomic, vgreduce" "$T_H_REPLACE"
 job_time recoverPack "16 MiB mirror rebuilt, 1 volume lost (lvm)" "$T_JOB_RECOVER" "$T_HAND_RECOVER" \
-	"lvconvert --repair, resync, vgreduce --removemissing"
+	"lvconvert --repair, resync, vgreduce --removemissing" "$T_H_RECOVER"
 vds_finish

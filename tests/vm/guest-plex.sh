@@ -114,11 +114,11 @@ expect_eq "raid5: lvs stripes (2 data + 1 parity)" 3 "$(lvmq lvs --noheadings -o
 expect_eq "raid5: dmsetup (3 devices alive)" "raid5_ls 3 AAA" "$(dmst vgp-r5)"
 V5=$(inv_index 4 "$C_VOL_NAME" vgp/r5)
 expect_eq "raid5: model type parity" 5 "$(inv_value 4 "$C_VOL_TYPE" "$V5")"
-R5_MS=$JOB_MS
+R5_MS=$JOB_MS R5_H=$H
 t0=$(now_ms)
 lvmq lvcreate -y -W n --type raid5 -i 2 -I 64k -L 24m -n h5 vgp /dev/vda /dev/vdb /dev/vdd >/dev/null &&
 	wait_synced vgp/h5
-job_time createVolume "raid5 24 MiB, 3 disks (lvm)" "$R5_MS" "$(($(now_ms) - t0))" "lvcreate --type raid5"
+job_time createVolume "raid5 24 MiB, 3 disks (lvm)" "$R5_MS" "$(($(now_ms) - t0))" "lvcreate --type raid5" "$R5_H"
 lvmq lvremove -qf vgp/h5 >/dev/null
 
 # ---- addVolumePlex: simple pm on vda + a leg on vdb
@@ -127,7 +127,7 @@ run_job "createVolume simple" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSiz
 VM=$(inv_index 4 "$C_VOL_NAME" vgp/pm)
 pat_write /dev/vgp/pm
 run_job "addVolumePlex" 12 ParamVolume u "$VM" ParamDisks s "$DB"
-ADD_MS=$JOB_MS
+ADD_MS=$JOB_MS ADD_H=$H
 expect_eq "add: lvs segtype" raid1 "$(lvjson segtype vgp/pm)"
 expect_eq "add: dmsetup (2 legs alive)" "raid1 2 AA" "$(dmst vgp-pm)"
 expect_eq "add: in sync" 100.00 "$(lvjson sync_percent vgp/pm)"
@@ -137,16 +137,16 @@ lvmq lvcreate -y -W n -L 32m -n hm vgp /dev/vda >/dev/null
 t0=$(now_ms)
 lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vgp/hm
 job_time addVolumePlex "32 MiB linear -> 2-leg mirror (lvm)" "$ADD_MS" "$(($(now_ms) - t0))" \
-	"lvconvert --type raid1 -m 1, sync"
+	"lvconvert --type raid1 -m 1, sync" "$ADD_H"
 
 # ---- removeVolumePlex: the leg on vdb
 run_job "removeVolumePlex" 13 ParamVolume u "$VM" ParamPlex u "$(plex_of "$VM" 2)"
 expect_eq "remove: lvs segtype" linear "$(lvjson segtype vgp/pm)"
 pat_same /dev/vgp/pm || check_fail "remove: data changed"
-RM_MS=$JOB_MS
+RM_MS=$JOB_MS RM_H=$H
 t0=$(now_ms)
 lvmq lvconvert -y -m 0 vgp/hm /dev/vdb >/dev/null
-job_time removeVolumePlex "32 MiB 2-leg mirror -> linear (lvm)" "$RM_MS" "$(($(now_ms) - t0))" "lvconvert -m 0"
+job_time removeVolumePlex "32 MiB 2-leg mirror -> linear (lvm)" "$RM_MS" "$(($(now_ms) - t0))" "lvconvert -m 0" "$RM_H"
 
 # ---- repairVolumePlex: a leg on vdsplx fails, rebuilt onto vdd
 lvmq lvconvert -y --type raid1 -m 1 vgp/pm "/dev/mapper/$FLT" >/dev/null || fail "leg on $FLT"
@@ -162,7 +162,7 @@ VM=$(inv_index 4 "$C_VOL_NAME" vgp/pm)
 leg_failed() { [ "$(inv_value 5 "$C_PLEX_HEALTH" "$(plex_of "$VM" 2)")" = 5 ]; }
 wait_for 60000 leg_failed || check_fail "repair: the leg on $FLT is not failed in the model: $(dmst vgp-pm)"
 run_job "repairVolumePlex" 14 ParamVolume u "$VM" ParamPlex u "$(plex_of "$VM" 2)" ParamDisks s "$DD"
-REP_MS=$JOB_MS
+REP_MS=$JOB_MS REP_H=$H
 expect_eq "repair: dmsetup (2 legs alive)" "raid1 2 AA" "$(dmst vgp-pm)"
 case "$(lvmq lvs -a --noheadings -o devices vgp | tr -d ' ')" in
 */dev/vdd*) ;;
@@ -174,7 +174,7 @@ lvmq lvconvert -y --type raid1 -m 1 vgp/hm /dev/vdb >/dev/null && wait_synced vg
 t0=$(now_ms)
 lvmq lvconvert -y --replace /dev/vdb vgp/hm /dev/vdd >/dev/null && wait_synced vgp/hm
 job_time repairVolumePlex "32 MiB mirror, 1 leg (lvm)" "$REP_MS" "$(($(now_ms) - t0))" \
-	"lvconvert --replace of a healthy leg, resync"
+	"lvconvert --replace of a healthy leg, resync" "$REP_H"
 
 # ---- a leg failing mid-sync: md's resync held at 1 KiB/s, so the target
 # fails while md is still copying onto it, however slow the machine
