@@ -537,18 +537,17 @@ lvm_outputs(const struct lvm_plan *pl, struct job_outputs *out)
 static void
 lvm_commit_fs(struct lvm_prov *lp, const struct lvm_plan *pl)
 {
-	for (size_t i = 0; i < lp->scan.nlvs; i++) {
-		struct lvm_lv *lv = &lp->scan.lvs[i];
+	const struct lvm_lv *found = lvm_scan_lv(&lp->scan, pl->vg, pl->lv);
+	struct lvm_lv *lv;
 
-		if (strcmp(lv->vg, pl->vg) || strcmp(lv->name, pl->lv))
-			continue;
-		snprintf(lv->fs_type, sizeof(lv->fs_type), "%s", pl->fs_after.type);
-		snprintf(lv->fs_label, sizeof(lv->fs_label), "%s", pl->fs_after.label);
-		snprintf(lv->fs_uuid, sizeof(lv->fs_uuid), "%s", pl->fs_after.uuid);
-		if (lvm_inv_publish(&lp->scan) < 0)
-			log_warnx("lvm", "cannot publish every volume group");
+	if (!found)
 		return;
-	}
+	lv = &lp->scan.lvs[found - lp->scan.lvs]; /* the scan is lp's own to change */
+	snprintf(lv->fs_type, sizeof(lv->fs_type), "%s", pl->fs_after.type);
+	snprintf(lv->fs_label, sizeof(lv->fs_label), "%s", pl->fs_after.label);
+	snprintf(lv->fs_uuid, sizeof(lv->fs_uuid), "%s", pl->fs_after.uuid);
+	if (lvm_inv_publish(&lp->scan) < 0)
+		log_warnx("lvm", "cannot publish every volume group");
 }
 
 static enum vds_result

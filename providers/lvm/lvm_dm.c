@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -80,5 +79,5 @@ lvm_dm_usage(const char *dev, int *open_count, uint64_t *size)
 		return -1;
 	}
 	*open_count = io.open_count;
-	return ld_size(st.st_rdev, size);
+	return size ? ld_size(st.st_rdev, size) : 0;
 }

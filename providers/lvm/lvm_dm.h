@@ -13,9 +13,9 @@
 /*
  * The device-mapper device at dev (a /dev/VG/LV link): its open count (a
  * mount, swap, a process, a device stacked on it: what lvs shows as the
- * 'o' of lv_attr) and its size in bytes.  0, or -1 with errno: ENOENT or
- * ENXIO when there is no such device, ENOTBLK when dev is no device-mapper
- * device.
+ * 'o' of lv_attr) and, when size is not NULL, its size in bytes.  0, or -1
+ * with errno: ENOENT or ENXIO when there is no such device, ENOTBLK when
+ * dev is no device-mapper device.
  */
 int lvm_dm_usage(const char *dev, int *open_count, uint64_t *size);
 

@@ -379,11 +379,9 @@ lr_format(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 static enum vds_result
 lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
-	struct lvm_scan s;
-	const struct lvm_lv *lv;
 	struct lvm_cmd c;
 	char fs[32];
-	int open = 0;
+	int open;
 	enum vds_result r;
 
 	prov_job_progress(j, 1, "checking volume");
@@ -396,9 +394,8 @@ lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return lvm_recover(pl, pl->lv, r, msg, len);
 	if (!fs[0])
 		return VDS_R_OK;
-	if (lvm_vg_lvs(pl->vg, &s) == 0 && (lv = lvm_scan_lv(&s, pl->vg, pl->lv)))
-		open = lvm_lv_open(lv);
-	lvm_scan_free(&s);
+	if (lvm_dm_usage(pl->dev, &open, NULL) < 0)
+		open = 0; /* unknown: checked as offline (e2fsck refuses a mounted one) */
 	/* offline, resize2fs wants a checked file system; mounted, it grows online */
 	if (!open && (r = lr_fsck(pl, j, 0, msg, len)) != VDS_R_OK)
 		return r;

@@ -20,6 +20,11 @@ guest_vg() {
 	lvmq vgcreate -q "$vg" "$@" >/dev/null || fail "vgcreate $vg on $*"
 }
 
+# wait_synced VG/LV: wait (up to 5 min) until LVM reports the raid volume in sync.
+wait_synced() {
+	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"
+}
+
 # A result code of agent/result.h by name (VDS_R_NAME).
 # shellcheck disable=SC2154 # top_srcdir: set by lib.sh
 result_code() { sed -n "s/.*VDS_R_$1 *= *\([0-9]*\).*/\1/p" "$top_srcdir/agent/result.h"; }

@@ -50,10 +50,8 @@ run_job() {
 outputs() { job_getn "$H" OutOffset OutPartition OutVolume OutReclaimedBytes OutVDisk OutObjectId; }
 # The same work by hand, for the TIME lines (job_time), on volumes of vg0
 # named h*: hm (a mirror as m0 is), hs (linear), hst (striped).
-hm_synced() { [ "$(lvjson sync_percent vg0/hm)" = 100.00 ]; }
 hand_mirror() { # create as the job does: the job ends when the mirror is in sync
-	lvmq lvcreate -qy --type raid1 -m 1 -L 64m -n hm vg0 >/dev/null || return 1
-	wait_for 300000 hm_synced
+	lvmq lvcreate -qy --type raid1 -m 1 -L 64m -n hm vg0 >/dev/null && wait_synced vg0/hm
 }
 
 # ---- createVolume mirror
@@ -196,7 +194,7 @@ done
 [ -n "$PLEX2" ] || fail "no plex 2 of volume $VM0"
 run_job "breakVolumePlex" 6 ParamVolume u "$VM0" ParamPlex u "$PLEX2" ParamName s m0b
 job_expect_ok "breakVolumePlex"
-wait_for 300000 hm_synced || fail "vg0/hm is not in sync after its extend"
+wait_synced vg0/hm || fail "vg0/hm is not in sync after its extend"
 by_hand lvmq lvconvert -qy --splitmirrors 1 -n hmb vg0/hm
 job_time breakVolumePlex "mirror 72 MiB, 2 legs (lvm)" "$JOB_MS" "$HAND" "lvconvert --splitmirrors 1" "$H"
 read -r _ _ VNEW _ _ _ <<<"$(outputs)"

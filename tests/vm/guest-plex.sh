@@ -91,9 +91,6 @@ run_job() { # WHAT TYPE [COLUMN T V]...: JOB_FINAL, JOB_MS, H
 	note "$1: job $H ended $JOB_FINAL in $JOB_MS ms, percents: $JOB_PERCENTS"
 	job_expect_ok "$1"
 }
-wait_synced() { # VG/LV
-	wait_for 300000 sh -c "[ \"\$(lvm lvs --config '$LVMC' --noheadings -o sync_percent $1 | tr -d ' ')\" = 100.00 ]"
-}
 plex_of() { # VOLUME NUMBER
 	local -A X=()
 	local -a X_rows=()
