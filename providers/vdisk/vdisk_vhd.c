@@ -2,7 +2,8 @@
 /*
  * vdisk_vhd.c - dynamic and differencing VHDs: the file layout vdsd
  * writes, the checks every file read gets, sector reads through the
- * parent chain, block allocation on write, and merge.
+ * parent chain and block allocation on write (create, grow and merge:
+ * vdisk_vhd_edit.c).
  *
  * Layout of a file made here: footer copy (512), dynamic header (1024),
  * BAT (4 bytes a block, padded to a sector), for a differencing VHD two
@@ -31,18 +32,9 @@
 #include <unistd.h>
 
 #include "vdisk_vhd.h"
+#include "vdisk_vhd_int.h"
 
-#define VHD_SECTOR    512U
-#define VHD_UNUSED    UINT32_MAX
-#define VHD_W2KU      0x57326b75U /* "W2ku": absolute path, UTF-16LE */
-#define VHD_W2RU      0x57327275U /* "W2ru": relative path, UTF-16LE */
-#define VHD_LOC_SLOT  512U        /* bytes vdsd keeps for a locator's data */
-#define VHD_LOC_AT    576U        /* the 8 locator entries in the header, 24 bytes each */
-#define VHD_MAX_BAT   (1U << 22)
-#define VHD_MIN_BLOCK (1U << 12)
-#define VHD_MAX_BLOCK (1U << 28)
-
-static int __attribute__((format(printf, 4, 5)))
+int
 vhd_bad(char *msg, size_t len, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -76,7 +68,7 @@ vhd_pread(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-static int
+int
 vhd_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 {
 	const char *p = buf;
@@ -98,13 +90,13 @@ vhd_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-static uint64_t
+uint64_t
 vhd_round(uint64_t v, uint64_t to)
 {
 	return (v + to - 1) / to * to;
 }
 
-static int
+int
 vhd_bit(const uint8_t *bm, uint32_t i)
 {
 	return bm[i / 8] >> (7 - i % 8) & 1;
@@ -180,7 +172,7 @@ vhd_relative(char *out, size_t cap, const char *from, const char *to)
  * id, time stamp, Unicode name and the two locators at loc (2 slots of
  * VHD_LOC_SLOT bytes in fd).  The header's checksum is not updated.
  */
-static int
+int
 vhd_put_parent(uint8_t *h, int fd, uint64_t loc, const char *child, const struct vhd *p, char *msg,
                size_t len)
 {
@@ -383,8 +375,7 @@ vhd_open_dynamic(struct vhd *v, char *msg, size_t len)
 	return vhd_check_layout(v, meta, n, msg, len);
 }
 
-/* One file: its footer (at the end), and for an expandable one the header and BAT. */
-static int
+int
 vhd_open1(struct vhd **out, const char *path, int writable, char *msg, size_t len)
 {
 	struct vhd *v = calloc(1, sizeof(*v));
@@ -430,7 +421,7 @@ vhd_open1(struct vhd **out, const char *path, int writable, char *msg, size_t le
 	}
 }
 
-static void
+void
 vhd_free1(struct vhd *v)
 {
 	if (!v)
@@ -532,7 +523,7 @@ vhd_range_ok(const struct vhd *v, uint64_t off, size_t n)
 	return 1;
 }
 
-static int
+int
 vhd_read_bitmap(struct vhd *v, uint32_t blk)
 {
 	return vhd_pread(v->fd, v->bm, v->bmp, (uint64_t)v->bat[blk] * VHD_SECTOR);
@@ -661,331 +652,4 @@ vhd_write(struct vhd *v, const void *buf, uint64_t off, size_t n)
 		n -= chunk;
 	}
 	return 0;
-}
-
-/* -------------------------------------------------------------- create */
-
-int
-vhd_create(const char *path, uint64_t vsize, const char *parent, char *msg, size_t len)
-{
-	struct vhd *p = NULL;
-	struct vdi_chs chs;
-	uint8_t uuid[16], *head = NULL;
-	uint64_t size, batlen, locs, start;
-	uint32_t nbat;
-	int fd = -1, e;
-
-	if (parent) {
-		if (vhd_open(&p, parent, 0, msg, len) < 0)
-			return -1;
-		size = p->size;
-		chs.cyls = (uint16_t)vdi_get_be(p->footer + 56, 2);
-		chs.heads = p->footer[58];
-		chs.spt = p->footer[59];
-	} else {
-		size = vdi_vhd_size((vsize + VHD_SECTOR - 1) / VHD_SECTOR, &chs);
-		if (size == 0 || size > VDI_VHD_MAX)
-			return vhd_bad(msg, len, EFBIG,
-			               "%s: %" PRIu64 " bytes is more than a VHD holds", path,
-			               vsize);
-	}
-	nbat = (uint32_t)((size + VHD_BLOCK_SIZE - 1) / VHD_BLOCK_SIZE);
-	batlen = vhd_round((uint64_t)nbat * 4, VHD_SECTOR);
-	locs = VDI_FOOTER_SIZE + VHD_HEADER + batlen;
-	start = locs + (p ? 2 * VHD_LOC_SLOT : 0);
-	if (vdi_uuid(uuid) < 0 || !(head = calloc(1, start))) {
-		vdi_fail(msg, len, "cannot make the header of", path);
-		goto fail;
-	}
-	vdi_vhd_footer_typed(head, size, &chs, (uint32_t)time(NULL), uuid,
-	                     p ? VDI_VHD_DIFF : VDI_VHD_DYNAMIC, VDI_FOOTER_SIZE);
-	memcpy(head + VDI_FOOTER_SIZE, "cxsparse", 8);
-	vdi_be(head + VDI_FOOTER_SIZE + 8, UINT64_MAX, 8);
-	vdi_be(head + VDI_FOOTER_SIZE + 16, VDI_FOOTER_SIZE + VHD_HEADER, 8);
-	vdi_be(head + VDI_FOOTER_SIZE + 24, 0x00010000, 4);
-	vdi_be(head + VDI_FOOTER_SIZE + 28, nbat, 4);
-	vdi_be(head + VDI_FOOTER_SIZE + 32, VHD_BLOCK_SIZE, 4);
-	memset(head + VDI_FOOTER_SIZE + VHD_HEADER, 0xff, (size_t)batlen);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		vdi_fail(msg, len, "cannot create", path);
-		goto fail_open;
-	}
-	if (p && vhd_put_parent(head + VDI_FOOTER_SIZE, fd, locs, path, p, msg, len) < 0)
-		goto fail;
-	vdi_be(head + VDI_FOOTER_SIZE + 36,
-	       vdi_vhd_checksum(head + VDI_FOOTER_SIZE, VHD_HEADER, 36), 4);
-	if (vhd_pwrite(fd, head, (size_t)locs, 0) < 0 ||
-	    vhd_pwrite(fd, head, VDI_FOOTER_SIZE, start) < 0 || fsync(fd) < 0 ||
-	    vdi_sync_dir(path) < 0) {
-		vdi_fail(msg, len, "cannot write", path);
-		goto fail;
-	}
-	close(fd);
-	free(head);
-	vhd_close(p);
-	return 0;
-fail:
-	if (fd >= 0) {
-		vdi_remove_partial(path, fd);
-		close(fd);
-	}
-fail_open:
-	e = errno;
-	free(head);
-	vhd_close(p);
-	errno = e;
-	return -1;
-}
-
-/* -------------------------------------------------------------- expand */
-
-/* v's BAT of nbat entries at off, in the file's byte order. */
-static int
-vhd_write_bat(struct vhd *v, uint32_t nbat, uint64_t off)
-{
-	size_t batlen = (size_t)vhd_round((uint64_t)nbat * 4, VHD_SECTOR);
-	uint8_t *b = malloc(batlen);
-	int rc;
-
-	if (!b)
-		return -1;
-	memset(b, 0xff, batlen);
-	for (uint32_t i = 0; i < v->nbat; i++)
-		vdi_be(b + 4 * (size_t)i, v->bat[i], 4);
-	rc = vhd_pwrite(v->fd, b, batlen, off);
-	free(b);
-	return rc;
-}
-
-int
-vhd_grow(struct vhd *v, uint64_t vsize, char *msg, size_t len)
-{
-	struct vdi_chs chs;
-	uint64_t size = vdi_vhd_size((vsize + VHD_SECTOR - 1) / VHD_SECTOR, &chs), bat_off, end;
-	uint32_t need, *bat;
-	uint8_t *h = v->header, f[VDI_FOOTER_SIZE];
-
-	if (!v->writable || v->type != VDI_VHD_DYNAMIC || size <= v->size || size > VDI_VHD_MAX)
-		return vhd_bad(msg, len, EINVAL,
-		               "%s: only a dynamic VHD open for writing grows here, to at most "
-		               "2040 GiB",
-		               v->path);
-	bat_off = v->bat_off;
-	end = v->end;
-	need = (uint32_t)((size + v->block - 1) / v->block);
-	if (need > v->nbat) {
-		if (!(bat = realloc(v->bat, vhd_round((uint64_t)need * 4, VHD_SECTOR))))
-			return vhd_bad(msg, len, ENOMEM, "%s: out of memory", v->path);
-		v->bat = bat;
-		if ((uint64_t)need * 4 > vhd_round((uint64_t)v->nbat * 4, VHD_SECTOR)) {
-			/* a larger BAT where the footer is; the footer, unchanged yet, past it */
-			bat_off = end;
-			end += vhd_round((uint64_t)need * 4, VHD_SECTOR);
-			if (vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, end) < 0 ||
-			    vhd_write_bat(v, need, bat_off) < 0 || fsync(v->fd) < 0)
-				return vdi_fail(msg, len, "cannot write the new BAT of", v->path);
-		} else if (vhd_write_bat(v, need, bat_off) < 0) {
-			return vdi_fail(msg, len, "cannot write the BAT of", v->path);
-		}
-		/* the header names the BAT: the image holds the old size still */
-		vdi_be(h + 16, bat_off, 8);
-		vdi_be(h + 28, need, 4);
-		vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
-		if (vhd_pwrite(v->fd, h, VHD_HEADER, vdi_get_be(v->footer + 16, 8)) < 0 ||
-		    fsync(v->fd) < 0)
-			return vdi_fail(msg, len, "cannot write the dynamic header of", v->path);
-		for (uint32_t i = v->nbat; i < need; i++)
-			v->bat[i] = VHD_UNUSED;
-		v->nbat = need;
-		v->bat_off = bat_off;
-		v->end = end;
-		if (end > v->meta_end && bat_off >= v->meta_end)
-			v->meta_end = end; /* the BAT moved behind the blocks */
-	}
-	vdi_vhd_resized(v->footer, f, size);
-	if (vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, v->end) < 0 ||
-	    vhd_pwrite(v->fd, f, VDI_FOOTER_SIZE, 0) < 0 || fsync(v->fd) < 0)
-		return vdi_fail(msg, len, "cannot write the footer of", v->path);
-	memcpy(v->footer, f, VDI_FOOTER_SIZE);
-	v->size = size;
-	return 0;
-}
-
-int
-vhd_expand(const char *path, uint64_t vsize, char *msg, size_t len)
-{
-	struct vhd *v;
-	int rc;
-
-	if (vhd_open1(&v, path, 1, msg, len) < 0) {
-		vhd_free1(v);
-		return -1;
-	}
-	rc = vhd_grow(v, vsize, msg, len);
-	vhd_free1(v);
-	return rc;
-}
-
-/* --------------------------------------------------------------- merge */
-
-/* Reopen v read-write, the same file (not one renamed into its place since). */
-static int
-vhd_reopen_rw(struct vhd *v, char *msg, size_t len)
-{
-	struct stat a, b;
-	int fd;
-
-	if (v->writable)
-		return 0;
-	if ((fd = open(v->path, O_RDWR | O_CLOEXEC)) < 0)
-		return vdi_fail(msg, len, "cannot open for writing", v->path);
-	if (fstat(fd, &a) < 0 || fstat(v->fd, &b) < 0 || a.st_dev != b.st_dev ||
-	    a.st_ino != b.st_ino) {
-		close(fd);
-		return vhd_bad(msg, len, ESTALE, "%s changed while it was open", v->path);
-	}
-	close(v->fd);
-	v->fd = fd;
-	v->writable = 1;
-	return 0;
-}
-
-/* Block blk's sectors that v, or a disk below it but above anc, holds: into u. */
-static int
-vhd_union(struct vhd *v, const struct vhd *anc, uint32_t blk, uint8_t *u, int *any)
-{
-	*any = 0;
-	memset(u, 0, v->block / VHD_SECTOR / 8);
-	for (struct vhd *c = v; c != anc; c = c->parent) {
-		if (c->bat[blk] == VHD_UNUSED)
-			continue;
-		if (vhd_read_bitmap(c, blk) < 0)
-			return -1;
-		for (uint32_t i = 0; i < c->block / VHD_SECTOR / 8; i++)
-			u[i] |= c->bm[i];
-		*any = 1;
-	}
-	return 0;
-}
-
-/* Copy the sectors of u in block blk from what v reads into anc. */
-static int
-vhd_copy_block(struct vhd *v, struct vhd *anc, uint32_t blk, const uint8_t *u, char *buf)
-{
-	uint64_t base = (uint64_t)blk * v->block;
-	uint32_t e = v->block / VHD_SECTOR, s = 0;
-
-	if (base + v->block > v->size)
-		e = (uint32_t)((v->size - base) / VHD_SECTOR);
-	while (s < e) {
-		uint32_t r;
-		size_t n;
-
-		if (!vhd_bit(u, s)) {
-			s++;
-			continue;
-		}
-		for (r = s + 1; r < e && vhd_bit(u, r); r++)
-			;
-		n = (size_t)(r - s) * VHD_SECTOR;
-		if (vhd_read(v, buf, base + (uint64_t)s * VHD_SECTOR, n) < 0 ||
-		    vhd_write(anc, buf, base + (uint64_t)s * VHD_SECTOR, n) < 0)
-			return -1;
-		s = r;
-	}
-	return 0;
-}
-
-/* v's header names anc as its parent, then v holds no block: it reads anc. */
-static int
-vhd_reparent_empty(struct vhd *v, struct vhd *anc, char *msg, size_t len)
-{
-	uint64_t doff = vdi_get_be(v->footer + 16, 8), loc = 0;
-	size_t batlen = (size_t)vhd_round((uint64_t)v->nbat * 4, VHD_SECTOR);
-	uint8_t *h = v->header;
-
-	for (unsigned i = 0; i < 8; i++) { /* vdsd's own slots: W2ku then W2ru */
-		const uint8_t *e = h + VHD_LOC_AT + 24 * i;
-
-		if (i < 7 && vdi_get_be(e, 4) == VHD_W2KU && vdi_get_be(e + 4, 4) == VHD_LOC_SLOT &&
-		    vdi_get_be(e + 24, 4) == VHD_W2RU &&
-		    vdi_get_be(e + 24 + 16, 8) == vdi_get_be(e + 16, 8) + VHD_LOC_SLOT)
-			loc = vdi_get_be(e + 16, 8);
-	}
-	if (!loc)
-		return vhd_bad(msg, len, ENOTSUP,
-		               "%s: its parent locators are not vdsd's two slots: not re-parented",
-		               v->path);
-	if (vhd_put_parent(h, v->fd, loc, v->path, anc, msg, len) < 0)
-		return -1;
-	vdi_be(h + 36, vdi_vhd_checksum(h, VHD_HEADER, 36), 4);
-	if (vhd_pwrite(v->fd, h, VHD_HEADER, doff) < 0 || fsync(v->fd) < 0)
-		return vdi_fail(msg, len, "cannot re-parent", v->path);
-	snprintf(v->parent_path, sizeof(v->parent_path), "%s", anc->path); /* whatever follows */
-	memset(v->bat, 0xff, batlen);
-	if (vhd_pwrite(v->fd, v->bat, batlen, v->bat_off) < 0 ||
-	    vhd_pwrite(v->fd, v->footer, VDI_FOOTER_SIZE, v->meta_end) < 0 ||
-	    ftruncate(v->fd, (off_t)(v->meta_end + VDI_FOOTER_SIZE)) < 0 || fsync(v->fd) < 0)
-		return vdi_fail(msg, len, "cannot empty", v->path);
-	v->end = v->meta_end;
-	return 0;
-}
-
-int
-vhd_merge(struct vhd *v, unsigned depth, vdi_step_fn step, void *arg, char *msg, size_t len)
-{
-	struct vhd *anc = v;
-	uint8_t *u = NULL;
-	char *buf = NULL;
-	int rc = -1, any;
-
-	if (!v->writable)
-		return vhd_bad(msg, len, EBADF, "%s is not open for writing", v->path);
-	for (unsigned i = 0; i < depth; i++) {
-		if (anc->type != VDI_VHD_DIFF)
-			return vhd_bad(msg, len, EINVAL, "%s has %u parent level(s), not %u",
-			               v->path, i, depth);
-		if (anc->block != v->block || anc->nbat != v->nbat)
-			return vhd_bad(msg, len, ENOTSUP, "%s: its block size differs from %s'",
-			               anc->path, v->path);
-		anc = anc->parent;
-	}
-	if (anc == v)
-		return vhd_bad(msg, len, EINVAL, "%s: merge depth 0", v->path);
-	if (vhd_reopen_rw(anc, msg, len) < 0)
-		return -1;
-	if (!(u = malloc(v->block / VHD_SECTOR / 8)) || !(buf = malloc(v->block))) {
-		vhd_bad(msg, len, ENOMEM, "%s: out of memory", v->path);
-		goto out;
-	}
-	for (uint32_t b = 0; b < v->nbat; b++) {
-		if (vhd_union(v, anc, b, u, &any) < 0 ||
-		    (any && vhd_copy_block(v, anc, b, u, buf) < 0)) {
-			snprintf(msg, len, "block %" PRIu32 " of %s into %s: %s", b, v->path,
-			         anc->path, strerror(errno));
-			goto out;
-		}
-		if (step && (b % 8 == 7 || b + 1 == v->nbat) &&
-		    step(arg, (unsigned)((uint64_t)(b + 1) * 100 / v->nbat))) {
-			vhd_bad(msg, len, ECANCELED, "cancelled: %s reads as before", v->path);
-			goto out;
-		}
-	}
-	if (fsync(anc->fd) < 0) {
-		vdi_fail(msg, len, "cannot sync", anc->path);
-		goto out;
-	}
-	if ((rc = vhd_reparent_empty(v, anc, msg, len)) == 0 && v->parent != anc) {
-		struct vhd *mid = v->parent, *c = mid; /* the disks between: out of the chain */
-
-		while (c->parent != anc)
-			c = c->parent;
-		c->parent = NULL;
-		vhd_close(mid);
-		v->parent = anc;
-	}
-out:
-	free(u);
-	free(buf);
-	return rc;
 }
