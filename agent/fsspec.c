@@ -15,12 +15,13 @@
 #define FS_MIB 1048576ULL
 
 static const struct fsspec fsspec_table[] = {
-    {"ext4", "mkfs.ext4", 16, 1024, 65536, FS_MIB, 1, 1},
-    {"ext3", "mkfs.ext3", 16, 1024, 65536, FS_MIB, 1, 1},
-    {"ext2", "mkfs.ext2", 16, 1024, 65536, FS_MIB, 1, 1},
-    {"xfs", "mkfs.xfs", 12, 512, 65536, 300 * FS_MIB, 0, 2},
-    {"vfat", "mkfs.vfat", 11, 512, 65536, FS_MIB, 0, 0},
-    {"btrfs", "mkfs.btrfs", 255, 4096, 65536, 114294784ULL, 0, 2},
+    {"ext4", "mkfs.ext4", 16, 1024, 65536, FS_MIB, 1, 1, 0},
+    {"ext3", "mkfs.ext3", 16, 1024, 65536, FS_MIB, 1, 1, 0},
+    {"ext2", "mkfs.ext2", 16, 1024, 65536, FS_MIB, 1, 1, 0},
+    {"xfs", "mkfs.xfs", 12, 512, 65536, 300 * FS_MIB, 0, 2, 0},
+    {"vfat", "mkfs.vfat", 11, 512, 65536, FS_MIB, 0, 0, 0},
+    /* the kernel resizes no btrfs device below 256 MiB (btrfs_ioctl_resize) */
+    {"btrfs", "mkfs.btrfs", 255, 4096, 65536, 114294784ULL, 2, 2, 256 * FS_MIB},
 };
 
 const struct fsspec *

@@ -18,9 +18,10 @@ struct fsspec {
 	const char *mkfs;   /* the tool's name, e.g. "mkfs.ext4" */
 	unsigned label_max; /* bytes */
 	uint32_t au_min, au_max;
-	uint64_t min_size; /* bytes the tool needs at least */
-	int shrinks;       /* the basic provider shrinks it */
-	int grows;         /* 1: offline, 2: only while mounted */
+	uint64_t min_size;   /* bytes the tool needs at least */
+	int shrinks;         /* the basic provider shrinks it: 1 offline, 2 only while mounted */
+	int grows;           /* 1: offline, 2: only while mounted */
+	uint64_t resize_min; /* the smallest size a resize reaches (btrfs: the kernel's) */
 };
 
 /* The spec of fs (case-insensitive; "fat32"/"fat" mean vfat), or NULL. */

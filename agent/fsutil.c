@@ -46,6 +46,7 @@ fsu_line(struct fsu_prog *p)
 	unsigned pass;
 	unsigned long long cur, max;
 	const char *s;
+	char c;
 
 	p->line[p->ll] = '\0';
 	p->ll = 0;
@@ -57,6 +58,8 @@ fsu_line(struct fsu_prog *p)
 		p->xs = 0;
 	} else if ((s = strstr(p->line, "minimum size of the filesystem:")))
 		p->min_blocks = strtoull(s + 31, NULL, 10);
+	else if (sscanf(p->line, "%llu bytes (%c", &cur, &c) == 2)
+		p->min_bytes = cur;
 	else if ((s = strrchr(p->line, ':')) && sscanf(s + 1, " %llu/%llu", &cur, &max) == 2 && max)
 		fsu_report(p, (double)cur / max); /* mkfs.ext4: "Writing inode tables: 3/8" */
 }

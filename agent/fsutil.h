@@ -20,7 +20,7 @@ struct fsspec;
  * Progress from a tool's output mapped into [lo, hi) of the job's percent:
  * e2fsck -C 1 ("pass cur max"), resize2fs -p (a bar of X per pass, npasses
  * passes), mkfs's "...: cur/max" counters.  resize2fs -P's minimum size
- * lands in min_blocks.
+ * lands in min_blocks, btrfs inspect-internal min-dev-size's in min_bytes.
  */
 struct fsu_prog {
 	struct prov_job *j;
@@ -31,7 +31,7 @@ struct fsu_prog {
 	char line[256];
 	size_t ll;
 	unsigned pass, xs;
-	uint64_t min_blocks;
+	uint64_t min_blocks, min_bytes;
 };
 
 /*

@@ -219,16 +219,21 @@ static enum vds_result
 bp_check_shrink(const struct bp_target *t, const struct job_params *p, char *why, size_t len)
 {
 	const char *fs = t->v->fs_type;
+	const struct fsspec *spec = fsspec_find(fs);
 
 	if (!t->pt)
 		BP_FAIL(VDS_R_NOT_SUPPORTED, "volume %s is a whole disk: only partitions shrink",
 		        t->v->name);
-	if (strcmp(fs, "ext2") && strcmp(fs, "ext3") && strcmp(fs, "ext4"))
-		BP_FAIL(VDS_R_FS_NO_SHRINK, "a %s file system cannot be shrunk (ext2/3/4 can)",
+	if (!spec || !spec->shrinks)
+		BP_FAIL(VDS_R_FS_NO_SHRINK,
+		        "a %s file system cannot be shrunk (ext2/3/4 and btrfs can)",
 		        fs[0] ? fs : "unknown");
 	if (p->size >= t->pt->size || t->pt->size - p->size < BP_MIB)
 		BP_FAIL(VDS_R_SHRINK_TOO_BIG, "volume %s is %llu bytes: cannot remove %llu",
 		        t->v->name, (unsigned long long)t->pt->size, (unsigned long long)p->size);
+	if (t->pt->size - p->size < spec->resize_min)
+		BP_FAIL(VDS_R_SHRINK_TOO_BIG, "a %s file system cannot be smaller than %llu MiB",
+		        spec->name, (unsigned long long)(spec->resize_min / BP_MIB));
 	return VDS_R_OK;
 }
 

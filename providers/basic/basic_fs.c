@@ -22,12 +22,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,7 +119,7 @@ static enum vds_result
 bf_grow_mounted(const struct fsspec *spec, const char *dev, struct prov_job *j, char *msg,
                 size_t msglen)
 {
-	char dir[] = "/run/vdsd-grow.XXXXXX", tool[64];
+	char dir[BFU_DIR_LEN], tool[64];
 	const char *xfs[] = {tool, "-d", dir, NULL};
 	const char *btrfs[] = {tool, "filesystem", "resize", "max", dir, NULL};
 	int is_xfs = strcmp(spec->name, "xfs") == 0;
@@ -130,24 +128,10 @@ bf_grow_mounted(const struct fsspec *spec, const char *dev, struct prov_job *j, 
 
 	if (fsu_tool(is_xfs ? "xfs_growfs" : "btrfs", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
-	if (!mkdtemp(dir)) {
-		snprintf(msg, msglen, "cannot make a mount point %s: %m", dir);
-		return VDS_R_IO_ERROR;
-	}
-	if (mount(dev, dir, spec->name, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		snprintf(msg, msglen, "cannot mount %s on %s to grow its %s: %m", dev, dir,
-		         spec->name);
-		rmdir(dir);
-		return VDS_R_IO_ERROR;
-	}
+	if ((r = bfu_mount(dev, spec->name, "grow", dir, msg, msglen)) != VDS_R_OK)
+		return r;
 	r = fsu_run(is_xfs ? xfs : btrfs, &pg, 0, -1, msg, msglen);
-	if (umount2(dir, 0) < 0 && r == VDS_R_OK) {
-		snprintf(msg, msglen, "%s grew, but cannot be unmounted from %s: %m", dev, dir);
-		r = VDS_R_IN_USE;
-	}
-	if (rmdir(dir) < 0 && errno != EBUSY)
-		log_warnx("basic", "cannot remove %s: %m", dir);
-	return r;
+	return bfu_umount(dir, dev, r, msg, msglen);
 }
 
 static enum vds_result

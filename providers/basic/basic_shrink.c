@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * basic_shrink.c - shrinkVolume on a basic volume: the ext2/3/4 file
- * system first (e2fsck -f -p, then resize2fs -p), then its partition.
+ * basic_shrink.c - shrinkVolume on a basic volume: the file system first,
+ * then its partition.  ext2/3/4 offline (e2fsck -f -p, resize2fs -P for
+ * the smallest size it can reach, then resize2fs -p); btrfs, which resizes
+ * only mounted, on a private mount under /run (btrfs inspect-internal
+ * min-dev-size, then btrfs filesystem resize; never below 256 MiB, the
+ * kernel's floor).
  *
  * The file system is reached through the kernel's partition device when
  * there is one, else through a temporary loop device over the partition's
@@ -9,12 +13,13 @@
  * The new size is the old one minus the bytes asked for, rounded down to
  * the disk's grain, so at least that much is reclaimed.
  *
- * A cancel is honoured while e2fsck runs (it is killed: an interrupted
- * check is repaired by running it again) and up to the start of resize2fs,
- * which is the point of no return.  If resize2fs fails or is killed the
- * partition is left as it was (the file system is never larger than its
- * partition); a failed label write after a good resize2fs leaves a smaller
- * file system in the old partition, which a re-run of the job repairs.
+ * A cancel is honoured while the file system is checked (e2fsck or
+ * min-dev-size is killed: an interrupted check is repaired by running it
+ * again) and up to the start of the resize, which is the point of no
+ * return.  If the resize fails or is killed the partition is left as it
+ * was (the file system is never larger than its partition); a failed label
+ * write after a good resize leaves a smaller file system in the old
+ * partition, which a re-run of the job repairs.
  */
 #include "config.h"
 
@@ -38,7 +43,8 @@
 struct bs_fs {
 	char dev[256];
 	struct bloop loop;
-	uint64_t block_size, blocks;
+	uint64_t block_size, blocks; /* ext2/3/4 */
+	int btrfs;
 };
 
 static uint32_t
@@ -70,6 +76,7 @@ static enum vds_result
 bs_open_fs(struct basic_plan *pl, struct bs_fs *fs, char *msg, size_t msglen)
 {
 	struct stat st;
+	char type[16], label[64], uuid[40];
 
 	memset(fs, 0, sizeof(*fs));
 	fs->loop.fd = -1;
@@ -82,11 +89,14 @@ bs_open_fs(struct basic_plan *pl, struct bs_fs *fs, char *msg, size_t msglen)
 		         pl->number, pl->devnode);
 		return VDS_R_IO_ERROR;
 	}
-	if (bs_superblock(fs) < 0) {
-		snprintf(msg, msglen, "no ext2/3/4 file system on partition %u", pl->number);
-		return VDS_R_FS_NO_SHRINK;
+	if (bs_superblock(fs) == 0)
+		return VDS_R_OK;
+	if (fsu_read_fs(fs->dev, type, label, uuid) == 0 && strcmp(type, "btrfs") == 0) {
+		fs->btrfs = 1;
+		return VDS_R_OK;
 	}
-	return VDS_R_OK;
+	snprintf(msg, msglen, "no ext2/3/4 or btrfs file system on partition %u", pl->number);
+	return VDS_R_FS_NO_SHRINK;
 }
 
 /* e2fsck -f -p, then resize2fs -P for the smallest size it can reach. */
@@ -128,6 +138,56 @@ bs_resize_fs(struct bs_fs *fs, struct prov_job *j, uint64_t new_size, char *msg,
 	snprintf(size, sizeof(size), "%lluK", (unsigned long long)(new_size / 1024));
 	prov_job_progress(j, 40, pg.what);
 	return fsu_run(argv, &pg, 0, -1, msg, msglen);
+}
+
+/* ext2/3/4: checked (a cancel kills the check), then resize2fs past the point of no return. */
+static enum vds_result
+bs_shrink_ext(struct basic_plan *pl, struct bs_fs *fs, struct prov_job *j, int token,
+              uint64_t new_size, char *msg, size_t msglen)
+{
+	enum vds_result r;
+
+	if ((r = bs_check_fs(fs, j, new_size, msg, msglen)) != VDS_R_OK ||
+	    (r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK)
+		return r;
+	return bs_resize_fs(fs, j, new_size, msg, msglen);
+}
+
+/*
+ * btrfs: mounted on a private directory, its smallest size asked of btrfs
+ * (a cancel kills that), then btrfs filesystem resize past the point of no
+ * return; unmounted on every path.
+ */
+static enum vds_result
+bs_shrink_btrfs(struct basic_plan *pl, struct bs_fs *fs, struct prov_job *j, int token,
+                uint64_t new_size, char *msg, size_t msglen)
+{
+	char tool[64], dir[BFU_DIR_LEN], size[32];
+	const char *min[] = {tool, "inspect-internal", "min-dev-size", dir, NULL};
+	const char *resize[] = {tool, "filesystem", "resize", size, dir, NULL};
+	struct fsu_prog pg = {.j = j, .lo = 10, .hi = 35, .what = "estimating minimum size"};
+	enum vds_result r;
+
+	if (fsu_tool("btrfs", tool, sizeof(tool), msg, msglen) < 0)
+		return VDS_R_NOT_SUPPORTED;
+	prov_job_progress(j, 5, "mounting file system");
+	if ((r = bfu_mount(fs->dev, "btrfs", "shrink", dir, msg, msglen)) != VDS_R_OK)
+		return r;
+	if ((r = fsu_run(min, &pg, 1, -1, msg, msglen)) == VDS_R_OK &&
+	    (!pg.min_bytes || pg.min_bytes > new_size)) {
+		snprintf(msg, msglen, "the file system needs at least %llu bytes, %llu asked",
+		         (unsigned long long)pg.min_bytes, (unsigned long long)new_size);
+		r = VDS_R_SHRINK_TOO_BIG;
+	}
+	if (r == VDS_R_OK)
+		r = basic_commit_point(pl, j, token, msg, msglen);
+	if (r == VDS_R_OK) {
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)new_size);
+		pg = (struct fsu_prog){.j = j, .lo = 40, .hi = 85, .what = "shrinking file system"};
+		prov_job_progress(j, 40, pg.what);
+		r = fsu_run(resize, &pg, 0, -1, msg, msglen);
+	}
+	return bfu_umount(dir, fs->dev, r, msg, msglen);
 }
 
 enum vds_result
@@ -211,11 +271,11 @@ basic_run_shrink(struct basic_plan *pl, struct prov_job *j, char *msg, size_t ms
 	int fd = -1, token = bsafe_watch(pl->devnode);
 
 	if ((r = bs_begin(pl, j, &fd, &new_size, msg, msglen)) != VDS_R_OK ||
-	    (r = bs_open_fs(pl, &fs, msg, msglen)) != VDS_R_OK ||
-	    (r = bs_check_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
+	    (r = bs_open_fs(pl, &fs, msg, msglen)) != VDS_R_OK)
 		goto out;
-	if ((r = basic_commit_point(pl, j, token, msg, msglen)) != VDS_R_OK ||
-	    (r = bs_resize_fs(&fs, j, new_size, msg, msglen)) != VDS_R_OK)
+	r = fs.btrfs ? bs_shrink_btrfs(pl, &fs, j, token, new_size, msg, msglen)
+	             : bs_shrink_ext(pl, &fs, j, token, new_size, msg, msglen);
+	if (r != VDS_R_OK)
 		goto out;
 	bloop_detach(&fs.loop);
 	if ((r = basic_part_resize(pl, j, fd, new_size, msg, msglen)) != VDS_R_OK)

@@ -77,6 +77,7 @@ void test_format(void);
 void test_extend(void);
 void test_clean(void);
 void test_xfs(void);
+void test_btrfs(void);
 void test_mbr_logical(void);
 void test_mbr_logical_refusals(void);
 

@@ -512,6 +512,7 @@ main(void)
 	CU_add_test(s, "clean: no table or signature left; FullClean zeroes", test_clean);
 #ifndef BASIC_ON_DISK
 	CU_add_test(s, "xfs: format, no shrink, extend mounted under /run", test_xfs);
+	CU_add_test(s, "btrfs: format, shrink and extend mounted under /run", test_btrfs);
 #endif
 	contract_add_suite(&basic_provider, &env);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -2,13 +2,14 @@
 /*
  * test_basic_fs.c - format, extendVolume, deleteVolume and clean on basic
  * disks, checked by independent tools: blkid -p, e2fsck -fn, fsck.vfat -n,
- * sfdisk, wipefs -n, cmp against /dev/zero; data written before an extend
- * read back after it (debugfs).
+ * xfs_repair -n, btrfs check, sfdisk, wipefs -n, cmp against /dev/zero;
+ * data written before an extend or a shrink read back after it.
  */
 #include "config.h"
 
 #include <CUnit/CUnit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -224,7 +225,121 @@ test_xfs(void)
 	                               loop),
 	                       "402653184");
 	loop_detach(loop);
-	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-grow' /proc/mounts"), 0);
+	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-fs' /proc/mounts"), 0);
+	fx_down();
+}
+
+/* The btrfs at off (size bytes): btrfs check passes, and its device's size as btrfs records it. */
+static uint64_t
+btrfs_size(uint64_t off, uint64_t size)
+{
+	char loop[32], buf[64];
+	uint64_t total = 0;
+
+	if (loop_attach(off, size, 1, loop, sizeof(loop)) != 0)
+		return 0;
+	if (sh("btrfs check --readonly '%s' >/dev/null 2>&1", loop) == 0)
+		total = strtoull(capture(buf, sizeof(buf),
+		                         "btrfs inspect-internal dump-super '%s' | "
+		                         "awk '$1 == \"dev_item.total_bytes\" { print $2 }'",
+		                         loop),
+		                 NULL, 10);
+	loop_detach(loop);
+	return total;
+}
+
+/* name's copy in tdir (put_btrfs_file) and the file in the btrfs at off read back the same. */
+static int
+btrfs_file_same(uint64_t off, uint64_t size, const char *name)
+{
+	char loop[32];
+	int same;
+
+	if (loop_attach(off, size, 1, loop, sizeof(loop)) != 0 || fx_mount(loop) != 0)
+		return 0;
+	same = sh("cmp -s '%s/mnt/%s' '%s/%s.copy'", tdir, name, tdir, name) == 0;
+	fx_umount();
+	loop_detach(loop);
+	return same;
+}
+
+static void
+put_btrfs_file(uint64_t off, uint64_t size, const char *name, unsigned mib)
+{
+	char loop[32];
+
+	CU_ASSERT_EQUAL_FATAL(loop_attach(off, size, 0, loop, sizeof(loop)), 0);
+	CU_ASSERT_EQUAL_FATAL(fx_mount(loop), 0);
+	CU_ASSERT_EQUAL(sh("head -c %uM /dev/urandom >'%s/%s.copy' && "
+	                   "cp '%s/%s.copy' '%s/mnt/%s' && sync -f '%s/mnt'",
+	                   mib, tdir, name, tdir, name, tdir, name, tdir),
+	                0);
+	fx_umount();
+	loop_detach(loop);
+}
+
+/*
+ * btrfs resizes only mounted: the job mounts it under /run.  A shrink asks
+ * btrfs for the smallest size first (too much data: refused before
+ * anything changes) and never goes below the kernel's 256 MiB.
+ */
+void
+test_btrfs(void)
+{
+	struct contract_run run;
+	struct job_params p = {.type = JOB_FORMAT};
+	struct sf_part sf;
+	char why[256], buf[128];
+	uint64_t off;
+
+	if (!have("mkfs.btrfs") || !have("btrfs") ||
+	    sh("grep -qw btrfs /proc/filesystems || modprobe -q btrfs") != 0) {
+		fprintf(stderr, "(no btrfs here: not tested) ");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(fx_up(768, "gpt"), 0);
+	p.partition = new_part(512 * MIB, &off);
+	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
+	snprintf(p.name, sizeof(p.name), "btrvol");
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_STRING_EQUAL(blkid_at(off, "TYPE", buf, sizeof(buf)), "btrfs");
+	CU_ASSERT_STRING_EQUAL(blkid_at(off, "LABEL", buf, sizeof(buf)), "btrvol");
+	put_btrfs_file(off, 512 * MIB, "a.bin", 40);
+
+	memset(&p, 0, sizeof(p));
+	p.type = JOB_SHRINK_VOLUME;
+	p.volume = run.out.volume;
+	p.size = 300 * MIB; /* 212 MiB left: under the kernel's floor */
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_SHRINK_TOO_BIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "256 MiB"));
+	p.size = 192 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(run.out.reclaimed, 192 * MIB);
+	CU_ASSERT_EQUAL(sf_get(disk, 1, &sf), 0);
+	CU_ASSERT_EQUAL(sf.size, 320 * MIB);
+	CU_ASSERT_TRUE(sf_ok(disk));
+	CU_ASSERT_EQUAL(btrfs_size(off, 320 * MIB), 320 * MIB);
+	CU_ASSERT_TRUE(btrfs_file_same(off, 320 * MIB, "a.bin"));
+	CU_ASSERT_EQUAL(fx_part(1)->size, 320 * MIB);
+
+	/* more data than the smaller size holds: btrfs says so, nothing changes */
+	put_btrfs_file(off, 320 * MIB, "b.bin", 120); /* min-dev-size then about 293 MiB */
+	p.size = 48 * MIB;
+	CU_ASSERT_EQUAL(fx_job(&p, &run), VDS_R_SHRINK_TOO_BIG);
+	CU_ASSERT_EQUAL(sf_get(disk, 1, &sf), 0);
+	CU_ASSERT_EQUAL(sf.size, 320 * MIB);
+	CU_ASSERT_EQUAL(btrfs_size(off, 320 * MIB), 320 * MIB);
+	CU_ASSERT_TRUE(btrfs_file_same(off, 320 * MIB, "b.bin"));
+
+	p.type = JOB_EXTEND_VOLUME;
+	p.size = 64 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_EQUAL(sf_get(disk, 1, &sf), 0);
+	CU_ASSERT_EQUAL(sf.size, 384 * MIB);
+	CU_ASSERT_EQUAL(btrfs_size(off, 384 * MIB), 384 * MIB);
+	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "a.bin"));
+	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "b.bin"));
+	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-fs' /proc/mounts"), 0);
 	fx_down();
 }
 #endif
