@@ -10,7 +10,9 @@
 # the same sizes on /dev/vdd, and both times are printed (job_time: "TIME ...").
 # xfs (300 MiB at least for mkfs.xfs) when the disks hold it (the lane's are
 # 512 MiB): format, shrink refused, extend (mounted under /run by vdsd;
-# run.sh loads the xfs module at boot).
+# run.sh loads the xfs module at boot).  btrfs when the guest kernel loads
+# it: format, shrink (not under 256 MiB) and extend, each resize on vdsd's own
+# mount, checked by btrfs check, dump-super and the data read back.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/jobs-lib.sh"
 . "$top_srcdir/tests/vm/guest-lib.sh"
@@ -181,6 +183,51 @@ else
 	else
 		note "xfs: the guest kernel has no xfs module: extend not run"
 	fi
+fi
+
+# ---- btrfs: shrink and extend, each on vdsd's own mount under /run
+btrfs_total() { btrfs inspect-internal dump-super "$1" | awk '$1 == "dev_item.total_bytes" { print $2 }'; }
+btrfs_data_ok() { # WHAT: btrfs check, and the data reads back
+	btrfs check --readonly "${D}1" >/dev/null 2>&1 || check_fail "btrfs check ${D}1 after $1"
+	mount -o ro "${D}1" "$MNT" || { check_fail "mount ${D}1 after $1"; return; }
+	expect_eq "data read back after $1" "$sha" "$(sha256sum <"$MNT/data")"
+	umount "$MNT"
+}
+{ modprobe -q btrfs || busybox modprobe btrfs; } >/dev/null 2>&1
+if [ "$DSIZE" -lt $((448 * 1048576)) ] || ! command -v mkfs.btrfs >/dev/null ||
+	! grep -qw btrfs /proc/filesystems; then
+	note "btrfs: disks under 448 MiB, no mkfs.btrfs or no btrfs module: not run"
+else
+	run_ok "clean before btrfs" 17 ParamDisk u "$DISK" ParamForce i 1
+	{ wipefs -qa "$H2" && printf 'label: gpt\nsize=400MiB\n' | sfdisk -q "$H2"; } || fail "sfdisk $H2"
+	run_ok "createPartition 400 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u 400 ParamInitLabel i 2
+	run_ok "format btrfs" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s btrfs \
+		ParamName s lanebtr
+	by_hand mkfs.btrfs -f -q -L lanebtr "${H2}1"
+	job_time format "btrfs 400 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.btrfs" "$H"
+	VOL=$(job_get "$H" OutVolume)
+	expect_eq "blkid: btrfs lanebtr" "btrfs lanebtr" \
+		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
+	{ mount "${D}1" "$MNT" && head -c 40M /dev/urandom >"$MNT/data" &&
+		sha=$(sha256sum <"$MNT/data") && umount "$MNT"; } || fail "writing data on ${D}1"
+	{ mount "${H2}1" "$MNT" && head -c 40M /dev/urandom >"$MNT/data" && umount "$MNT"; } ||
+		fail "writing data on ${H2}1"
+	refused_set "shrink of btrfs under 256 MiB" "smaller than 256 MiB" Type i 5 ParamVolume u "$VOL" \
+		ParamSizeMiB u 160
+	run_ok "shrinkVolume btrfs -96 MiB" 5 ParamVolume u "$VOL" ParamSizeMiB u 96
+	by_hand sh -c "mount ${H2}1 $MNT && btrfs filesystem resize 304M $MNT && umount $MNT &&
+		echo ',304M' | sfdisk -q -N 1 $H2"
+	job_time shrinkVolume "btrfs 400 -> 304 MiB (basic)" "$JOB_MS" "$HAND" "mount, btrfs resize, sfdisk" "$H"
+	expect_eq "sfdisk: 304 MiB partition" $((304 * 2048)) "$(sectors "$D" 0)"
+	expect_eq "btrfs device: 304 MiB" $((304 * 1048576)) "$(btrfs_total "${D}1")"
+	btrfs_data_ok shrink
+	run_ok "extendVolume btrfs +64 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 64
+	by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT &&
+		btrfs filesystem resize max $MNT; umount $MNT"
+	job_time extendVolume "btrfs 304 -> 368 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, btrfs resize" "$H"
+	expect_eq "btrfs device: 368 MiB" $((368 * 1048576)) "$(btrfs_total "${D}1")"
+	btrfs_data_ok extend
+	grep -q ' /run/vdsd-fs' /proc/mounts && check_fail "vdsd left its btrfs mount behind"
 fi
 vds_stop_vdsd
 vds_finish
