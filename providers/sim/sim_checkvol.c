@@ -337,6 +337,7 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 	struct sim_volume *v;
 	struct sim_part *pt;
 	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
+	const struct fsspec *spec;
 	const char *fs;
 	uint64_t size, used;
 
@@ -356,6 +357,9 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 		SCV_FAIL(VDS_R_SHRINK_TOO_BIG, "at most %llu MiB can be removed (%llu MiB in use)",
 		         (unsigned long long)((size > used ? size - used : 0) / SIM_MIB),
 		         (unsigned long long)(used / SIM_MIB));
+	if ((spec = fsspec_find(fs)) && size - t->size < spec->resize_min)
+		SCV_FAIL(VDS_R_SHRINK_TOO_BIG, "a %s file system cannot be smaller than %llu MiB",
+		         spec->name, (unsigned long long)(spec->resize_min / SIM_MIB));
 	return VDS_R_OK;
 }
 

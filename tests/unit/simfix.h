@@ -58,5 +58,6 @@ void test_partition_no_false_modified(void);
 void test_job_vdisk(void);
 void test_commit_recheck(void);
 void test_progress(void);
+void test_btrfs_floor(void);
 
 #endif

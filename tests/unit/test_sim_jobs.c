@@ -310,6 +310,30 @@ test_commit_recheck(void)
 	down();
 }
 
+/* A btrfs shrinks to no less than 256 MiB, the kernel's floor (fsspec), as on basic. */
+void
+test_btrfs_floor(void)
+{
+	struct job_params p = {.type = JOB_CREATE_PARTITION, .size = GIB};
+	struct contract_run run;
+	char why[256];
+
+	up(0);
+	p.disk = idx(INV_DISK, "sim:sim4");
+	p.init_label = JOB_LABEL_GPT;
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	p = (struct job_params){.type = JOB_FORMAT, .partition = run.out.partition};
+	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = run.out.volume};
+	p.size = GIB - 200 * MIB;
+	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_SHRINK_TOO_BIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "smaller than 256 MiB"));
+	p.size = GIB - 300 * MIB;
+	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_OK);
+	down();
+}
+
 /* 1 s jobs: progress in steps; a cancel late in a shrink is too late. */
 void
 test_progress(void)
