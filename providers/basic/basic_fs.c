@@ -17,7 +17,7 @@
  * then the file system: ext2/3/4 after e2fsck -f with resize2fs, offline;
  * xfs (xfs_growfs) and btrfs (btrfs filesystem resize max) only grow
  * mounted: the volume is mounted for it in a fresh directory under /run
- * (nosuid, nodev, noexec) and unmounted again.  A cancel is honoured while
+ * (nosuid, nodev, noexec) and unmounted again (agent/fsmount.c).  A cancel is honoured while
  * e2fsck runs, up to the partition change.
  */
 #include "config.h"
@@ -33,6 +33,7 @@
 #include "basic_plan.h"
 #include "basic_safe.h"
 #include "basic_tool.h"
+#include "fsmount.h"
 #include "fsspec.h"
 #include "log.h"
 
@@ -114,26 +115,6 @@ out:
 
 /* ------------------------------------------------------------------ extend */
 
-/* xfs_growfs, btrfs resize: on the volume mounted in a private directory. */
-static enum vds_result
-bf_grow_mounted(const struct fsspec *spec, const char *dev, struct prov_job *j, char *msg,
-                size_t msglen)
-{
-	char dir[BFU_DIR_LEN], tool[64];
-	const char *xfs[] = {tool, "-d", dir, NULL};
-	const char *btrfs[] = {tool, "filesystem", "resize", "max", dir, NULL};
-	int is_xfs = strcmp(spec->name, "xfs") == 0;
-	struct fsu_prog pg = {.j = j, .lo = 90, .hi = 98, .what = "extending file system"};
-	enum vds_result r;
-
-	if (fsu_tool(is_xfs ? "xfs_growfs" : "btrfs", tool, sizeof(tool), msg, msglen) < 0)
-		return VDS_R_NOT_SUPPORTED;
-	if ((r = bfu_mount(dev, spec->name, "grow", dir, msg, msglen)) != VDS_R_OK)
-		return r;
-	r = fsu_run(is_xfs ? xfs : btrfs, &pg, 0, -1, msg, msglen);
-	return bfu_umount(dir, dev, r, msg, msglen);
-}
-
 static enum vds_result
 bf_grow_fs(const struct fsspec *spec, const char *dev, struct prov_job *j, char *msg, size_t msglen)
 {
@@ -143,7 +124,7 @@ bf_grow_fs(const struct fsspec *spec, const char *dev, struct prov_job *j, char 
 	    .j = j, .lo = 90, .hi = 98, .npasses = 5, .what = "extending file system"};
 
 	if (spec->grows == 2)
-		return bf_grow_mounted(spec, dev, j, msg, msglen);
+		return fsm_grow(spec, dev, j, 90, 98, msg, msglen);
 	if (fsu_tool("resize2fs", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
 	prov_job_progress(j, 90, pg.what);

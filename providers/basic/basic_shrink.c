@@ -35,6 +35,7 @@
 #include "basic_plan.h"
 #include "basic_safe.h"
 #include "basic_tool.h"
+#include "fsmount.h"
 #include "log.h"
 
 #define BS_E2FSCK    "/sbin/e2fsck"
@@ -162,7 +163,7 @@ static enum vds_result
 bs_shrink_btrfs(struct basic_plan *pl, struct bs_fs *fs, struct prov_job *j, int token,
                 uint64_t new_size, char *msg, size_t msglen)
 {
-	char tool[64], dir[BFU_DIR_LEN], size[32];
+	char tool[64], dir[FSM_DIR_LEN], size[32];
 	const char *min[] = {tool, "inspect-internal", "min-dev-size", dir, NULL};
 	const char *resize[] = {tool, "filesystem", "resize", size, dir, NULL};
 	struct fsu_prog pg = {.j = j, .lo = 10, .hi = 35, .what = "estimating minimum size"};
@@ -171,7 +172,7 @@ bs_shrink_btrfs(struct basic_plan *pl, struct bs_fs *fs, struct prov_job *j, int
 	if (fsu_tool("btrfs", tool, sizeof(tool), msg, msglen) < 0)
 		return VDS_R_NOT_SUPPORTED;
 	prov_job_progress(j, 5, "mounting file system");
-	if ((r = bfu_mount(fs->dev, "btrfs", "shrink", dir, msg, msglen)) != VDS_R_OK)
+	if ((r = fsm_mount(fs->dev, "btrfs", "shrink", dir, msg, msglen)) != VDS_R_OK)
 		return r;
 	if ((r = fsu_run(min, &pg, 1, -1, msg, msglen)) == VDS_R_OK &&
 	    (!pg.min_bytes || pg.min_bytes > new_size)) {
@@ -187,7 +188,7 @@ bs_shrink_btrfs(struct basic_plan *pl, struct bs_fs *fs, struct prov_job *j, int
 		prov_job_progress(j, 40, pg.what);
 		r = fsu_run(resize, &pg, 0, -1, msg, msglen);
 	}
-	return bfu_umount(dir, fs->dev, r, msg, msglen);
+	return fsm_umount(dir, fs->dev, r, msg, msglen);
 }
 
 enum vds_result

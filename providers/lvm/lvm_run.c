@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fsmount.h"
 #include "fsspec.h"
 #include "fsutil.h"
 #include "log.h"
@@ -270,19 +271,25 @@ lr_check_closed(struct lvm_plan *pl, char *msg, size_t len)
 }
 
 /*
- * The volume's file system into fs ("" for none): VDS_R_OK when resize2fs
- * can resize it, else the failure (no_fs: the code for another file system).
+ * The volume's file system into fs ("" for none): VDS_R_OK when this job
+ * can resize it (a shrink: ext2/3/4, offline; an extend: what fsspec says
+ * grows, ext2/3/4 by resize2fs, xfs and btrfs mounted), else the failure
+ * (no_fs: the code for another file system).
  */
 static enum vds_result
 lr_ext_fs(struct lvm_plan *pl, char *fs, size_t fslen, enum vds_result no_fs, char *msg, size_t len)
 {
+	const struct fsspec *spec;
+	int shrink = pl->type == JOB_SHRINK_VOLUME;
+
 	if (lr_fstype(pl->dev, fs, fslen) < 0) {
 		snprintf(msg, len, "cannot identify the file system on %s", pl->dev);
 		return VDS_R_TOOL_FAILED;
 	}
-	if (fs[0] && strcmp(fs, "ext2") && strcmp(fs, "ext3") && strcmp(fs, "ext4")) {
+	spec = fsspec_find(fs);
+	if (fs[0] && !(spec && (shrink ? spec->shrinks == 1 : spec->grows))) {
 		snprintf(msg, len, "a %s file system cannot %s here", fs,
-		         pl->type == JOB_SHRINK_VOLUME ? "shrink" : "grow");
+		         shrink ? "shrink" : "grow");
 		return no_fs;
 	}
 	return VDS_R_OK;
@@ -375,10 +382,15 @@ lr_format(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 	return fsu_format(pl->dev, spec, pl->label, pl->alloc_unit, j, msg, len);
 }
 
-/* lvextend, then the ext2/3/4 file system grows to the new size (online when mounted). */
+/*
+ * lvextend, then the file system grows to the new size: ext2/3/4 by
+ * resize2fs (online when mounted, else after e2fsck), xfs and btrfs at
+ * their mount point or on a private mount (agent/fsmount.c).
+ */
 static enum vds_result
 lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 {
+	const struct fsspec *spec;
 	struct lvm_cmd c;
 	char fs[32];
 	int open;
@@ -394,13 +406,17 @@ lr_extend(struct lvm_plan *pl, struct prov_job *j, char *msg, size_t len)
 		return lvm_recover(pl, pl->lv, r, msg, len);
 	if (!fs[0])
 		return VDS_R_OK;
-	if (lvm_dm_usage(pl->dev, &open, NULL) < 0)
-		open = 0; /* unknown: checked as offline (e2fsck refuses a mounted one) */
-	/* offline, resize2fs wants a checked file system; mounted, it grows online */
-	if (!open && (r = lr_fsck(pl, j, 0, msg, len)) != VDS_R_OK)
-		return r;
-	prov_job_progress(j, 60, "extending file system");
-	r = lr_run(&c, lvm_cmd_resize2fs(&c, pl->dev, 0), 1, msg, len);
+	if ((spec = fsspec_find(fs)) && spec->grows == 2) {
+		r = fsm_grow(spec, pl->dev, j, 60, 95, msg, len);
+	} else {
+		if (lvm_dm_usage(pl->dev, &open, NULL) < 0)
+			open = 0; /* unknown: checked as offline (e2fsck refuses a mounted one) */
+		/* offline, resize2fs wants a checked file system; mounted, it grows online */
+		if (!open && (r = lr_fsck(pl, j, 0, msg, len)) != VDS_R_OK)
+			return r;
+		prov_job_progress(j, 60, "extending file system");
+		r = lr_run(&c, lvm_cmd_resize2fs(&c, pl->dev, 0), 1, msg, len);
+	}
 	if (r != VDS_R_OK) {
 		char why[200];
 

@@ -225,7 +225,7 @@ test_xfs(void)
 	                               loop),
 	                       "402653184");
 	loop_detach(loop);
-	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-fs' /proc/mounts"), 0);
+	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd/fs' /proc/mounts"), 0);
 	fx_down();
 }
 
@@ -339,7 +339,7 @@ test_btrfs(void)
 	CU_ASSERT_EQUAL(btrfs_size(off, 384 * MIB), 384 * MIB);
 	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "a.bin"));
 	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "b.bin"));
-	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd-fs' /proc/mounts"), 0);
+	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd/fs' /proc/mounts"), 0);
 	fx_down();
 }
 #endif

@@ -179,7 +179,7 @@ else
 		xfs_repair -n "${D}1" >/dev/null 2>&1 || check_fail "xfs_repair -n ${D}1 after extend"
 		expect_eq "xfs fills 384 MiB" $((384 * 1048576)) "$(xfs_db -r -c 'sb 0' -c 'p dblocks' \
 			-c 'p blocksize' "${D}1" | awk '{ v[NR] = $3 } END { print v[1] * v[2] }')"
-		grep -q ' /run/vdsd-fs' /proc/mounts && check_fail "vdsd left its xfs mount behind"
+		grep -q ' /run/vdsd/fs' /proc/mounts && check_fail "vdsd left its xfs mount behind"
 	else
 		note "xfs: the guest kernel has no xfs module: extend not run"
 	fi
@@ -227,7 +227,7 @@ else
 	job_time extendVolume "btrfs 304 -> 368 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, btrfs resize" "$H"
 	expect_eq "btrfs device: 368 MiB" $((368 * 1048576)) "$(btrfs_total "${D}1")"
 	btrfs_data_ok extend
-	grep -q ' /run/vdsd-fs' /proc/mounts && check_fail "vdsd left its btrfs mount behind"
+	grep -q ' /run/vdsd/fs' /proc/mounts && check_fail "vdsd left its btrfs mount behind"
 fi
 vds_stop_vdsd
 vds_finish

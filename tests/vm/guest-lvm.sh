@@ -219,6 +219,59 @@ expect_eq "delete: row gone" "" "$(inv_value 4 "$C_VOL_NAME" "$VNEW")"
 expect_eq "vgs: lv_count" 3 "$(lvmq vgs --reportformat json -o lv_count vg0 |
 	jq -r '.report[0].vg[0].lv_count')"
 
+# ---- extend of xfs (mounted: xfs_growfs at its mount point) and btrfs (not
+# mounted: on vdsd's own mount under /run/vdsd), each volume made and
+# formatted by jobs, the same by hand on hx0/hb0
+new_fs_volume() { # NAME MIB FS: createVolume simple + format; VOL its index
+	run_job "createVolume $1" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u "$2" \
+		ParamName s "$1"
+	job_expect_ok "createVolume $1"
+	read -r _ _ VOL _ _ _ <<<"$(outputs)"
+	run_job "format $1 $3" 18 ParamVolume u "$VOL" ParamFsType s "$3"
+	job_expect_ok "format $1 $3"
+	lvmq lvcreate -qy -L "${2}m" -n "h$1" vg0 >/dev/null && "mkfs.$3" -q -f "/dev/vg0/h$1" >/dev/null ||
+		fail "h$1 by hand"
+}
+if command -v mkfs.xfs >/dev/null && grep -qw xfs /proc/filesystems; then
+	new_fs_volume x0 300 xfs
+	mount /dev/vg0/x0 "$MNT" && head -c 8M /dev/urandom >"$MNT/data" || fail "data on vg0/x0"
+	sumx=$(md5sum <"$MNT/data")
+	run_job "extendVolume mounted xfs" 11 ParamVolume u "$VOL" ParamSizeMiB u 32
+	job_expect_ok "extendVolume mounted xfs"
+	mount /dev/vg0/hx0 "$MNT.h" || fail "mount vg0/hx0"
+	by_hand sh -c "lvm lvextend --config '$LVMC' -qy -L +32m vg0/hx0 && xfs_growfs -d $MNT.h"
+	umount "$MNT.h"
+	job_time extendVolume "linear 300 -> 332 MiB, mounted xfs (lvm)" "$JOB_MS" "$HAND" \
+		"lvextend, xfs_growfs" "$H"
+	expect_eq "xfs extend: data unchanged" "$sumx" "$(md5sum <"$MNT/data")"
+	umount "$MNT"
+	expect_eq "xfs extend: lvs size" $((332 * MIB)) "$(lvjson lv_size vg0/x0)"
+	expect_eq "xfs extend: xfs fills the volume (xfs_db)" $((332 * MIB)) \
+		"$(xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' /dev/vg0/x0 | awk '{ v[NR] = $3 } END { print v[1] * v[2] }')"
+	xfs_repair -n /dev/vg0/x0 >/dev/null 2>&1 || check_fail "xfs_repair -n vg0/x0 after the extend"
+	run_job "deleteVolume x0" 4 ParamVolume u "$VOL"
+	lvmq lvremove -qy vg0/hx0 >/dev/null || fail "lvremove vg0/hx0"
+else
+	note "xfs on lvm: no mkfs.xfs or no xfs module: not run"
+fi
+if command -v mkfs.btrfs >/dev/null && grep -qw btrfs /proc/filesystems; then
+	new_fs_volume b0 128 btrfs
+	run_job "extendVolume btrfs, not mounted" 11 ParamVolume u "$VOL" ParamSizeMiB u 32
+	job_expect_ok "extendVolume btrfs, not mounted"
+	by_hand sh -c "lvm lvextend --config '$LVMC' -qy -L +32m vg0/hb0 && mount /dev/vg0/hb0 $MNT.h &&
+		btrfs filesystem resize max $MNT.h; umount $MNT.h"
+	job_time extendVolume "linear 128 -> 160 MiB, btrfs (lvm)" "$JOB_MS" "$HAND" \
+		"lvextend, mount, btrfs resize" "$H"
+	expect_eq "btrfs extend: btrfs fills the volume (dump-super)" $((160 * MIB)) \
+		"$(btrfs inspect-internal dump-super /dev/vg0/b0 | awk '$1 == "dev_item.total_bytes" { print $2 }')"
+	btrfs check --readonly /dev/vg0/b0 >/dev/null 2>&1 || check_fail "btrfs check vg0/b0 after the extend"
+	grep -q ' /run/vdsd/fs' /proc/mounts && check_fail "vdsd left its btrfs mount behind"
+	run_job "deleteVolume b0" 4 ParamVolume u "$VOL"
+	lvmq lvremove -qy vg0/hb0 >/dev/null || fail "lvremove vg0/hb0"
+else
+	note "btrfs on lvm: no mkfs.btrfs or no btrfs module: not run"
+fi
+
 # ---- changed outside vdsd: an administrator's lvcreate and lvremove show
 # in the tables without a job (a rescan after their uevents, agent/rescan.h),
 # and vg0's free space follows

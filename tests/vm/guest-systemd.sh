@@ -19,7 +19,8 @@
 #   or failed with the reason), a dynamic VHD attached through vdsd-nbd
 #   (outside vdsd.service's cgroup, still served and read back after
 #   systemctl restart vdsd, detached, qemu reads the data); lvm:
-#   createVolume in vg0 on /dev/vdb;
+#   createVolume in vg0 on /dev/vdb, a btrfs volume formatted and extended
+#   (vdsd's own mount, under /run/vdsd, in its namespace);
 #   systemctl reload: a changed jobMaxRunning reads back in vdsJobMaxRunning;
 #   systemctl stop: result success, exit status 0, no SIGKILL.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -217,6 +218,20 @@ wait_for 60000 inv_index 6 "$C_PACK_NAME" vg0 >/dev/null 2>&1 || fail "vg0 is no
 PACK=$(inv_index 6 "$C_PACK_NAME" vg0)
 if run_ok "lvm createVolume" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 16 ParamName s sd0; then
 	lvs vg0/sd0 >/dev/null 2>&1 || check_fail "lvs does not show vg0/sd0"
+fi
+# btrfs grows only mounted: under the unit vdsd mounts it in its own
+# namespace on /run/vdsd/fs.* (RuntimeDirectory=, SystemCallFilter=@mount)
+say "lvm: extendVolume of a btrfs"
+if ! grep -qw btrfs /proc/filesystems || ! command -v mkfs.btrfs >/dev/null; then
+	note "no btrfs in this guest: the extend under the unit is not run"
+elif run_ok "lvm createVolume sb0" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 128 \
+	ParamName s sb0 &&
+	run_ok "lvm format btrfs" 18 ParamVolume u "$(job_get "$H" OutVolume)" ParamFsType s btrfs &&
+	run_ok "lvm extendVolume btrfs" 11 ParamVolume u "$(job_get "$H" OutVolume)" ParamSizeMiB u 32; then
+	expect_eq "btrfs on vg0/sb0 grew to 160 MiB (dump-super)" $((160 << 20)) \
+		"$(btrfs inspect-internal dump-super /dev/vg0/sb0 | awk '$1 == "dev_item.total_bytes" { print $2 }')"
+	btrfs check --readonly /dev/vg0/sb0 >/dev/null 2>&1 || check_fail "btrfs check vg0/sb0 after the extend"
+	expect_eq "mount points left in /run/vdsd" "" "$(ls /run/vdsd 2>&1)"
 fi
 
 # ---- systemctl reload applies a change

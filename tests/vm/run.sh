@@ -22,7 +22,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VDS_VM_CACHE:-/var/cache/vdsd-vm}
 ndisks=2 disk_mib=256 tmo=${VDS_VM_TIMEOUT:-900} keep=0 init=
-mods=dm-mod,dm-raid,raid1,dm-mirror,loop,ext4,xfs,crc32c_generic,virtio_net
+mods=dm-mod,dm-raid,raid1,dm-mirror,loop,ext4,xfs,btrfs,crc32c_generic,virtio_net
 
 while getopts n:s:t:kS opt; do
 	case $opt in
