@@ -70,3 +70,16 @@ fsspec_check(const char *fs, const char *label, uint32_t alloc, uint64_t size,
 	*spec = s;
 	return VDS_R_OK;
 }
+
+enum vds_result
+fsspec_check_resize(const char *fs, uint64_t size, int shrink, char *why, size_t len)
+{
+	const struct fsspec *spec = fsspec_find(fs);
+
+	if (!spec || size >= spec->resize_min)
+		return VDS_R_OK;
+	snprintf(why, len, "a %s file system is resized to no less than %llu MiB, not %llu MiB",
+	         spec->name, (unsigned long long)(spec->resize_min / FS_MIB),
+	         (unsigned long long)(size / FS_MIB));
+	return shrink ? VDS_R_SHRINK_TOO_BIG : VDS_R_INVALID_PARAM;
+}

@@ -33,5 +33,13 @@ const struct fsspec *fsspec_find(const char *fs);
  */
 enum vds_result fsspec_check(const char *fs, const char *label, uint32_t alloc, uint64_t size,
                              const struct fsspec **spec, char *why, size_t len);
+/*
+ * A resize of a file system of type fs ("" or unknown: nothing to check) to
+ * size bytes, either way: VDS_R_OK, or under its resize_min (the kernel
+ * resizes no btrfs below 256 MiB, growing or shrinking) VDS_R_SHRINK_TOO_BIG
+ * for a shrink, VDS_R_INVALID_PARAM for an extend, with why.
+ */
+enum vds_result fsspec_check_resize(const char *fs, uint64_t size, int shrink, char *why,
+                                    size_t len);
 
 #endif

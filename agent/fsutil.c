@@ -93,7 +93,7 @@ fsu_run(const char *const *argv, struct fsu_prog *pg, int killable, int ok_statu
 {
 	struct child t = {
 	    .argv = argv, .merge = 1, .data = fsu_data, .arg = pg, .j = killable ? pg->j : NULL};
-	char *nl;
+	char *nl, *err;
 
 	if (child_run(&t) < 0 || t.exec_errno) {
 		snprintf(msg, msglen, "cannot run %s", argv[0]);
@@ -107,10 +107,14 @@ fsu_run(const char *const *argv, struct fsu_prog *pg, int killable, int ok_statu
 		return VDS_R_OK;
 	while ((nl = strrchr(t.tail, '\n')) && nl[1] == '\0')
 		*nl = '\0';
-	nl = strrchr(t.tail, '\n');
+	/* the tool's "ERROR: ..." line (btrfs prints a summary after it), else the last line */
+	if ((err = strstr(t.tail, "ERROR: ")) && (err == t.tail || err[-1] == '\n'))
+		err[strcspn(err, "\n")] = '\0';
+	else
+		err = (nl = strrchr(t.tail, '\n')) ? nl + 1 : t.tail;
 	snprintf(msg, msglen, "%s failed (%s %d): %s", argv[0],
 	         t.status > 128 ? "signal" : "status", t.status > 128 ? t.status - 128 : t.status,
-	         nl ? nl + 1 : t.tail);
+	         err);
 	return VDS_R_TOOL_FAILED;
 }
 

@@ -231,10 +231,7 @@ bp_check_shrink(const struct bp_target *t, const struct job_params *p, char *why
 	if (p->size >= t->pt->size || t->pt->size - p->size < BP_MIB)
 		BP_FAIL(VDS_R_SHRINK_TOO_BIG, "volume %s is %llu bytes: cannot remove %llu",
 		        t->v->name, (unsigned long long)t->pt->size, (unsigned long long)p->size);
-	if (t->pt->size - p->size < spec->resize_min)
-		BP_FAIL(VDS_R_SHRINK_TOO_BIG, "a %s file system cannot be smaller than %llu MiB",
-		        spec->name, (unsigned long long)(spec->resize_min / BP_MIB));
-	return VDS_R_OK;
+	return fsspec_check_resize(fs, t->pt->size - p->size, 1, why, len);
 }
 
 /* The bytes free right after partition pt of d (up to the next one or the disk's end). */
@@ -294,7 +291,7 @@ bp_check_fs(const struct bp_target *t, const struct job_params *p, char *why, si
 		BP_FAIL(VDS_R_NO_SPACE, "%llu MiB free right after partition %u of %s, %llu asked",
 		        (unsigned long long)(bp_free_after(t->d, t->pt) / BP_MIB), t->pt->number,
 		        t->d->name, (unsigned long long)(p->size / BP_MIB));
-	return VDS_R_OK;
+	return fsspec_check_resize(fs, t->pt->size + p->size, 0, why, len);
 }
 
 static enum vds_result

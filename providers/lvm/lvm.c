@@ -359,7 +359,7 @@ lvm_check_shrink(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 		return lvm_fail(VDS_R_SHRINK_TOO_BIG, why, len, "nothing would be left", NULL);
 	if (pl->new_size == lv->size)
 		return lvm_fail(VDS_R_INVALID_PARAM, why, len, "less than one extent", NULL);
-	return VDS_R_OK;
+	return fsspec_check_resize(lv->fs_type, pl->new_size, 1, why, len);
 }
 
 /*
@@ -412,7 +412,7 @@ lvm_check_extend(struct lvm_prov *lp, const struct job_params *p, struct lvm_pla
 	pl->new_size = (lv->size + p->size + ext - 1) / ext * ext;
 	if (!vg || (pl->new_size - pl->size) * (copies ? copies : 1) > vg->free)
 		return lvm_fail(VDS_R_NO_SPACE, why, len, "not enough free space in", pl->vg);
-	return VDS_R_OK;
+	return fsspec_check_resize(lv->fs_type, pl->new_size, 0, why, len);
 }
 
 static enum vds_result

@@ -337,7 +337,6 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 	struct sim_volume *v;
 	struct sim_part *pt;
 	enum vds_result r = sim_checkvol_resolve(st, p, t, &v, &pt, why, len);
-	const struct fsspec *spec;
 	const char *fs;
 	uint64_t size, used;
 
@@ -357,10 +356,7 @@ scv_shrink(struct sim_state *st, const struct job_params *p, struct sim_target *
 		SCV_FAIL(VDS_R_SHRINK_TOO_BIG, "at most %llu MiB can be removed (%llu MiB in use)",
 		         (unsigned long long)((size > used ? size - used : 0) / SIM_MIB),
 		         (unsigned long long)(used / SIM_MIB));
-	if ((spec = fsspec_find(fs)) && size - t->size < spec->resize_min)
-		SCV_FAIL(VDS_R_SHRINK_TOO_BIG, "a %s file system cannot be smaller than %llu MiB",
-		         spec->name, (unsigned long long)(spec->resize_min / SIM_MIB));
-	return VDS_R_OK;
+	return fsspec_check_resize(fs, size - t->size, 1, why, len);
 }
 
 /* extendVolume: room for size more on every disk of every plex, or right after the partition. */
@@ -387,6 +383,8 @@ scv_extend(struct sim_state *st, const struct job_params *p, struct sim_target *
 	if (!scv_fs_resizes(v ? v->fs_type : pt->fs_type) && !(spec && spec->grows))
 		SCV_FAIL(VDS_R_NOT_SUPPORTED, "a %s file system cannot grow",
 		         v ? v->fs_type : pt->fs_type);
+	if ((r = fsspec_check_resize(v ? v->fs_type : pt->fs_type, sum, 0, why, len)) != VDS_R_OK)
+		return r;
 	if (v) {
 		t->vtype = v->type;
 		t->parity = v->parity;

@@ -281,7 +281,7 @@ put_btrfs_file(uint64_t off, uint64_t size, const char *name, unsigned mib)
 /*
  * btrfs resizes only mounted: the job mounts it under /run.  A shrink asks
  * btrfs for the smallest size first (too much data: refused before
- * anything changes) and never goes below the kernel's 256 MiB.
+ * anything changes); no resize, either way, goes below the kernel's 256 MiB.
  */
 void
 test_btrfs(void)
@@ -340,6 +340,16 @@ test_btrfs(void)
 	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "a.bin"));
 	CU_ASSERT_TRUE(btrfs_file_same(off, 384 * MIB, "b.bin"));
 	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd/fs' /proc/mounts"), 0);
+
+	/* growing too: a 128 MiB btrfs grows only to 256 MiB or more */
+	p = (struct job_params){.type = JOB_FORMAT};
+	p.partition = new_part(128 * MIB, &off);
+	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	p = (struct job_params){.type = JOB_EXTEND_VOLUME, .volume = run.out.volume};
+	p.size = 64 * MIB;
+	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_INVALID_PARAM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "no less than 256 MiB"));
 	fx_down();
 }
 #endif

@@ -460,7 +460,7 @@ main(void)
 	CU_add_test(s, "vdisk jobs: create, attach, detach, delete", test_job_vdisk);
 	CU_add_test(s, "commit re-checks the state", test_commit_recheck);
 	CU_add_test(s, "progress details and the point of no return", test_progress);
-	CU_add_test(s, "btrfs shrinks to no less than 256 MiB", test_btrfs_floor);
+	CU_add_test(s, "btrfs resized to no less than 256 MiB", test_btrfs_floor);
 	CU_add_test(s, "commit writes sim.state off the loop", test_sim_commit_off_loop);
 	contract_add_suite(&sim_provider, &env);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

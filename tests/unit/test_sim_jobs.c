@@ -310,7 +310,7 @@ test_commit_recheck(void)
 	down();
 }
 
-/* A btrfs shrinks to no less than 256 MiB, the kernel's floor (fsspec), as on basic. */
+/* A btrfs is resized, either way, to no less than 256 MiB: the kernel's floor (fsspec). */
 void
 test_btrfs_floor(void)
 {
@@ -328,8 +328,21 @@ test_btrfs_floor(void)
 	p = (struct job_params){.type = JOB_SHRINK_VOLUME, .volume = run.out.volume};
 	p.size = GIB - 200 * MIB;
 	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_SHRINK_TOO_BIG);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "smaller than 256 MiB"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "no less than 256 MiB"));
 	p.size = GIB - 300 * MIB;
+	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_OK);
+	/* growing too: a 128 MiB btrfs grows only to 256 MiB or more */
+	p = (struct job_params){.type = JOB_CREATE_PARTITION, .size = 128 * MIB};
+	p.disk = idx(INV_DISK, "sim:sim4");
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	p = (struct job_params){.type = JOB_FORMAT, .partition = run.out.partition};
+	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
+	CU_ASSERT_EQUAL_FATAL(job(&p, &run), VDS_R_OK);
+	p = (struct job_params){
+	    .type = JOB_EXTEND_VOLUME, .volume = run.out.volume, .size = 32 * MIB};
+	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_INVALID_PARAM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "no less than 256 MiB"));
+	p.size = 128 * MIB;
 	CU_ASSERT_EQUAL(sim_provider.validate(sim, &p, why, sizeof(why)), VDS_R_OK);
 	down();
 }

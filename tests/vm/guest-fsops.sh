@@ -212,7 +212,7 @@ else
 		sha=$(sha256sum <"$MNT/data") && umount "$MNT"; } || fail "writing data on ${D}1"
 	{ mount "${H2}1" "$MNT" && head -c 40M /dev/urandom >"$MNT/data" && umount "$MNT"; } ||
 		fail "writing data on ${H2}1"
-	refused_set "shrink of btrfs under 256 MiB" "smaller than 256 MiB" Type i 5 ParamVolume u "$VOL" \
+	refused_set "shrink of btrfs under 256 MiB" "no less than 256 MiB" Type i 5 ParamVolume u "$VOL" \
 		ParamSizeMiB u 160
 	run_ok "shrinkVolume btrfs -96 MiB" 5 ParamVolume u "$VOL" ParamSizeMiB u 96
 	by_hand sh -c "mount ${H2}1 $MNT && btrfs filesystem resize 304M $MNT && umount $MNT &&

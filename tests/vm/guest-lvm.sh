@@ -232,6 +232,14 @@ new_fs_volume() { # NAME MIB FS: createVolume simple + format; VOL its index
 	lvmq lvcreate -qy -L "${2}m" -n "h$1" vg0 >/dev/null && "mkfs.$3" -q -f "/dev/vg0/h$1" >/dev/null ||
 		fail "h$1 by hand"
 }
+drop_by_hand() { # NAME: lvremove vg0/NAME, and wait until the pack's free space is LVM's (a rescan)
+	lvmq lvremove -qy "vg0/$1" >/dev/null || fail "lvremove vg0/$1"
+	wait_for 120000 free_is_lvms || fail "vg0's free space in the pack table is not LVM's after vg0/$1 went"
+}
+free_is_lvms() {
+	[ "$(inv_value 6 "$C_PACK_FREE" "$PACK")" = "$(lvmq vgs --reportformat json --units b --nosuffix \
+		-o vg_free vg0 | jq -r '.report[0].vg[0].vg_free')" ]
+}
 if command -v mkfs.xfs >/dev/null && grep -qw xfs /proc/filesystems; then
 	new_fs_volume x0 300 xfs
 	mount /dev/vg0/x0 "$MNT" && head -c 8M /dev/urandom >"$MNT/data" || fail "data on vg0/x0"
@@ -250,24 +258,24 @@ if command -v mkfs.xfs >/dev/null && grep -qw xfs /proc/filesystems; then
 		"$(xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' /dev/vg0/x0 | awk '{ v[NR] = $3 } END { print v[1] * v[2] }')"
 	xfs_repair -n /dev/vg0/x0 >/dev/null 2>&1 || check_fail "xfs_repair -n vg0/x0 after the extend"
 	run_job "deleteVolume x0" 4 ParamVolume u "$VOL"
-	lvmq lvremove -qy vg0/hx0 >/dev/null || fail "lvremove vg0/hx0"
+	drop_by_hand hx0
 else
 	note "xfs on lvm: no mkfs.xfs or no xfs module: not run"
 fi
 if command -v mkfs.btrfs >/dev/null && grep -qw btrfs /proc/filesystems; then
-	new_fs_volume b0 128 btrfs
+	new_fs_volume b0 256 btrfs
 	run_job "extendVolume btrfs, not mounted" 11 ParamVolume u "$VOL" ParamSizeMiB u 32
 	job_expect_ok "extendVolume btrfs, not mounted"
 	by_hand sh -c "lvm lvextend --config '$LVMC' -qy -L +32m vg0/hb0 && mount /dev/vg0/hb0 $MNT.h &&
-		btrfs filesystem resize max $MNT.h; umount $MNT.h"
-	job_time extendVolume "linear 128 -> 160 MiB, btrfs (lvm)" "$JOB_MS" "$HAND" \
+		btrfs filesystem resize max $MNT.h && umount $MNT.h"
+	job_time extendVolume "linear 256 -> 288 MiB, btrfs (lvm)" "$JOB_MS" "$HAND" \
 		"lvextend, mount, btrfs resize" "$H"
-	expect_eq "btrfs extend: btrfs fills the volume (dump-super)" $((160 * MIB)) \
+	expect_eq "btrfs extend: btrfs fills the volume (dump-super)" $((288 * MIB)) \
 		"$(btrfs inspect-internal dump-super /dev/vg0/b0 | awk '$1 == "dev_item.total_bytes" { print $2 }')"
 	btrfs check --readonly /dev/vg0/b0 >/dev/null 2>&1 || check_fail "btrfs check vg0/b0 after the extend"
 	grep -q ' /run/vdsd/fs' /proc/mounts && check_fail "vdsd left its btrfs mount behind"
 	run_job "deleteVolume b0" 4 ParamVolume u "$VOL"
-	lvmq lvremove -qy vg0/hb0 >/dev/null || fail "lvremove vg0/hb0"
+	drop_by_hand hb0
 else
 	note "btrfs on lvm: no mkfs.btrfs or no btrfs module: not run"
 fi

@@ -62,6 +62,7 @@ provider basic
 provider vdisk
 provider lvm
 allowDevice /dev/vda
+allowDevice /dev/vdb
 vdiskRoot /srv/vdsd/vdisks
 jobMaxRunning 2
 CONF
@@ -224,11 +225,11 @@ fi
 say "lvm: extendVolume of a btrfs"
 if ! grep -qw btrfs /proc/filesystems || ! command -v mkfs.btrfs >/dev/null; then
 	note "no btrfs in this guest: the extend under the unit is not run"
-elif run_ok "lvm createVolume sb0" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 128 \
+elif run_ok "lvm createVolume sb0" 3 ParamPack u "$PACK" ParamVolumeType i 1 ParamSizeMiB u 224 \
 	ParamName s sb0 &&
 	run_ok "lvm format btrfs" 18 ParamVolume u "$(job_get "$H" OutVolume)" ParamFsType s btrfs &&
 	run_ok "lvm extendVolume btrfs" 11 ParamVolume u "$(job_get "$H" OutVolume)" ParamSizeMiB u 32; then
-	expect_eq "btrfs on vg0/sb0 grew to 160 MiB (dump-super)" $((160 << 20)) \
+	expect_eq "btrfs on vg0/sb0 grew to 256 MiB (dump-super)" $((256 << 20)) \
 		"$(btrfs inspect-internal dump-super /dev/vg0/sb0 | awk '$1 == "dev_item.total_bytes" { print $2 }')"
 	btrfs check --readonly /dev/vg0/sb0 >/dev/null 2>&1 || check_fail "btrfs check vg0/sb0 after the extend"
 	expect_eq "mount points left in /run/vdsd" "" "$(ls /run/vdsd 2>&1)"

@@ -4,7 +4,7 @@
 # or alone as root from a build directory): builds the Debian packages of
 # the tree (tests/packaging/deb.sh with VDS_DEB_OUT: dpkg-buildpackage
 # only, ~1 min), then boots a guest whose PID 1 is the host's systemd
-# (tests/vm/run.sh -S, three 256 MiB virtio disks) and runs
+# (tests/vm/run.sh -S, three 384 MiB virtio disks) and runs
 # tests/vm/guest-systemd.sh in it: install, start, jobs of each provider
 # under the hardened unit, reload, stop.  Prints the part's line (result,
 # time) like the guest-all.sh parts; after it, the guest's whole console
@@ -34,7 +34,7 @@ elif ! VDS_DEB_OUT=$work "$top_srcdir/tests/packaging/deb.sh" >"$work/deb.log" 2
 	exit 1
 fi
 tb=$(($(date +%s) - t0))
-"$top_srcdir/tests/vm/run.sh" -S -n 3 -s 256 -t "${VDS_VM_SD_TIMEOUT:-900}" -- \
+"$top_srcdir/tests/vm/run.sh" -S -n 3 -s 384 -t "${VDS_VM_SD_TIMEOUT:-900}" -- \
 	"$top_srcdir/tests/vm/guest-systemd.sh" "$debs" >"$work/run.log" 2>&1
 rc=$?
 # run.sh's last lines: the part's line, its boot/setup time and the result;
