@@ -34,7 +34,8 @@ enum vds_result fsm_umount(const char *dir, const char *dev, enum vds_result r, 
                            size_t msglen);
 /*
  * Where block device dev is mounted in vdsd's mount namespace (the first
- * of /proc/self/mountinfo with its device number): 0 and dir, or -1.
+ * line of /proc/self/mountinfo with its device number, or with a source
+ * naming it: btrfs shows a device of its own): 0 and dir, or -1.
  */
 int fsm_mountpoint(const char *dev, char dir[FSM_DIR_LEN]);
 /*

@@ -17,8 +17,8 @@
  * then the file system: ext2/3/4 after e2fsck -f with resize2fs, offline;
  * xfs (xfs_growfs) and btrfs (btrfs filesystem resize max) only grow
  * mounted: the volume is mounted for it in a fresh directory under /run
- * (nosuid, nodev, noexec) and unmounted again (agent/fsmount.c).  A cancel is honoured while
- * e2fsck runs, up to the partition change.
+ * (nosuid, nodev, noexec) and unmounted again (agent/fsmount.c).  A cancel
+ * is honoured while e2fsck runs, up to the partition change.
  */
 #include "config.h"
 

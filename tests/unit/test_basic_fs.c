@@ -187,12 +187,30 @@ test_clean(void)
 }
 
 #ifndef BASIC_ON_DISK
+/* A new partition of size bytes formatted fs (label, "" for none) by a job; its volume. */
+static uint32_t
+formatted_part(uint64_t size, const char *fs, const char *label, uint64_t *off)
+{
+	struct contract_run run;
+	struct job_params p = {.type = JOB_FORMAT};
+	char buf[128];
+
+	p.partition = new_part(size, off);
+	snprintf(p.fs_type, sizeof(p.fs_type), "%s", fs);
+	snprintf(p.name, sizeof(p.name), "%s", label);
+	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
+	CU_ASSERT_STRING_EQUAL(blkid_at(*off, "TYPE", buf, sizeof(buf)), fs);
+	if (label[0])
+		CU_ASSERT_STRING_EQUAL(blkid_at(*off, "LABEL", buf, sizeof(buf)), label);
+	return run.out.volume;
+}
+
 /* xfs grows only mounted: the job mounts it under /run for xfs_growfs. */
 void
 test_xfs(void)
 {
 	struct contract_run run;
-	struct job_params p = {.type = JOB_FORMAT};
+	struct job_params p = {.type = JOB_SHRINK_VOLUME};
 	char why[256], buf[128], loop[32];
 	uint64_t off;
 
@@ -202,15 +220,7 @@ test_xfs(void)
 		return;
 	}
 	CU_ASSERT_EQUAL_FATAL(fx_up(512, "gpt"), 0);
-	p.partition = new_part(320 * MIB, &off);
-	snprintf(p.fs_type, sizeof(p.fs_type), "xfs");
-	snprintf(p.name, sizeof(p.name), "xfsvol");
-	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
-	CU_ASSERT_STRING_EQUAL(blkid_at(off, "TYPE", buf, sizeof(buf)), "xfs");
-	CU_ASSERT_STRING_EQUAL(blkid_at(off, "LABEL", buf, sizeof(buf)), "xfsvol");
-	memset(&p, 0, sizeof(p));
-	p.type = JOB_SHRINK_VOLUME;
-	p.volume = run.out.volume;
+	p.volume = formatted_part(320 * MIB, "xfs", "xfsvol", &off);
 	p.size = 16 * MIB;
 	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_FS_NO_SHRINK);
 	p.type = JOB_EXTEND_VOLUME;
@@ -287,9 +297,9 @@ void
 test_btrfs(void)
 {
 	struct contract_run run;
-	struct job_params p = {.type = JOB_FORMAT};
+	struct job_params p = {.type = JOB_SHRINK_VOLUME};
 	struct sf_part sf;
-	char why[256], buf[128];
+	char why[256];
 	uint64_t off;
 
 	if (!have("mkfs.btrfs") || !have("btrfs") ||
@@ -298,17 +308,8 @@ test_btrfs(void)
 		return;
 	}
 	CU_ASSERT_EQUAL_FATAL(fx_up(768, "gpt"), 0);
-	p.partition = new_part(512 * MIB, &off);
-	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
-	snprintf(p.name, sizeof(p.name), "btrvol");
-	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
-	CU_ASSERT_STRING_EQUAL(blkid_at(off, "TYPE", buf, sizeof(buf)), "btrfs");
-	CU_ASSERT_STRING_EQUAL(blkid_at(off, "LABEL", buf, sizeof(buf)), "btrvol");
+	p.volume = formatted_part(512 * MIB, "btrfs", "btrvol", &off);
 	put_btrfs_file(off, 512 * MIB, "a.bin", 40);
-
-	memset(&p, 0, sizeof(p));
-	p.type = JOB_SHRINK_VOLUME;
-	p.volume = run.out.volume;
 	p.size = 300 * MIB; /* 212 MiB left: under the kernel's floor */
 	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_SHRINK_TOO_BIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "256 MiB"));
@@ -342,12 +343,8 @@ test_btrfs(void)
 	CU_ASSERT_NOT_EQUAL(sh("grep -q ' /run/vdsd/fs' /proc/mounts"), 0);
 
 	/* growing too: a 128 MiB btrfs grows only to 256 MiB or more */
-	p = (struct job_params){.type = JOB_FORMAT};
-	p.partition = new_part(128 * MIB, &off);
-	snprintf(p.fs_type, sizeof(p.fs_type), "btrfs");
-	CU_ASSERT_EQUAL_FATAL(fx_job(&p, &run), VDS_R_OK);
-	p = (struct job_params){.type = JOB_EXTEND_VOLUME, .volume = run.out.volume};
-	p.size = 64 * MIB;
+	p = (struct job_params){.type = JOB_EXTEND_VOLUME, .size = 64 * MIB};
+	p.volume = formatted_part(128 * MIB, "btrfs", "", &off);
 	CU_ASSERT_EQUAL(basic_provider.validate(bst, &p, why, sizeof(why)), VDS_R_INVALID_PARAM);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "no less than 256 MiB"));
 	fx_down();

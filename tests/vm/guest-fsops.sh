@@ -156,25 +156,33 @@ cmp -s -n "$DSIZE" "$D" /dev/zero ||
 	check_fail "$D is not all zeroes after FullClean"
 expect_eq "wipefs -n after FullClean" "" "$(wipefs -n "$D")"
 
+# format_new FS MIB LABEL: a new MIB MiB partition on $D formatted FS with
+# LABEL through SNMP (VOL its volume; blkid checks it), the same by hand on
+# ${H2}1, timed
+format_new() {
+	{ wipefs -qa "$H2" && printf 'label: gpt\nsize=%sMiB\n' "$2" | sfdisk -q "$H2"; } || fail "sfdisk $H2"
+	run_ok "createPartition $2 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u "$2" ParamInitLabel i 2
+	run_ok "format $1" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s "$1" \
+		ParamName s "$3"
+	by_hand "mkfs.$1" -f -q -L "$3" "${H2}1"
+	job_time format "$1 $2 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.$1" "$H"
+	VOL=$(job_get "$H" OutVolume)
+	expect_eq "blkid: $1 $3" "$1 $3" \
+		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
+}
+
 # ---- xfs
 if [ "$DSIZE" -lt $((400 * 1048576)) ] || ! command -v mkfs.xfs >/dev/null; then
 	note "xfs: disks under 400 MiB or no mkfs.xfs: not run"
 else
-	printf 'label: gpt\nsize=320MiB\n' | sfdisk -q "$H2" || fail "sfdisk $H2"
-	run_ok "createPartition 320 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u 320 ParamInitLabel i 2
-	run_ok "format xfs" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s xfs \
-		ParamName s lanexfs
-	by_hand mkfs.xfs -f -q -L lanexfs "${H2}1"
-	job_time format "xfs 320 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.xfs" "$H"
-	VOL=$(job_get "$H" OutVolume)
-	expect_eq "blkid: xfs lanexfs" "xfs lanexfs" \
-		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
+	format_new xfs 320 lanexfs
 	xfs_repair -n "${D}1" >/dev/null 2>&1 || check_fail "xfs_repair -n ${D}1 after format"
 	refused_set "shrink of xfs" "cannot be shrunk" Type i 5 ParamVolume u "$VOL" ParamSizeMiB u 16
 	modprobe -q xfs 2>/dev/null
 	if grep -qw xfs /proc/filesystems; then
 		run_ok "extendVolume xfs +64 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 64
-		by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT && xfs_growfs -d $MNT; umount $MNT"
+		by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT && xfs_growfs -d $MNT &&
+			umount $MNT"
 		job_time extendVolume "xfs 320 -> 384 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, xfs_growfs" "$H"
 		xfs_repair -n "${D}1" >/dev/null 2>&1 || check_fail "xfs_repair -n ${D}1 after extend"
 		expect_eq "xfs fills 384 MiB" $((384 * 1048576)) "$(xfs_db -r -c 'sb 0' -c 'p dblocks' \
@@ -199,15 +207,7 @@ if [ "$DSIZE" -lt $((448 * 1048576)) ] || ! command -v mkfs.btrfs >/dev/null ||
 	note "btrfs: disks under 448 MiB, no mkfs.btrfs or no btrfs module: not run"
 else
 	run_ok "clean before btrfs" 17 ParamDisk u "$DISK" ParamForce i 1
-	{ wipefs -qa "$H2" && printf 'label: gpt\nsize=400MiB\n' | sfdisk -q "$H2"; } || fail "sfdisk $H2"
-	run_ok "createPartition 400 MiB" 1 ParamDisk u "$DISK" ParamSizeMiB u 400 ParamInitLabel i 2
-	run_ok "format btrfs" 18 ParamPartition u "$(job_get "$H" OutPartition)" ParamFsType s btrfs \
-		ParamName s lanebtr
-	by_hand mkfs.btrfs -f -q -L lanebtr "${H2}1"
-	job_time format "btrfs 400 MiB partition (basic)" "$JOB_MS" "$HAND" "mkfs.btrfs" "$H"
-	VOL=$(job_get "$H" OutVolume)
-	expect_eq "blkid: btrfs lanebtr" "btrfs lanebtr" \
-		"$(blkid -p -s TYPE -o value "${D}1") $(blkid -p -s LABEL -o value "${D}1")"
+	format_new btrfs 400 lanebtr
 	{ mount "${D}1" "$MNT" && head -c 40M /dev/urandom >"$MNT/data" &&
 		sha=$(sha256sum <"$MNT/data") && umount "$MNT"; } || fail "writing data on ${D}1"
 	{ mount "${H2}1" "$MNT" && head -c 40M /dev/urandom >"$MNT/data" && umount "$MNT"; } ||
@@ -223,7 +223,7 @@ else
 	btrfs_data_ok shrink
 	run_ok "extendVolume btrfs +64 MiB" 11 ParamVolume u "$VOL" ParamSizeMiB u 64
 	by_hand sh -c "echo ',+64M' | sfdisk -q -N 1 $H2 && mount ${H2}1 $MNT &&
-		btrfs filesystem resize max $MNT; umount $MNT"
+		btrfs filesystem resize max $MNT && umount $MNT"
 	job_time extendVolume "btrfs 304 -> 368 MiB (basic)" "$JOB_MS" "$HAND" "sfdisk, mount, btrfs resize" "$H"
 	expect_eq "btrfs device: 368 MiB" $((368 * 1048576)) "$(btrfs_total "${D}1")"
 	btrfs_data_ok extend
